@@ -1,0 +1,32 @@
+// Bundles the language server, the CLI and the VS Code client with esbuild (see README: Build).
+import * as esbuild from 'esbuild';
+import { chmod, readFile } from 'node:fs/promises';
+
+const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
+const watch = process.argv.includes('--watch');
+
+// ESM bundles of CommonJS dependencies need a `require` of their own.
+const esmBanner = "import { createRequire as __payruleCreateRequire } from 'node:module'; const require = __payruleCreateRequire(import.meta.url);";
+
+const common = {
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    sourcemap: true,
+    logLevel: 'warning',
+    define: { PAYRULE_VERSION: JSON.stringify(pkg.version) },
+    external: ['@duckdb/*', 'playwright-core'],
+};
+
+const builds = [
+    { ...common, entryPoints: ['src-server/language/main.ts'], outfile: 'dist/server.js', format: 'esm', banner: { js: esmBanner } },
+    { ...common, entryPoints: ['src-cli/main.ts'], outfile: 'dist/cli.js', format: 'esm', banner: { js: `#!/usr/bin/env node\n${esmBanner}` } },
+    { ...common, entryPoints: ['src-client/extension.ts'], outfile: 'dist/extension.cjs', format: 'cjs', external: ['vscode'] },
+];
+
+if (watch) {
+    for (const options of builds) await (await esbuild.context(options)).watch();
+} else {
+    await Promise.all(builds.map(options => esbuild.build(options)));
+    await chmod('dist/cli.js', 0o755);
+}

@@ -1,0 +1,72 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { AstUtils } from 'langium';
+import type { PolicyFile, Source } from '../src-server/language/generated/ast.js';
+import { compilePolicy } from '../src-server/compiler/compile-policy.js';
+import { exitCodeFor, plural } from './check-command.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import { countBySeverity, displayPath, findingsOf, formatText, inputFindings } from './findings.js';
+import { loadWorkspace, type LoadedWorkspace } from './workspace.js';
+
+export interface CompileOptions {
+    out: string;
+    strict?: boolean;
+    root?: string;
+}
+
+export function registerCompileCommand(program: Command): void {
+    program.command('compile')
+        .description('compile policy files to rule packs (one JSON pack per policy); writes nothing when there are errors')
+        .argument('[paths...]', 'policy files or folders to search for .payrule files', ['.'])
+        .requiredOption('-o, --out <dir>', 'folder to write the packs to')
+        .option('--strict', 'refuse to write packs when there are warnings too')
+        .option('--root <dir>', 'workspace root that sources may not leave (default: the folder holding all paths)')
+        .addHelpText('after', '\nExit codes: 0 packs written, 1 errors found (nothing written), 2 bad usage or unreadable input.')
+        .action(async (paths: string[], options: CompileOptions) => {
+            process.exitCode = await runCompile(paths, options);
+        });
+}
+
+export async function runCompile(paths: string[], options: CompileOptions): Promise<ExitCode> {
+    const workspace = await loadWorkspace(paths, options.root);
+    const findings = [...inputFindings(workspace.inputProblems), ...findingsOf(workspace.documents)];
+    if (findings.length > 0) console.error(formatText(findings));
+    const exit = exitCodeFor(workspace.inputProblems.length, findings, options.strict);
+    if (exit !== EXIT.ok) {
+        const { errors, warnings } = countBySeverity(findings);
+        console.error(`No packs written: ${plural(errors, 'error')}${options.strict ? `, ${plural(warnings, 'warning')}` : ''}.`);
+        return exit;
+    }
+    fs.mkdirSync(options.out, { recursive: true });
+    for (const { file, pack } of compileWorkspace(workspace)) {
+        const target = path.join(options.out, `${pack.policy.id}.json`);
+        writeAtomically(target, `${JSON.stringify(pack, null, 2)}\n`);
+        console.log(`${displayPath(file)} -> ${displayPath(target)} (${plural(pack.rules.length, 'rule')})`);
+    }
+    return EXIT.ok;
+}
+
+/** Compile every loaded policy; origins are shown relative to the current folder, as the pack records them. */
+export function compileWorkspace(workspace: LoadedWorkspace) {
+    const sources = workspace.shared.payrule.PolicySources;
+    return workspace.documents.map(document => {
+        const file = document.uri.fsPath;
+        const pack = compilePolicy(document.parseResult.value as PolicyFile, {
+            originFile: displayPath(file),
+            source(declaration: Source) {
+                const found = sources.lookup(AstUtils.getDocument(declaration).uri, declaration.path);
+                if (found.status !== 'ok') return undefined;
+                return { sha256: found.sha256, lineOf: (quote: string) => found.text.find(quote)?.line ?? null };
+            },
+        });
+        return { file, pack };
+    });
+}
+
+/** Write to a temporary file and rename, so a crash never leaves a half-written pack behind. */
+function writeAtomically(target: string, content: string): void {
+    const temporary = `${target}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, content);
+    fs.renameSync(temporary, target);
+}

@@ -1,0 +1,29 @@
+import { Command, CommanderError } from 'commander';
+import { registerCheckCommand } from './check-command.js';
+import { registerCompileCommand } from './compile-command.js';
+import { EXIT } from './exit-codes.js';
+import { VERSION } from './findings.js';
+
+/** The `payrule` command line: thin commands over the language, compiler and evaluator. */
+const program = new Command()
+    .name('payrule')
+    .description('Check, compile and evaluate Payrule billing policies.')
+    .version(VERSION, '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+registerCheckCommand(program);
+registerCompileCommand(program);
+program.commands.forEach(command => command.exitOverride());
+
+try {
+    await program.parseAsync(process.argv);
+} catch (error) {
+    if (error instanceof CommanderError) {
+        const fine = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
+        process.exitCode = fine ? EXIT.ok : EXIT.badInput;
+    } else {
+        console.error(`payrule: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+        process.exitCode = EXIT.badInput;
+    }
+}

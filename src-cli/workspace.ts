@@ -1,0 +1,67 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { URI, type LangiumDocument } from 'langium';
+import { NodeFileSystem } from 'langium/node';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import type { PolicyFile } from '../src-server/language/generated/ast.js';
+import { createPayruleServices, type PayruleSharedServices } from '../src-server/language/payrule-module.js';
+import { collectPolicyFiles, readPolicyFile, type InputProblem } from './input-files.js';
+
+export interface LoadedWorkspace {
+    shared: PayruleSharedServices;
+    documents: Array<LangiumDocument<PolicyFile>>;
+    /** Problems with the input itself: missing, unreadable, binary or oversized files. */
+    inputProblems: InputProblem[];
+    root: string;
+}
+
+/**
+ * Load and check the policy files named on the command line as one workspace, so that conflicts
+ * are found across all of them. The workspace root (which sources may not leave) is `root`, else
+ * the deepest folder holding every path given.
+ */
+export async function loadWorkspace(paths: string[], root?: string): Promise<LoadedWorkspace> {
+    const { shared } = createPayruleServices({ ...NodeFileSystem });
+    const { files, problems } = collectPolicyFiles(paths);
+    const workspaceRoot = path.resolve(root ?? commonFolder(paths.map(p => path.resolve(p))));
+    shared.payrule.PolicySources.setRoots([workspaceRoot]);
+    const documents: Array<LangiumDocument<PolicyFile>> = [];
+    for (const file of files) {
+        const read = readPolicyFile(file);
+        if ('message' in read) {
+            problems.push(read);
+            continue;
+        }
+        const document = shared.workspace.LangiumDocumentFactory.fromString<PolicyFile>(read.text, URI.file(file));
+        shared.workspace.LangiumDocuments.addDocument(document);
+        documents.push(document);
+    }
+    await shared.workspace.DocumentBuilder.build(documents, { validation: true });
+    return { shared, documents, inputProblems: problems, root: workspaceRoot };
+}
+
+export function diagnosticsOf(document: LangiumDocument): Diagnostic[] {
+    return [...(document.diagnostics ?? [])].sort((a, b) =>
+        a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || String(a.code).localeCompare(String(b.code)));
+}
+
+function commonFolder(paths: string[]): string {
+    const folders = paths.map(p => {
+        try {
+            return fs.statSync(p).isDirectory() ? p : path.dirname(p);
+        } catch {
+            return path.dirname(p);
+        }
+    });
+    if (folders.length === 0) return process.cwd();
+    let common = folders[0];
+    for (const folder of folders.slice(1)) {
+        while (!isInside(common, folder)) common = path.dirname(common);
+    }
+    return common;
+}
+
+function isInside(root: string, file: string): boolean {
+    const relative = path.relative(root, file);
+    return relative === '' || (relative !== '..' && !relative.startsWith('..' + path.sep) && !path.isAbsolute(relative));
+}

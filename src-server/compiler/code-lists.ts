@@ -1,0 +1,82 @@
+import type { CodeList, Codeset } from '../language/generated/ast.js';
+import { isCodeRange } from '../language/generated/ast.js';
+import { codeNumber, codeShape, compareCodes, rangeContains, sameShape } from '../common/codes.js';
+import type { CodeSet } from '../pack/types.js';
+
+/**
+ * Resolve a code list to the pack's form: codeset names expanded, upper case, sorted, without
+ * duplicates; overlapping or adjacent ranges of one shape merged and codes inside a range dropped.
+ * Malformed codes and unresolved or cyclic codesets are skipped here: the checker reports them.
+ */
+export function resolveCodeList(list: CodeList | undefined): CodeSet {
+    const codes = new Set<string>();
+    const ranges: Array<[string, string]> = [];
+    collect(list, codes, ranges, new Set());
+    return normalizeCodeSet(codes, ranges);
+}
+
+function collect(list: CodeList | undefined, codes: Set<string>, ranges: Array<[string, string]>, visiting: Set<Codeset>): void {
+    for (const item of list?.items ?? []) {
+        if (isCodeRange(item)) {
+            const start = item.start?.toUpperCase();
+            if (!start || !codeShape(start)) continue;
+            if (item.end === undefined) {
+                codes.add(start);
+                continue;
+            }
+            const end = item.end.toUpperCase();
+            if (!sameShape(start, end) || codeNumber(start) > codeNumber(end)) continue;
+            if (start === end) codes.add(start);
+            else ranges.push([start, end]);
+        } else {
+            const codeset = item.codeset?.ref;
+            if (!codeset || visiting.has(codeset)) continue;
+            visiting.add(codeset);
+            collect(codeset.codes, codes, ranges, visiting);
+            visiting.delete(codeset);
+        }
+    }
+}
+
+export function normalizeCodeSet(codes: Iterable<string>, ranges: Array<[string, string]>): CodeSet {
+    const merged: Array<[string, string]> = [];
+    const sorted = [...ranges].sort((a, b) => compareCodes(a[0], b[0]) || compareCodes(a[1], b[1]));
+    for (const [start, end] of sorted) {
+        const last = merged[merged.length - 1];
+        if (last && sameShape(last[0], start) && codeNumber(start) <= codeNumber(last[1]) + 1) {
+            if (codeNumber(end) > codeNumber(last[1])) last[1] = end;
+        } else {
+            merged.push([start, end]);
+        }
+    }
+    const single = [...new Set(codes)]
+        .filter(code => !merged.some(([start, end]) => rangeContains(start, end, code)))
+        .sort(compareCodes);
+    return { codes: single, ranges: merged };
+}
+
+/** Whether two resolved code sets share at least one code. */
+export function codeSetsOverlap(a: CodeSet, b: CodeSet): boolean {
+    const bCodes = new Set(b.codes);
+    if (a.codes.some(code => bCodes.has(code))) return true;
+    if (a.codes.some(code => b.ranges.some(([s, e]) => rangeContains(s, e, code)))) return true;
+    if (b.codes.some(code => a.ranges.some(([s, e]) => rangeContains(s, e, code)))) return true;
+    return a.ranges.some(([as, ae]) => b.ranges.some(([bs, be]) =>
+        sameShape(as, bs) && codeNumber(as) <= codeNumber(be) && codeNumber(bs) <= codeNumber(ae)));
+}
+
+/** The codes two sets share, for messages: explicit codes first, then a range overlap if any. */
+export function sharedCodeExample(a: CodeSet, b: CodeSet): string | undefined {
+    const inB = (code: string) => b.codes.includes(code) || b.ranges.some(([s, e]) => rangeContains(s, e, code));
+    const inA = (code: string) => a.codes.includes(code) || a.ranges.some(([s, e]) => rangeContains(s, e, code));
+    const explicit = a.codes.find(inB) ?? b.codes.find(inA);
+    if (explicit) return explicit;
+    for (const [as, ae] of a.ranges) {
+        for (const [bs, be] of b.ranges) {
+            if (sameShape(as, bs) && codeNumber(as) <= codeNumber(be) && codeNumber(bs) <= codeNumber(ae)) {
+                return codeNumber(as) >= codeNumber(bs) ? as : bs;
+            }
+        }
+    }
+    return undefined;
+}

@@ -1,0 +1,57 @@
+import type { ValidationAcceptor, ValidationChecks } from 'langium';
+import { AstUtils } from 'langium';
+import type { CiteClause, PayruleAstType, Source } from '../generated/ast.js';
+import type { PolicySources } from '../policy-sources.js';
+import { report } from './report.js';
+
+/**
+ * Sources and citations: a source must stay inside the workspace (it is never read otherwise) and
+ * exist; a quote must be found in its source after collapsing whitespace, straightening quotes
+ * and ignoring case. A near miss gets the closest passage as a suggestion (and a quick fix).
+ */
+export class CitationChecks {
+    constructor(private readonly sources: PolicySources) {}
+
+    register(): ValidationChecks<PayruleAstType> {
+        return {
+            Source: this.checkSource,
+            CiteClause: this.checkQuote,
+        };
+    }
+
+    checkSource(source: Source, accept: ValidationAcceptor): void {
+        const found = this.sources.lookup(AstUtils.getDocument(source).uri, source.path);
+        if (found.status === 'outside') {
+            report(accept, 'source-outside-workspace', `Source path '${source.path}' leaves the workspace (${found.root}); it is not read. Keep sources inside the workspace, for example under sources/.`, { node: source, property: 'path' });
+        } else if (found.status === 'missing') {
+            report(accept, 'source-not-found', `Source file '${source.path}' cannot be read (${found.reason}): looked for ${found.file}.`, { node: source, property: 'path' });
+        }
+    }
+
+    checkQuote(cite: CiteClause, accept: ValidationAcceptor): void {
+        const source = cite.source.ref;
+        if (!source) return; // reported as an unknown source
+        if (cite.quote.trim() === '') {
+            report(accept, 'citation-not-found', 'The quote is empty: cite the passage of the source that states the rule.', { node: cite, property: 'quote' });
+            return;
+        }
+        const found = this.sources.lookup(AstUtils.getDocument(cite).uri, source.path);
+        if (found.status !== 'ok') return; // reported on the source declaration
+        if (found.text.find(cite.quote)) return;
+        const closest = found.text.closestPassage(cite.quote);
+        const suggestion = closest && closest.score >= 0.5 ? ` The closest passage, on line ${closest.line}, reads: "${closest.text}".` : '';
+        report(accept, 'citation-not-found', `The quote is not in source '${source.name}' (${source.path}).${suggestion}`, {
+            node: cite,
+            property: 'quote',
+            data: closest && closest.score >= 0.5 ? { replacement: closest.text } : undefined,
+            relatedInformation: closest ? [{
+                location: { uri: pathToUri(found.file), range: { start: { line: closest.line - 1, character: 0 }, end: { line: closest.line - 1, character: 0 } } },
+                message: 'closest passage in the source',
+            }] : undefined,
+        });
+    }
+}
+
+function pathToUri(file: string): string {
+    return new URL(`file://${file.split('\\').join('/')}`).href;
+}

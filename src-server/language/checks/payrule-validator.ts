@@ -1,0 +1,19 @@
+import type { ValidationChecks, ValidationRegistry } from 'langium';
+import type { PayruleAstType } from '../generated/ast.js';
+import type { PayruleServices } from '../payrule-module.js';
+import { CitationChecks } from './citation-checks.js';
+import { ConflictChecks } from './conflict-checks.js';
+import { ShapeChecks } from './shape-checks.js';
+import { StructureChecks } from './structure-checks.js';
+
+/** Register every group of checks; each group is a small class of named checks (see codes.ts). */
+export function registerPayruleChecks(services: PayruleServices): void {
+    const registry: ValidationRegistry = services.validation.ValidationRegistry;
+    const groups: Array<{ register(): ValidationChecks<PayruleAstType> }> = [
+        new ShapeChecks(),
+        new StructureChecks(),
+        new CitationChecks(services.payrule.PolicySources),
+        new ConflictChecks(services.payrule.RuleIndex),
+    ];
+    for (const group of groups) registry.register(group.register(), group);
+}

@@ -1,0 +1,177 @@
+import type { AstNode, ValidationAcceptor, ValidationChecks } from 'langium';
+import { AstUtils } from 'langium';
+import type { ActionBody, Codeset, PayruleAstType, Policy, PolicyFile, RequiresBody, Rule } from '../generated/ast.js';
+import {
+    isCiteClause, isCodeset, isCodesetRef, isEffectiveClause, isModifierTest, isNoteClause, isPairCondition,
+    isPayerClause, isReasonClause, isRule, isSource, isVersionClause,
+} from '../generated/ast.js';
+import { isIsoDate, rangesOverlap, rangeWithin } from '../../common/dates.js';
+import { codeSetsOverlap, resolveCodeList, sharedCodeExample } from '../../compiler/code-lists.js';
+import { compileEffective } from '../../compiler/compile-policy.js';
+import { report } from './report.js';
+
+/** Checks of one file's structure: ids, clause counts, option combinations, references and ranges. */
+export class StructureChecks {
+    register(): ValidationChecks<PayruleAstType> {
+        return {
+            PolicyFile: [this.checkDuplicateIds, this.checkUnusedDeclarations],
+            Policy: this.checkHeaderClauses,
+            Rule: [this.checkRuleClauses, this.checkCitationPresent, this.checkEffectiveWithinPolicy, this.checkSelfPair],
+            ActionBody: this.checkActionCombinations,
+            RequiresBody: this.checkRequiresCombinations,
+            Codeset: this.checkCodesetCycle,
+        };
+    }
+
+    checkDuplicateIds(file: PolicyFile, accept: ValidationAcceptor): void {
+        const kinds = [['rule', isRule], ['codeset', isCodeset], ['source', isSource]] as const;
+        for (const [kind, is] of kinds) {
+            const seen = new Map<string, AstNode>();
+            for (const declaration of file.declarations.filter(d => is(d))) {
+                const name = (declaration as { name: string }).name;
+                if (!name) continue;
+                const first = seen.get(name);
+                if (first) {
+                    const line = (first.$cstNode?.range.start.line ?? 0) + 1;
+                    report(accept, 'duplicate-id', `Duplicate ${kind} id '${name}': it is already declared on line ${line}.`, { node: declaration, property: 'name' });
+                } else {
+                    seen.set(name, declaration);
+                }
+            }
+        }
+    }
+
+    checkUnusedDeclarations(file: PolicyFile, accept: ValidationAcceptor): void {
+        const usedCodesets = new Set<Codeset>();
+        const usedSources = new Set<AstNode>();
+        for (const node of AstUtils.streamAst(file)) {
+            if (isCodesetRef(node) && node.codeset.ref) usedCodesets.add(node.codeset.ref);
+            if (isCiteClause(node) && node.source.ref) usedSources.add(node.source.ref);
+        }
+        for (const declaration of file.declarations) {
+            const unused = (isCodeset(declaration) && !usedCodesets.has(declaration)) || (isSource(declaration) && !usedSources.has(declaration));
+            if (unused) {
+                const kind = isCodeset(declaration) ? 'Codeset' : 'Source';
+                report(accept, 'unused-declaration', `${kind} '${declaration.name}' is never used.`, { node: declaration, property: 'name', tags: [1] });
+            }
+        }
+    }
+
+    checkHeaderClauses(policy: Policy, accept: ValidationAcceptor): void {
+        reportRepeated(policy.clauses, [['payer', isPayerClause], ['version', isVersionClause], ['effective', isEffectiveClause]], 'policy header', accept);
+    }
+
+    checkRuleClauses(rule: Rule, accept: ValidationAcceptor): void {
+        reportRepeated(rule.clauses, [['reason', isReasonClause], ['effective', isEffectiveClause], ['note', isNoteClause]], 'rule', accept);
+    }
+
+    checkCitationPresent(rule: Rule, accept: ValidationAcceptor): void {
+        if (!rule.clauses.some(isCiteClause)) {
+            report(accept, 'missing-citation', `Rule '${rule.name}' cites no source: add a cite clause with the passage it comes from.`, { node: rule, property: 'name' });
+        }
+    }
+
+    checkEffectiveWithinPolicy(rule: Rule, accept: ValidationAcceptor): void {
+        const clause = rule.clauses.find(isEffectiveClause);
+        const policy = AstUtils.getContainerOfType(rule, (n): n is PolicyFile => n.$type === 'PolicyFile')?.policy;
+        const policyClause = policy?.clauses.find(isEffectiveClause);
+        if (!clause || !policyClause || !validRange(clause.from, clause.to) || !validRange(policyClause.from, policyClause.to)) return;
+        const ruleRange = compileEffective(clause);
+        const policyRange = compileEffective(policyClause);
+        if (rangeWithin(ruleRange, policyRange)) return;
+        const shown = `${policyRange.from} to ${policyRange.to ?? 'open end'}`;
+        const message = rangesOverlap(ruleRange, policyRange)
+            ? `The rule's effective range reaches outside its policy's (${shown}); it only applies where both hold.`
+            : `The rule's effective range lies entirely outside its policy's (${shown}): the rule can never apply.`;
+        report(accept, 'effective-outside-policy', message, { node: clause });
+    }
+
+    checkSelfPair(rule: Rule, accept: ValidationAcceptor): void {
+        const body = rule.statement?.body;
+        if (!body || body.$type !== 'ActionBody') return;
+        const subject = resolveCodeList(rule.statement.subject);
+        for (const condition of (body as ActionBody).conditions.filter(isPairCondition)) {
+            const partners = resolveCodeList(condition.codes);
+            if (codeSetsOverlap(subject, partners)) {
+                const code = sharedCodeExample(subject, partners);
+                report(accept, 'self-pair', `${code ?? 'A code'} is paired with itself: it is both a subject of the rule and in its '${condition.kind}' list.`, { node: condition, property: 'codes' });
+            }
+        }
+    }
+
+    checkActionCombinations(body: ActionBody, accept: ValidationAcceptor): void {
+        const hasWith = body.conditions.some(c => isPairCondition(c) && c.kind === 'with');
+        for (const exception of body.exceptions) {
+            if (isModifierTest(exception.test) && exception.test.eitherLine && !hasWith) {
+                report(accept, 'invalid-combination', "'on either line' needs a 'with' condition: without a partner line there is no other line to look at.", { node: exception.test, property: 'eitherLine' });
+            }
+        }
+        for (const condition of body.conditions) {
+            if (condition.$type !== 'AboveCondition') continue;
+            const above = condition as import('../generated/ast.js').AboveCondition;
+            if (above.measure === 'codes' && above.per !== 'day') {
+                report(accept, 'invalid-combination', `'above N codes' counts distinct codes on a date of service: write 'per day', not 'per ${above.per}'.`, { node: above, property: 'per' });
+            }
+            if (above.measure === 'codes' && above.wholeLine) {
+                report(accept, 'invalid-combination', "'whole line' applies to unit limits only: 'above N codes per day' already acts on every line of the day.", { node: above, property: 'wholeLine' });
+            }
+        }
+        const kinds = body.conditions.map(conditionKind);
+        kinds.forEach((kind, index) => {
+            if (kind !== 'PairCondition' && kinds.indexOf(kind) !== index) {
+                report(accept, 'invalid-combination', 'This condition repeats one of the same kind: a rule has at most one of each limit, visit count and when-test; write a second rule instead.', { node: body.conditions[index] });
+            }
+        });
+    }
+
+    checkRequiresCombinations(body: RequiresBody, accept: ValidationAcceptor): void {
+        if (isModifierTest(body.test) && body.test.eitherLine) {
+            report(accept, 'invalid-combination', "'requires modifier' looks at the line itself: 'on either line' needs a 'with' condition, so write 'denied with … unless modifier … on either line'.", { node: body.test, property: 'eitherLine' });
+        }
+    }
+
+    checkCodesetCycle(codeset: Codeset, accept: ValidationAcceptor): void {
+        const path = findCycle(codeset, codeset, new Set());
+        if (path) {
+            report(accept, 'codeset-cycle', `Codeset '${codeset.name}' includes itself: ${[codeset.name, ...path].join(' -> ')}.`, { node: codeset, property: 'name' });
+        }
+    }
+}
+
+/** Conditions of one kind may appear once (pair conditions excepted: each names its own partners). */
+function conditionKind(condition: ActionBody['conditions'][number]): string {
+    if (condition.$type === 'AboveCondition') return `above-${(condition as { measure: string }).measure}`;
+    if (condition.$type === 'WhenCondition') return `when-${(condition as { test?: AstNode }).test?.$type}`;
+    return condition.$type;
+}
+
+function findCycle(target: Codeset, current: Codeset, visited: Set<Codeset>): string[] | undefined {
+    for (const item of current.codes?.items ?? []) {
+        if (!isCodesetRef(item)) continue;
+        const next = item.codeset.ref;
+        if (!next) continue;
+        if (next === target) return [next.name];
+        if (visited.has(next)) continue;
+        visited.add(next);
+        const rest = findCycle(target, next, visited);
+        if (rest) return [next.name, ...rest];
+    }
+    return undefined;
+}
+
+function reportRepeated(
+    clauses: AstNode[],
+    once: ReadonlyArray<readonly [string, (node: unknown) => boolean]>,
+    where: string,
+    accept: ValidationAcceptor,
+): void {
+    for (const [keyword, is] of once) {
+        clauses.filter(is).slice(1).forEach(clause => {
+            report(accept, 'duplicate-clause', `A ${where} has at most one '${keyword}' clause; remove this one or merge it into the first.`, { node: clause });
+        });
+    }
+}
+
+function validRange(from: string, to: string | undefined): boolean {
+    return isIsoDate(from) && (to === undefined || (isIsoDate(to) && to >= from));
+}

@@ -1,0 +1,9 @@
+import { startLanguageServer } from 'langium/lsp';
+import { NodeFileSystem } from 'langium/node';
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node.js';
+import { createPayruleServices } from './payrule-module.js';
+
+// The language server: started by the VS Code client (or any LSP client) with --stdio or --node-ipc.
+const connection = createConnection(ProposedFeatures.all);
+const { shared } = createPayruleServices({ connection, ...NodeFileSystem });
+startLanguageServer(shared);

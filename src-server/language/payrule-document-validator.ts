@@ -1,0 +1,60 @@
+import type { Cancellation, LangiumDocument, ValidationOptions } from 'langium';
+import { DefaultDocumentValidator, DocumentValidator } from 'langium';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { checkCode } from './checks/codes.js';
+
+/** Beyond this many syntax errors in one file the rest are summarised: garbage input stays fast. */
+const MAX_SYNTAX_ERRORS = 100;
+
+/**
+ * Gives Langium's own lexer, parser and linker diagnostics the stable codes and wording of the
+ * checker (payrule/syntax-error, payrule/unknown-codeset, payrule/unknown-source).
+ */
+export class PayruleDocumentValidator extends DefaultDocumentValidator {
+    override async validateDocument(document: LangiumDocument, options?: ValidationOptions, cancelToken?: Cancellation.CancellationToken): Promise<Diagnostic[]> {
+        const diagnostics = await super.validateDocument(document, options, cancelToken);
+        const result: Diagnostic[] = [];
+        let syntaxErrors = 0;
+        for (const diagnostic of diagnostics) {
+            const origin = (diagnostic.data as { code?: string } | undefined)?.code;
+            if (origin === DocumentValidator.LexingError || origin === DocumentValidator.ParsingError) {
+                syntaxErrors++;
+                if (syntaxErrors > MAX_SYNTAX_ERRORS) continue;
+                diagnostic.code = checkCode('syntax-error');
+                diagnostic.message = explainSyntaxError(diagnostic.message);
+            } else if (origin === DocumentValidator.LinkingError) {
+                const data = diagnostic.data as { containerType?: string; refText?: string };
+                const isSource = data.containerType === 'CiteClause';
+                diagnostic.code = checkCode(isSource ? 'unknown-source' : 'unknown-codeset');
+                diagnostic.message = isSource
+                    ? `Unknown source '${data.refText}': declare it in this file with source ${data.refText} "sources/…".`
+                    : `Unknown codeset '${data.refText}': declare it in this file with codeset ${data.refText} = …, or check the spelling.`;
+            }
+            result.push(diagnostic);
+        }
+        if (syntaxErrors > MAX_SYNTAX_ERRORS) {
+            const first = result.find(d => d.code === checkCode('syntax-error'));
+            result.push({
+                severity: 1,
+                range: first?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+                code: checkCode('syntax-error'),
+                message: `${syntaxErrors - MAX_SYNTAX_ERRORS} more syntax errors are not shown: is this a policy file?`,
+                source: this.getSource(),
+            });
+        }
+        return result;
+    }
+}
+
+/** Chevrotain's messages name token types; say it in the language's own words. */
+function explainSyntaxError(message: string): string {
+    return message
+        .replace(/unexpected character: ->(.)<- at offset: \d+, skipped \d+ characters\./, "unexpected character '$1'.")
+        .replace(/\bNUM\b/g, 'number or code')
+        .replace(/\bHCPCS\b/g, 'HCPCS code')
+        .replace(/\bID\b/g, 'name')
+        .replace(/\bSTRING\b/g, 'quoted string')
+        .replace(/\bDATE\b/g, 'date')
+        .replace(/\bDIAGNOSIS\b/g, 'diagnosis')
+        .replace(/\bEOF\b/g, 'end of file');
+}
