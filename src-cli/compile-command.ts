@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { AstUtils } from 'langium';
 import type { PolicyFile, Source } from '../src-server/language/generated/ast.js';
 import { compilePolicy } from '../src-server/compiler/compile-policy.js';
 import { exitCodeFor, plural } from './check-command.js';
@@ -55,7 +54,7 @@ export function compileWorkspace(workspace: LoadedWorkspace) {
         const pack = compilePolicy(document.parseResult.value as PolicyFile, {
             originFile: displayPath(file),
             source(declaration: Source) {
-                const found = sources.lookup(AstUtils.getDocument(declaration).uri, declaration.path);
+                const found = sources.lookupDeclared(declaration);
                 if (found.status !== 'ok') return undefined;
                 return { sha256: found.sha256, lineOf: (quote: string) => found.text.find(quote)?.line ?? null };
             },

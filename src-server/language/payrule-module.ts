@@ -1,5 +1,5 @@
 import type { DeepPartial, LangiumDocument, Module } from 'langium';
-import { DefaultDocumentBuilder, DefaultScopeProvider, EMPTY_SCOPE, inject, type ReferenceInfo, type Scope } from 'langium';
+import { DefaultDocumentBuilder, inject } from 'langium';
 import {
     createDefaultModule, createDefaultSharedModule, type DefaultSharedModuleContext, type LangiumServices,
     type LangiumSharedServices, type PartialLangiumServices,
@@ -7,6 +7,8 @@ import {
 import { registerPayruleChecks } from './checks/payrule-validator.js';
 import { PayruleGeneratedModule, PayruleGeneratedSharedModule } from './generated/module.js';
 import { PayruleDocumentValidator } from './payrule-document-validator.js';
+import { createPayruleParser } from './payrule-parser.js';
+import { FileLocalScopeProvider } from './payrule-scope.js';
 import { PolicySources } from './policy-sources.js';
 import { PolicyRuleIndex } from './rule-index.js';
 
@@ -25,13 +27,6 @@ export interface PayruleAddedServices {
 }
 
 export type PayruleServices = LangiumServices & PayruleAddedServices;
-
-/** Codeset and source names are local to their file: a policy file compiles on its own. */
-export class FileLocalScopeProvider extends DefaultScopeProvider {
-    protected override getGlobalScope(_referenceType: string, _context: ReferenceInfo): Scope {
-        return EMPTY_SCOPE;
-    }
-}
 
 /**
  * Conflicts are checked across the files of one payer, so a change to one such file re-validates
@@ -61,6 +56,9 @@ export const PayruleModule: Module<PayruleServices, PartialLangiumServices & Pay
     payrule: {
         PolicySources: services => (services.shared as PayruleSharedServices).payrule.PolicySources,
         RuleIndex: services => (services.shared as PayruleSharedServices).payrule.RuleIndex,
+    },
+    parser: {
+        LangiumParser: services => createPayruleParser(services),
     },
     references: {
         ScopeProvider: services => new FileLocalScopeProvider(services),

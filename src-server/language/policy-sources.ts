@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { URI, type LangiumSharedCoreServices } from 'langium';
+import { AstUtils, URI, type LangiumSharedCoreServices } from 'langium';
+import type { Source } from './generated/ast.js';
 import { SourceText } from '../common/quotes.js';
 
 /** The outcome of resolving a `source` path of a policy file. */
@@ -24,6 +25,8 @@ interface CachedSource {
  */
 export class PolicySources {
     private readonly cache = new Map<string, CachedSource>();
+    /** Per declaration (a new one after every parse), so a file's many citations resolve once. */
+    private readonly byDeclaration = new WeakMap<Source, SourceLookup>();
     private explicitRoots: string[] | undefined;
 
     constructor(private readonly shared: LangiumSharedCoreServices) {}
@@ -40,6 +43,16 @@ export class PolicySources {
             .map(folder => URI.parse(folder.uri).fsPath);
         const containing = roots.filter(root => isInside(root, file)).sort((a, b) => b.length - a.length);
         return containing[0] ?? path.dirname(file);
+    }
+
+    /** The source a declaration names, resolved once per parse of its policy file. */
+    lookupDeclared(source: Source): SourceLookup {
+        let found = this.byDeclaration.get(source);
+        if (!found) {
+            found = this.lookup(AstUtils.getDocument(source).uri, source.path);
+            this.byDeclaration.set(source, found);
+        }
+        return found;
     }
 
     lookup(documentUri: URI, sourcePath: string): SourceLookup {

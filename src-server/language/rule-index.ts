@@ -18,6 +18,8 @@ export interface IndexedRule {
     /** The same with limits: equal when the rules state the same conditions. */
     limitKey: string;
     exceptionsKey: string;
+    /** The kinds of exception only: rules with different kinds state independent requirements. */
+    exceptionKindsKey: string;
 }
 
 interface PayerGroup {
@@ -142,6 +144,7 @@ function indexRule(rule: Rule, documentUri: URI, policyRange: OpenRange): Indexe
         shapeKey: shapes.join('|'),
         limitKey: limits.join('|'),
         exceptionsKey: JSON.stringify([...logic.exceptions.map(e => JSON.stringify(e))].sort()),
+        exceptionKindsKey: logic.exceptions.map(e => e.kind).sort().join(','),
     };
 }
 

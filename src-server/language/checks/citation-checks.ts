@@ -1,5 +1,5 @@
 import type { ValidationAcceptor, ValidationChecks } from 'langium';
-import { AstUtils } from 'langium';
+import { URI } from 'langium';
 import type { CiteClause, PayruleAstType, Source } from '../generated/ast.js';
 import type { PolicySources } from '../policy-sources.js';
 import { report } from './report.js';
@@ -20,7 +20,7 @@ export class CitationChecks {
     }
 
     checkSource(source: Source, accept: ValidationAcceptor): void {
-        const found = this.sources.lookup(AstUtils.getDocument(source).uri, source.path);
+        const found = this.sources.lookupDeclared(source);
         if (found.status === 'outside') {
             report(accept, 'source-outside-workspace', `Source path '${source.path}' leaves the workspace (${found.root}); it is not read. Keep sources inside the workspace, for example under sources/.`, { node: source, property: 'path' });
         } else if (found.status === 'missing') {
@@ -35,7 +35,7 @@ export class CitationChecks {
             report(accept, 'citation-not-found', 'The quote is empty: cite the passage of the source that states the rule.', { node: cite, property: 'quote' });
             return;
         }
-        const found = this.sources.lookup(AstUtils.getDocument(cite).uri, source.path);
+        const found = this.sources.lookupDeclared(source);
         if (found.status !== 'ok') return; // reported on the source declaration
         if (found.text.find(cite.quote)) return;
         const closest = found.text.closestPassage(cite.quote);
@@ -45,13 +45,9 @@ export class CitationChecks {
             property: 'quote',
             data: closest && closest.score >= 0.5 ? { replacement: closest.text } : undefined,
             relatedInformation: closest ? [{
-                location: { uri: pathToUri(found.file), range: { start: { line: closest.line - 1, character: 0 }, end: { line: closest.line - 1, character: 0 } } },
+                location: { uri: URI.file(found.file).toString(), range: { start: { line: closest.line - 1, character: 0 }, end: { line: closest.line - 1, character: 0 } } },
                 message: 'closest passage in the source',
             }] : undefined,
         });
     }
-}
-
-function pathToUri(file: string): string {
-    return new URL(`file://${file.split('\\').join('/')}`).href;
 }

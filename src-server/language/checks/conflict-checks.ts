@@ -69,7 +69,8 @@ export class ConflictChecks {
 
 function judge(a: IndexedRule, b: IndexedRule): Verdict | undefined {
     if (!rangesOverlap(a.effective, b.effective) || !codeSetsOverlap(a.logic.subject, b.logic.subject)) return undefined;
-    if (a.shapeKey !== b.shapeKey || !partnersOverlap(a, b)) return undefined;
+    // `requires diagnosis` and `requires provider` on one code are two requirements, not a conflict.
+    if (a.shapeKey !== b.shapeKey || a.exceptionKindsKey !== b.exceptionKindsKey || !partnersOverlap(a, b)) return undefined;
     const code = sharedCodeExample(a.logic.subject, b.logic.subject) ?? 'the shared codes';
     const sameReason = a.logic.reason.group === b.logic.reason.group && a.logic.reason.code === b.logic.reason.code;
     const reasons = `${a.logic.reason.group}-${a.logic.reason.code} here, ${b.logic.reason.group}-${b.logic.reason.code} there`;

@@ -76,8 +76,10 @@ export class StructureChecks {
         const policy = AstUtils.getContainerOfType(rule, (n): n is PolicyFile => n.$type === 'PolicyFile')?.policy;
         const policyClause = policy?.clauses.find(isEffectiveClause);
         if (!clause || !policyClause || !validRange(clause.from, clause.to) || !validRange(policyClause.from, policyClause.to)) return;
-        const ruleRange = compileEffective(clause);
         const policyRange = compileEffective(policyClause);
+        // An open end of the rule's range runs to the policy's end: only written dates can reach outside.
+        const written = compileEffective(clause);
+        const ruleRange = { from: written.from ?? policyRange.from, to: written.to ?? policyRange.to };
         if (rangeWithin(ruleRange, policyRange)) return;
         const shown = `${policyRange.from} to ${policyRange.to ?? 'open end'}`;
         const message = rangesOverlap(ruleRange, policyRange)
