@@ -1,0 +1,109 @@
+import type { CodeSet, Condition, Exception, PackRule, ReasonCode } from '../pack/types.js';
+
+/**
+ * A rule in plain English, from its compiled form: what hover shows, what reviewers read in the
+ * rendered docs and what `payrule diff` compares. Reads packs only, so docs can be made from packs.
+ *
+ *   97124 is denied when billed on the same day as 97140, unless the line carries modifier 59, XE,
+ *   XS, XP or XU; reason CO-97, provider liability.
+ */
+export function describeRule(rule: Pick<PackRule, 'action' | 'subject' | 'conditions' | 'exceptions' | 'timed' | 'reason'>): string {
+    const subject = describeCodes(rule.subject);
+    const plural = codeCount(rule.subject) > 1;
+    if (rule.action === 'timed' && rule.timed) {
+        const { minutesPerUnit: u, method } = rule.timed;
+        const half = Math.ceil(u / 2);
+        const table = `${half}–${half + u - 1} minutes 1 unit, ${half + u}–${half + 2 * u - 1} minutes 2 units, and so on; under ${half} minutes no unit`;
+        const basis = method === 'total'
+            ? 'the timed minutes of all lines of a patient\'s date of service are added up'
+            : 'each line\'s own minutes count on their own';
+        return `${subject} ${plural ? 'are' : 'is'} paid by time in ${u}-minute units: ${basis} (${table}), and billed units past that are reduced${method === 'total' ? ', starting with the lines with the fewest minutes' : ''}; reason ${reasonText(rule.reason)}.`;
+    }
+    const verb = { deny: plural ? 'are denied' : 'is denied', review: plural ? 'go to review' : 'goes to review', flag: plural ? 'are flagged' : 'is flagged', timed: 'is timed' }[rule.action];
+    const conditions = rule.conditions.map(describeCondition);
+    const exceptions = rule.exceptions.map(describeException);
+    let sentence = `${subject} ${verb}`;
+    if (conditions.length > 0) sentence += ` ${joinWords(conditions, 'and')}`;
+    if (exceptions.length > 0) sentence += `, unless ${joinWords(exceptions, 'or')}`;
+    return `${sentence}; reason ${reasonText(rule.reason)}.`;
+}
+
+export function describeCodes(codes: CodeSet): string {
+    const items = [...codes.codes, ...codes.ranges.map(([start, end]) => `${start}–${end}`)];
+    return items.length === 0 ? 'no codes' : joinWords(items, 'or');
+}
+
+function describeCondition(condition: Condition): string {
+    switch (condition.kind) {
+        case 'with':
+            return condition.scope === 'day'
+                ? `when billed on the same day as ${describeCodes(condition.codes)}`
+                : `when billed on the same claim as ${describeCodes(condition.codes)}`;
+        case 'without':
+            return condition.scope === 'day'
+                ? `when billed without ${describeCodes(condition.codes)} on the same day`
+                : `when billed without ${describeCodes(condition.codes)} on the same claim`;
+        case 'units': {
+            const per = { line: 'on a line', day: 'a day', claim: 'on a claim' }[condition.per];
+            return condition.wholeLine
+                ? `in full, for every line that takes the count past ${condition.max} ${units(condition.max)} ${per}`
+                : `for the units past ${condition.max} ${units(condition.max)} ${per}`;
+        }
+        case 'codes':
+            return `when more than ${condition.max} different ${condition.max === 1 ? 'code' : 'codes'} of the list are billed for a patient on one date of service (every such line)`;
+        case 'visits':
+            return condition.per === 'calendar-year'
+                ? `from a patient's visit after ${condition.max} earlier ${visits(condition.max)} in the calendar year`
+                : `from a patient's visit after ${condition.max} earlier ${visits(condition.max)} within ${condition.per.days} days`;
+        case 'provider':
+            return `when the rendering provider is ${providerList(condition.types)}`;
+        case 'diagnosis-only':
+            return `when every diagnosis on the claim matches ${joinWords(condition.patterns, 'or')}`;
+    }
+}
+
+function describeException(exception: Exception): string {
+    switch (exception.kind) {
+        case 'modifier': {
+            const mods = `modifier ${joinWords(exception.modifiers, 'or')}`;
+            return exception.eitherLine ? `either line of the pair carries ${mods}` : `the line carries ${mods}`;
+        }
+        case 'diagnosis':
+            return `a diagnosis of the line matches ${joinWords(exception.patterns, 'or')}`;
+        case 'provider':
+            return `the rendering provider is ${providerList(exception.types)}`;
+    }
+}
+
+const GROUPS: Record<ReasonCode['group'], string> = {
+    CO: 'provider liability',
+    PR: 'patient responsibility',
+    OA: 'other adjustment',
+    PI: 'payer-initiated reduction',
+};
+
+export function reasonText(reason: ReasonCode): string {
+    return `${reason.group}-${reason.code}, ${GROUPS[reason.group]}`;
+}
+
+function providerList(types: string[]): string {
+    return joinWords(types.map(type => `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type.replace(/-/g, ' ')}`), 'or');
+}
+
+function codeCount(codes: CodeSet): number {
+    return codes.codes.length + codes.ranges.length * 2;
+}
+
+function units(n: number): string {
+    return n === 1 ? 'unit' : 'units';
+}
+
+function visits(n: number): string {
+    return n === 1 ? 'visit' : 'visits';
+}
+
+/** "a", "a or b", "a, b or c". */
+export function joinWords(items: string[], conjunction: 'and' | 'or'): string {
+    if (items.length <= 1) return items.join('');
+    return `${items.slice(0, -1).join(', ')} ${conjunction} ${items[items.length - 1]}`;
+}

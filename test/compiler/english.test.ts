@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { describeRule } from '../../src-server/compiler/english.js';
+import type { PackRule } from '../../src-server/pack/types.js';
+
+type Logic = Pick<PackRule, 'action' | 'subject' | 'conditions' | 'exceptions' | 'timed' | 'reason'>;
+const base: Logic = { action: 'deny', subject: { codes: ['97124'], ranges: [] }, conditions: [], exceptions: [], timed: null, reason: { group: 'CO', code: '97' } };
+
+describe('plain-English rule descriptions', () => {
+    it('describes a pair edit with its modifier exception and reason', () => {
+        expect(describeRule({
+            ...base,
+            conditions: [{ kind: 'with', codes: { codes: ['97140'], ranges: [] }, scope: 'day' }],
+            exceptions: [{ kind: 'modifier', modifiers: ['59', 'XE', 'XP', 'XS', 'XU'], eitherLine: false }],
+        })).toBe('97124 is denied when billed on the same day as 97140, unless the line carries modifier 59, XE, XP, XS or XU; reason CO-97, provider liability.');
+    });
+
+    it('describes billed-alone, unit limits, visit counts and provider conditions', () => {
+        expect(describeRule({ ...base, conditions: [{ kind: 'without', codes: { codes: [], ranges: [['97110', '97124']] }, scope: 'day' }], reason: { group: 'PR', code: '96' } }))
+            .toBe('97124 is denied when billed without 97110–97124 on the same day; reason PR-96, patient responsibility.');
+        expect(describeRule({ ...base, conditions: [{ kind: 'units', max: 4, per: 'day', wholeLine: false }], reason: { group: 'CO', code: '151' } }))
+            .toBe('97124 is denied for the units past 4 units a day; reason CO-151, provider liability.');
+        expect(describeRule({ ...base, action: 'review', conditions: [{ kind: 'visits', max: 6, per: 'calendar-year' }] }))
+            .toMatch(/^97124 goes to review from a patient's visit after 6 earlier visits in the calendar year/);
+        expect(describeRule({ ...base, conditions: [{ kind: 'provider', types: ['massage-therapist'] }], exceptions: [{ kind: 'modifier', modifiers: ['U7'], eitherLine: false }] }))
+            .toMatch(/when the rendering provider is a massage therapist, unless the line carries modifier U7/);
+    });
+
+    it('describes the 8-minute rule', () => {
+        expect(describeRule({ ...base, action: 'timed', subject: { codes: ['97140'], ranges: [['97110', '97124']] }, timed: { minutesPerUnit: 15, method: 'total' }, reason: { group: 'CO', code: '151' } }))
+            .toMatch(/^97140 or 97110–97124 are paid by time in 15-minute units: the timed minutes .* \(8–22 minutes 1 unit, 23–37 minutes 2 units/);
+    });
+});
