@@ -1,0 +1,6 @@
+/** Claim input adapters: plain JSON, NDJSON (whole or streamed) and FHIR R4, all to one shape. */
+export { Claim, UnreadableClaim, type ClaimLine, type ClaimProvider, type ClaimRecord } from './types.js';
+export { readPlainClaim } from './plain.js';
+export { readFhirClaim, readFhirBundle, readFhirResource, MINUTES_EXTENSION } from './fhir.js';
+export { readClaimValue, readClaimsText, readNdjsonLine } from './read.js';
+export { streamClaims } from './stream.js';

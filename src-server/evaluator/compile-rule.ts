@@ -1,0 +1,101 @@
+import type { Condition, PackRule, RulePack, TimedSpec } from '../pack/types.js';
+import { CodeMatcher } from './code-matcher.js';
+import { codesCounter } from './conditions/codes.js';
+import { diagnosisOnlyTest } from './conditions/diagnosis-only.js';
+import { pairTest, partnerSearch, type PartnerSearch } from './conditions/pair.js';
+import { providerTest } from './conditions/provider.js';
+import { unitsCounter } from './conditions/units.js';
+import { visitsCounter } from './conditions/visits.js';
+import { exceptionTest } from './exceptions.js';
+import type { LineTest, UnitCounter } from './rule-parts.js';
+import type { WorkLine } from './work-line.js';
+
+/** A pack rule made ready to judge lines. */
+export class CompiledRule {
+    /** Subject lines of the patient being judged, in judging order (scratch, reset per patient). */
+    pending: WorkLine[] = [];
+    /** The stamp of the last line this rule was met on, so a rule found twice is judged once. */
+    lastMet = -1;
+
+    constructor(
+        /** Position in the evaluator's stable rule order (policy id, then the pack's rule order). */
+        public rank: number,
+        readonly policy: string,
+        readonly rule: PackRule,
+        /** `CO-97`. */
+        readonly reason: string,
+        /** The rule's and its policy's effective ranges intersected; null is an open end. */
+        readonly from: string | null,
+        readonly to: string | null,
+        readonly subject: CodeMatcher,
+        /** Conditions judged line by line: with, without, provider, diagnosis-only. */
+        readonly lineTests: LineTest[],
+        /** Counting conditions: units, codes, visits. */
+        readonly counters: UnitCounter[],
+        readonly exceptions: LineTest[],
+        readonly timed: TimedSpec | null,
+        /** The partner searches of its `with` conditions (for indexing by code pair). */
+        readonly withPartners: PartnerSearch[],
+    ) {}
+
+    /**
+     * Whether each line can be judged on its own as it is met (no counting condition, not timed):
+     * most rules, pair edits above all, take this fast path with no per-rule bookkeeping.
+     */
+    get judgedLineByLine(): boolean {
+        return this.counters.length === 0 && this.timed === null;
+    }
+
+    /** Whether the rule applies on this date of service. */
+    inEffect(date: string): boolean {
+        return (this.from === null || date >= this.from) && (this.to === null || date <= this.to);
+    }
+}
+
+export function compileRule(pack: RulePack, rule: PackRule, rank: number): CompiledRule {
+    const lineTests: LineTest[] = [];
+    const counters: UnitCounter[] = [];
+    for (const condition of rule.conditions) {
+        const part = compileCondition(condition);
+        if (part.kind === 'test') lineTests.push(part.test);
+        else counters.push(part.counter);
+    }
+    const withPartners: PartnerSearch[] = rule.conditions.flatMap(c => (c.kind === 'with' ? [partnerSearch(c)] : []));
+    const exceptions = rule.exceptions.map(exception => exceptionTest(exception, withPartners));
+    return new CompiledRule(
+        rank,
+        pack.policy.id,
+        rule,
+        `${rule.reason.group}-${rule.reason.code}`,
+        later(pack.policy.effective.from, rule.effective.from),
+        earlier(pack.policy.effective.to, rule.effective.to),
+        new CodeMatcher(rule.subject),
+        lineTests,
+        counters,
+        exceptions,
+        rule.action === 'timed' ? rule.timed ?? { minutesPerUnit: 15, method: 'total' } : null,
+        withPartners,
+    );
+}
+
+type Part = { kind: 'test'; test: LineTest } | { kind: 'counter'; counter: UnitCounter };
+
+function compileCondition(condition: Condition): Part {
+    switch (condition.kind) {
+        case 'with':
+        case 'without': return { kind: 'test', test: pairTest(condition) };
+        case 'provider': return { kind: 'test', test: providerTest(condition.types) };
+        case 'diagnosis-only': return { kind: 'test', test: diagnosisOnlyTest(condition) };
+        case 'units': return { kind: 'counter', counter: unitsCounter(condition) };
+        case 'codes': return { kind: 'counter', counter: codesCounter(condition) };
+        case 'visits': return { kind: 'counter', counter: visitsCounter(condition) };
+    }
+}
+
+function later(a: string | null, b: string | null): string | null {
+    return a === null ? b : b === null ? a : a > b ? a : b;
+}
+
+function earlier(a: string | null, b: string | null): string | null {
+    return a === null ? b : b === null ? a : a < b ? a : b;
+}

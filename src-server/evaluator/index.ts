@@ -1,0 +1,8 @@
+/** The reference evaluator: packs and claims in, spec section 5 output out. */
+export { Evaluator, evaluate } from './evaluate.js';
+export { evaluateStream } from './stream.js';
+export { allowedTimedUnits } from './timed.js';
+export { addToSummary, emptySummary, summarize } from './summary.js';
+export type {
+    ClaimErrorResult, ClaimOutput, ClaimResult, EvaluationOutput, EvaluationSummary, Finding, LineResult, LineStatus,
+} from './types.js';

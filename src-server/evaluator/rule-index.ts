@@ -1,0 +1,65 @@
+import type { PairScope, RulePack } from '../pack/types.js';
+import { compileRule, type CompiledRule } from './compile-rule.js';
+
+/** A rule gated by a `with` condition is indexed under each (subject, partner) pair up to this many. */
+export const PAIR_INDEX_LIMIT = 20_000;
+
+/**
+ * Rules indexed by the codes they are about, so a line costs a few map lookups however many rules
+ * the packs hold (PERFORMANCE.md). A rule with a `with` condition can only fire on a line that has
+ * a partner, so it is filed under (subject code, partner code) and found from the partners actually
+ * billed: pair edits, the bulk of large packs, are never looked at unless both codes are present.
+ * Other rules are filed by subject code; only rules with ranges too wide to expand are tried on
+ * every line.
+ */
+export class RuleIndex {
+    readonly rules: CompiledRule[] = [];
+    private readonly byCode = new Map<string, CompiledRule[]>();
+    private readonly byPair: Record<PairScope, Map<string, Map<string, CompiledRule[]>>> = { day: new Map(), claim: new Map() };
+    /** Rules with a range too wide to expand: tried on every line (packs rarely have any). */
+    readonly wideRangeRules: CompiledRule[] = [];
+
+    constructor(packs: readonly RulePack[]) {
+        // A stable order independent of the order packs were given in: policy id, then file order.
+        const ordered = packs.map((pack, i) => ({ pack, i }))
+            .sort((a, b) => (a.pack.policy.id < b.pack.policy.id ? -1 : a.pack.policy.id > b.pack.policy.id ? 1 : a.i - b.i));
+        for (const { pack } of ordered) {
+            for (const rule of pack.rules) this.add(compileRule(pack, rule, this.rules.length));
+        }
+    }
+
+    private add(rule: CompiledRule): void {
+        this.rules.push(rule);
+        if (rule.subject.wideRanges.length > 0) {
+            this.wideRangeRules.push(rule);
+            return;
+        }
+        const gate = rule.withPartners.find(search => search.codes.wideRanges.length === 0
+            && search.codes.codes.size * rule.subject.codes.size <= PAIR_INDEX_LIMIT);
+        for (const code of rule.subject.codes) {
+            if (!gate) {
+                listIn(this.byCode, code).push(rule);
+                continue;
+            }
+            let partners = this.byPair[gate.scope].get(code);
+            if (!partners) this.byPair[gate.scope].set(code, (partners = new Map()));
+            for (const partner of gate.codes.codes) listIn(partners, partner).push(rule);
+        }
+    }
+
+    /** The rules filed under `code` alone (ranges up to EXPAND_RANGE_LIMIT codes included). */
+    rulesListedFor(code: string): readonly CompiledRule[] | undefined {
+        return this.byCode.get(code);
+    }
+
+    /** For a subject code, the pair-gated rules by partner code, for partners in `scope`. */
+    pairRulesFor(scope: PairScope, code: string): ReadonlyMap<string, readonly CompiledRule[]> | undefined {
+        return this.byPair[scope].get(code);
+    }
+}
+
+function listIn<K>(map: Map<K, CompiledRule[]>, key: K): CompiledRule[] {
+    let list = map.get(key);
+    if (!list) map.set(key, (list = []));
+    return list;
+}
