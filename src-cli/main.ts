@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCheckCommand } from './check-command.js';
 import { registerCompileCommand } from './compile-command.js';
+import { registerReviewCommands } from './docs-command.js';
 import { EXIT } from './exit-codes.js';
 import { VERSION } from './findings.js';
 
@@ -14,6 +15,7 @@ const program = new Command()
 
 registerCheckCommand(program);
 registerCompileCommand(program);
+registerReviewCommands(program);
 program.commands.forEach(command => command.exitOverride());
 
 try {

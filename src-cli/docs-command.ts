@@ -1,0 +1,129 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Option, type Command } from 'commander';
+import type { PolicyFile } from '../src-server/language/generated/ast.js';
+import { isSource } from '../src-server/language/generated/ast.js';
+import { renderMarkdown } from '../src-server/docs/markdown.js';
+import { buildDocsModel, type DocsFinding, type DocsInput } from '../src-server/docs/model.js';
+import { renderSite } from '../src-server/docs/site.js';
+import { exitCodeFor } from './check-command.js';
+import { plural } from '../src-server/docs/wording.js';
+import { compileWorkspace } from './compile-command.js';
+import { registerDiffCommand } from './diff-command.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import { countBySeverity, displayPath, findingsOf, formatText, inputFindings, type Finding } from './findings.js';
+import { loadWorkspace, type LoadedWorkspace } from './workspace.js';
+
+export interface DocsOptions {
+    out: string;
+    format: 'html' | 'md';
+    root?: string;
+}
+
+/** Lists what a run wrote, so the next run into the same folder can remove pages of deleted policies. */
+const MANIFEST = '.payrule-docs';
+
+/** The commands for reviewers: `docs` and `diff` (main.ts registers both through this one call). */
+export function registerReviewCommands(program: Command): void {
+    registerDocsCommand(program);
+    registerDiffCommand(program);
+}
+
+export function registerDocsCommand(program: Command): void {
+    program.command('docs')
+        .description('render policies for reviewers: a static site (or Markdown) with every rule in plain English, its citations in context, the sources, a code index and the open warnings')
+        .argument('[paths...]', 'policy files or folders to search for .payrule files', ['.'])
+        .requiredOption('-o, --out <dir>', 'folder to write the docs to')
+        .addOption(new Option('-f, --format <format>', 'html: a static site; md: Markdown files for pull-request review').choices(['html', 'md']).default('html'))
+        .option('--root <dir>', 'workspace root that sources may not leave (default: the folder holding all paths)')
+        .addHelpText('after', '\nExit codes: 0 docs written, 1 the policies have errors (nothing written), 2 bad usage or unreadable input.')
+        .action(async (paths: string[], options: DocsOptions) => {
+            process.exitCode = await runDocs(paths, options);
+        });
+}
+
+export async function runDocs(paths: string[], options: DocsOptions): Promise<ExitCode> {
+    const workspace = await loadWorkspace(paths, options.root);
+    const findings = [...inputFindings(workspace.inputProblems), ...findingsOf(workspace.documents)];
+    if (findings.length > 0) console.error(formatText(findings));
+    const exit = exitCodeFor(workspace.inputProblems.length, findings);
+    if (exit !== EXIT.ok) {
+        console.error(`No docs written: ${plural(countBySeverity(findings).errors, 'error')}.`);
+        return exit;
+    }
+    const model = buildDocsModel(docsInput(workspace, findings));
+    const files = options.format === 'md' ? renderMarkdown(model) : renderSite(model);
+    try {
+        writeDocs(options.out, files, `${MANIFEST}-${options.format}`);
+    } catch (error) {
+        console.error(`payrule docs: cannot write to ${displayPath(path.resolve(options.out))}: ${error instanceof Error ? error.message : String(error)}`);
+        return EXIT.badInput;
+    }
+    const index = path.join(options.out, options.format === 'md' ? 'index.md' : 'index.html');
+    console.log(`${plural(model.policies.length, 'policy', 'policies')}, ${plural(model.findings.length, 'open warning')}: ${files.size} files written, start at ${displayPath(path.resolve(index))}`);
+    return EXIT.ok;
+}
+
+/** What the renderers need from a checked workspace; every path relative to its root. */
+export function docsInput(workspace: LoadedWorkspace, findings: Finding[]): DocsInput {
+    const root = realpath(workspace.root);
+    const relative = (file: string) => path.relative(root, realpath(file)).split(path.sep).join('/');
+    const sources = workspace.shared.payrule.PolicySources;
+    const compiled = compileWorkspace(workspace);
+    const policies = workspace.documents.map((document, i) => {
+        const file = document.parseResult.value as PolicyFile;
+        return {
+            file: relative(document.uri.fsPath),
+            text: document.textDocument.getText(),
+            pack: compiled[i].pack,
+            sources: file.declarations.filter(isSource).map(declaration => {
+                const found = sources.lookupDeclared(declaration);
+                return found.status === 'ok'
+                    ? { id: declaration.name, file: relative(found.file), text: found.text }
+                    : { id: declaration.name, file: declaration.path, text: undefined };
+            }),
+        };
+    });
+    const docsFindings: DocsFinding[] = findings.map(finding => ({
+        file: relative(path.resolve(finding.file)),
+        line: finding.line,
+        column: finding.column,
+        severity: finding.severity,
+        code: finding.code,
+        message: finding.message,
+    }));
+    return { policies, findings: docsFindings };
+}
+
+/**
+ * Write every file, then remove the files the previous run of the same format wrote that this one
+ * did not (a deleted policy's page), and nothing else: the folder may hold files of its own.
+ */
+function writeDocs(out: string, files: Map<string, string>, manifestName: string): void {
+    const manifest = path.join(out, manifestName);
+    let previous: string[] = [];
+    try {
+        previous = fs.readFileSync(manifest, 'utf8').split('\n').filter(Boolean);
+    } catch {
+        // First run into this folder.
+    }
+    for (const [name, content] of files) {
+        const target = path.join(out, name);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, content);
+    }
+    for (const name of previous) {
+        // Only names this command could have written: relative, inside `out`.
+        if (files.has(name) || name.includes('..') || path.isAbsolute(name)) continue;
+        fs.rmSync(path.join(out, name), { force: true });
+    }
+    fs.writeFileSync(manifest, [...files.keys()].map(name => `${name}\n`).join(''));
+}
+
+function realpath(file: string): string {
+    try {
+        return fs.realpathSync(file);
+    } catch {
+        return path.resolve(file);
+    }
+}
