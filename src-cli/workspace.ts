@@ -21,7 +21,7 @@ export interface LoadedWorkspace {
  * the deepest folder holding every path given.
  */
 export async function loadWorkspace(paths: string[], root?: string): Promise<LoadedWorkspace> {
-    const { shared } = createPayruleServices({ ...NodeFileSystem });
+    const { shared } = createPayruleServices({ ...NodeFileSystem }, { batch: true });
     const { files, problems } = collectPolicyFiles(paths);
     const workspaceRoot = path.resolve(root ?? commonFolder(paths.map(p => path.resolve(p))));
     shared.payrule.PolicySources.setRoots([workspaceRoot]);

@@ -45,9 +45,13 @@ export interface QuoteMatch {
     line: number;
 }
 
+/** Quotes are looked up by their first characters at the source's word starts (see find). */
+const KEY_LENGTH = 8;
+
 export class SourceText {
     readonly normalized: NormalizedText;
     private lineStarts: number[] | undefined;
+    private wordStarts: Map<string, number[]> | undefined;
 
     constructor(readonly original: string) {
         this.normalized = normalizeForCitation(original);
@@ -56,11 +60,27 @@ export class SourceText {
     find(quote: string): QuoteMatch | undefined {
         const needle = normalizeForCitation(quote).text;
         if (needle.length === 0) return undefined;
-        const at = this.normalized.text.indexOf(needle);
+        const at = this.indexOf(needle);
         if (at < 0) return undefined;
         const start = this.normalized.offsets[at];
         const end = this.normalized.offsets[at + needle.length - 1] + 1;
         return { start, end, line: this.lineOf(start) };
+    }
+
+    /**
+     * Where the normalised needle first occurs. A table generated from a 100,000-row file is cited
+     * 100,000 times, so quotes that start at a word (nearly all) are found through an index of word
+     * starts by their first characters; anything else falls back to a scan.
+     */
+    private indexOf(needle: string): number {
+        const text = this.normalized.text;
+        if (needle.length < KEY_LENGTH || !isWordStart(needle, 0)) return text.indexOf(needle);
+        const index = this.wordStarts ??= indexWordStarts(text);
+        for (const at of index.get(needle.slice(0, KEY_LENGTH)) ?? []) {
+            if (text.startsWith(needle, at)) return at;
+        }
+        // Not at a word start of the source (a quote may begin mid-word): scan.
+        return text.indexOf(needle);
     }
 
     /** 1-based line number of an offset in the original text. */
@@ -100,6 +120,22 @@ export class SourceText {
         const text = this.original.slice(start, end).replace(/\s+/g, ' ');
         return { start, end, line: this.lineOf(start), text, score: best.score };
     }
+}
+
+function isWordStart(text: string, at: number): boolean {
+    return at === 0 || !/[0-9a-z]/.test(text[at - 1]) || !/[0-9a-z]/.test(text[at]);
+}
+
+function indexWordStarts(text: string): Map<string, number[]> {
+    const index = new Map<string, number[]>();
+    for (let at = 0; at + KEY_LENGTH <= text.length; at++) {
+        if (!isWordStart(text, at)) continue;
+        const key = text.slice(at, at + KEY_LENGTH);
+        const list = index.get(key);
+        if (list) list.push(at);
+        else index.set(key, [at]);
+    }
+    return index;
 }
 
 function computeLineStarts(text: string): number[] {

@@ -1,5 +1,5 @@
 import type { DeepPartial, LangiumDocument, Module } from 'langium';
-import { DefaultDocumentBuilder, inject } from 'langium';
+import { DefaultDocumentBuilder, DefaultIndexManager, inject } from 'langium';
 import {
     createDefaultModule, createDefaultSharedModule, type DefaultSharedModuleContext, type LangiumServices,
     type LangiumSharedServices, type PartialLangiumServices,
@@ -8,7 +8,7 @@ import { registerPayruleChecks } from './checks/payrule-validator.js';
 import { PayruleGeneratedModule, PayruleGeneratedSharedModule } from './generated/module.js';
 import { PayruleDocumentValidator } from './payrule-document-validator.js';
 import { createPayruleParser } from './payrule-parser.js';
-import { FileLocalScopeProvider } from './payrule-scope.js';
+import { BatchScopeComputation, FileLocalScopeComputation, FileLocalScopeProvider } from './payrule-scope.js';
 import { PolicySources } from './policy-sources.js';
 import { PolicyRuleIndex } from './rule-index.js';
 
@@ -62,16 +62,46 @@ export const PayruleModule: Module<PayruleServices, PartialLangiumServices & Pay
     },
     references: {
         ScopeProvider: services => new FileLocalScopeProvider(services),
+        ScopeComputation: services => new FileLocalScopeComputation(services),
     },
     validation: {
         DocumentValidator: services => new PayruleDocumentValidator(services),
     },
 };
 
+/** Overrides for batch use (the CLI): skip indexes that only editor features read. */
+const PayruleBatchSharedModule: Module<PayruleSharedServices, DeepPartial<PayruleSharedServices>> = {
+    workspace: {
+        IndexManager: shared => new BatchIndexManager(shared),
+    },
+};
+
+const PayruleBatchModule: Module<PayruleServices, PartialLangiumServices> = {
+    references: {
+        ScopeComputation: services => new BatchScopeComputation(services),
+    },
+};
+
+/** Find-references needs the reference index; the CLI does not. */
+class BatchIndexManager extends DefaultIndexManager {
+    override async updateReferences(): Promise<void> {
+        // nothing reads reference descriptions in batch use
+    }
+}
+
+export interface PayruleServiceOptions {
+    /** Batch use (CLI): no workspace-symbol or reference indexes. */
+    batch?: boolean;
+}
+
 /** Create the shared and language services; the one place where Payrule's services are wired. */
-export function createPayruleServices(context: DefaultSharedModuleContext): { shared: PayruleSharedServices; Payrule: PayruleServices } {
-    const shared = inject(createDefaultSharedModule(context), PayruleGeneratedSharedModule, PayruleSharedModule);
-    const Payrule = inject(createDefaultModule({ shared }), PayruleGeneratedModule, PayruleModule);
+export function createPayruleServices(context: DefaultSharedModuleContext, options: PayruleServiceOptions = {}): { shared: PayruleSharedServices; Payrule: PayruleServices } {
+    const shared = options.batch
+        ? inject(createDefaultSharedModule(context), PayruleGeneratedSharedModule, PayruleSharedModule, PayruleBatchSharedModule)
+        : inject(createDefaultSharedModule(context), PayruleGeneratedSharedModule, PayruleSharedModule);
+    const Payrule = options.batch
+        ? inject(createDefaultModule({ shared }), PayruleGeneratedModule, PayruleModule, PayruleBatchModule)
+        : inject(createDefaultModule({ shared }), PayruleGeneratedModule, PayruleModule);
     shared.ServiceRegistry.register(Payrule);
     registerPayruleChecks(Payrule);
     if (!context.connection) {

@@ -1,5 +1,5 @@
-import type { AstNodeDescription, ReferenceInfo, Scope } from 'langium';
-import { AstUtils, DefaultScopeProvider, MapScope } from 'langium';
+import type { AstNode, AstNodeDescription, LangiumDocument, LocalSymbols, ReferenceInfo, Scope } from 'langium';
+import { AstUtils, DefaultScopeComputation, DefaultScopeProvider, MapScope, MultiMap } from 'langium';
 import { isPolicyFile } from './generated/ast.js';
 
 /**
@@ -27,5 +27,25 @@ export class FileLocalScopeProvider extends DefaultScopeProvider {
             byType.set(type, scope);
         }
         return scope;
+    }
+}
+
+/**
+ * The scope provider above finds declarations itself, so the per-node local symbol tables Langium
+ * would precompute (a walk over the whole AST and a table per file) are never read: skip them.
+ */
+export class FileLocalScopeComputation extends DefaultScopeComputation {
+    override async collectLocalSymbols(_document: LangiumDocument): Promise<LocalSymbols> {
+        return new MultiMap<AstNode, AstNodeDescription>();
+    }
+}
+
+/**
+ * Batch use (the CLI): nothing asks for workspace symbols or find-references, so exporting names
+ * and indexing references is work without a reader. Not used by the language server.
+ */
+export class BatchScopeComputation extends FileLocalScopeComputation {
+    override async collectExportedSymbols(_document: LangiumDocument): Promise<AstNodeDescription[]> {
+        return [];
     }
 }

@@ -3,7 +3,6 @@ import { AstUtils } from 'langium';
 import type { PayruleAstType, PolicyFile } from '../generated/ast.js';
 import { rangesOverlap } from '../../common/dates.js';
 import { codeSetsOverlap, sharedCodeExample } from '../../compiler/code-lists.js';
-import type { PairCondition } from '../../pack/types.js';
 import type { IndexedRule, PolicyRuleIndex } from '../rule-index.js';
 import { report } from './report.js';
 
@@ -36,17 +35,14 @@ export class ConflictChecks {
         this.index.refresh();
         for (const mine of this.index.rulesOf(file, documentUri)) {
             const verdicts = new Map<IndexedRule, Verdict>();
-            for (const other of this.index.candidates(file, mine.logic.subject)) {
-                if (other.rule === mine.rule || verdicts.has(other)) continue;
+            for (const other of this.index.comparableWith(file, mine)) {
                 const verdict = judge(mine, other);
                 if (verdict) verdicts.set(other, verdict);
             }
-            for (const partnerCodes of pairConditions(mine).map(c => c.codes)) {
-                for (const other of this.index.candidates(file, partnerCodes)) {
-                    if (other.rule === mine.rule || verdicts.has(other)) continue;
-                    const verdict = judgeMutualDenial(mine, other);
-                    if (verdict) verdicts.set(other, verdict);
-                }
+            for (const other of this.index.mirroredBy(file, mine)) {
+                if (verdicts.has(other)) continue;
+                const verdict = judgeMutualDenial(mine, other);
+                if (verdict) verdicts.set(other, verdict);
             }
             for (const [other, verdict] of verdicts) {
                 const where = other.documentUri.toString() === documentUri.toString()
@@ -104,8 +100,8 @@ function judge(a: IndexedRule, b: IndexedRule): Verdict | undefined {
 /** `A denied with B` and `B denied with A`: together they deny both lines of the pair. */
 function judgeMutualDenial(a: IndexedRule, b: IndexedRule): Verdict | undefined {
     if (a.logic.action !== 'deny' || b.logic.action !== 'deny' || !rangesOverlap(a.effective, b.effective)) return undefined;
-    for (const mine of pairConditions(a).filter(c => c.kind === 'with')) {
-        for (const theirs of pairConditions(b).filter(c => c.kind === 'with' && c.scope === mine.scope)) {
+    for (const mine of a.pairs.filter(c => c.kind === 'with')) {
+        for (const theirs of b.pairs.filter(c => c.kind === 'with' && c.scope === mine.scope)) {
             if (codeSetsOverlap(mine.codes, b.logic.subject) && codeSetsOverlap(theirs.codes, a.logic.subject)) {
                 const x = sharedCodeExample(a.logic.subject, theirs.codes);
                 const y = sharedCodeExample(b.logic.subject, mine.codes);
@@ -116,17 +112,9 @@ function judgeMutualDenial(a: IndexedRule, b: IndexedRule): Verdict | undefined 
     return undefined;
 }
 
+/** Comparable rules have pair conditions of the same kinds and scopes, in the same (sorted) order. */
 function partnersOverlap(a: IndexedRule, b: IndexedRule): boolean {
-    const mine = pairConditions(a);
-    const theirs = pairConditions(b);
-    const key = (c: PairCondition) => `${c.kind}:${c.scope}`;
-    const sortedMine = [...mine].sort((x, y) => key(x).localeCompare(key(y)));
-    const sortedTheirs = [...theirs].sort((x, y) => key(x).localeCompare(key(y)));
-    return sortedMine.every((c, i) => sortedTheirs[i] && codeSetsOverlap(c.codes, sortedTheirs[i].codes));
-}
-
-function pairConditions(rule: IndexedRule): PairCondition[] {
-    return rule.logic.conditions.filter((c): c is PairCondition => c.kind === 'with' || c.kind === 'without');
+    return a.pairs.every((pair, i) => b.pairs[i] && codeSetsOverlap(pair.codes, b.pairs[i].codes));
 }
 
 function verb(rule: IndexedRule): string {
