@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { countBySeverity, findingsOf, formatJson, formatSarif, formatText, inputFindings } from './findings.js';
+import { checkPolicyFiles } from './batch-checker.js';
+import { countBySeverity, findingsFor, formatJson, formatSarif, formatText, inputFindings, type Finding } from './findings.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
-import { loadWorkspace } from './workspace.js';
 
 export interface CheckOptions {
     format: 'text' | 'json' | 'sarif';
@@ -24,9 +24,9 @@ export function registerCheckCommand(program: Command): void {
 }
 
 export async function runCheck(paths: string[], options: CheckOptions): Promise<ExitCode> {
-    const workspace = await loadWorkspace(paths, options.root);
-    const findings = [...inputFindings(workspace.inputProblems), ...findingsOf(workspace.documents)];
-    const files = workspace.documents.length;
+    const workspace = await checkPolicyFiles(paths, { root: options.root });
+    const findings = [...inputFindings(workspace.inputProblems), ...findingsFor(workspace.files)];
+    const files = workspace.files.length;
     if (options.format === 'json') console.log(formatJson(findings, files));
     else if (options.format === 'sarif') console.log(formatSarif(findings));
     else {
@@ -37,7 +37,7 @@ export async function runCheck(paths: string[], options: CheckOptions): Promise<
     return exitCodeFor(workspace.inputProblems.length, findings, options.strict);
 }
 
-export function exitCodeFor(inputProblems: number, findings: ReturnType<typeof findingsOf>, strict = false): ExitCode {
+export function exitCodeFor(inputProblems: number, findings: Finding[], strict = false): ExitCode {
     if (inputProblems > 0) return EXIT.badInput;
     const { errors, warnings } = countBySeverity(findings);
     return errors > 0 || (strict && warnings > 0) ? EXIT.findings : EXIT.ok;

@@ -5,8 +5,9 @@ import type { PolicyFile, Source } from '../src-server/language/generated/ast.js
 import { compilePolicy } from '../src-server/compiler/compile-policy.js';
 import { exitCodeFor, plural } from './check-command.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
-import { countBySeverity, displayPath, findingsOf, formatText, inputFindings } from './findings.js';
-import { loadWorkspace, type LoadedWorkspace } from './workspace.js';
+import { checkPolicyFiles } from './batch-checker.js';
+import { countBySeverity, displayPath, findingsFor, formatText, inputFindings } from './findings.js';
+import type { LoadedWorkspace } from './workspace.js';
 
 export interface CompileOptions {
     out: string;
@@ -28,8 +29,8 @@ export function registerCompileCommand(program: Command): void {
 }
 
 export async function runCompile(paths: string[], options: CompileOptions): Promise<ExitCode> {
-    const workspace = await loadWorkspace(paths, options.root);
-    const findings = [...inputFindings(workspace.inputProblems), ...findingsOf(workspace.documents)];
+    const workspace = await checkPolicyFiles(paths, { root: options.root, compile: true });
+    const findings = [...inputFindings(workspace.inputProblems), ...findingsFor(workspace.files)];
     if (findings.length > 0) console.error(formatText(findings));
     const exit = exitCodeFor(workspace.inputProblems.length, findings, options.strict);
     if (exit !== EXIT.ok) {
@@ -38,10 +39,11 @@ export async function runCompile(paths: string[], options: CompileOptions): Prom
         return exit;
     }
     fs.mkdirSync(options.out, { recursive: true });
-    for (const { file, pack } of compileWorkspace(workspace)) {
-        const target = path.join(options.out, `${pack.policy.id}.json`);
-        writeAtomically(target, `${JSON.stringify(pack, null, 2)}\n`);
-        console.log(`${displayPath(file)} -> ${displayPath(target)} (${plural(pack.rules.length, 'rule')})`);
+    for (const { file, packText, policyId, ruleCount } of workspace.files) {
+        if (packText === undefined || policyId === undefined) continue;
+        const target = path.join(options.out, `${policyId}.json`);
+        writeAtomically(target, packText);
+        console.log(`${displayPath(file)} -> ${displayPath(target)} (${plural(ruleCount, 'rule')})`);
     }
     return EXIT.ok;
 }

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import type { LangiumDocument } from 'langium';
 import { CHECKS, type CheckName } from '../src-server/language/checks/codes.js';
 import type { InputProblem } from './input-files.js';
-import { diagnosticsOf } from './workspace.js';
+import { displayPath } from './paths.js';
+import type { Diagnostic } from 'vscode-languageserver-types';
 
 declare const PAYRULE_VERSION: string;
 export const VERSION = typeof PAYRULE_VERSION === 'string' ? PAYRULE_VERSION : '0.0.0-dev';
@@ -33,16 +34,18 @@ export function docsFor(code: string): string | null {
     return displayPath(path.join(DOCS_DIR, `${name}.md`));
 }
 
-export function displayPath(file: string): string {
-    const relative = path.relative(process.cwd(), file);
-    return (relative.startsWith('..') || path.isAbsolute(relative) ? file : relative).split(path.sep).join('/');
-}
+export { displayPath };
 
 export function findingsOf(documents: LangiumDocument[]): Finding[] {
-    return documents.flatMap(document => diagnosticsOf(document).map(diagnostic => {
+    return findingsFor(documents.map(document => ({ file: document.uri.fsPath, diagnostics: document.diagnostics ?? [] })));
+}
+
+/** Findings of checked files, sorted by file, then position, then code. */
+export function findingsFor(files: Array<{ file: string; diagnostics: Diagnostic[] }>): Finding[] {
+    return [...files].sort((a, b) => compareText(a.file, b.file)).flatMap(({ file, diagnostics }) => sortDiagnostics(diagnostics).map(diagnostic => {
         const code = String(diagnostic.code ?? 'payrule/syntax-error');
         return {
-            file: displayPath(document.uri.fsPath),
+            file: displayPath(file),
             line: diagnostic.range.start.line + 1,
             column: diagnostic.range.start.character + 1,
             endLine: diagnostic.range.end.line + 1,
@@ -53,6 +56,15 @@ export function findingsOf(documents: LangiumDocument[]): Finding[] {
             docs: docsFor(code),
         };
     }));
+}
+
+function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+    return [...diagnostics].sort((a, b) =>
+        a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || compareText(String(a.code), String(b.code)) || compareText(a.message, b.message));
+}
+
+function compareText(a: string, b: string): number {
+    return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function inputFindings(problems: InputProblem[]): Finding[] {

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { isBatchWorker, runBatchWorker } from './batch-workers.js';
 import { registerCheckCommand } from './check-command.js';
 import { registerCompileCommand } from './compile-command.js';
 import { registerReviewCommands } from './docs-command.js';
@@ -18,14 +19,19 @@ registerCompileCommand(program);
 registerReviewCommands(program);
 program.commands.forEach(command => command.exitOverride());
 
-try {
-    await program.parseAsync(process.argv);
-} catch (error) {
-    if (error instanceof CommanderError) {
-        const fine = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
-        process.exitCode = fine ? EXIT.ok : EXIT.badInput;
-    } else {
-        console.error(`payrule: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-        process.exitCode = EXIT.badInput;
+if (isBatchWorker()) {
+    // This bundle also runs the workers that check large workspaces in parallel.
+    await runBatchWorker();
+} else {
+    try {
+        await program.parseAsync(process.argv);
+    } catch (error) {
+        if (error instanceof CommanderError) {
+            const fine = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
+            process.exitCode = fine ? EXIT.ok : EXIT.badInput;
+        } else {
+            console.error(`payrule: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+            process.exitCode = EXIT.badInput;
+        }
     }
 }

@@ -1,11 +1,10 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI, type LangiumDocument } from 'langium';
 import { NodeFileSystem } from 'langium/node';
-import type { Diagnostic } from 'vscode-languageserver-types';
 import type { PolicyFile } from '../src-server/language/generated/ast.js';
 import { createPayruleServices, type PayruleSharedServices } from '../src-server/language/payrule-module.js';
 import { collectPolicyFiles, readPolicyFile, type InputProblem } from './input-files.js';
+import { commonFolder } from './paths.js';
 
 export interface LoadedWorkspace {
     shared: PayruleSharedServices;
@@ -38,30 +37,4 @@ export async function loadWorkspace(paths: string[], root?: string): Promise<Loa
     }
     await shared.workspace.DocumentBuilder.build(documents, { validation: true });
     return { shared, documents, inputProblems: problems, root: workspaceRoot };
-}
-
-export function diagnosticsOf(document: LangiumDocument): Diagnostic[] {
-    return [...(document.diagnostics ?? [])].sort((a, b) =>
-        a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || String(a.code).localeCompare(String(b.code)));
-}
-
-function commonFolder(paths: string[]): string {
-    const folders = paths.map(p => {
-        try {
-            return fs.statSync(p).isDirectory() ? p : path.dirname(p);
-        } catch {
-            return path.dirname(p);
-        }
-    });
-    if (folders.length === 0) return process.cwd();
-    let common = folders[0];
-    for (const folder of folders.slice(1)) {
-        while (!isInside(common, folder)) common = path.dirname(common);
-    }
-    return common;
-}
-
-function isInside(root: string, file: string): boolean {
-    const relative = path.relative(root, file);
-    return relative === '' || (relative !== '..' && !relative.startsWith('..' + path.sep) && !path.isAbsolute(relative));
 }

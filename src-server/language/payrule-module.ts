@@ -10,13 +10,13 @@ import { PayruleDocumentValidator } from './payrule-document-validator.js';
 import { createPayruleParser } from './payrule-parser.js';
 import { BatchScopeComputation, FileLocalScopeComputation, FileLocalScopeProvider } from './payrule-scope.js';
 import { PolicySources } from './policy-sources.js';
-import { PolicyRuleIndex } from './rule-index.js';
+import { WorkspaceRules } from './conflicts/workspace-rules.js';
 
-/** Workspace-wide services: the source documents policies cite and the index of rules by payer. */
+/** Workspace-wide services: the source documents policies cite and every policy's rules (for conflicts). */
 export interface PayruleSharedAddedServices {
     payrule: {
         PolicySources: PolicySources;
-        RuleIndex: PolicyRuleIndex;
+        WorkspaceRules: WorkspaceRules;
     };
 }
 
@@ -38,14 +38,14 @@ export class PayruleDocumentBuilder extends DefaultDocumentBuilder {
     }
 
     protected override shouldRelink(document: LangiumDocument, changedUris: Set<string>): boolean {
-        return super.shouldRelink(document, changedUris) || this.payruleShared.payrule.RuleIndex.sharesPayerWith(document, changedUris);
+        return super.shouldRelink(document, changedUris) || this.payruleShared.payrule.WorkspaceRules.sharesPayerWith(document, changedUris);
     }
 }
 
 export const PayruleSharedModule: Module<PayruleSharedServices, DeepPartial<PayruleSharedServices>> = {
     payrule: {
         PolicySources: shared => new PolicySources(shared),
-        RuleIndex: shared => new PolicyRuleIndex(shared),
+        WorkspaceRules: shared => new WorkspaceRules(shared),
     },
     workspace: {
         DocumentBuilder: shared => new PayruleDocumentBuilder(shared),
@@ -55,7 +55,7 @@ export const PayruleSharedModule: Module<PayruleSharedServices, DeepPartial<Payr
 export const PayruleModule: Module<PayruleServices, PartialLangiumServices & PayruleAddedServices> = {
     payrule: {
         PolicySources: services => (services.shared as PayruleSharedServices).payrule.PolicySources,
-        RuleIndex: services => (services.shared as PayruleSharedServices).payrule.RuleIndex,
+        WorkspaceRules: services => (services.shared as PayruleSharedServices).payrule.WorkspaceRules,
     },
     parser: {
         LangiumParser: services => createPayruleParser(services),
@@ -92,6 +92,11 @@ class BatchIndexManager extends DefaultIndexManager {
 export interface PayruleServiceOptions {
     /** Batch use (CLI): no workspace-symbol or reference indexes. */
     batch?: boolean;
+    /**
+     * Whether the validator compares rules across files (default). A caller that checks files one
+     * at a time and lets each go turns it off and runs conflicts/ over the summaries itself.
+     */
+    crossFileChecks?: boolean;
 }
 
 /** Create the shared and language services; the one place where Payrule's services are wired. */
@@ -103,7 +108,7 @@ export function createPayruleServices(context: DefaultSharedModuleContext, optio
         ? inject(createDefaultModule({ shared }), PayruleGeneratedModule, PayruleModule, PayruleBatchModule)
         : inject(createDefaultModule({ shared }), PayruleGeneratedModule, PayruleModule);
     shared.ServiceRegistry.register(Payrule);
-    registerPayruleChecks(Payrule);
+    registerPayruleChecks(Payrule, { crossFile: options.crossFileChecks ?? true });
     if (!context.connection) {
         // Without a language client nobody sends configuration: mark it as ready for CLI use.
         shared.workspace.ConfigurationProvider.initialized({});

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GUIDE_TEXT } from '../helpers/language.js';
-import { runCli, tempWorkspace } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { CLI, runCli, tempWorkspace } from '../helpers/cli.js';
 
 const GOOD = 'policy good "Good"\n  payer "P"\nsource guide "sources/guide.txt"\nrule R "r"\n  97124 denied above 4 units per day\n  cite guide "limited to four units per date of service"\n';
 const WITH_ERROR = 'policy bad "Bad"\nsource guide "sources/guide.txt"\nrule R "r"\n  9712 denied\n  cite guide "Therapy guide"\n';
@@ -141,6 +142,39 @@ describe('payrule check', () => {
         const result = runCli(['check', 'noise.payrule'], root);
         expect(result.status).toBe(2);
         expect(result.stdout).toMatch(/noise\.payrule:\d+:\d+: error payrule\/unreadable-input/);
+    });
+});
+
+describe('payrule check across files', () => {
+    const header = (id: string) => `policy ${id} "${id}"\n  payer "Same payer"\nsource guide "sources/guide.txt"\n`;
+
+    it('finds a contradiction between two files of one payer, reported in both', () => {
+        const root = tempWorkspace({
+            'a.payrule': `${header('a')}rule R "r"\n  97124 denied with 97140 same day unless modifier 59\n  cite guide "Therapy guide"\n`,
+            'b.payrule': `${header('b')}rule S "s"\n  97124 review with 97140 same day unless modifier 59\n  cite guide "Therapy guide"\n`,
+            'sources/guide.txt': GUIDE_TEXT,
+        });
+        const result = runCli(['check', '.'], root);
+        expect(result.status).toBe(1);
+        expect(result.stdout).toMatch(/^a\.payrule:4:6: error payrule\/contradiction: Contradicts rule 'S' \(b\.payrule:4\)/m);
+        expect(result.stdout).toMatch(/^b\.payrule:4:6: error payrule\/contradiction: Contradicts rule 'R' \(a\.payrule:4\)/m);
+    });
+
+    it('gives the same findings on worker threads for a large workspace as on one thread', () => {
+        const rules = (prefix: string, first: number, count: number) => Array.from({ length: count }, (_, i) =>
+            `rule ${prefix}-${i} "Generated ${i}"\n  ${first + i} denied with ${30000 + (i % 50)} same day\n  cite guide "Therapy guide"\n`).join('');
+        const root = tempWorkspace({
+            'a.payrule': `${header('a')}${rules('a', 10000, 12000)}`,
+            'b.payrule': `${header('b')}${rules('b', 40000, 12000)}rule clash "c"\n  10001 review with 30001 same day\n  cite guide "Therapy guide"\n`,
+            'sources/guide.txt': GUIDE_TEXT,
+        });
+        expect(fs.statSync(path.join(root, 'a.payrule')).size + fs.statSync(path.join(root, 'b.payrule')).size).toBeGreaterThan(2 * 1024 * 1024);
+        const parallel = runCli(['check', '--format', 'json', '.'], root);
+        const serial = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '.'], { cwd: root, encoding: 'utf8', env: { ...process.env, PAYRULE_NO_WORKERS: '1' }, maxBuffer: 64 * 1024 * 1024 });
+        expect(parallel.status).toBe(1);
+        expect(parallel.stdout).toBe(serial.stdout);
+        const findings = JSON.parse(parallel.stdout).findings as Array<{ code: string; file: string }>;
+        expect(findings.filter(f => f.code === 'payrule/duplicate-rule' || f.code === 'payrule/contradiction').map(f => f.file).sort()).toEqual(['a.payrule', 'b.payrule']);
     });
 });
 

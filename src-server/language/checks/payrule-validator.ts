@@ -7,13 +7,13 @@ import { ShapeChecks } from './shape-checks.js';
 import { StructureChecks } from './structure-checks.js';
 
 /** Register every group of checks; each group is a small class of named checks (see codes.ts). */
-export function registerPayruleChecks(services: PayruleServices): void {
+export function registerPayruleChecks(services: PayruleServices, options: { crossFile: boolean }): void {
     const registry: ValidationRegistry = services.validation.ValidationRegistry;
     const groups: Array<{ register(): ValidationChecks<PayruleAstType> }> = [
         new ShapeChecks(),
         new StructureChecks(),
         new CitationChecks(services.payrule.PolicySources),
-        new ConflictChecks(services.payrule.RuleIndex),
+        ...(options.crossFile ? [new ConflictChecks(services.payrule.WorkspaceRules)] : []),
     ];
     for (const group of groups) registry.register(group.register(), group);
 }

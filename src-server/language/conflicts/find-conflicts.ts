@@ -1,0 +1,121 @@
+import { rangesOverlap } from '../../common/dates.js';
+import { codeSetsOverlap, sharedCodeExample } from '../../compiler/code-lists.js';
+import type { ConflictIndex } from './conflict-index.js';
+import type { FileSummary, RuleSummary } from './rule-summary.js';
+
+export interface Conflict {
+    check: 'contradiction' | 'duplicate-rule';
+    /** The rule of the file being checked, where the finding is reported. */
+    rule: RuleSummary;
+    /** The rule it conflicts with, possibly in another file. */
+    other: RuleSummary;
+    message: string;
+}
+
+type Verdict = { check: Conflict['check']; why: string };
+
+/**
+ * Contradictions and duplicates between the rules of one file and every rule of its payer
+ * (docs/decisions.md, "Conflicts between rules"). Two rules are comparable when their subjects and
+ * effective ranges overlap and they state the same kinds of conditions (with overlapping partner
+ * codes) and exceptions; mutual denials are found through the partner codes.
+ */
+export function findConflicts(index: ConflictIndex, file: FileSummary): Conflict[] {
+    const conflicts: Conflict[] = [];
+    for (const rule of file.rules) {
+        const verdicts = new Map<RuleSummary, Verdict>();
+        for (const other of index.comparableWith(file.payer, rule)) {
+            const verdict = judge(rule, other);
+            if (verdict) verdicts.set(other, verdict);
+        }
+        for (const other of index.mirroredBy(file.payer, rule)) {
+            if (verdicts.has(other)) continue;
+            const verdict = judgeMutualDenial(rule, other);
+            if (verdict) verdicts.set(other, verdict);
+        }
+        for (const [other, verdict] of verdicts) {
+            const where = other.documentUri === rule.documentUri ? `line ${line(other)}` : `${fileName(other.documentUri)}:${line(other)}`;
+            const lead = verdict.check === 'contradiction' ? 'Contradicts' : 'Duplicates';
+            conflicts.push({ check: verdict.check, rule, other, message: `${lead} rule '${other.name}' (${where}): ${verdict.why}` });
+        }
+    }
+    return conflicts;
+}
+
+/** The message for a policy id that another file declares too, or undefined. */
+export function policyIdClash(index: ConflictIndex, file: FileSummary): string | undefined {
+    if (!file.policyId) return undefined;
+    const others = index.documentsWithPolicy(file.policyId).filter(uri => uri !== file.documentUri);
+    if (others.length === 0) return undefined;
+    return `Policy id '${file.policyId}' is also declared in ${others.map(fileName).join(', ')}: each policy compiles to its own pack, named by its id.`;
+}
+
+function judge(a: RuleSummary, b: RuleSummary): Verdict | undefined {
+    if (!rangesOverlap(a.effective, b.effective) || !codeSetsOverlap(a.logic.subject, b.logic.subject)) return undefined;
+    // `requires diagnosis` and `requires provider` on one code are two requirements, not a conflict.
+    if (a.shapeKey !== b.shapeKey || a.exceptionKindsKey !== b.exceptionKindsKey || !partnersOverlap(a, b)) return undefined;
+    const code = sharedCodeExample(a.logic.subject, b.logic.subject) ?? 'the shared codes';
+    const sameReason = a.logic.reason.group === b.logic.reason.group && a.logic.reason.code === b.logic.reason.code;
+    const reasons = `${a.logic.reason.group}-${a.logic.reason.code} here, ${b.logic.reason.group}-${b.logic.reason.code} there`;
+    if (a.logic.action === 'timed' || b.logic.action === 'timed') {
+        if (a.logic.action !== b.logic.action) return undefined;
+        const [ta, tb] = [a.logic.timed!, b.logic.timed!];
+        if (ta.minutesPerUnit !== tb.minutesPerUnit || ta.method !== tb.method) {
+            return { check: 'contradiction', why: `both time ${code}, but with ${ta.minutesPerUnit}-minute units (${ta.method}) here and ${tb.minutesPerUnit}-minute units (${tb.method}) there.` };
+        }
+        if (!sameReason) return { check: 'contradiction', why: `both time ${code} the same way but give different reasons (${reasons}).` };
+        return { check: 'duplicate-rule', why: `both apply the same timing to ${code}.` };
+    }
+    if (a.logic.action === 'flag' || b.logic.action === 'flag') {
+        if (a.logic.action !== b.logic.action || a.limitKey !== b.limitKey || a.exceptionsKey !== b.exceptionsKey || !sameReason) return undefined;
+        return { check: 'duplicate-rule', why: `both flag ${code} under the same conditions.` };
+    }
+    if (a.limitKey !== b.limitKey) {
+        if (a.logic.action !== b.logic.action) return undefined; // tiers: review past one limit, deny past another
+        return { check: 'contradiction', why: `both ${verb(a)} ${code} under the same kind of limit, but the limits differ, so one of them never decides.` };
+    }
+    if (a.logic.action !== b.logic.action) {
+        return { check: 'contradiction', why: `the same billing of ${code} is ${past(a)} here and ${past(b)} there.` };
+    }
+    if (!sameReason) return { check: 'contradiction', why: `both ${verb(a)} ${code} under the same conditions but give different reasons (${reasons}).` };
+    if (a.exceptionsKey !== b.exceptionsKey) {
+        return { check: 'contradiction', why: `both ${verb(a)} ${code} under the same conditions, but their exceptions differ, so what lifts the ${a.logic.action === 'deny' ? 'denial' : 'review'} depends on which rule is read.` };
+    }
+    return { check: 'duplicate-rule', why: `both ${verb(a)} ${code} under the same conditions, with the same exceptions and reason.` };
+}
+
+/** `A denied with B` and `B denied with A`: together they deny both lines of the pair. */
+function judgeMutualDenial(a: RuleSummary, b: RuleSummary): Verdict | undefined {
+    if (a.logic.action !== 'deny' || b.logic.action !== 'deny' || !rangesOverlap(a.effective, b.effective)) return undefined;
+    for (const mine of a.pairs.filter(c => c.kind === 'with')) {
+        for (const theirs of b.pairs.filter(c => c.kind === 'with' && c.scope === mine.scope)) {
+            if (codeSetsOverlap(mine.codes, b.logic.subject) && codeSetsOverlap(theirs.codes, a.logic.subject)) {
+                const x = sharedCodeExample(a.logic.subject, theirs.codes);
+                const y = sharedCodeExample(b.logic.subject, mine.codes);
+                return { check: 'contradiction', why: `each denies the other's code: ${x} is denied with ${y} here and ${y} with ${x} there, so neither line of the pair would be paid.` };
+            }
+        }
+    }
+    return undefined;
+}
+
+/** Comparable rules have pair conditions of the same kinds and scopes, in the same (sorted) order. */
+function partnersOverlap(a: RuleSummary, b: RuleSummary): boolean {
+    return a.pairs.every((pair, i) => b.pairs[i] && codeSetsOverlap(pair.codes, b.pairs[i].codes));
+}
+
+function verb(rule: RuleSummary): string {
+    return rule.logic.action === 'deny' ? 'deny' : 'review';
+}
+
+function past(rule: RuleSummary): string {
+    return { deny: 'denied', review: 'sent to review', flag: 'flagged', timed: 'timed' }[rule.logic.action];
+}
+
+function line(rule: RuleSummary): number {
+    return rule.range.start.line + 1;
+}
+
+function fileName(uri: string): string {
+    return decodeURIComponent(uri.split('/').pop() ?? uri);
+}

@@ -1,0 +1,105 @@
+import { GrammarUtils, type AstNode } from 'langium';
+import type { Range } from 'vscode-languageserver-types';
+import type { PolicyFile, Rule } from '../generated/ast.js';
+import { isEffectiveClause, isPayerClause, isRule } from '../generated/ast.js';
+import { intersectRanges, isIsoDate, type OpenRange } from '../../common/dates.js';
+import { compileEffective, compileRuleLogic, type RuleLogic } from '../../compiler/compile-policy.js';
+import type { Condition, PairCondition } from '../../pack/types.js';
+
+/**
+ * One rule as the cross-file checks see it: its meaning and where it is written, without its AST,
+ * so that the CLI can drop each parsed file (or send the summary from a worker) and still compare
+ * every rule of a payer with every other.
+ */
+export interface RuleSummary {
+    name: string;
+    documentUri: string;
+    /** The rule's whole range and its name's range in the document. */
+    range: Range;
+    nameRange: Range;
+    logic: RuleLogic;
+    /** The rule's range within its policy's. */
+    effective: OpenRange;
+    /** Conditions without their limits and partner codes, sorted: rules with equal shapes are comparable. */
+    shapeKey: string;
+    /** The same with limits: equal when the rules state the same conditions. */
+    limitKey: string;
+    exceptionsKey: string;
+    /** The kinds of exception only: rules with different kinds state independent requirements. */
+    exceptionKindsKey: string;
+    /** The rule's pair conditions, in a stable order. */
+    pairs: PairCondition[];
+}
+
+export interface FileSummary {
+    documentUri: string;
+    /** The payer group (see payerKey). */
+    payer: string;
+    policyId: string | undefined;
+    policyNameRange: Range | undefined;
+    rules: RuleSummary[];
+}
+
+const NO_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+export function summarizeFile(file: PolicyFile, documentUri: string): FileSummary {
+    const policyRange = safeRange(file.policy?.clauses.find(isEffectiveClause));
+    return {
+        documentUri,
+        payer: payerKey(file),
+        policyId: file.policy?.name || undefined,
+        policyNameRange: file.policy?.$cstNode ? nameRange(file.policy) : undefined,
+        rules: file.declarations.filter(isRule).filter(rule => rule.statement).map(rule => summarizeRule(rule, documentUri, policyRange)),
+    };
+}
+
+/** Policies with the same payer are one group; a policy without a payer is a group of its own. */
+export function payerKey(file: PolicyFile): string {
+    const payer = file.policy?.clauses.find(isPayerClause)?.payer;
+    return payer !== undefined ? `payer:${payer.trim().toLowerCase()}` : `policy:${file.policy?.name}`;
+}
+
+function summarizeRule(rule: Rule, documentUri: string, policyRange: OpenRange): RuleSummary {
+    const logic = compileRuleLogic(rule);
+    const own = safeRange(rule.clauses.find(isEffectiveClause));
+    const shapes = logic.conditions.map(c => conditionKey(c, false)).sort();
+    const limits = logic.conditions.map(c => conditionKey(c, true)).sort();
+    const pairs = logic.conditions
+        .filter((c): c is PairCondition => c.kind === 'with' || c.kind === 'without')
+        .sort((a, b) => conditionKey(a, false).localeCompare(conditionKey(b, false)));
+    return {
+        name: rule.name,
+        documentUri,
+        range: rule.$cstNode?.range ?? NO_RANGE,
+        nameRange: nameRange(rule),
+        logic,
+        effective: intersectRanges(own, policyRange),
+        shapeKey: shapes.join('|'),
+        limitKey: limits.join('|'),
+        exceptionsKey: JSON.stringify([...logic.exceptions.map(e => JSON.stringify(e))].sort()),
+        exceptionKindsKey: logic.exceptions.map(e => e.kind).sort().join(','),
+        pairs,
+    };
+}
+
+/** The range of a declaration's name, else of the whole declaration. */
+function nameRange(node: AstNode): Range {
+    return GrammarUtils.findNodeForProperty(node.$cstNode, 'name')?.range ?? node.$cstNode?.range ?? NO_RANGE;
+}
+
+function conditionKey(condition: Condition, withLimits: boolean): string {
+    switch (condition.kind) {
+        case 'with':
+        case 'without': return `${condition.kind}:${condition.scope}`;
+        case 'units': return `units:${condition.per}:${condition.wholeLine}${withLimits ? `:${condition.max}` : ''}`;
+        case 'codes': return `codes:day${withLimits ? `:${condition.max}` : ''}`;
+        case 'visits': return `visits:${JSON.stringify(condition.per)}${withLimits ? `:${condition.max}` : ''}`;
+        case 'provider': return `provider:${condition.types.join(',')}`;
+        case 'diagnosis-only': return `diagnosis-only:${condition.patterns.join(',')}`;
+    }
+}
+
+function safeRange(clause: { from: string; to?: string } | undefined): OpenRange {
+    if (!clause || !isIsoDate(clause.from) || (clause.to !== undefined && !isIsoDate(clause.to))) return { from: null, to: null };
+    return compileEffective(clause as never);
+}
