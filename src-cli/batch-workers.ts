@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { BatchChecker, type CheckedFile } from './batch-checker.js';
+import { BatchChecker, type CheckedFile } from './file-checker.js';
 import { readPolicyFile, type InputProblem } from './input-files.js';
 
 /**
