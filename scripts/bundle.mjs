@@ -21,6 +21,8 @@ const common = {
 const builds = [
     { ...common, entryPoints: ['src-server/language/main.ts'], outfile: 'dist/server.js', format: 'esm', banner: { js: esmBanner } },
     { ...common, entryPoints: ['src-cli/main.ts'], outfile: 'dist/cli.js', format: 'esm', banner: { js: `#!/usr/bin/env node\n${esmBanner}` } },
+    // The worker threads of `payrule eval` (a bundle of their own: they start without the language server).
+    { ...common, entryPoints: ['src-cli/eval-worker.ts'], outfile: 'dist/eval-worker.js', format: 'esm', banner: { js: esmBanner } },
     { ...common, entryPoints: ['src-client/extension.ts'], outfile: 'dist/extension.cjs', format: 'cjs', external: ['vscode'] },
 ];
 

@@ -3,6 +3,8 @@ import { isBatchWorker, runBatchWorker } from './batch-workers.js';
 import { registerCheckCommand } from './check-command.js';
 import { registerCompileCommand } from './compile-command.js';
 import { registerReviewCommands } from './docs-command.js';
+import { registerEvalCommand } from './eval-command.js';
+import { registerTestCommand } from './test-command.js';
 import { EXIT } from './exit-codes.js';
 import { VERSION } from './findings.js';
 
@@ -17,6 +19,8 @@ const program = new Command()
 registerCheckCommand(program);
 registerCompileCommand(program);
 registerReviewCommands(program);
+registerEvalCommand(program);
+registerTestCommand(program);
 program.commands.forEach(command => command.exitOverride());
 
 if (isBatchWorker()) {

@@ -1,0 +1,216 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Option, type Command } from 'commander';
+import { readClaimValue } from '../src-server/claims/index.js';
+import { Evaluator } from '../src-server/evaluator/index.js';
+import type { RulePack } from '../src-server/pack/index.js';
+import { judgeRuns } from './eval-chunks.js';
+import { EVAL_FORMATS, outputFormat, summaryLine, type EvalFormat } from './eval-format.js';
+import { ClaimsInput, parseClaimsDocument } from './eval-input.js';
+import { EvalSetupError, loadEvalPacks, setupMessage, type PackSources } from './eval-packs.js';
+import { evaluateChunks, OrderedOutput, streamSink, type EvalTotals, type Sink } from './eval-pipeline.js';
+import { evalWorkerFile, InProcessPool, WorkerPool, type EvalPool } from './eval-pool.js';
+import { EvalProgress } from './eval-progress.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import { compilePolicies } from './policy-packs.js';
+
+export interface EvalOptions {
+    pack?: string[];
+    policy?: string[];
+    format: EvalFormat;
+    out?: string;
+    progress?: boolean;
+}
+
+/** NDJSON is cut into chunks of about this many bytes of whole lines (PAYRULE_EVAL_CHUNK_BYTES). */
+const CHUNK_BYTES = 2 * 1024 * 1024;
+
+const EXIT_HELP = `
+Input: CLAIMS is a file or - for standard input, holding plain JSON claims (one object or an array,
+spec section 5), NDJSON (one claim per line, streamed in bounded memory), or FHIR R4 Claim resources
+and Bundles. NDJSON is judged in runs of consecutive claims of one patient, so keep each patient's
+claims together (as exports sorted by patient do) for visit limits and same-day pairs across claims.
+
+Output (--format): json (default) is { "claims": [...], "summary": {...} } with one entry per claim
+in input order; ndjson is one claim entry per line, then a last line { "summary": {...} }; table is
+one row per claim line for people. A claim that cannot be read is an entry { "id", "error" } in its
+place, and the others are still evaluated.
+
+Exit codes:
+  0  ran, and every line of every claim was paid in full (flagged findings alone do not count)
+  1  ran, and some line was denied, reduced or sent to review, or some claim could not be read
+  2  could not run: bad usage; a claims file that cannot be read or is not JSON or NDJSON at all;
+     a pack the loader refuses (the message names the file, the check that failed - json, format,
+     version, schema or digest - and where); two packs of one policy; or --policy files with errors.
+     Nothing is written to --out then.
+
+Examples:
+  payrule eval --pack build/packs/medicare_ncci_pm.json claims.ndjson
+  payrule eval --pack build/packs/*.json --format ndjson --out results.ndjson claims.ndjson
+  payrule eval --policy policies --format table - < claims.json`;
+
+export function registerEvalCommand(program: Command): void {
+    let lastListed: 'pack' | 'policy' | undefined;
+    const collect = (kind: 'pack' | 'policy') => (value: string, previous: string[] | undefined) => {
+        lastListed = kind;
+        return [...(previous ?? []), value];
+    };
+    program.command('eval')
+        .description('evaluate claims against rule packs (or policies compiled in memory) and write each line\'s outcome')
+        .argument('[claims]', 'claims file (JSON, NDJSON or FHIR R4), or - for standard input; may also come last after --pack files')
+        .option('-p, --pack <files...>', 'rule pack files written by payrule compile', collect('pack'))
+        .option('--policy <paths...>', 'policy files or folders to compile in memory, instead of or besides packs', collect('policy'))
+        .addOption(new Option('-f, --format <format>', 'output format').choices(EVAL_FORMATS).default('json'))
+        .option('-o, --out <file>', 'write the results to this file (written whole or not at all) instead of standard output')
+        .option('--no-progress', 'never show the progress bar (shown on standard error only when it is a terminal)')
+        .addHelpText('after', EXIT_HELP)
+        .action(async (claims: string | undefined, options: EvalOptions, command: Command) => {
+            // `--pack a.json b.json claims.ndjson`: the variadic option takes the claims file too.
+            if (claims === undefined && lastListed !== undefined) {
+                const list = options[lastListed]!;
+                if (list.length > 1 || (lastListed === 'pack' && (options.policy?.length ?? 0) > 0) || lastListed === 'policy' && (options.pack?.length ?? 0) > 0) {
+                    claims = list.pop();
+                }
+            }
+            if ((options.pack?.length ?? 0) === 0 && (options.policy?.length ?? 0) === 0) {
+                command.error('error: give the rules to apply: --pack FILE... (from payrule compile) or --policy PATH...', { exitCode: EXIT.badInput });
+            }
+            if (claims === undefined) command.error('error: missing the claims file (or - for standard input) after the packs', { exitCode: EXIT.badInput });
+            process.exitCode = await runEval(claims!, options);
+        });
+}
+
+/** Run an evaluation; problems that stop it are reported on standard error (exit code 2). */
+export async function runEval(claims: string, options: EvalOptions): Promise<ExitCode> {
+    let packs: PackSources;
+    if (options.policy && options.policy.length > 0) {
+        const compiled = await compilePolicies(options.policy);
+        if (compiled.errors.length > 0) {
+            console.error(compiled.errors.join('\n'));
+            console.error('payrule eval: the policies have errors (above); fix them, or evaluate compiled packs with --pack');
+            return EXIT.badInput;
+        }
+        packs = { files: options.pack ?? [], compiled: compiled.packs.map(entry => entry.pack) };
+    } else {
+        packs = { files: options.pack ?? [], compiled: [] };
+    }
+    if (options.out !== undefined) {
+        const folder = path.dirname(path.resolve(options.out));
+        if (!fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
+            console.error(`payrule eval: cannot write ${options.out}: the folder ${folder} does not exist`);
+            return EXIT.badInput;
+        }
+    }
+    const target = options.out === undefined ? undefined : openTarget(options.out);
+    let input: ClaimsInput | undefined;
+    try {
+        input = await ClaimsInput.open(claims);
+        const totals = await evaluateInput(input, packs, options, target?.sink ?? streamSink(process.stdout));
+        await target?.commit();
+        if (target) console.error(`payrule eval: ${summaryLine(totals.summary, totals.unreadable)} -> ${options.out}`);
+        const { reduced, review, denied } = totals.summary;
+        return totals.unreadable > 0 || reduced + review + denied > 0 ? EXIT.findings : EXIT.ok;
+    } catch (error) {
+        target?.discard();
+        const message = setupMessage(error) ?? (error instanceof EvalSetupError ? error.message : undefined);
+        if (message !== undefined) console.error(`payrule eval: ${message}`);
+        else if ((error as { code?: string }).code === 'EPIPE') console.error('payrule eval: the output was closed before all results were written');
+        else if (typeof (error as { code?: unknown }).code === 'string' && error instanceof Error) console.error(`payrule eval: ${error.message}`);
+        else console.error(`payrule eval: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+        return EXIT.badInput;
+    } finally {
+        input?.close();
+    }
+}
+
+async function evaluateInput(input: ClaimsInput, packs: PackSources, options: EvalOptions, sink: Sink): Promise<EvalTotals> {
+    const format = outputFormat(options.format);
+    const layout = await input.layout();
+    if (input.looksLikePack()) {
+        throw new EvalSetupError(`${input.name}: this is a rule pack, not claims: give the claims file last (after the packs), or before --pack`);
+    }
+    if (layout === 'document') {
+        // One JSON document cannot be split by lines: read it whole and judge it as one batch.
+        const value = parseClaimsDocument(await input.readAll(), input.name);
+        const evaluator = new Evaluator(loadEvalPacks(packs));
+        const output = new OrderedOutput(sink, format, Promise.resolve());
+        output.push(judgeRuns(evaluator, format, [{ patient: undefined, records: readClaimValue(value) }]));
+        output.end();
+        await output.done;
+        return output.totals;
+    }
+    const chunkBytes = positiveNumber(process.env.PAYRULE_EVAL_CHUNK_BYTES) ?? CHUNK_BYTES;
+    const pool = await choosePool(input, packs, options.format, chunkBytes);
+    const progress = new EvalProgress(input.size, EvalProgress.wanted(options.progress));
+    try {
+        const output = new OrderedOutput(sink, format, pool.ready, totals => progress.written(totals.summary.claims));
+        await evaluateChunks(input.chunks(chunkBytes), pool, output, {
+            inFlight: pool instanceof WorkerPool ? 8 : 1,
+            onChunk: bytes => progress.read(bytes),
+        });
+        return output.totals;
+    } finally {
+        progress.stop();
+        await pool.close();
+    }
+}
+
+/**
+ * Worker threads judge NDJSON of more than a few chunks when there are cores to spare (each worker
+ * loads the packs itself, in parallel); small inputs are judged on this thread.
+ * PAYRULE_EVAL_WORKERS sets the number of workers (0: none).
+ */
+async function choosePool(input: ClaimsInput, packs: PackSources, format: EvalFormat, chunkBytes: number): Promise<EvalPool> {
+    const setting = process.env.PAYRULE_EVAL_WORKERS;
+    const cores = os.availableParallelism();
+    let workers = setting !== undefined && setting !== '' ? Math.max(0, Math.floor(Number(setting)) || 0) : cores >= 2 ? Math.min(cores, 4) : 0;
+    const file = evalWorkerFile();
+    if (workers > 0 && (setting === undefined || setting === '')) {
+        const large = 2 * chunkBytes;
+        if (input.size !== undefined) {
+            if (input.size < large) workers = 0;
+        } else {
+            await input.fill(large);
+            if (input.done && input.bufferedBytes < large) workers = 0;
+        }
+    }
+    if (workers === 0 || file === undefined) return new InProcessPool(new Evaluator(loadEvalPacks(packs)), format);
+    return new WorkerPool(file, workers, { packFiles: packs.files, packs: packs.compiled as RulePack[], format });
+}
+
+function positiveNumber(text: string | undefined): number | undefined {
+    const value = Number(text);
+    return text !== undefined && Number.isFinite(value) && value > 0 ? Math.floor(value) : undefined;
+}
+
+/** `--out FILE`: written to a temporary file beside it and renamed at the end, so it is whole or absent. */
+function openTarget(file: string): { sink: Sink; commit(): Promise<void>; discard(): void } {
+    const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+    let stream: fs.WriteStream | undefined;
+    const sink: Sink = {
+        async write(data) {
+            if (!stream) {
+                stream = fs.createWriteStream(temporary, { highWaterMark: 1 << 20 });
+                inner = streamSink(stream);
+            }
+            await inner!.write(data);
+        },
+    };
+    let inner: Sink | undefined;
+    return {
+        sink,
+        async commit() {
+            if (!stream) await sink.write('');
+            await new Promise<void>((resolve, reject) => {
+                stream!.once('error', reject);
+                stream!.end(() => resolve());
+            });
+            fs.renameSync(temporary, file);
+        },
+        discard() {
+            stream?.destroy();
+            fs.rmSync(temporary, { force: true });
+        },
+    };
+}
