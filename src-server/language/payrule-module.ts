@@ -11,6 +11,19 @@ import { createPayruleParser } from './payrule-parser.js';
 import { BatchScopeComputation, FileLocalScopeComputation, FileLocalScopeProvider } from './payrule-scope.js';
 import { PolicySources } from './policy-sources.js';
 import { WorkspaceRules } from './conflicts/workspace-rules.js';
+import { PayruleCodeActionProvider } from './lsp/code-action-provider.js';
+import { PayruleCodeLensProvider } from './lsp/code-lens-provider.js';
+import { PayruleCompletionProvider } from './lsp/completion-provider.js';
+import { PayruleDefinitionProvider } from './lsp/definition-provider.js';
+import { PayruleDocumentLinkProvider } from './lsp/document-link-provider.js';
+import { PayruleDocumentSymbolProvider } from './lsp/document-symbol-provider.js';
+import { PayruleFoldingRangeProvider } from './lsp/folding-range-provider.js';
+import { PayruleFormatter } from './lsp/formatter.js';
+import { PayruleFuzzyMatcher } from './lsp/fuzzy-matcher.js';
+import { PayruleHoverProvider } from './lsp/hover-provider.js';
+import { PayruleNodeKindProvider } from './lsp/node-kind-provider.js';
+import { PayruleRenameProvider } from './lsp/rename-provider.js';
+import { PayruleSemanticTokenProvider } from './lsp/semantic-token-provider.js';
 
 /** Workspace-wide services: the source documents policies cite and every policy's rules (for conflicts). */
 export interface PayruleSharedAddedServices {
@@ -50,6 +63,10 @@ export const PayruleSharedModule: Module<PayruleSharedServices, DeepPartial<Payr
     workspace: {
         DocumentBuilder: shared => new PayruleDocumentBuilder(shared),
     },
+    lsp: {
+        NodeKindProvider: () => new PayruleNodeKindProvider(),
+        FuzzyMatcher: () => new PayruleFuzzyMatcher(),
+    },
 };
 
 export const PayruleModule: Module<PayruleServices, PartialLangiumServices & PayruleAddedServices> = {
@@ -66,6 +83,20 @@ export const PayruleModule: Module<PayruleServices, PartialLangiumServices & Pay
     },
     validation: {
         DocumentValidator: services => new PayruleDocumentValidator(services),
+    },
+    // Editor features, one class per concern (src-server/language/lsp/).
+    lsp: {
+        HoverProvider: services => new PayruleHoverProvider(services),
+        CompletionProvider: services => new PayruleCompletionProvider(services),
+        DefinitionProvider: services => new PayruleDefinitionProvider(services),
+        RenameProvider: services => new PayruleRenameProvider(services),
+        DocumentSymbolProvider: services => new PayruleDocumentSymbolProvider(services),
+        FoldingRangeProvider: services => new PayruleFoldingRangeProvider(services),
+        DocumentLinkProvider: services => new PayruleDocumentLinkProvider(services),
+        SemanticTokenProvider: services => new PayruleSemanticTokenProvider(services),
+        CodeLensProvider: services => new PayruleCodeLensProvider(services),
+        Formatter: () => new PayruleFormatter(),
+        CodeActionProvider: services => new PayruleCodeActionProvider(services),
     },
 };
 

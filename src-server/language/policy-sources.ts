@@ -47,6 +47,8 @@ export class PolicySources {
 
     /** The source a declaration names, resolved once per parse of its policy file. */
     lookupDeclared(source: Source): SourceLookup {
+        // A declaration without its path (the file is being typed) names no file.
+        if (source.path === undefined) return { status: 'missing', file: '', reason: 'no path is written' };
         let found = this.byDeclaration.get(source);
         if (!found) {
             found = this.lookup(AstUtils.getDocument(source).uri, source.path);

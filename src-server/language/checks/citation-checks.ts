@@ -20,6 +20,7 @@ export class CitationChecks {
     }
 
     checkSource(source: Source, accept: ValidationAcceptor): void {
+        if (source.path === undefined) return; // a syntax error
         const found = this.sources.lookupDeclared(source);
         if (found.status === 'outside') {
             report(accept, 'source-outside-workspace', `Source path '${source.path}' leaves the workspace (${found.root}); it is not read. Keep sources inside the workspace, for example under sources/.`, { node: source, property: 'path' });
@@ -29,8 +30,8 @@ export class CitationChecks {
     }
 
     checkQuote(cite: CiteClause, accept: ValidationAcceptor): void {
-        const source = cite.source.ref;
-        if (!source) return; // reported as an unknown source
+        const source = cite.source?.ref;
+        if (!source || cite.quote === undefined) return; // reported as an unknown source or a syntax error
         if (cite.quote.trim() === '') {
             report(accept, 'citation-not-found', 'The quote is empty: cite the passage of the source that states the rule.', { node: cite, property: 'quote' });
             return;

@@ -82,7 +82,7 @@ export class ShapeChecks {
     }
 
     checkReason(clause: ReasonClause, accept: ValidationAcceptor): void {
-        if (parseReason(clause.reason)) return;
+        if (clause.reason === undefined || parseReason(clause.reason)) return; // missing: a syntax error
         const upper = clause.reason.toUpperCase();
         const fix = parseReason(upper) ? ` Write '${upper}'.` : '';
         report(accept, 'invalid-reason', `'${clause.reason}' is not a claim adjustment reason code: write a group (CO, PR, OA or PI), a hyphen and the reason, like CO-97.${fix}`, { node: clause, property: 'reason' });

@@ -1,0 +1,53 @@
+import * as path from 'node:path';
+import type { LangiumDocument } from 'langium';
+import type { CodeLensProvider } from 'langium/lsp';
+import type { CodeLens, CodeLensParams } from 'vscode-languageserver';
+import { isRule } from '../generated/ast.js';
+import type { PayruleServices } from '../payrule-module.js';
+import type { PolicySources } from '../policy-sources.js';
+import { ExampleTests } from './example-tests.js';
+import { policyFileOf, propertyRange } from './syntax.js';
+import { compileContextFor, compileForDisplay } from './workspace-facts.js';
+
+/** The client command that shows a compiled rule; arguments: document URI, rule id, the rule's JSON. */
+export const PREVIEW_COMPILED_RULE = 'payrule.previewCompiledRule';
+
+/**
+ * Two lenses above each rule: "Preview compiled rule" (the client's command, given the rule's pack
+ * JSON) and "N example tests", the policy test cases (policies/tests/*.test.json) that run against
+ * the file and expect a finding of the rule.
+ */
+export class PayruleCodeLensProvider implements CodeLensProvider {
+    private readonly sources: PolicySources;
+    private readonly tests = new ExampleTests();
+
+    constructor(services: PayruleServices) {
+        this.sources = services.payrule.PolicySources;
+    }
+
+    provideCodeLens(document: LangiumDocument, _params: CodeLensParams): CodeLens[] {
+        const file = policyFileOf(document);
+        if (!file) return [];
+        const context = compileContextFor(document, this.sources);
+        const counts = this.tests.countByRule(document.uri.fsPath, this.testFolders(document));
+        const lenses: CodeLens[] = [];
+        for (const rule of file.declarations.filter(isRule)) {
+            const range = propertyRange(rule, 'name');
+            if (!range || !rule.name) continue;
+            const compiled = compileForDisplay(rule, context);
+            if (compiled) {
+                const json = JSON.stringify(compiled, null, 2);
+                lenses.push({ range, command: { title: 'Preview compiled rule', command: PREVIEW_COMPILED_RULE, arguments: [document.uri.toString(), rule.name, json] } });
+            }
+            const count = counts.get(rule.name) ?? 0;
+            lenses.push({ range, command: { title: `${count} example test${count === 1 ? '' : 's'}`, command: '' } });
+        }
+        return lenses;
+    }
+
+    /** Where policy tests are kept: beside the policy, in its tests/ folder, or in the workspace's policies/tests/. */
+    private testFolders(document: LangiumDocument): string[] {
+        const folder = path.dirname(document.uri.fsPath);
+        return [folder, path.join(folder, 'tests'), path.join(this.sources.rootFor(document.uri), 'policies', 'tests')];
+    }
+}

@@ -1,0 +1,213 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { LangiumDocument, MaybePromise } from 'langium';
+import { AstUtils, GrammarAST } from 'langium';
+import type { CompletionAcceptor, CompletionContext, CompletionProviderOptions, NextFeature } from 'langium/lsp';
+import { DefaultCompletionProvider } from 'langium/lsp';
+import type { CancellationToken, CompletionItem, CompletionList, CompletionParams } from 'vscode-languageserver';
+import { CompletionItemKind, InsertTextFormat } from 'vscode-languageserver';
+import type { SourceText } from '../../common/quotes.js';
+import { isSource } from '../generated/ast.js';
+import type { PayruleServices } from '../payrule-module.js';
+import type { PolicySources } from '../policy-sources.js';
+import { codesInSource, phrasesOf } from './source-facts.js';
+import { policyFileOf, quoteString } from './syntax.js';
+import { MODIFIERS, PROVIDER_TYPE_ENTRIES, REASON_ENTRIES } from './vocabulary-docs.js';
+import { WorkspaceFacts } from './workspace-facts.js';
+
+/** A snippet for each statement form (README: "A rule is one statement"). */
+const STATEMENT_SNIPPETS: Array<{ label: string; detail: string; body: string }> = [
+    { label: 'denied with … same day', detail: 'pair edit', body: '${1:97124} denied with ${2:97140} same day unless modifier ${3:59}' },
+    { label: 'denied without … same day', detail: 'billed alone', body: '${1:97124} denied without ${2:97110} same day' },
+    { label: 'denied above … units per day', detail: 'unit limit', body: '${1:97124} denied above ${2:4} units per ${3|day,line,claim|}' },
+    { label: 'review above … codes per day', detail: 'distinct codes on a date of service', body: '${1:97010..97028} review above ${2:2} codes per day' },
+    { label: 'review after … visits per calendar year', detail: 'visit threshold', body: '${1:97124} review after ${2:6} visits per calendar year' },
+    { label: 'denied when provider …', detail: 'provider condition', body: '${1:97124} denied when provider ${2:massage-therapist} unless modifier ${3:U7}' },
+    { label: 'denied when diagnosis only …', detail: 'diagnosis condition', body: '${1:97124} denied when diagnosis only ${2:R52}' },
+    { label: 'requires modifier …', detail: 'sugar for denied unless modifier', body: '${1:97140} requires modifier ${2:59}' },
+    { label: 'timed … minutes', detail: 'the CMS 8-minute rule', body: '${1:97110..97124} timed ${2:15} minutes' },
+];
+
+/**
+ * Completion: Langium's grammar-driven keywords and codeset/source names, plus what the grammar
+ * cannot know: codes already used in the workspace or written in the sources, modifiers, reason
+ * codes and provider types with their meaning, a snippet for each statement form and declaration,
+ * and inside a `cite` quote the sentences and lines of the named source.
+ */
+export class PayruleCompletionProvider extends DefaultCompletionProvider {
+    private readonly sources: PolicySources;
+    private readonly facts: WorkspaceFacts;
+    /** The value kinds already answered per completion context (see completionFor). */
+    private readonly answered = new WeakMap<CompletionContext, Set<string>>();
+
+    constructor(services: PayruleServices) {
+        super(services);
+        this.sources = services.payrule.PolicySources;
+        this.facts = new WorkspaceFacts(services.shared.workspace.LangiumDocuments, services.payrule.WorkspaceRules, services.payrule.PolicySources);
+    }
+
+    override readonly completionOptions: CompletionProviderOptions = { triggerCharacters: ['"'] };
+
+    override async getCompletion(document: LangiumDocument, params: CompletionParams, cancelToken?: CancellationToken): Promise<CompletionList | undefined> {
+        // Inside a quote the text need not parse (an unterminated string while typing): read the line.
+        const quote = this.quoteAt(document, params.position);
+        if (quote) return { isIncomplete: false, items: this.quoteCompletions(document, quote) };
+        if (params.context?.triggerCharacter === '"') return { isIncomplete: false, items: [] };
+        return super.getCompletion(document, params, cancelToken);
+    }
+
+    protected override completionFor(context: CompletionContext, next: NextFeature, acceptor: CompletionAcceptor): MaybePromise<void> {
+        if (GrammarAST.isKeyword(next.feature)) {
+            this.completionForSnippet(context, next.feature.value, acceptor);
+            return super.completionFor(context, next, acceptor);
+        }
+        // Values of datatype rules (Code, Modifier…) arrive as their terminals, once per terminal:
+        // the rule and the property they fill say what is expected; answer once per context.
+        const rule = AstUtils.getContainerOfType(next.feature, GrammarAST.isParserRule)?.name;
+        const property = next.property ?? AstUtils.getContainerOfType(next.feature, GrammarAST.isAssignment)?.feature;
+        const key = `${rule}.${property}`;
+        const done = this.answered.get(context) ?? new Set<string>();
+        this.answered.set(context, done);
+        if (done.has(key)) return;
+        done.add(key);
+        switch (key) {
+            case 'Code.start':
+                if (isStatementStart(context)) this.completionForStatements(context, acceptor);
+                this.completionForCodes(context, acceptor);
+                return;
+            case 'Code.end':
+                this.completionForCodes(context, acceptor);
+                return;
+            case 'Modifier.modifiers':
+                for (const { code, meaning } of MODIFIERS) acceptor(context, { label: code, kind: CompletionItemKind.EnumMember, detail: 'modifier', documentation: meaning, sortText: `2_${code}` });
+                return;
+            case 'ReasonCode.reason':
+                REASON_ENTRIES.forEach(({ code, meaning }, i) => acceptor(context, { label: code, kind: CompletionItemKind.EnumMember, detail: 'reason code', documentation: meaning, sortText: `2_${String(i).padStart(3, '0')}` }));
+                return;
+            case 'ProviderType.types':
+                for (const { code, meaning } of PROVIDER_TYPE_ENTRIES) acceptor(context, { label: code, kind: CompletionItemKind.EnumMember, detail: 'provider type', documentation: meaning, sortText: `2_${code}` });
+                return;
+            case 'Source.path':
+                this.completionForSourcePaths(context, acceptor);
+                return;
+        }
+        return super.completionFor(context, next, acceptor);
+    }
+
+    private completionForCodes(context: CompletionContext, acceptor: CompletionAcceptor): void {
+        const seen = new Set<string>();
+        for (const [code, rules] of this.facts.codesInRules()) {
+            seen.add(code);
+            acceptor(context, { label: code, kind: CompletionItemKind.Constant, detail: `used by ${rules} rule${rules === 1 ? '' : 's'}`, sortText: `3_${code}` });
+        }
+        for (const source of this.facts.declaredSources(context.document)) {
+            for (const code of codesInSource(source.text)) {
+                if (seen.has(code)) continue;
+                seen.add(code);
+                acceptor(context, { label: code, kind: CompletionItemKind.Constant, detail: `in ${source.title ?? source.name}`, sortText: `4_${code}` });
+            }
+        }
+    }
+
+    private completionForStatements(context: CompletionContext, acceptor: CompletionAcceptor): void {
+        STATEMENT_SNIPPETS.forEach((snippet, i) => acceptor(context, {
+            label: snippet.label,
+            kind: CompletionItemKind.Snippet,
+            detail: snippet.detail,
+            insertText: snippet.body,
+            insertTextFormat: InsertTextFormat.Snippet,
+            filterText: snippet.label,
+            sortText: `1_${i}`,
+        }));
+    }
+
+    /** Declaration and clause snippets where their keyword may start. */
+    private completionForSnippet(context: CompletionContext, keyword: string, acceptor: CompletionAcceptor): void {
+        const firstSource = policyFileOf(context.document)?.declarations.find(isSource)?.name ?? 'source';
+        const snippets: Record<string, { detail: string; body: string }> = {
+            rule: { detail: 'a rule with a statement and a citation', body: `rule \${1:RULE-ID} "\${2:What the rule does}"\n  \${3:97124} denied with \${4:97140} same day unless modifier \${5:59}\n  cite \${6:${firstSource}} "\${7:quoted passage}"` },
+            source: { detail: 'a source document', body: 'source ${1:name} "sources/${2:document}.txt"\n  title "${3:Title}"' },
+            codeset: { detail: 'a named code list', body: 'codeset ${1:name} "${2:Title}" = ${3:97110..97124}' },
+            cite: { detail: 'a citation of a source passage', body: `cite \${1:${firstSource}} "\${2}"` },
+            effective: { detail: 'an effective date range', body: 'effective ${1:2025-01-01} to ${2:2025-12-31}' },
+        };
+        const snippet = snippets[keyword];
+        if (!snippet) return;
+        acceptor(context, {
+            label: `${keyword} …`,
+            kind: CompletionItemKind.Snippet,
+            detail: snippet.detail,
+            insertText: snippet.body,
+            insertTextFormat: InsertTextFormat.Snippet,
+            filterText: keyword,
+            sortText: `1_${keyword}`,
+        });
+    }
+
+    /** Text files under the policy's sources/ folder (the layout the project uses). */
+    private completionForSourcePaths(context: CompletionContext, acceptor: CompletionAcceptor): void {
+        const folder = path.dirname(context.document.uri.fsPath);
+        let names: string[];
+        try {
+            names = fs.readdirSync(path.join(folder, 'sources')).filter(name => /\.(txt|md)$/i.test(name));
+        } catch {
+            return;
+        }
+        const start = context.textDocument.positionAt(context.tokenOffset);
+        const end = context.textDocument.positionAt(Math.max(context.offset, context.tokenEndOffset));
+        for (const name of names.sort()) {
+            const text = quoteString(`sources/${name}`);
+            acceptor(context, { label: text, kind: CompletionItemKind.File, textEdit: { range: { start, end }, newText: text }, sortText: `2_${name}` });
+        }
+    }
+
+    /** The cite clause whose quote the cursor is in: source name and the quote's extent on the line. */
+    private quoteAt(document: LangiumDocument, position: { line: number; character: number }): { source: string; start: number; end: number } | undefined {
+        const lineStart = document.textDocument.offsetAt({ line: position.line, character: 0 });
+        const offset = document.textDocument.offsetAt(position);
+        const line = document.textDocument.getText({ start: { line: position.line, character: 0 }, end: { line: position.line + 1, character: 0 } }).replace(/\r?\n$/, '');
+        const before = line.slice(0, offset - lineStart);
+        const match = /\bcite\s+([A-Za-z_][\w-]*)\s+"((?:[^"\\]|\\.)*)$/.exec(before);
+        if (!match) return undefined;
+        const open = lineStart + match.index + match[0].length - match[2].length - 1;
+        const rest = /^(?:[^"\\]|\\.)*"/.exec(line.slice(offset - lineStart));
+        return { source: match[1], start: open, end: rest ? offset + rest[0].length : offset };
+    }
+
+    private quoteCompletions(document: LangiumDocument, quote: { source: string; start: number; end: number }): CompletionItem[] {
+        const text = this.sourceText(document, quote.source);
+        if (!text) return [];
+        const range = { start: document.textDocument.positionAt(quote.start), end: document.textDocument.positionAt(quote.end) };
+        return phrasesOf(text).map((phrase, i) => {
+            const newText = quoteString(phrase);
+            return {
+                label: phrase.length > 80 ? `${phrase.slice(0, 77)}…` : phrase,
+                kind: CompletionItemKind.Text,
+                detail: `${quote.source}`,
+                documentation: phrase,
+                filterText: `"${phrase}`,
+                sortText: String(i).padStart(5, '0'),
+                textEdit: { range, newText },
+            };
+        });
+    }
+
+    /** The text of the source a file declares under `name` (read from the text when the file does not parse). */
+    private sourceText(document: LangiumDocument, name: string): SourceText | undefined {
+        const declared = policyFileOf(document)?.declarations.find(d => isSource(d) && d.name === name);
+        if (declared && isSource(declared)) {
+            const found = this.sources.lookupDeclared(declared);
+            return found.status === 'ok' ? found.text : undefined;
+        }
+        const written = new RegExp(`\\bsource\\s+${name.replace(/[-]/g, '\\-')}\\s+"((?:[^"\\\\]|\\\\.)*)"`).exec(document.textDocument.getText());
+        if (!written) return undefined;
+        const found = this.sources.lookup(document.uri, written[1].replace(/\\(["\\])/g, '$1'));
+        return found.status === 'ok' ? found.text : undefined;
+    }
+}
+
+/** Whether the completion is at the start of a rule's statement: right after `rule <id> "<title>"`. */
+function isStatementStart(context: CompletionContext): boolean {
+    const before = context.textDocument.getText({ start: { line: Math.max(0, context.position.line - 3), character: 0 }, end: context.textDocument.positionAt(context.tokenOffset) });
+    return /\brule\s+\S+\s+"(?:[^"\\]|\\.)*"\s*$/.test(before);
+}

@@ -1,0 +1,164 @@
+import type { AstNode, LangiumDocument } from 'langium';
+import type { Hover, HoverParams } from 'vscode-languageserver';
+import { MultilineCommentHoverProvider } from 'langium/lsp';
+import { codeShape } from '../../common/codes.js';
+import { describeCodes, describeRule } from '../../compiler/english.js';
+import { resolveCodeList } from '../../compiler/code-lists.js';
+import type { CiteClause, Codeset, Rule, Source } from '../generated/ast.js';
+import {
+    isCiteClause, isCodeRange, isCodeset, isCodesetRef, isModifierTest, isPolicy, isProviderTest, isReasonClause, isRule, isSource,
+} from '../generated/ast.js';
+import type { PayruleServices } from '../payrule-module.js';
+import type { PolicySources } from '../policy-sources.js';
+import { lineCount, lineStartOffset, lineText, linesMentioning } from './source-facts.js';
+import { escapeMarkdown, tokenAt } from './syntax.js';
+import { modifierMeaning, providerTypeMeaning, reasonMeaning } from './vocabulary-docs.js';
+import { compileContextFor, compileForDisplay, WorkspaceFacts } from './workspace-facts.js';
+
+/** Lines shown around a quoted passage, before and after it. */
+const CONTEXT_LINES = 2;
+/** At most this many rules and source lines are listed for a code. */
+const MAX_RULES = 25;
+const MAX_LINES_PER_SOURCE = 6;
+
+/**
+ * Hover: a cited passage in its source, every rule of the workspace that touches a code (and where
+ * the sources mention it), what a modifier, reason code or provider type means, a rule in plain
+ * English with its compiled JSON, and what a codeset or source holds. Anything else falls back to
+ * Langium's documentation-comment hover.
+ */
+export class PayruleHoverProvider extends MultilineCommentHoverProvider {
+    private readonly sources: PolicySources;
+    private readonly facts: WorkspaceFacts;
+
+    constructor(services: PayruleServices) {
+        super(services);
+        this.sources = services.payrule.PolicySources;
+        this.facts = new WorkspaceFacts(services.shared.workspace.LangiumDocuments, services.payrule.WorkspaceRules, services.payrule.PolicySources);
+    }
+
+    override async getHoverContent(document: LangiumDocument, params: HoverParams): Promise<Hover | undefined> {
+        const token = tokenAt(document, document.textDocument.offsetAt(params.position));
+        const markdown = token && this.describe(document, token.node, token.property, token.index, token.leaf.text);
+        if (markdown) return { contents: { kind: 'markdown', value: markdown }, range: token.leaf.range };
+        return super.getHoverContent(document, params);
+    }
+
+    private describe(document: LangiumDocument, node: AstNode, property: string | undefined, index: number | undefined, text: string): string | undefined {
+        if (isCiteClause(node) && property === 'quote') return this.describeQuote(node);
+        if (isCiteClause(node) && property === 'source') return node.source?.ref && this.describeSource(node.source.ref);
+        if (isCodeRange(node) && (property === 'start' || property === 'end')) return this.describeCode(document, text);
+        if (isModifierTest(node) && property === 'modifiers' && index !== undefined) return describeModifier(node.modifiers[index]);
+        if (isReasonClause(node) && property === 'reason') return describeReason(node.reason);
+        if (isProviderTest(node) && property === 'types' && index !== undefined) return describeProviderType(node.types[index]);
+        if (isCodesetRef(node) && property === 'codeset') return node.codeset?.ref && describeCodeset(node.codeset.ref);
+        if (property !== 'name') return undefined;
+        if (isRule(node)) return this.describeRule(document, node);
+        if (isCodeset(node)) return describeCodeset(node);
+        if (isSource(node)) return this.describeSource(node);
+        if (isPolicy(node)) return `**Policy ${node.name}**: ${escapeMarkdown(node.title ?? '')}`;
+        return undefined;
+    }
+
+    private describeQuote(cite: CiteClause): string | undefined {
+        const source = cite.source?.ref;
+        if (!source) return undefined;
+        const found = this.sources.lookupDeclared(source);
+        const heading = sourceHeading(source);
+        if (found.status !== 'ok') return `${heading}\n\nThe source cannot be read (${found.status === 'outside' ? 'it is outside the workspace' : found.reason}).`;
+        const match = found.text.find(cite.quote);
+        if (!match) {
+            const closest = found.text.closestPassage(cite.quote);
+            const hint = closest && closest.score >= 0.5 ? `\n\nThe closest passage, on line ${closest.line}:\n\n> ${escapeMarkdown(closest.text)}` : '';
+            return `${heading}\n\nThe quote is not in this source.${hint}`;
+        }
+        const endLine = found.text.lineOf(Math.max(match.start, match.end - 1));
+        const first = Math.max(1, match.line - CONTEXT_LINES);
+        const last = Math.min(lineCount(found.text), endLine + CONTEXT_LINES);
+        const lines: string[] = [];
+        for (let line = first; line <= last; line++) {
+            lines.push(`> ${highlight(lineText(found.text, line), lineStartOffset(found.text, line), match.start, match.end)}`);
+        }
+        const where = match.line === endLine ? `line ${match.line}` : `lines ${match.line}–${endLine}`;
+        return `${heading}, ${where}\n\n${lines.join('\n>\n')}`;
+    }
+
+    private describeSource(source: Source): string {
+        const found = this.sources.lookupDeclared(source);
+        const state = found.status === 'ok' ? `${lineCount(found.text)} lines` : found.status === 'outside' ? 'outside the workspace: not read' : `cannot be read: ${found.reason}`;
+        return `${sourceHeading(source)}\n\n${state}`;
+    }
+
+    private describeCode(document: LangiumDocument, written: string): string {
+        const code = written.toUpperCase();
+        const shape = codeShape(code);
+        const kind = !shape ? 'not a procedure code' : shape.kind === 'cpt' ? 'CPT code' : shape.kind === 'category' ? `CPT Category ${shape.letter === 'F' ? 'II' : 'III'} code` : 'HCPCS Level II code';
+        const parts = [`**${code}**: ${kind}`];
+        const touches = this.facts.rulesTouching(code);
+        if (touches.length === 0) {
+            parts.push('No rule in the workspace touches it.');
+        } else {
+            const shown = touches.slice(0, MAX_RULES).map(t => `- \`${t.policyId}\` · \`${t.ruleId}\`${t.role === 'partner' ? ' (as a partner code)' : ''}: ${escapeMarkdown(t.english)}`);
+            if (touches.length > MAX_RULES) shown.push(`- … and ${touches.length - MAX_RULES} more`);
+            parts.push(`Rules that touch it (${touches.length}):\n\n${shown.join('\n')}`);
+        }
+        const mentions: string[] = [];
+        for (const source of this.facts.declaredSources(document)) {
+            const lines = linesMentioning(source.text, code);
+            if (lines.length === 0) continue;
+            const shown = lines.slice(0, MAX_LINES_PER_SOURCE).map(line => `- line ${line}: ${escapeMarkdown(lineText(source.text, line).trim())}`);
+            if (lines.length > MAX_LINES_PER_SOURCE) shown.push(`- … and ${lines.length - MAX_LINES_PER_SOURCE} more lines`);
+            mentions.push(`*${escapeMarkdown(source.title ?? source.name)}* (\`${source.path}\`):\n\n${shown.join('\n')}`);
+        }
+        if (mentions.length > 0) parts.push(`Mentioned in the sources:\n\n${mentions.join('\n\n')}`);
+        return parts.join('\n\n');
+    }
+
+    private describeRule(document: LangiumDocument, rule: Rule): string {
+        const heading = `**Rule ${rule.name}**: ${escapeMarkdown(rule.title ?? '')}`;
+        const compiled = compileForDisplay(rule, compileContextFor(document, this.sources));
+        if (!compiled) return heading;
+        return [heading, escapeMarkdown(describeRule(compiled)), '```json\n' + JSON.stringify(compiled, null, 2) + '\n```'].join('\n\n');
+    }
+}
+
+function sourceHeading(source: Source): string {
+    return `**${escapeMarkdown(source.title ?? source.name)}** (\`${source.path}\`)`;
+}
+
+function describeCodeset(codeset: Codeset): string {
+    const codes = resolveCodeList(codeset.codes);
+    const count = codes.codes.length + codes.ranges.length;
+    const title = codeset.title ? `: ${escapeMarkdown(codeset.title)}` : '';
+    return `**Codeset ${codeset.name}**${title}\n\n${count === 0 ? 'No valid codes.' : escapeMarkdown(describeCodes(codes))}`;
+}
+
+function describeModifier(modifier: string): string {
+    const meaning = modifierMeaning(modifier);
+    return `**Modifier ${modifier.toUpperCase()}**: ${meaning ?? 'not in Payrule\'s table of common modifiers.'}`;
+}
+
+function describeReason(reason: string): string {
+    const meaning = reasonMeaning(reason);
+    if (!meaning) return `**${escapeMarkdown(reason)}** is not a claim adjustment reason code: write a group (CO, PR, OA or PI), a hyphen and the reason, like CO-97.`;
+    const why = meaning.reasonMeaning ?? 'not in Payrule\'s table of common reasons: see the X12 CARC list.';
+    return `**${meaning.group}-${meaning.code}**: ${why}\n\n**${meaning.group}**: ${meaning.groupMeaning}`;
+}
+
+function describeProviderType(type: string): string {
+    const meaning = providerTypeMeaning(type);
+    return `**Provider type ${type}**: ${meaning ?? 'not a provider type Payrule knows (a warning).'}`;
+}
+
+/** One line of the source with the part inside [start, end) in bold. */
+function highlight(content: string, lineStart: number, start: number, end: number): string {
+    const from = Math.max(0, start - lineStart);
+    const to = Math.min(content.length, end - lineStart);
+    if (to <= from) return escapeMarkdown(content);
+    const inside = content.slice(from, to);
+    const lead = inside.length - inside.trimStart().length;
+    const trail = inside.length - inside.trimEnd().length;
+    const bold = inside.trim();
+    if (!bold) return escapeMarkdown(content);
+    return escapeMarkdown(content.slice(0, from + lead)) + `**${escapeMarkdown(bold)}**` + escapeMarkdown(content.slice(to - trail));
+}

@@ -1,0 +1,57 @@
+import type { LangiumDocument, MaybePromise } from 'langium';
+import { DefaultRenameProvider } from 'langium/lsp';
+import type { CancellationToken, Position, Range, RenameParams, TextDocumentPositionParams, WorkspaceEdit } from 'vscode-languageserver';
+import { ErrorCodes, ResponseError } from 'vscode-languageserver';
+import { isProcedureCode } from '../../common/codes.js';
+import { isCodeset, isCodesetRef, isCiteClause, isPolicy, isRule, isSource } from '../generated/ast.js';
+import type { PayruleServices } from '../payrule-module.js';
+import { grammarKeywords, tokenAt } from './syntax.js';
+
+const NAME = /^[A-Za-z_][0-9A-Za-z_-]*$/;
+
+/**
+ * Rename codesets, sources, rules and the policy id. Names are local to their file, so Langium's
+ * reference index finds every use; the new name must be a name of the language (not a keyword,
+ * not shaped like a procedure code) and must not clash with another declaration of its kind.
+ */
+export class PayruleRenameProvider extends DefaultRenameProvider {
+    private readonly keywords: Set<string>;
+
+    constructor(services: PayruleServices) {
+        super(services);
+        this.keywords = grammarKeywords(services.Grammar);
+    }
+
+    override async rename(document: LangiumDocument, params: RenameParams, cancelToken?: CancellationToken): Promise<WorkspaceEdit | undefined> {
+        const target = this.renamedDeclaration(document, params.position);
+        if (!target) return undefined;
+        const problem = this.nameProblem(params.newName);
+        if (problem) throw new ResponseError(ErrorCodes.InvalidParams, problem);
+        const clash = isPolicy(target) ? undefined : target.$container.declarations
+            .find(d => d !== target && d.$type === target.$type && d.name === params.newName);
+        if (clash) throw new ResponseError(ErrorCodes.InvalidParams, `A ${target.$type.toLowerCase()} named '${params.newName}' is already declared in this file.`);
+        return super.rename(document, params, cancelToken);
+    }
+
+    override prepareRename(document: LangiumDocument, params: TextDocumentPositionParams, cancelToken?: CancellationToken): MaybePromise<Range | undefined> {
+        return this.renamedDeclaration(document, params.position) ? super.prepareRename(document, params, cancelToken) : undefined;
+    }
+
+    /** The declaration whose name, or a reference to which, is at the position. */
+    private renamedDeclaration(document: LangiumDocument, position: Position) {
+        const token = tokenAt(document, document.textDocument.offsetAt(position));
+        if (!token) return undefined;
+        const { node, property } = token;
+        if (property === 'name' && (isRule(node) || isCodeset(node) || isSource(node) || isPolicy(node))) return node;
+        if (isCodesetRef(node) && property === 'codeset') return node.codeset?.ref;
+        if (isCiteClause(node) && property === 'source') return node.source?.ref;
+        return undefined;
+    }
+
+    private nameProblem(name: string): string | undefined {
+        if (!NAME.test(name)) return `'${name}' is not a name: start with a letter or '_', then letters, digits, '_' or '-'.`;
+        if (this.keywords.has(name)) return `'${name}' is a keyword of the language and cannot be a name.`;
+        if (isProcedureCode(name)) return `'${name}' has the shape of a procedure code: in a code list it would read as a code.`;
+        return undefined;
+    }
+}
