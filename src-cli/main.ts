@@ -3,9 +3,11 @@ import { isBatchWorker, runBatchWorker } from './batch-workers.js';
 import { registerCheckCommand } from './check-command.js';
 import { registerCompileCommand } from './compile-command.js';
 import { registerReviewCommands } from './docs-command.js';
+import { registerSqlCommand } from './sql-command.js';
 import { registerEvalCommand } from './eval-command.js';
 import { registerTestCommand } from './test-command.js';
 import { EXIT } from './exit-codes.js';
+import { registerImportCommand } from './import-command.js';
 import { VERSION } from './findings.js';
 
 /** The `payrule` command line: thin commands over the language, compiler and evaluator. */
@@ -21,6 +23,8 @@ registerCompileCommand(program);
 registerReviewCommands(program);
 registerEvalCommand(program);
 registerTestCommand(program);
+registerSqlCommand(program);
+registerImportCommand(program);
 program.commands.forEach(command => command.exitOverride());
 
 if (isBatchWorker()) {

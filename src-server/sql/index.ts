@@ -1,0 +1,6 @@
+/** Rule packs to SQL (DuckDB, Spark SQL, Trino) and the embedded DuckDB engine: docs/sql.md. */
+export { compileSql, compileSqlQuery, planRules, SqlCompileError, DEFAULT_TABLE, OUTPUT_COLUMNS, FINDING_FIELDS } from './compile-sql.js';
+export type { SqlCompileOptions, SqlScriptOptions, PlannedRule } from './compile-sql.js';
+export { claimLinesDdl, CLAIM_LINES_COLUMNS, type ClaimLinesColumn } from './columns.js';
+export { SQL_DIALECTS, sqlDialect, type SqlDialect, type SqlDialectName } from './dialect.js';
+export { evaluateWithDuckdb, ClaimsFileError, CLAIMS_FILE_FORMATS, type ClaimsFileFormat, type DuckdbEvaluateOptions } from './duckdb-engine.js';

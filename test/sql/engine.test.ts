@@ -1,0 +1,170 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readClaimsText } from '../../src-server/claims/read.js';
+import { Claim, type ClaimRecord } from '../../src-server/claims/types.js';
+import { loadPackSync } from '../../src-server/pack/index.js';
+import { ClaimsFileError, evaluateWithDuckdb } from '../../src-server/sql/index.js';
+import { loadClaimRecords } from '../../src-server/sql/duckdb-engine.js';
+import { allFormsPacks, fixtureClaims } from './fixtures.js';
+import { evaluatorOutput, readRecords } from './helpers.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'payrule-sql-engine-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+const file = (name: string, content: string) => {
+    const path = join(folder, name);
+    writeFileSync(path, content);
+    return path;
+};
+
+const examples = '/work/shared/spec/examples';
+const samplePack = loadPackSync(new URL('../fixtures/packs/sample_plan.json', import.meta.url).pathname);
+const packs = allFormsPacks();
+
+const CSV_HEADER = 'claim_seq,claim_id,patient_id,provider_id,provider_type,diagnoses,line_seq,line_number,service_date,code,modifiers,units,minutes,diagnosis_pointers';
+
+function csvField(value: unknown): string {
+    const text = value === null || value === undefined ? '' : Array.isArray(value) ? value.join('|') : String(value);
+    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The readable claims with lines, as claim_lines CSV rows (claim_seq: the record's place). */
+function toCsv(records: readonly ClaimRecord[]): string {
+    const rows = [CSV_HEADER];
+    records.forEach((record, seq) => {
+        if (!(record instanceof Claim)) return;
+        record.lines.forEach((line, i) => rows.push([
+            seq, record.id, record.patient, record.provider.id, record.provider.type, record.diagnoses, i + 1, line.line,
+            line.date, line.code, line.modifiers, line.units, line.minutes, line.diagnosisPointers,
+        ].map(csvField).join(',')));
+    });
+    return `${rows.join('\n')}\n`;
+}
+
+/** What the evaluator says about the claims a claim_lines table can hold (readable, with lines). */
+function tabularExpectation(records: readonly ClaimRecord[]) {
+    return evaluatorOutput(packs, records.filter(r => r instanceof Claim && r.lines.length > 0));
+}
+
+async function writeParquet(records: readonly ClaimRecord[], path: string, listsAsText: boolean): Promise<void> {
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    try {
+        await loadClaimRecords(connection, records);
+        const select = listsAsText
+            ? "SELECT * REPLACE (array_to_string(diagnoses, '|') AS diagnoses, array_to_string(modifiers, '|') AS modifiers, array_to_string(diagnosis_pointers, '|') AS diagnosis_pointers) FROM claim_lines"
+            : 'SELECT * FROM claim_lines';
+        await connection.run(`COPY (${select}) TO '${path}' (FORMAT parquet)`);
+    } finally {
+        connection.closeSync();
+        instance.closeSync();
+    }
+}
+
+describe('evaluateWithDuckdb on JSON, NDJSON and FHIR', () => {
+    it('reproduces the spec worked example byte for byte', async () => {
+        const output = await evaluateWithDuckdb([samplePack], `${examples}/claims.json`);
+        expect(JSON.stringify(output)).toBe(JSON.stringify(JSON.parse(readFileSync(`${examples}/expected-output.json`, 'utf8'))));
+    });
+
+    it('gives the evaluator\'s output for NDJSON, unreadable and empty claims included', async () => {
+        const claims = fixtureClaims();
+        const path = file('claims.ndjson', `${claims.map(c => JSON.stringify(c)).join('\n')}\nnot json, "id": "BROKEN"\n`);
+        const output = await evaluateWithDuckdb(packs, path);
+        expect(output).toEqual(evaluatorOutput(packs, readClaimsText(readFileSync(path, 'utf8'))));
+        expect(output.claims.at(-1)).toEqual({ id: 'BROKEN', error: expect.stringContaining('input line') });
+        expect(output.claims.find(c => c.id === 'EMPTY')).toEqual({ id: 'EMPTY', lines: [] });
+    });
+
+    it('reads FHIR R4 Bundles through the claim readers', async () => {
+        const path = new URL('../evaluator/fixtures/fhir-sample-bundle.json', import.meta.url).pathname;
+        const output = await evaluateWithDuckdb([samplePack], path, { format: 'fhir' });
+        expect(output).toEqual(evaluatorOutput([samplePack], readClaimsText(readFileSync(path, 'utf8'))));
+        expect(output.summary.lines).toBeGreaterThan(0);
+    });
+
+    it('gives an empty output for an empty file and a file of only errors', async () => {
+        expect(await evaluateWithDuckdb(packs, file('empty.json', ''))).toEqual({ claims: [], summary: { claims: 0, lines: 0, paid: 0, reduced: 0, review: 0, denied: 0 } });
+        const output = await evaluateWithDuckdb(packs, file('bad.json', '[{"id": "X"}]'));
+        expect(output.claims).toEqual([{ id: 'X', error: expect.any(String) }]);
+        expect(output.summary.claims).toBe(1);
+    });
+
+    it('works with no packs at all: every line is paid', async () => {
+        const output = await evaluateWithDuckdb([], `${examples}/claims.json`);
+        expect(output).toEqual(evaluatorOutput([], readClaimsText(readFileSync(`${examples}/claims.json`, 'utf8'))));
+    });
+});
+
+describe('evaluateWithDuckdb on CSV and Parquet in the claim_lines layout', () => {
+    const records = readRecords(fixtureClaims());
+
+    it('CSV gives the evaluator\'s output', async () => {
+        const output = await evaluateWithDuckdb(packs, file('claims.csv', toCsv(records)));
+        expect(output).toEqual(tabularExpectation(records));
+    });
+
+    it('CSV columns may come in any order, without the optional ones, and with any extension given --format csv', async () => {
+        const csv = 'code,service_date,patient_id,claim_id,claim_seq,line_number,extra\n97124,2025-03-04,P1,A,7,1,x\n97140,2025-03-04,P1,A,7,2,y\n';
+        const output = await evaluateWithDuckdb(packs, file('lines.txt', csv), { format: 'csv' });
+        const plain = [{ id: 'A', patient: 'P1', date: '2025-03-04', lines: [{ code: '97124' }, { code: '97140' }] }];
+        expect(output).toEqual(evaluatorOutput(packs, readRecords(plain)));
+    });
+
+    it('Parquet with list columns, and with lists written as text, gives the evaluator\'s output', async () => {
+        for (const listsAsText of [false, true]) {
+            const path = join(folder, `claims-${listsAsText}.parquet`);
+            await writeParquet(records, path, listsAsText);
+            expect(await evaluateWithDuckdb(packs, path)).toEqual(tabularExpectation(records));
+        }
+    });
+
+    it('reports each bad claim in its place, saying which row and what, and evaluates the others', async () => {
+        const csv = [
+            CSV_HEADER,
+            '0,C1,P1,111,Physical Therapist,M54.50|R52,1,1,2025-03-04,97124,GP,2,30,',
+            '0,C1,P1,111,Physical Therapist,M54.50|R52,2,2,2025-03-04,97140,,1,,2',
+            '1,C2,P1,111,physical-therapist,,1,1,2025-02-30,97110,,1,,',
+            '2,C3,P2,,,,1,1,2025-03-01,97110,,abc,,',
+            '3,C4,P3,,,,1,1,2025-03-01,97110,,1,,',
+            '3,C4,P4,,,,2,2,2025-03-01,97110,,1,,',
+            'x,C5,P3,,,,1,1,2025-03-01,97110,,1,,',
+            '4,C6,P5,,,R52,1,1,2025-03-01,97110,,1,,3',
+            '5,C7,P5,,,,1,1,2025-03-01,97110,,1,-5,',
+            '6,C8,P5,,,,1,1,2025-03-01,,,1,,',
+            '7,C9,P5,,,,1,1,2025-03-01,97110,,1,,',
+            '7,C9,P5,,,,1,2,2025-03-01,97110,,1,,',
+            '8,C10,P6,,,,1,1,2025-03-01,97110,,2.5,,',
+        ].join('\n');
+        const output = await evaluateWithDuckdb(packs, file('bad.csv', csv));
+        expect(output.claims.map(c => ('error' in c ? `${c.id}: ${c.error}` : `${c.id}: ${c.lines.length} lines`))).toEqual([
+            'C1: 2 lines',
+            'C2: row 3 (line 1): "2025-02-30" is not an ISO date (YYYY-MM-DD) of a real day',
+            'C3: row 4 (line 1): units must be a whole number ≥ 0, not "abc"',
+            'C4: the rows of claim_seq 3 disagree on patient_id',
+            'C6: row 8 (line 1): diagnosis_pointers point to diagnosis 3 but the claim lists 1',
+            'C7: row 9 (line 1): minutes must be a number of minutes ≥ 0, not "-5"',
+            'C8: row 10 (line 1): code is missing',
+            'C9: claim_seq 7 has two rows with the same line_seq',
+            'C10: row 13 (line 1): units must be a whole number ≥ 0, not "2.5"',
+            'C5: row 7 (line 1): claim_seq must be a whole number, not "x"',
+        ]);
+        const plain = [{ id: 'C1', patient: 'P1', provider: { id: '111', type: 'Physical Therapist' }, diagnoses: ['M54.50', 'R52'], lines: [
+            { line: 1, date: '2025-03-04', code: '97124', modifiers: ['GP'], units: 2, minutes: 30 },
+            { line: 2, date: '2025-03-04', code: '97140', units: 1, diagnosisPointers: [2] },
+        ] }];
+        expect(output.claims[0]).toEqual(evaluatorOutput(packs, readRecords(plain)).claims[0]);
+        expect(output.summary).toMatchObject({ claims: 10, lines: 2 });
+    });
+
+    it('refuses a file it cannot use at all, saying why', async () => {
+        await expect(evaluateWithDuckdb(packs, join(folder, 'missing.csv'))).rejects.toThrow(ClaimsFileError);
+        await expect(evaluateWithDuckdb(packs, join(folder, 'missing.json'))).rejects.toThrow(/no such file/);
+        await expect(evaluateWithDuckdb(packs, file('columns.csv', 'claim_id,code\nA,97110\n'))).rejects.toThrow(/lacks the columns claim_seq, patient_id, service_date/);
+        await expect(evaluateWithDuckdb(packs, file('not.parquet', 'hello'))).rejects.toThrow(/cannot read .* as Parquet/);
+        await expect(evaluateWithDuckdb(packs, folder)).rejects.toThrow(/directory/);
+        await expect(evaluateWithDuckdb(packs, `${examples}/claims.json`, { format: 'xml' as never })).rejects.toThrow(/unknown claims format/);
+    });
+});

@@ -1,0 +1,80 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { readClaimsText } from '../../src-server/claims/read.js';
+import type { ClaimRecord } from '../../src-server/claims/types.js';
+import { evaluate, type EvaluationOutput } from '../../src-server/evaluator/index.js';
+import type { RulePack } from '../../src-server/pack/types.js';
+import { compileSqlQuery, sqlDialect, type SqlDialect, type SqlDialectName } from '../../src-server/sql/index.js';
+import { findingFields, findingsAggregate } from '../../src-server/sql/compile-sql.js';
+import { collectOutput, loadClaimRecords } from '../../src-server/sql/duckdb-engine.js';
+
+/**
+ * Running the Spark and Trino SQL in DuckDB "where the syntax overlaps". The statements, window
+ * functions, CASE, casts, lambdas (`x -> …`), filter, chr and || are common to all three; what
+ * differs is a handful of function names and the spelling of array and struct types. This
+ * translation touches only those, by exact text the dialects write, so the logic that runs is the
+ * logic a Spark or Trino cluster would run.
+ */
+export const DUCKDB_SHIM = [
+    'CREATE OR REPLACE MACRO size(l) AS len(l)',
+    'CREATE OR REPLACE MACRO try_element_at(l, i) AS l[i]',
+    "CREATE OR REPLACE MACRO unix_date(d) AS date_diff('day', DATE '1970-01-01', d)",
+];
+
+export function inDuckdbSyntax(dialectName: SqlDialectName, sql: string): string {
+    if (dialectName === 'duckdb') return sql;
+    const from = sqlDialect(dialectName);
+    const to = sqlDialect('duckdb');
+    const findingType = (d: SqlDialect) => d.structType(findingFields(d));
+    // Exact fragments first, as the dialects write them; then function names.
+    let text = sql
+        .split(findingsAggregate(from)).join(findingsAggregate(to))
+        .split(from.emptyArray(findingType(from))).join(to.emptyArray(findingType(to)))
+        .split(from.emptyArray(from.textType)).join(to.emptyArray(to.textType))
+        .replace(/\btransform\(/g, 'list_transform(');
+    text = text.replace(/\barrays_overlap\(/g, 'list_has_any(');
+    if (dialectName === 'spark') {
+        text = text
+            .replace(/(\w+) RLIKE ('[^']*')/g, 'regexp_matches($1, $2)')
+            .replace(/\barray\(/g, 'list_value(');
+    }
+    if (dialectName === 'trino') {
+        text = text
+            .replace(/\bcardinality\(/g, 'len(')
+            .replace(/\belement_at\(/g, 'list_extract(')
+            .replace(/\bregexp_like\(/g, 'regexp_matches(');
+    }
+    return text;
+}
+
+/** The evaluator's output for claims given as JSON text (read once, so errors read the same). */
+export function evaluatorOutput(packs: readonly RulePack[], records: readonly ClaimRecord[]): EvaluationOutput {
+    return evaluate(packs, records);
+}
+
+export function readRecords(claims: unknown): ClaimRecord[] {
+    return readClaimsText(JSON.stringify(claims));
+}
+
+/** Run a dialect's query (translated where it must be) in DuckDB over the given claims. */
+export async function runDialect(dialect: SqlDialectName, packs: readonly RulePack[], records: readonly ClaimRecord[]): Promise<EvaluationOutput> {
+    const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+    const connection = await instance.connect();
+    try {
+        for (const statement of DUCKDB_SHIM) await connection.run(statement);
+        const entries = await loadClaimRecords(connection, records);
+        const query = inDuckdbSyntax(dialect, compileSqlQuery(packs, { dialect }));
+        return await collectOutput(connection, query, entries);
+    } finally {
+        connection.closeSync();
+        instance.closeSync();
+    }
+}
+
+/** The first claim whose outputs differ, to name in a failure. */
+export function firstDifference(expected: EvaluationOutput, actual: EvaluationOutput): number {
+    const length = Math.max(expected.claims.length, actual.claims.length);
+    for (let i = 0; i < length; i++) {
+        if (JSON.stringify(expected.claims[i]) !== JSON.stringify(actual.claims[i])) return i;
+    }
+    return JSON.stringify(expected.summary) === JSON.stringify(actual.summary) ? -1 : length;
+}
