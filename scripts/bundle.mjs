@@ -24,6 +24,9 @@ const builds = [
     // The worker threads of `payrule eval` (a bundle of their own: they start without the language server).
     { ...common, entryPoints: ['src-cli/eval-worker.ts'], outfile: 'dist/eval-worker.js', format: 'esm', banner: { js: esmBanner } },
     { ...common, entryPoints: ['src-client/extension.ts'], outfile: 'dist/extension.cjs', format: 'cjs', external: ['vscode'] },
+    // Library entry points for other tools (package.json "exports": payrule/pack, payrule/evaluator).
+    { ...common, entryPoints: ['src-server/pack/index.ts'], outfile: 'dist/lib/pack.js', format: 'esm', banner: { js: esmBanner } },
+    { ...common, entryPoints: ['src-server/evaluator/library.ts'], outfile: 'dist/lib/evaluator.js', format: 'esm', banner: { js: esmBanner } },
 ];
 
 if (watch) {
