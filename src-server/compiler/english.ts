@@ -28,9 +28,13 @@ export function describeRule(rule: Pick<PackRule, 'action' | 'subject' | 'condit
     return `${sentence}; reason ${reasonText(rule.reason)}.`;
 }
 
+/** Codes and ranges in one ascending list, as a reader scans it: "97110–97116, 97150 or 97530–97542". */
 export function describeCodes(codes: CodeSet): string {
-    const items = [...codes.codes, ...codes.ranges.map(([start, end]) => `${start}–${end}`)];
-    return items.length === 0 ? 'no codes' : joinWords(items, 'or');
+    const items = [
+        ...codes.codes.map(code => ({ key: code, text: code })),
+        ...codes.ranges.map(([start, end]) => ({ key: start, text: `${start}–${end}` })),
+    ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return items.length === 0 ? 'no codes' : joinWords(items.map(item => item.text), 'or');
 }
 
 function describeCondition(condition: Condition): string {

@@ -27,6 +27,11 @@ describe('plain-English rule descriptions', () => {
 
     it('describes the 8-minute rule', () => {
         expect(describeRule({ ...base, action: 'timed', subject: { codes: ['97140'], ranges: [['97110', '97124']] }, timed: { minutesPerUnit: 15, method: 'total' }, reason: { group: 'CO', code: '151' } }))
-            .toMatch(/^97140 or 97110–97124 are paid by time in 15-minute units: the timed minutes .* \(8–22 minutes 1 unit, 23–37 minutes 2 units/);
+            .toMatch(/^97110–97124 or 97140 are paid by time in 15-minute units: the timed minutes .* \(8–22 minutes 1 unit, 23–37 minutes 2 units/);
+    });
+
+    it('lists codes and ranges in one ascending order, as a reader scans them', () => {
+        expect(describeRule({ ...base, subject: { codes: ['97150', '97750'], ranges: [['97010', '97039'], ['97530', '97542']] } }))
+            .toBe('97010–97039, 97150, 97530–97542 or 97750 are denied; reason CO-97, provider liability.');
     });
 });
