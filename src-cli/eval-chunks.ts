@@ -15,8 +15,13 @@ import type { OutputFormat } from './eval-format.js';
 export interface Run {
     /** The patient of the run's claims; undefined when it holds unreadable claims only. */
     patient: string | undefined;
+    /** The input line of the run's first record. */
+    line: number;
     records: ClaimRecord[];
 }
+
+/** Where a run starts in the input, and whose it is: enough to tell whether each patient's claims are together. */
+export type RunStart = Pick<Run, 'patient' | 'line'>;
 
 /** Judged output entries, formatted, with what they count toward the summary. */
 export interface OutputPart {
@@ -32,6 +37,8 @@ export interface ChunkResult {
     head: Run | null;
     /** The runs between the first and the last, judged. */
     body: OutputPart | null;
+    /** Where each of those runs starts, in input order. */
+    bodyRuns: RunStart[];
     /** The chunk's last run when it is not also the first, not judged yet. */
     tail: Run | null;
 }
@@ -45,6 +52,7 @@ export function processChunk(evaluator: Evaluator, format: OutputFormat, text: s
     let head: Run | null = null;
     let current: Run | null = null;
     const body = new PartBuilder(format);
+    const bodyRuns: RunStart[] = [];
     let start = firstLine === 1 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
     for (let lineNumber = firstLine; start < text.length; lineNumber++) {
         let end = text.indexOf('\n', start);
@@ -56,19 +64,22 @@ export function processChunk(evaluator: Evaluator, format: OutputFormat, text: s
             if (record instanceof Claim) {
                 if (current && current.patient !== undefined && current.patient !== record.patient) {
                     if (head === null) head = current;
-                    else body.judge(evaluator, current);
+                    else {
+                        body.judge(evaluator, current);
+                        bodyRuns.push({ patient: current.patient, line: current.line });
+                    }
                     current = null;
                 }
-                if (!current) current = { patient: record.patient, records: [] };
+                if (!current) current = { patient: record.patient, line: lineNumber, records: [] };
                 else current.patient ??= record.patient;
             } else if (!current) {
-                current = { patient: undefined, records: [] };
+                current = { patient: undefined, line: lineNumber, records: [] };
             }
             current.records.push(record);
         }
     }
-    if (head === null) return { head: current, body: null, tail: null };
-    return { head, body: body.part(), tail: current };
+    if (head === null) return { head: current, body: null, bodyRuns, tail: null };
+    return { head, body: body.part(), bodyRuns, tail: current };
 }
 
 /** Judge runs one after another and format their entries, in order. */
@@ -131,7 +142,8 @@ export function reviveRecord(record: ClaimRecord): ClaimRecord {
 /**
  * Joins the unjudged first and last runs of consecutive chunks (taken in input order) and says when
  * a run is complete: `judge` is called with each complete run in input order, between the judged
- * bodies passed to `emit`.
+ * bodies passed to `emit`. `started` hears of every run as it starts (or learns its patient), in
+ * input order.
  */
 export class RunStitcher {
     private open: Run | null = null;
@@ -139,22 +151,26 @@ export class RunStitcher {
     constructor(
         private readonly judge: (run: Run) => void,
         private readonly emit: (part: OutputPart) => void,
+        private readonly started: (run: RunStart) => void = () => undefined,
     ) {}
 
     add(result: ChunkResult): void {
-        const { head, body, tail } = result;
+        const { head, body, bodyRuns, tail } = result;
         if (!head) return;
         if (this.open && joins(this.open, head)) {
             this.open.patient ??= head.patient;
             for (const record of head.records) this.open.records.push(record);
         } else {
             this.flush();
-            this.open = { patient: head.patient, records: [...head.records] };
+            this.open = { patient: head.patient, line: head.line, records: [...head.records] };
         }
+        this.started({ patient: this.open.patient, line: head.line });
         if (!tail) return;
         this.flush();
+        bodyRuns.forEach(this.started);
         if (body) this.emit(body);
-        this.open = { patient: tail.patient, records: [...tail.records] };
+        this.started(tail);
+        this.open = { patient: tail.patient, line: tail.line, records: [...tail.records] };
     }
 
     /** The input has ended: the last run is complete. */
@@ -171,4 +187,24 @@ export class RunStitcher {
 /** Whether `next` continues `open`: the same patient, or one of them holds unreadable claims only. */
 function joins(open: Run, next: Run): boolean {
     return next.patient === undefined || open.patient === undefined || next.patient === open.patient;
+}
+
+/**
+ * Streamed input is judged one run of a patient's claims at a time, so a patient whose claims come
+ * back after other patients' would be judged without the rest of their history. PatientRuns hears
+ * of runs in input order and throws `scattered(patient, line)` at the first patient seen again.
+ */
+export class PatientRuns {
+    private readonly ended = new Set<string>();
+    private current: string | undefined;
+
+    constructor(private readonly scattered: (start: RunStart & { patient: string }) => Error) {}
+
+    readonly see = (run: RunStart): void => {
+        const { patient } = run;
+        if (patient === undefined || patient === this.current) return;
+        if (this.ended.has(patient)) throw this.scattered({ patient, line: run.line });
+        if (this.current !== undefined) this.ended.add(this.current);
+        this.current = patient;
+    };
 }

@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
-import { readClaimValue } from '../src-server/claims/index.js';
+import { readClaimsText, readClaimValue } from '../src-server/claims/index.js';
 import { Evaluator } from '../src-server/evaluator/index.js';
 import type { RulePack } from '../src-server/pack/index.js';
-import { judgeRuns } from './eval-chunks.js';
+import { judgeRuns, PatientRuns } from './eval-chunks.js';
 import { EVAL_FORMATS, outputFormat, summaryLine, type EvalFormat } from './eval-format.js';
 import { ClaimsInput, parseClaimsDocument } from './eval-input.js';
 import { EvalSetupError, loadEvalPacks, setupMessage, type PackSources } from './eval-packs.js';
@@ -21,16 +21,25 @@ export interface EvalOptions {
     format: EvalFormat;
     out?: string;
     progress?: boolean;
+    whole?: boolean;
 }
 
 /** NDJSON is cut into chunks of about this many bytes of whole lines (PAYRULE_EVAL_CHUNK_BYTES). */
 const CHUNK_BYTES = 2 * 1024 * 1024;
 
+/**
+ * NDJSON up to this size (PAYRULE_EVAL_WHOLE_BYTES) is read whole and judged as one batch, like a
+ * JSON document, so claims may come in any order; larger input is streamed in bounded memory.
+ */
+const WHOLE_BYTES = 64 * 1024 * 1024;
+
 const EXIT_HELP = `
 Input: CLAIMS is a file or - for standard input, holding plain JSON claims (one object or an array,
-spec section 5), NDJSON (one claim per line, streamed in bounded memory), or FHIR R4 Claim resources
-and Bundles. NDJSON is judged in runs of consecutive claims of one patient, so keep each patient's
-claims together (as exports sorted by patient do) for visit limits and same-day pairs across claims.
+spec section 5), NDJSON (one claim per line), or FHIR R4 Claim resources and Bundles. Each patient's
+claims are judged together, in date order, whatever order they come in. NDJSON over 64 MB is
+streamed in bounded memory, one run of a patient's consecutive claims at a time: it must keep each
+patient's claims together (as exports sorted by patient do), and a patient seen again after others
+stops the run (exit 2) rather than judge them without their history; --whole reads it whole instead.
 
 Output (--format): json (default) is { "claims": [...], "summary": {...} } with one entry per claim
 in input order; ndjson is one claim entry per line, then a last line { "summary": {...} }; table is
@@ -42,8 +51,8 @@ Exit codes:
   1  ran, and some line was denied, reduced or sent to review, or some claim could not be read
   2  could not run: bad usage; a claims file that cannot be read or is not JSON or NDJSON at all;
      a pack the loader refuses (the message names the file, the check that failed - json, format,
-     version, schema or digest - and where); two packs of one policy; or --policy files with errors.
-     Nothing is written to --out then.
+     version, schema or digest - and where); two packs of one policy; --policy files with errors; or
+     streamed NDJSON whose patients' claims are not together. Nothing is written to --out then.
 
 Examples:
   payrule eval --pack build/packs/medicare_ncci_pm.json claims.ndjson
@@ -64,6 +73,7 @@ export function registerEvalCommand(program: Command): void {
         .addOption(new Option('-f, --format <format>', 'output format').choices(EVAL_FORMATS).default('json'))
         .option('-o, --out <file>', 'write the results to this file (written whole or not at all) instead of standard output')
         .option('--no-progress', 'never show the progress bar (shown on standard error only when it is a terminal)')
+        .option('--whole', 'read NDJSON whole before judging, at any size (claims in any order; memory grows with the input)')
         .addHelpText('after', EXIT_HELP)
         .action(async (claims: string | undefined, options: EvalOptions, command: Command) => {
             // `--pack a.json b.json claims.ndjson`: the variadic option takes the claims file too.
@@ -135,7 +145,16 @@ async function evaluateInput(input: ClaimsInput, packs: PackSources, options: Ev
         const value = parseClaimsDocument(await input.readAll(), input.name);
         const evaluator = new Evaluator(loadEvalPacks(packs));
         const output = new OrderedOutput(sink, format, Promise.resolve());
-        output.push(judgeRuns(evaluator, format, [{ patient: undefined, records: readClaimValue(value) }]));
+        output.push(judgeRuns(evaluator, format, [{ patient: undefined, line: 1, records: readClaimValue(value) }]));
+        output.end();
+        await output.done;
+        return output.totals;
+    }
+    if (options.whole || await fitsWhole(input)) {
+        // Small enough to hold: judge every claim as one batch, so their order does not matter.
+        const evaluator = new Evaluator(loadEvalPacks(packs));
+        const output = new OrderedOutput(sink, format, Promise.resolve());
+        output.push(judgeRuns(evaluator, format, [{ patient: undefined, line: 1, records: readClaimsText(await input.readAll()) }]));
         output.end();
         await output.done;
         return output.totals;
@@ -143,11 +162,16 @@ async function evaluateInput(input: ClaimsInput, packs: PackSources, options: Ev
     const chunkBytes = positiveNumber(process.env.PAYRULE_EVAL_CHUNK_BYTES) ?? CHUNK_BYTES;
     const pool = await choosePool(input, packs, options.format, chunkBytes);
     const progress = new EvalProgress(input.size, EvalProgress.wanted(options.progress));
+    const patients = new PatientRuns(({ patient, line }) => new EvalSetupError(
+        `${input.name}:${line}:1: the claims of patient ${JSON.stringify(patient)} are not together: they come again here, after other patients' claims. `
+        + 'NDJSON this large is streamed one run of a patient\'s claims at a time, and rules that look across claims (same day, visits, daily units) need all of them: '
+        + 'sort the input by patient, or pass --whole to read it whole.'));
     try {
         const output = new OrderedOutput(sink, format, pool.ready, totals => progress.written(totals.summary.claims));
         await evaluateChunks(input.chunks(chunkBytes), pool, output, {
             inFlight: pool instanceof WorkerPool ? 8 : 1,
             onChunk: bytes => progress.read(bytes),
+            onRunStart: patients.see,
         });
         return output.totals;
     } finally {
@@ -177,6 +201,15 @@ async function choosePool(input: ClaimsInput, packs: PackSources, format: EvalFo
     }
     if (workers === 0 || file === undefined) return new InProcessPool(new Evaluator(loadEvalPacks(packs)), format);
     return new WorkerPool(file, workers, { packFiles: packs.files, packs: packs.compiled as RulePack[], format });
+}
+
+/** Whether NDJSON input is at most WHOLE_BYTES (PAYRULE_EVAL_WHOLE_BYTES; 0 streams everything). */
+async function fitsWhole(input: ClaimsInput): Promise<boolean> {
+    const setting = process.env.PAYRULE_EVAL_WHOLE_BYTES;
+    const limit = setting !== undefined && setting !== '' && Number.isFinite(Number(setting)) ? Math.max(0, Number(setting)) : WHOLE_BYTES;
+    if (input.size !== undefined) return input.size <= limit;
+    await input.fill(limit + 1);
+    return input.done && input.bufferedBytes <= limit;
 }
 
 function positiveNumber(text: string | undefined): number | undefined {

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { emptySummary, type EvaluationSummary } from '../src-server/evaluator/index.js';
-import { RunStitcher, type ChunkResult, type OutputPart } from './eval-chunks.js';
+import { RunStitcher, type ChunkResult, type OutputPart, type RunStart } from './eval-chunks.js';
 import type { OutputFormat } from './eval-format.js';
 import type { InputChunk } from './eval-input.js';
 import type { EvalPool } from './eval-pool.js';
@@ -116,16 +116,17 @@ export class OrderedOutput {
 /**
  * Judge NDJSON chunks on `pool` and write the results in input order. Chunks are dispatched while
  * earlier ones are judged (at most `inFlight` at a time, so memory stays bounded); each chunk's first
- * and last runs are joined with the neighbouring chunks' runs and judged as wholes.
+ * and last runs are joined with the neighbouring chunks' runs and judged as wholes. `onRunStart`
+ * hears of each run in input order and may throw to stop the evaluation.
  */
 export async function evaluateChunks(
     chunks: AsyncIterable<InputChunk>,
     pool: EvalPool,
     output: OrderedOutput,
-    options: { inFlight: number; onChunk?: (bytes: number) => void },
+    options: { inFlight: number; onChunk?: (bytes: number) => void; onRunStart?: (run: RunStart) => void },
 ): Promise<void> {
     const pending: Array<{ result: Promise<ChunkResult>; bytes: number }> = [];
-    const stitcher = new RunStitcher(run => output.push(pool.run(run)), part => output.push(part));
+    const stitcher = new RunStitcher(run => output.push(pool.run(run)), part => output.push(part), options.onRunStart);
     const takeOne = async () => {
         const next = pending.shift()!;
         await pool.ready;

@@ -161,7 +161,7 @@ export class WorkerPool implements EvalPool {
 
 /** Runs sent to a worker lose their classes on the way: restore them. */
 export function reviveRun(run: Run): Run {
-    return { patient: run.patient, records: run.records.map(reviveRecord) };
+    return { patient: run.patient, line: run.line, records: run.records.map(reviveRecord) };
 }
 
 export function decodeUtf8(bytes: Uint8Array): string {

@@ -47,8 +47,15 @@ describe('payrule eval: NDJSON in chunks and on worker threads', () => {
     const input = lines.join('\n');
     const root = tempWorkspace({ 'claims.ndjson': input });
     const file = path.join(root, 'claims.ndjson');
-    const run = (env: Record<string, string>, format = 'json') => cli(['eval', ...POLICIES, '--format', format, file], { env });
+    // PAYRULE_EVAL_WHOLE_BYTES=0 streams even this small input, as a large one would be.
+    const run = (env: Record<string, string>, format = 'json') => cli(['eval', ...POLICIES, '--format', format, file], { env: { PAYRULE_EVAL_WHOLE_BYTES: '0', ...env } });
     const whole = run({ PAYRULE_EVAL_WORKERS: '0' });
+
+    it('streams what it gives for the input read whole, when each patient\'s claims are together', () => {
+        const readWhole = cli(['eval', ...POLICIES, file]);
+        expect(readWhole.status, readWhole.stderr).toBe(1);
+        expect(whole.stdout).toBe(readWhole.stdout);
+    });
 
     it('judges in chunks as it judges in one piece, on this thread', () => {
         expect(whole.status, whole.stderr).toBe(1);
@@ -79,7 +86,7 @@ describe('payrule eval: NDJSON in chunks and on worker threads', () => {
             date: `2025-01-${String(6 + i).padStart(2, '0')}`, lines: [{ code: '97124' }],
         }));
         const dir = tempWorkspace({ 'visits.ndjson': ndjson(visits) });
-        for (const env of [{ PAYRULE_EVAL_WORKERS: '0', PAYRULE_EVAL_CHUNK_BYTES: '1' }, { PAYRULE_EVAL_WORKERS: '2', PAYRULE_EVAL_CHUNK_BYTES: '300' }]) {
+        for (const env of [{ PAYRULE_EVAL_WHOLE_BYTES: '0', PAYRULE_EVAL_WORKERS: '0', PAYRULE_EVAL_CHUNK_BYTES: '1' }, { PAYRULE_EVAL_WHOLE_BYTES: '0', PAYRULE_EVAL_WORKERS: '2', PAYRULE_EVAL_CHUNK_BYTES: '300' }]) {
             const result = cli(['eval', '--policy', 'policies/general-97124-guidance.payrule', '--format', 'ndjson', path.join(dir, 'visits.ndjson')], { env });
             const outputs = result.stdout.trimEnd().split('\n').map(line => JSON.parse(line));
             expect(outputs.slice(0, 7).map(o => o.lines[0].status)).toEqual(['paid', 'paid', 'paid', 'paid', 'paid', 'paid', 'review']);
@@ -94,5 +101,38 @@ describe('payrule eval: NDJSON in chunks and on worker threads', () => {
         expect(result.stderr).toMatch(/pack\.json: rule pack refused \(version check\): "formatVersion" is 2/);
         expect(fs.existsSync(out)).toBe(false);
         expect(fs.readdirSync(dir)).toEqual(['pack.json']);
+    });
+});
+
+describe('payrule eval: claims of one patient that are not together', () => {
+    // Patients A and B take turns; the visit limit (review after 6 visits a year) needs A's and B's
+    // whole histories, whatever order their claims come in.
+    const claims = Array.from({ length: 16 }, (_, i) => ({
+        id: `T${i + 1}`, patient: i % 2 === 0 ? 'A' : 'B', provider: { id: '1', type: 'physical-therapist' }, diagnoses: ['M54.50'],
+        date: `2025-02-${String(1 + Math.floor(i / 2)).padStart(2, '0')}`, lines: [{ code: '97124' }],
+    }));
+    const root = tempWorkspace({ 'turns.ndjson': ndjson(claims), 'turns.json': JSON.stringify(claims) });
+    const policy = ['--policy', 'policies/general-97124-guidance.payrule', '--format', 'ndjson'];
+    const statuses = (stdout: string) => stdout.trimEnd().split('\n').slice(0, -1).map(line => JSON.parse(line).lines[0].status);
+    const expected = [...Array(12).fill('paid'), 'review', 'review', 'review', 'review'];
+
+    it('judges each patient\'s claims together when the input is read whole, as a JSON document is', () => {
+        const document = cli(['eval', ...policy, path.join(root, 'turns.json')]);
+        expect(statuses(document.stdout)).toEqual(expected);
+        const lines = cli(['eval', ...policy, path.join(root, 'turns.ndjson')]);
+        expect(lines.stdout).toBe(document.stdout);
+        const forced = cli(['eval', ...policy, '--whole', path.join(root, 'turns.ndjson')], { env: { PAYRULE_EVAL_WHOLE_BYTES: '0' } });
+        expect(forced.stdout).toBe(document.stdout);
+    });
+
+    it('stops a streamed run at the first patient seen again, naming the line, and writes nothing to --out', () => {
+        const out = path.join(root, 'out.ndjson');
+        for (const workers of ['0', '2']) {
+            const result = cli(['eval', ...policy, '--out', out, path.join(root, 'turns.ndjson')], { env: { PAYRULE_EVAL_WHOLE_BYTES: '0', PAYRULE_EVAL_WORKERS: workers, PAYRULE_EVAL_CHUNK_BYTES: '200' } });
+            expect(result.status, result.stderr).toBe(2);
+            expect(result.stderr).toContain('turns.ndjson:3:1: the claims of patient "A" are not together');
+            expect(result.stderr).toContain('--whole');
+            expect(fs.existsSync(out)).toBe(false);
+        }
     });
 });
