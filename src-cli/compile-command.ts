@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import type { PolicyFile, Source } from '../src-server/language/generated/ast.js';
-import { compilePolicy } from '../src-server/compiler/compile-policy.js';
+import type { PolicyFile } from '../src-server/language/generated/ast.js';
+import { compileFile } from './compile-file.js';
 import { exitCodeFor, plural } from './check-command.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { checkPolicyFiles } from './batch-checker.js';
@@ -48,20 +48,12 @@ export async function runCompile(paths: string[], options: CompileOptions): Prom
     return EXIT.ok;
 }
 
-/** Compile every loaded policy; origins are shown relative to the current folder, as the pack records them. */
+/** Compile every loaded policy (origins as compileFile records them). */
 export function compileWorkspace(workspace: LoadedWorkspace) {
     const sources = workspace.shared.payrule.PolicySources;
     return workspace.documents.map(document => {
         const file = document.uri.fsPath;
-        const pack = compilePolicy(document.parseResult.value as PolicyFile, {
-            originFile: displayPath(file),
-            source(declaration: Source) {
-                const found = sources.lookupDeclared(declaration);
-                if (found.status !== 'ok') return undefined;
-                return { sha256: found.sha256, lineOf: (quote: string) => found.text.find(quote)?.line ?? null };
-            },
-        });
-        return { file, pack };
+        return { file, pack: compileFile(document.parseResult.value as PolicyFile, file, workspace.root, sources) };
     });
 }
 

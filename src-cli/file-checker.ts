@@ -1,11 +1,10 @@
 import { URI } from 'langium';
 import { NodeFileSystem } from 'langium/node';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import type { PolicyFile, Source } from '../src-server/language/generated/ast.js';
+import type { PolicyFile } from '../src-server/language/generated/ast.js';
 import { createPayruleServices, type PayruleSharedServices } from '../src-server/language/payrule-module.js';
 import { summarizeFile, type FileSummary } from '../src-server/language/conflicts/rule-summary.js';
-import { compilePolicy } from '../src-server/compiler/compile-policy.js';
-import { displayPath } from './paths.js';
+import { compileFile } from './compile-file.js';
 
 /** One policy file after checking (and compiling, when asked): what check and compile report. */
 export interface CheckedFile {
@@ -27,7 +26,7 @@ export interface CheckedFile {
 export class BatchChecker {
     private readonly shared: PayruleSharedServices;
 
-    constructor(root: string) {
+    constructor(private readonly root: string) {
         this.shared = createPayruleServices({ ...NodeFileSystem }, { batch: true, crossFileChecks: false }).shared;
         this.shared.payrule.PolicySources.setRoots([root]);
     }
@@ -49,15 +48,6 @@ export class BatchChecker {
     }
 
     private compile(ast: PolicyFile, file: string): string {
-        const sources = this.shared.payrule.PolicySources;
-        const pack = compilePolicy(ast, {
-            originFile: displayPath(file),
-            source(declaration: Source) {
-                const found = sources.lookupDeclared(declaration);
-                if (found.status !== 'ok') return undefined;
-                return { sha256: found.sha256, lineOf: (quote: string) => found.text.find(quote)?.line ?? null };
-            },
-        });
-        return `${JSON.stringify(pack, null, 2)}\n`;
+        return `${JSON.stringify(compileFile(ast, file, this.root, this.shared.payrule.PolicySources), null, 2)}\n`;
     }
 }

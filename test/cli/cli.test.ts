@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GUIDE_TEXT } from '../helpers/language.js';
 import { spawnSync } from 'node:child_process';
-import { CLI, runCli, tempWorkspace } from '../helpers/cli.js';
+import { CLI, PROJECT, runCli, tempWorkspace } from '../helpers/cli.js';
 
 const GOOD = 'policy good "Good"\n  payer "P"\nsource guide "sources/guide.txt"\nrule R "r"\n  97124 denied above 4 units per day\n  cite guide "limited to four units per date of service"\n';
 const WITH_ERROR = 'policy bad "Bad"\nsource guide "sources/guide.txt"\nrule R "r"\n  9712 denied\n  cite guide "Therapy guide"\n';
@@ -194,6 +194,20 @@ describe('payrule compile', () => {
         expect(fs.readdirSync(path.join(root, 'packs')).sort()).toEqual(['good.json', 'warn.json']);
         expect(result.stdout).toMatch(/good\.payrule -> packs\/good\.json \(1 rule\)/);
         expect(result.stderr).toMatch(/warning payrule\/missing-citation/);
+    });
+
+    it('records origins relative to the folder it runs in, else from the workspace folder by name: the same bytes from anywhere', () => {
+        const root = tempWorkspace({ 'policies/good.payrule': GOOD, 'policies/sources/guide.txt': GUIDE_TEXT });
+        const packOf = (args: string[], cwd: string) => {
+            const out = fs.mkdtempSync(path.join(root, 'out-'));
+            const result = runCli(['compile', ...args, '--out', out], cwd);
+            expect(result.status, result.stderr).toBe(0);
+            return fs.readFileSync(path.join(out, 'good.json'), 'utf8');
+        };
+        const fromProject = packOf(['policies'], root);
+        expect(JSON.parse(fromProject).rules[0].origin).toEqual({ file: 'policies/good.payrule', line: 4 });
+        expect(packOf([path.join(root, 'policies')], PROJECT)).toBe(fromProject);
+        expect(packOf([path.join(root, 'policies', 'good.payrule')], PROJECT)).toBe(fromProject);
     });
 
     it('with --strict refuses on warnings', () => {
