@@ -7,7 +7,7 @@ import { providerTest } from './conditions/provider.js';
 import { unitsCounter } from './conditions/units.js';
 import { visitsCounter } from './conditions/visits.js';
 import { exceptionTest } from './exceptions.js';
-import type { LineTest, UnitCounter } from './rule-parts.js';
+import { countsHistory, type LineTest, type UnitCounter } from './rule-parts.js';
 import type { WorkLine } from './work-line.js';
 
 /** A pack rule made ready to judge lines. */
@@ -16,6 +16,11 @@ export class CompiledRule {
     pending: WorkLine[] = [];
     /** The stamp of the last line this rule was met on, so a rule found twice is judged once. */
     lastMet = -1;
+    /**
+     * Whether lines outside the effective range are collected too, as history a counter reads
+     * (`after N visits`); they are never acted on.
+     */
+    readonly readsHistory: boolean;
 
     constructor(
         /** Position in the evaluator's stable rule order (policy id, then the pack's rule order). */
@@ -36,7 +41,9 @@ export class CompiledRule {
         readonly timed: TimedSpec | null,
         /** The partner searches of its `with` conditions (for indexing by code pair). */
         readonly withPartners: PartnerSearch[],
-    ) {}
+    ) {
+        this.readsHistory = counters.some(countsHistory);
+    }
 
     /**
      * Whether each line can be judged on its own as it is met (no counting condition, not timed):
@@ -45,6 +52,7 @@ export class CompiledRule {
     get judgedLineByLine(): boolean {
         return this.counters.length === 0 && this.timed === null;
     }
+
 
     /** Whether the rule applies on this date of service. */
     inEffect(date: string): boolean {

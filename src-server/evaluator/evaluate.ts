@@ -102,9 +102,13 @@ export function evaluate(packs: readonly RulePack[], claims: Iterable<unknown>):
     return new Evaluator(packs).evaluate(claims);
 }
 
-/** Judge `rule` on `line` now, or collect the line for it; once per line however often it is found. */
+/**
+ * Judge `rule` on `line` now, or collect the line for it; once per line however often it is found.
+ * Lines outside the rule's effective range are collected only as history (see readsHistory).
+ */
 function meet(rule: CompiledRule, line: WorkLine, collecting: CompiledRule[], stamp: number): void {
-    if (rule.lastMet === stamp || !rule.inEffect(line.date)) return;
+    if (rule.lastMet === stamp) return;
+    if (!rule.inEffect(line.date) && !rule.readsHistory) return;
     rule.lastMet = stamp;
     if (rule.judgedLineByLine) {
         judgeLine(rule, line);

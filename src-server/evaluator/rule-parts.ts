@@ -9,3 +9,15 @@ export type LineTest = (line: WorkLine) => boolean;
  * hold for that line.
  */
 export type UnitCounter = (lines: readonly WorkLine[]) => number[];
+
+/**
+ * A counter that counts the patient's history too: `after N visits` counts earlier visits whether
+ * or not their dates fall in the rule's effective range (the rule still acts only on lines in it).
+ */
+export interface HistoryCounter extends UnitCounter {
+    readonly countsHistory: true;
+}
+
+export function countsHistory(counter: UnitCounter): counter is HistoryCounter {
+    return (counter as Partial<HistoryCounter>).countsHistory === true;
+}

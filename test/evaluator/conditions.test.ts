@@ -178,6 +178,22 @@ describe('after N visits', () => {
         ])).toEqual([['1/1 paid'], ['1/1 paid'], ['1/1 paid']]);
     });
 
+    it('counts visits before the effective range as history, and acts only on lines in it', () => {
+        const from2025 = [{ id: 'V30', codes: ['97124'], effective: { from: '2025-01-01', to: '2025-06-30' }, conditions: [part({ kind: 'visits', max: 2, per: { days: 30 } })] }];
+        const massage = (id: string, date: string) => claim({ id, date, lines: [{ code: '97124' }] });
+        expect(outcomes(from2025, [
+            massage('D1', '2024-12-20'), massage('D2', '2024-12-28'), massage('J1', '2025-01-05'),
+            massage('J2', '2025-06-29'), massage('J3', '2025-06-30'), massage('J4', '2025-07-01'),
+        ])).toEqual([['1/1 paid'], ['1/1 paid'], ['0/1 denied V30:1'], ['1/1 paid'], ['1/1 paid'], ['1/1 paid']]);
+        const fromJuly = [{ id: 'VY', codes: ['97124'], effective: { from: '2025-07-01', to: null }, conditions: [part({ kind: 'visits', max: 2, per: 'calendar-year' })] }];
+        expect(outcomes(fromJuly, [massage('A', '2025-02-01'), massage('B', '2025-03-01'), massage('C', '2025-07-01')]))
+            .toEqual([['1/1 paid'], ['1/1 paid'], ['0/1 denied VY:1']]);
+        // Other counters never see lines outside the range: units per claim count only lines in it.
+        const unitsFromJuly = [{ id: 'U', codes: ['97124'], effective: { from: '2025-07-01', to: null }, conditions: [part({ kind: 'units', max: 2, per: 'claim', wholeLine: false })] }];
+        expect(outcomes(unitsFromJuly, [claim({ id: 'X', lines: [{ code: '97124', units: 2, date: '2025-06-30' }, { code: '97124', units: 2, date: '2025-07-01' }] })]))
+            .toEqual([['2/2 paid', '2/2 paid']]);
+    });
+
     it('per D days: the D days ending on the date', () => {
         const per30 = [{ id: 'V30', codes: ['98940'], conditions: [part({ kind: 'visits', max: 1, per: { days: 30 } })] }];
         expect(outcomes(per30, [

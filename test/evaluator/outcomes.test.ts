@@ -90,9 +90,9 @@ describe('effective dates', () => {
             .toEqual([['1/1 paid'], ['0/1 denied R:1'], ['0/1 denied R:1'], ['1/1 paid']]);
     });
 
-    it('lines outside the range are not counted as history either', () => {
+    it('visits before the range still count as the patient\'s history, but are never acted on', () => {
         const rules = [{ id: 'V', effective: { from: '2025-02-01', to: null }, conditions: [part({ kind: 'visits', max: 1, per: 'calendar-year' })] }];
-        expect(one(rules, ['2025-01-15', '2025-02-03', '2025-02-10'].map(dated))).toEqual([['1/1 paid'], ['1/1 paid'], ['0/1 denied V:1']]);
+        expect(one(rules, ['2025-01-15', '2025-02-03', '2025-02-10'].map(dated))).toEqual([['1/1 paid'], ['0/1 denied V:1'], ['0/1 denied V:1']]);
     });
 });
 

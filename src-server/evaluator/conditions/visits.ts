@@ -1,17 +1,19 @@
 import type { VisitsCondition } from '../../pack/types.js';
-import type { UnitCounter } from '../rule-parts.js';
+import type { WorkLine } from '../work-line.js';
+import type { HistoryCounter } from '../rule-parts.js';
 
 /**
  * `after N visits per calendar year | per D days`: a visit is a distinct date with a subject line.
  * On a date when the patient already has N earlier visits in the window (the calendar year of the
- * date, or the D days ending on it), every subject line of that date is acted on in full.
+ * date, or the D days ending on it), every subject line of that date is acted on in full. Visits
+ * before the rule's effective range count: they are the patient's history.
  */
-export function visitsCounter(condition: VisitsCondition): UnitCounter {
+export function visitsCounter(condition: VisitsCondition): HistoryCounter {
     const { max, per } = condition;
     const inWindow = per === 'calendar-year'
         ? (earlier: string, date: string) => earlier.slice(0, 4) === date.slice(0, 4)
         : (earlier: string, date: string) => dayNumber(earlier) > dayNumber(date) - per.days;
-    return lines => {
+    const count = (lines: readonly WorkLine[]) => {
         // Lines arrive in judging order, so distinct dates come sorted and the window only moves on.
         const dates: string[] = [];
         for (const line of lines) if (dates[dates.length - 1] !== line.date) dates.push(line.date);
@@ -23,6 +25,7 @@ export function visitsCounter(condition: VisitsCondition): UnitCounter {
         }
         return lines.map(line => (fires.has(line.date) ? line.units : 0));
     };
+    return Object.assign(count, { countsHistory: true as const });
 }
 
 /** Days since 1970-01-01 of an ISO date (dates are validated when claims are read). */
