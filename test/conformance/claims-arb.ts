@@ -66,9 +66,22 @@ const claimArb = fc
         fc.array(lineArb(c.diagnoses?.length ?? 0, c.date), { minLength: 1, maxLength: 4 }).map((lines) => ({ ...c, lines })),
     );
 
-/** A batch of 1-6 claims, ids C1.., lines numbered 1.. in each claim, absent fields left out. */
-export const batchArb = fc.array(claimArb, { minLength: 1, maxLength: 6 }).map((claims) =>
+/** Claims no evaluator can read (section 5: reported in their place, the rest go on). */
+const UNREADABLE: Array<Record<string, unknown>> = [
+    { patient: 'P1', lines: 'unreadable' },
+    { patient: 'P1', date: '2025-03-04', lines: [{ line: 1, code: '97110', units: '2' }] },
+    { patient: 'P2', lines: [{ line: 1, code: '97124' }] },
+    { patient: 'P1', date: '2025-02-29', lines: [{ line: 1, code: '97140' }] },
+    { patient: 'P2', date: '2025-03-04', diagnoses: ['R52'], lines: [{ line: 1, code: '97140', diagnosisPointers: [2] }] },
+];
+
+/** A batch of 1-6 claims, ids C1.., lines numbered 1.. in each claim, absent fields left out; now and then an unreadable one. */
+export const batchArb = fc.array(
+    fc.oneof({ weight: 15, arbitrary: claimArb }, { weight: 1, arbitrary: fc.constantFrom(...UNREADABLE).map((bad) => ({ bad })) }),
+    { minLength: 1, maxLength: 6 },
+).map((claims) =>
     claims.map((c, i): PlainClaim => {
+        if ('bad' in c) return { id: `C${i + 1}`, ...c.bad } as unknown as PlainClaim;
         const claim: PlainClaim = { id: `C${i + 1}`, patient: c.patient, lines: [] };
         if (c.dated) claim.date = c.date;
         if (c.provider) claim.provider = { ...c.provider };

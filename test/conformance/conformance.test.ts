@@ -31,7 +31,7 @@ export const KNOWN_PRODUCT_BUGS: Record<string, { summary: string; excused?: (pa
     'visit-history-outside-effective-range': {
         summary: 'after N visits ignores the patient\'s earlier visits dated outside the rule\'s (or its policy\'s) effective range',
         excused: (pack, rule, claims) => rule.conditions.some((c) => c.kind === 'visits')
-            && claims.some((c) => c.lines.some((l) => !inRange((l.date ?? c.date)!, pack, rule))),
+            && claims.some((c) => Array.isArray(c.lines) && c.lines.some((l) => typeof (l.date ?? c.date) === 'string' && !inRange((l.date ?? c.date)!, pack, rule))),
     },
     'ndjson-interleaved-patients': {
         summary: 'NDJSON input is judged in runs of consecutive claims of one patient: a patient\'s claims apart in the file do not see each other',
@@ -331,7 +331,13 @@ describe('section 5: random claims, product against the oracle', () => {
 
         const asJson = runCli(['eval', '--pack', ...packFiles, '--', 'random.json'], workspace);
         expect([0, 1], asJson.stderr).toContain(asJson.status);
-        const cli: Comparable = comparable(JSON.parse(asJson.stdout));
+        const raw = JSON.parse(asJson.stdout) as { claims: Array<{ error?: unknown; lines?: Array<{ findings: Array<{ message?: unknown }> }> }> };
+        // Wording is free, but the fields are there: every finding has a message, every unreadable claim an error.
+        for (const c of raw.claims) {
+            if ('error' in c) expect(typeof c.error === 'string' && c.error !== '').toBe(true);
+            else for (const l of c.lines!) for (const f of l.findings) expect(typeof f.message).toBe('string');
+        }
+        const cli: Comparable = comparable(raw);
         const skip = excused(claims);
         const expected = comparable(theOracle(without(skip), claims));
         if (skip.size === 0) {

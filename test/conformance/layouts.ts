@@ -204,7 +204,10 @@ export const LAYOUTS: Layout[] = [
     {
         name: 'a quote that differs in case, spacing and quote style (the checker compares loosely)',
         text: policy('lay_quote', `rule R1 "x"\n  97124 denied with 97140 same day\n  cite guide "payment   FOLLOWS this conformance policy."\n` +
-            `rule R2 "y"\n  97112 denied with 97140 same day\n  cite guide "A second \u201cquoted\u201d passage \\\\ with a backslash."\n`),
+            `rule R2 "y"\n  97112 denied with 97140 same day\n  cite guide "A second \u201cquoted\u201d passage \\\\ with a backslash."\n` +
+            `rule R3 "z"\n  97530 denied with 97140 same day\n  cite guide "this passage is BROKEN across two lines."\n` +
+            `rule R4 "w"\n  97535 denied with 97140 same day\n  cite guide "Modifier \\"59\\" marks a distinct service 'here'."\n`),
+        expect: (p) => eq(p.rules.map((r) => r.citations[0].line), [3, 5, 7, 10], 'citation lines'),
     },
     {
         name: 'reason codes: groups and alphanumeric reasons',

@@ -7,7 +7,8 @@
 export const SOURCE_PATH = 'policies/sources/conformance-guide.txt';
 
 /** The source every rule cites; the quote is on line 3. */
-export const SOURCE_TEXT = 'Conformance guide\n\nPayment follows this conformance policy.\n\nA second "quoted" passage \\ with a backslash.\n';
+export const SOURCE_TEXT = 'Conformance guide\n\nPayment follows this conformance policy.\n\nA second "quoted" passage \\ with a backslash.\n\n' +
+    'This passage is broken\n   across two lines.\n\nModifier \u201c59\u201d marks a distinct service \u2019here\u2019.\n';
 export const QUOTE = 'Payment follows this conformance policy.';
 export const QUOTE_LINE = 3;
 
