@@ -1,15 +1,15 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { conflictDiagnostics } from '../src-server/language/conflicts/conflict-diagnostics.js';
 import { collectPolicyFiles, readPolicyFile, type InputProblem } from './input-files.js';
 import { checkOnWorkers, shouldUseWorkers } from './batch-workers.js';
 import { BatchChecker, type CheckedFile } from './file-checker.js';
-import { commonFolder } from './paths.js';
+import { workspaceFolders } from './paths.js';
 
 export interface BatchResult {
     files: CheckedFile[];
     inputProblems: InputProblem[];
     root: string;
+    originBase: string;
 }
 
 /**
@@ -18,15 +18,15 @@ export interface BatchResult {
  */
 export async function checkPolicyFiles(paths: string[], options: { root?: string; compile?: boolean }): Promise<BatchResult> {
     const { files, problems } = collectPolicyFiles(paths);
-    const root = path.resolve(options.root ?? commonFolder(paths.map(p => path.resolve(p))));
+    const { root, originBase } = workspaceFolders(paths, options.root);
     const compile = options.compile ?? false;
     let checked: CheckedFile[] = [];
     if (shouldUseWorkers(files.length, totalSize(files))) {
-        const result = await checkOnWorkers(files, root, compile);
+        const result = await checkOnWorkers(files, { root, originBase }, compile);
         checked = result.checked.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
         problems.push(...result.problems);
     } else {
-        const checker = new BatchChecker(root);
+        const checker = new BatchChecker(root, originBase);
         for (const file of files) {
             const read = readPolicyFile(file);
             if ('message' in read) problems.push(read);
@@ -34,7 +34,7 @@ export async function checkPolicyFiles(paths: string[], options: { root?: string
         }
     }
     addConflicts(checked);
-    return { files: checked, inputProblems: problems, root };
+    return { files: checked, inputProblems: problems, root, originBase };
 }
 
 function totalSize(files: string[]): number {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { BatchChecker, type CheckedFile } from './file-checker.js';
 import { readPolicyFile, type InputProblem } from './input-files.js';
+import type { WorkspaceFolders } from './paths.js';
 
 /**
  * Checking is parse-bound and files are independent until the cross-file pass, so large
@@ -10,7 +11,7 @@ import { readPolicyFile, type InputProblem } from './input-files.js';
  * Workers run this same bundle: `runBatchWorker` is its entry when started as a worker.
  */
 
-interface WorkerOptions { payruleBatchWorker: true; root: string; compile: boolean }
+interface WorkerOptions extends WorkspaceFolders { payruleBatchWorker: true; compile: boolean }
 type Task = { file: string };
 type Reply = { file: string; checked?: CheckedFile; problem?: InputProblem; error?: string };
 
@@ -25,7 +26,7 @@ export function isBatchWorker(): boolean {
 
 export async function runBatchWorker(): Promise<void> {
     const options = workerData as WorkerOptions;
-    const checker = new BatchChecker(options.root);
+    const checker = new BatchChecker(options.root, options.originBase);
     // Tasks are handled one after another: the checker holds one file at a time.
     let queue = Promise.resolve();
     parentPort!.on('message', (task: Task) => {
@@ -44,14 +45,14 @@ export async function runBatchWorker(): Promise<void> {
 }
 
 /** Check files on worker threads; results come back in any order (the caller sorts). */
-export async function checkOnWorkers(files: string[], root: string, compile: boolean): Promise<{ checked: CheckedFile[]; problems: InputProblem[] }> {
+export async function checkOnWorkers(files: string[], folders: WorkspaceFolders, compile: boolean): Promise<{ checked: CheckedFile[]; problems: InputProblem[] }> {
     const entry = fileURLToPath(import.meta.url);
     const count = Math.min(os.availableParallelism(), files.length, 4);
     const pending = [...files];
     const checked: CheckedFile[] = [];
     const problems: InputProblem[] = [];
     await Promise.all(Array.from({ length: count }, () => new Promise<void>((resolve, reject) => {
-        const worker = new Worker(entry, { workerData: { payruleBatchWorker: true, root, compile } satisfies WorkerOptions });
+        const worker = new Worker(entry, { workerData: { payruleBatchWorker: true, ...folders, compile } satisfies WorkerOptions });
         let inFlight = 0;
         const feed = () => {
             while (inFlight < 2 && pending.length > 0) {

@@ -53,7 +53,7 @@ export function compileWorkspace(workspace: LoadedWorkspace) {
     const sources = workspace.shared.payrule.PolicySources;
     return workspace.documents.map(document => {
         const file = document.uri.fsPath;
-        return { file, pack: compileFile(document.parseResult.value as PolicyFile, file, workspace.root, sources) };
+        return { file, pack: compileFile(document.parseResult.value as PolicyFile, file, workspace.originBase, sources) };
     });
 }
 

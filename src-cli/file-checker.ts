@@ -26,7 +26,7 @@ export interface CheckedFile {
 export class BatchChecker {
     private readonly shared: PayruleSharedServices;
 
-    constructor(private readonly root: string) {
+    constructor(root: string, private readonly originBase: string) {
         this.shared = createPayruleServices({ ...NodeFileSystem }, { batch: true, crossFileChecks: false }).shared;
         this.shared.payrule.PolicySources.setRoots([root]);
     }
@@ -48,6 +48,6 @@ export class BatchChecker {
     }
 
     private compile(ast: PolicyFile, file: string): string {
-        return `${JSON.stringify(compileFile(ast, file, this.root, this.shared.payrule.PolicySources), null, 2)}\n`;
+        return `${JSON.stringify(compileFile(ast, file, this.originBase, this.shared.payrule.PolicySources), null, 2)}\n`;
     }
 }

@@ -1,10 +1,9 @@
-import * as path from 'node:path';
 import { URI, type LangiumDocument } from 'langium';
 import { NodeFileSystem } from 'langium/node';
 import type { PolicyFile } from '../src-server/language/generated/ast.js';
 import { createPayruleServices, type PayruleSharedServices } from '../src-server/language/payrule-module.js';
 import { collectPolicyFiles, readPolicyFile, type InputProblem } from './input-files.js';
-import { commonFolder } from './paths.js';
+import { workspaceFolders } from './paths.js';
 
 export interface LoadedWorkspace {
     shared: PayruleSharedServices;
@@ -12,6 +11,7 @@ export interface LoadedWorkspace {
     /** Problems with the input itself: missing, unreadable, binary or oversized files. */
     inputProblems: InputProblem[];
     root: string;
+    originBase: string;
 }
 
 /**
@@ -22,8 +22,8 @@ export interface LoadedWorkspace {
 export async function loadWorkspace(paths: string[], root?: string): Promise<LoadedWorkspace> {
     const { shared } = createPayruleServices({ ...NodeFileSystem }, { batch: true });
     const { files, problems } = collectPolicyFiles(paths);
-    const workspaceRoot = path.resolve(root ?? commonFolder(paths.map(p => path.resolve(p))));
-    shared.payrule.PolicySources.setRoots([workspaceRoot]);
+    const folders = workspaceFolders(paths, root);
+    shared.payrule.PolicySources.setRoots([folders.root]);
     const documents: Array<LangiumDocument<PolicyFile>> = [];
     for (const file of files) {
         const read = readPolicyFile(file);
@@ -36,5 +36,5 @@ export async function loadWorkspace(paths: string[], root?: string): Promise<Loa
         documents.push(document);
     }
     await shared.workspace.DocumentBuilder.build(documents, { validation: true });
-    return { shared, documents, inputProblems: problems, root: workspaceRoot };
+    return { shared, documents, inputProblems: problems, ...folders };
 }
