@@ -102,6 +102,14 @@ describe('parser error recovery', () => {
         expect(syntax[0].message).toMatch(/policy/);
     });
 
+    it('reports a keyword used as a name once, as a syntax error, and nothing about the nameless declaration', async () => {
+        const document = await workspace.validate('policy p "P"\ncodeset units = 97110\nrule R "r"\n  97124 denied\n  cite guide "Therapy guide"\n');
+        const codes = codesOf(document);
+        expect(codes).toContain('payrule/syntax-error');
+        expect(codes).not.toContain('payrule/unused-declaration');
+        expect(document.diagnostics!.map(d => d.message).join('\n')).not.toContain('undefined');
+    });
+
     it('summarises a flood of syntax errors instead of listing thousands', async () => {
         const garbage = '§ '.repeat(5000);
         const document = await workspace.validate(garbage);

@@ -49,7 +49,8 @@ export class StructureChecks {
             if (target) used.add(target);
         }
         for (const declaration of file.declarations) {
-            const unused = (isCodeset(declaration) || isSource(declaration)) && !used.has(declaration);
+            // A declaration without a name is a syntax error already (`codeset units = …`).
+            const unused = (isCodeset(declaration) || isSource(declaration)) && declaration.name !== undefined && !used.has(declaration);
             if (unused) {
                 const kind = isCodeset(declaration) ? 'Codeset' : 'Source';
                 report(accept, 'unused-declaration', `${kind} '${declaration.name}' is never used.`, { node: declaration, property: 'name', tags: [1] });
