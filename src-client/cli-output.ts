@@ -104,8 +104,12 @@ export function headlineFinding(findings: CliFinding[]): { finding: CliFinding; 
     return { finding, others: counted - 1 };
 }
 
-/** The last meaningful line of standard error: the CLI's reason for stopping. */
+/**
+ * The CLI's reason for stopping: the last line of standard error that says something (not a stack
+ * frame of an unexpected error, not commander's "(run with --help for usage)" hint).
+ */
 export function lastMessage(stderr: string): string | undefined {
-    const lines = stderr.split(/\r?\n/).map(line => line.trim()).filter(Boolean);
+    const lines = stderr.split(/\r?\n/).map(line => line.trim())
+        .filter(line => line !== '' && !/^at\s/.test(line) && !/^\(run with --help/.test(line));
     return lines.at(-1);
 }

@@ -23,7 +23,8 @@ export interface CliRun {
 export class PayruleCli {
     constructor(private readonly cliFile: string, private readonly output: OutputChannel) {}
 
-    run(args: string[], cwd: string, token?: CancellationToken): Promise<CliRun> {
+    /** Run `payrule ARGS` in `cwd`; standard error (and, with `echoStdout`, standard output) goes to the output channel. */
+    run(args: string[], cwd: string, token?: CancellationToken, options: { echoStdout?: boolean } = {}): Promise<CliRun> {
         this.output.appendLine(`> payrule ${args.map(quoteArgument).join(' ')}    (in ${cwd})`);
         return new Promise(resolve => {
             // ELECTRON_RUN_AS_NODE makes VS Code's executable behave as plain Node.js.
@@ -54,6 +55,7 @@ export class PayruleCli {
                     stderr: Buffer.concat(stderr).toString('utf8') + (extraError ?? ''),
                     cancelled,
                 };
+                if (options.echoStdout && run.stdout.trim()) this.output.appendLine(run.stdout.trimEnd());
                 if (run.stderr.trim()) this.output.appendLine(run.stderr.trimEnd());
                 this.output.appendLine(cancelled ? '(cancelled)' : `(exit code ${exitCode})`);
                 resolve(run);

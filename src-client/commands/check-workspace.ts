@@ -25,20 +25,17 @@ export function checkWorkspaceCommand(cli: PayruleCli, output: OutputChannel) {
             return;
         }
         const all: CliFinding[] = [];
+        /** Warnings of folders where payrule.strict makes them fail the check. */
+        const failingWarnings: CliFinding[] = [];
         let files = 0;
-        let strictAnywhere = false;
-        const outcome = await withCliProgress('checking the workspace', async token => {
+        const outcome = await withCliProgress('checking the workspace', async (token): Promise<CheckOutcome> => {
             for (const folder of folders) {
                 const root = folder.uri.fsPath;
                 const settings = readSettings(folder.uri);
-                strictAnywhere ||= settings.strict;
                 const run = await cli.run(['check', root, '--format', 'json', '--root', root, ...(settings.strict ? ['--strict'] : [])], root, token);
-                if (run.cancelled) return 'cancelled';
+                if (run.cancelled) return { kind: 'cancelled' };
                 const report = parseCheckJson(run.stdout, root);
-                if (!report) {
-                    await showFailure(`cannot check ${folder.name}`, lastMessage(run.stderr) ?? `the checker stopped with exit code ${run.exitCode}`, output);
-                    return 'failed';
-                }
+                if (!report) return { kind: 'failed', folder: folder.name, reason: lastMessage(run.stderr) ?? `the checker stopped with exit code ${run.exitCode}` };
                 // A folder of a multi-root workspace without policies is not a problem of the workspace.
                 if (report.summary.files === 0 && report.findings.every(f => f.file === root && f.code === 'payrule/unreadable-input')) {
                     output.appendLine(`${folder.name}: no policy files`);
@@ -50,10 +47,13 @@ export function checkWorkspaceCommand(cli: PayruleCli, output: OutputChannel) {
                     output.appendLine(`${findingLocation(finding)}: ${finding.severity} ${finding.code}: ${finding.message}`);
                 }
                 all.push(...report.findings);
+                if (settings.strict) failingWarnings.push(...report.findings.filter(f => f.severity === 'warning'));
             }
-            return 'done';
+            return { kind: 'done' };
         });
-        if (outcome !== 'done') return;
+        // Messages wait for the user; shown after the progress notification has closed.
+        if (outcome.kind === 'failed') await showFailure(`cannot check ${outcome.folder}`, outcome.reason, output);
+        if (outcome.kind !== 'done') return;
         if (files === 0) {
             await window.showInformationMessage('Payrule: there are no .payrule policy files in the workspace to check.');
             return;
@@ -61,7 +61,7 @@ export function checkWorkspaceCommand(cli: PayruleCli, output: OutputChannel) {
         const errors = all.filter(f => f.severity === 'error');
         const warnings = all.filter(f => f.severity === 'warning');
         const counts = `${count(errors.length, 'error')} and ${count(warnings.length, 'warning')} in ${count(files, 'policy file')}`;
-        const failing = errors[0] ?? (strictAnywhere ? warnings[0] : undefined);
+        const failing = errors[0] ?? failingWarnings[0];
         if (failing) {
             const choice = await window.showErrorMessage(
                 `Payrule: the check found ${counts}; first: ${findingLocation(failing, workspaceRootOf(failing.file))}: ${failing.message}`,
@@ -74,6 +74,8 @@ export function checkWorkspaceCommand(cli: PayruleCli, output: OutputChannel) {
         if (choice === 'Show Output') output.show(true);
     };
 }
+
+type CheckOutcome = { kind: 'done' } | { kind: 'cancelled' } | { kind: 'failed'; folder: string; reason: string };
 
 function count(n: number, noun: string): string {
     return `${n} ${noun}${n === 1 ? '' : 's'}`;

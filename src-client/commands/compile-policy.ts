@@ -17,7 +17,7 @@ export function compilePolicyCommand(cli: PayruleCli, output: OutputChannel) {
         const packs = packsFolderPath(settings, target.folder);
         const name = path.basename(target.file);
         const args = ['compile', target.file, '--out', packs, '--root', target.folder, ...(settings.strict ? ['--strict'] : [])];
-        const run = await withCliProgress(`compiling ${name}`, token => cli.run(args, target.folder, token));
+        const run = await withCliProgress(`compiling ${name}`, token => cli.run(args, target.folder, token, { echoStdout: true }));
         if (run.cancelled) return;
         if (run.exitCode === 0) {
             const [written] = parseWrittenPacks(run.stdout, target.folder);

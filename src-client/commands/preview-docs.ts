@@ -55,7 +55,7 @@ export class DocsPreview implements Disposable {
         const name = path.basename(target.file);
         const site = this.scratch.folderFor('docs', target.file);
         const run = await withCliProgress(`rendering the docs of ${name}`, token =>
-            this.cli.run(['docs', target.file, '--out', site, '--root', target.folder], target.folder, token));
+            this.cli.run(['docs', target.file, '--out', site, '--root', target.folder], target.folder, token, { echoStdout: true }));
         if (run.cancelled) return;
         const pages = readManifest(site);
         const page = [...pages].sort().find(file => file.startsWith('policies/'));

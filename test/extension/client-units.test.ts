@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { headlineFinding, parseCheckJson, parseTextFindings, parseWrittenPacks } from '../../src-client/cli-output.js';
+import { headlineFinding, lastMessage, parseCheckJson, parseTextFindings, parseWrittenPacks } from '../../src-client/cli-output.js';
 import { contentSecurityPolicy, resolveSiteLink, webviewPage } from '../../src-client/docs-webview-html.js';
 
 const PROJECT = path.resolve(import.meta.dirname, '../..');
@@ -60,6 +60,13 @@ describe('reading the CLI output', () => {
         expect(parseCheckJson(json, '/ws')?.findings[0]).toEqual({ file: '/ws/a.payrule', line: 1, column: 2, endLine: 1, endColumn: 5, severity: 'error', code: 'payrule/x', message: 'm' });
         expect(parseCheckJson('error: unknown option', '/ws')).toBeUndefined();
         expect(parseCheckJson('{"findings": 3}', '/ws')).toBeUndefined();
+    });
+
+    it('takes the reason the CLI stopped from standard error, without stack frames or usage hints', () => {
+        expect(lastMessage("error: unknown option '--x'\n(run with --help for usage)\n")).toBe("error: unknown option '--x'");
+        expect(lastMessage('payrule: Error: boom\n    at main (file:///x/cli.js:1:2)\n    at run (node:internal/x:3:4)\n')).toBe('payrule: Error: boom');
+        expect(lastMessage('payrule eval: 6 claims, 8 lines: 7 paid -> out.json\n')).toBe('payrule eval: 6 claims, 8 lines: 7 paid -> out.json');
+        expect(lastMessage('\n')).toBeUndefined();
     });
 
     it('reads the packs compile reports writing', () => {

@@ -253,6 +253,18 @@ describe('Payrule: Evaluate Claims File Against Policy', () => {
         expect(fake.shownDocuments.at(-1)!.uri).toMatch(/hns-massage-results\.json$/);
     });
 
+    it('names the first error of a policy that does not compile', async () => {
+        fs.writeFileSync(path.join(workspace, 'broken.payrule'), BROKEN_POLICY);
+        try {
+            open('broken.payrule');
+            await run('payrule.evaluateClaims', undefined, Uri.file(path.join(PROJECT, 'test/cli-eval/fixtures/sample-claims.json')));
+            expect(messages('error')).toEqual([expect.stringMatching(/^Payrule: cannot evaluate claims: broken\.payrule does not compile: broken\.payrule:5:3: error payrule\/unknown-codeset: /)]);
+            expect(fake.shownDocuments).toEqual([]);
+        } finally {
+            fs.rmSync(path.join(workspace, 'broken.payrule'));
+        }
+    });
+
     it('does nothing when no claims file is picked', async () => {
         open('medicare-ncci-physical-medicine.payrule');
         await run('payrule.evaluateClaims');
