@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readClaimsText } from '../../src-server/claims/read.js';
 import { Claim, type ClaimRecord } from '../../src-server/claims/types.js';
 import { loadPackSync } from '../../src-server/pack/index.js';
-import { ClaimsFileError, evaluateWithDuckdb } from '../../src-server/sql/index.js';
+import { ClaimsFileError, evaluateWithDuckdb, streamWithDuckdb } from '../../src-server/sql/index.js';
 import { CSV_HEADER, toCsv, writeParquet } from './tabular-files.js';
 import { allFormsPacks, fixtureClaims } from './fixtures.js';
 import { evaluatorOutput, readRecords } from './helpers.js';
@@ -54,6 +54,24 @@ describe('evaluateWithDuckdb on JSON, NDJSON and FHIR', () => {
         const output = await evaluateWithDuckdb(packs, file('bad.json', '[{"id": "X"}]'));
         expect(output.claims).toEqual([{ id: 'X', error: expect.any(String) }]);
         expect(output.summary.claims).toBe(1);
+    });
+
+    it('takes claim records read by the caller, and streams entries in order to a handler that waits', async () => {
+        const records = readRecords(fixtureClaims());
+        const expected = evaluatorOutput(packs, records);
+        expect(await evaluateWithDuckdb(packs, records)).toEqual(expected);
+        async function* slowly() {
+            for (const record of records) {
+                await new Promise(resolve => setImmediate(resolve));
+                yield record;
+            }
+        }
+        const seen: unknown[] = [];
+        const summary = await streamWithDuckdb(packs, slowly(), async entry => {
+            await new Promise(resolve => setTimeout(resolve, 1));
+            seen.push(entry);
+        }, { threads: 1 });
+        expect({ claims: seen, summary }).toEqual(expected);
     });
 
     it('works with no packs at all: every line is paid', async () => {
