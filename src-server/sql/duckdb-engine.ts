@@ -313,8 +313,20 @@ function compactDecoder(plan: readonly PlannedRule[]): (text: string) => Finding
         return { policy: r.policy, rule: r.rule, action: r.action, reason: r.reason, units: Number(item.slice(colon + 1)), message: r.message };
     };
     const rank = (item: string) => Number(item.slice(0, item.indexOf(':')));
-    return text => {
+    const decode = (text: string) => {
         if (text.indexOf(',') < 0) return [finding(text)];
         return text.split(',').sort((a, b) => rank(a) - rank(b)).map(finding);
+    };
+    // Most lines repeat a few combinations of findings (the rules that fired, with their units):
+    // each is decoded once and its frozen findings are shared by the lines that have it.
+    const seen = new Map<string, Finding[]>();
+    return text => {
+        let findings = seen.get(text);
+        if (findings === undefined) {
+            if (seen.size >= 100_000) seen.clear();
+            findings = Object.freeze(decode(text).map(f => Object.freeze(f))) as Finding[];
+            seen.set(text, findings);
+        }
+        return findings;
     };
 }
