@@ -54,8 +54,9 @@ Exit codes:
   1  ran, and some line was denied, reduced or sent to review, or some claim could not be read
   2  could not run: bad usage; a claims file that cannot be read or is not JSON or NDJSON at all;
      a pack the loader refuses (the message names the file, the check that failed - json, format,
-     version, schema or digest - and where); two packs of one policy; or --policy files with errors.
-     Nothing is written to --out then.
+     version, schema or digest - and where); two packs of one policy; or --policy files with errors;
+     with --engine duckdb also a CSV or Parquet file without the claim_lines columns, or no DuckDB
+     binding installed. Nothing is written to --out then.
 
 Examples:
   payrule eval --pack build/packs/medicare_ncci_pm.json claims.ndjson

@@ -29,19 +29,36 @@ export async function evaluateWithDuckdbEngine(claims: string, packs: readonly R
         return batcher.add(entry);
     };
     const tabular = claims === '-' ? undefined : tabularFormatOf(claims);
+    const settings = duckdbSettings();
     let summary;
     if (tabular) {
-        summary = await streamWithDuckdb(packs, claims, onEntry, { format: tabular });
+        summary = await streamWithDuckdb(packs, claims, onEntry, { ...settings, format: tabular });
     } else {
         const input = await ClaimsInput.open(claims);
         try {
-            summary = await streamWithDuckdb(packs, await claimRecords(input), onEntry);
+            summary = await streamWithDuckdb(packs, await claimRecords(input), onEntry, settings);
         } finally {
             input.close();
         }
     }
     await batcher.end(summary, unreadable);
     return { summary, unreadable };
+}
+
+/**
+ * PAYRULE_DUCKDB_THREADS caps DuckDB's threads; PAYRULE_DUCKDB_MEMORY_LIMIT (`4GB`, `500MB`) its memory,
+ * past which it spills to a temporary folder (DuckDB's default is 80 % of the machine's memory).
+ */
+function duckdbSettings(): { threads?: number; memoryLimit?: string } {
+    const threads = Number(process.env.PAYRULE_DUCKDB_THREADS);
+    const memoryLimit = process.env.PAYRULE_DUCKDB_MEMORY_LIMIT?.trim();
+    if (memoryLimit && !/^[0-9]+(\.[0-9]+)?\s*([KMGT]i?B|bytes)?$/i.test(memoryLimit)) {
+        throw new EvalSetupError(`PAYRULE_DUCKDB_MEMORY_LIMIT must be a size such as 4GB or 500MB, not "${memoryLimit}"`);
+    }
+    return {
+        ...(Number.isSafeInteger(threads) && threads > 0 ? { threads } : {}),
+        ...(memoryLimit ? { memoryLimit } : {}),
+    };
 }
 
 /** The bytes of NDJSON read at a time (whole lines). */

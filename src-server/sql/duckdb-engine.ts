@@ -39,6 +39,8 @@ export interface DuckdbEvaluateOptions {
     format?: ClaimsFileFormat;
     /** DuckDB worker threads; default: DuckDB's own (one per core). */
     threads?: number;
+    /** DuckDB's memory limit (`4GB`, `500MB`); past it DuckDB spills to disk. Default: DuckDB's own (80 % of RAM). */
+    memoryLimit?: string;
 }
 
 /** Receives each output entry in input order; a returned promise is awaited before the next. */
@@ -90,6 +92,7 @@ export async function streamWithDuckdb(
     const temporary = await mkdtemp(join(tmpdir(), 'payrule-duckdb-'));
     const config: Record<string, string> = { temp_directory: temporary };
     if (options.threads) config.threads = String(options.threads);
+    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
     const instance = await duckdb.DuckDBInstance.create(':memory:', config);
     const connection = await instance.connect();
     try {

@@ -57,7 +57,9 @@ describe('payrule eval --engine duckdb writes what the JavaScript engine writes'
         // An NDJSON line that is not JSON, one that is not a claim, and a blank line, among the claims.
         lines.splice(3, 0, '{"id": "BROKEN", "patient": ', '"just a string"', '');
         const file = write(`forms-${format}.ndjson`, lines.join('\n'));
-        const run = expectSameRun(['--pack', ...packFiles, '--format', format, file]);
+        // DuckDB's settings change how it works, never what it finds (the JavaScript engine ignores them).
+        const env: Record<string, string> = format === 'json' ? { PAYRULE_DUCKDB_THREADS: '1', PAYRULE_DUCKDB_MEMORY_LIMIT: '64MB' } : {};
+        const run = expectSameRun(['--pack', ...packFiles, '--format', format, file], { env });
         expect(run.status).toBe(1);
         if (format === 'json') {
             const output = JSON.parse(run.stdout);
@@ -116,6 +118,9 @@ describe('payrule eval --engine duckdb writes what the JavaScript engine writes'
             expect(run.stdout).toBe('');
             expect(run.stderr).toMatch(/^payrule eval: /);
         }
+        const setting = cli(['eval', '--engine', 'duckdb', '--pack', SAMPLE_PACK, SAMPLE_CLAIMS], { env: { PAYRULE_DUCKDB_MEMORY_LIMIT: 'lots' } });
+        expect(setting.status).toBe(2);
+        expect(setting.stderr).toBe('payrule eval: PAYRULE_DUCKDB_MEMORY_LIMIT must be a size such as 4GB or 500MB, not "lots"\n');
     });
 
     it('is one of the choices of --engine, explained in --help', () => {
