@@ -1,4 +1,4 @@
-import type { DuckDBConnection, DuckDBDateValue, DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBDateValue, DuckDBInstance, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
@@ -93,9 +93,11 @@ export async function streamWithDuckdb(
     const config: Record<string, string> = { temp_directory: temporary };
     if (options.threads) config.threads = String(options.threads);
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
-    const instance = await duckdb.DuckDBInstance.create(':memory:', config);
-    const connection = await instance.connect();
+    let instance: DuckDBInstance | undefined;
+    let connection: DuckDBConnection | undefined;
     try {
+        instance = await duckdb.DuckDBInstance.create(':memory:', config);
+        connection = await instance.connect();
         let side: SideEntry[];
         if (typeof source === 'string' && (format === 'csv' || format === 'parquet')) {
             side = await loadTabularClaims(connection, source, format, 'claim_lines');
@@ -107,8 +109,8 @@ export async function streamWithDuckdb(
         mark('query and output');
         return summary;
     } finally {
-        connection.closeSync();
-        instance.closeSync();
+        connection?.closeSync();
+        instance?.closeSync();
         await rm(temporary, { recursive: true, force: true });
     }
 }

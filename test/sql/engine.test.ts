@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -148,5 +148,16 @@ describe('evaluateWithDuckdb on CSV and Parquet in the claim_lines layout', () =
         await expect(evaluateWithDuckdb(packs, file('not.parquet', 'hello'))).rejects.toThrow(/cannot read .* as Parquet/);
         await expect(evaluateWithDuckdb(packs, folder)).rejects.toThrow(/directory/);
         await expect(evaluateWithDuckdb(packs, `${examples}/claims.json`, { format: 'xml' as never })).rejects.toThrow(/unknown claims format/);
+        // DuckDB refusing its settings leaves no temporary folder behind.
+        const privateTmp = mkdtempSync(join(folder, 'tmp-'));
+        const previous = process.env.TMPDIR;
+        process.env.TMPDIR = privateTmp;
+        try {
+            await expect(evaluateWithDuckdb(packs, `${examples}/claims.json`, { memoryLimit: 'lots' })).rejects.toThrow();
+            expect(readdirSync(privateTmp)).toEqual([]);
+        } finally {
+            if (previous === undefined) delete process.env.TMPDIR;
+            else process.env.TMPDIR = previous;
+        }
     });
 });
