@@ -14,6 +14,8 @@ import { evalWorkerFile, InProcessPool, WorkerPool, type EvalPool } from './eval
 import { EvalProgress } from './eval-progress.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { compilePolicies } from './policy-packs.js';
+import { evaluateWithDuckdbEngine } from './eval-duckdb.js';
+import { ClaimsFileError, DuckdbUnavailableError, SqlCompileError, tabularFormatOf } from '../src-server/sql/index.js';
 
 export interface EvalOptions {
     pack?: string[];
@@ -22,7 +24,12 @@ export interface EvalOptions {
     out?: string;
     progress?: boolean;
     whole?: boolean;
+    engine?: EvalEngine;
 }
+
+/** Who judges the claims: the JavaScript evaluator, or the packs' SQL in embedded DuckDB. */
+export type EvalEngine = 'js' | 'duckdb';
+export const EVAL_ENGINES: readonly EvalEngine[] = ['js', 'duckdb'];
 
 /** NDJSON is cut into chunks of about this many bytes of whole lines (PAYRULE_EVAL_CHUNK_BYTES). */
 const CHUNK_BYTES = 2 * 1024 * 1024;
@@ -41,6 +48,11 @@ streamed in bounded memory, one run of a patient's consecutive claims at a time:
 patient's claims together (as exports sorted by patient do), and a patient seen again after others
 stops the run (exit 2) rather than judge them without their history; --whole reads it whole instead.
 
+Engines (--engine): js (default) is the reference evaluator on worker threads. duckdb runs the packs
+compiled to SQL (payrule sql) in embedded DuckDB, with no server: same output and exit codes; it also
+reads CSV (.csv) and Parquet (.parquet, .pq) files of claim lines in the claim_lines layout of
+docs/sql.md, and judges the whole input as one batch at any size.
+
 Output (--format): json (default) is { "claims": [...], "summary": {...} } with one entry per claim
 in input order; ndjson is one claim entry per line, then a last line { "summary": {...} }; table is
 one row per claim line for people. A claim that cannot be read is an entry { "id", "error" } in its
@@ -51,13 +63,16 @@ Exit codes:
   1  ran, and some line was denied, reduced or sent to review, or some claim could not be read
   2  could not run: bad usage; a claims file that cannot be read or is not JSON or NDJSON at all;
      a pack the loader refuses (the message names the file, the check that failed - json, format,
-     version, schema or digest - and where); two packs of one policy; --policy files with errors; or
-     streamed NDJSON whose patients' claims are not together. Nothing is written to --out then.
+     version, schema or digest - and where); two packs of one policy; --policy files with errors;
+     streamed NDJSON whose patients' claims are not together; with --engine duckdb also a CSV or
+     Parquet file without the claim_lines columns, or no DuckDB binding installed. Nothing is
+     written to --out then.
 
 Examples:
   payrule eval --pack build/packs/medicare_ncci_pm.json claims.ndjson
   payrule eval --pack build/packs/*.json --format ndjson --out results.ndjson claims.ndjson
-  payrule eval --policy policies --format table - < claims.json`;
+  payrule eval --policy policies --format table - < claims.json
+  payrule eval --engine duckdb --pack build/packs/*.json claim_lines.parquet`;
 
 export function registerEvalCommand(program: Command): void {
     let lastListed: 'pack' | 'policy' | undefined;
@@ -72,8 +87,9 @@ export function registerEvalCommand(program: Command): void {
         .option('--policy <paths...>', 'policy files or folders to compile in memory, instead of or besides packs', collect('policy'))
         .addOption(new Option('-f, --format <format>', 'output format').choices(EVAL_FORMATS).default('json'))
         .option('-o, --out <file>', 'write the results to this file (written whole or not at all) instead of standard output')
-        .option('--no-progress', 'never show the progress bar (shown on standard error only when it is a terminal)')
-        .option('--whole', 'read NDJSON whole before judging, at any size (claims in any order; memory grows with the input)')
+        .addOption(new Option('-e, --engine <engine>', 'who judges the claims: the JavaScript evaluator, or the packs as SQL in embedded DuckDB').choices(EVAL_ENGINES).default('js'))
+        .option('--no-progress', 'never show the progress bar (shown on standard error only when it is a terminal; js engine)')
+        .option('--whole', 'read NDJSON whole before judging, at any size (claims in any order; memory grows with the input; js engine)')
         .addHelpText('after', EXIT_HELP)
         .action(async (claims: string | undefined, options: EvalOptions, command: Command) => {
             // `--pack a.json b.json claims.ndjson`: the variadic option takes the claims file too.
@@ -112,18 +128,31 @@ export async function runEval(claims: string, options: EvalOptions): Promise<Exi
             return EXIT.badInput;
         }
     }
+    const tabular = claims === '-' ? undefined : tabularFormatOf(claims);
+    if (tabular && options.engine !== 'duckdb') {
+        console.error(`payrule eval: ${claims}: ${tabular === 'csv' ? 'CSV' : 'Parquet'} claim lines are read by the DuckDB engine: add --engine duckdb`);
+        return EXIT.badInput;
+    }
     const target = options.out === undefined ? undefined : openTarget(options.out);
     let input: ClaimsInput | undefined;
     try {
-        input = await ClaimsInput.open(claims);
-        const totals = await evaluateInput(input, packs, options, target?.sink ?? streamSink(process.stdout));
+        const sink = target?.sink ?? streamSink(process.stdout);
+        let totals: EvalTotals;
+        if (options.engine === 'duckdb') {
+            totals = await evaluateWithDuckdbEngine(claims, loadEvalPacks(packs), options.format, sink);
+        } else {
+            input = await ClaimsInput.open(claims);
+            totals = await evaluateInput(input, packs, options, sink);
+        }
         await target?.commit();
         if (target) console.error(`payrule eval: ${summaryLine(totals.summary, totals.unreadable)} -> ${options.out}`);
         const { reduced, review, denied } = totals.summary;
         return totals.unreadable > 0 || reduced + review + denied > 0 ? EXIT.findings : EXIT.ok;
     } catch (error) {
         target?.discard();
-        const message = setupMessage(error) ?? (error instanceof EvalSetupError ? error.message : undefined);
+        const message = setupMessage(error)
+            ?? (error instanceof EvalSetupError || error instanceof ClaimsFileError || error instanceof DuckdbUnavailableError || error instanceof SqlCompileError
+                ? error.message : undefined);
         if (message !== undefined) console.error(`payrule eval: ${message}`);
         else if ((error as { code?: string }).code === 'EPIPE') console.error('payrule eval: the output was closed before all results were written');
         else if (typeof (error as { code?: unknown }).code === 'string' && error instanceof Error) console.error(`payrule eval: ${error.message}`);

@@ -216,13 +216,15 @@ class QueryWriter {
         const { n, rule } = planned;
         const where = `rule ${planned.policy}/${rule.id}`;
         const comment = `  -- ${n}. ${commentSafe(planned.policy)}/${commentSafe(String(rule.id))}`;
-        const subject = `${this.codeIn(rule.subject, where)}${this.inEffect(planned, where)}`;
+        const subjectCode = this.codeIn(rule.subject, where);
+        const effect = this.inEffect(planned, where);
+        const subject = `${subjectCode}${effect}`;
         switch (rule.action) {
             case 'timed': return this.addTimedRule(n, comment, subject, rule.timed ?? { minutesPerUnit: 15, method: 'total' }, where);
             case 'deny': case 'review': case 'flag': break;
             default: throw new SqlCompileError(`${where}: unknown action ${JSON.stringify(rule.action)}`);
         }
-        const tests = [subject];
+        const tests: string[] = [];
         const joins = new Set<string>();
         const counters: Condition[] = [];
         const withConditions: PairCondition[] = [];
@@ -250,7 +252,7 @@ class QueryWriter {
         }
         const lifts = rule.exceptions.flatMap(exception => this.exceptionLifts(exception, withConditions, joins, where));
         const from = ['  FROM pr_lines', ...joins].join('\n');
-        const eligible = tests.map(part => `(${part})`).join('\n    AND ');
+        const eligible = [subject, ...tests].map(part => `(${part})`).join('\n    AND ');
         if (counters.length === 0) {
             // Judged line by line: a finding of the line's billed units wherever no exception lifts.
             const unlifted = lifts.length === 0 ? '' : `\n    AND NOT (${lifts.map(part => `(${part})`).join(' OR ')})`;
@@ -258,9 +260,14 @@ class QueryWriter {
             return;
         }
         // Counting: one row per eligible line and counter; lifted lines are counted all the same.
+        // Visit counters also count the patient's lines outside the effective range (their history),
+        // marked not in effect: they are never acted on.
         const lifted = lifts.length === 0 ? 'FALSE' : lifts.map(part => `(${part})`).join(' OR ');
+        const withHistory = [subjectCode, ...tests].map(part => `(${part})`).join('\n    AND ');
+        const inEffect = effect === '' ? 'TRUE' : `(${effect.replace(/^ AND /, '')})`;
         counters.forEach((condition, k) => {
             const [kind, max, wholeLine, days] = this.counter(condition, where);
+            const history = kind === KIND.visitsYear || kind === KIND.visitsDays;
             this.judgedCounter(kind, days);
             this.counting.push(() => {
                 const carried = ['claim_seq', 'line_seq', 'patient_id', 'service_date', 'code', 'units'];
@@ -268,7 +275,8 @@ class QueryWriter {
                 if (this.needs.year) carried.push('service_year');
                 return `${comment}\n  SELECT ${n} AS rule_no, ${counters.length} AS counters, ${k + 1} AS counter_no, ${kind} AS counter_kind, `
                     + `CAST(${max} AS ${this.d.bigintType}) AS counter_max, ${wholeLine ? 'TRUE' : 'FALSE'} AS whole_line, `
-                    + `CAST(${days ?? 'NULL'} AS ${this.d.bigintType}) AS visit_days,\n    ${carried.join(', ')}, ${lifted} AS lifted\n${from}\n  WHERE ${eligible}`;
+                    + `CAST(${days ?? 'NULL'} AS ${this.d.bigintType}) AS visit_days,\n    ${carried.join(', ')}, ${lifted} AS lifted, `
+                    + `${history ? inEffect : 'TRUE'} AS in_effect\n${from}\n  WHERE ${history ? withHistory : eligible}`;
             });
         });
     }
@@ -311,10 +319,10 @@ class QueryWriter {
      *   the patient's date; line order on the claim);
      * - codes per day: distinct codes of the counter's lines on the patient's date;
      * - visits: the counter's distinct dates, each with the number of earlier ones in its window.
-     * Each CTE has rule_no, counters, claim_seq, line_seq, lifted and acted (units, 0 for none).
+     * Each CTE has rule_no, counters, claim_seq, line_seq, lifted, in_effect and acted (units, 0 for none).
      */
     private countingStages(): string[] {
-        const keep = 'rule_no, counters, claim_seq, line_seq, lifted';
+        const keep = 'rule_no, counters, claim_seq, line_seq, lifted, in_effect';
         const past = (before: string) => `CASE WHEN ${before} + units <= counter_max THEN 0 WHEN whole_line THEN units`
             + ` ELSE LEAST(units, ${before} + units - counter_max) END`;
         const ofKind = (kinds: number[]) => `pr_counting WHERE counter_kind ${kinds.length === 1 ? `= ${kinds[0]}` : `IN (${kinds.join(', ')})`}`;
@@ -373,12 +381,12 @@ class QueryWriter {
         if (this.kinds.has(KIND.visitsYear) || this.kinds.has(KIND.visitsDays)) acted.push('pr_visit_lines');
         const all = acted.map(cte => `    SELECT * FROM ${cte}`).join('\n    UNION ALL\n');
         return `  SELECT rule_no, claim_seq, line_seq, CAST(acted AS ${this.d.bigintType}) AS units\n  FROM (\n${all}\n  ) pr_a\n`
-            + '  WHERE counters = 1 AND acted > 0 AND NOT lifted\n'
+            + '  WHERE counters = 1 AND acted > 0 AND NOT lifted AND in_effect\n'
             + '  UNION ALL\n'
             + `  SELECT rule_no, claim_seq, line_seq, CAST(MIN(acted) AS ${this.d.bigintType}) AS units\n  FROM (\n${all}\n  ) pr_a\n`
             + '  WHERE counters > 1\n'
             + '  GROUP BY rule_no, claim_seq, line_seq\n'
-            + '  HAVING MIN(acted) > 0 AND MAX(CASE WHEN lifted THEN 1 ELSE 0 END) = 0';
+            + '  HAVING MIN(acted) > 0 AND MAX(CASE WHEN lifted THEN 1 ELSE 0 END) = 0 AND MIN(CASE WHEN in_effect THEN 1 ELSE 0 END) = 1';
     }
 
     /**

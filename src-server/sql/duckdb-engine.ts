@@ -1,37 +1,29 @@
-import type { DuckDBConnection, DuckDBDateValue, DuckDBType, DuckDBValue } from '@duckdb/node-api';
-import { extname } from 'node:path';
-import { stat } from 'node:fs/promises';
+import type { DuckDBConnection, DuckDBDateValue, DuckDBInstance, DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
 import { streamClaims } from '../claims/stream.js';
 import { Claim, type ClaimRecord } from '../claims/types.js';
 import { emptySummary } from '../evaluator/summary.js';
-import type { ClaimOutput, EvaluationOutput, Finding, LineResult, LineStatus } from '../evaluator/types.js';
+import type { ClaimOutput, EvaluationOutput, EvaluationSummary, Finding, LineResult, LineStatus } from '../evaluator/types.js';
 import type { RulePack } from '../pack/types.js';
 import { claimLinesDdl, CLAIM_LINES_COLUMNS } from './columns.js';
 import { compileSqlQuery, planRules, type PlannedRule } from './compile-sql.js';
-import { ClaimsFileError, type Entry } from './engine-types.js';
+import { loadDuckdb, type DuckdbModule } from './duckdb-module.js';
+import { ClaimsFileError, type SideEntry } from './engine-types.js';
 import { loadTabularClaims } from './tabular.js';
 
 export { ClaimsFileError } from './engine-types.js';
-
-type DuckDB = typeof import('@duckdb/node-api');
-let duckdbModule: Promise<DuckDB> | undefined;
+export { DuckdbUnavailableError } from './duckdb-module.js';
 
 /**
- * DuckDB's native binding is loaded on first use, not when the CLI starts: it costs every other
- * command about 0.4 s and 30 MB, and the VS Code extension runs dist/cli.js without node_modules.
- */
-function loadDuckdb(): Promise<DuckDB> {
-    return (duckdbModule ??= import('@duckdb/node-api'));
-}
-
-/**
- * The embedded SQL engine: evaluate a claims file against rule packs by running the generated DuckDB
- * SQL (docs/sql.md, "The DuckDB engine"). The output is what the reference evaluator gives for the
- * same claims — `evaluate(packs, claims)` — in the same shape and order.
+ * The embedded SQL engine: evaluate claims against rule packs by running the generated DuckDB SQL
+ * (docs/sql.md, "The DuckDB engine"). The output is what the reference evaluator gives for the same
+ * claims — `evaluate(packs, claims)` — in the same shape and order.
  */
 
 /**
- * How to read the claims file. `auto` (the default) goes by the extension: `.csv` is CSV, `.parquet`
+ * How to read a claims file. `auto` (the default) goes by the extension: `.csv` is CSV, `.parquet`
  * or `.pq` is Parquet, anything else is read by the claim readers (a JSON claim or array, NDJSON,
  * FHIR R4 Claim resources or Bundles, told apart by content). `json`, `ndjson` and `fhir` all mean
  * the claim readers.
@@ -40,26 +32,50 @@ export type ClaimsFileFormat = 'auto' | 'json' | 'ndjson' | 'fhir' | 'csv' | 'pa
 
 export const CLAIMS_FILE_FORMATS: readonly ClaimsFileFormat[] = ['auto', 'json', 'ndjson', 'fhir', 'csv', 'parquet'];
 
+/** A claims file (read as `format` says), or claim records the caller has read (in input order). */
+export type ClaimsSource = string | Iterable<ClaimRecord> | AsyncIterable<ClaimRecord>;
+
 export interface DuckdbEvaluateOptions {
     format?: ClaimsFileFormat;
     /** DuckDB worker threads; default: DuckDB's own (one per core). */
     threads?: number;
+    /** DuckDB's memory limit (`4GB`, `500MB`); past it DuckDB spills to disk. Default: DuckDB's own (80 % of RAM). */
+    memoryLimit?: string;
+}
+
+/** Receives each output entry in input order; a returned promise is awaited before the next. */
+export type EntryHandler = (entry: ClaimOutput) => void | Promise<void>;
+
+/**
+ * Evaluate `source` against `packs` with DuckDB. Resolves to the evaluator's output shape: one
+ * entry per claim in input order (claim_seq order for CSV and Parquet), each line with billed and
+ * allowed units, status and findings (in the evaluator's rule order), a `{ id, error }` entry for
+ * each claim that cannot be read, and the summary.
+ *
+ * Rejects with a ClaimsFileError when the file cannot be used at all, a DuckdbUnavailableError when
+ * DuckDB cannot be loaded, and the compiler's SqlCompileError for a pack it cannot write (never for
+ * a pack the loader accepted).
+ */
+export async function evaluateWithDuckdb(packs: readonly RulePack[], source: ClaimsSource, options: DuckdbEvaluateOptions = {}): Promise<EvaluationOutput> {
+    const claims: ClaimOutput[] = [];
+    const summary = await streamWithDuckdb(packs, source, entry => {
+        claims.push(entry);
+    }, options);
+    return { claims, summary };
 }
 
 /**
- * Evaluate the claims in `claimsFile` against `packs` with DuckDB. Resolves to the evaluator's
- * output shape: one entry per claim in input order (claim_seq order for CSV and Parquet), each line
- * with billed and allowed units, status and findings (in the evaluator's rule order), a
- * `{ id, error }` entry for each claim that cannot be read, and the summary.
- *
- * Rejects with a ClaimsFileError when the file cannot be used at all, and with the compiler's
- * SqlCompileError for a pack it cannot write (never for a pack the loader accepted).
+ * `evaluateWithDuckdb`, handing each entry to `onEntry` as the query result streams in rather than
+ * building the output: JavaScript holds one claim's lines at a time (and the claims that have no
+ * rows: unreadable ones and ones without lines), DuckDB spills its own work to a temporary folder.
+ * Resolves to the summary.
  */
-export async function evaluateWithDuckdb(
+export async function streamWithDuckdb(
     packs: readonly RulePack[],
-    claimsFile: string,
+    source: ClaimsSource,
+    onEntry: EntryHandler,
     options: DuckdbEvaluateOptions = {},
-): Promise<EvaluationOutput> {
+): Promise<EvaluationSummary> {
     // PAYRULE_SQL_TIMING=1 prints how long each step took, to standard error.
     let last = performance.now();
     const mark = (step: string) => {
@@ -70,31 +86,32 @@ export async function evaluateWithDuckdb(
     };
     const query = compileSqlQuery(packs, { dialect: 'duckdb', table: 'claim_lines', findings: 'compact' });
     const plan = planRules(packs);
-    const format = resolveFormat(claimsFile, options.format ?? 'auto');
-    await ensureReadable(claimsFile);
-    const { DuckDBInstance } = await loadDuckdb();
-    const instance = await DuckDBInstance.create(':memory:', options.threads ? { threads: String(options.threads) } : {});
-    const connection = await instance.connect();
+    const format = typeof source === 'string' ? resolveFormat(source, options.format ?? 'auto') : 'records';
+    if (typeof source === 'string') await ensureReadable(source);
+    const duckdb = await loadDuckdb();
+    const temporary = await mkdtemp(join(tmpdir(), 'payrule-duckdb-'));
+    const config: Record<string, string> = { temp_directory: temporary };
+    if (options.threads) config.threads = String(options.threads);
+    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    let instance: DuckDBInstance | undefined;
+    let connection: DuckDBConnection | undefined;
     try {
-        let entries: Entry[];
-        if (format === 'csv' || format === 'parquet') {
-            entries = await loadTabularClaims(connection, claimsFile, format, 'claim_lines');
+        instance = await duckdb.DuckDBInstance.create(':memory:', config);
+        connection = await instance.connect();
+        let side: SideEntry[];
+        if (typeof source === 'string' && (format === 'csv' || format === 'parquet')) {
+            side = await loadTabularClaims(connection, source, format, 'claim_lines');
         } else {
-            const records: ClaimRecord[] = [];
-            try {
-                for await (const record of streamClaims(claimsFile)) records.push(record);
-            } catch (error) {
-                throw new ClaimsFileError(`cannot read ${claimsFile}: ${error instanceof Error ? error.message : String(error)}`);
-            }
-            entries = await loadClaimRecords(connection, records);
+            side = await loadClaimRecords(connection, typeof source === 'string' ? readClaimsFile(source) : source);
         }
         mark('load');
-        const output = await collectOutput(connection, query, entries, plan);
+        const summary = await collectOutput(connection, query, side, onEntry, plan);
         mark('query and output');
-        return output;
+        return summary;
     } finally {
-        connection.closeSync();
-        instance.closeSync();
+        connection?.closeSync();
+        instance?.closeSync();
+        await rm(temporary, { recursive: true, force: true });
     }
 }
 
@@ -104,10 +121,15 @@ function resolveFormat(file: string, format: ClaimsFileFormat): 'csv' | 'parquet
     }
     if (format === 'csv' || format === 'parquet') return format;
     if (format !== 'auto') return 'records';
+    return tabularFormatOf(file) ?? 'records';
+}
+
+/** `csv` or `parquet` when the file's extension says so (`.csv`; `.parquet`, `.pq`). */
+export function tabularFormatOf(file: string): 'csv' | 'parquet' | undefined {
     const extension = extname(file).toLowerCase();
     if (extension === '.csv') return 'csv';
     if (extension === '.parquet' || extension === '.pq') return 'parquet';
-    return 'records';
+    return undefined;
 }
 
 async function ensureReadable(file: string): Promise<void> {
@@ -121,52 +143,68 @@ async function ensureReadable(file: string): Promise<void> {
     }
 }
 
+/** The claim readers over a file; a file that stops being readable is a ClaimsFileError. */
+async function* readClaimsFile(file: string): AsyncGenerator<ClaimRecord> {
+    try {
+        yield* streamClaims(file);
+    } catch (error) {
+        throw new ClaimsFileError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+}
+
 /** The column types of claim_lines as the DuckDB DDL declares them, for the appender. */
-function appendTypes({ BIGINT, VARCHAR, INTEGER, DATE, DOUBLE, LIST }: DuckDB): Record<string, DuckDBType> {
-    return { BIGINT, VARCHAR, INTEGER, DATE, DOUBLE, 'VARCHAR[]': LIST(VARCHAR), 'INTEGER[]': LIST(INTEGER) };
+function appendTypes(duckdb: DuckdbModule): Record<string, DuckDBType> {
+    return {
+        BIGINT: duckdb.BIGINT, VARCHAR: duckdb.VARCHAR, INTEGER: duckdb.INTEGER, DATE: duckdb.DATE, DOUBLE: duckdb.DOUBLE,
+        'VARCHAR[]': duckdb.LIST(duckdb.VARCHAR), 'INTEGER[]': duckdb.LIST(duckdb.INTEGER),
+    };
 }
 
 /** Rows per appended data chunk (DuckDB's vector size). */
 const CHUNK_ROWS = 2048;
 
 /**
- * Write the readers' claims to a new claim_lines table, claim_seq being the record's place in the
- * input, and return one entry per record. Exported for the tests, which run other dialects' SQL
- * over the same table.
+ * Write claim records to a new claim_lines table as they come, claim_seq being the record's place
+ * in the input, and return the entries that have no rows (unreadable claims, claims without lines).
+ * Exported for the tests, which run other dialects' SQL over the same table.
  */
-export async function loadClaimRecords(connection: DuckDBConnection, records: readonly ClaimRecord[]): Promise<Entry[]> {
+export async function loadClaimRecords(connection: DuckDBConnection, records: Iterable<ClaimRecord> | AsyncIterable<ClaimRecord>): Promise<SideEntry[]> {
     const duckdb = await loadDuckdb();
-    const { dateValue, listValue, DuckDBDataChunk } = duckdb;
     await connection.run(claimLinesDdl('duckdb', 'claim_lines'));
     const appender = await connection.createAppender('claim_lines');
-    const appendTypesByName = appendTypes(duckdb);
-    const types = CLAIM_LINES_COLUMNS.map(column => appendTypesByName[column.type.duckdb]);
-    // Values go in as DuckDB values, without a converter: dates and lists are built once per distinct value.
+    const allTypes = appendTypes(duckdb);
+    const types = CLAIM_LINES_COLUMNS.map(column => allTypes[column.type.duckdb]);
+    // Values go in as DuckDB values, without a converter: dates are built once per distinct value.
     const dates = new Map<string, DuckDBDateValue>();
     const dateOf = (iso: string) => {
         let value = dates.get(iso);
-        if (!value) dates.set(iso, (value = dateValue(dayNumber(iso))));
+        if (!value) dates.set(iso, (value = duckdb.dateValue(dayNumber(iso))));
         return value;
     };
-    const list = (items: readonly (string | number)[]) => (items.length === 0 ? null : listValue([...items]));
+    const list = (items: readonly (string | number)[]) => (items.length === 0 ? null : duckdb.listValue([...items]));
     let columns = types.map(() => [] as DuckDBValue[]);
     let rows = 0;
     const flush = () => {
         if (rows === 0) return;
-        const chunk = DuckDBDataChunk.create(types, rows);
+        const chunk = duckdb.DuckDBDataChunk.create(types, rows);
         chunk.setColumns(columns);
         appender.appendDataChunk(chunk);
         columns = types.map(() => []);
         rows = 0;
     };
-    const entries: Entry[] = [];
-    records.forEach((record, seq) => {
+    const side: SideEntry[] = [];
+    let seq = 0;
+    const add = (record: ClaimRecord) => {
+        const order = seq++;
         if (!(record instanceof Claim)) {
-            entries.push({ seq: null, id: record.id, error: record.error });
+            side.push({ order, output: { id: record.id, error: record.error } });
             return;
         }
-        entries.push({ seq, id: record.id, lines: record.lines });
-        const claimSeq = BigInt(seq);
+        if (record.lines.length === 0) {
+            side.push({ order, output: { id: record.id, lines: [] } });
+            return;
+        }
+        const claimSeq = BigInt(order);
         const diagnoses = list(record.diagnoses);
         record.lines.forEach((line, position) => {
             const values: DuckDBValue[] = [
@@ -177,10 +215,18 @@ export async function loadClaimRecords(connection: DuckDBConnection, records: re
             for (let i = 0; i < values.length; i++) columns[i].push(values[i]);
             if (++rows === CHUNK_ROWS) flush();
         });
-    });
-    flush();
-    appender.closeSync();
-    return entries;
+    };
+    try {
+        if (Symbol.asyncIterator in records) {
+            for await (const record of records) add(record);
+        } else {
+            for (const record of records) add(record);
+        }
+        flush();
+    } finally {
+        appender.closeSync();
+    }
+    return side;
 }
 
 /** Days since 1970-01-01 of an ISO date (the readers checked it). */
@@ -191,74 +237,74 @@ function dayNumber(iso: string): number {
 const STATUSES: readonly LineStatus[] = ['paid', 'reduced', 'review', 'denied'];
 
 /**
- * Run a pack query over claim_lines and put its rows into the entries, in order. With `plan`, the
- * query writes compact findings (compileSqlQuery's `findings: 'compact'`) and the plan names the
- * rules; without, it writes the struct array of the public SQL. Exported for the tests, which run
- * every dialect's SQL over the same table.
+ * Run a pack query over claim_lines and hand the entries to `onEntry` in input order: the query's
+ * rows (ordered by claim and line, streamed) grouped into claims, with the `side` entries in their
+ * places. With `plan`, the query writes compact findings (compileSqlQuery's `findings: 'compact'`)
+ * and the plan names the rules; without, it writes the struct array of the public SQL. Exported for
+ * the tests, which run every dialect's SQL over the same table.
  */
-export async function collectOutput(connection: DuckDBConnection, query: string, entries: readonly Entry[], plan?: readonly PlannedRule[]): Promise<EvaluationOutput> {
+export async function collectOutput(
+    connection: DuckDBConnection,
+    query: string,
+    side: readonly SideEntry[],
+    onEntry: EntryHandler,
+    plan?: readonly PlannedRule[],
+): Promise<EvaluationSummary> {
     const findingsColumn = plan
         ? 'findings_compact'
         : "CASE WHEN len(findings) > 0 THEN CAST(to_json(findings) AS VARCHAR) ELSE '' END";
-    // Claims read in JavaScript have their line numbers and codes here already.
-    const known = entries.every(entry => entry.seq === null || entry.lines !== undefined);
-    // No ORDER BY: sorting the whole result costs more than putting each row in its place here. The
-    // result is materialized (run, not stream) so that DuckDB computes all of it on every thread.
-    const result = await connection.run(`SELECT
-    CAST(claim_seq AS DOUBLE) AS claim_seq, CAST(line_seq AS DOUBLE) AS line_seq,
-    CAST(allowed_units AS DOUBLE) AS allowed_units,
+    const result = await connection.stream(`SELECT
+    CAST(claim_seq AS DOUBLE) AS seq, claim_id, CAST(line_number AS DOUBLE) AS line_number, code,
+    CAST(billed_units AS DOUBLE) AS billed_units, CAST(allowed_units AS DOUBLE) AS allowed_units,
     CASE status WHEN 'paid' THEN 0 WHEN 'reduced' THEN 1 WHEN 'review' THEN 2 ELSE 3 END AS status,
-    ${findingsColumn} AS findings${known ? '' : ',\n    CAST(line_number AS DOUBLE) AS line_number, code, CAST(billed_units AS DOUBLE) AS billed_units'}
+    ${findingsColumn} AS findings
 FROM (
 ${query}
-) payrule`);
+) payrule
+ORDER BY claim_seq, line_seq`);
     const decode = plan ? compactDecoder(plan) : (text: string) => JSON.parse(text) as Finding[];
-    // Each readable claim's lines, with their line_seq, by claim_seq.
-    const claimLines = new Map<number, { entry: Entry & { seq: number }; lines: LineResult[]; order: number[] }>();
-    for (const entry of entries) if (entry.seq !== null) claimLines.set(entry.seq, { entry, lines: [], order: [] });
+    const summary = emptySummary();
+    const emit = (output: ClaimOutput): void | Promise<void> => {
+        summary.claims++;
+        if ('lines' in output) {
+            for (const line of output.lines) {
+                summary.lines++;
+                summary[line.status]++;
+            }
+        }
+        return onEntry(output);
+    };
+    let sideAt = 0;
+    let claim: { seq: number; id: string; lines: LineResult[] } | undefined;
     for await (const chunk of result) {
-        const column = (i: number) => chunk.getColumnVector(i);
-        const [seqs, lineSeqs, allowed, statuses, findings] = [0, 1, 2, 3, 4].map(column);
-        const [lineNumbers, codes, billed] = known ? [] : [5, 6, 7].map(column);
+        const [seqs, ids, lineNumbers, codes, billed, allowed, statuses, findings] = [0, 1, 2, 3, 4, 5, 6, 7].map(i => chunk.getColumnVector(i));
         for (let i = 0; i < chunk.rowCount; i++) {
             const seq = seqs.getItem(i) as number;
-            const place = claimLines.get(seq);
-            if (!place) throw new Error(`internal error: the query returned a line of claim_seq ${seq}, which is not an input claim`);
-            const lineSeq = lineSeqs.getItem(i) as number;
+            if (claim?.seq !== seq) {
+                if (claim) {
+                    const pending = emit({ id: claim.id, lines: claim.lines });
+                    if (pending) await pending;
+                }
+                while (sideAt < side.length && side[sideAt].order < seq) {
+                    const pending = emit(side[sideAt++].output);
+                    if (pending) await pending;
+                }
+                claim = { seq, id: ids.getItem(i) as string, lines: [] };
+            }
             const text = findings.getItem(i) as string;
-            const source = place.entry.lines?.[lineSeq - 1];
-            place.order.push(lineSeq);
-            place.lines.push({
-                line: source ? source.line : lineNumbers.getItem(i) as number,
-                code: source ? source.code : codes.getItem(i) as string,
-                billedUnits: source ? source.units : billed.getItem(i) as number,
+            claim.lines.push({
+                line: lineNumbers.getItem(i) as number,
+                code: codes.getItem(i) as string,
+                billedUnits: billed.getItem(i) as number,
                 allowedUnits: allowed.getItem(i) as number,
                 status: STATUSES[statuses.getItem(i) as number],
                 findings: text === '' ? [] : decode(text),
             });
         }
     }
-    const summary = emptySummary();
-    const claims: ClaimOutput[] = entries.map(entry => {
-        summary.claims++;
-        if (entry.seq === null) return { id: entry.id, error: entry.error };
-        const { lines, order } = claimLines.get(entry.seq)!;
-        const sorted = inLineOrder(lines, order);
-        for (const line of sorted) {
-            summary.lines++;
-            summary[line.status]++;
-        }
-        return { id: entry.id, lines: sorted };
-    });
-    return { claims, summary };
-}
-
-/** A claim's lines in line_seq order (they arrive in any order). */
-function inLineOrder(lines: LineResult[], order: number[]): LineResult[] {
-    let sorted = true;
-    for (let i = 1; i < order.length && sorted; i++) sorted = order[i - 1] < order[i];
-    if (sorted) return lines;
-    return order.map((seq, i) => ({ seq, line: lines[i] })).sort((a, b) => a.seq - b.seq).map(item => item.line);
+    if (claim) await emit({ id: claim.id, lines: claim.lines });
+    while (sideAt < side.length) await emit(side[sideAt++].output);
+    return summary;
 }
 
 /** Findings from `<rule number>:<units>,…` in any order (rule numbers as planRules gives them), in rule order. */
@@ -272,8 +318,20 @@ function compactDecoder(plan: readonly PlannedRule[]): (text: string) => Finding
         return { policy: r.policy, rule: r.rule, action: r.action, reason: r.reason, units: Number(item.slice(colon + 1)), message: r.message };
     };
     const rank = (item: string) => Number(item.slice(0, item.indexOf(':')));
-    return text => {
+    const decode = (text: string) => {
         if (text.indexOf(',') < 0) return [finding(text)];
         return text.split(',').sort((a, b) => rank(a) - rank(b)).map(finding);
+    };
+    // Most lines repeat a few combinations of findings (the rules that fired, with their units):
+    // each is decoded once and its frozen findings are shared by the lines that have it.
+    const seen = new Map<string, Finding[]>();
+    return text => {
+        let findings = seen.get(text);
+        if (findings === undefined) {
+            if (seen.size >= 100_000) seen.clear();
+            findings = Object.freeze(decode(text).map(f => Object.freeze(f))) as Finding[];
+            seen.set(text, findings);
+        }
+        return findings;
     };
 }

@@ -3,4 +3,7 @@ export { compileSql, compileSqlQuery, planRules, SqlCompileError, DEFAULT_TABLE,
 export type { SqlCompileOptions, SqlScriptOptions, PlannedRule } from './compile-sql.js';
 export { claimLinesDdl, CLAIM_LINES_COLUMNS, type ClaimLinesColumn } from './columns.js';
 export { SQL_DIALECTS, sqlDialect, type SqlDialect, type SqlDialectName } from './dialect.js';
-export { evaluateWithDuckdb, ClaimsFileError, CLAIMS_FILE_FORMATS, type ClaimsFileFormat, type DuckdbEvaluateOptions } from './duckdb-engine.js';
+export {
+    evaluateWithDuckdb, streamWithDuckdb, tabularFormatOf, ClaimsFileError, DuckdbUnavailableError, CLAIMS_FILE_FORMATS,
+    type ClaimsFileFormat, type ClaimsSource, type DuckdbEvaluateOptions, type EntryHandler,
+} from './duckdb-engine.js';

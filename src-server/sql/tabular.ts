@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CLAIM_LINES_COLUMNS } from './columns.js';
 import { sqlDialect } from './dialect.js';
-import { ClaimsFileError, type Entry } from './engine-types.js';
+import { ClaimsFileError, type SideEntry } from './engine-types.js';
 
 /**
  * CSV and Parquet claim files for the DuckDB engine: read in DuckDB with the claim_lines column
@@ -22,7 +22,7 @@ const q = (text: string) => duckdb.literal(text);
 interface Column { ref: string; type: string }
 type ColumnRef = (name: string) => Column | undefined;
 
-export async function loadTabularClaims(connection: DuckDBConnection, file: string, format: 'csv' | 'parquet', table: string): Promise<Entry[]> {
+export async function loadTabularClaims(connection: DuckDBConnection, file: string, format: 'csv' | 'parquet', table: string): Promise<SideEntry[]> {
     // Rows are numbered from 1 in file order, for messages (DuckDB keeps a CSV's order).
     const source = format === 'csv'
         ? `SELECT *, row_number() OVER () AS pr_row FROM read_csv(${q(file)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')`
@@ -47,18 +47,21 @@ export async function loadTabularClaims(connection: DuckDBConnection, file: stri
         throw new ClaimsFileError(`cannot read ${file} as ${format === 'csv' ? 'CSV' : 'Parquet'}: ${firstLine(error)}`);
     }
     await connection.run(claimChecks());
+    // Only the claims that cannot be evaluated come back here; the others are read by the pack query.
     const rows = (await connection.runAndReadAll(`
-SELECT CAST(claim_seq AS DOUBLE) AS seq, id, problem FROM (
-  SELECT 0 AS part, claim_seq AS o, claim_seq, id, problem FROM pr_claims
+SELECT part, CAST(o AS DOUBLE) AS o, id, problem FROM (
+  SELECT 0 AS part, claim_seq AS o, id, problem FROM pr_claims WHERE problem IS NOT NULL
   UNION ALL
-  SELECT 1 AS part, pr_row, NULL, claim_id, ${PLACED} FROM pr_typed WHERE claim_seq IS NULL
-) ORDER BY part, o`)).getRowsJS() as Array<[number | null, string | null, string | null]>;
+  SELECT 1 AS part, pr_row, claim_id, ${PLACED} FROM pr_typed WHERE claim_seq IS NULL
+) ORDER BY part, o`)).getRowsJS() as Array<[number, number, string | null, string | null]>;
     // Bad claims (rare) leave the table; the pack query reads the rest through a view.
     await connection.run('DELETE FROM pr_typed WHERE claim_seq IS NULL OR claim_seq IN (SELECT claim_seq FROM pr_claims WHERE problem IS NOT NULL)');
     await connection.run(`CREATE TEMP VIEW ${duckdb.identifier(table)} AS SELECT ${CLAIM_LINES_COLUMNS.map(c => c.name).join(', ')} FROM pr_typed`);
-    return rows.map(([seq, id, problem]): Entry => (problem === null && seq !== null
-        ? { seq, id: id ?? '' }
-        : { seq: null, id, error: problem ?? 'unreadable claim' }));
+    // A bad claim takes its claim_seq's place; a row without a claim_seq comes after every claim.
+    return rows.map(([part, order, id, problem]): SideEntry => ({
+        order: part === 0 ? order : Infinity,
+        output: { id, error: problem ?? 'unreadable claim' },
+    }));
 }
 
 const INTEGER_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;

@@ -28,17 +28,27 @@ const codeSet: fc.Arbitrary<CodeSet> = fc.record({
 }).filter(set => set.codes.length + set.ranges.length > 0)
     .map(set => ({ codes: [...set.codes].sort(), ranges: set.ranges }));
 
+/** Counting and pair conditions weigh more: they are the ones whose SQL (windows, joins) differs most from the evaluator's loops. */
 const condition: fc.Arbitrary<Condition> = fc.oneof(
-    fc.record({ kind: fc.constantFrom('with' as const, 'without' as const), codes: codeSet, scope: fc.constantFrom('day' as const, 'claim' as const) }),
-    fc.record({ kind: fc.constant('units' as const), max: fc.integer({ min: 0, max: 5 }), per: fc.constantFrom('line' as const, 'day' as const, 'claim' as const), wholeLine: fc.boolean() }),
-    fc.record({ kind: fc.constant('codes' as const), max: fc.integer({ min: 0, max: 3 }), per: fc.constant('day' as const) }),
-    fc.record({
-        kind: fc.constant('visits' as const),
-        max: fc.integer({ min: 0, max: 3 }),
-        per: fc.oneof(fc.constant('calendar-year' as const), fc.record({ days: fc.integer({ min: 1, max: 40 }) })),
-    }),
-    fc.record({ kind: fc.constant('provider' as const), types: subset(PROVIDER_TYPES, 1, 2) }),
-    fc.record({ kind: fc.constant('diagnosis-only' as const), patterns: subset(PATTERNS, 1, 3) }),
+    {
+        weight: 2,
+        arbitrary: fc.record({ kind: fc.constantFrom('with' as const, 'without' as const), codes: codeSet, scope: fc.constantFrom('day' as const, 'claim' as const) }),
+    },
+    {
+        weight: 3,
+        arbitrary: fc.record({ kind: fc.constant('units' as const), max: fc.integer({ min: 0, max: 5 }), per: fc.constantFrom('line' as const, 'day' as const, 'claim' as const), wholeLine: fc.boolean() }),
+    },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('codes' as const), max: fc.integer({ min: 0, max: 3 }), per: fc.constant('day' as const) }) },
+    {
+        weight: 2,
+        arbitrary: fc.record({
+            kind: fc.constant('visits' as const),
+            max: fc.integer({ min: 0, max: 3 }),
+            per: fc.oneof(fc.constant('calendar-year' as const), fc.record({ days: fc.integer({ min: 1, max: 40 }) })),
+        }),
+    },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('provider' as const), types: subset(PROVIDER_TYPES, 1, 2) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('diagnosis-only' as const), patterns: subset(PATTERNS, 1, 3) }) },
 );
 
 const exception: fc.Arbitrary<Exception> = fc.oneof(
@@ -57,6 +67,15 @@ const judgingRule: fc.Arbitrary<Omit<RuleSpec, 'id'>> = fc.record({
     effective: fc.oneof({ weight: 3, arbitrary: fc.constant({ from: null, to: null }) }, { weight: 1, arbitrary: effective }),
 });
 
+/** Pair edits with `unless modifier … on either line`: rare by chance among the general rules. */
+const eitherLineRule: fc.Arbitrary<Omit<RuleSpec, 'id'>> = fc.record({
+    action: fc.constantFrom('deny' as const, 'review' as const),
+    subject: codeSet,
+    conditions: fc.tuple(fc.record({ kind: fc.constant('with' as const), codes: codeSet, scope: fc.constantFrom('day' as const, 'claim' as const) })),
+    exceptions: fc.tuple(fc.record({ kind: fc.constant('modifier' as const), modifiers: subset(MODIFIERS, 1, 2), eitherLine: fc.constant(true) })),
+    effective: fc.constant({ from: null, to: null }),
+});
+
 const timedRule: fc.Arbitrary<Omit<RuleSpec, 'id'>> = fc.record({
     action: fc.constant('timed' as const),
     subject: codeSet,
@@ -69,7 +88,7 @@ export const packsArbitrary: fc.Arbitrary<RulePack[]> = fc.array(
     fc.record({
         policy: fc.constantFrom('alpha', 'beta', 'gamma'),
         effective: fc.oneof({ weight: 4, arbitrary: fc.constant({ from: null, to: null }) }, { weight: 1, arbitrary: effective }),
-        rules: fc.array(fc.oneof({ weight: 4, arbitrary: judgingRule }, { weight: 1, arbitrary: timedRule }), { minLength: 1, maxLength: 6, size: 'max' }),
+        rules: fc.array(fc.oneof({ weight: 8, arbitrary: judgingRule }, { weight: 1, arbitrary: eitherLineRule }, { weight: 2, arbitrary: timedRule }), { minLength: 1, maxLength: 6, size: 'max' }),
     }),
     { minLength: 1, maxLength: 3 },
 ).map(specs => specs.map(({ policy, effective: range, rules }, p) => pack(
@@ -120,7 +139,7 @@ export const claimsArbitrary: fc.Arbitrary<unknown[]> = fc.array(
         { weight: 30, arbitrary: plainClaim },
         { weight: 1, arbitrary: fc.constant({ patient: 'P1', lines: [{ code: '97110', units: '2', date: '2025-01-02' }] }) },
     ),
-    { minLength: 1, maxLength: 30, size: 'max' },
+    { minLength: 1, maxLength: 40, size: 'max' },
 ).map(claims => claims.map((claim, i) => ({ id: i % 11 === 10 ? 'DUP' : `C${i + 1}`, ...claim })));
 
 export type { PackRule };

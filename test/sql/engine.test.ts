@@ -1,13 +1,12 @@
-import { DuckDBInstance } from '@duckdb/node-api';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readClaimsText } from '../../src-server/claims/read.js';
 import { Claim, type ClaimRecord } from '../../src-server/claims/types.js';
 import { loadPackSync } from '../../src-server/pack/index.js';
-import { ClaimsFileError, evaluateWithDuckdb } from '../../src-server/sql/index.js';
-import { loadClaimRecords } from '../../src-server/sql/duckdb-engine.js';
+import { ClaimsFileError, evaluateWithDuckdb, streamWithDuckdb } from '../../src-server/sql/index.js';
+import { CSV_HEADER, toCsv, writeParquet } from './tabular-files.js';
 import { allFormsPacks, fixtureClaims } from './fixtures.js';
 import { evaluatorOutput, readRecords } from './helpers.js';
 
@@ -23,44 +22,9 @@ const examples = '/work/shared/spec/examples';
 const samplePack = loadPackSync(new URL('../fixtures/packs/sample_plan.json', import.meta.url).pathname);
 const packs = allFormsPacks();
 
-const CSV_HEADER = 'claim_seq,claim_id,patient_id,provider_id,provider_type,diagnoses,line_seq,line_number,service_date,code,modifiers,units,minutes,diagnosis_pointers';
-
-function csvField(value: unknown): string {
-    const text = value === null || value === undefined ? '' : Array.isArray(value) ? value.join('|') : String(value);
-    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** The readable claims with lines, as claim_lines CSV rows (claim_seq: the record's place). */
-function toCsv(records: readonly ClaimRecord[]): string {
-    const rows = [CSV_HEADER];
-    records.forEach((record, seq) => {
-        if (!(record instanceof Claim)) return;
-        record.lines.forEach((line, i) => rows.push([
-            seq, record.id, record.patient, record.provider.id, record.provider.type, record.diagnoses, i + 1, line.line,
-            line.date, line.code, line.modifiers, line.units, line.minutes, line.diagnosisPointers,
-        ].map(csvField).join(',')));
-    });
-    return `${rows.join('\n')}\n`;
-}
-
 /** What the evaluator says about the claims a claim_lines table can hold (readable, with lines). */
 function tabularExpectation(records: readonly ClaimRecord[]) {
     return evaluatorOutput(packs, records.filter(r => r instanceof Claim && r.lines.length > 0));
-}
-
-async function writeParquet(records: readonly ClaimRecord[], path: string, listsAsText: boolean): Promise<void> {
-    const instance = await DuckDBInstance.create(':memory:');
-    const connection = await instance.connect();
-    try {
-        await loadClaimRecords(connection, records);
-        const select = listsAsText
-            ? "SELECT * REPLACE (array_to_string(diagnoses, '|') AS diagnoses, array_to_string(modifiers, '|') AS modifiers, array_to_string(diagnosis_pointers, '|') AS diagnosis_pointers) FROM claim_lines"
-            : 'SELECT * FROM claim_lines';
-        await connection.run(`COPY (${select}) TO '${path}' (FORMAT parquet)`);
-    } finally {
-        connection.closeSync();
-        instance.closeSync();
-    }
 }
 
 describe('evaluateWithDuckdb on JSON, NDJSON and FHIR', () => {
@@ -90,6 +54,24 @@ describe('evaluateWithDuckdb on JSON, NDJSON and FHIR', () => {
         const output = await evaluateWithDuckdb(packs, file('bad.json', '[{"id": "X"}]'));
         expect(output.claims).toEqual([{ id: 'X', error: expect.any(String) }]);
         expect(output.summary.claims).toBe(1);
+    });
+
+    it('takes claim records read by the caller, and streams entries in order to a handler that waits', async () => {
+        const records = readRecords(fixtureClaims());
+        const expected = evaluatorOutput(packs, records);
+        expect(await evaluateWithDuckdb(packs, records)).toEqual(expected);
+        async function* slowly() {
+            for (const record of records) {
+                await new Promise(resolve => setImmediate(resolve));
+                yield record;
+            }
+        }
+        const seen: unknown[] = [];
+        const summary = await streamWithDuckdb(packs, slowly(), async entry => {
+            await new Promise(resolve => setTimeout(resolve, 1));
+            seen.push(entry);
+        }, { threads: 1 });
+        expect({ claims: seen, summary }).toEqual(expected);
     });
 
     it('works with no packs at all: every line is paid', async () => {
@@ -166,5 +148,16 @@ describe('evaluateWithDuckdb on CSV and Parquet in the claim_lines layout', () =
         await expect(evaluateWithDuckdb(packs, file('not.parquet', 'hello'))).rejects.toThrow(/cannot read .* as Parquet/);
         await expect(evaluateWithDuckdb(packs, folder)).rejects.toThrow(/directory/);
         await expect(evaluateWithDuckdb(packs, `${examples}/claims.json`, { format: 'xml' as never })).rejects.toThrow(/unknown claims format/);
+        // DuckDB refusing its settings leaves no temporary folder behind.
+        const privateTmp = mkdtempSync(join(folder, 'tmp-'));
+        const previous = process.env.TMPDIR;
+        process.env.TMPDIR = privateTmp;
+        try {
+            await expect(evaluateWithDuckdb(packs, `${examples}/claims.json`, { memoryLimit: 'lots' })).rejects.toThrow();
+            expect(readdirSync(privateTmp)).toEqual([]);
+        } finally {
+            if (previous === undefined) delete process.env.TMPDIR;
+            else process.env.TMPDIR = previous;
+        }
     });
 });

@@ -1,7 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { readClaimsText } from '../../src-server/claims/read.js';
 import type { ClaimRecord } from '../../src-server/claims/types.js';
-import { evaluate, type EvaluationOutput } from '../../src-server/evaluator/index.js';
+import { evaluate, type ClaimOutput, type EvaluationOutput } from '../../src-server/evaluator/index.js';
 import type { RulePack } from '../../src-server/pack/types.js';
 import { compileSqlQuery, sqlDialect, type SqlDialect, type SqlDialectName } from '../../src-server/sql/index.js';
 import { findingFields, findingsAggregate } from '../../src-server/sql/compile-sql.js';
@@ -61,9 +61,13 @@ export async function runDialect(dialect: SqlDialectName, packs: readonly RulePa
     const connection = await instance.connect();
     try {
         for (const statement of DUCKDB_SHIM) await connection.run(statement);
-        const entries = await loadClaimRecords(connection, records);
+        const side = await loadClaimRecords(connection, records);
         const query = inDuckdbSyntax(dialect, compileSqlQuery(packs, { dialect }));
-        return await collectOutput(connection, query, entries);
+        const claims: ClaimOutput[] = [];
+        const summary = await collectOutput(connection, query, side, entry => {
+            claims.push(entry);
+        });
+        return { claims, summary };
     } finally {
         connection.closeSync();
         instance.closeSync();

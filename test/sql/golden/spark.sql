@@ -165,43 +165,43 @@ pr_judged AS (
 pr_counting AS (
   -- 5. all_forms/UNITS-LINE
   SELECT 5 AS rule_no, 1 AS counters, 1 AS counter_no, 1 AS counter_kind, CAST(2 AS BIGINT) AS counter_max, FALSE AS whole_line, CAST(NULL AS BIGINT) AS visit_days,
-    claim_seq, line_seq, patient_id, service_date, code, units, day_number, service_year, FALSE AS lifted
+    claim_seq, line_seq, patient_id, service_date, code, units, day_number, service_year, FALSE AS lifted, TRUE AS in_effect
   FROM pr_lines
   WHERE (code = '97530' AND service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31')
   UNION ALL
   -- 6. all_forms/UNITS-DAY
   SELECT 6 AS rule_no, 1 AS counters, 1 AS counter_no, 2 AS counter_kind, CAST(4 AS BIGINT) AS counter_max, FALSE AS whole_line, CAST(NULL AS BIGINT) AS visit_days,
-    claim_seq, line_seq, patient_id, service_date, code, units, day_number, service_year, FALSE AS lifted
+    claim_seq, line_seq, patient_id, service_date, code, units, day_number, service_year, FALSE AS lifted, TRUE AS in_effect
   FROM pr_lines
   WHERE (code = '97124' AND service_date >= DATE '2025-03-01' AND service_date <= DATE '2025-12-31')
   UNION ALL
   -- 7. all_forms/UNITS-CLAIM-WHOLE
   SELECT 7 AS rule_no, 1 AS counters, 1 AS counter_no, 3 AS counter_kind, CAST(6 AS BIGINT) AS counter_max, TRUE AS whole_line, CAST(NULL AS BIGINT) AS visit_days,
-    claim_seq, line_seq, patient_id, service_date, code, units, day_number, service_year, FALSE AS lifted
+    claim_seq, line_seq, patient_id, service_date, code, units, day_number, service_year, FALSE AS lifted, TRUE AS in_effect
   FROM pr_lines
   WHERE (code = '97535' AND service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31')
   UNION ALL
   -- 8. all_forms/CODES-DAY
   SELECT 8 AS rule_no, 1 AS counters, 1 AS counter_no, 4 AS counter_kind, CAST(2 AS BIGINT) AS counter_max, FALSE AS whole_line, CAST(NULL AS BIGINT) AS visit_days,
-    claim_seq, line_seq, patient_id, service_date, code, units, day_number, service_year, FALSE AS lifted
+    claim_seq, line_seq, patient_id, service_date, code, units, day_number, service_year, FALSE AS lifted, TRUE AS in_effect
   FROM pr_lines
   WHERE ((code BETWEEN '97010' AND '97028' AND length(code) = 5 AND code RLIKE '^[0-9]{5}') AND service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31')
   UNION ALL
   -- 9. all_forms/VISITS-YEAR
   SELECT 9 AS rule_no, 1 AS counters, 1 AS counter_no, 5 AS counter_kind, CAST(2 AS BIGINT) AS counter_max, FALSE AS whole_line, CAST(NULL AS BIGINT) AS visit_days,
-    claim_seq, line_seq, patient_id, service_date, code, units, day_number, service_year, FALSE AS lifted
+    claim_seq, line_seq, patient_id, service_date, code, units, day_number, service_year, FALSE AS lifted, (service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31') AS in_effect
   FROM pr_lines
-  WHERE (code = '97124' AND service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31')
+  WHERE (code = '97124')
   UNION ALL
   -- 10. all_forms/VISITS-DAYS
   SELECT 10 AS rule_no, 1 AS counters, 1 AS counter_no, 6 AS counter_kind, CAST(1 AS BIGINT) AS counter_max, FALSE AS whole_line, CAST(30 AS BIGINT) AS visit_days,
-    claim_seq, line_seq, patient_id, service_date, code, units, day_number, service_year, FALSE AS lifted
+    claim_seq, line_seq, patient_id, service_date, code, units, day_number, service_year, FALSE AS lifted, (service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31') AS in_effect
   FROM pr_lines
-  WHERE (code = '97110' AND service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31')
+  WHERE (code = '97110')
   UNION ALL
   -- 19. all_forms/COMBINED
   SELECT 19 AS rule_no, 1 AS counters, 1 AS counter_no, 2 AS counter_kind, CAST(1 AS BIGINT) AS counter_max, FALSE AS whole_line, CAST(NULL AS BIGINT) AS visit_days,
-    claim_seq, line_seq, patient_id, service_date, code, units, day_number, service_year, (COALESCE(arrays_overlap(modifiers, array('59')), FALSE)) OR (COALESCE(size(filter(transform(CASE WHEN diagnosis_pointers IS NULL OR size(diagnosis_pointers) = 0 THEN diagnoses ELSE transform(diagnosis_pointers, pr_p -> CASE WHEN pr_p >= 1 AND pr_p <= size(diagnoses) THEN try_element_at(diagnoses, pr_p) END) END, pr_d -> upper(trim(replace(pr_d, '.', '')))), pr_x -> substr(pr_x, 1, 4) = 'M628')), 0) > 0) AS lifted
+    claim_seq, line_seq, patient_id, service_date, code, units, day_number, service_year, (COALESCE(arrays_overlap(modifiers, array('59')), FALSE)) OR (COALESCE(size(filter(transform(CASE WHEN diagnosis_pointers IS NULL OR size(diagnosis_pointers) = 0 THEN diagnoses ELSE transform(diagnosis_pointers, pr_p -> CASE WHEN pr_p >= 1 AND pr_p <= size(diagnoses) THEN try_element_at(diagnoses, pr_p) END) END, pr_d -> upper(trim(replace(pr_d, '.', '')))), pr_x -> substr(pr_x, 1, 4) = 'M628')), 0) > 0) AS lifted, TRUE AS in_effect
   FROM pr_lines
   LEFT JOIN pr_partners_6 pp_6 ON pp_6.pp_patient = patient_id AND pp_6.pp_date = service_date AND pp_6.pp_provider IS NOT DISTINCT FROM provider_id
   WHERE (code = '97113' AND service_date >= DATE '2025-02-01' AND service_date <= DATE '2025-06-30')
@@ -210,29 +210,29 @@ pr_counting AS (
   UNION ALL
   -- 20. all_forms/TWO-COUNTERS
   SELECT 20 AS rule_no, 2 AS counters, 1 AS counter_no, 1 AS counter_kind, CAST(2 AS BIGINT) AS counter_max, FALSE AS whole_line, CAST(NULL AS BIGINT) AS visit_days,
-    claim_seq, line_seq, patient_id, service_date, code, units, day_number, service_year, FALSE AS lifted
+    claim_seq, line_seq, patient_id, service_date, code, units, day_number, service_year, FALSE AS lifted, TRUE AS in_effect
   FROM pr_lines
   WHERE (code = '97150' AND service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31')
   UNION ALL
   -- 20. all_forms/TWO-COUNTERS
   SELECT 20 AS rule_no, 2 AS counters, 2 AS counter_no, 6 AS counter_kind, CAST(1 AS BIGINT) AS counter_max, FALSE AS whole_line, CAST(7 AS BIGINT) AS visit_days,
-    claim_seq, line_seq, patient_id, service_date, code, units, day_number, service_year, FALSE AS lifted
+    claim_seq, line_seq, patient_id, service_date, code, units, day_number, service_year, FALSE AS lifted, (service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31') AS in_effect
   FROM pr_lines
-  WHERE (code = '97150' AND service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31')
+  WHERE (code = '97150')
 ),
 pr_units_line AS (
-  SELECT rule_no, counters, claim_seq, line_seq, lifted, CASE WHEN 0 + units <= counter_max THEN 0 WHEN whole_line THEN units ELSE LEAST(units, 0 + units - counter_max) END AS acted
+  SELECT rule_no, counters, claim_seq, line_seq, lifted, in_effect, CASE WHEN 0 + units <= counter_max THEN 0 WHEN whole_line THEN units ELSE LEAST(units, 0 + units - counter_max) END AS acted
   FROM pr_counting WHERE counter_kind = 1
 ),
 pr_units_day AS (
-  SELECT rule_no, counters, claim_seq, line_seq, lifted, CASE WHEN units_before + units <= counter_max THEN 0 WHEN whole_line THEN units ELSE LEAST(units, units_before + units - counter_max) END AS acted
+  SELECT rule_no, counters, claim_seq, line_seq, lifted, in_effect, CASE WHEN units_before + units <= counter_max THEN 0 WHEN whole_line THEN units ELSE LEAST(units, units_before + units - counter_max) END AS acted
   FROM (
     SELECT *, COALESCE(SUM(units) OVER (PARTITION BY rule_no, counter_no, patient_id, service_date ORDER BY claim_seq, line_seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS units_before
     FROM pr_counting WHERE counter_kind = 2
   ) pr_u
 ),
 pr_units_claim AS (
-  SELECT rule_no, counters, claim_seq, line_seq, lifted, CASE WHEN units_before + units <= counter_max THEN 0 WHEN whole_line THEN units ELSE LEAST(units, units_before + units - counter_max) END AS acted
+  SELECT rule_no, counters, claim_seq, line_seq, lifted, in_effect, CASE WHEN units_before + units <= counter_max THEN 0 WHEN whole_line THEN units ELSE LEAST(units, units_before + units - counter_max) END AS acted
   FROM (
     SELECT *, COALESCE(SUM(units) OVER (PARTITION BY rule_no, counter_no, claim_seq ORDER BY line_seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS units_before
     FROM pr_counting WHERE counter_kind = 3
@@ -244,7 +244,7 @@ pr_day_codes AS (
   GROUP BY rule_no, counter_no, patient_id, service_date
 ),
 pr_codes AS (
-  SELECT c.rule_no, c.counters, c.claim_seq, c.line_seq, c.lifted, CASE WHEN g.day_codes > c.counter_max THEN c.units ELSE 0 END AS acted
+  SELECT c.rule_no, c.counters, c.claim_seq, c.line_seq, c.lifted, c.in_effect, CASE WHEN g.day_codes > c.counter_max THEN c.units ELSE 0 END AS acted
   FROM pr_counting c
   JOIN pr_day_codes g ON c.rule_no = g.rule_no AND c.counter_no = g.counter_no AND c.patient_id = g.patient_id AND c.service_date = g.service_date
   WHERE c.counter_kind = 4
@@ -262,7 +262,7 @@ pr_visits AS (
   FROM pr_visit_dates
 ),
 pr_visit_lines AS (
-  SELECT c.rule_no, c.counters, c.claim_seq, c.line_seq, c.lifted, CASE WHEN v.earlier_visits >= c.counter_max THEN c.units ELSE 0 END AS acted
+  SELECT c.rule_no, c.counters, c.claim_seq, c.line_seq, c.lifted, c.in_effect, CASE WHEN v.earlier_visits >= c.counter_max THEN c.units ELSE 0 END AS acted
   FROM pr_counting c
   JOIN pr_visits v ON c.rule_no = v.rule_no AND c.counter_no = v.counter_no AND c.patient_id = v.patient_id AND c.service_date = v.service_date
   WHERE c.counter_kind IN (5, 6)
@@ -303,7 +303,7 @@ pr_findings AS (
     UNION ALL
     SELECT * FROM pr_visit_lines
   ) pr_a
-  WHERE counters = 1 AND acted > 0 AND NOT lifted
+  WHERE counters = 1 AND acted > 0 AND NOT lifted AND in_effect
   UNION ALL
   SELECT rule_no, claim_seq, line_seq, CAST(MIN(acted) AS BIGINT) AS units
   FROM (
@@ -319,7 +319,7 @@ pr_findings AS (
   ) pr_a
   WHERE counters > 1
   GROUP BY rule_no, claim_seq, line_seq
-  HAVING MIN(acted) > 0 AND MAX(CASE WHEN lifted THEN 1 ELSE 0 END) = 0
+  HAVING MIN(acted) > 0 AND MAX(CASE WHEN lifted THEN 1 ELSE 0 END) = 0 AND MIN(CASE WHEN in_effect THEN 1 ELSE 0 END) = 1
   UNION ALL
   SELECT rule_no, claim_seq, line_seq, CAST(LEAST(units, day_units - (CASE WHEN day_minutes < half_unit THEN 0 ELSE CAST(FLOOR((day_minutes - half_unit) / per_unit) AS BIGINT) + 1 END) - taken_before) AS BIGINT) AS units
   FROM pr_timed_days
