@@ -4,6 +4,7 @@ import {
     createDefaultModule, createDefaultSharedModule, type DefaultSharedModuleContext, type LangiumServices,
     type LangiumSharedServices, type PartialLangiumServices,
 } from 'langium/lsp';
+import { PayruleValidationRegistry } from './checks/payrule-validation-registry.js';
 import { registerPayruleChecks } from './checks/payrule-validator.js';
 import { PayruleGeneratedModule, PayruleGeneratedSharedModule } from './generated/module.js';
 import { PayruleDocumentValidator } from './payrule-document-validator.js';
@@ -82,6 +83,7 @@ export const PayruleModule: Module<PayruleServices, PartialLangiumServices & Pay
         References: services => new PayruleReferences(services),
     },
     validation: {
+        ValidationRegistry: services => new PayruleValidationRegistry(services),
         // The editor re-checks only the declarations an edit touched (findings cached per declaration).
         DocumentValidator: services => new CachedDocumentValidator(services),
     },

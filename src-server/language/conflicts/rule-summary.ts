@@ -65,6 +65,11 @@ export function payerKey(file: PolicyFile): string {
 }
 
 export function summarizeRule(rule: Rule, documentUri: string, policyRange: OpenRange): RuleSummary {
+    return { ...summarizeRuleMeaning(rule, documentUri, policyRange), range: rule.$cstNode?.range ?? NO_RANGE, nameRange: nameRange(rule) };
+}
+
+/** A rule's summary without its positions (the language server reads them from the CST when asked). */
+export function summarizeRuleMeaning(rule: Rule, documentUri: string, policyRange: OpenRange): Omit<RuleSummary, 'range' | 'nameRange'> {
     const logic = compileRuleLogic(rule);
     const own = safeRange(rule.clauses.find(isEffectiveClause));
     const shapes = logic.conditions.map(c => conditionKey(c, false)).sort();
@@ -75,8 +80,6 @@ export function summarizeRule(rule: Rule, documentUri: string, policyRange: Open
     return {
         name: rule.name,
         documentUri,
-        range: rule.$cstNode?.range ?? NO_RANGE,
-        nameRange: nameRange(rule),
         logic,
         effective: intersectRanges(own, policyRange),
         shapeKey: shapes.join('|'),

@@ -6,7 +6,7 @@ import { isPolicyFile, isRule } from '../generated/ast.js';
 import { dependenciesOf, environmentOf, Environments, sameDependencies } from '../declaration-dependencies.js';
 import { ConflictIndex } from './conflict-index.js';
 import { describeConflict, findRuleConflicts, policyIdClash, type RuleConflict } from './find-conflicts.js';
-import { nameRange, payerKey, policyRangeOf, summarizeRule, type FileSummary, type RuleSummary } from './rule-summary.js';
+import { nameRange, payerKey, policyRangeOf, summarizeRuleMeaning, type FileSummary, type RuleSummary } from './rule-summary.js';
 
 /** A cross-file finding of one file, as the validator reports it. */
 export interface ConflictFinding {
@@ -185,7 +185,7 @@ export class WorkspaceRules {
             const current = cached !== undefined && cached.uri === uri
                 && (cached.environment === environment || sameDependencies(cached.dependencies, dependenciesOf(declaration, ast, closure)));
             if (!current) {
-                const summary = withLivePositions(summarizeRule(declaration, uri, policyRange), declaration);
+                const summary = withLivePositions(summarizeRuleMeaning(declaration, uri, policyRange), declaration);
                 cached = { uri, dependencies: dependenciesOf(declaration, ast, closure), environment, summary };
                 this.rules.set(declaration, cached);
             } else {
@@ -238,12 +238,21 @@ export class WorkspaceRules {
     }
 }
 
-/** A cached rule summary reads its positions from the rule's CST, which a reparse moves in place. */
-function withLivePositions(summary: RuleSummary, rule: Rule): RuleSummary {
-    return Object.defineProperties(summary, {
-        range: { get: () => rule.$cstNode?.range ?? NO_RANGE, enumerable: true, configurable: true },
-        nameRange: { get: () => nameRange(rule), enumerable: true, configurable: true },
-    });
+/** A cached rule summary reads its positions from the rule's CST, which a reparse moves. */
+class LivePositions {
+    constructor(private readonly rule: Rule) {}
+
+    get range(): Range {
+        return this.rule.$cstNode?.range ?? NO_RANGE;
+    }
+
+    get nameRange(): Range {
+        return nameRange(this.rule);
+    }
+}
+
+function withLivePositions(summary: Omit<RuleSummary, 'range' | 'nameRange'>, rule: Rule): RuleSummary {
+    return Object.assign(new LivePositions(rule), summary) as unknown as RuleSummary;
 }
 
 function compareRanges(a: Range, b: Range): number {

@@ -3,11 +3,12 @@ import { AstUtils, Cancellation, interruptAndCheck } from 'langium';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { Codeset, PolicyFile, Source } from '../generated/ast.js';
 import { isPolicyFile, isSource } from '../generated/ast.js';
+import { PayruleValidationRegistry } from '../checks/payrule-validation-registry.js';
 import { PayruleDocumentValidator } from '../payrule-document-validator.js';
 import type { PayruleServices } from '../payrule-module.js';
 import type { PolicySources } from '../policy-sources.js';
 import { checkDocsHref } from './check-docs.js';
-import { dependenciesOf, environmentOf, Environments, sameDependencies } from '../declaration-dependencies.js';
+import { dependenciesOf, environmentOf, Environments, sameDependencies, walk } from '../declaration-dependencies.js';
 
 /** Yield to the event loop (and notice cancellation) after this many declarations. */
 const DECLARATIONS_PER_CHECK = 200;
@@ -73,7 +74,9 @@ export class CachedDocumentValidator extends PayruleDocumentValidator {
             if (!current) {
                 const findings: Finding[] = [];
                 const record: ValidationAcceptor = (severity, message, info) => findings.push({ severity, message, info: info as DiagnosticInfo<AstNode> });
-                for (const node of AstUtils.streamAst(declaration)) await this.runChecks(node, options, record, cancelToken);
+                const nodes: AstNode[] = [];
+                walk(declaration, node => nodes.push(node));
+                for (const node of nodes) await this.runChecks(node, options, record, cancelToken);
                 cached = { dependencies: this.dependenciesOf(declaration, root, closure), environment, categories, findings };
                 this.cache.set(declaration, cached);
             } else {
@@ -84,8 +87,11 @@ export class CachedDocumentValidator extends PayruleDocumentValidator {
     }
 
     private async runChecks(node: AstNode, options: ValidationOptions, acceptor: ValidationAcceptor, cancelToken: Cancellation.CancellationToken): Promise<void> {
-        for (const check of this.validationRegistry.getChecks(node.$type, options.categories)) {
-            await check(node, acceptor, cancelToken);
+        const registry = this.validationRegistry;
+        const checks = registry instanceof PayruleValidationRegistry ? registry.checksFor(node.$type, options.categories) : registry.getChecks(node.$type, options.categories);
+        for (const check of checks) {
+            const pending = check(node, acceptor, cancelToken);
+            if (pending) await pending;
         }
     }
 
