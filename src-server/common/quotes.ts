@@ -83,6 +83,12 @@ export class SourceText {
         return text.indexOf(needle);
     }
 
+    /** The 0-based line and character of an offset in the original text (as an editor counts them). */
+    positionOf(offset: number): { line: number; character: number } {
+        const line = this.lineOf(offset);
+        return { line: line - 1, character: offset - this.lineStarts![line - 1] };
+    }
+
     /** 1-based line number of an offset in the original text. */
     lineOf(offset: number): number {
         const starts = this.lineStarts ??= computeLineStarts(this.original);

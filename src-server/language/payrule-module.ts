@@ -26,6 +26,7 @@ import { PayruleFormatter } from './lsp/formatter.js';
 import { PayruleFuzzyMatcher } from './lsp/fuzzy-matcher.js';
 import { PayruleHoverProvider } from './lsp/hover-provider.js';
 import { PayruleDocumentFactory } from './lsp/incremental-document-factory.js';
+import { ExampleTests } from './lsp/example-tests.js';
 import { PayruleNodeKindProvider } from './lsp/node-kind-provider.js';
 import { PayruleReferences } from './lsp/references.js';
 import { PayruleRenameProvider } from './lsp/rename-provider.js';
@@ -37,6 +38,8 @@ export interface PayruleSharedAddedServices {
     payrule: {
         PolicySources: PolicySources;
         WorkspaceRules: WorkspaceRules;
+        /** The policy tests (policies/tests/*.test.json) that name each rule: code lenses, references, rename. */
+        ExampleTests: ExampleTests;
     };
 }
 
@@ -52,6 +55,7 @@ export const PayruleSharedModule: Module<PayruleSharedServices, DeepPartial<Payr
     payrule: {
         PolicySources: shared => new PolicySources(shared),
         WorkspaceRules: shared => new WorkspaceRules(shared),
+        ExampleTests: () => new ExampleTests(),
     },
     workspace: {
         DocumentBuilder: shared => new PayruleDocumentBuilder(shared),
@@ -72,6 +76,7 @@ export const PayruleModule: Module<PayruleServices, PartialLangiumServices & Pay
     payrule: {
         PolicySources: services => (services.shared as PayruleSharedServices).payrule.PolicySources,
         WorkspaceRules: services => (services.shared as PayruleSharedServices).payrule.WorkspaceRules,
+        ExampleTests: services => (services.shared as PayruleSharedServices).payrule.ExampleTests,
     },
     parser: {
         LangiumParser: services => createPayruleParser(services),

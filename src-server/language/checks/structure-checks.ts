@@ -80,12 +80,21 @@ export class StructureChecks {
         // An open end of the rule's range runs to the policy's end: only written dates can reach outside.
         const written = compileEffective(clause);
         const ruleRange = { from: written.from ?? policyRange.from, to: written.to ?? policyRange.to };
-        if (rangeWithin(ruleRange, policyRange)) return;
+        // A rule that starts after its policy ends (its open end filled in) has no day to apply on.
+        const never = ruleRange.from !== null && ruleRange.to !== null && ruleRange.from > ruleRange.to;
+        if (!never && rangeWithin(ruleRange, policyRange)) return;
         const shown = `${policyRange.from} to ${policyRange.to ?? 'open end'}`;
-        const message = rangesOverlap(ruleRange, policyRange)
-            ? `The rule's effective range reaches outside its policy's (${shown}); it only applies where both hold.`
-            : `The rule's effective range lies entirely outside its policy's (${shown}): the rule can never apply.`;
-        report(accept, 'effective-outside-policy', message, { node: clause });
+        if (!never && rangesOverlap(ruleRange, policyRange)) {
+            report(accept, 'effective-outside-policy', `The rule's effective range reaches outside its policy's (${shown}); it only applies where both hold.`, { node: clause });
+            return;
+        }
+        // A rule that can never apply: struck through when it ended before its policy began (it is
+        // obsolete), greyed out when it begins after its policy ends.
+        const ended = ruleRange.to !== null && policyRange.from !== null && ruleRange.to < policyRange.from;
+        report(accept, 'effective-outside-policy', `The rule's effective range lies entirely outside its policy's (${shown}): the rule can never apply.`, {
+            node: clause,
+            tags: [ended ? DEPRECATED : UNNECESSARY],
+        });
     }
 
     checkSelfPair(rule: Rule, accept: ValidationAcceptor): void {
@@ -139,6 +148,10 @@ export class StructureChecks {
         }
     }
 }
+
+/** LSP diagnostic tags: editors grey out unnecessary code and strike through deprecated code. */
+const UNNECESSARY = 1;
+const DEPRECATED = 2;
 
 /** Conditions of one kind may appear once (pair conditions excepted: each names its own partners). */
 function conditionKind(condition: ActionBody['conditions'][number]): string {

@@ -1,11 +1,10 @@
-import * as path from 'node:path';
 import type { LangiumDocument } from 'langium';
 import type { CodeLensProvider } from 'langium/lsp';
 import type { CodeLens, CodeLensParams } from 'vscode-languageserver';
 import { isRule } from '../generated/ast.js';
 import type { PayruleServices } from '../payrule-module.js';
 import type { PolicySources } from '../policy-sources.js';
-import { ExampleTests } from './example-tests.js';
+import { testFoldersFor, type ExampleTests } from './example-tests.js';
 import { policyFileOf, propertyRange } from './syntax.js';
 import { compileContextFor, compileForDisplay } from './workspace-facts.js';
 
@@ -19,17 +18,18 @@ export const PREVIEW_COMPILED_RULE = 'payrule.previewCompiledRule';
  */
 export class PayruleCodeLensProvider implements CodeLensProvider {
     private readonly sources: PolicySources;
-    private readonly tests = new ExampleTests();
+    private readonly tests: ExampleTests;
 
     constructor(services: PayruleServices) {
         this.sources = services.payrule.PolicySources;
+        this.tests = services.payrule.ExampleTests;
     }
 
     provideCodeLens(document: LangiumDocument, _params: CodeLensParams): CodeLens[] {
         const file = policyFileOf(document);
         if (!file) return [];
         const context = compileContextFor(document, this.sources);
-        const counts = this.tests.countByRule(document.uri.fsPath, this.testFolders(document));
+        const counts = this.tests.countByRule(document.uri.fsPath, testFoldersFor(document.uri.fsPath, this.sources.rootFor(document.uri)));
         const lenses: CodeLens[] = [];
         for (const rule of file.declarations.filter(isRule)) {
             const range = propertyRange(rule, 'name');
@@ -43,11 +43,5 @@ export class PayruleCodeLensProvider implements CodeLensProvider {
             lenses.push({ range, command: { title: `${count} example test${count === 1 ? '' : 's'}`, command: '' } });
         }
         return lenses;
-    }
-
-    /** Where policy tests are kept: beside the policy, in its tests/ folder, or in the workspace's policies/tests/. */
-    private testFolders(document: LangiumDocument): string[] {
-        const folder = path.dirname(document.uri.fsPath);
-        return [folder, path.join(folder, 'tests'), path.join(this.sources.rootFor(document.uri), 'policies', 'tests')];
     }
 }

@@ -25,7 +25,10 @@ const STATEMENT_SNIPPETS: Array<{ label: string; detail: string; body: string }>
     { label: 'denied when provider …', detail: 'provider condition', body: '${1:97124} denied when provider ${2:massage-therapist} unless modifier ${3:U7}' },
     { label: 'denied when diagnosis only …', detail: 'diagnosis condition', body: '${1:97124} denied when diagnosis only ${2:R52}' },
     { label: 'requires modifier …', detail: 'sugar for denied unless modifier', body: '${1:97140} requires modifier ${2:59}' },
+    { label: 'requires diagnosis …', detail: 'sugar for denied unless diagnosis', body: '${1:97140} requires diagnosis ${2:M54.50}' },
+    { label: 'requires provider …', detail: 'sugar for denied unless provider', body: '${1:97530} requires provider ${2|physical-therapist,occupational-therapist,chiropractor,physician|}' },
     { label: 'timed … minutes', detail: 'the CMS 8-minute rule', body: '${1:97110..97124} timed ${2:15} minutes' },
+    { label: 'timed … minutes per code', detail: 'the 8-minute rule, line by line', body: '${1:97110..97124} timed ${2:15} minutes per code' },
 ];
 
 /**
