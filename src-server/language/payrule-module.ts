@@ -25,6 +25,7 @@ import { PayruleFoldingRangeProvider } from './lsp/folding-range-provider.js';
 import { PayruleFormatter } from './lsp/formatter.js';
 import { PayruleFuzzyMatcher } from './lsp/fuzzy-matcher.js';
 import { PayruleHoverProvider } from './lsp/hover-provider.js';
+import { PayruleLanguageServer } from './lsp/language-server.js';
 import { PayruleDocumentFactory } from './lsp/incremental-document-factory.js';
 import { ExampleTests } from './lsp/example-tests.js';
 import { PayruleNodeKindProvider } from './lsp/node-kind-provider.js';
@@ -66,6 +67,7 @@ export const PayruleSharedModule: Module<PayruleSharedServices, DeepPartial<Payr
         IndexManager: shared => new LocalIndexManager(shared),
     },
     lsp: {
+        LanguageServer: shared => new PayruleLanguageServer(shared),
         NodeKindProvider: () => new PayruleNodeKindProvider(),
         FuzzyMatcher: () => new PayruleFuzzyMatcher(),
         WorkspaceSymbolProvider: shared => new PayruleWorkspaceSymbolProvider(shared),

@@ -351,10 +351,14 @@ describe('the bundled server over stdio: navigation', () => {
     });
 
     it('offers a compiled-rule preview and counts the example tests of each rule in code lenses', async () => {
+        expect(initialize.capabilities.codeLensProvider).toEqual({ resolveProvider: true });
         const lenses = await request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: mainUri } });
-        expect(lenses.map(l => `${l.range.start.line} ${l.command?.title}`)).toEqual(['10 Preview compiled rule', '10 2 example tests', '15 Preview compiled rule', '15 0 example tests']);
-        expect(lenses[0].command?.command).toBe('payrule.previewCompiledRule');
-        expect(JSON.parse(lenses[0].command!.arguments![2])).toMatchObject({ id: 'MASSAGE-CMT', action: 'deny', origin: { file: 'main.payrule', line: 11 } });
+        // The preview is compiled when the editor resolves a lens it shows.
+        const resolved = await Promise.all(lenses.map(lens => lens.command ? lens : request<CodeLens>('codeLens/resolve', lens)));
+        expect(resolved.map(l => `${l.range.start.line} ${l.command?.title}`)).toEqual(['10 Preview compiled rule', '10 2 example tests', '15 Preview compiled rule', '15 0 example tests']);
+        expect(resolved[0].command?.command).toBe('payrule.previewCompiledRule');
+        expect(resolved[0].command?.arguments?.slice(0, 2)).toEqual([mainUri, 'MASSAGE-CMT']);
+        expect(JSON.parse(resolved[0].command!.arguments![2])).toMatchObject({ id: 'MASSAGE-CMT', action: 'deny', origin: { file: 'main.payrule', line: 11 } });
     });
 });
 
