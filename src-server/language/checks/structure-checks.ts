@@ -2,8 +2,8 @@ import type { AstNode, ValidationAcceptor, ValidationChecks } from 'langium';
 import { AstUtils } from 'langium';
 import type { ActionBody, Codeset, PayruleAstType, Policy, PolicyFile, RequiresBody, Rule } from '../generated/ast.js';
 import {
-    isCiteClause, isCodeset, isCodesetRef, isEffectiveClause, isModifierTest, isNoteClause, isPairCondition,
-    isPayerClause, isReasonClause, isRule, isSource, isVersionClause,
+    isCiteClause, isCodesetRef, isEffectiveClause, isModifierTest, isNoteClause, isPairCondition,
+    isPayerClause, isReasonClause, isVersionClause,
 } from '../generated/ast.js';
 import { isIsoDate, rangesOverlap, rangeWithin } from '../../common/dates.js';
 import { codeSetsOverlap, resolveCodeList, sharedCodeExample } from '../../compiler/code-lists.js';
@@ -24,19 +24,17 @@ export class StructureChecks {
     }
 
     checkDuplicateIds(file: PolicyFile, accept: ValidationAcceptor): void {
-        const kinds = [['rule', isRule], ['codeset', isCodeset], ['source', isSource]] as const;
-        for (const [kind, is] of kinds) {
-            const seen = new Map<string, AstNode>();
-            for (const declaration of file.declarations.filter(d => is(d))) {
-                const name = (declaration as { name: string }).name;
-                if (!name) continue;
-                const first = seen.get(name);
-                if (first) {
-                    const line = (first.$cstNode?.range.start.line ?? 0) + 1;
-                    report(accept, 'duplicate-id', `Duplicate ${kind} id '${name}': it is already declared on line ${line}.`, { node: declaration, property: 'name' });
-                } else {
-                    seen.set(name, declaration);
-                }
+        // One pass, by $type: this runs on every keystroke over every declaration of the file.
+        const seen = { Rule: new Map<string, AstNode>(), Codeset: new Map<string, AstNode>(), Source: new Map<string, AstNode>() };
+        for (const declaration of file.declarations) {
+            const name = declaration.name;
+            if (!name) continue;
+            const first = seen[declaration.$type].get(name);
+            if (first) {
+                const line = (first.$cstNode?.range.start.line ?? 0) + 1;
+                report(accept, 'duplicate-id', `Duplicate ${declaration.$type.toLowerCase()} id '${name}': it is already declared on line ${line}.`, { node: declaration, property: 'name' });
+            } else {
+                seen[declaration.$type].set(name, declaration);
             }
         }
     }
@@ -49,9 +47,9 @@ export class StructureChecks {
             if (target) used.add(target);
         }
         for (const declaration of file.declarations) {
-            const unused = (isCodeset(declaration) || isSource(declaration)) && !used.has(declaration);
+            const unused = declaration.$type !== 'Rule' && !used.has(declaration);
             if (unused) {
-                const kind = isCodeset(declaration) ? 'Codeset' : 'Source';
+                const kind = declaration.$type;
                 report(accept, 'unused-declaration', `${kind} '${declaration.name}' is never used.`, { node: declaration, property: 'name', tags: [1] });
             }
         }

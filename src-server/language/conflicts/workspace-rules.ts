@@ -2,7 +2,7 @@ import type { LangiumDocuments, LangiumSharedCoreServices } from 'langium';
 import { URI } from 'langium';
 import type { Range } from 'vscode-languageserver-types';
 import type { Codeset, Policy, PolicyFile, Rule } from '../generated/ast.js';
-import { isPolicyFile, isRule } from '../generated/ast.js';
+import { isPolicyFile } from '../generated/ast.js';
 import { dependenciesOf, environmentOf, Environments, sameDependencies } from '../declaration-dependencies.js';
 import { ConflictIndex } from './conflict-index.js';
 import { describeConflict, findRuleConflicts, policyIdClash, type RuleConflict } from './find-conflicts.js';
@@ -180,7 +180,7 @@ export class WorkspaceRules {
         const closure = new Map<Codeset, Codeset[]>();
         const rules: RuleSummary[] = [];
         for (const declaration of ast.declarations) {
-            if (!isRule(declaration) || !declaration.statement) continue;
+            if (declaration.$type !== 'Rule' || !declaration.statement) continue;
             let cached = this.rules.get(declaration);
             const current = cached !== undefined && cached.uri === uri
                 && (cached.environment === environment || sameDependencies(cached.dependencies, dependenciesOf(declaration, ast, closure)));
