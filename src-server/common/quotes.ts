@@ -45,6 +45,8 @@ export interface QuoteMatch {
     line: number;
 }
 
+const MAX_REMEMBERED_QUOTES = 100_000;
+
 /** Quotes are looked up by their first characters at the source's word starts (see find). */
 const KEY_LENGTH = 8;
 
@@ -57,7 +59,19 @@ export class SourceText {
         this.normalized = normalizeForCitation(original);
     }
 
+    /** Quotes already looked up (many rules cite the same passage); bounded, as an editor types quote after quote. */
+    private readonly found = new Map<string, QuoteMatch | null>();
+
     find(quote: string): QuoteMatch | undefined {
+        const known = this.found.get(quote);
+        if (known !== undefined) return known ?? undefined;
+        if (this.found.size >= MAX_REMEMBERED_QUOTES) this.found.clear();
+        const match = this.search(quote);
+        this.found.set(quote, match ?? null);
+        return match;
+    }
+
+    private search(quote: string): QuoteMatch | undefined {
         const needle = normalizeForCitation(quote).text;
         if (needle.length === 0) return undefined;
         const at = this.indexOf(needle);
@@ -81,6 +95,12 @@ export class SourceText {
         }
         // Not at a word start of the source (a quote may begin mid-word): scan.
         return text.indexOf(needle);
+    }
+
+    /** The 0-based line and character of an offset in the original text (as an editor counts them). */
+    positionOf(offset: number): { line: number; character: number } {
+        const line = this.lineOf(offset);
+        return { line: line - 1, character: offset - this.lineStarts![line - 1] };
     }
 
     /** 1-based line number of an offset in the original text. */

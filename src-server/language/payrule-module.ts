@@ -1,35 +1,46 @@
-import type { DeepPartial, LangiumDocument, Module } from 'langium';
-import { DefaultDocumentBuilder, DefaultIndexManager, inject } from 'langium';
+import type { DeepPartial, Module } from 'langium';
+import { DefaultIndexManager, inject } from 'langium';
 import {
     createDefaultModule, createDefaultSharedModule, type DefaultSharedModuleContext, type LangiumServices,
     type LangiumSharedServices, type PartialLangiumServices,
 } from 'langium/lsp';
+import { PayruleValidationRegistry } from './checks/payrule-validation-registry.js';
 import { registerPayruleChecks } from './checks/payrule-validator.js';
 import { PayruleGeneratedModule, PayruleGeneratedSharedModule } from './generated/module.js';
 import { PayruleDocumentValidator } from './payrule-document-validator.js';
 import { createPayruleParser } from './payrule-parser.js';
-import { BatchScopeComputation, FileLocalScopeComputation, FileLocalScopeProvider } from './payrule-scope.js';
+import { FileLocalScopeComputation, FileLocalScopeProvider } from './payrule-scope.js';
 import { PolicySources } from './policy-sources.js';
 import { WorkspaceRules } from './conflicts/workspace-rules.js';
+import { CachedDocumentValidator } from './lsp/cached-document-validator.js';
 import { PayruleCodeActionProvider } from './lsp/code-action-provider.js';
 import { PayruleCodeLensProvider } from './lsp/code-lens-provider.js';
 import { PayruleCompletionProvider } from './lsp/completion-provider.js';
+import { PayruleLinker } from './lsp/declaration-linker.js';
 import { PayruleDefinitionProvider } from './lsp/definition-provider.js';
+import { PayruleDocumentBuilder } from './lsp/document-builder.js';
 import { PayruleDocumentLinkProvider } from './lsp/document-link-provider.js';
 import { PayruleDocumentSymbolProvider } from './lsp/document-symbol-provider.js';
 import { PayruleFoldingRangeProvider } from './lsp/folding-range-provider.js';
 import { PayruleFormatter } from './lsp/formatter.js';
 import { PayruleFuzzyMatcher } from './lsp/fuzzy-matcher.js';
 import { PayruleHoverProvider } from './lsp/hover-provider.js';
+import { PayruleLanguageServer } from './lsp/language-server.js';
+import { PayruleDocumentFactory } from './lsp/incremental-document-factory.js';
+import { ExampleTests } from './lsp/example-tests.js';
 import { PayruleNodeKindProvider } from './lsp/node-kind-provider.js';
+import { PayruleReferences } from './lsp/references.js';
 import { PayruleRenameProvider } from './lsp/rename-provider.js';
 import { PayruleSemanticTokenProvider } from './lsp/semantic-token-provider.js';
+import { PayruleWorkspaceSymbolProvider } from './lsp/workspace-symbol-provider.js';
 
 /** Workspace-wide services: the source documents policies cite and every policy's rules (for conflicts). */
 export interface PayruleSharedAddedServices {
     payrule: {
         PolicySources: PolicySources;
         WorkspaceRules: WorkspaceRules;
+        /** The policy tests (policies/tests/*.test.json) that name each rule: code lenses, references, rename. */
+        ExampleTests: ExampleTests;
     };
 }
 
@@ -41,31 +52,25 @@ export interface PayruleAddedServices {
 
 export type PayruleServices = LangiumServices & PayruleAddedServices;
 
-/**
- * Conflicts are checked across the files of one payer, so a change to one such file re-validates
- * the others of that payer (and only those).
- */
-export class PayruleDocumentBuilder extends DefaultDocumentBuilder {
-    constructor(private readonly payruleShared: PayruleSharedServices) {
-        super(payruleShared);
-    }
-
-    protected override shouldRelink(document: LangiumDocument, changedUris: Set<string>): boolean {
-        return super.shouldRelink(document, changedUris) || this.payruleShared.payrule.WorkspaceRules.sharesPayerWith(document, changedUris);
-    }
-}
-
 export const PayruleSharedModule: Module<PayruleSharedServices, DeepPartial<PayruleSharedServices>> = {
     payrule: {
         PolicySources: shared => new PolicySources(shared),
         WorkspaceRules: shared => new WorkspaceRules(shared),
+        ExampleTests: () => new ExampleTests(),
     },
     workspace: {
         DocumentBuilder: shared => new PayruleDocumentBuilder(shared),
+        // Each change is parsed from the previous parse: only the declarations it touched.
+        LangiumDocumentFactory: shared => new PayruleDocumentFactory(shared),
+        // Names are local to their file: find-references reads a file's own references and
+        // workspace symbols read the documents, so no workspace-wide index is kept up to date.
+        IndexManager: shared => new LocalIndexManager(shared),
     },
     lsp: {
+        LanguageServer: shared => new PayruleLanguageServer(shared),
         NodeKindProvider: () => new PayruleNodeKindProvider(),
         FuzzyMatcher: () => new PayruleFuzzyMatcher(),
+        WorkspaceSymbolProvider: shared => new PayruleWorkspaceSymbolProvider(shared),
     },
 };
 
@@ -73,6 +78,7 @@ export const PayruleModule: Module<PayruleServices, PartialLangiumServices & Pay
     payrule: {
         PolicySources: services => (services.shared as PayruleSharedServices).payrule.PolicySources,
         WorkspaceRules: services => (services.shared as PayruleSharedServices).payrule.WorkspaceRules,
+        ExampleTests: services => (services.shared as PayruleSharedServices).payrule.ExampleTests,
     },
     parser: {
         LangiumParser: services => createPayruleParser(services),
@@ -80,9 +86,13 @@ export const PayruleModule: Module<PayruleServices, PartialLangiumServices & Pay
     references: {
         ScopeProvider: services => new FileLocalScopeProvider(services),
         ScopeComputation: services => new FileLocalScopeComputation(services),
+        Linker: services => new PayruleLinker(services),
+        References: services => new PayruleReferences(services),
     },
     validation: {
-        DocumentValidator: services => new PayruleDocumentValidator(services),
+        ValidationRegistry: services => new PayruleValidationRegistry(services),
+        // The editor re-checks only the declarations an edit touched (findings cached per declaration).
+        DocumentValidator: services => new CachedDocumentValidator(services),
     },
     // Editor features, one class per concern (src-server/language/lsp/).
     lsp: {
@@ -100,28 +110,22 @@ export const PayruleModule: Module<PayruleServices, PartialLangiumServices & Pay
     },
 };
 
-/** Overrides for batch use (the CLI): skip indexes that only editor features read. */
-const PayruleBatchSharedModule: Module<PayruleSharedServices, DeepPartial<PayruleSharedServices>> = {
-    workspace: {
-        IndexManager: shared => new BatchIndexManager(shared),
-    },
-};
-
+/** Overrides for batch use (the CLI): each file is checked once, so nothing is cached per declaration. */
 const PayruleBatchModule: Module<PayruleServices, PartialLangiumServices> = {
-    references: {
-        ScopeComputation: services => new BatchScopeComputation(services),
+    validation: {
+        DocumentValidator: services => new PayruleDocumentValidator(services),
     },
 };
 
-/** Find-references needs the reference index; the CLI does not. */
-class BatchIndexManager extends DefaultIndexManager {
+/** Nothing reads reference descriptions (see PayruleReferences): do not build them. */
+class LocalIndexManager extends DefaultIndexManager {
     override async updateReferences(): Promise<void> {
-        // nothing reads reference descriptions in batch use
+        // find-references reads the document's own references
     }
 }
 
 export interface PayruleServiceOptions {
-    /** Batch use (CLI): no workspace-symbol or reference indexes. */
+    /** Batch use (CLI): every file is checked once, so no findings are cached per declaration. */
     batch?: boolean;
     /**
      * Whether the validator compares rules across files (default). A caller that checks files one
@@ -132,9 +136,7 @@ export interface PayruleServiceOptions {
 
 /** Create the shared and language services; the one place where Payrule's services are wired. */
 export function createPayruleServices(context: DefaultSharedModuleContext, options: PayruleServiceOptions = {}): { shared: PayruleSharedServices; Payrule: PayruleServices } {
-    const shared = options.batch
-        ? inject(createDefaultSharedModule(context), PayruleGeneratedSharedModule, PayruleSharedModule, PayruleBatchSharedModule)
-        : inject(createDefaultSharedModule(context), PayruleGeneratedSharedModule, PayruleSharedModule);
+    const shared = inject(createDefaultSharedModule(context), PayruleGeneratedSharedModule, PayruleSharedModule);
     const Payrule = options.batch
         ? inject(createDefaultModule({ shared }), PayruleGeneratedModule, PayruleModule, PayruleBatchModule)
         : inject(createDefaultModule({ shared }), PayruleGeneratedModule, PayruleModule);

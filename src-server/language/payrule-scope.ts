@@ -32,19 +32,15 @@ export class FileLocalScopeProvider extends DefaultScopeProvider {
 
 /**
  * The scope provider above finds declarations itself, so the per-node local symbol tables Langium
- * would precompute (a walk over the whole AST and a table per file) are never read: skip them.
+ * would precompute (a walk over the whole AST and a table per file) are never read: skip them. Nor
+ * is a workspace-wide table of exported names: no name is visible outside its file, and workspace
+ * symbols are read from the documents (lsp/workspace-symbol-provider.ts).
  */
 export class FileLocalScopeComputation extends DefaultScopeComputation {
     override async collectLocalSymbols(_document: LangiumDocument): Promise<LocalSymbols> {
         return new MultiMap<AstNode, AstNodeDescription>();
     }
-}
 
-/**
- * Batch use (the CLI): nothing asks for workspace symbols or find-references, so exporting names
- * and indexing references is work without a reader. Not used by the language server.
- */
-export class BatchScopeComputation extends FileLocalScopeComputation {
     override async collectExportedSymbols(_document: LangiumDocument): Promise<AstNodeDescription[]> {
         return [];
     }

@@ -25,8 +25,8 @@ interface CachedSource {
  */
 export class PolicySources {
     private readonly cache = new Map<string, CachedSource>();
-    /** Per declaration (a new one after every parse), so a file's many citations resolve once. */
-    private readonly byDeclaration = new WeakMap<Source, SourceLookup>();
+    /** Per declaration, so a file's many citations resolve once (until `refresh`). */
+    private byDeclaration = new WeakMap<Source, SourceLookup>();
     private explicitRoots: string[] | undefined;
 
     constructor(private readonly shared: LangiumSharedCoreServices) {}
@@ -34,6 +34,15 @@ export class PolicySources {
     /** Fix the workspace roots (the CLI does; the language server uses its workspace folders). */
     setRoots(roots: string[]): void {
         this.explicitRoots = roots.map(root => path.resolve(root));
+    }
+
+    /**
+     * Resolve declarations again from now on: the language server keeps the AST nodes of unchanged
+     * declarations across edits, and calls this before each build so that a source file created,
+     * changed or deleted since is seen.
+     */
+    refresh(): void {
+        this.byDeclaration = new WeakMap();
     }
 
     /** The workspace root that holds a policy document. */

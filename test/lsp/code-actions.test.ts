@@ -67,11 +67,40 @@ describe('quick fixes', () => {
         expect(await raises(fixed, 'citation-not-found')).toBe(false);
     });
 
-    it('adds a cite clause skeleton naming the first declared source', async () => {
+    it('adds a citation of a source passage about the rule\'s codes, or a cite clause to fill in', async () => {
         const text = POLICY.replace('\n  cite lcd "limited to four units per date of service"', '');
         const fixes = await fixesFor(text, 'missing-citation');
-        expect(fixes.titles).toEqual(["Add a citation of 'lcd'"]);
+        // MASSAGE-UNITS is about 97124: the sentences of the source that name it, then an empty citation.
+        expect(fixes.titles).toEqual([
+            'Cite lcd: "Massage (97124) is limited to four units per date of service."',
+            'Cite lcd: "DO use modifier 59 on 97140, 97124, and 97112 when combined with CMT and prov…"',
+            "Add a citation of 'lcd'",
+        ]);
+        const cited = fixes.apply('Cite lcd: "Massage (97124) is limited to four units per date of service."');
+        expect(cited).toBe(text.replace('per day\n', 'per day\n  cite lcd "Massage (97124) is limited to four units per date of service."\n'));
+        expect(await raises(cited, 'missing-citation')).toBe(false);
+        expect(await raises(cited, 'citation-not-found')).toBe(false);
         expect(fixes.apply("Add a citation of 'lcd'")).toBe(text.replace('per day\n', 'per day\n  cite lcd ""\n'));
+    });
+
+    it('corrects a provider type to the one of the language it is closest to', async () => {
+        const text = POLICY.replace('denied above 4 units per day', 'denied when provider Massage-Therapist');
+        const fixes = await fixesFor(text, 'unknown-provider-type');
+        expect(fixes.titles).toEqual(["Change to 'massage-therapist'"]);
+        expect(await raises(fixes.apply("Change to 'massage-therapist'"), 'unknown-provider-type')).toBe(false);
+        const typo = await fixesFor(POLICY.replace('denied above 4 units per day', 'denied when provider chiropracter'), 'unknown-provider-type');
+        expect(typo.titles).toEqual(["Change to 'chiropractor'"]);
+    });
+
+    it('creates a source file that a declaration names but does not exist', async () => {
+        const text = POLICY.replace('source lcd "sources/lcd.txt"', 'source lcd "sources/new-guide.txt"');
+        const document = await workspace.open(text);
+        const diagnostic = document.diagnostics!.find(d => d.code === 'payrule/source-not-found')!;
+        const actions = await services.lsp.CodeActionProvider!.getCodeActions(document, {
+            textDocument: { uri: document.uri.toString() }, range: diagnostic.range, context: { diagnostics: [diagnostic] },
+        }) as CodeAction[];
+        expect(actions.map(a => a.title)).toEqual(['Create sources/new-guide.txt']);
+        expect(actions[0].edit?.documentChanges).toEqual([{ kind: 'create', uri: workspace.uri('sources/new-guide.txt'), options: { ignoreIfExists: true } }]);
     });
 
     it('writes lower-case modifiers, codes and reasons in upper case', async () => {

@@ -127,6 +127,21 @@ describe('formatter', () => {
         }
     });
 
+    it('keeps the lines of a file laid out one clause per line: its pack is byte-identical, origin lines included', async () => {
+        for (const name of fs.readdirSync(path.join(PROJECT, 'policies')).filter(f => f.endsWith('.payrule'))) {
+            const canonical = await format(fs.readFileSync(path.join(PROJECT, 'policies', name), 'utf8'));
+            // The same lines, spaced and indented carelessly (strings and comments left alone).
+            const careless = canonical.split('\n').map(line => {
+                const indented = line.replace(/^ {2}/, '\t    ');
+                return /["/]/.test(line) ? indented : indented.replace(/, /g, ' ,  ').replace(/ (denied|review|flagged) /, '   $1   ');
+            }).join('\n');
+            expect(careless, name).not.toBe(canonical);
+            const formatted = await format(careless);
+            expect(formatted, name).toBe(canonical);
+            expect(JSON.stringify(await compile(formatted)), name).toBe(JSON.stringify(await compile(careless)));
+        }
+    });
+
     it('formats only around the requested range (Langium includes the edits that touch its lines)', async () => {
         const text = 'policy p "T"\n    payer "X"\nrule R "r"\n97124   denied\ncite s "q"\n';
         const document = await workspace.open(text);

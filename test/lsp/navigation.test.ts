@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { URI } from 'langium';
 import { expectFindReferences, expectFoldings, expectGoToDefinition, expectSymbols, expectWorkspaceSymbols, highlightHelper, expectSemanticToken } from 'langium/test';
 import { SemanticTokenTypes, SymbolKind } from 'vscode-languageserver';
+import type { PayruleCodeLensProvider } from '../../src-server/language/lsp/code-lens-provider.js';
 import { lspWorkspace, offsetOf, POLICY } from './helpers.js';
 
 /** A policy test case (docs/policy-tests.md) whose one expected line names `rules`. */
@@ -203,7 +204,8 @@ describe('semantic tokens', () => {
 describe('code lens', () => {
     it('offers the compiled rule and counts the example tests that name each rule', async () => {
         const document = await workspace.open(POLICY, 'policies/test.payrule');
-        const lenses = await services.lsp.CodeLensProvider!.provideCodeLens(document, { textDocument: { uri: document.uri.toString() } });
+        const provider = services.lsp.CodeLensProvider as PayruleCodeLensProvider;
+        const lenses = (await provider.provideCodeLens(document, { textDocument: { uri: document.uri.toString() } })).map(lens => lens.command ? lens : provider.resolveCodeLens(document, lens));
         expect(lenses?.map(lens => `${lens.range.start.line} ${lens.command?.title}`)).toEqual([
             '10 Preview compiled rule', '10 2 example tests', '15 Preview compiled rule', '15 1 example test',
         ]);

@@ -40,15 +40,18 @@ export class CitationChecks {
         if (found.status !== 'ok') return; // reported on the source declaration
         if (found.text.find(cite.quote)) return;
         const closest = found.text.closestPassage(cite.quote);
-        const suggestion = closest && closest.score >= 0.5 ? ` The closest passage, on line ${closest.line}, reads: "${closest.text}".` : '';
+        const near = closest && closest.score >= 0.5 ? closest : undefined;
+        const suggestion = near ? ` The closest passage, on line ${near.line}, reads: "${near.text}".` : '';
+        const sourceFile = URI.file(found.file).toString();
+        const fileStart = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
         report(accept, 'citation-not-found', `The quote is not in source '${source.name}' (${source.path}).${suggestion}`, {
             node: cite,
             property: 'quote',
-            data: closest && closest.score >= 0.5 ? { replacement: closest.text } : undefined,
-            relatedInformation: closest ? [{
-                location: { uri: URI.file(found.file).toString(), range: { start: { line: closest.line - 1, character: 0 }, end: { line: closest.line - 1, character: 0 } } },
-                message: 'closest passage in the source',
-            }] : undefined,
+            data: near ? { replacement: near.text } : undefined,
+            // Where to look: the passage of the source that comes closest, else the source file.
+            relatedInformation: [near
+                ? { location: { uri: sourceFile, range: { start: found.text.positionOf(near.start), end: found.text.positionOf(near.end) } }, message: `closest passage in ${source.title ?? source.path}, line ${near.line}` }
+                : { location: { uri: sourceFile, range: fileStart }, message: `the source ${source.title ?? source.path}: no passage comes close` }],
         });
     }
 }

@@ -1,7 +1,6 @@
 import type { ValidationAcceptor, ValidationChecks } from 'langium';
 import { AstUtils } from 'langium';
 import type { PayruleAstType, PolicyFile } from '../generated/ast.js';
-import { findConflicts, policyIdClash } from '../conflicts/find-conflicts.js';
 import type { WorkspaceRules } from '../conflicts/workspace-rules.js';
 import { report } from './report.js';
 
@@ -18,16 +17,14 @@ export class ConflictChecks {
 
     checkConflicts(file: PolicyFile, accept: ValidationAcceptor): void {
         if (!file.policy) return;
-        const index = this.rules.current();
-        const summary = this.rules.summaryOf(file, AstUtils.getDocument(file).uri.toString());
-        const clash = policyIdClash(index, summary);
-        if (clash) report(accept, 'duplicate-id', clash, { node: file.policy, property: 'name' });
-        for (const conflict of findConflicts(index, summary)) {
+        const findings = this.rules.findingsFor(file, AstUtils.getDocument(file).uri.toString());
+        if (findings.policyIdClash) report(accept, 'duplicate-id', findings.policyIdClash, { node: file.policy, property: 'name' });
+        for (const conflict of findings.conflicts) {
             report(accept, conflict.check, conflict.message, {
                 node: file,
-                range: conflict.rule.nameRange,
+                range: conflict.range,
                 tags: conflict.check === 'duplicate-rule' ? [1] : undefined,
-                relatedInformation: [{ location: { uri: conflict.other.documentUri, range: conflict.other.range }, message: `rule '${conflict.other.name}'` }],
+                relatedInformation: [{ location: { uri: conflict.related.uri, range: conflict.related.range }, message: `rule '${conflict.related.name}'` }],
             });
         }
     }

@@ -2,8 +2,8 @@ import type { AstNode, ValidationAcceptor, ValidationChecks } from 'langium';
 import { AstUtils } from 'langium';
 import type { ActionBody, Codeset, PayruleAstType, Policy, PolicyFile, RequiresBody, Rule } from '../generated/ast.js';
 import {
-    isCiteClause, isCodeset, isCodesetRef, isEffectiveClause, isModifierTest, isNoteClause, isPairCondition,
-    isPayerClause, isReasonClause, isRule, isSource, isVersionClause,
+    isCiteClause, isCodesetRef, isEffectiveClause, isModifierTest, isNoteClause, isPairCondition,
+    isPayerClause, isReasonClause, isVersionClause,
 } from '../generated/ast.js';
 import { isIsoDate, rangesOverlap, rangeWithin } from '../../common/dates.js';
 import { codeSetsOverlap, resolveCodeList, sharedCodeExample } from '../../compiler/code-lists.js';
@@ -24,19 +24,17 @@ export class StructureChecks {
     }
 
     checkDuplicateIds(file: PolicyFile, accept: ValidationAcceptor): void {
-        const kinds = [['rule', isRule], ['codeset', isCodeset], ['source', isSource]] as const;
-        for (const [kind, is] of kinds) {
-            const seen = new Map<string, AstNode>();
-            for (const declaration of file.declarations.filter(d => is(d))) {
-                const name = (declaration as { name: string }).name;
-                if (!name) continue;
-                const first = seen.get(name);
-                if (first) {
-                    const line = (first.$cstNode?.range.start.line ?? 0) + 1;
-                    report(accept, 'duplicate-id', `Duplicate ${kind} id '${name}': it is already declared on line ${line}.`, { node: declaration, property: 'name' });
-                } else {
-                    seen.set(name, declaration);
-                }
+        // One pass, by $type: this runs on every keystroke over every declaration of the file.
+        const seen = { Rule: new Map<string, AstNode>(), Codeset: new Map<string, AstNode>(), Source: new Map<string, AstNode>() };
+        for (const declaration of file.declarations) {
+            const name = declaration.name;
+            if (!name) continue;
+            const first = seen[declaration.$type].get(name);
+            if (first) {
+                const line = (first.$cstNode?.range.start.line ?? 0) + 1;
+                report(accept, 'duplicate-id', `Duplicate ${declaration.$type.toLowerCase()} id '${name}': it is already declared on line ${line}.`, { node: declaration, property: 'name' });
+            } else {
+                seen[declaration.$type].set(name, declaration);
             }
         }
     }
@@ -50,9 +48,9 @@ export class StructureChecks {
         }
         for (const declaration of file.declarations) {
             // A declaration without a name is a syntax error already (`codeset units = …`).
-            const unused = (isCodeset(declaration) || isSource(declaration)) && declaration.name !== undefined && !used.has(declaration);
+            const unused = declaration.$type !== 'Rule' && declaration.name !== undefined && !used.has(declaration);
             if (unused) {
-                const kind = isCodeset(declaration) ? 'Codeset' : 'Source';
+                const kind = declaration.$type;
                 report(accept, 'unused-declaration', `${kind} '${declaration.name}' is never used.`, { node: declaration, property: 'name', tags: [1] });
             }
         }
@@ -81,12 +79,21 @@ export class StructureChecks {
         // An open end of the rule's range runs to the policy's end: only written dates can reach outside.
         const written = compileEffective(clause);
         const ruleRange = { from: written.from ?? policyRange.from, to: written.to ?? policyRange.to };
-        if (rangeWithin(ruleRange, policyRange)) return;
+        // A rule that starts after its policy ends (its open end filled in) has no day to apply on.
+        const never = ruleRange.from !== null && ruleRange.to !== null && ruleRange.from > ruleRange.to;
+        if (!never && rangeWithin(ruleRange, policyRange)) return;
         const shown = `${policyRange.from} to ${policyRange.to ?? 'open end'}`;
-        const message = rangesOverlap(ruleRange, policyRange)
-            ? `The rule's effective range reaches outside its policy's (${shown}); it only applies where both hold.`
-            : `The rule's effective range lies entirely outside its policy's (${shown}): the rule can never apply.`;
-        report(accept, 'effective-outside-policy', message, { node: clause });
+        if (!never && rangesOverlap(ruleRange, policyRange)) {
+            report(accept, 'effective-outside-policy', `The rule's effective range reaches outside its policy's (${shown}); it only applies where both hold.`, { node: clause });
+            return;
+        }
+        // A rule that can never apply: struck through when it ended before its policy began (it is
+        // obsolete), greyed out when it begins after its policy ends.
+        const ended = ruleRange.to !== null && policyRange.from !== null && ruleRange.to < policyRange.from;
+        report(accept, 'effective-outside-policy', `The rule's effective range lies entirely outside its policy's (${shown}): the rule can never apply.`, {
+            node: clause,
+            tags: [ended ? DEPRECATED : UNNECESSARY],
+        });
     }
 
     checkSelfPair(rule: Rule, accept: ValidationAcceptor): void {
@@ -140,6 +147,10 @@ export class StructureChecks {
         }
     }
 }
+
+/** LSP diagnostic tags: editors grey out unnecessary code and strike through deprecated code. */
+const UNNECESSARY = 1;
+const DEPRECATED = 2;
 
 /** Conditions of one kind may appear once (pair conditions excepted: each names its own partners). */
 function conditionKind(condition: ActionBody['conditions'][number]): string {

@@ -12,20 +12,34 @@ const MAX_EXPANDED_RANGE = 2000;
  * Rules with a range too wide to expand (`undefined` keys) meet every rule of the group.
  */
 class KeyedRules {
-    private readonly buckets = new Map<string, RuleSummary[]>();
-    private readonly all: RuleSummary[] = [];
-    private readonly wide: RuleSummary[] = [];
+    private readonly buckets = new Map<string, Set<RuleSummary>>();
+    private readonly all = new Set<RuleSummary>();
+    private readonly wide = new Set<RuleSummary>();
 
     add(keys: string[] | undefined, rule: RuleSummary): void {
-        this.all.push(rule);
+        this.all.add(rule);
         if (!keys) {
-            this.wide.push(rule);
+            this.wide.add(rule);
             return;
         }
         for (const key of keys) {
             const bucket = this.buckets.get(key);
-            if (bucket) bucket.push(rule);
-            else this.buckets.set(key, [rule]);
+            if (bucket) bucket.add(rule);
+            else this.buckets.set(key, new Set([rule]));
+        }
+    }
+
+    /** Take a rule out again (the keys it was added with). */
+    remove(keys: string[] | undefined, rule: RuleSummary): void {
+        this.all.delete(rule);
+        if (!keys) {
+            this.wide.delete(rule);
+            return;
+        }
+        for (const key of keys) {
+            const bucket = this.buckets.get(key);
+            bucket?.delete(rule);
+            if (bucket?.size === 0) this.buckets.delete(key);
         }
     }
 
@@ -44,7 +58,7 @@ class KeyedRules {
  * rules comparable (condition shapes, exception kinds), then keyed by codes, so finding the rules
  * that may contradict or duplicate one rule is a few map lookups. Built from file summaries, so
  * the language server (from its documents) and the CLI (from files it has already let go of)
- * share it.
+ * share it; the language server adds and removes the rules of a file as it changes.
  */
 export class ConflictIndex {
     /** payer + comparability key -> keyed rules. */
@@ -57,19 +71,39 @@ export class ConflictIndex {
         for (const file of files) this.add(file);
     }
 
-    private add(file: FileSummary): void {
-        if (file.policyId) this.policyIds.set(file.policyId, [...(this.policyIds.get(file.policyId) ?? []), file.documentUri]);
-        for (const rule of file.rules) {
-            const group = `${file.payer}\u0000${comparabilityKey(rule)}`;
-            let keyed = this.comparable.get(group);
-            if (!keyed) this.comparable.set(group, keyed = new KeyedRules());
-            keyed.add(comparableKeys(rule), rule);
-            const withPairs = rule.pairs.filter(p => p.kind === 'with');
-            if (rule.logic.action === 'deny' && withPairs.length > 0) {
-                let mirror = this.mutual.get(file.payer);
-                if (!mirror) this.mutual.set(file.payer, mirror = new KeyedRules());
-                for (const pair of withPairs) mirror.add(pairKeys(rule.logic.subject, pair.codes), rule);
-            }
+    add(file: FileSummary): void {
+        if (file.policyId) this.addPolicy(file.policyId, file.documentUri);
+        for (const rule of file.rules) this.addRule(file.payer, rule);
+    }
+
+    addPolicy(id: string, documentUri: string): void {
+        this.policyIds.set(id, [...(this.policyIds.get(id) ?? []), documentUri]);
+    }
+
+    removePolicy(id: string, documentUri: string): void {
+        const rest = (this.policyIds.get(id) ?? []).filter(uri => uri !== documentUri);
+        if (rest.length > 0) this.policyIds.set(id, rest);
+        else this.policyIds.delete(id);
+    }
+
+    addRule(payer: string, rule: RuleSummary): void {
+        this.update(payer, rule, 'add');
+    }
+
+    removeRule(payer: string, rule: RuleSummary): void {
+        this.update(payer, rule, 'remove');
+    }
+
+    private update(payer: string, rule: RuleSummary, how: 'add' | 'remove'): void {
+        const group = `${payer}\u0000${comparabilityKey(rule)}`;
+        let keyed = this.comparable.get(group);
+        if (!keyed) this.comparable.set(group, keyed = new KeyedRules());
+        keyed[how](comparableKeys(rule), rule);
+        const withPairs = rule.pairs.filter(p => p.kind === 'with');
+        if (rule.logic.action === 'deny' && withPairs.length > 0) {
+            let mirror = this.mutual.get(payer);
+            if (!mirror) this.mutual.set(payer, mirror = new KeyedRules());
+            for (const pair of withPairs) mirror[how](pairKeys(rule.logic.subject, pair.codes), rule);
         }
     }
 

@@ -21,25 +21,33 @@ type Verdict = { check: Conflict['check']; why: string };
  * codes) and exceptions; mutual denials are found through the partner codes.
  */
 export function findConflicts(index: ConflictIndex, file: FileSummary): Conflict[] {
-    const conflicts: Conflict[] = [];
-    for (const rule of file.rules) {
-        const verdicts = new Map<RuleSummary, Verdict>();
-        for (const other of index.comparableWith(file.payer, rule)) {
-            const verdict = judge(rule, other);
-            if (verdict) verdicts.set(other, verdict);
-        }
-        for (const other of index.mirroredBy(file.payer, rule)) {
-            if (verdicts.has(other)) continue;
-            const verdict = judgeMutualDenial(rule, other);
-            if (verdict) verdicts.set(other, verdict);
-        }
-        for (const [other, verdict] of verdicts) {
-            const where = other.documentUri === rule.documentUri ? `line ${line(other)}` : `${fileName(other.documentUri)}:${line(other)}`;
-            const lead = verdict.check === 'contradiction' ? 'Contradicts' : 'Duplicates';
-            conflicts.push({ check: verdict.check, rule, other, message: `${lead} rule '${other.name}' (${where}): ${verdict.why}` });
-        }
+    return file.rules.flatMap(rule => findRuleConflicts(index, file.payer, rule).map(found => ({ ...found, message: describeConflict(found) })));
+}
+
+/** A conflict of one rule, without its message (which names where the other rule is now). */
+export type RuleConflict = Omit<Conflict, 'message'> & { why: string };
+
+/** The contradictions and duplicates between one rule and the other rules of its payer. */
+export function findRuleConflicts(index: ConflictIndex, payer: string, rule: RuleSummary): RuleConflict[] {
+    const verdicts = new Map<RuleSummary, Verdict>();
+    for (const other of index.comparableWith(payer, rule)) {
+        const verdict = judge(rule, other);
+        if (verdict) verdicts.set(other, verdict);
     }
-    return conflicts;
+    for (const other of index.mirroredBy(payer, rule)) {
+        if (verdicts.has(other)) continue;
+        const verdict = judgeMutualDenial(rule, other);
+        if (verdict) verdicts.set(other, verdict);
+    }
+    return [...verdicts].map(([other, verdict]) => ({ check: verdict.check, rule, other, why: verdict.why }));
+}
+
+/** "Contradicts rule 'X' (file.payrule:12): why." */
+export function describeConflict(conflict: RuleConflict): string {
+    const { rule, other } = conflict;
+    const where = other.documentUri === rule.documentUri ? `line ${line(other)}` : `${fileName(other.documentUri)}:${line(other)}`;
+    const lead = conflict.check === 'contradiction' ? 'Contradicts' : 'Duplicates';
+    return `${lead} rule '${other.name}' (${where}): ${conflict.why}`;
 }
 
 /** The message for a policy id that another file declares too, or undefined. */

@@ -43,7 +43,7 @@ export interface FileSummary {
 const NO_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 export function summarizeFile(file: PolicyFile, documentUri: string): FileSummary {
-    const policyRange = safeRange(file.policy?.clauses.find(isEffectiveClause));
+    const policyRange = policyRangeOf(file);
     return {
         documentUri,
         payer: payerKey(file),
@@ -53,13 +53,23 @@ export function summarizeFile(file: PolicyFile, documentUri: string): FileSummar
     };
 }
 
+/** The policy's effective range (open when it has none or it is malformed). */
+export function policyRangeOf(file: PolicyFile): OpenRange {
+    return safeRange(file.policy?.clauses.find(isEffectiveClause));
+}
+
 /** Policies with the same payer are one group; a policy without a payer is a group of its own. */
 export function payerKey(file: PolicyFile): string {
     const payer = file.policy?.clauses.find(isPayerClause)?.payer;
     return payer !== undefined ? `payer:${payer.trim().toLowerCase()}` : `policy:${file.policy?.name}`;
 }
 
-function summarizeRule(rule: Rule, documentUri: string, policyRange: OpenRange): RuleSummary {
+export function summarizeRule(rule: Rule, documentUri: string, policyRange: OpenRange): RuleSummary {
+    return { ...summarizeRuleMeaning(rule, documentUri, policyRange), range: rule.$cstNode?.range ?? NO_RANGE, nameRange: nameRange(rule) };
+}
+
+/** A rule's summary without its positions (the language server reads them from the CST when asked). */
+export function summarizeRuleMeaning(rule: Rule, documentUri: string, policyRange: OpenRange): Omit<RuleSummary, 'range' | 'nameRange'> {
     const logic = compileRuleLogic(rule);
     const own = safeRange(rule.clauses.find(isEffectiveClause));
     const shapes = logic.conditions.map(c => conditionKey(c, false)).sort();
@@ -70,8 +80,6 @@ function summarizeRule(rule: Rule, documentUri: string, policyRange: OpenRange):
     return {
         name: rule.name,
         documentUri,
-        range: rule.$cstNode?.range ?? NO_RANGE,
-        nameRange: nameRange(rule),
         logic,
         effective: intersectRanges(own, policyRange),
         shapeKey: shapes.join('|'),
@@ -83,7 +91,7 @@ function summarizeRule(rule: Rule, documentUri: string, policyRange: OpenRange):
 }
 
 /** The range of a declaration's name, else of the whole declaration. */
-function nameRange(node: AstNode): Range {
+export function nameRange(node: AstNode): Range {
     return GrammarUtils.findNodeForProperty(node.$cstNode, 'name')?.range ?? node.$cstNode?.range ?? NO_RANGE;
 }
 

@@ -1,15 +1,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LangiumDocument, LangiumDocuments } from 'langium';
-import { AstUtils, CstUtils } from 'langium';
+import { AstUtils, CstUtils, URI } from 'langium';
 import type { CodeActionProvider } from 'langium/lsp';
 import type { CodeAction, CodeActionParams, Command, Position, Range, TextEdit } from 'vscode-languageserver';
 import { CodeActionKind } from 'vscode-languageserver';
-import { parseReason } from '../../common/vocabulary.js';
+import { parseReason, PROVIDER_TYPES } from '../../common/vocabulary.js';
+import { resolveCodeList } from '../../compiler/code-lists.js';
 import { checkCode } from '../checks/codes.js';
-import type { Declaration, PolicyFile } from '../generated/ast.js';
+import type { Declaration, PolicyFile, Rule } from '../generated/ast.js';
 import { isCodeset, isEffectiveClause, isPolicyFile, isRule, isSource } from '../generated/ast.js';
 import type { PayruleServices } from '../payrule-module.js';
+import type { PolicySources } from '../policy-sources.js';
+import { phrasesOf } from './source-facts.js';
 import { policyFileOf, propertyRange, quoteString } from './syntax.js';
 
 /** At most this many existing source files are offered for a missing source. */
@@ -23,9 +26,11 @@ const MAX_SOURCE_FILES = 5;
  */
 export class PayruleCodeActionProvider implements CodeActionProvider {
     private readonly documents: LangiumDocuments;
+    private readonly sources: PolicySources;
 
     constructor(services: PayruleServices) {
         this.documents = services.shared.workspace.LangiumDocuments;
+        this.sources = services.payrule.PolicySources;
     }
 
     getCodeActions(document: LangiumDocument, params: CodeActionParams): Array<Command | CodeAction> {
@@ -61,7 +66,28 @@ export class PayruleCodeActionProvider implements CodeActionProvider {
                     const source = file.declarations.find(isSource);
                     if (rule && isRule(rule) && source && rule.$cstNode) {
                         const end = rule.$cstNode.range.end;
-                        fix(`Add a citation of '${source.name}'`, [{ range: { start: end, end }, newText: `\n  cite ${source.name} ""` }], true);
+                        const cite = (name: string, quote: string) => [{ range: { start: end, end }, newText: `\n  cite ${name} ${quoteString(quote)}` }];
+                        const passages = this.passagesAbout(file, rule);
+                        passages.forEach(({ source: name, passage }, i) => fix(`Cite ${name}: "${passage.length > 80 ? `${passage.slice(0, 77)}…` : passage}"`, cite(name, passage), i === 0));
+                        fix(`Add a citation of '${source.name}'`, cite(source.name, ''), passages.length === 0);
+                    }
+                    break;
+                }
+                case checkCode('unknown-provider-type'): {
+                    const known = closestProviderType(written);
+                    if (known) fix(`Change to '${known}'`, [{ range: diagnostic.range, newText: known }], true);
+                    break;
+                }
+                case checkCode('source-not-found'): {
+                    const declaration = declarationAt(file, document, diagnostic.range.start);
+                    const found = declaration && isSource(declaration) ? this.sources.lookupDeclared(declaration) : undefined;
+                    if (found?.status === 'missing' && found.file && !fs.existsSync(found.file) && declaration && isSource(declaration)) {
+                        actions.push({
+                            title: `Create ${declaration.path}`,
+                            kind: CodeActionKind.QuickFix,
+                            diagnostics: [diagnostic],
+                            edit: { documentChanges: [{ kind: 'create', uri: URI.file(found.file).toString(), options: { ignoreIfExists: true } }] },
+                        });
                     }
                     break;
                 }
@@ -92,6 +118,26 @@ export class PayruleCodeActionProvider implements CodeActionProvider {
             }
         }
         return actions;
+    }
+
+    /**
+     * Passages of the file's sources that mention one of the rule's subject codes (sentences, as
+     * quote completion offers them), at most three: what a citation of the rule most likely quotes.
+     */
+    private passagesAbout(file: PolicyFile, rule: Rule): Array<{ source: string; passage: string }> {
+        const subject = rule.statement?.subject ? resolveCodeList(rule.statement.subject) : undefined;
+        const codes = subject ? [...subject.codes, ...subject.ranges.flat()] : [];
+        if (codes.length === 0) return [];
+        const found: Array<{ source: string; passage: string }> = [];
+        for (const source of file.declarations.filter(isSource)) {
+            const lookup = this.sources.lookupDeclared(source);
+            if (lookup.status !== 'ok') continue;
+            for (const passage of phrasesOf(lookup.text)) {
+                if (codes.some(code => new RegExp(`(?<![0-9A-Za-z])${code}(?![0-9A-Za-z])`).test(passage))) found.push({ source: source.name, passage });
+                if (found.length === 3) return found;
+            }
+        }
+        return found;
     }
 
     /** Declared names of a kind close to the written one (a typo), closest first. */
@@ -180,6 +226,13 @@ function removal(document: LangiumDocument, declaration: Declaration): TextEdit 
     let before = start;
     while (before > 0 && /\s/.test(text[before - 1])) before--;
     return { range: { start: document.textDocument.positionAt(before), end: document.textDocument.positionAt(text.length) }, newText: '\n' };
+}
+
+/** The provider type of the language closest to a written one (case, a typo), if one is close. */
+function closestProviderType(written: string): string | undefined {
+    const lower = written.toLowerCase();
+    const ranked = PROVIDER_TYPES.map(type => ({ type, distance: editDistance(type, lower) })).sort((a, b) => a.distance - b.distance || a.type.localeCompare(b.type));
+    return ranked[0] && ranked[0].distance <= Math.max(1, Math.floor(lower.length / 4)) ? ranked[0].type : undefined;
 }
 
 function editDistance(a: string, b: string): number {

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LangiumDocument, MaybePromise } from 'langium';
-import { AstUtils, GrammarAST } from 'langium';
+import { AstUtils, GrammarAST, type TextDocument } from 'langium';
 import type { CompletionAcceptor, CompletionContext, CompletionProviderOptions, NextFeature } from 'langium/lsp';
 import { DefaultCompletionProvider } from 'langium/lsp';
-import type { CancellationToken, CompletionItem, CompletionList, CompletionParams } from 'vscode-languageserver';
+import type { CancellationToken, CompletionItem, CompletionList, CompletionParams, Position, Range } from 'vscode-languageserver';
 import { CompletionItemKind, InsertTextFormat } from 'vscode-languageserver';
 import type { SourceText } from '../../common/quotes.js';
 import { isSource } from '../generated/ast.js';
@@ -25,7 +25,10 @@ const STATEMENT_SNIPPETS: Array<{ label: string; detail: string; body: string }>
     { label: 'denied when provider …', detail: 'provider condition', body: '${1:97124} denied when provider ${2:massage-therapist} unless modifier ${3:U7}' },
     { label: 'denied when diagnosis only …', detail: 'diagnosis condition', body: '${1:97124} denied when diagnosis only ${2:R52}' },
     { label: 'requires modifier …', detail: 'sugar for denied unless modifier', body: '${1:97140} requires modifier ${2:59}' },
+    { label: 'requires diagnosis …', detail: 'sugar for denied unless diagnosis', body: '${1:97140} requires diagnosis ${2:M54.50}' },
+    { label: 'requires provider …', detail: 'sugar for denied unless provider', body: '${1:97530} requires provider ${2|physical-therapist,occupational-therapist,chiropractor,physician|}' },
     { label: 'timed … minutes', detail: 'the CMS 8-minute rule', body: '${1:97110..97124} timed ${2:15} minutes' },
+    { label: 'timed … minutes per code', detail: 'the 8-minute rule, line by line', body: '${1:97110..97124} timed ${2:15} minutes per code' },
 ];
 
 /**
@@ -54,6 +57,18 @@ export class PayruleCompletionProvider extends DefaultCompletionProvider {
         if (quote) return { isIncomplete: false, items: this.quoteCompletions(document, quote) };
         if (params.context?.triggerCharacter === '"') return { isIncomplete: false, items: [] };
         return super.getCompletion(document, params, cancelToken);
+    }
+
+    /**
+     * Langium lexes the whole text and parses it from the start up to the cursor to learn what may
+     * come next: in a 2,000-rule file, most of a second per request. What may come next depends only
+     * on the policy header and the declaration being written (declarations are parsed on their
+     * own), so the parser is shown a text of the same length and lines in which everything else is
+     * blanked out. Positions and offsets stay those of the document.
+     */
+    protected override buildContexts(document: LangiumDocument, position: Position): IterableIterator<CompletionContext> {
+        const masked = maskOtherDeclarations(document, document.textDocument.offsetAt(position));
+        return super.buildContexts(masked ? Object.defineProperty(Object.create(document) as LangiumDocument, 'textDocument', { value: masked }) : document, position);
     }
 
     protected override completionFor(context: CompletionContext, next: NextFeature, acceptor: CompletionAcceptor): MaybePromise<void> {
@@ -204,6 +219,38 @@ export class PayruleCompletionProvider extends DefaultCompletionProvider {
         const found = this.sources.lookup(document.uri, written[1].replace(/\\(["\\])/g, '$1'));
         return found.status === 'ok' ? found.text : undefined;
     }
+}
+
+/**
+ * The document's text with every declaration before the one at (or before) `offset` blanked out
+ * (spaces for characters, line breaks kept) and the declarations after it left out. Offsets and
+ * positions up to the end of that declaration are the document's own, so the document converts
+ * them. Undefined when there is nothing to leave out.
+ */
+function maskOtherDeclarations(document: LangiumDocument, offset: number): TextDocument | undefined {
+    const file = policyFileOf(document);
+    const declarations = file?.declarations ?? [];
+    if (declarations.length < 2) return undefined;
+    // The last declaration that starts at or before the cursor, and where the next one starts.
+    let lo = 0;
+    let hi = declarations.length - 1;
+    while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if ((declarations[mid].$cstNode?.offset ?? 0) <= offset) lo = mid;
+        else hi = mid - 1;
+    }
+    const real = document.textDocument;
+    const text = real.getText();
+    const first = declarations[0].$cstNode?.offset ?? 0;
+    const current = declarations[lo].$cstNode?.offset ?? first;
+    const keepStart = current <= offset ? current : first;
+    const keepEnd = Math.max(offset, declarations[lo + 1]?.$cstNode?.offset ?? text.length);
+    const masked = text.slice(0, first) + text.slice(first, keepStart).replace(/[^\r\n]+/g, run => ' '.repeat(run.length)) + text.slice(keepStart, keepEnd);
+    return Object.assign(Object.create(real) as TextDocument, {
+        getText: (range?: Range) => range ? masked.slice(real.offsetAt(range.start), real.offsetAt(range.end)) : masked,
+        positionAt: (at: number) => real.positionAt(Math.min(at, masked.length)),
+        offsetAt: (position: Position) => Math.min(real.offsetAt(position), masked.length),
+    });
 }
 
 /** Whether the completion is at the start of a rule's statement: right after `rule <id> "<title>"`. */

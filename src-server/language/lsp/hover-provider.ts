@@ -73,8 +73,11 @@ export class PayruleHoverProvider extends MultilineCommentHoverProvider {
             return `${heading}\n\nThe quote is not in this source.${hint}`;
         }
         const endLine = found.text.lineOf(Math.max(match.start, match.end - 1));
-        const first = Math.max(1, match.line - CONTEXT_LINES);
-        const last = Math.min(lineCount(found.text), endLine + CONTEXT_LINES);
+        let first = Math.max(1, match.line - CONTEXT_LINES);
+        let last = Math.min(lineCount(found.text), endLine + CONTEXT_LINES);
+        // Blank lines around the passage say nothing: leave them out.
+        while (first < match.line && lineText(found.text, first).trim() === '') first++;
+        while (last > endLine && lineText(found.text, last).trim() === '') last--;
         const lines: string[] = [];
         for (let line = first; line <= last; line++) {
             lines.push(`> ${highlight(lineText(found.text, line), lineStartOffset(found.text, line), match.start, match.end)}`);

@@ -1,0 +1,60 @@
+import type { AstNode, FindReferencesOptions, ReferenceDescription, Stream } from 'langium';
+import { AstUtils, CstUtils, DefaultReferences, stream, URI, UriUtils } from 'langium';
+import { isRule } from '../generated/ast.js';
+import type { PayruleServices } from '../payrule-module.js';
+import type { PolicySources } from '../policy-sources.js';
+import { testFoldersFor, type ExampleTests } from './example-tests.js';
+
+/**
+ * Find references without a workspace-wide reference index: codeset and source names are local to
+ * their file, so every reference to a declaration is among the linked references of its own
+ * document. Nothing is indexed per keystroke; a request looks through one file's references.
+ * A rule is also referred to by the policy tests that expect it to fire (policies/tests/), so
+ * those places are listed, and renaming the rule renames them too.
+ */
+export class PayruleReferences extends DefaultReferences {
+    private readonly tests: ExampleTests;
+    private readonly sources: PolicySources;
+
+    constructor(services: PayruleServices) {
+        super(services);
+        this.tests = services.payrule.ExampleTests;
+        this.sources = services.payrule.PolicySources;
+    }
+
+    override findReferences(targetNode: AstNode, options: FindReferencesOptions): Stream<ReferenceDescription> {
+        const document = AstUtils.getDocument(targetNode);
+        const found: ReferenceDescription[] = options.includeDeclaration ? this.getSelfReferences(targetNode) : [];
+        if (isRule(targetNode) && targetNode.name) found.push(...this.testMentions(targetNode.name, document.uri, options.documentUri));
+        if (options.documentUri && !UriUtils.equals(document.uri, options.documentUri)) return stream(found);
+        const targetPath = this.nodeLocator.getAstNodePath(targetNode);
+        for (const reference of document.references) {
+            if (!('ref' in reference) || reference.ref !== targetNode || !reference.$refNode) continue;
+            found.push({
+                sourceUri: document.uri,
+                sourcePath: this.nodeLocator.getAstNodePath(reference.$refNode.astNode),
+                targetUri: document.uri,
+                targetPath,
+                segment: CstUtils.toDocumentSegment(reference.$refNode),
+                local: true,
+            });
+        }
+        return stream(found);
+    }
+
+    /** The rule's id in the expected outcomes of the policy tests that run against its file. */
+    private testMentions(ruleId: string, policyUri: URI, onlyIn: URI | undefined): ReferenceDescription[] {
+        const folders = testFoldersFor(policyUri.fsPath, this.sources.rootFor(policyUri));
+        return this.tests.ruleMentions(policyUri.fsPath, folders, ruleId)
+            .map(mention => ({ mention, uri: URI.file(mention.file) }))
+            .filter(({ uri }) => !onlyIn || UriUtils.equals(uri, onlyIn))
+            .map(({ mention, uri }) => ({
+                sourceUri: uri,
+                sourcePath: '',
+                targetUri: policyUri,
+                targetPath: '',
+                segment: { offset: mention.offset, length: ruleId.length, end: mention.offset + ruleId.length, range: mention.range },
+                local: false,
+            }));
+    }
+}
