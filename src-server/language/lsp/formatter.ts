@@ -14,20 +14,22 @@ const NO_SPACE: FormattingAction = { options: {}, moves: [{ characters: 0 }] };
 const lines = (count: number, tabs: number): FormattingAction => ({ options: {}, moves: [{ lines: count, tabs }] });
 
 /**
- * The canonical layout of a policy file:
+ * The canonical layout of a policy file, within the author's lines:
  *
- *   - the header's clauses, a source's `title`, a rule's statement and each of its clauses on a line
- *     of their own, indented two spaces; one blank line between declarations;
- *   - single spaces between tokens, `, ` in lists and `..` without spaces; a line break the author
- *     put in a code list or before a condition or exception is kept (continuation lines are
- *     indented one step more than their clause);
+ *   - every line break stays where the author put it, and no line is added or removed, so each rule
+ *     keeps its line and the compiled pack stays byte-identical (its `origin.line` included);
+ *   - a line starts at the indentation of what starts it: declarations at the margin; the header's
+ *     clauses, a source's `title`, a rule's statement and each of its clauses two spaces in;
+ *     continuation lines (a code list, a condition or an exception on a line of its own) one step
+ *     more than their clause;
+ *   - single spaces between tokens on a line, `, ` in lists and `..` without spaces;
  *   - comments are kept where they are: a comment on its own line takes the indentation of what
  *     follows it (a comment block before a declaration stays attached to it; an indented comment
  *     right under a declaration stays with that declaration); trailing comments are not moved;
  *   - the file ends with one line break.
  *
- * Only whitespace between tokens changes, so the compiled pack is the same apart from origin lines,
- * and formatting twice gives the same text. Files with syntax errors are not formatted.
+ * Only spaces between tokens and at line starts change, so the compiled pack is byte-identical, and
+ * formatting twice gives the same text. Files with syntax errors are not formatted.
  */
 export class PayruleFormatter extends AbstractFormatter {
     /** The line break of the document being formatted (LF, or CRLF when the file uses it). */
@@ -70,7 +72,7 @@ export class PayruleFormatter extends AbstractFormatter {
                 attached = false;
                 lastToken = leaf;
             }
-            if (action) region.cst([leaf]).prepend(action);
+            if (action) region.cst([leaf]).prepend(keepLineBreaks(action, breaks, leaf, previous));
         }
     }
 
@@ -147,6 +149,16 @@ function plan(leaf: CstNode, previous: CstNode, breaks: number): FormattingActio
         case 'item': return breaks > 0 ? lines(1, continuation(leaf)) : SPACE;
         case 'space': return afterComment ? lines(1, continuation(leaf)) : SPACE;
     }
+}
+
+/**
+ * The canonical whitespace before a token, held to the author's line breaks: as many as they wrote
+ * (none becomes a space, or nothing before `,` and around `..`), indented as the layout says.
+ */
+function keepLineBreaks(action: FormattingAction, breaks: number, leaf: CstNode, previous: CstNode): FormattingAction {
+    const move = action.moves[0];
+    if (breaks === 0) return move.lines === undefined ? action : roleOf(leaf, previous.hidden ? undefined : previous) === 'none' ? NO_SPACE : SPACE;
+    return lines(breaks, move.lines === undefined ? indentation(leaf) : move.tabs ?? 0);
 }
 
 /** The indentation a token gets when it starts a line. */
