@@ -7,8 +7,10 @@ import {
 import { registerPayruleChecks } from './checks/payrule-validator.js';
 import { PayruleGeneratedModule, PayruleGeneratedSharedModule } from './generated/module.js';
 import { PayruleDocumentValidator } from './payrule-document-validator.js';
+import { PayruleLinker } from './payrule-linker.js';
 import { createPayruleParser } from './payrule-parser.js';
 import { BatchScopeComputation, FileLocalScopeComputation, FileLocalScopeProvider } from './payrule-scope.js';
+import { PayruleValidationRegistry } from './payrule-validation-registry.js';
 import { PolicySources } from './policy-sources.js';
 import { WorkspaceRules } from './conflicts/workspace-rules.js';
 import { PayruleCodeActionProvider } from './lsp/code-action-provider.js';
@@ -80,9 +82,11 @@ export const PayruleModule: Module<PayruleServices, PartialLangiumServices & Pay
     references: {
         ScopeProvider: services => new FileLocalScopeProvider(services),
         ScopeComputation: services => new FileLocalScopeComputation(services),
+        Linker: services => new PayruleLinker(services),
     },
     validation: {
         DocumentValidator: services => new PayruleDocumentValidator(services),
+        ValidationRegistry: services => new PayruleValidationRegistry(services),
     },
     // Editor features, one class per concern (src-server/language/lsp/).
     lsp: {
