@@ -108,7 +108,7 @@ export interface QuoteMatch {
 }
 
 /** Quotes are looked up by their first characters at the source's word starts (see find). */
-const KEY_LENGTH = 8;
+const KEY_LENGTH = 12;
 /** Sources up to this many normalised characters are searched exhaustively for a closest passage. */
 const FULL_SCAN_LIMIT = 64 * 1024;
 /** Beyond it, the passages sharing most word keys with the quote are scored: at most this many. */
@@ -170,7 +170,7 @@ export class SourceText {
      * The passage of the source most like the quote: a window of the quote's length starting at a
      * word boundary, scored by shared character bigrams. Used to suggest a fix for a near miss.
      * A small source is scanned at every word boundary; a large one only where the quote's words
-     * (their first eight characters) occur, so a miss costs milliseconds, not minutes.
+     * (their first twelve characters) occur, so a miss costs milliseconds, not minutes.
      */
     closestPassage(quote: string): QuoteMatch & { text: string; score: number } | undefined {
         const needle = normalizedQuote(quote);
@@ -283,9 +283,15 @@ class WordStartIndex {
     }
 }
 
+/** FNV-1a over the key, then MurmurHash3's finaliser: FNV alone leaves the low bits (the slot) poorly mixed. */
 function hashKey(text: string, at: number): number {
     let hash = 0x811C9DC5;
     for (let k = 0; k < KEY_LENGTH; k++) hash = Math.imul(hash ^ text.charCodeAt(at + k), 0x01000193);
+    hash ^= hash >>> 16;
+    hash = Math.imul(hash, 0x85EBCA6B);
+    hash ^= hash >>> 13;
+    hash = Math.imul(hash, 0xC2B2AE35);
+    hash ^= hash >>> 16;
     return hash >>> 0;
 }
 

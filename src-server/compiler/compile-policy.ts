@@ -170,8 +170,18 @@ function upper(text: string): string {
     return text.toUpperCase();
 }
 
+/**
+ * Sorted by UTF-16 code units (the default sort's order, as compareText), without duplicates.
+ * Imported NCCI edits list 44 modifiers each, 100,000 times: no Set and no comparator calls.
+ */
 function sortedUnique(values: string[]): string[] {
-    return [...new Set(values)].sort(compareText);
+    const sorted = values.slice().sort();
+    let kept = 0;
+    for (let i = 0; i < sorted.length; i++) {
+        if (i === 0 || sorted[i] !== sorted[kept - 1]) sorted[kept++] = sorted[i];
+    }
+    sorted.length = kept;
+    return sorted;
 }
 
 function compareText(a: string, b: string): number {

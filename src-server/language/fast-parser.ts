@@ -37,12 +37,20 @@ export class FastPayruleParser {
         this.reflection = services.shared.AstReflection;
     }
 
-    /** The parse of a well-formed file, or undefined: then parse it with Langium's parser. */
-    parse(text: string): ParseResult<PolicyFile> | undefined {
+    /**
+     * The parse of a well-formed file, or undefined: then parse it with Langium's parser.
+     *
+     * `lean`: the CST holds only the file, its header and its declarations (each with its keyword,
+     * name and last token, so their ranges and name ranges are exact) and no comments; AST nodes
+     * inside declarations have no `$cstNode` and references no `$refNode`. For batch checking,
+     * where a clean file needs no other position and a file with any diagnostic is parsed again
+     * in full: a tenth of the allocations.
+     */
+    parse(text: string, options: { lean?: boolean } = {}): ParseResult<PolicyFile> | undefined {
         const tokens = this.lexer.tokenize(text);
         if (!tokens) return undefined;
         try {
-            const run = new ParseRun(text, tokens, this.lexer, this.features, this);
+            const run = new ParseRun(text, tokens, this.lexer, this.features, this, (options.lean ?? false) && this.defaultConverter);
             const value = run.parseFile();
             return { value, lexerErrors: [], lexerReport: { diagnostics: [] }, parserErrors: [] } as ParseResult<PolicyFile>;
         } catch (error) {
@@ -52,25 +60,43 @@ export class FastPayruleParser {
     }
 
     /** @internal The value of a token for an assignment, as Langium's value converter gives it. */
-    convert(image: string, leaf: CstNode, feature: Feature): unknown {
-        if (!this.defaultConverter) return this.converter.convert(image, leaf);
+    convert(image: string, leaf: CstNode | undefined, feature: Feature): unknown {
+        if (!this.defaultConverter) return this.converter.convert(image, leaf!);
         switch (feature.conversion) {
             case 'string': return ValueConverter.convertString(image);
             case 'id': return ValueConverter.convertID(image);
             case 'none': return image;
-            default: return this.converter.convert(image, leaf);
+            // Lean mode has no leaf: the default converter reads only its grammar source.
+            default: return this.converter.convert(image, leaf ?? ({ grammarSource: feature.element } as unknown as CstNode));
         }
     }
 
     /** @internal */
-    buildReference(node: AstNode, property: string, leaf: CstNode, text: string): unknown {
+    buildReference(node: AstNode, property: string, leaf: CstNode | undefined, text: string): unknown {
         return this.linker.buildReference(node, property, leaf, text);
     }
 
-    /** @internal */
+    private readonly defaults = new Map<string, Array<{ name: string; value: unknown }>>();
+
+    /** @internal Langium's assignMandatoryProperties, with each type's defaulted properties listed once. */
     assignMandatoryProperties(node: AstNode): void {
-        AstUtils.assignMandatoryProperties(this.reflection, node);
+        let defaults = this.defaults.get(node.$type);
+        if (!defaults) {
+            defaults = Object.values(this.reflection.getTypeMetaData(node.$type).properties)
+                .filter(property => property.defaultValue !== undefined)
+                .map(property => ({ name: property.name, value: property.defaultValue }));
+            this.defaults.set(node.$type, defaults);
+        }
+        const record = node as unknown as Record<string, unknown>;
+        for (const { name, value } of defaults) {
+            if (record[name] === undefined) record[name] = copyDefault(value);
+        }
     }
+}
+
+/** Langium's copyDefaultValue: arrays are copied (deeply), anything else is shared. */
+function copyDefault(value: unknown): unknown {
+    return Array.isArray(value) ? value.map(copyDefault) : value;
 }
 
 const GIVE_UP = Symbol('give up');
@@ -389,6 +415,19 @@ class Features {
             ?? this.find(this.calls, rule, called, occurrence, node => G.isRuleCall(node) && node.rule.ref?.name === called && !G.isCrossReference(node.$container));
     }
 
+    private readonly datatypeTables = new Map<string, Array<Feature | undefined>>();
+
+    /** The terminal call of datatype rule `rule` that a token of lexer type `kind` is consumed by, if any. */
+    datatypeTerminal(rule: string, terminals: readonly Terminal[], indexes: Record<Terminal, number>, kind: number): Feature | undefined {
+        let table = this.datatypeTables.get(rule);
+        if (!table) {
+            table = [];
+            for (const terminal of terminals) table[indexes[terminal]] ??= this.call(rule, terminal);
+            this.datatypeTables.set(rule, table);
+        }
+        return table[kind];
+    }
+
     /** The cross-reference in rule `rule`. */
     crossReference(rule: string): Feature {
         let feature = this.crossReferences.get(rule);
@@ -454,8 +493,14 @@ class ParseRun {
     private at = 0;
     private hiddenAt = 0;
     private readonly f: Features;
+    /** Lean mode: how deep the parse is inside composite nodes that are not built. */
+    private detached = 0;
+    /** Lean mode: the last token consumed without a leaf, and its grammar element. */
+    private lastDetached = -1;
+    private lastDetachedFeature: Feature | undefined;
 
-    constructor(text: string, private readonly tokens: Tokens, private readonly lexer: FastLexer, features: Features, private readonly host: FastPayruleParser) {
+    constructor(private readonly text: string, private readonly tokens: Tokens, private readonly lexer: FastLexer, features: Features,
+        private readonly host: FastPayruleParser, private readonly lean: boolean) {
         this.root = new RootCstNodeImpl(text);
         this.root.root = this.root;
         this.stack = [this.root];
@@ -477,14 +522,14 @@ class ParseRun {
         this.stack.pop();
         this.host.assignMandatoryProperties(node);
         // Comments after the last token go to the end of the file.
-        this.flushHidden(Number.MAX_SAFE_INTEGER);
+        if (!this.lean) this.flushHidden(Number.MAX_SAFE_INTEGER);
         return node as unknown as PolicyFile;
     }
 
     // --- rules -------------------------------------------------------------------------------
 
     private policy(call: Feature): Node {
-        return this.rule(call, 'Policy', node => {
+        return this.rule(call, 'Policy', true, node => {
             this.keyword('Policy', 'policy');
             this.assign(node, this.f.call('Policy', 'Name'), this.name(this.f.call('Policy', 'Name')));
             this.terminal(node, this.f.call('Policy', 'STRING'), 'STRING');
@@ -501,14 +546,14 @@ class ParseRun {
 
     /** PayerClause, VersionClause, NoteClause, DocumentClause: a keyword and a string. */
     private simpleClause(call: Feature, type: string, keyword: string): Node {
-        return this.rule(call, type, node => {
+        return this.rule(call, type, false, node => {
             this.keyword(type, keyword);
             this.terminal(node, this.f.call(type, 'STRING'), 'STRING');
         });
     }
 
     private effective(call: Feature): Node {
-        return this.rule(call, 'EffectiveClause', node => {
+        return this.rule(call, 'EffectiveClause', false, node => {
             this.keyword('EffectiveClause', 'effective');
             this.terminal(node, this.f.call('EffectiveClause', 'DATE', 0), 'DATE');
             if (this.is('to')) {
@@ -523,11 +568,11 @@ class ParseRun {
             if (this.is('source')) return this.source(this.f.call('Declaration', 'Source'));
             if (this.is('codeset')) return this.codeset(this.f.call('Declaration', 'Codeset'));
             return this.ruleDeclaration(this.f.call('Declaration', 'Rule'));
-        });
+        }, true);
     }
 
     private source(call: Feature): Node {
-        return this.rule(call, 'Source', node => {
+        return this.rule(call, 'Source', true, node => {
             this.keyword('Source', 'source');
             this.assign(node, this.f.call('Source', 'Name'), this.name(this.f.call('Source', 'Name')));
             this.terminal(node, this.f.call('Source', 'STRING', 0), 'STRING');
@@ -539,7 +584,7 @@ class ParseRun {
     }
 
     private codeset(call: Feature): Node {
-        return this.rule(call, 'Codeset', node => {
+        return this.rule(call, 'Codeset', true, node => {
             this.keyword('Codeset', 'codeset');
             this.assign(node, this.f.call('Codeset', 'Name'), this.name(this.f.call('Codeset', 'Name')));
             if (this.isTerminal('STRING')) this.terminal(node, this.f.call('Codeset', 'STRING'), 'STRING');
@@ -549,7 +594,7 @@ class ParseRun {
     }
 
     private ruleDeclaration(call: Feature): Node {
-        return this.rule(call, 'Rule', node => {
+        return this.rule(call, 'Rule', true, node => {
             this.keyword('Rule', 'rule');
             this.assign(node, this.f.call('Rule', 'Name'), this.name(this.f.call('Rule', 'Name')));
             this.terminal(node, this.f.call('Rule', 'STRING'), 'STRING');
@@ -569,7 +614,7 @@ class ParseRun {
     }
 
     private reason(call: Feature): Node {
-        return this.rule(call, 'ReasonClause', node => {
+        return this.rule(call, 'ReasonClause', false, node => {
             this.keyword('ReasonClause', 'reason');
             const feature = this.f.call('ReasonClause', 'ReasonCode');
             this.assign(node, feature, this.datatype(feature, 'ReasonCode', ['ID', 'HCPCS', 'NUM']));
@@ -577,7 +622,7 @@ class ParseRun {
     }
 
     private cite(call: Feature): Node {
-        return this.rule(call, 'CiteClause', node => {
+        return this.rule(call, 'CiteClause', false, node => {
             this.keyword('CiteClause', 'cite');
             this.terminal(node, this.f.crossReference('CiteClause'), 'ID');
             this.terminal(node, this.f.call('CiteClause', 'STRING'), 'STRING');
@@ -585,7 +630,7 @@ class ParseRun {
     }
 
     private statement(call: Feature): Node {
-        return this.rule(call, 'Statement', node => {
+        return this.rule(call, 'Statement', false, node => {
             this.assign(node, this.f.call('Statement', 'CodeList'), this.codeList(this.f.call('Statement', 'CodeList')));
             const feature = this.f.call('Statement', 'StatementBody');
             this.assign(node, feature, this.alternatives(feature, () => {
@@ -598,7 +643,7 @@ class ParseRun {
     }
 
     private actionBody(call: Feature): Node {
-        return this.rule(call, 'ActionBody', node => {
+        return this.rule(call, 'ActionBody', false, node => {
             const action = this.f.call('ActionBody', 'Action');
             this.assign(node, action, this.datatypeKeywords(action, 'Action', ['denied', 'review', 'flagged']));
             for (;;) {
@@ -613,7 +658,7 @@ class ParseRun {
             }
             while (this.is('unless')) {
                 const feature = this.f.call('ActionBody', 'Exception');
-                this.assign(node, feature, this.rule(feature, 'Exception', exception => {
+                this.assign(node, feature, this.rule(feature, 'Exception', false, exception => {
                     this.keyword('Exception', 'unless');
                     const test = this.f.call('Exception', 'Test');
                     this.assign(exception, test, this.test(test));
@@ -623,7 +668,7 @@ class ParseRun {
     }
 
     private timedBody(call: Feature): Node {
-        return this.rule(call, 'TimedBody', node => {
+        return this.rule(call, 'TimedBody', false, node => {
             this.keyword('TimedBody', 'timed');
             this.terminal(node, this.f.call('TimedBody', 'NUM'), 'NUM');
             this.keyword('TimedBody', 'minutes');
@@ -635,7 +680,7 @@ class ParseRun {
     }
 
     private requiresBody(call: Feature): Node {
-        return this.rule(call, 'RequiresBody', node => {
+        return this.rule(call, 'RequiresBody', false, node => {
             this.keyword('RequiresBody', 'requires');
             const test = this.f.call('RequiresBody', 'Test');
             this.assign(node, test, this.test(test));
@@ -643,7 +688,7 @@ class ParseRun {
     }
 
     private pairCondition(call: Feature): Node {
-        return this.rule(call, 'PairCondition', node => {
+        return this.rule(call, 'PairCondition', false, node => {
             this.oneOfKeywords('PairCondition', ['with', 'without'], node);
             this.assign(node, this.f.call('PairCondition', 'CodeList'), this.codeList(this.f.call('PairCondition', 'CodeList')));
             this.keyword('PairCondition', 'same');
@@ -652,7 +697,7 @@ class ParseRun {
     }
 
     private aboveCondition(call: Feature): Node {
-        return this.rule(call, 'AboveCondition', node => {
+        return this.rule(call, 'AboveCondition', false, node => {
             this.keyword('AboveCondition', 'above');
             this.terminal(node, this.f.call('AboveCondition', 'NUM'), 'NUM');
             this.oneOfKeywords('AboveCondition', ['units', 'codes'], node);
@@ -666,7 +711,7 @@ class ParseRun {
     }
 
     private visitsCondition(call: Feature): Node {
-        return this.rule(call, 'VisitsCondition', node => {
+        return this.rule(call, 'VisitsCondition', false, node => {
             this.keyword('VisitsCondition', 'after');
             this.terminal(node, this.f.call('VisitsCondition', 'NUM', 0), 'NUM');
             this.keyword('VisitsCondition', 'visits');
@@ -682,7 +727,7 @@ class ParseRun {
     }
 
     private whenCondition(call: Feature): Node {
-        return this.rule(call, 'WhenCondition', node => {
+        return this.rule(call, 'WhenCondition', false, node => {
             this.keyword('WhenCondition', 'when');
             if (this.is('provider')) {
                 const feature = this.f.call('WhenCondition', 'ProviderTest');
@@ -706,7 +751,7 @@ class ParseRun {
     }
 
     private modifierTest(call: Feature): Node {
-        return this.rule(call, 'ModifierTest', node => {
+        return this.rule(call, 'ModifierTest', false, node => {
             this.keyword('ModifierTest', 'modifier');
             this.list(node, 'ModifierTest', 'Modifier', ['NUM', 'ID', 'HCPCS']);
             if (this.is('on')) {
@@ -719,7 +764,7 @@ class ParseRun {
 
     /** DiagnosisTest, DiagnosisOnlyTest, ProviderTest: keyword(s), then a comma-separated list. */
     private listTest(call: Feature, type: string, keyword: string, item: string, terminals: readonly Terminal[], second?: string): Node {
-        return this.rule(call, type, node => {
+        return this.rule(call, type, false, node => {
             this.keyword(type, keyword);
             if (second) this.keyword(type, second);
             this.list(node, type, item, terminals);
@@ -738,7 +783,7 @@ class ParseRun {
     }
 
     private codeList(call: Feature): Node {
-        return this.rule(call, 'CodeList', node => {
+        return this.rule(call, 'CodeList', false, node => {
             this.assign(node, this.f.call('CodeList', 'CodeItem', 0), this.codeItem(this.f.call('CodeList', 'CodeItem', 0)));
             while (this.is(',')) {
                 this.keyword('CodeList', ',');
@@ -750,7 +795,7 @@ class ParseRun {
     private codeItem(call: Feature): Node {
         return this.alternatives(call, () => {
             if (this.isTerminal('NUM') || this.isTerminal('HCPCS')) {
-                return this.rule(this.f.call('CodeItem', 'CodeRange'), 'CodeRange', node => {
+                return this.rule(this.f.call('CodeItem', 'CodeRange'), 'CodeRange', false, node => {
                     const start = this.f.call('CodeRange', 'Code', 0);
                     this.assign(node, start, this.datatype(start, 'Code', ['NUM', 'HCPCS']));
                     if (this.is('..')) {
@@ -761,7 +806,7 @@ class ParseRun {
                 });
             }
             if (this.isTerminal('ID')) {
-                return this.rule(this.f.call('CodeItem', 'CodesetRef'), 'CodesetRef', node => {
+                return this.rule(this.f.call('CodeItem', 'CodesetRef'), 'CodesetRef', false, node => {
                     this.terminal(node, this.f.crossReference('CodesetRef'), 'ID');
                 });
             }
@@ -770,14 +815,14 @@ class ParseRun {
     }
 
     private name(call: Feature): string {
-        return this.datatype(call, 'Name', ['ID', 'HCPCS']);
+        return this.datatype(call, 'Name', ['ID', 'HCPCS'], true);
     }
 
     // --- what LangiumParser does for a rule call, a token and an assignment -------------------
 
     /** A parser rule: its composite node, its AST node, `body`, then LangiumParser's construct. */
-    private rule(call: Feature, type: string, body: (node: Node) => void): Node {
-        const composite = this.enter(call);
+    private rule(call: Feature, type: string, keep: boolean, body: (node: Node) => void): Node {
+        const composite = this.enter(call, keep);
         const node = this.node(type);
         body(node);
         return this.construct(node, composite);
@@ -788,8 +833,8 @@ class ParseRun {
      * Langium builds its composite node, parses the chosen rule inside it, then hands the chosen
      * rule's AST node the outer composite node (assignWithoutOverride, then construct).
      */
-    private alternatives(call: Feature, choose: () => Node): Node {
-        const composite = this.enter(call);
+    private alternatives(call: Feature, choose: () => Node, keep = false): Node {
+        const composite = this.enter(call, keep);
         const inner = choose();
         const innerCst = inner.$cstNode as CompositeCstNodeImpl | undefined;
         if (innerCst) innerCst.astNode = undefined as unknown as AstNode;
@@ -798,31 +843,25 @@ class ParseRun {
     }
 
     /** A datatype rule of terminals (Name, Code, Modifier, ...): its text, converted as Langium does. */
-    private datatype(call: Feature, rule: string, terminals: readonly Terminal[]): string {
-        const composite = this.enter(call);
-        const kind = this.tokens.type[this.at];
-        let value = '';
-        let matched = false;
-        for (const terminal of terminals) {
-            if (this.lexerType(terminal) !== kind) continue;
-            const feature = this.f.call(rule, terminal);
-            const leaf = this.leaf(feature);
-            value += String(this.host.convert(leaf.text, leaf, feature));
-            matched = true;
-            break;
-        }
-        if (!matched) giveUp();
-        this.stack.pop();
+    private datatype(call: Feature, rule: string, terminals: readonly Terminal[], keep = false): string {
+        if (this.at >= this.tokens.count) giveUp();
+        const feature = this.f.datatypeTerminal(rule, terminals, this.lexer.terminal, this.tokens.type[this.at]);
+        if (!feature) giveUp();
+        const composite = this.enter(call, keep);
+        const image = this.image();
+        const leaf = this.leaf(feature);
+        const value = String(this.host.convert(image, leaf, feature));
+        this.leave(composite);
         return String(this.host.convert(value, composite, call));
     }
 
     /** A datatype rule of keywords (Action). */
     private datatypeKeywords(call: Feature, rule: string, keywords: readonly string[]): string {
-        const composite = this.enter(call);
+        const composite = this.enter(call, false);
         const value = keywords.find(keyword => this.is(keyword));
         if (value === undefined) giveUp();
         this.leaf(this.f.keyword(rule, value));
-        this.stack.pop();
+        this.leave(composite);
         return String(this.host.convert(value, composite, call));
     }
 
@@ -847,11 +886,12 @@ class ParseRun {
     /** Consume a terminal assigned to a property of `node` (`title=STRING`, `source=[Source:ID]`). */
     private terminal(node: Node, feature: Feature, terminal: Terminal): void {
         if (!this.isTerminal(terminal)) giveUp();
+        const image = this.image();
         const leaf = this.leaf(feature);
-        this.assignValue(node, feature, this.host.convert(leaf.text, leaf, feature), leaf);
+        this.assignValue(node, feature, this.host.convert(image, leaf, feature), leaf);
     }
 
-    private assignValue(node: Node, feature: Feature, value: unknown, cst: CstNode): void {
+    private assignValue(node: Node, feature: Feature, value: unknown, cst: CstNode | undefined): void {
         const assignment = feature.assignment!;
         const item = feature.crossReference && typeof value === 'string'
             ? this.host.buildReference(node, assignment.feature, cst, value)
@@ -900,17 +940,24 @@ class ParseRun {
     }
 
     /** LangiumParser.construct for a parser rule: link AST and CST nodes, leave the composite node, defaults. */
-    private construct(node: Node, composite: CompositeCstNodeImpl): Node {
-        composite.astNode = node;
-        node.$cstNode = composite;
-        this.stack.pop();
+    private construct(node: Node, composite: CompositeCstNodeImpl | undefined): Node {
+        if (composite) {
+            composite.astNode = node;
+            node.$cstNode = composite;
+        }
+        this.leave(composite);
         this.host.assignMandatoryProperties(node);
         return node;
     }
 
     // --- CST ----------------------------------------------------------------------------------
 
-    private enter(call: Feature): CompositeCstNodeImpl {
+    /** Enter the composite node of a rule call; in lean mode only declarations and their names get one. */
+    private enter(call: Feature, keep: boolean): CompositeCstNodeImpl | undefined {
+        if (this.lean && (this.detached > 0 || !keep)) {
+            this.detached++;
+            return undefined;
+        }
         const composite = new CompositeCstNodeImpl();
         composite.grammarSource = call.element;
         composite.root = this.root;
@@ -919,16 +966,62 @@ class ParseRun {
         return composite;
     }
 
+    /** Leave a composite node; in lean mode a declaration's last token gets its leaf here (its range ends there). */
+    private leave(composite: CompositeCstNodeImpl | undefined): void {
+        if (!composite) {
+            this.detached--;
+            return;
+        }
+        if (this.lean && this.lastDetached >= 0) {
+            append(composite, this.buildLeaf(this.lastDetached, this.lastDetachedFeature!));
+            this.lastDetached = -1;
+        }
+        this.stack.pop();
+    }
+
     private current(): CompositeCstNodeImpl {
         return this.stack[this.stack.length - 1] ?? this.root;
     }
 
-    /** The leaf of the current token, after the comments before it; advances. */
-    private leaf(feature: Feature): LeafCstNodeImpl {
+    /** The text of the current token (short ones shared: a 100,000-rule file repeats its modifiers millions of times). */
+    private image(): string {
+        if (this.at >= this.tokens.count) giveUp();
+        const start = this.tokens.start[this.at];
+        const end = this.tokens.end[this.at];
+        if (end - start === 2) {
+            const key = (this.text.charCodeAt(start) << 16) | this.text.charCodeAt(start + 1);
+            let shared = SHORT_TOKENS.get(key);
+            if (shared === undefined) {
+                shared = this.text.slice(start, end);
+                if (SHORT_TOKENS.size < 4096) SHORT_TOKENS.set(key, shared);
+            }
+            return shared;
+        }
+        return this.text.slice(start, end);
+    }
+
+    /** The leaf of the current token, after the comments before it; advances. Lean mode: mostly none. */
+    private leaf(feature: Feature): LeafCstNodeImpl | undefined {
         const i = this.at;
         if (i >= this.tokens.count) giveUp();
+        this.at++;
+        if (this.lean) {
+            if (this.detached > 0) {
+                this.lastDetached = i;
+                this.lastDetachedFeature = feature;
+                return undefined;
+            }
+            this.lastDetached = -1;
+        } else {
+            this.flushHidden(this.tokens.start[i]);
+        }
+        const leaf = this.buildLeaf(i, feature);
+        append(this.current(), leaf);
+        return leaf;
+    }
+
+    private buildLeaf(i: number, feature: Feature): LeafCstNodeImpl {
         const start = this.tokens.start[i];
-        this.flushHidden(start);
         const length = this.tokens.end[i] - start;
         const line = this.tokens.line[i];
         const character = this.tokens.character[i];
@@ -936,8 +1029,6 @@ class ParseRun {
             this.lexerTypes()[this.tokens.type[i]], false);
         leaf.grammarSource = feature.element;
         leaf.root = this.root;
-        append(this.current(), leaf);
-        this.at++;
         return leaf;
     }
 
@@ -986,6 +1077,9 @@ class ParseRun {
         return this.lexer.types;
     }
 }
+
+/** Two-character token texts (modifiers, small numbers), by their char codes. */
+const SHORT_TOKENS = new Map<number, string>();
 
 /** CstNodeContainer.push of one node, without its rest-parameter copy. */
 function append(parent: CompositeCstNode, child: CstNode): void {

@@ -10,24 +10,28 @@ import { isOperationCancelled, ValidationRegistry } from 'langium';
  * type are listed once.
  */
 export class PayruleValidationRegistry extends ValidationRegistry {
-    private readonly listed = new Map<string, ValidationCheck[]>();
+    /** Checks by node type, per list of categories (the validator passes the same list for a whole document). */
+    private listed = new WeakMap<object, Map<string, ValidationCheck[]>>();
+    private readonly allCategories = {};
 
     constructor(services: LangiumCoreServices) {
         super(services);
     }
 
     override register<T>(checksRecord: ValidationChecks<T>, thisObj?: ThisParameterType<unknown>, category?: ValidationCategory): void {
-        this.listed.clear();
+        this.listed = new WeakMap();
         super.register(checksRecord, thisObj, category);
     }
 
     /** The checks of a node type (and of every node), in registration order, as an array. */
     checksFor(type: string, categories?: ValidationCategory[]): readonly ValidationCheck[] {
-        const key = categories ? `${type}\u0000${categories.join(',')}` : type;
-        let checks = this.listed.get(key);
+        const key = categories ?? this.allCategories;
+        let byType = this.listed.get(key);
+        if (!byType) this.listed.set(key, byType = new Map());
+        let checks = byType.get(type);
         if (!checks) {
             checks = this.getChecks(type, categories).toArray();
-            this.listed.set(key, checks);
+            byType.set(type, checks);
         }
         return checks;
     }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { createLangiumParser, EmptyFileSystem, isCompositeCstNode, type CstNode, type ParseResult } from 'langium';
+import { AstUtils, createLangiumParser, EmptyFileSystem, GrammarUtils, isCompositeCstNode, type CompositeCstNode, type CstNode, type ParseResult } from 'langium';
 import { describe, expect, it } from 'vitest';
 import { importTables } from '../../src-server/import/index.js';
 import { FastPayruleParser } from '../../src-server/language/fast-parser.js';
@@ -157,6 +157,38 @@ describe('the fast parser builds what Langium builds', () => {
             'policy p "P" 97124-97125', 'policy p "P"\nrule R "t" 97124 denied above 4 units per week']) {
             expect(fast.parse(text), JSON.stringify(text)).toBeUndefined();
         }
+    });
+
+    it('in lean mode, builds the same AST with positions for the header and the declarations only', () => {
+        const check = (text: string) => {
+            const full = fast.parse(text)!;
+            const lean = fast.parse(text, { lean: true })!;
+            expect(lean).toBeDefined();
+            const strip = (value: unknown): unknown => {
+                if (Array.isArray(value)) return value.map(strip);
+                if (value === null || typeof value !== 'object') return value;
+                const record = value as Record<string, unknown>;
+                if ('$refText' in record) return { $refText: record.$refText };
+                return Object.fromEntries(Object.keys(record).filter(key => !key.startsWith('$') || key === '$type').map(key => [key, strip(record[key])]));
+            };
+            expect(strip(lean.value)).toEqual(strip(full.value));
+            const declarations = [full.value.policy, ...full.value.declarations];
+            const leanDeclarations = [lean.value.policy, ...lean.value.declarations];
+            declarations.forEach((node, i) => {
+                const leanNode = leanDeclarations[i];
+                expect(leanNode.$cstNode?.range).toEqual(node.$cstNode?.range);
+                expect(GrammarUtils.findNodeForProperty(leanNode.$cstNode, 'name')?.range).toEqual(GrammarUtils.findNodeForProperty(node.$cstNode, 'name')?.range);
+                expect(leanNode.$container).toBe(lean.value);
+            });
+            const children = (lean.value.$cstNode as CompositeCstNode).content;
+            expect(children.length).toBe(leanDeclarations.length);
+            children.forEach((child, i) => expect(child.astNode === leanDeclarations[i], `root child ${i}`).toBe(true));
+            for (const rule of lean.value.declarations) {
+                for (const inner of AstUtils.streamAllContents(rule)) expect(inner.$cstNode).toBeUndefined();
+            }
+        };
+        for (const [, text] of projectPolicies()) check(text);
+        fc.assert(fc.property(policyArb, policy => check(printPolicy(policy))), { numRuns: runs(50) });
     });
 
     it('on mutated policies it either agrees with Langium or leaves them to it', () => {
