@@ -1,11 +1,11 @@
 import { URI, type LangiumDocument } from 'langium';
 import { NodeFileSystem } from 'langium/node';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import type { PolicyFile, Source } from '../src-server/language/generated/ast.js';
+import type { PolicyFile, Rule, Source } from '../src-server/language/generated/ast.js';
 import { FastPayruleParser } from '../src-server/language/fast-parser.js';
 import { createPayruleServices, type PayruleSharedServices } from '../src-server/language/payrule-module.js';
 import { summarizeFile, type FileSummary } from '../src-server/language/conflicts/rule-summary.js';
-import { compilePolicy } from '../src-server/compiler/compile-policy.js';
+import { compilePolicy, memoizedRuleLogic, type RuleLogic } from '../src-server/compiler/compile-policy.js';
 import { displayPath } from './paths.js';
 
 /** One policy file after checking (and compiling, when asked): what check and compile report. */
@@ -66,18 +66,21 @@ export class BatchChecker {
             await this.shared.workspace.DocumentBuilder.build([document], { validation: true });
             const ast = document.parseResult.value;
             const diagnostics = [...(document.diagnostics ?? [])];
+            const logicOf = memoizedRuleLogic();
+            const summary = summarizeFile(ast, uri.toString(), logicOf);
             // A file with errors is never written as a pack, and its AST may miss parts the compiler needs.
-            const packText = compile && ast.policy && !diagnostics.some(d => d.severity === 1) ? this.compile(ast, file) : undefined;
-            return { file, diagnostics, summary: summarizeFile(ast, uri.toString()), packText, policyId: ast.policy?.name, ruleCount: ast.declarations.filter(d => d.$type === 'Rule').length };
+            const packText = compile && ast.policy && !diagnostics.some(d => d.severity === 1) ? this.compile(ast, file, logicOf) : undefined;
+            return { file, diagnostics, summary, packText, policyId: ast.policy?.name, ruleCount: ast.declarations.filter(d => d.$type === 'Rule').length };
         } finally {
             documents.deleteDocument(uri);
         }
     }
 
-    private compile(ast: PolicyFile, file: string): string {
+    private compile(ast: PolicyFile, file: string, logicOf: (rule: Rule) => RuleLogic): string {
         const sources = this.shared.payrule.PolicySources;
         const pack = compilePolicy(ast, {
             originFile: displayPath(file),
+            logicOf,
             source(declaration: Source) {
                 const found = sources.lookupDeclared(declaration);
                 if (found.status !== 'ok') return undefined;

@@ -16,6 +16,12 @@ export interface NormalizedText {
 }
 
 export function normalizeForCitation(original: string): NormalizedText {
+    const { text, offsets } = normalizeWithCodes(original);
+    return { text, offsets };
+}
+
+/** normalizeForCitation, also giving the normalised text's UTF-16 code units (for indexing). */
+function normalizeWithCodes(original: string): NormalizedText & { codes: Uint16Array } {
     const length = original.length;
     let out = new Uint16Array(length);
     let offsets = new Int32Array(length + 1);
@@ -59,7 +65,8 @@ export function normalizeForCitation(original: string): NormalizedText {
         }
     }
     offsets[size] = length;
-    return { text: fromCharCodes(out, size), offsets: offsets.subarray(0, size + 1) };
+    const codes = out.subarray(0, size);
+    return { text: fromCharCodes(codes), offsets: offsets.subarray(0, size + 1), codes };
 }
 
 /**
@@ -89,14 +96,18 @@ function isCurlySingle(code: number): boolean {
     return (code >= 0x2018 && code <= 0x201B) || code === 0x2032;
 }
 
-function fromCharCodes(codes: Uint16Array, size: number): string {
+/** A string of UTF-16 code units, lone surrogates kept (Node's utf16le decoding keeps them). */
+function fromCharCodes(codes: Uint16Array): string {
+    if (LITTLE_ENDIAN) return Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength).toString('utf16le');
     const parts: string[] = [];
     const CHUNK = 8192;
-    for (let at = 0; at < size; at += CHUNK) {
-        parts.push(String.fromCharCode.apply(null, codes.subarray(at, Math.min(size, at + CHUNK)) as unknown as number[]));
+    for (let at = 0; at < codes.length; at += CHUNK) {
+        parts.push(String.fromCharCode.apply(null, codes.subarray(at, Math.min(codes.length, at + CHUNK)) as unknown as number[]));
     }
     return parts.join('');
 }
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export interface QuoteMatch {
     /** Offset in the original text where the quoted passage starts. */
@@ -121,8 +132,21 @@ export class SourceText {
     private lineStarts: Int32Array | undefined;
     private wordStarts: WordStartIndex | undefined;
 
+    /** The normalised code units, until the index of word starts is built from them. */
+    private codes: Uint16Array | undefined;
+
     constructor(readonly original: string) {
-        this.normalized = normalizeForCitation(original);
+        const { text, offsets, codes } = normalizeWithCodes(original);
+        this.normalized = { text, offsets };
+        this.codes = codes;
+    }
+
+    private index(): WordStartIndex {
+        if (!this.wordStarts) {
+            this.wordStarts = new WordStartIndex(this.normalized.text, this.codes!);
+            this.codes = undefined;
+        }
+        return this.wordStarts;
     }
 
     find(quote: string): QuoteMatch | undefined {
@@ -143,7 +167,7 @@ export class SourceText {
     private indexOf(needle: string): number {
         const text = this.normalized.text;
         if (needle.length < KEY_LENGTH || !isWordChar(needle.charCodeAt(0))) return text.indexOf(needle);
-        const index = this.wordStarts ??= new WordStartIndex(text);
+        const index = this.index();
         let found = -1;
         index.forEach(needle, 0, Number.MAX_SAFE_INTEGER, at => {
             if (!text.startsWith(needle, at)) return true;
@@ -202,7 +226,7 @@ export class SourceText {
     /** Word-boundary starts of the passages that share the most word keys with the needle. */
     private candidatePassages(needle: string): number[] {
         const haystack = this.normalized.text;
-        const index = this.wordStarts ??= new WordStartIndex(haystack);
+        const index = this.index();
         const votes = new Map<number, number>();
         for (let j = 0; j + KEY_LENGTH <= needle.length; j++) {
             if (!isWordChar(needle.charCodeAt(j)) || (j > 0 && isWordChar(needle.charCodeAt(j - 1)))) continue;
@@ -237,13 +261,13 @@ class WordStartIndex {
     private readonly positions: Int32Array;
     private readonly mask: number;
 
-    constructor(private readonly text: string) {
-        const length = text.length;
+    constructor(private readonly text: string, codes: Uint16Array) {
+        const length = codes.length;
         let starts = new Int32Array(Math.max(16, length >> 3));
         let count = 0;
         let previousIsWord = false;
         for (let at = 0; at + KEY_LENGTH <= length; at++) {
-            const isWord = isWordChar(text.charCodeAt(at));
+            const isWord = isWordChar(codes[at]);
             if (isWord && !previousIsWord) {
                 if (count === starts.length) {
                     const bigger = new Int32Array(starts.length * 2);
@@ -262,7 +286,7 @@ class WordStartIndex {
         this.positions = starts;
         // Insert from the end so that each chain lists its positions first to last.
         for (let i = count - 1; i >= 0; i--) {
-            const slot = hashKey(text, starts[i]) & this.mask;
+            const slot = hashCodes(codes, starts[i]) & this.mask;
             this.next[i] = this.heads[slot];
             this.heads[slot] = i;
         }
@@ -287,6 +311,18 @@ class WordStartIndex {
 function hashKey(text: string, at: number): number {
     let hash = 0x811C9DC5;
     for (let k = 0; k < KEY_LENGTH; k++) hash = Math.imul(hash ^ text.charCodeAt(at + k), 0x01000193);
+    hash ^= hash >>> 16;
+    hash = Math.imul(hash, 0x85EBCA6B);
+    hash ^= hash >>> 13;
+    hash = Math.imul(hash, 0xC2B2AE35);
+    hash ^= hash >>> 16;
+    return hash >>> 0;
+}
+
+/** hashKey over code units. */
+function hashCodes(codes: Uint16Array, at: number): number {
+    let hash = 0x811C9DC5;
+    for (let k = 0; k < KEY_LENGTH; k++) hash = Math.imul(hash ^ codes[at + k], 0x01000193);
     hash ^= hash >>> 16;
     hash = Math.imul(hash, 0x85EBCA6B);
     hash ^= hash >>> 13;

@@ -9,10 +9,31 @@ import type { CodeSet } from '../pack/types.js';
  * Malformed codes and unresolved or cyclic codesets are skipped here: the checker reports them.
  */
 export function resolveCodeList(list: CodeList | undefined): CodeSet {
+    const literal = list !== undefined && list.items.every(isCodeRange);
+    if (literal) {
+        const known = resolvedLiterals.get(list);
+        if (known) return known;
+    }
     const codes = new Set<string>();
     const ranges: Array<[string, string]> = [];
     collect(list, codes, ranges, new Set());
-    return normalizeCodeSet(codes, ranges);
+    const resolved = normalizeCodeSet(codes, ranges);
+    if (literal) resolvedLiterals.set(list, freeze(resolved));
+    return resolved;
+}
+
+/**
+ * Lists of literal codes resolved (frozen: callers share them). The checker, the rule summaries
+ * and the compiler resolve each list of a rule; a list naming a codeset is resolved every time,
+ * since the codeset (a declaration elsewhere in the file) may change while the list stays.
+ */
+const resolvedLiterals = new WeakMap<CodeList, CodeSet>();
+
+function freeze(set: CodeSet): CodeSet {
+    for (const range of set.ranges) Object.freeze(range);
+    Object.freeze(set.codes);
+    Object.freeze(set.ranges);
+    return Object.freeze(set);
 }
 
 function collect(list: CodeList | undefined, codes: Set<string>, ranges: Array<[string, string]>, visiting: Set<Codeset>): void {

@@ -1,4 +1,4 @@
-import type { AstNode, AstReflection, CompositeCstNode, CstNode, GrammarAST, LangiumCoreServices, Linker, ParseResult, ValueConverter as ValueConverterService } from 'langium';
+import type { AstNode, AstReflection, CompositeCstNode, CstNode, Reference, GrammarAST, LangiumCoreServices, Linker, ParseResult, ValueConverter as ValueConverterService } from 'langium';
 import {
     AstUtils, CompositeCstNodeImpl, DefaultValueConverter, GrammarAST as G, GrammarUtils, LeafCstNodeImpl, RootCstNodeImpl, ValueConverter,
 } from 'langium';
@@ -52,6 +52,7 @@ export class FastPayruleParser {
         try {
             const run = new ParseRun(text, tokens, this.lexer, this.features, this, (options.lean ?? false) && this.defaultConverter);
             const value = run.parseFile();
+            contentsOf.set(value, run.contents);
             return { value, lexerErrors: [], lexerReport: { diagnostics: [] }, parserErrors: [] } as ParseResult<PolicyFile>;
         } catch (error) {
             if (error === GIVE_UP) return undefined;
@@ -63,7 +64,8 @@ export class FastPayruleParser {
     convert(image: string, leaf: CstNode | undefined, feature: Feature): unknown {
         if (!this.defaultConverter) return this.converter.convert(image, leaf!);
         switch (feature.conversion) {
-            case 'string': return ValueConverter.convertString(image);
+            // Without a backslash, convertString only drops the quotes (and it builds its result a character at a time).
+            case 'string': return image.includes('\\') ? ValueConverter.convertString(image) : image.slice(1, -1);
             case 'id': return ValueConverter.convertID(image);
             case 'none': return image;
             // Lean mode has no leaf: the default converter reads only its grammar source.
@@ -97,6 +99,31 @@ export class FastPayruleParser {
 /** Langium's copyDefaultValue: arrays are copied (deeply), anything else is shared. */
 function copyDefault(value: unknown): unknown {
     return Array.isArray(value) ? value.map(copyDefault) : value;
+}
+
+/** A reference the parser built, where it is held (what Langium's linker finds by walking the AST). */
+export interface ParsedReference {
+    reference: Reference;
+    container: AstNode;
+    property: string;
+    index?: number;
+}
+
+/** What the fast parser saw while building an AST: its nodes in streamAst order, and its references. */
+export interface ParsedContents {
+    nodes: AstNode[];
+    references: ParsedReference[];
+}
+
+const contentsOf = new WeakMap<AstNode, ParsedContents>();
+
+/**
+ * The nodes (in the order of Langium's streamAst: pre-order, properties in key order) and the
+ * references of an AST the fast parser built, so that the linker and the validator need not walk
+ * it again; undefined for an AST from Langium's parser.
+ */
+export function parsedContents(root: AstNode): ParsedContents | undefined {
+    return contentsOf.get(root);
 }
 
 const GIVE_UP = Symbol('give up');
@@ -498,6 +525,8 @@ class ParseRun {
     /** Lean mode: the last token consumed without a leaf, and its grammar element. */
     private lastDetached = -1;
     private lastDetachedFeature: Feature | undefined;
+    /** Every AST node in creation order (which is streamAst's order), and every reference. */
+    readonly contents: ParsedContents = { nodes: [], references: [] };
 
     constructor(private readonly text: string, private readonly tokens: Tokens, private readonly lexer: FastLexer, features: Features,
         private readonly host: FastPayruleParser, private readonly lean: boolean) {
@@ -893,10 +922,15 @@ class ParseRun {
 
     private assignValue(node: Node, feature: Feature, value: unknown, cst: CstNode | undefined): void {
         const assignment = feature.assignment!;
-        const item = feature.crossReference && typeof value === 'string'
-            ? this.host.buildReference(node, assignment.feature, cst, value)
-            : value;
-        this.store(node, assignment, item);
+        if (feature.crossReference && typeof value === 'string') {
+            const reference = this.host.buildReference(node, assignment.feature, cst, value) as Reference;
+            const list = node[assignment.feature];
+            const index = assignment.operator === '+=' ? (Array.isArray(list) ? list.length : 0) : undefined;
+            this.contents.references.push({ reference, container: node as unknown as AstNode, property: assignment.feature, index });
+            this.store(node, assignment, reference);
+            return;
+        }
+        this.store(node, assignment, value);
     }
 
     /** Assign a subrule's result (performSubruleAssignment); unassigned calls are handled by alternatives(). */
@@ -936,7 +970,9 @@ class ParseRun {
     }
 
     private node(type: string): Node {
-        return { $type: type } as Node;
+        const node = { $type: type } as Node;
+        this.contents.nodes.push(node as unknown as AstNode);
+        return node;
     }
 
     /** LangiumParser.construct for a parser rule: link AST and CST nodes, leave the composite node, defaults. */

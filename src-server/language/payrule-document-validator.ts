@@ -2,6 +2,7 @@ import type { AstNode, LangiumDocument, ValidationAcceptor, ValidationOptions } 
 import { Cancellation, DefaultDocumentValidator, DocumentValidator, interruptAndCheck } from 'langium';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { forEachAstNode } from './ast-walk.js';
+import { parsedContents } from './fast-parser.js';
 import { checkCode } from './checks/codes.js';
 import { PayruleValidationRegistry } from './payrule-validation-registry.js';
 
@@ -61,12 +62,7 @@ export class PayruleDocumentValidator extends DefaultDocumentValidator {
         if (!(registry instanceof PayruleValidationRegistry) || this.profiler?.isActive('validating')) {
             return super.validateAstNodes(rootNode, options, acceptor, cancelToken);
         }
-        const nodes: AstNode[] = [];
-        forEachAstNode(rootNode, node => {
-            const nodeOptions = this.validateSingleNodeOptions(node, options);
-            if (nodeOptions.validateNode) nodes.push(node);
-            return nodeOptions.validateChildren;
-        });
+        const nodes = this.nodesToValidate(rootNode, options);
         for (let i = 0; i < nodes.length; i++) {
             if (i % NODES_PER_INTERRUPT === 0) await interruptAndCheck(cancelToken);
             const node = nodes[i];
@@ -75,6 +71,25 @@ export class PayruleDocumentValidator extends DefaultDocumentValidator {
                 if (pending) await pending;
             }
         }
+    }
+
+    /** The nodes to validate, in streamAst order: as the fast parser listed them, else by a walk. */
+    private nodesToValidate(rootNode: AstNode, options: ValidationOptions): AstNode[] {
+        const listed = parsedContents(rootNode)?.nodes;
+        if (listed && listed[0] === rootNode) {
+            const all = listed.every(node => {
+                const nodeOptions = this.validateSingleNodeOptions(node, options);
+                return nodeOptions.validateNode && nodeOptions.validateChildren;
+            });
+            if (all) return listed;
+        }
+        const nodes: AstNode[] = [];
+        forEachAstNode(rootNode, node => {
+            const nodeOptions = this.validateSingleNodeOptions(node, options);
+            if (nodeOptions.validateNode) nodes.push(node);
+            return nodeOptions.validateChildren;
+        });
+        return nodes;
     }
 }
 

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { AstUtils, createLangiumParser, EmptyFileSystem, GrammarUtils, isCompositeCstNode, type CompositeCstNode, type CstNode, type ParseResult } from 'langium';
 import { describe, expect, it } from 'vitest';
 import { importTables } from '../../src-server/import/index.js';
-import { FastPayruleParser } from '../../src-server/language/fast-parser.js';
+import { FastPayruleParser, parsedContents } from '../../src-server/language/fast-parser.js';
 import { createPayruleServices } from '../../src-server/language/payrule-module.js';
 import { PROJECT } from '../helpers/cli.js';
 import { mutate, mutationArb } from '../property/mutations.js';
@@ -93,6 +93,13 @@ function agrees(text: string): boolean {
     expect(expected.lexerErrors, `Langium finds lexing errors in a text the fast parser accepted:\n${text.slice(0, 500)}`).toEqual([]);
     expect(expected.parserErrors.map(error => error.message), `Langium finds syntax errors in a text the fast parser accepted:\n${text.slice(0, 500)}`).toEqual([]);
     expect(difference(expected, actual), `the trees differ on:\n${text.slice(0, 2000)}`).toBeUndefined();
+    // The nodes and references it lists are those Langium's linker and validator would walk to, in order.
+    const contents = parsedContents(actual.value)!;
+    const walked = AstUtils.streamAst(actual.value).toArray();
+    expect(contents.nodes.length).toBe(walked.length);
+    expect(contents.nodes.every((node, i) => node === walked[i]), 'nodes in streamAst order').toBe(true);
+    const references = walked.flatMap(node => AstUtils.streamReferences(node).toArray());
+    expect(contents.references.map(r => [r.reference, r.container, r.property, r.index])).toEqual(references.map(r => [r.reference, r.container, r.property, r.index]));
     return true;
 }
 

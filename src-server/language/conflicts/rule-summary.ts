@@ -42,14 +42,14 @@ export interface FileSummary {
 
 const NO_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
-export function summarizeFile(file: PolicyFile, documentUri: string): FileSummary {
+export function summarizeFile(file: PolicyFile, documentUri: string, logicOf: (rule: Rule) => RuleLogic = compileRuleLogic): FileSummary {
     const policyRange = safeRange(file.policy?.clauses.find(isEffectiveClause));
     return {
         documentUri,
         payer: payerKey(file),
         policyId: file.policy?.name || undefined,
         policyNameRange: file.policy?.$cstNode ? nameRange(file.policy) : undefined,
-        rules: file.declarations.filter(isRule).filter(rule => rule.statement).map(rule => summarizeRule(rule, documentUri, policyRange)),
+        rules: file.declarations.filter(isRule).filter(rule => rule.statement).map(rule => summarizeRule(rule, documentUri, policyRange, logicOf(rule))),
     };
 }
 
@@ -59,8 +59,7 @@ export function payerKey(file: PolicyFile): string {
     return payer !== undefined ? `payer:${payer.trim().toLowerCase()}` : `policy:${file.policy?.name}`;
 }
 
-function summarizeRule(rule: Rule, documentUri: string, policyRange: OpenRange): RuleSummary {
-    const logic = compileRuleLogic(rule);
+function summarizeRule(rule: Rule, documentUri: string, policyRange: OpenRange, logic: RuleLogic): RuleSummary {
     const own = safeRange(rule.clauses.find(isEffectiveClause));
     const shapes = logic.conditions.map(c => conditionKey(c, false)).sort();
     const limits = logic.conditions.map(c => conditionKey(c, true)).sort();
