@@ -22,6 +22,8 @@ const YOUNG_GENERATION_MB = Number(process.env.PAYRULE_CHECK_YOUNG_MB) || 192;
 interface WorkerOptions { payruleBatchWorker: true; root: string; compile: boolean }
 type Task = { file: string };
 type Reply = { file: string; checked?: CheckedFile; problem?: InputProblem; error?: string };
+/** A reply as it crosses threads: JSON text (one string to copy; V8's structured clone walks every object). */
+type WireReply = string;
 
 /** Worth starting workers: several files and enough text that parsing dominates start-up. */
 export function shouldUseWorkers(fileCount: number, totalBytes: number): boolean {
@@ -47,7 +49,7 @@ export async function runBatchWorker(): Promise<void> {
             } catch (error) {
                 reply.error = error instanceof Error ? error.stack ?? error.message : String(error);
             }
-            parentPort!.postMessage(reply);
+            parentPort!.postMessage(JSON.stringify(reply) satisfies WireReply);
         });
     });
 }
@@ -55,7 +57,7 @@ export async function runBatchWorker(): Promise<void> {
 /**
  * The checked file as the main thread needs it: the cross-file pass compares rules by their keys,
  * subjects and pair conditions (conflicts/), never by their full conditions and exceptions, so
- * those (44 modifiers on most NCCI edits) are not copied across threads.
+ * those (44 modifiers on most NCCI edits) are not sent across threads.
  */
 function forConflicts(checked: CheckedFile): CheckedFile {
     const rules = checked.summary.rules.map(rule => ({ ...rule, logic: { ...rule.logic, conditions: [], exceptions: [] } }));
@@ -83,7 +85,8 @@ export async function checkOnWorkers(files: string[], root: string, compile: boo
             }
             if (inFlight === 0) void worker.terminate().then(() => resolve());
         };
-        worker.on('message', (reply: Reply) => {
+        worker.on('message', (wire: WireReply) => {
+            const reply = JSON.parse(wire) as Reply;
             inFlight--;
             if (reply.error) {
                 void worker.terminate();

@@ -9,7 +9,8 @@ import type { CodeSet } from '../pack/types.js';
  * Malformed codes and unresolved or cyclic codesets are skipped here: the checker reports them.
  */
 export function resolveCodeList(list: CodeList | undefined): CodeSet {
-    const literal = list !== undefined && list.items.every(isCodeRange);
+    // (CodeRange has no subtypes: comparing the type is isCodeRange without the reflection lookup.)
+    const literal = list !== undefined && list.items.every(item => item.$type === 'CodeRange');
     if (literal) {
         const known = resolvedLiterals.get(list);
         if (known) return known;

@@ -13,6 +13,11 @@ import type { PolicyFile } from './generated/ast.js';
  * mirror exactly) it gives up and returns undefined, and the caller parses with Langium, whose error
  * recovery and messages are then what the user sees. So the fast path never changes a diagnostic.
  *
+ * `payrule check` and `compile` use its lean mode (src-cli/file-checker.ts). The full mode is
+ * Langium's CST exactly, for the language server's parser to take as a fast path for well-formed
+ * text (not wired in here: the language server parses declaration by declaration, see
+ * payrule-parser.ts).
+ *
  * Why: Langium's parser (Chevrotain, then a CST node and a range per token) runs at about 1-2 MB/s
  * here and allocates ~750 bytes per token; an imported NCCI workspace is 77 MB of policy text, and
  * one 20,000-rule file is 11 MB. The grammar is LL(1) at every decision, so a valid file has one

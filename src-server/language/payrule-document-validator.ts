@@ -4,7 +4,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { forEachAstNode } from './ast-walk.js';
 import { parsedContents } from './fast-parser.js';
 import { checkCode } from './checks/codes.js';
-import { PayruleValidationRegistry } from './payrule-validation-registry.js';
+import { PayruleValidationRegistry } from './checks/payrule-validation-registry.js';
 
 /** How many AST nodes are validated between two chances to cancel or to let the event loop run. */
 const NODES_PER_INTERRUPT = 256;

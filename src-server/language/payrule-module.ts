@@ -4,13 +4,13 @@ import {
     createDefaultModule, createDefaultSharedModule, type DefaultSharedModuleContext, type LangiumServices,
     type LangiumSharedServices, type PartialLangiumServices,
 } from 'langium/lsp';
+import { PayruleValidationRegistry } from './checks/payrule-validation-registry.js';
 import { registerPayruleChecks } from './checks/payrule-validator.js';
 import { PayruleGeneratedModule, PayruleGeneratedSharedModule } from './generated/module.js';
 import { PayruleDocumentValidator } from './payrule-document-validator.js';
 import { PayruleLinker } from './payrule-linker.js';
 import { createPayruleParser } from './payrule-parser.js';
 import { BatchScopeComputation, FileLocalScopeComputation, FileLocalScopeProvider } from './payrule-scope.js';
-import { PayruleValidationRegistry } from './payrule-validation-registry.js';
 import { PolicySources } from './policy-sources.js';
 import { WorkspaceRules } from './conflicts/workspace-rules.js';
 import { PayruleCodeActionProvider } from './lsp/code-action-provider.js';
@@ -85,8 +85,8 @@ export const PayruleModule: Module<PayruleServices, PartialLangiumServices & Pay
         Linker: services => new PayruleLinker(services),
     },
     validation: {
-        DocumentValidator: services => new PayruleDocumentValidator(services),
         ValidationRegistry: services => new PayruleValidationRegistry(services),
+        DocumentValidator: services => new PayruleDocumentValidator(services),
     },
     // Editor features, one class per concern (src-server/language/lsp/).
     lsp: {

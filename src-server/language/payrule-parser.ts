@@ -1,6 +1,5 @@
 import type { LangiumCoreServices, LangiumParser } from 'langium';
 import { createLangiumParser } from 'langium';
-import { FastPayruleParser } from './fast-parser.js';
 
 /**
  * Langium 4.2's parser asks the CST builder to add hidden nodes before every token, even when there
@@ -14,9 +13,5 @@ export function createPayruleParser(services: LangiumCoreServices): LangiumParse
     builder.addHiddenNodes = tokens => {
         if (tokens.length > 0) addHiddenNodes(tokens);
     };
-    // Well-formed files take the fast path (same AST and CST); anything else gets Langium's parser.
-    const fast = new FastPayruleParser(services);
-    const parse = parser.parse.bind(parser);
-    parser.parse = ((text: string, options?: { rule?: string }) => (options?.rule ? undefined : fast.parse(text)) ?? parse(text, options)) as typeof parser.parse;
     return parser;
 }
