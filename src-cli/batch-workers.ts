@@ -4,12 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { BatchChecker, type CheckedFile } from './file-checker.js';
 import { readPolicyFile, type InputProblem } from './input-files.js';
+import { decodeChecked, encodeChecked } from './summary-wire.js';
 
 /**
  * Checking is parse-bound and files are independent until the cross-file pass, so large
- * workspaces are checked on worker threads (one per core, at most two files in flight each).
- * Workers run dist/check-worker.js (a smaller bundle that starts faster) when the build made it,
- * else this same bundle, whose entry then calls `runBatchWorker`.
+ * workspaces are checked on worker threads (one per core). Files go to the workers in small
+ * batches (a message each way per batch: a message per file cost most of a millisecond), at most
+ * two batches in flight per worker. Workers run dist/check-worker.js (a smaller bundle that starts
+ * faster) when the build made it, else this same bundle, whose entry then calls `runBatchWorker`.
  */
 
 /**
@@ -19,11 +21,17 @@ import { readPolicyFile, type InputProblem } from './input-files.js';
  */
 const YOUNG_GENERATION_MB = Number(process.env.PAYRULE_CHECK_YOUNG_MB) || 192;
 
+/** Files per batch: enough to spread the cost of a message, few enough to balance the workers. */
+const BATCH_FILES = 8;
+
 interface WorkerOptions { payruleBatchWorker: true; root: string; compile: boolean }
-type Task = { file: string };
+type Task = { files: string[] };
 type Reply = { file: string; checked?: CheckedFile; problem?: InputProblem; error?: string };
-/** A reply as it crosses threads: JSON text (one string to copy; V8's structured clone walks every object). */
-type WireReply = string;
+/**
+ * A reply as it crosses threads: the checked file as compact JSON text (summary-wire.ts: one string
+ * to copy, where V8's structured clone walks every object of every rule summary).
+ */
+type WireReply = { file: string; checked?: string; problem?: InputProblem; error?: string };
 
 /** Worth starting workers: several files and enough text that parsing dominates start-up. */
 export function shouldUseWorkers(fileCount: number, totalBytes: number): boolean {
@@ -41,27 +49,22 @@ export async function runBatchWorker(): Promise<void> {
     let queue = Promise.resolve();
     parentPort!.on('message', (task: Task) => {
         queue = queue.then(async () => {
-            const reply: Reply = { file: task.file };
-            try {
-                const read = readPolicyFile(task.file);
-                if ('message' in read) reply.problem = read;
-                else reply.checked = forConflicts(await checker.checkFile(task.file, read.text, options.compile));
-            } catch (error) {
-                reply.error = error instanceof Error ? error.stack ?? error.message : String(error);
+            const replies: WireReply[] = [];
+            for (const file of task.files) {
+                const reply: WireReply = { file };
+                try {
+                    const read = readPolicyFile(file);
+                    if ('message' in read) reply.problem = read;
+                    else reply.checked = encodeChecked(await checker.checkFile(file, read.text, options.compile));
+                } catch (error) {
+                    reply.error = error instanceof Error ? error.stack ?? error.message : String(error);
+                }
+                replies.push(reply);
+                if (reply.error) break;
             }
-            parentPort!.postMessage(JSON.stringify(reply) satisfies WireReply);
+            parentPort!.postMessage(replies);
         });
     });
-}
-
-/**
- * The checked file as the main thread needs it: the cross-file pass compares rules by their keys,
- * subjects and pair conditions (conflicts/), never by their full conditions and exceptions, so
- * those (44 modifiers on most NCCI edits) are not sent across threads.
- */
-function forConflicts(checked: CheckedFile): CheckedFile {
-    const rules = checked.summary.rules.map(rule => ({ ...rule, logic: { ...rule.logic, conditions: [], exceptions: [] } }));
-    return { ...checked, summary: { ...checked.summary, rules } };
 }
 
 /** Check files on worker threads; results come back in any order (the caller sorts). */
@@ -81,20 +84,22 @@ export async function checkOnWorkers(files: string[], root: string, compile: boo
         const feed = () => {
             while (inFlight < 2 && pending.length > 0) {
                 inFlight++;
-                worker.postMessage({ file: pending.shift()! } satisfies Task);
+                worker.postMessage({ files: pending.splice(0, BATCH_FILES) } satisfies Task);
             }
             if (inFlight === 0) void worker.terminate().then(() => resolve());
         };
-        worker.on('message', (wire: WireReply) => {
-            const reply = JSON.parse(wire) as Reply;
+        worker.on('message', (replies: WireReply[]) => {
             inFlight--;
-            if (reply.error) {
-                void worker.terminate();
-                reject(new Error(`checking ${reply.file} failed: ${reply.error}`));
-                return;
+            for (const wire of replies) {
+                if (wire.error) {
+                    void worker.terminate();
+                    reject(new Error(`checking ${wire.file} failed: ${wire.error}`));
+                    return;
+                }
+                const reply: Reply = { ...wire, checked: wire.checked === undefined ? undefined : decodeChecked(wire.checked) };
+                if (reply.checked) checked.push(reply.checked);
+                if (reply.problem) problems.push(reply.problem);
             }
-            if (reply.checked) checked.push(reply.checked);
-            if (reply.problem) problems.push(reply.problem);
             feed();
         });
         worker.on('error', reject);

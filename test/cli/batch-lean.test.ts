@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BatchChecker, type CheckedFile } from '../../src-cli/file-checker.js';
+import { decodeChecked, encodeChecked } from '../../src-cli/summary-wire.js';
+import { conflictDiagnostics } from '../../src-server/language/conflicts/conflict-diagnostics.js';
 import { PROJECT } from '../helpers/cli.js';
 import { GUIDE_TEXT } from '../helpers/language.js';
 import { mutate, mutationArb } from '../property/mutations.js';
@@ -70,5 +72,26 @@ describe('lean batch checking gives what a full parse gives', () => {
         await fc.assert(fc.asyncProperty(fc.oneof(fc.constantFrom(...seeds), policyArb.map(printPolicy)), fc.array(mutationArb, { minLength: 1, maxLength: 3 }), async (text, mutations) => {
             await sameResult(mutate(text, mutations));
         }), { numRuns: runs(40) });
+    });
+
+    it('sends workers\' results in a wire form that keeps what the conflict pass reads', async () => {
+        const header = (id: string) => `policy ${id} "P"\n  payer "Shared payer"\n  effective 2025-01-01\nsource guide "sources/guide.txt"\n`;
+        const files: Record<string, string> = {
+            'a.payrule': `${header('a')}rule A1 "t" 97124 denied with 97140 same day unless modifier 59, XS cite guide "Therapy guide"\nrule A2 "t" 97110 denied above 4 units per day cite guide "Therapy guide"\n`,
+            'b.payrule': `${header('b')}rule B1 "t" 97124 denied with 97140 same day unless modifier 59 cite guide "Therapy guide"\nrule B2 "t" 97140 denied with 97124 same day cite guide "Therapy guide"\n`,
+            'c.payrule': `${header('c')}rule C1 "t" 97110 review above 4 units per day cite guide "Therapy guide"\nrule C2 "t" 97110..97124 timed 15 minutes cite guide "Therapy guide"\n`,
+        };
+        const checked: CheckedFile[] = [];
+        for (const [name, text] of Object.entries(files)) checked.push(await lean.checkFile(path.join(root, name), text, true));
+        const decoded = checked.map(file => decodeChecked(encodeChecked(file)));
+        const conflicts = (list: CheckedFile[]) => [...conflictDiagnostics(list.map(file => file.summary))].sort(([a], [b]) => a.localeCompare(b));
+        const expected = conflicts(checked);
+        expect(expected.flatMap(([, diagnostics]) => diagnostics).length).toBeGreaterThan(2);
+        expect(conflicts(decoded)).toEqual(expected);
+        decoded.forEach((file, i) => {
+            const original = JSON.parse(JSON.stringify(checked[i])) as CheckedFile;
+            for (const rule of original.summary.rules) rule.logic = { ...rule.logic, conditions: [], exceptions: [] };
+            expect(JSON.parse(JSON.stringify(file))).toEqual(original);
+        });
     });
 });
