@@ -32,7 +32,7 @@ const GENERATOR = path.join(PROJECT, 'scripts', 'generate-ncci.mjs');
 const env = (name, fallback) => (process.env[name] ? process.env[name] : fallback);
 const SIZES = env('PAYRULE_SCALE_SIZES', '1000,10000,100000').split(',').map(Number);
 const RUNS = Number(env('PAYRULE_SCALE_RUNS', 1));
-const REQUESTS = Number(env('PAYRULE_SCALE_REQUESTS', 20));
+const REQUESTS = Number(env('PAYRULE_SCALE_REQUESTS', 10));
 const KEEP = Boolean(process.env.PAYRULE_SCALE_KEEP);
 
 const TARGETS = { check: 10_000, compile: 10_000, rss: 2 * 1024, open: 2000, hover: 50, completion: 50 };

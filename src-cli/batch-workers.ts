@@ -29,9 +29,10 @@ type Task = { files: string[] };
 type Reply = { file: string; checked?: CheckedFile; problem?: InputProblem; error?: string };
 /**
  * A reply as it crosses threads: the checked file as compact JSON text (summary-wire.ts: one string
- * to copy, where V8's structured clone walks every object of every rule summary).
+ * to copy, where V8's structured clone walks every object of every rule summary), and its pack
+ * beside it (a string copied as it is, not escaped into the JSON).
  */
-type WireReply = { file: string; checked?: string; problem?: InputProblem; error?: string };
+type WireReply = { file: string; checked?: string; packText?: string; problem?: InputProblem; error?: string };
 
 /** Worth starting workers: several files and enough text that parsing dominates start-up. */
 export function shouldUseWorkers(fileCount: number, totalBytes: number): boolean {
@@ -55,7 +56,11 @@ export async function runBatchWorker(): Promise<void> {
                 try {
                     const read = readPolicyFile(file);
                     if ('message' in read) reply.problem = read;
-                    else reply.checked = encodeChecked(await checker.checkFile(file, read.text, options.compile));
+                    else {
+                        const { packText, ...checked } = await checker.checkFile(file, read.text, options.compile);
+                        reply.checked = encodeChecked(checked);
+                        reply.packText = packText;
+                    }
                 } catch (error) {
                     reply.error = error instanceof Error ? error.stack ?? error.message : String(error);
                 }
@@ -96,7 +101,7 @@ export async function checkOnWorkers(files: string[], root: string, compile: boo
                     reject(new Error(`checking ${wire.file} failed: ${wire.error}`));
                     return;
                 }
-                const reply: Reply = { ...wire, checked: wire.checked === undefined ? undefined : decodeChecked(wire.checked) };
+                const reply: Reply = { ...wire, checked: wire.checked === undefined ? undefined : { ...decodeChecked(wire.checked), packText: wire.packText } };
                 if (reply.checked) checked.push(reply.checked);
                 if (reply.problem) problems.push(reply.problem);
             }

@@ -149,7 +149,18 @@ export class SourceText {
         return this.wordStarts;
     }
 
+    /** The last quotes looked up: the checker finds a file's quotes, then the compiler their lines. */
+    private readonly recent = new Map<string, QuoteMatch | undefined>();
+
     find(quote: string): QuoteMatch | undefined {
+        if (this.recent.has(quote)) return this.recent.get(quote);
+        const found = this.lookUp(quote);
+        if (this.recent.size >= 4096) this.recent.clear();
+        this.recent.set(quote, found);
+        return found;
+    }
+
+    private lookUp(quote: string): QuoteMatch | undefined {
         const needle = normalizedQuote(quote);
         if (needle.length === 0) return undefined;
         const at = this.indexOf(needle);
