@@ -23,6 +23,8 @@ const builds = [
     { ...common, entryPoints: ['src-cli/main.ts'], outfile: 'dist/cli.js', format: 'esm', banner: { js: `#!/usr/bin/env node\n${esmBanner}` } },
     // The worker threads of `payrule eval` (a bundle of their own: they start without the language server).
     { ...common, entryPoints: ['src-cli/eval-worker.ts'], outfile: 'dist/eval-worker.js', format: 'esm', banner: { js: esmBanner } },
+    // The worker threads of `payrule check` and `payrule compile` on large workspaces.
+    { ...common, entryPoints: ['src-cli/check-worker.ts'], outfile: 'dist/check-worker.js', format: 'esm', banner: { js: esmBanner } },
     { ...common, entryPoints: ['src-client/extension.ts'], outfile: 'dist/extension.cjs', format: 'cjs', external: ['vscode'] },
     // Library entry points for other tools (package.json "exports": payrule/pack, payrule/evaluator).
     { ...common, entryPoints: ['src-server/pack/index.ts'], outfile: 'dist/lib/pack.js', format: 'esm', banner: { js: esmBanner } },

@@ -101,8 +101,10 @@ function ptpTable(rows) {
         ['', '', '', '', '', '9=not applicable', ''].join('\t'),
     ];
     // Column one codes come from a smaller pool than column two codes, so families hold many edits.
-    const column1Pool = uniqueCodes(Math.max(1, Math.ceil(rows / 60)));
-    const column2Pool = uniqueCodes(Math.max(2, Math.ceil(rows / 10)));
+    // Small tables get enough column two codes for every row to be a distinct pair.
+    const column1Count = Math.max(1, Math.ceil(rows / 60));
+    const column1Pool = uniqueCodes(column1Count);
+    const column2Pool = uniqueCodes(Math.max(2, Math.ceil(rows / 10), Math.ceil((2 * rows) / column1Count) + 10));
     const pairs = new Set();
     let written = 0;
     let attempts = 0;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { compilePolicy } from '../src-server/compiler/compile-policy.js';
-import type { PolicyFile, Source } from '../src-server/language/generated/ast.js';
+import { compilePolicy, type RuleLogic } from '../src-server/compiler/compile-policy.js';
+import type { PolicyFile, Rule, Source } from '../src-server/language/generated/ast.js';
 import type { PolicySources } from '../src-server/language/policy-sources.js';
 import type { RulePack } from '../src-server/pack/index.js';
 
@@ -8,9 +8,10 @@ import type { RulePack } from '../src-server/pack/index.js';
  * Compile one checked policy file (every CLI command compiles through here). `origin.file` is the
  * file relative to `originBase` (see workspaceFolders), with forward slashes.
  */
-export function compileFile(ast: PolicyFile, file: string, originBase: string, sources: PolicySources): RulePack {
+export function compileFile(ast: PolicyFile, file: string, originBase: string, sources: PolicySources, logicOf?: (rule: Rule) => RuleLogic): RulePack {
     return compilePolicy(ast, {
         originFile: path.relative(originBase, file).split(path.sep).join('/'),
+        logicOf,
         source(declaration: Source) {
             const found = sources.lookupDeclared(declaration);
             if (found.status !== 'ok') return undefined;

@@ -2,8 +2,19 @@
 
 const ISO_DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
 
+/** Dates seen, with their problem (or none): a 100,000-rule table has a few hundred distinct dates. */
+const problems = new Map<string, string | undefined>();
+
 /** A message saying what is wrong with the date, or undefined when it is a real ISO date. */
 export function dateProblem(text: string): string | undefined {
+    if (problems.has(text)) return problems.get(text);
+    const problem = findDateProblem(text);
+    if (problems.size >= 10_000) problems.clear();
+    problems.set(text, problem);
+    return problem;
+}
+
+function findDateProblem(text: string): string | undefined {
     const match = ISO_DATE.exec(text);
     if (!match) return `'${text}' is not an ISO date: write YYYY-MM-DD, for example 2025-01-31.`;
     const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];

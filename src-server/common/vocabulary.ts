@@ -16,7 +16,11 @@ export function isKnownProviderType(type: string): boolean {
 
 /** Two characters, letters or digits (59, XS, GP, U7, 25, LT). */
 export function isModifier(text: string): boolean {
-    return /^[A-Za-z0-9]{2}$/.test(text);
+    return text.length === 2 && isAsciiAlphanumeric(text.charCodeAt(0)) && isAsciiAlphanumeric(text.charCodeAt(1));
+}
+
+function isAsciiAlphanumeric(code: number): boolean {
+    return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5A) || (code >= 0x61 && code <= 0x7A);
 }
 
 /**

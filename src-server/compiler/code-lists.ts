@@ -1,4 +1,4 @@
-import type { CodeList, Codeset } from '../language/generated/ast.js';
+import type { CodeList, CodeRange, Codeset } from '../language/generated/ast.js';
 import { isCodeRange } from '../language/generated/ast.js';
 import { codeNumber, codeShape, compareCodes, rangeContains, sameShape } from '../common/codes.js';
 import type { CodeSet } from '../pack/types.js';
@@ -9,10 +9,49 @@ import type { CodeSet } from '../pack/types.js';
  * Malformed codes and unresolved or cyclic codesets are skipped here: the checker reports them.
  */
 export function resolveCodeList(list: CodeList | undefined): CodeSet {
+    // (CodeRange has no subtypes: comparing the type is isCodeRange without the reflection lookup.)
+    const literal = list !== undefined && list.items.every(item => item.$type === 'CodeRange');
+    if (literal) {
+        const known = (list as Resolvable)[RESOLVED];
+        if (known) return known;
+        // One code written in upper case (an NCCI edit's subject and partner): nothing to sort or merge.
+        const only = list.items.length === 1 ? list.items[0] as CodeRange : undefined;
+        if (only && only.end === undefined && isUpperCaseCode(only.start)) {
+            return (list as Resolvable)[RESOLVED] = freeze({ codes: [only.start], ranges: [] });
+        }
+    }
     const codes = new Set<string>();
     const ranges: Array<[string, string]> = [];
     collect(list, codes, ranges, new Set());
-    return normalizeCodeSet(codes, ranges);
+    const resolved = normalizeCodeSet(codes, ranges);
+    if (literal) (list as Resolvable)[RESOLVED] = freeze(resolved);
+    return resolved;
+}
+
+/**
+ * A list of literal codes keeps its resolved set (frozen: callers share it) under a symbol, which
+ * Langium's walks and JSON never see: the checker, the rule summaries and the compiler each resolve
+ * every list of a rule, and a WeakMap of 200,000 lists costs more than the resolving (and slows the
+ * garbage collector). A list naming a codeset is resolved every time, since the codeset (a
+ * declaration elsewhere in the file) may change while the list stays.
+ */
+const RESOLVED = Symbol('resolved codes');
+type Resolvable = CodeList & { [RESOLVED]?: CodeSet };
+
+/** A procedure code as codeShape accepts it, already upper case: 97124, 0213T, G0283. */
+function isUpperCaseCode(code: string | undefined): code is string {
+    if (code === undefined || code.length !== 5) return false;
+    const digit = (i: number) => code.charCodeAt(i) >= 0x30 && code.charCodeAt(i) <= 0x39;
+    const upper = (i: number) => code.charCodeAt(i) >= 0x41 && code.charCodeAt(i) <= 0x5A;
+    const middle = digit(1) && digit(2) && digit(3);
+    return middle && ((digit(0) && (digit(4) || upper(4))) || (upper(0) && digit(4)));
+}
+
+function freeze(set: CodeSet): CodeSet {
+    for (const range of set.ranges) Object.freeze(range);
+    Object.freeze(set.codes);
+    Object.freeze(set.ranges);
+    return Object.freeze(set);
 }
 
 function collect(list: CodeList | undefined, codes: Set<string>, ranges: Array<[string, string]>, visiting: Set<Codeset>): void {

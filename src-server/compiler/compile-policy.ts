@@ -20,6 +20,8 @@ export interface CompileContext {
     originFile: string;
     /** The digest of a source's bytes and the line a quote starts on, when the source was read. */
     source(declaration: Source): { sha256: string; lineOf(quote: string): number | null } | undefined;
+    /** The rule's logic, when the caller has it already (see memoizedRuleLogic). */
+    logicOf?(rule: Rule): RuleLogic;
 }
 
 /** A compiled rule without the parts that depend on files: what the conflict checks compare. */
@@ -60,7 +62,7 @@ function compileSource(source: Source, context: CompileContext): PackSource {
 }
 
 export function compileRule(rule: Rule, context: CompileContext): PackRule {
-    const logic = compileRuleLogic(rule);
+    const logic = context.logicOf?.(rule) ?? compileRuleLogic(rule);
     return {
         id: rule.name,
         title: rule.title,
@@ -109,6 +111,19 @@ export function compileRuleLogic(rule: Rule): RuleLogic {
     return { action, subject, conditions, exceptions, timed, reason };
 }
 
+/**
+ * compileRuleLogic, computed once per rule: for one pass over a parsed file (its rule summaries,
+ * then its pack). Not for longer: a rule's logic follows the codesets it names, which may change.
+ */
+export function memoizedRuleLogic(): (rule: Rule) => RuleLogic {
+    const known = new WeakMap<Rule, RuleLogic>();
+    return rule => {
+        let logic = known.get(rule);
+        if (!logic) known.set(rule, logic = compileRuleLogic(rule));
+        return logic;
+    };
+}
+
 const ACTIONS: Record<string, RuleAction> = { denied: 'deny', review: 'review', flagged: 'flag' };
 
 function compileCondition(condition: AstCondition): Condition | undefined {
@@ -129,7 +144,7 @@ function compileCondition(condition: AstCondition): Condition | undefined {
 }
 
 function compileTest(test: Test | undefined): Exception | undefined {
-    if (isModifierTest(test)) return { kind: 'modifier', modifiers: sortedUnique(test.modifiers.map(upper)), eitherLine: test.eitherLine };
+    if (isModifierTest(test)) return { kind: 'modifier', modifiers: modifierList(test.modifiers), eitherLine: test.eitherLine };
     if (isDiagnosisTest(test)) return { kind: 'diagnosis', patterns: sortedUnique(test.patterns.map(upper)) };
     if (isProviderTest(test)) return { kind: 'provider', types: sortedUnique(test.types) };
     return undefined;
@@ -170,8 +185,30 @@ function upper(text: string): string {
     return text.toUpperCase();
 }
 
+/** The last modifier list compiled, and its result: an imported NCCI table repeats one list 80,000 times. */
+let lastModifiers: { written: string[]; compiled: string[] } | undefined;
+
+/** Modifiers upper-case, sorted and without duplicates (a fresh array each time). */
+function modifierList(written: string[]): string[] {
+    const last = lastModifiers;
+    if (last && last.written.length === written.length && last.written.every((modifier, i) => modifier === written[i])) return last.compiled.slice();
+    const compiled = sortedUnique(written.map(upper));
+    lastModifiers = { written: written.slice(), compiled };
+    return compiled.slice();
+}
+
+/**
+ * Sorted by UTF-16 code units (the default sort's order, as compareText), without duplicates.
+ * Imported NCCI edits list 44 modifiers each, 100,000 times: no Set and no comparator calls.
+ */
 function sortedUnique(values: string[]): string[] {
-    return [...new Set(values)].sort(compareText);
+    const sorted = values.slice().sort();
+    let kept = 0;
+    for (let i = 0; i < sorted.length; i++) {
+        if (i === 0 || sorted[i] !== sorted[kept - 1]) sorted[kept++] = sorted[i];
+    }
+    sorted.length = kept;
+    return sorted;
 }
 
 function compareText(a: string, b: string): number {

@@ -1,7 +1,13 @@
-import type { Cancellation, LangiumDocument, ValidationOptions } from 'langium';
-import { DefaultDocumentValidator, DocumentValidator } from 'langium';
+import type { AstNode, LangiumDocument, ValidationAcceptor, ValidationOptions } from 'langium';
+import { Cancellation, DefaultDocumentValidator, DocumentValidator, interruptAndCheck } from 'langium';
 import type { Diagnostic } from 'vscode-languageserver-types';
+import { forEachAstNode } from './ast-walk.js';
+import { parsedContents } from './fast-parser.js';
 import { checkCode } from './checks/codes.js';
+import { PayruleValidationRegistry } from './checks/payrule-validation-registry.js';
+
+/** How many AST nodes are validated between two chances to cancel or to let the event loop run. */
+const NODES_PER_INTERRUPT = 256;
 
 /** Beyond this many syntax errors in one file the rest are summarised: garbage input stays fast. */
 const MAX_SYNTAX_ERRORS = 100;
@@ -43,6 +49,47 @@ export class PayruleDocumentValidator extends DefaultDocumentValidator {
             });
         }
         return result;
+    }
+
+    /**
+     * Langium's loop over the nodes awaits twice per node and check; Payrule's checks are
+     * synchronous (PayruleValidationRegistry keeps them so), so the nodes are visited in the same
+     * order with the same checks, awaiting only a check that returns a promise and, every few
+     * hundred nodes, a chance to cancel.
+     */
+    protected override async validateAstNodes(rootNode: AstNode, options: ValidationOptions, acceptor: ValidationAcceptor, cancelToken = Cancellation.CancellationToken.None): Promise<void> {
+        const registry = this.validationRegistry;
+        if (!(registry instanceof PayruleValidationRegistry) || this.profiler?.isActive('validating')) {
+            return super.validateAstNodes(rootNode, options, acceptor, cancelToken);
+        }
+        const nodes = this.nodesToValidate(rootNode, options);
+        for (let i = 0; i < nodes.length; i++) {
+            if (i % NODES_PER_INTERRUPT === 0) await interruptAndCheck(cancelToken);
+            const node = nodes[i];
+            for (const check of registry.checksFor(node.$type, options.categories)) {
+                const pending = check(node, acceptor, cancelToken);
+                if (pending) await pending;
+            }
+        }
+    }
+
+    /** The nodes to validate, in streamAst order: as the fast parser listed them, else by a walk. */
+    private nodesToValidate(rootNode: AstNode, options: ValidationOptions): AstNode[] {
+        const listed = parsedContents(rootNode)?.nodes;
+        if (listed && listed[0] === rootNode) {
+            const all = listed.every(node => {
+                const nodeOptions = this.validateSingleNodeOptions(node, options);
+                return nodeOptions.validateNode && nodeOptions.validateChildren;
+            });
+            if (all) return listed;
+        }
+        const nodes: AstNode[] = [];
+        forEachAstNode(rootNode, node => {
+            const nodeOptions = this.validateSingleNodeOptions(node, options);
+            if (nodeOptions.validateNode) nodes.push(node);
+            return nodeOptions.validateChildren;
+        });
+        return nodes;
     }
 }
 

@@ -8,6 +8,7 @@ import { PayruleValidationRegistry } from './checks/payrule-validation-registry.
 import { registerPayruleChecks } from './checks/payrule-validator.js';
 import { PayruleGeneratedModule, PayruleGeneratedSharedModule } from './generated/module.js';
 import { PayruleDocumentValidator } from './payrule-document-validator.js';
+import { BatchLinker } from './batch-linker.js';
 import { createPayruleParser } from './payrule-parser.js';
 import { FileLocalScopeComputation, FileLocalScopeProvider } from './payrule-scope.js';
 import { PolicySources } from './policy-sources.js';
@@ -110,8 +111,14 @@ export const PayruleModule: Module<PayruleServices, PartialLangiumServices & Pay
     },
 };
 
-/** Overrides for batch use (the CLI): each file is checked once, so nothing is cached per declaration. */
+/**
+ * Overrides for batch use (the CLI): each file is parsed, linked and checked once, so nothing is
+ * kept per declaration for the next edit; the linker takes the references the fast parser listed.
+ */
 const PayruleBatchModule: Module<PayruleServices, PartialLangiumServices> = {
+    references: {
+        Linker: services => new BatchLinker(services),
+    },
     validation: {
         DocumentValidator: services => new PayruleDocumentValidator(services),
     },

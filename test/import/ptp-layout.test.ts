@@ -87,6 +87,9 @@ describe('import ncci-ptp: a table in the exact CMS layout', () => {
         expect(provenance).toContain('line 12 of ccipra-test.txt: 97530 | 97113 |  | 20100101 | 20100101 | 1 | Deleted the day it took effect (not applied: deleted on the day it took effect)');
         for (const [line, reason] of EXPECTED_BAD) expect(provenance).toContain(`ccipra-test.txt:${line}: ${reason}`);
         expect(provenance).toContain('  read: 9753 | 97140 | | 20000101 | * | 1 | Bad code');
+        // What the indicators mean, and where the modifier list comes from: the source every rule cites says it.
+        expect(provenance).toContain('1: an NCCI PTP-associated modifier on either line of the pair lifts it:\n  E1, E2, E3, E4, FA, F1,');
+        expect(provenance).toContain('NCCI Policy Manual for Medicare Services, chapter I, section E; since 2019-07-01, CMS Change Request 11168');
     });
 
     it('writes policies that check clean and compile: a suffix keeps the ids of one pair unique', () => {

@@ -148,11 +148,14 @@ function pairKeys(subject: CodeSet, partners: CodeSet): string[] | undefined {
     const subjectKeys = codeKeys(subject);
     const partnerKeys = codeKeys(partners);
     if (!subjectKeys || !partnerKeys) return undefined;
+    if (subjectKeys.length === 1 && partnerKeys.length === 1) return [`${subjectKeys[0]}|${partnerKeys[0]}`];
     return subjectKeys.flatMap(code => partnerKeys.map(partner => `${code}|${partner}`));
 }
 
 /** Every code of the set, or undefined when a range is too wide to expand. */
 function codeKeys(codes: CodeSet): string[] | undefined {
+    // A resolved set's codes are distinct already: with no range, they are the keys.
+    if (codes.ranges.length === 0) return codes.codes;
     const keys = new Set<string>(codes.codes);
     for (const [start, end] of codes.ranges) {
         if (rangeSize(start, end) > MAX_EXPANDED_RANGE) return undefined;
