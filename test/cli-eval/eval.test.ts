@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sealPack } from '../../src-server/pack/index.js';
-import { tempWorkspace } from '../helpers/cli.js';
+import { PROJECT, tempWorkspace } from '../helpers/cli.js';
 import { cli, ndjson, SAMPLE_CLAIMS, SAMPLE_OUTPUT, SAMPLE_PACK, withoutText } from './helpers.js';
 
 const sampleClaims = JSON.parse(fs.readFileSync(SAMPLE_CLAIMS, 'utf8')) as unknown[];
@@ -74,7 +74,7 @@ describe('payrule eval: output', () => {
 
     it('compiles policies in memory with --policy', () => {
         const root = tempWorkspace({ 'claims.json': JSON.stringify(sampleClaims) });
-        const result = cli(['eval', '--policy', '/work/shared/spec/examples/sample.payrule', path.join(root, 'claims.json')]);
+        const result = cli(['eval', '--policy', path.join(PROJECT, 'test/fixtures/spec-examples/sample.payrule'), path.join(root, 'claims.json')]);
         expect(result.status, result.stderr).toBe(1);
         expect(withoutText(JSON.parse(result.stdout))).toEqual(withoutText(sampleOutput));
     });

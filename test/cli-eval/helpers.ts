@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { CLI, PROJECT } from '../helpers/cli.js';
 
 export const SAMPLE_PACK = path.join(PROJECT, 'test', 'fixtures', 'packs', 'sample_plan.json');
-export const SAMPLE_CLAIMS = path.join(import.meta.dirname, 'fixtures', 'sample-claims.json');
-export const SAMPLE_OUTPUT = path.join(import.meta.dirname, 'fixtures', 'sample-expected-output.json');
+export const SAMPLE_CLAIMS = path.join(PROJECT, 'test', 'fixtures', 'spec-examples', 'claims.json');
+export const SAMPLE_OUTPUT = path.join(PROJECT, 'test', 'fixtures', 'spec-examples', 'expected-output.json');
 
 export interface EvalRun {
     status: number | null;

@@ -31,7 +31,7 @@ export const KNOWN_PRODUCT_BUGS: Record<string, { summary: string; excused?: (pa
 
 const RUNS = Number(process.env.PAYRULE_CONFORMANCE_RUNS ?? 1500);
 const CLI_BATCHES = Number(process.env.PAYRULE_CONFORMANCE_CLI_BATCHES ?? 60);
-const EXAMPLES = path.resolve(import.meta.dirname, '../../../shared/spec/examples');
+const EXAMPLES = path.resolve(import.meta.dirname, '../fixtures/spec-examples');
 
 function sha256(text: string | Buffer): string {
     return createHash('sha256').update(text).digest('hex');

@@ -9,7 +9,7 @@ import {
 import { evaluate, evaluateStream, type ClaimOutput } from '../../src-server/evaluator/index.js';
 import { loadPackSync } from '../../src-server/pack/index.js';
 
-const examples = '/work/shared/spec/examples';
+const examples = new URL('../fixtures/spec-examples', import.meta.url).pathname;
 const pack = loadPackSync(new URL('../fixtures/packs/sample_plan.json', import.meta.url).pathname);
 const plainClaims = JSON.parse(readFileSync(`${examples}/claims.json`, 'utf8')) as Array<Record<string, any>>;
 const expected = JSON.parse(readFileSync(`${examples}/expected-output.json`, 'utf8'));

@@ -100,7 +100,7 @@ describe('activation', () => {
     it('reads each setting it contributes where it is used; trace.server is read by the language client', async () => {
         const policy = open('medicare-ncci-physical-medicine.payrule');
         fake.settings['payrule.packsFolder'] = 'settings-test/packs';
-        fake.openDialogResult = [Uri.file(path.join(PROJECT, 'test/cli-eval/fixtures/sample-claims.json'))];
+        fake.openDialogResult = [Uri.file(path.join(PROJECT, 'test/fixtures/spec-examples/claims.json'))];
         await run('payrule.compilePolicy');
         await run('payrule.evaluateClaims');
         await run('payrule.checkWorkspace');
@@ -221,11 +221,11 @@ describe('Payrule: Evaluate Claims File Against Policy', () => {
     it('evaluates the picked claims file against the open policy and opens the results', async () => {
         open('medicare-ncci-physical-medicine.payrule');
         fake.settings['payrule.evaluate.outputFormat'] = 'table';
-        fake.openDialogResult = [Uri.file(path.join(PROJECT, 'test/cli-eval/fixtures/sample-claims.json'))];
+        fake.openDialogResult = [Uri.file(path.join(PROJECT, 'test/fixtures/spec-examples/claims.json'))];
         await run('payrule.evaluateClaims');
         expect(messages('error')).toEqual([]);
         expect(messages('information')).toEqual([
-            'Payrule: sample-claims.json against medicare-ncci-physical-medicine.payrule: 6 claims, 8 lines: 7 paid, 0 reduced, 0 review, 1 denied (1 claim unreadable).',
+            'Payrule: claims.json against medicare-ncci-physical-medicine.payrule: 6 claims, 8 lines: 7 paid, 0 reduced, 0 review, 1 denied (1 claim unreadable).',
         ]);
         const results = fake.shownDocuments.at(-1)!.uri;
         expect(results).toMatch(/medicare-ncci-physical-medicine-results\.txt$/);
@@ -246,10 +246,10 @@ describe('Payrule: Evaluate Claims File Against Policy', () => {
 
     it('takes the policy the explorer passes, not its selection, and asks for the claims', async () => {
         const policy = new FakeDocument(Uri.file(path.join(workspace, 'hns-massage.payrule')), 'payrule');
-        fake.openDialogResult = [Uri.file(path.join(PROJECT, 'test/cli-eval/fixtures/sample-claims.json'))];
+        fake.openDialogResult = [Uri.file(path.join(PROJECT, 'test/fixtures/spec-examples/claims.json'))];
         await run('payrule.evaluateClaims', policy.uri, [policy.uri]);
         expect(messages('error')).toEqual([]);
-        expect(messages('information')).toEqual([expect.stringMatching(/^Payrule: sample-claims\.json against hns-massage\.payrule: 6 claims, 8 lines: /)]);
+        expect(messages('information')).toEqual([expect.stringMatching(/^Payrule: claims\.json against hns-massage\.payrule: 6 claims, 8 lines: /)]);
         expect(fake.shownDocuments.at(-1)!.uri).toMatch(/hns-massage-results\.json$/);
     });
 
@@ -257,7 +257,7 @@ describe('Payrule: Evaluate Claims File Against Policy', () => {
         fs.writeFileSync(path.join(workspace, 'broken.payrule'), BROKEN_POLICY);
         try {
             open('broken.payrule');
-            await run('payrule.evaluateClaims', undefined, Uri.file(path.join(PROJECT, 'test/cli-eval/fixtures/sample-claims.json')));
+            await run('payrule.evaluateClaims', undefined, Uri.file(path.join(PROJECT, 'test/fixtures/spec-examples/claims.json')));
             expect(messages('error')).toEqual([expect.stringMatching(/^Payrule: cannot evaluate claims: broken\.payrule does not compile: broken\.payrule:5:3: error payrule\/unknown-codeset: /)]);
             expect(fake.shownDocuments).toEqual([]);
         } finally {

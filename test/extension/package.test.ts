@@ -94,7 +94,7 @@ describe('the bundles run from the unpacked .vsix alone', () => {
         expect(JSON.parse(check.stdout).summary.files).toBe(4);
         const compile = cli('compile', 'medicare-ncci-physical-medicine.payrule', '--out', 'packs');
         expect(compile.status).toBe(0);
-        const evaluate = cli('eval', path.join(PROJECT, 'test/cli-eval/fixtures/sample-claims.json'), '--pack', 'packs/medicare_ncci_pm.json');
+        const evaluate = cli('eval', path.join(PROJECT, 'test/fixtures/spec-examples/claims.json'), '--pack', 'packs/medicare_ncci_pm.json');
         expect(evaluate.status).toBe(1);
         expect(JSON.parse(evaluate.stdout).summary.claims).toBe(6);
     });

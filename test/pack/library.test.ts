@@ -15,8 +15,8 @@ function runAsConsumer(script: string): { status: number | null; stdout: string;
 }
 
 const samplePack = join(PROJECT, 'test/fixtures/packs/sample_plan.json');
-const sampleClaims = join(PROJECT, 'test/cli-eval/fixtures/sample-claims.json');
-const expectedOutput = join(PROJECT, 'test/cli-eval/fixtures/sample-expected-output.json');
+const sampleClaims = join(PROJECT, 'test/fixtures/spec-examples/claims.json');
+const expectedOutput = join(PROJECT, 'test/fixtures/spec-examples/expected-output.json');
 
 describe('payrule/pack', () => {
     it('loads a pack and refuses a changed one, naming the check that failed', () => {

@@ -18,7 +18,7 @@ const file = (name: string, content: string) => {
     return path;
 };
 
-const examples = '/work/shared/spec/examples';
+const examples = new URL('../fixtures/spec-examples', import.meta.url).pathname;
 const samplePack = loadPackSync(new URL('../fixtures/packs/sample_plan.json', import.meta.url).pathname);
 const packs = allFormsPacks();
 
