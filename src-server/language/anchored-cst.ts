@@ -17,6 +17,15 @@ export interface Anchor {
     version: number;
 }
 
+/** A range in the file as AnchoredLeaf stores it: relative to `anchor` (its first line relative to the anchor's character). */
+export function relativeRange(range: Range, anchor: Anchor): Range {
+    const relative = (position: Range['start']) => ({
+        line: position.line - anchor.line,
+        character: position.line === anchor.line ? position.character - anchor.character : position.character,
+    });
+    return { start: relative(range.start), end: relative(range.end) };
+}
+
 /** A token of a segment: offset and range relative to the segment's anchor. */
 export class AnchoredLeaf extends LeafCstNodeImpl {
     private cachedRange: Range | undefined;

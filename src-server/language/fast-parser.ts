@@ -3,7 +3,8 @@ import {
     AstUtils, CompositeCstNodeImpl, DefaultValueConverter, GrammarAST as G, GrammarUtils, LeafCstNodeImpl, RootCstNodeImpl, ValueConverter,
 } from 'langium';
 import type { TokenType } from 'chevrotain';
-import type { PolicyFile } from './generated/ast.js';
+import { AnchoredComposite, AnchoredLeaf, relativeRange, type Anchor } from './anchored-cst.js';
+import type { Declaration, PolicyFile } from './generated/ast.js';
 
 /**
  * A hand-written parser for the Payrule grammar that builds exactly the AST and CST Langium's own
@@ -13,10 +14,10 @@ import type { PolicyFile } from './generated/ast.js';
  * mirror exactly) it gives up and returns undefined, and the caller parses with Langium, whose error
  * recovery and messages are then what the user sees. So the fast path never changes a diagnostic.
  *
- * `payrule check` and `compile` use its lean mode (src-cli/file-checker.ts). The full mode is
- * Langium's CST exactly, for the language server's parser to take as a fast path for well-formed
- * text (not wired in here: the language server parses declaration by declaration, see
- * payrule-parser.ts).
+ * `payrule check` and `compile` use its lean mode (src-cli/file-checker.ts). The segmented mode
+ * (`parseSegments`) is Langium's CST exactly, cut into the segments the language server's parser
+ * keeps for incremental reparsing (payrule-parser.ts): it is that parser's fast path for a whole
+ * well-formed file.
  *
  * Why: Langium's parser (Chevrotain, then a CST node and a range per token) runs at about 1-2 MB/s
  * here and allocates ~750 bytes per token; an imported NCCI workspace is 77 MB of policy text, and
@@ -52,13 +53,29 @@ export class FastPayruleParser {
      * in full: a tenth of the allocations.
      */
     parse(text: string, options: { lean?: boolean } = {}): ParseResult<PolicyFile> | undefined {
+        const run = this.run(text, (options.lean ?? false) && this.defaultConverter ? 'lean' : 'full');
+        if (!run) return undefined;
+        contentsOf.set(run.value, run.contents);
+        return { value: run.value, lexerErrors: [], lexerReport: { diagnostics: [] }, parserErrors: [] } as ParseResult<PolicyFile>;
+    }
+
+    /**
+     * The parse of a well-formed file cut into segments (the header, then one per declaration, as
+     * PayruleParser cuts it), or undefined. Each segment's CST nodes are anchored at its start
+     * (anchored-cst.ts) and are the root's children from `nodes`; the tree is Langium's.
+     */
+    parseSegments(text: string): ParsedSegments | undefined {
+        const run = this.run(text, 'segments');
+        return run ? { value: run.value, root: run.root, segments: run.segmentList() } : undefined;
+    }
+
+    private run(text: string, mode: Mode): ParseRun | undefined {
         const tokens = this.lexer.tokenize(text);
         if (!tokens) return undefined;
         try {
-            const run = new ParseRun(text, tokens, this.lexer, this.features, this, (options.lean ?? false) && this.defaultConverter);
-            const value = run.parseFile();
-            contentsOf.set(value, run.contents);
-            return { value, lexerErrors: [], lexerReport: { diagnostics: [] }, parserErrors: [] } as ParseResult<PolicyFile>;
+            const run = new ParseRun(text, tokens, this.lexer, this.features, this, mode);
+            run.parseFile();
+            return run;
         } catch (error) {
             if (error === GIVE_UP) return undefined;
             throw error;
@@ -121,6 +138,36 @@ export interface ParsedContents {
 }
 
 const contentsOf = new WeakMap<AstNode, ParsedContents>();
+
+/** One segment of a file parsed by parseSegments: the header (no declaration) or one declaration. */
+export interface ParsedSegment {
+    anchor: Anchor;
+    start: number;
+    end: number;
+    /** The length of the declaration keyword the segment starts with (0 for the header). */
+    keywordLength: number;
+    declaration: Declaration | undefined;
+    /** The root's children that belong to the segment, in order. */
+    nodes: CstNode[];
+}
+
+export interface ParsedSegments {
+    /** The file; its declarations are those of the segments. */
+    value: PolicyFile;
+    root: RootCstNodeImpl;
+    segments: ParsedSegment[];
+}
+
+/** What CST a run builds: Langium's, Langium's anchored per segment, or the lean one (see parse). */
+type Mode = 'full' | 'segments' | 'lean';
+
+interface SegmentStart {
+    anchor: Anchor;
+    keywordLength: number;
+    /** Index of its first node among the root's children. */
+    firstNode: number;
+    declaration?: Declaration;
+}
 
 /**
  * The nodes (in the order of Langium's streamAst: pre-order, properties in key order) and the
@@ -519,7 +566,6 @@ function conversionOf(element: GrammarAST.AbstractElement): Feature['conversion'
 type Node = Record<string, unknown> & { $type: string; $cstNode?: CstNode };
 
 class ParseRun {
-    private readonly root: RootCstNodeImpl;
     /** Composite CST nodes entered and not yet left; the root at the bottom. */
     private readonly stack: CompositeCstNodeImpl[];
     private at = 0;
@@ -532,22 +578,39 @@ class ParseRun {
     private lastDetachedFeature: Feature | undefined;
     /** Every AST node in creation order (which is streamAst's order), and every reference. */
     readonly contents: ParsedContents = { nodes: [], references: [] };
+    readonly root: RootCstNodeImpl;
+    value!: PolicyFile;
+    private readonly lean: boolean;
+    /** Segments mode: the segments so far, the last one being parsed; its anchor is `anchor`. */
+    private readonly segments: SegmentStart[] | undefined;
+    private anchor: Anchor | undefined;
+    /** Whether `contents` is kept (parse() hands it to the batch linker; segments mode has no use for it). */
+    private readonly listContents: boolean;
 
     constructor(private readonly text: string, private readonly tokens: Tokens, private readonly lexer: FastLexer, features: Features,
-        private readonly host: FastPayruleParser, private readonly lean: boolean) {
+        private readonly host: FastPayruleParser, mode: Mode) {
         this.root = new RootCstNodeImpl(text);
         this.root.root = this.root;
         this.stack = [this.root];
         this.f = features;
+        this.lean = mode === 'lean';
+        this.listContents = mode !== 'segments';
+        if (mode === 'segments') {
+            this.anchor = { offset: 0, line: 0, character: 0, version: 0 };
+            this.segments = [{ anchor: this.anchor, keywordLength: 0, firstNode: 0 }];
+        }
     }
 
-    parseFile(): PolicyFile {
+    parseFile(): void {
         const node = this.node('PolicyFile');
         if (!this.is('policy')) giveUp();
         this.assign(node, this.f.call('PolicyFile', 'Policy'), this.policy(this.f.call('PolicyFile', 'Policy')));
         while (this.is('source') || this.is('codeset') || this.is('rule')) {
+            if (this.segments) this.startSegment();
             const feature = this.f.call('PolicyFile', 'Declaration');
-            this.assign(node, feature, this.declaration(feature));
+            const declaration = this.declaration(feature);
+            if (this.segments) this.segments[this.segments.length - 1].declaration = declaration as unknown as Declaration;
+            this.assign(node, feature, declaration);
         }
         if (this.at !== this.tokens.count) giveUp();
         // The file's own node is the root (no composite node for the entry rule).
@@ -557,7 +620,36 @@ class ParseRun {
         this.host.assignMandatoryProperties(node);
         // Comments after the last token go to the end of the file.
         if (!this.lean) this.flushHidden(Number.MAX_SAFE_INTEGER);
-        return node as unknown as PolicyFile;
+        this.value = node as unknown as PolicyFile;
+    }
+
+    /**
+     * A declaration starts a segment at its keyword. The comments before the keyword end the
+     * previous segment: they are the root's children before the declaration's node either way (as
+     * Langium places them), so they are added now, with the previous segment's anchor.
+     */
+    private startSegment(): void {
+        const i = this.at;
+        this.flushHidden(this.tokens.start[i]);
+        this.anchor = { offset: this.tokens.start[i], line: this.tokens.line[i], character: this.tokens.character[i], version: 0 };
+        this.segments!.push({ anchor: this.anchor, keywordLength: this.tokens.end[i] - this.tokens.start[i], firstNode: this.root.content.length });
+    }
+
+    /** Segments mode, after parseFile: each segment with its text range and its nodes. */
+    segmentList(): ParsedSegment[] {
+        const starts = this.segments!;
+        const content = this.root.content;
+        return starts.map((segment, i) => {
+            const next = starts[i + 1];
+            return {
+                anchor: segment.anchor,
+                start: segment.anchor.offset,
+                end: next ? next.anchor.offset : this.text.length,
+                keywordLength: segment.keywordLength,
+                declaration: segment.declaration,
+                nodes: content.slice(segment.firstNode, next ? next.firstNode : content.length),
+            };
+        });
     }
 
     // --- rules -------------------------------------------------------------------------------
@@ -931,7 +1023,7 @@ class ParseRun {
             const reference = this.host.buildReference(node, assignment.feature, cst, value) as Reference;
             const list = node[assignment.feature];
             const index = assignment.operator === '+=' ? (Array.isArray(list) ? list.length : 0) : undefined;
-            this.contents.references.push({ reference, container: node as unknown as AstNode, property: assignment.feature, index });
+            if (this.listContents) this.contents.references.push({ reference, container: node as unknown as AstNode, property: assignment.feature, index });
             this.store(node, assignment, reference);
             return;
         }
@@ -976,7 +1068,7 @@ class ParseRun {
 
     private node(type: string): Node {
         const node = { $type: type } as Node;
-        this.contents.nodes.push(node as unknown as AstNode);
+        if (this.listContents) this.contents.nodes.push(node as unknown as AstNode);
         return node;
     }
 
@@ -999,7 +1091,7 @@ class ParseRun {
             this.detached++;
             return undefined;
         }
-        const composite = new CompositeCstNodeImpl();
+        const composite = this.anchor ? new AnchoredComposite(this.anchor) : new CompositeCstNodeImpl();
         composite.grammarSource = call.element;
         composite.root = this.root;
         append(this.current(), composite);
@@ -1066,8 +1158,18 @@ class ParseRun {
         const length = this.tokens.end[i] - start;
         const line = this.tokens.line[i];
         const character = this.tokens.character[i];
-        const leaf = new LeafCstNodeImpl(start, length, { start: { character, line }, end: { character: character + length, line } },
-            this.lexerTypes()[this.tokens.type[i]], false);
+        const type = this.lexerTypes()[this.tokens.type[i]];
+        const anchor = this.anchor;
+        let leaf: LeafCstNodeImpl;
+        if (anchor) {
+            // A token is on one line: relative to the anchor's line, and to its character on that line.
+            const relativeLine = line - anchor.line;
+            const relativeCharacter = relativeLine === 0 ? character - anchor.character : character;
+            const range = { start: { character: relativeCharacter, line: relativeLine }, end: { character: relativeCharacter + length, line: relativeLine } };
+            leaf = new AnchoredLeaf(anchor, start - anchor.offset, length, range, type, false);
+        } else {
+            leaf = new LeafCstNodeImpl(start, length, { start: { character, line }, end: { character: character + length, line } }, type, false);
+        }
         leaf.grammarSource = feature.element;
         leaf.root = this.root;
         return leaf;
@@ -1080,7 +1182,9 @@ class ParseRun {
         const nodes: LeafCstNodeImpl[] = [];
         while (this.hiddenAt < hidden.length && hidden[this.hiddenAt].start < offset) {
             const token = hidden[this.hiddenAt++];
-            const leaf = new LeafCstNodeImpl(token.start, token.end - token.start, token.range, token.type, true);
+            const leaf = this.anchor
+                ? new AnchoredLeaf(this.anchor, token.start - this.anchor.offset, token.end - token.start, relativeRange(token.range, this.anchor), token.type, true)
+                : new LeafCstNodeImpl(token.start, token.end - token.start, token.range, token.type, true);
             leaf.root = this.root;
             nodes.push(leaf);
         }
@@ -1122,10 +1226,14 @@ class ParseRun {
 /** Two-character token texts (modifiers, small numbers), by their char codes. */
 const SHORT_TOKENS = new Map<number, string>();
 
-/** CstNodeContainer.push of one node, without its rest-parameter copy. */
+/**
+ * CstNodeContainer.push of one node. An indexed store: the container is an Array subclass, on
+ * which V8 runs `push` in its slow generic builtin (a quarter of the parse time, measured).
+ */
 function append(parent: CompositeCstNode, child: CstNode): void {
     (child as { container?: CompositeCstNode }).container = parent;
-    Array.prototype.push.call(parent.content, child);
+    const content = parent.content;
+    content[content.length] = child;
 }
 
 /** Langium's isAstNode: an object with a string `$type`. */

@@ -2,6 +2,7 @@ import type { IRecognitionException, ILexingError, IToken } from 'chevrotain';
 import type { AstNode, CstNode, GrammarAST, LangiumCoreServices, Lexer, ParseResult, ParserOptions } from 'langium';
 import { AstUtils, createParser, LangiumParser, RootCstNodeImpl } from 'langium';
 import { AnchoredComposite, AnchoredCstNodeBuilder, type Anchor } from './anchored-cst.js';
+import { FastPayruleParser } from './fast-parser.js';
 import type { Declaration, PolicyFile } from './generated/ast.js';
 
 /**
@@ -18,6 +19,10 @@ import type { Declaration, PolicyFile } from './generated/ast.js';
  *   of those after the change move with their segment's anchor (see anchored-cst.ts). The result
  *   is the same as parsing the new text from scratch (test/language/incremental-parse.test.ts).
  *
+ * A whole well-formed file is parsed by the fast parser's segmented mode (fast-parser.ts), which
+ * builds the same segments at a fraction of the cost; anything it does not accept (a syntax error)
+ * is parsed here, segment by segment, with Langium's error recovery.
+ *
  * The CLI and the language server share this parser, so the editor reports what `payrule check` does.
  */
 export class PayruleParser extends LangiumParser {
@@ -25,9 +30,13 @@ export class PayruleParser extends LangiumParser {
     private readonly declarationKeywords: ReadonlySet<string> = new Set(['source', 'codeset', 'rule']);
     /** The grammar's `declarations+=Declaration`: what a full parse builds a declaration's node for. */
     private readonly declarationsFeature: GrammarAST.RuleCall;
+    private readonly services: LangiumCoreServices;
+    /** Created on first use: it needs the linker, which must not be built while the parser is. */
+    private fastParser: FastPayruleParser | undefined;
 
     constructor(services: LangiumCoreServices) {
         super(services);
+        this.services = services;
         this.tokenizer = services.parser.Lexer;
         (this as unknown as { nodeBuilder: AnchoredCstNodeBuilder }).nodeBuilder = new AnchoredCstNodeBuilder();
         const entry = services.Grammar.rules.find(rule => rule.name === 'PolicyFile')!;
@@ -37,11 +46,35 @@ export class PayruleParser extends LangiumParser {
 
     override parse<T extends AstNode = AstNode>(input: string, options?: ParserOptions): ParseResult<T> {
         if (options?.rule) return super.parse<T>(input, options);
+        return (this.parseFast(input) ?? this.parseEachSegment(input)) as unknown as ParseResult<T>;
+    }
+
+    /** Langium's parse of each segment: what `parse` falls back to (public for the tests that compare the two). */
+    parseEachSegment(input: string): ParseResult<PolicyFile> {
         const root = new RootCstNodeImpl(input);
         root.root = root;
         const segments = this.cut(input, 0, input.length, { line: 0, character: 0 })!.map(pending => this.parseSegment(input, pending, root));
         root.content.push(...segments.flatMap(segment => segment.nodes));
-        return this.join(root, segments) as unknown as ParseResult<T>;
+        return this.join(root, segments);
+    }
+
+    /** The segments of a well-formed file from the fast parser, joined; undefined when it declines. */
+    private parseFast(input: string): ParseResult<PolicyFile> | undefined {
+        this.fastParser ??= new FastPayruleParser(this.services);
+        const parsed = this.fastParser.parseSegments(input);
+        if (!parsed) return undefined;
+        const segments: Segment[] = parsed.segments.map(segment => ({
+            anchor: segment.anchor,
+            length: segment.end - segment.start,
+            keywordLength: segment.keywordLength,
+            file: segment.declaration ? undefined : parsed.value,
+            declaration: segment.declaration,
+            nodes: segment.nodes,
+            opensComment: false,
+            lexerErrors: [],
+            parserErrors: [],
+        }));
+        return this.join(parsed.root, segments);
     }
 
     /**

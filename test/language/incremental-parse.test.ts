@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createLangiumParser, EmptyFileSystem, isCompositeCstNode, type AstNode, type CstNode, type ParseResult } from 'langium';
 import { createPayruleServices } from '../../src-server/language/payrule-module.js';
+import { FastPayruleParser } from '../../src-server/language/fast-parser.js';
 import { PayruleParser } from '../../src-server/language/payrule-parser.js';
 
 const PROJECT = path.resolve(import.meta.dirname, '../..');
@@ -55,10 +56,29 @@ describe('the declaration-at-a-time parser', () => {
         for (const text of [ALL_FORMS, ...POLICIES]) {
             const expected = plain.parse(text);
             expect(expected.parserErrors).toEqual([]);
-            const segmented = parser.parse(text);
+            const segmented = parser.parseEachSegment(text);
             const structure = (result: ParseResult<AstNode>) => JSON.parse(dump(result)) as { ast: unknown; cst: unknown };
             expect(structure(segmented).ast).toEqual(structure(expected).ast);
             expect(structure(segmented).cst).toEqual(structure(expected).cst);
+        }
+    });
+
+    it('takes the fast parser\'s segments for a well-formed file: the same trees, and reparsed as well', () => {
+        const fast = new FastPayruleParser(Payrule);
+        const texts = [ALL_FORMS, ...POLICIES, ALL_FORMS.replace(/\n/g, '\r\n'),
+            `// before\n/* the header */ ${ALL_FORMS.replace(/\nrule /g, '\n// between\n/* two\n lines */ rule ')}\n// last`];
+        for (const text of texts) {
+            expect(fast.parseSegments(text), 'the fast parser accepts it').toBeDefined();
+            const expected = dump(parser.parseEachSegment(text));
+            const parsed = parser.parse(text);
+            expect(dump(parsed)).toBe(expected);
+            // Anchors move with the text before them: an edit at the start, then one in the middle.
+            const edited = `// a new first line\n${text}`;
+            const moved = parser.reparse(parsed, edited);
+            expect(dump(moved)).toBe(dump(parser.parseEachSegment(edited)));
+            const middle = edited.indexOf('\nrule ', edited.length / 2) + 1;
+            const twice = `${edited.slice(0, middle)}rule Inserted "i"\n  97124 denied above 1 units per day\n${edited.slice(middle)}`;
+            expect(dump(parser.reparse(moved, twice))).toBe(dump(parser.parseEachSegment(twice)));
         }
     });
 
@@ -81,7 +101,10 @@ describe('the declaration-at-a-time parser', () => {
                 const offset = Math.floor(at * text.length);
                 text = text.slice(0, offset) + insert + text.slice(offset + remove);
                 const incremental = parser.reparse(previous, text);
-                expect(dump(incremental)).toBe(dump(parser.parse(text)));
+                // Langium's parse of each segment is the reference; a well-formed text is parsed by the fast parser.
+                const expected = dump(parser.parseEachSegment(text));
+                expect(dump(incremental)).toBe(expected);
+                expect(dump(parser.parse(text))).toBe(expected);
                 previous = incremental;
             }
         }), { numRuns: 100, seed: 20261201 });
@@ -108,7 +131,7 @@ describe('the declaration-at-a-time parser', () => {
                 expect(text).toContain(find);
                 text = text.replace(find, replace);
                 const incremental = parser.reparse(previous, text);
-                expect(dump(incremental), JSON.stringify(text)).toBe(dump(parser.parse(text)));
+                expect(dump(incremental), JSON.stringify(text)).toBe(dump(parser.parseEachSegment(text)));
                 previous = incremental;
             }
         }
