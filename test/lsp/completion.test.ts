@@ -1,6 +1,12 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectCompletion } from 'langium/test';
+import { DefaultCompletionProvider, type NextFeature } from 'langium/lsp';
+import type { TextDocument } from 'langium';
 import type { CompletionList } from 'vscode-languageserver';
+import { PayruleCompletionProvider } from '../../src-server/language/lsp/completion-provider.js';
+import { PROJECT } from '../helpers/cli.js';
 import { lspWorkspace, POLICY } from './helpers.js';
 
 const workspace = lspWorkspace();
@@ -79,5 +85,34 @@ describe('completion', () => {
         const edit = list.items[0].textEdit;
         const line = text.split('\n').findIndex(l => l.includes('<|>'));
         expect(edit && 'range' in edit ? edit.range : undefined).toEqual({ start: { line, character: 11 }, end: { line, character: 54 } });
+    });
+
+    it('offers at every position what reading the whole text offers, though it reads only the declaration there', async () => {
+        // The provider as Langium has it: the whole text lexed and parsed up to the cursor.
+        class WholeText extends PayruleCompletionProvider {
+            protected override backtrackToAnyToken(text: string, offset: number) {
+                return DefaultCompletionProvider.prototype['backtrackToAnyToken'].call(this, text, offset);
+            }
+            protected override findFeaturesAt(textDocument: TextDocument, offset: number): NextFeature[] {
+                return DefaultCompletionProvider.prototype['findFeaturesAt'].call(this, textDocument, offset);
+            }
+        }
+        const whole = new WholeText(workspace.services);
+        const fixture = fs.readFileSync(path.join(PROJECT, 'test/fixtures/all-forms.payrule'), 'utf8');
+        const text = `${fixture}\n// a comment between\nrule LAST "t"\n  97124 denied above 1 units per day\n`;
+        const document = await workspace.open(text);
+        const provider = workspace.services.lsp.CompletionProvider!;
+        const items = (list: CompletionList | undefined) => (list?.items ?? []).map(item => JSON.stringify([item.label, item.kind, item.detail, item.textEdit])).sort();
+        // Every token's start and end, and a blank just before each line's text.
+        const offsets = new Set<number>();
+        for (const match of text.matchAll(/[^\s,]+|\n +/g)) offsets.add(match.index + (match[0].startsWith('\n') ? match[0].length : 0)).add(match.index + match[0].length);
+        let compared = 0;
+        for (const offset of [...offsets].sort((a, b) => a - b)) {
+            const params = { textDocument: { uri: document.uri.toString() }, position: document.textDocument.positionAt(offset) };
+            const expected = items(await whole.getCompletion(document, params));
+            expect(items(await provider.getCompletion(document, params)), `at ${JSON.stringify(text.slice(Math.max(0, offset - 30), offset))}<|>`).toEqual(expected);
+            compared++;
+        }
+        expect(compared).toBeGreaterThan(300);
     });
 });

@@ -4,6 +4,7 @@ import type { Range } from 'vscode-languageserver-types';
 import type { Codeset, Policy, PolicyFile, Rule } from '../generated/ast.js';
 import { isPolicyFile } from '../generated/ast.js';
 import { dependenciesOf, environmentOf, Environments, sameDependencies } from '../declaration-dependencies.js';
+import { CodeUsage } from './code-usage.js';
 import { ConflictIndex } from './conflict-index.js';
 import { describeConflict, findRuleConflicts, policyIdClash, type RuleConflict } from './find-conflicts.js';
 import { nameRange, payerKey, policyRangeOf, summarizeRuleMeaning, type FileSummary, type RuleSummary } from './rule-summary.js';
@@ -61,6 +62,8 @@ export class WorkspaceRules {
     private readonly dirty = new Set<string>();
     /** For each file, the files whose reported findings name one of its rules. */
     private readonly namedBy = new Map<string, Set<string>>();
+    /** Built on first use (the editor's hover and completion; never in a batch check), then kept up to date. */
+    private usage: CodeUsage | undefined;
 
     constructor(shared: LangiumSharedCoreServices) {
         this.documents = shared.workspace.LangiumDocuments;
@@ -81,6 +84,21 @@ export class WorkspaceRules {
     summaryOf(file: PolicyFile, documentUri: string): FileSummary {
         this.synchronize();
         return this.track(documentUri, file).summary;
+    }
+
+    /** Which rules of the workspace name each code, up to date. */
+    codeUsage(): CodeUsage {
+        this.synchronize();
+        if (!this.usage) {
+            this.usage = new CodeUsage();
+            for (const file of this.tracked.values()) for (const rule of file.summary.rules) this.usage.add(rule);
+        }
+        return this.usage;
+    }
+
+    /** The summary of the tracked file a document URI names (after summaryOf, codeUsage or files). */
+    trackedSummary(documentUri: string): FileSummary | undefined {
+        return this.tracked.get(documentUri)?.summary;
     }
 
     /** The cross-file findings of a file, recorded as reported (see staleDocuments). */
@@ -130,6 +148,7 @@ export class WorkspaceRules {
         const added = summary.rules.filter(rule => !before.has(rule));
         for (const rule of removed) this.removeRule(old!.summary.payer, rule);
         for (const rule of added) this.index.addRule(summary.payer, rule);
+        if (this.usage) for (const rule of added) this.usage.add(rule);
         for (const rule of added) this.invalidateNeighbours(summary.payer, rule);
         if (old?.summary.policyId !== summary.policyId) {
             if (old?.summary.policyId) this.index.removePolicy(old.summary.policyId, uri);
@@ -160,6 +179,7 @@ export class WorkspaceRules {
     }
 
     private removeRule(payer: string, rule: RuleSummary): void {
+        this.usage?.remove(rule);
         this.invalidateNeighbours(payer, rule);
         this.index.removeRule(payer, rule);
         this.conflicts.delete(rule);

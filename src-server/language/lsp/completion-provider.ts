@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LangiumDocument, MaybePromise } from 'langium';
-import { AstUtils, GrammarAST, type TextDocument } from 'langium';
+import { AstUtils, GrammarAST, TextDocument, URI, type LangiumDocuments } from 'langium';
 import type { CompletionAcceptor, CompletionContext, CompletionProviderOptions, NextFeature } from 'langium/lsp';
 import { DefaultCompletionProvider } from 'langium/lsp';
-import type { CancellationToken, CompletionItem, CompletionList, CompletionParams, Position, Range } from 'vscode-languageserver';
+import type { CancellationToken, CompletionItem, CompletionList, CompletionParams, Position } from 'vscode-languageserver';
 import { CompletionItemKind, InsertTextFormat } from 'vscode-languageserver';
 import type { SourceText } from '../../common/quotes.js';
 import { isSource } from '../generated/ast.js';
@@ -40,12 +40,14 @@ const STATEMENT_SNIPPETS: Array<{ label: string; detail: string; body: string }>
 export class PayruleCompletionProvider extends DefaultCompletionProvider {
     private readonly sources: PolicySources;
     private readonly facts: WorkspaceFacts;
+    private readonly documents: LangiumDocuments;
     /** The value kinds already answered per completion context (see completionFor). */
     private readonly answered = new WeakMap<CompletionContext, Set<string>>();
 
     constructor(services: PayruleServices) {
         super(services);
         this.sources = services.payrule.PolicySources;
+        this.documents = services.shared.workspace.LangiumDocuments;
         this.facts = new WorkspaceFacts(services.shared.workspace.LangiumDocuments, services.payrule.WorkspaceRules, services.payrule.PolicySources);
     }
 
@@ -59,16 +61,48 @@ export class PayruleCompletionProvider extends DefaultCompletionProvider {
         return super.getCompletion(document, params, cancelToken);
     }
 
+    /** The document whose completion is being built (read synchronously by backtrackToAnyToken). */
+    private building: LangiumDocument | undefined;
+
     /**
-     * Langium lexes the whole text and parses it from the start up to the cursor to learn what may
-     * come next: in a 2,000-rule file, most of a second per request. What may come next depends only
-     * on the policy header and the declaration being written (declarations are parsed on their
-     * own), so the parser is shown a text of the same length and lines in which everything else is
-     * blanked out. Positions and offsets stay those of the document.
+     * Langium lexes the whole text to find the tokens around the cursor, and parses it from the
+     * start up to the cursor to learn what may come next: in a 20,000-rule file, most of a second
+     * per request, growing with the cursor's line. Both depend only on the policy header and the
+     * declaration being written (declarations are parsed on their own, see payrule-parser.ts), so
+     * they are given only that text (backtrackToAnyToken, findFeaturesAt); offsets stay the
+     * document's.
      */
-    protected override buildContexts(document: LangiumDocument, position: Position): IterableIterator<CompletionContext> {
-        const masked = maskOtherDeclarations(document, document.textDocument.offsetAt(position));
-        return super.buildContexts(masked ? Object.defineProperty(Object.create(document) as LangiumDocument, 'textDocument', { value: masked }) : document, position);
+    protected override *buildContexts(document: LangiumDocument, position: Position): IterableIterator<CompletionContext> {
+        this.building = document;
+        try {
+            // Langium's generator calls backtrackToAnyToken before its first context.
+            yield* super.buildContexts(document, position);
+        } finally {
+            this.building = undefined;
+        }
+    }
+
+    protected override backtrackToAnyToken(text: string, offset: number): ReturnType<DefaultCompletionProvider['backtrackToAnyToken']> {
+        const around = this.building && declarationsAround(this.building, offset);
+        if (!around) return super.backtrackToAnyToken(text, offset);
+        const found = super.backtrackToAnyToken(text.slice(around.start, around.end), offset - around.start);
+        const shift = (at: number | undefined) => (at === undefined ? undefined : at + around.start);
+        return {
+            nextTokenStart: found.nextTokenStart + around.start,
+            nextTokenEnd: found.nextTokenEnd + around.start,
+            previousTokenStart: shift(found.previousTokenStart),
+            previousTokenEnd: shift(found.previousTokenEnd),
+        };
+    }
+
+    protected override findFeaturesAt(textDocument: TextDocument, offset: number): NextFeature[] {
+        const document = this.documents.getDocument(URI.parse(textDocument.uri));
+        const around = document?.textDocument === textDocument ? declarationsAround(document, offset) : undefined;
+        if (!around || around.start === 0) return super.findFeaturesAt(textDocument, offset);
+        // The header, then the declaration the text before the cursor belongs to.
+        const text = textDocument.getText();
+        const shortened = text.slice(0, around.headerEnd) + text.slice(around.start, offset);
+        return super.findFeaturesAt(TextDocument.create(textDocument.uri, textDocument.languageId, textDocument.version, shortened), shortened.length);
     }
 
     protected override completionFor(context: CompletionContext, next: NextFeature, acceptor: CompletionAcceptor): MaybePromise<void> {
@@ -222,35 +256,30 @@ export class PayruleCompletionProvider extends DefaultCompletionProvider {
 }
 
 /**
- * The document's text with every declaration before the one at (or before) `offset` blanked out
- * (spaces for characters, line breaks kept) and the declarations after it left out. Offsets and
- * positions up to the end of that declaration are the document's own, so the document converts
- * them. Undefined when there is nothing to leave out.
+ * The text around `offset` that completion reads: from the start of the declaration holding the
+ * character before it (or of the file) to the start of the first declaration after it (or the end),
+ * and where the header ends. Undefined for a file of fewer than two declarations.
  */
-function maskOtherDeclarations(document: LangiumDocument, offset: number): TextDocument | undefined {
-    const file = policyFileOf(document);
-    const declarations = file?.declarations ?? [];
+function declarationsAround(document: LangiumDocument, offset: number): { start: number; end: number; headerEnd: number } | undefined {
+    const declarations = policyFileOf(document)?.declarations ?? [];
     if (declarations.length < 2) return undefined;
-    // The last declaration that starts at or before the cursor, and where the next one starts.
-    let lo = 0;
+    const startOf = (i: number) => declarations[i].$cstNode?.offset ?? 0;
+    // The last declaration that starts before the cursor (binary search: declarations are in text order).
+    let lo = -1;
     let hi = declarations.length - 1;
     while (lo < hi) {
         const mid = (lo + hi + 1) >> 1;
-        if ((declarations[mid].$cstNode?.offset ?? 0) <= offset) lo = mid;
+        if (startOf(mid) < offset) lo = mid;
         else hi = mid - 1;
     }
-    const real = document.textDocument;
-    const text = real.getText();
-    const first = declarations[0].$cstNode?.offset ?? 0;
-    const current = declarations[lo].$cstNode?.offset ?? first;
-    const keepStart = current <= offset ? current : first;
-    const keepEnd = Math.max(offset, declarations[lo + 1]?.$cstNode?.offset ?? text.length);
-    const masked = text.slice(0, first) + text.slice(first, keepStart).replace(/[^\r\n]+/g, run => ' '.repeat(run.length)) + text.slice(keepStart, keepEnd);
-    return Object.assign(Object.create(real) as TextDocument, {
-        getText: (range?: Range) => range ? masked.slice(real.offsetAt(range.start), real.offsetAt(range.end)) : masked,
-        positionAt: (at: number) => real.positionAt(Math.min(at, masked.length)),
-        offsetAt: (position: Position) => Math.min(real.offsetAt(position), masked.length),
-    });
+    let next = lo + 1;
+    while (next < declarations.length && startOf(next) <= offset) next++;
+    const headerEnd = startOf(0);
+    return {
+        start: lo < 0 ? 0 : startOf(lo),
+        end: next < declarations.length ? startOf(next) : document.textDocument.getText().length,
+        headerEnd,
+    };
 }
 
 /** Whether the completion is at the start of a rule's statement: right after `rule <id> "<title>"`. */

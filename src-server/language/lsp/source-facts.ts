@@ -21,7 +21,8 @@ const facts = new WeakMap<SourceText, Facts>();
 /** Five-character procedure code shapes, in upper case as sources write them. */
 const CODE = '(?:[0-9]{5}|[0-9]{4}[A-Z]|[A-Z][0-9]{4})';
 const CODE_PATTERN = new RegExp(`(?<![0-9A-Za-z])${CODE}(?![0-9A-Za-z])`, 'g');
-const RANGE_PATTERN = new RegExp(`(?<![0-9A-Za-z])(${CODE})\\s*(?:-|\u2013|\u2014|to|through)\\s*(${CODE})(?![0-9A-Za-z])`, 'g');
+// Spaces but no line break around the dash: a range is written on one line.
+const RANGE_PATTERN = new RegExp(`(?<![0-9A-Za-z])(${CODE})[^\\S\\n]*(?:-|\u2013|\u2014|to|through)[^\\S\\n]*(${CODE})(?![0-9A-Za-z])`, 'g');
 
 function factsOf(text: SourceText): Facts {
     let found = facts.get(text);
@@ -29,22 +30,33 @@ function factsOf(text: SourceText): Facts {
     const original = text.original;
     const lineStarts = [0];
     for (let i = 0; i < original.length; i++) if (original.charCodeAt(i) === 10) lineStarts.push(i + 1);
+    // One pass of each pattern over the whole text (matches never span a line), lines found by
+    // walking forward: a 2.4 MB NCCI table is read in a few milliseconds, not line by line.
+    const lineOf = lineFinder(lineStarts);
     const codes = new Map<string, number[]>();
+    for (const match of original.matchAll(CODE_PATTERN)) {
+        const line = lineOf(match.index);
+        const list = codes.get(match[0]);
+        if (!list) codes.set(match[0], [line]);
+        else if (list[list.length - 1] !== line) list.push(line);
+    }
     const ranges: Facts['ranges'] = [];
-    const lines = original.split('\n');
-    lines.forEach((line, i) => {
-        for (const match of line.matchAll(CODE_PATTERN)) {
-            const list = codes.get(match[0]);
-            if (!list) codes.set(match[0], [i + 1]);
-            else if (list[list.length - 1] !== i + 1) list.push(i + 1);
-        }
-        for (const match of line.matchAll(RANGE_PATTERN)) {
-            if (sameShape(match[1], match[2]) && match[1] < match[2]) ranges.push({ start: match[1], end: match[2], line: i + 1 });
-        }
-    });
+    const rangeLineOf = lineFinder(lineStarts);
+    for (const match of original.matchAll(RANGE_PATTERN)) {
+        if (sameShape(match[1], match[2]) && match[1] < match[2]) ranges.push({ start: match[1], end: match[2], line: rangeLineOf(match.index) });
+    }
     found = { lineStarts, codes, ranges };
     facts.set(text, found);
     return found;
+}
+
+/** The 1-based line of an offset, for offsets asked in increasing order. */
+function lineFinder(lineStarts: number[]): (offset: number) => number {
+    let line = 0;
+    return offset => {
+        while (line + 1 < lineStarts.length && lineStarts[line + 1] <= offset) line++;
+        return line + 1;
+    };
 }
 
 /** Every procedure code the source mentions. */

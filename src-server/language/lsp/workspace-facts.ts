@@ -1,14 +1,14 @@
 import * as path from 'node:path';
 import type { LangiumDocument, LangiumDocuments } from 'langium';
 import type { Range } from 'vscode-languageserver-types';
-import { rangeContains } from '../../common/codes.js';
 import type { SourceText } from '../../common/quotes.js';
 import { compileRule, type CompileContext } from '../../compiler/compile-policy.js';
 import { describeRule } from '../../compiler/english.js';
-import type { CodeSet, PackRule } from '../../pack/types.js';
+import type { PackRule } from '../../pack/types.js';
+import { setContains } from '../conflicts/code-usage.js';
 import type { WorkspaceRules } from '../conflicts/workspace-rules.js';
 import type { Rule, Source } from '../generated/ast.js';
-import { isPolicyFile, isSource } from '../generated/ast.js';
+import { isPolicyFile } from '../generated/ast.js';
 import type { PolicySources } from '../policy-sources.js';
 
 /**
@@ -42,47 +42,27 @@ export class WorkspaceFacts {
         private readonly sources: PolicySources,
     ) {}
 
-    /** Every rule of every policy in the workspace whose subject or partner codes include `code`. */
+    /** Every rule of every policy in the workspace whose subject or partner codes include `code`, by file and position. */
     rulesTouching(code: string): RuleTouch[] {
         const touches: RuleTouch[] = [];
-        for (const document of this.documents.all) {
-            const file = document.parseResult.value;
-            if (!isPolicyFile(file) || !file.policy) continue;
-            const summary = this.rules.summaryOf(file, document.uri.toString());
-            for (const rule of summary.rules) {
-                const subject = setContains(rule.logic.subject, code);
-                const partner = !subject && rule.pairs.some(pair => setContains(pair.codes, code));
-                if (!subject && !partner) continue;
-                touches.push({
-                    policyId: file.policy.name,
-                    ruleId: rule.name,
-                    documentUri: rule.documentUri,
-                    range: rule.nameRange,
-                    english: describeRule(rule.logic),
-                    role: subject ? 'subject' : 'partner',
-                });
-            }
+        for (const rule of this.rules.codeUsage().touching(code)) {
+            const policyId = this.rules.trackedSummary(rule.documentUri)?.policyId;
+            if (!policyId) continue;
+            touches.push({
+                policyId,
+                ruleId: rule.name,
+                documentUri: rule.documentUri,
+                range: rule.nameRange,
+                english: describeRule(rule.logic),
+                role: setContains(rule.logic.subject, code) ? 'subject' : 'partner',
+            });
         }
-        return touches;
+        return touches.sort((a, b) => a.documentUri.localeCompare(b.documentUri) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     }
 
     /** Codes written in the workspace's rules (subjects and partners, range ends), with how many rules use each. */
-    codesInRules(): Map<string, number> {
-        const counts = new Map<string, number>();
-        const add = (set: CodeSet, seen: Set<string>) => {
-            for (const code of [...set.codes, ...set.ranges.flat()]) seen.add(code);
-        };
-        for (const document of this.documents.all) {
-            const file = document.parseResult.value;
-            if (!isPolicyFile(file) || !file.policy) continue;
-            for (const rule of this.rules.summaryOf(file, document.uri.toString()).rules) {
-                const seen = new Set<string>();
-                add(rule.logic.subject, seen);
-                for (const pair of rule.pairs) add(pair.codes, seen);
-                for (const code of seen) counts.set(code, (counts.get(code) ?? 0) + 1);
-            }
-        }
-        return counts;
+    codesInRules(): ReadonlyMap<string, number> {
+        return this.rules.codeUsage().counts();
     }
 
     /** The source documents declared by the workspace's policies that could be read, one per file. */
@@ -92,7 +72,8 @@ export class WorkspaceFacts {
         for (const document of documents) {
             const file = document.parseResult.value;
             if (!isPolicyFile(file)) continue;
-            for (const source of file.declarations.filter(isSource)) {
+            // By $type: a 20,000-rule file has a few sources among its declarations.
+            for (const source of file.declarations.filter((d): d is Source => d.$type === 'Source')) {
                 const found = this.sources.lookupDeclared(source);
                 if (found.status !== 'ok' || byFile.has(found.file)) continue;
                 byFile.set(found.file, { name: source.name, title: source.title, path: source.path, file: found.file, text: found.text });
@@ -100,10 +81,6 @@ export class WorkspaceFacts {
         }
         return [...byFile.values()];
     }
-}
-
-function setContains(set: CodeSet, code: string): boolean {
-    return set.codes.includes(code) || set.ranges.some(([start, end]) => rangeContains(start, end, code));
 }
 
 /**
