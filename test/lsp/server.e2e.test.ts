@@ -219,6 +219,29 @@ describe('the bundled server over stdio: hover', () => {
         expect(text).toContain('- line 3: Massage (97124) is limited to four units per date of service.');
     });
 
+    it('keeps the rules that touch a code up to date as a file changes', async () => {
+        const header = 'policy usage_pm "Usage"\n  payer "Usage payer"\n\nsource lcd "sources/lcd.txt"\n\n';
+        const units = 'rule U-UNITS "u"\n  97035 denied above 1 units per day\n  cite lcd "Massage"\n\n';
+        const ranged = 'rule U-RANGE "r"\n  97033..97036 denied with 97140 same day\n  cite lcd "Massage"\n\n';
+        const partner = 'rule U-PARTNER "p"\n  97140 denied with 97035 same claim\n  cite lcd "Massage"\n';
+        const touching = async (uri: string, text: string) => {
+            const hover = markdown(await hoverAt(uri, positionOf(text, '97035 denied', 2)));
+            return [...hover.matchAll(/`usage_pm` · `([^`]+)`/g)].map(match => match[1]);
+        };
+        let text = header + units + ranged;
+        const uri = server.open('usage.payrule', text);
+        await server.diagnosticsFor(uri);
+        expect(await touching(uri, text)).toEqual(['U-UNITS', 'U-RANGE']);
+        text = header + units + partner;
+        server.change(uri, text, 2);
+        await server.diagnosticsFor(uri);
+        expect(await touching(uri, text)).toEqual(['U-UNITS', 'U-PARTNER']);
+        text = header + partner.replace('97035 same claim', '97036 same claim') + '\n' + units;
+        server.change(uri, text, 3);
+        await server.diagnosticsFor(uri);
+        expect(await touching(uri, text)).toEqual(['U-UNITS']);
+    });
+
     it('says what a modifier, a reason code and a provider type mean', async () => {
         expect(markdown(await hoverAt(mainUri, positionOf(POLICY, 'XS', 1)))).toMatch(/^\*\*Modifier XS\*\*: Separate structure/);
         expect(markdown(await hoverAt(mainUri, positionOf(POLICY, 'CO-97', 1)))).toMatch(/^\*\*CO-97\*\*: The benefit for this service is included[\s\S]*\*\*CO\*\*: Contractual obligation/);
