@@ -3,7 +3,7 @@ import {
     AstUtils, CompositeCstNodeImpl, DefaultValueConverter, GrammarAST as G, GrammarUtils, LeafCstNodeImpl, RootCstNodeImpl, ValueConverter,
 } from 'langium';
 import type { TokenType } from 'chevrotain';
-import { AnchoredComposite, AnchoredLeaf, relativeRange, type Anchor } from './anchored-cst.js';
+import { AnchoredComposite, AnchoredLeaf, relativePositions, type Anchor } from './anchored-cst.js';
 import type { Declaration, PolicyFile } from './generated/ast.js';
 
 /**
@@ -1164,9 +1164,7 @@ class ParseRun {
         if (anchor) {
             // A token is on one line: relative to the anchor's line, and to its character on that line.
             const relativeLine = line - anchor.line;
-            const relativeCharacter = relativeLine === 0 ? character - anchor.character : character;
-            const range = { start: { character: relativeCharacter, line: relativeLine }, end: { character: relativeCharacter + length, line: relativeLine } };
-            leaf = new AnchoredLeaf(anchor, start - anchor.offset, length, range, type, false);
+            leaf = AnchoredLeaf.onOneLine(anchor, start - anchor.offset, length, relativeLine, relativeLine === 0 ? character - anchor.character : character, type, false);
         } else {
             leaf = new LeafCstNodeImpl(start, length, { start: { character, line }, end: { character: character + length, line } }, type, false);
         }
@@ -1183,7 +1181,7 @@ class ParseRun {
         while (this.hiddenAt < hidden.length && hidden[this.hiddenAt].start < offset) {
             const token = hidden[this.hiddenAt++];
             const leaf = this.anchor
-                ? new AnchoredLeaf(this.anchor, token.start - this.anchor.offset, token.end - token.start, relativeRange(token.range, this.anchor), token.type, true)
+                ? new AnchoredLeaf(this.anchor, token.start - this.anchor.offset, token.end - token.start, relativePositions(token.range, this.anchor), token.type, true)
                 : new LeafCstNodeImpl(token.start, token.end - token.start, token.range, token.type, true);
             leaf.root = this.root;
             nodes.push(leaf);
