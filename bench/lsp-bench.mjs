@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Language server benchmark: drives the bundled server (dist/server.js) over stdio as an editor would.
 //
-//   node bench/lsp-bench.mjs [--rules 2000] [--edits 30] [--files 500] [--only edit|workspace] [--cpu-prof]
+//   node bench/lsp-bench.mjs [--rules 2000] [--edits 100] [--files 500] [--only edit|workspace] [--cpu-prof]
 //
-// 1. Edit loop: one generated policy file of 2,000 rules is opened; then ~30 edits (one character of
+// 1. Edit loop: one generated policy file of 2,000 rules is opened; then 100 edits (one character of
 //    a rule title changes, as when typing) are sent one at a time, each timed from didChange to the
 //    publishDiagnostics that answers it. Target: p95 under 50 ms.
 // 2. Workspace build: a generated workspace of 500 policy files (20 rules each, one payer, citing one
@@ -29,7 +29,7 @@ const option = (name, fallback) => {
     return at >= 0 ? Number(args[at + 1]) : fallback;
 };
 const RULES = option('rules', 2000);
-const EDITS = option('edits', 30);
+const EDITS = option('edits', 100);
 const FILES = option('files', 500);
 const RULES_PER_FILE = option('rules-per-file', 20);
 // --cpu-prof: the server writes a V8 CPU profile on exit (open it in Chrome DevTools or VS Code).
