@@ -102,6 +102,28 @@ export class AnchoredLeaf extends LeafCstNodeImpl {
 /** Reused by AnchoredLeaf.onOneLine (the constructor copies it). */
 const SCRATCH: RelativePositions = { startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 0 };
 
+/**
+ * Where Langium's CstNodeBuilder.addHiddenNodes puts the comments before a token: at the end of
+ * the current node if it has content, else before the first child of the nearest ancestor that
+ * has content, else at the start of the root.
+ */
+export function placeHiddenNodes(nodes: CstNode[], current: CompositeCstNode, root: CompositeCstNode): void {
+    if (current.content.length > 0) {
+        current.content.push(...nodes);
+        return;
+    }
+    let node: CompositeCstNode = current;
+    while (node.container) {
+        const index = node.container.content.indexOf(node);
+        if (index > 0) {
+            node.container.content.splice(index, 0, ...nodes);
+            return;
+        }
+        node = node.container;
+    }
+    root.content.unshift(...nodes);
+}
+
 /** A composite node of a segment: its range is recomputed once its anchor moved. */
 export class AnchoredComposite extends CompositeCstNodeImpl {
     private version: number;
@@ -151,22 +173,7 @@ export class AnchoredCstNodeBuilder extends CstNodeBuilder {
     override addHiddenNodes(tokens: IToken[]): void {
         if (tokens.length === 0) return;
         if (!this.segment) return super.addHiddenNodes(tokens);
-        // As Langium's builder does: before the first child of the nearest ancestor that has content.
-        const nodes = tokens.map(token => this.leaf(token, true));
-        let current: CompositeCstNode = this.current;
-        if (current.content.length > 0) {
-            current.content.push(...nodes);
-            return;
-        }
-        while (current.container) {
-            const index = current.container.content.indexOf(current);
-            if (index > 0) {
-                current.container.content.splice(index, 0, ...nodes);
-                return;
-            }
-            current = current.container;
-        }
-        this.rootOfParse.content.unshift(...nodes);
+        placeHiddenNodes(tokens.map(token => this.leaf(token, true)), this.current, this.rootOfParse);
     }
 
     private leaf(token: IToken, hidden: boolean): AnchoredLeaf {

@@ -3,7 +3,7 @@ import {
     AstUtils, CompositeCstNodeImpl, DefaultValueConverter, GrammarAST as G, GrammarUtils, LeafCstNodeImpl, RootCstNodeImpl, ValueConverter,
 } from 'langium';
 import type { TokenType } from 'chevrotain';
-import { AnchoredComposite, AnchoredLeaf, relativePositions, type Anchor } from './anchored-cst.js';
+import { AnchoredComposite, AnchoredLeaf, placeHiddenNodes, relativePositions, type Anchor } from './anchored-cst.js';
 import type { Declaration, PolicyFile } from './generated/ast.js';
 
 /**
@@ -1186,20 +1186,7 @@ class ParseRun {
             leaf.root = this.root;
             nodes.push(leaf);
         }
-        let current: CompositeCstNode = this.current();
-        if (current.content.length > 0) {
-            current.content.push(...nodes);
-            return;
-        }
-        while (current.container) {
-            const index = current.container.content.indexOf(current);
-            if (index > 0) {
-                current.container.content.splice(index, 0, ...nodes);
-                return;
-            }
-            current = current.container;
-        }
-        this.root.content.unshift(...nodes);
+        placeHiddenNodes(nodes, this.current(), this.root);
     }
 
     // --- tokens -------------------------------------------------------------------------------
