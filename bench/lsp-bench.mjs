@@ -14,12 +14,11 @@
 //
 // Wall-clock times depend on what else the machine runs (2 cores, often shared): the report gives
 // the load average and the CPU time the server process used, read from /proc (Linux).
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node.js';
+import { startServer as startLanguageServer } from './lib/language-server.mjs';
 
 const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SERVER = path.join(PROJECT, 'dist', 'server.js');
@@ -75,54 +74,9 @@ function tempWorkspace(files) {
 }
 
 /** CPU time (user + system, ms) a process has used so far; undefined where /proc is not there. */
-function cpuMs(pid) {
-    try {
-        const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-        return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
-    } catch {
-        return undefined;
-    }
-}
-
-/** Start the server and return a connection plus a waiter for diagnostics. */
-async function startServer(root) {
-    const child = spawn(process.execPath, [...serverArgs, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-    const listeners = new Set();
-    connection.onNotification('textDocument/publishDiagnostics', params => {
-        for (const listener of listeners) listener(params);
-    });
-    connection.onRequest('workspace/configuration', params => params.items.map(() => null));
-    connection.onRequest('client/registerCapability', () => null);
-    connection.onRequest('window/workDoneProgress/create', () => null);
-    connection.listen();
-    const rootUri = pathToFileURL(root).href;
-    await connection.sendRequest('initialize', {
-        processId: process.pid, rootUri, capabilities: { workspace: { configuration: true } },
-        workspaceFolders: [{ uri: rootUri, name: 'bench' }],
-    });
-    return {
-        connection,
-        cpu: () => cpuMs(child.pid),
-        /** Resolves with the time at which `predicate` first holds for a publishDiagnostics. */
-        waitFor(predicate) {
-            return new Promise(resolve => {
-                const listener = params => {
-                    if (predicate(params)) {
-                        listeners.delete(listener);
-                        resolve(performance.now());
-                    }
-                };
-                listeners.add(listener);
-            });
-        },
-        async stop() {
-            await connection.sendRequest('shutdown');
-            connection.sendNotification('exit');
-            await new Promise(resolve => child.once('exit', resolve));
-            connection.dispose();
-        },
-    };
+/** Start the server on `root` (with the profiling flags when asked). */
+function startServer(root) {
+    return startLanguageServer(SERVER, root, serverArgs);
 }
 
 function quantile(sorted, q) {
@@ -139,7 +93,7 @@ async function editLoop() {
     const opened = server.waitFor(p => p.uri === uri);
     const openAt = performance.now();
     server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'payrule', version: 1, text } });
-    const firstAt = await opened;
+    const { at: firstAt } = await opened;
     const lines = text.split('\n');
     const times = [];
     const cpuBefore = server.cpu();
@@ -156,7 +110,7 @@ async function editLoop() {
             textDocument: { uri, version },
             contentChanges: [{ range: { start: { line, character }, end: { line, character } }, text: 'x' }],
         });
-        const end = await published;
+        const { at: end } = await published;
         times.push(end - start);
         lines[line] = lines[line].slice(0, character) + 'x' + lines[line].slice(character);
         await new Promise(resolve => setTimeout(resolve, 20));
@@ -211,7 +165,7 @@ async function workspaceBuild() {
     const cpuBefore = server.cpu();
     const start = performance.now();
     server.connection.sendNotification('initialized', {});
-    const end = await all;
+    const { at: end } = await all;
     const cpuAfter = server.cpu();
     await server.stop();
     fs.rmSync(root, { recursive: true, force: true });

@@ -23,7 +23,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node.js';
+import { startServer } from './lib/language-server.mjs';
 
 const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(PROJECT, 'dist', 'cli.js');
@@ -124,30 +124,18 @@ function totalBytes(dir) {
 
 /** Open the single file in the language server: open-to-diagnostics, then hover and completion round trips. */
 async function measureServer(root, text) {
-    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-    const diagnostics = [];
-    connection.onNotification('textDocument/publishDiagnostics', params => {
-        for (const listener of diagnostics) listener(params);
-    });
-    connection.onRequest('workspace/configuration', params => params.items.map(() => null));
-    connection.onRequest('client/registerCapability', () => null);
-    connection.onRequest('window/workDoneProgress/create', () => null);
-    connection.listen();
-    const rootUri = pathToFileURL(root).href;
-    await connection.sendRequest('initialize', {
-        processId: process.pid, rootUri, capabilities: { workspace: { configuration: true } }, workspaceFolders: [{ uri: rootUri, name: 'bench' }],
-    });
+    const server = await startServer(SERVER, root);
+    const { connection } = server;
     // The workspace holds the source only: the opened document is the one file built.
     const workspaceReady = new Promise(resolve => setTimeout(resolve, 300));
     connection.sendNotification('initialized', {});
     await workspaceReady;
     const uri = pathToFileURL(path.join(root, 'opened.payrule')).href;
-    const published = new Promise(resolve => diagnostics.push(params => { if (params.uri === uri) resolve(params); }));
+    const published = server.waitFor(params => params.uri === uri);
     const started = performance.now();
     connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'payrule', version: 1, text } });
-    const first = await published;
-    const open = performance.now() - started;
+    const { at, params: first } = await published;
+    const open = at - started;
     const lines = text.split('\n');
     const ruleLines = lines.flatMap((line, i) => (line.startsWith('rule ') ? [i] : []));
     const pick = k => ruleLines[Math.floor(((k + 0.5) / REQUESTS) * ruleLines.length)];
@@ -172,10 +160,7 @@ async function measureServer(root, text) {
         const completion = await timed('textDocument/completion', { textDocument: { uri }, position: completionAt });
         completions.push(completion.ms);
     }
-    await connection.sendRequest('shutdown');
-    connection.sendNotification('exit');
-    await new Promise(resolve => child.once('exit', resolve));
-    connection.dispose();
+    await server.stop();
     return { open, errors: first.diagnostics.filter(d => d.severity === 1).length, hover: quantiles(hovers), completion: quantiles(completions), answered };
 }
 

@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT } from '../helpers/cli.js';
+
+/**
+ * A smoke run of each benchmark script at a tiny size, so that `npm run bench` keeps working: the
+ * figures are not judged here (they depend on the machine), only that each script runs to its
+ * report and that the engines it compares agree.
+ */
+function runBench(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [path.join(PROJECT, 'bench', script), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+        let output = '';
+        child.stdout.on('data', chunk => { output += chunk; });
+        child.stderr.on('data', chunk => { output += chunk; });
+        child.on('error', reject);
+        child.on('close', code => resolve({ code, output }));
+    });
+}
+
+describe('the benchmark scripts run to their report at a tiny size', () => {
+    it('eval-bench: the evaluator, json-rules-engine and payrule eval end to end', async () => {
+        const { code, output } = await runBench('eval-bench.mjs', [], {
+            PAYRULE_BENCH_LINES: '2000', PAYRULE_BENCH_RULES: '200', PAYRULE_BENCH_ENGINE_RULES: '100',
+            PAYRULE_BENCH_ENGINE_LINES: '500', PAYRULE_BENCH_ENGINE_SECONDS: '0.2', PAYRULE_BENCH_RUNS: '1',
+        });
+        expect(code, output).toBe(0);
+        expect(output).toContain('all three agree on every line judged');
+        expect(output).toMatch(/payrule eval, whole run: +[\d.]+ s/);
+    }, 120_000);
+
+    it('lsp-bench: the edit loop and the workspace build over stdio', async () => {
+        const { code, output } = await runBench('lsp-bench.mjs', ['--rules', '40', '--edits', '3', '--files', '5'], {});
+        expect(code, output).toBe(0);
+        expect(output).toMatch(/didChange to publishDiagnostics, p95 \| [\d.]+ ms/);
+        expect(output).toMatch(/workspace of 5 files \(100 rules\): initialized to diagnostics for all \| [\d.]+ ms/);
+    }, 120_000);
+
+    it('scale-bench: import, check, compile and the server on an NCCI-shaped workspace', async () => {
+        const { code, output } = await runBench('scale-bench.mjs', [], { PAYRULE_SCALE_SIZES: '200', PAYRULE_SCALE_REQUESTS: '2' });
+        expect(code, output).toBe(0);
+        expect(output).toMatch(/\| payrule check: wall \| [\d.]+ s \|/);
+        expect(output).toMatch(/\| server: completion p95 \(median\) \|/);
+    }, 180_000);
+
+    it('sql-bench: the DuckDB engine against the JavaScript one, outputs compared', async () => {
+        const { code, output } = await runBench('sql-bench.mjs', [], { PAYRULE_SQL_BENCH_LINES: '2000' });
+        expect(code, output).toBe(0);
+        expect(output).toContain('outputs byte-identical (SHA-256 of each --out file): yes');
+    }, 180_000);
+});
