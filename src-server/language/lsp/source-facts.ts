@@ -59,6 +59,11 @@ function lineFinder(lineStarts: number[]): (offset: number) => number {
     };
 }
 
+/** Find the facts of a source now (the language server does as it builds the documents citing it). */
+export function prepareSourceFacts(text: SourceText): void {
+    factsOf(text);
+}
+
 /** Every procedure code the source mentions. */
 export function codesInSource(text: SourceText): string[] {
     return [...factsOf(text).codes.keys()];
