@@ -8,6 +8,8 @@
  * compact hash index of the source's word starts rather than by scanning.
  */
 
+import { isSpace } from './whitespace.js';
+
 export interface NormalizedText {
     /** The normalised text. */
     text: string;
@@ -78,14 +80,6 @@ export function normalizedQuote(text: string): string {
         if (text.charCodeAt(i) >= 0x80) return normalizeForCitation(text).text;
     }
     return text.replace(/\s+/g, ' ').trim().toLowerCase();
-}
-
-/** What `/\s/` matches. */
-function isSpace(code: number): boolean {
-    if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0D);
-    if (code < 0xA0) return false;
-    return code === 0xA0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200A) || code === 0x2028 || code === 0x2029
-        || code === 0x202F || code === 0x205F || code === 0x3000 || code === 0xFEFF;
 }
 
 function isCurlyDouble(code: number): boolean {

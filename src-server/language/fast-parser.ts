@@ -3,6 +3,7 @@ import {
     AstUtils, CompositeCstNodeImpl, DefaultValueConverter, GrammarAST as G, GrammarUtils, LeafCstNodeImpl, RootCstNodeImpl, ValueConverter,
 } from 'langium';
 import type { TokenType } from 'chevrotain';
+import { isSpace } from '../common/whitespace.js';
 import { AnchoredComposite, AnchoredLeaf, placeHiddenNodes, relativePositions, type Anchor } from './anchored-cst.js';
 import type { Declaration, PolicyFile } from './generated/ast.js';
 
@@ -410,14 +411,6 @@ function grow(array: Int32Array<ArrayBuffer>, capacity: number): Int32Array<Arra
     const bigger = new Int32Array(capacity);
     bigger.set(array);
     return bigger;
-}
-
-/** What `/\s/` matches. */
-function isSpace(code: number): boolean {
-    if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0D);
-    if (code < 0xA0) return false;
-    return code === 0xA0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200A) || code === 0x2028 || code === 0x2029
-        || code === 0x202F || code === 0x205F || code === 0x3000 || code === 0xFEFF;
 }
 
 function isLetter(code: number): boolean {
