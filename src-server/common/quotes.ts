@@ -322,18 +322,18 @@ class WordStartIndex {
 function hashKey(text: string, at: number): number {
     let hash = 0x811C9DC5;
     for (let k = 0; k < KEY_LENGTH; k++) hash = Math.imul(hash ^ text.charCodeAt(at + k), 0x01000193);
-    hash ^= hash >>> 16;
-    hash = Math.imul(hash, 0x85EBCA6B);
-    hash ^= hash >>> 13;
-    hash = Math.imul(hash, 0xC2B2AE35);
-    hash ^= hash >>> 16;
-    return hash >>> 0;
+    return mixHash(hash);
 }
 
-/** hashKey over code units. */
+/** hashKey over code units (the index is built from them; quotes are looked up as strings). */
 function hashCodes(codes: Uint16Array, at: number): number {
     let hash = 0x811C9DC5;
     for (let k = 0; k < KEY_LENGTH; k++) hash = Math.imul(hash ^ codes[at + k], 0x01000193);
+    return mixHash(hash);
+}
+
+/** MurmurHash3's 32-bit finaliser. */
+function mixHash(hash: number): number {
     hash ^= hash >>> 16;
     hash = Math.imul(hash, 0x85EBCA6B);
     hash ^= hash >>> 13;
