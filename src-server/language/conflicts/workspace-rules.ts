@@ -74,18 +74,6 @@ export class WorkspaceRules {
         this.pending.add(uri.toString());
     }
 
-    /** The summaries of every policy file, up to date. */
-    files(): FileSummary[] {
-        this.synchronize();
-        return [...this.tracked.values()].map(file => file.summary);
-    }
-
-    /** The summary of one policy file (brought up to date with its current AST). */
-    summaryOf(file: PolicyFile, documentUri: string): FileSummary {
-        this.synchronize();
-        return this.track(documentUri, file).summary;
-    }
-
     /** Which rules of the workspace name each code, up to date. */
     codeUsage(): CodeUsage {
         this.synchronize();
@@ -96,7 +84,7 @@ export class WorkspaceRules {
         return this.usage;
     }
 
-    /** The summary of the tracked file a document URI names (after summaryOf, codeUsage or files). */
+    /** The summary of the tracked file a document URI names (as of the last codeUsage or findingsFor). */
     trackedSummary(documentUri: string): FileSummary | undefined {
         return this.tracked.get(documentUri)?.summary;
     }
