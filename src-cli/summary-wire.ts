@@ -69,7 +69,7 @@ export function decodeChecked(text: string): CheckedFile {
             conditions: [],
             exceptions: [],
             timed: timed ? { minutesPerUnit: timed[0], method: timed[1] as TimedSpec['method'] } : null,
-            reason: { group: strings[group] as ReasonCode['group'], code: strings[code] },
+            reason: { group: strings[group] as ReasonCode['group'], code: strings[code], remarks: [] },
         },
         effective: { from, to },
         shapeKey: strings[shapeKey],

@@ -56,7 +56,7 @@ export function pairEditPack(pairs, id = 'bench_pairs') {
     }));
     const unsealed = {
         format: 'payrule-pack',
-        formatVersion: 1,
+        formatVersion: 2,
         policy: { id, title: 'Synthetic pair edits', payer: 'Bench', version: '1', effective: { from: '2025-01-01', to: null } },
         sources: [],
         rules,

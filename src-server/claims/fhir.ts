@@ -1,5 +1,5 @@
 import { PROVIDER_TYPES } from '../common/vocabulary.js';
-import { codeText, idText, isObject, isoDate, optionalArray, problem, shown, wholeNumber, type Json } from './fields.js';
+import { chargeValue, codeText, idText, isObject, isoDate, optionalArray, optionalText, problem, shown, wholeNumber, type Json } from './fields.js';
 import { unreadable } from './plain.js';
 import { Claim, ClaimProblem, type ClaimLine, type ClaimProvider, type ClaimRecord } from './types.js';
 
@@ -65,12 +65,13 @@ function fhirClaim(resource: Json, id: string | null): Claim {
     if (id === null) problem('Claim', 'has neither an "id" nor an identifier[0].value');
     const patient = referenceId(resource.patient, 'Claim.patient', 'Patient');
     const provider = renderingProvider(resource);
+    const payer = insurer(resource.insurer);
     const { diagnoses, positionOfSequence } = fhirDiagnoses(resource.diagnosis);
     const period = isObject(resource.billablePeriod) ? resource.billablePeriod.start : undefined;
     const claimDate = typeof period === 'string' ? isoDate(period.slice(0, 10), 'Claim.billablePeriod.start') : undefined;
     if (!Array.isArray(resource.item)) problem('Claim', 'has no readable "item" list');
     const lines = resource.item.map((item, i) => fhirLine(item, i, claimDate, positionOfSequence));
-    return new Claim(id, patient, provider, diagnoses, lines);
+    return new Claim(id, patient, provider, diagnoses, lines, payer);
 }
 
 function fhirClaimId(resource: Json): string | null {
@@ -178,7 +179,16 @@ function fhirLine(item: unknown, index: number, claimDate: string | undefined, p
             if (position === undefined) problem(path, `refers to diagnosis sequence ${String(s)}, which the claim does not have`);
             return position;
         }),
+        charge: chargeValue(isObject(item.net) ? item.net.value : undefined, `${at}.net.value`),
     };
+}
+
+/** `Claim.insurer` routes the claim: its display, else its identifier's value (a payer id). */
+function insurer(value: unknown): string | null {
+    if (!isObject(value)) return null;
+    const display = optionalText(value.display, 'Claim.insurer.display');
+    if (display !== null) return display;
+    return isObject(value.identifier) ? optionalText(value.identifier.value, 'Claim.insurer.identifier.value') : null;
 }
 
 function serviceDate(item: Json, at: string, claimDate: string | undefined): string {

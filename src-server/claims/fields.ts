@@ -75,3 +75,21 @@ export function providerTypeText(value: unknown, path: string): string | null {
     const type = value.trim().toLowerCase().replace(/[\s_]+/g, '-');
     return type === '' ? null : type;
 }
+
+/** An optional text such as a payer name or id: trimmed; null when absent or blank. */
+export function optionalText(value: unknown, path: string): string | null {
+    if (value === undefined || value === null) return null;
+    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+    if (typeof value !== 'string') problem(path, `must be a string, not ${shown(value)}`);
+    const text = value.trim();
+    return text === '' ? null : text;
+}
+
+/** A billed charge in dollars: a finite number ≥ 0, or null when not given. */
+export function chargeValue(value: unknown, path: string): number | null {
+    if (value === undefined || value === null) return null;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+        problem(path, `must be an amount in dollars ≥ 0, not ${shown(value)}`);
+    }
+    return value;
+}

@@ -1,5 +1,5 @@
 import {
-    codeText, idText, isObject, isoDate, minutesValue, optionalArray, problem, providerTypeText,
+    chargeValue, codeText, idText, isObject, isoDate, minutesValue, optionalArray, optionalText, problem, providerTypeText,
     requiredId, shown, wholeNumber, type Json,
 } from './fields.js';
 import { Claim, ClaimProblem, UnreadableClaim, type ClaimLine, type ClaimProvider, type ClaimRecord } from './types.js';
@@ -28,12 +28,13 @@ export function unreadable(id: string | null, where: string, error: unknown): Un
 function plainClaim(raw: Json): Claim {
     const id = requiredId(raw.id, 'claim "id"');
     const patient = requiredId(raw.patient, '"patient"');
+    const payer = optionalText(raw.payer, '"payer"');
     const provider = plainProvider(raw.provider);
     const diagnoses = optionalArray(raw.diagnoses, '"diagnoses"').map((d, i) => codeText(d, `diagnoses[${i}]`));
     const claimDate = raw.date === undefined || raw.date === null ? undefined : isoDate(raw.date, 'claim "date"');
     if (!Array.isArray(raw.lines)) problem('', 'claim has no readable "lines" list');
     const lines = raw.lines.map((line, i) => plainLine(line, i, claimDate, diagnoses.length));
-    return new Claim(id, patient, provider, diagnoses, lines);
+    return new Claim(id, patient, provider, diagnoses, lines, payer);
 }
 
 function plainProvider(value: unknown): ClaimProvider {
@@ -69,5 +70,6 @@ function plainLine(value: unknown, index: number, claimDate: string | undefined,
         units: value.units === undefined || value.units === null ? 1 : wholeNumber(value.units, `${at}.units`, 0),
         minutes: minutesValue(value.minutes, `${at}.minutes`),
         diagnosisPointers: pointers,
+        charge: chargeValue(value.charge, `${at}.charge`),
     };
 }

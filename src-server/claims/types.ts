@@ -18,6 +18,8 @@ export interface ClaimLine {
     minutes: number | null;
     /** 1-based positions in the claim's `diagnoses`; empty means the claim's diagnoses apply. */
     diagnosisPointers: number[];
+    /** The line's billed charge in dollars (`charge`, FHIR `item.net.value`, 837P SV102), or null. */
+    charge: number | null;
 }
 
 export interface ClaimProvider {
@@ -36,6 +38,8 @@ export class Claim {
         /** ICD-10-CM codes, upper case, as written (dots kept; matching ignores them). */
         readonly diagnoses: string[],
         readonly lines: ClaimLine[],
+        /** The payer the claim is billed to (name or payer id, as given), or null: it routes the claim to packs. */
+        readonly payer: string | null = null,
     ) {}
 }
 

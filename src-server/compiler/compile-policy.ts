@@ -47,6 +47,7 @@ export function compileHeader(policy: Policy): PackPolicy {
         id: policy.name,
         title: policy.title,
         payer: payer?.payer ?? null,
+        payerIds: [],
         version: version?.version ?? null,
         effective: compileEffective(policy.clauses.find(isEffectiveClause)),
     };
@@ -107,7 +108,8 @@ export function compileRuleLogic(rule: Rule): RuleLogic {
         timed = { minutesPerUnit: Number(body.minutes), method: body.perCode ? 'per-code' : 'total' };
     }
     const written = rule.clauses.find(isReasonClause);
-    const reason = (written && parseReason(written.reason)) || defaultReason(body, conditions, exceptions);
+    const parsed = written && parseReason(written.reason);
+    const reason: ReasonCode = parsed ? { ...parsed, remarks: [] } : defaultReason(body, conditions, exceptions);
     return { action, subject, conditions, exceptions, timed, reason };
 }
 
@@ -156,24 +158,24 @@ function compileTest(test: Test | undefined): Exception | undefined {
  * with the procedure) like `unless diagnosis`.
  */
 function defaultReason(body: ActionBody | { $type: string } | undefined, conditions: Condition[], exceptions: Exception[]): ReasonCode {
-    if (isTimedBody(body)) return { group: 'CO', code: '151' };
+    if (isTimedBody(body)) return { group: 'CO', code: '151', remarks: [] };
     const first = conditions[0];
     if (first) {
         switch (first.kind) {
-            case 'with': return { group: 'CO', code: '97' };
-            case 'without': return { group: 'PR', code: '96' };
+            case 'with': return { group: 'CO', code: '97', remarks: [] };
+            case 'without': return { group: 'PR', code: '96', remarks: [] };
             case 'units':
-            case 'codes': return { group: 'CO', code: '151' };
-            case 'visits': return { group: 'CO', code: '119' };
-            case 'provider': return { group: 'CO', code: '185' };
-            case 'diagnosis-only': return { group: 'CO', code: '11' };
+            case 'codes': return { group: 'CO', code: '151', remarks: [] };
+            case 'visits': return { group: 'CO', code: '119', remarks: [] };
+            case 'provider': return { group: 'CO', code: '185', remarks: [] };
+            case 'diagnosis-only': return { group: 'CO', code: '11', remarks: [] };
         }
     }
     switch (exceptions[0]?.kind) {
-        case 'modifier': return { group: 'CO', code: '4' };
-        case 'diagnosis': return { group: 'CO', code: '11' };
-        case 'provider': return { group: 'CO', code: '185' };
-        default: return { group: 'PR', code: '96' };
+        case 'modifier': return { group: 'CO', code: '4', remarks: [] };
+        case 'diagnosis': return { group: 'CO', code: '11', remarks: [] };
+        case 'provider': return { group: 'CO', code: '185', remarks: [] };
+        default: return { group: 'PR', code: '96', remarks: [] };
     }
 }
 

@@ -23,8 +23,10 @@ export function parsePack(text: string, origin = '<pack>'): RulePack {
     }
     const version = (value as Record<string, unknown>).formatVersion;
     if (version !== PACK_FORMAT_VERSION) {
-        throw new PackError('version', origin,
-            `"formatVersion" is ${JSON.stringify(version) ?? 'missing'}; this loader reads format version ${PACK_FORMAT_VERSION} only`);
+        const older = typeof version === 'number' && version < PACK_FORMAT_VERSION;
+        throw new PackError('version', origin, older
+            ? `"formatVersion" is ${version}: the pack was compiled by an older payrule; recompile it with this version of payrule (format version ${PACK_FORMAT_VERSION})`
+            : `"formatVersion" is ${JSON.stringify(version) ?? 'missing'}; this loader reads format version ${PACK_FORMAT_VERSION} only`);
     }
 
     const problems = packSchemaProblems(value);

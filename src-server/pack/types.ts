@@ -1,5 +1,5 @@
 /**
- * Rule pack format version 1 (contract: shared spec section 4).
+ * Rule pack format version 2 (contract section 4; docs/language.md).
  *
  * The pack is the only thing downstream of the compiler: the evaluator, the SQL compiler and any
  * outside tool read these shapes, never the Langium AST. Key order in the interfaces below is the
@@ -7,7 +7,7 @@
  */
 
 export const PACK_FORMAT = 'payrule-pack';
-export const PACK_FORMAT_VERSION = 1;
+export const PACK_FORMAT_VERSION = 2;
 
 /** ISO date `YYYY-MM-DD`, or null for an open end. */
 export type IsoDate = string;
@@ -52,7 +52,12 @@ export type RuleAction = 'deny' | 'review' | 'flag' | 'timed';
 
 export interface TimedSpec { minutesPerUnit: number; method: 'total' | 'per-code' }
 
-export interface ReasonCode { group: 'CO' | 'PR' | 'OA' | 'PI'; code: string }
+export interface ReasonCode {
+    group: 'CO' | 'PR' | 'OA' | 'PI';
+    code: string;
+    /** RARC remark codes (`N362`, `MA130`) in the order written; they travel with the reason to the 835. */
+    remarks: string[];
+}
 
 export interface Citation {
     source: string;
@@ -91,6 +96,8 @@ export interface PackPolicy {
     id: string;
     title: string;
     payer: string | null;
+    /** Payer ids claims may carry instead of the payer's name (`payer "Medicare" id "00882"`). */
+    payerIds: string[];
     version: string | null;
     effective: DateRange;
 }

@@ -94,11 +94,11 @@ describe('payrule eval: NDJSON in chunks and on worker threads', () => {
     });
 
     it('reports a bad pack found by the workers, exit 2, with nothing written', () => {
-        const dir = tempWorkspace({ 'pack.json': '{"format": "payrule-pack", "formatVersion": 2}' });
+        const dir = tempWorkspace({ 'pack.json': '{"format": "payrule-pack", "formatVersion": 3}' });
         const out = path.join(dir, 'out.json');
         const result = cli(['eval', '--pack', path.join(dir, 'pack.json'), '--out', out, file], { env: { PAYRULE_EVAL_WORKERS: '2', PAYRULE_EVAL_CHUNK_BYTES: '1000' } });
         expect(result.status).toBe(2);
-        expect(result.stderr).toMatch(/pack\.json: rule pack refused \(version check\): "formatVersion" is 2/);
+        expect(result.stderr).toMatch(/pack\.json: rule pack refused \(version check\): "formatVersion" is 3/);
         expect(fs.existsSync(out)).toBe(false);
         expect(fs.readdirSync(dir)).toEqual(['pack.json']);
     });

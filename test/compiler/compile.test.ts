@@ -26,11 +26,11 @@ describe('compiling every statement form (spec section 4)', () => {
     it('writes a pack that the loader accepts and the JSON Schema validates', () => {
         expect(packSchemaProblems(pack)).toEqual([]);
         expect(pack.format).toBe('payrule-pack');
-        expect(pack.formatVersion).toBe(1);
+        expect(pack.formatVersion).toBe(2);
     });
 
     it('keeps the policy header and resolves sources with their digest', () => {
-        expect(pack.policy).toEqual({ id: 'all_forms', title: 'Every statement form', payer: 'Test payer', version: '2025.1', effective: { from: '2025-01-01', to: '2025-12-31' } });
+        expect(pack.policy).toEqual({ id: 'all_forms', title: 'Every statement form', payer: 'Test payer', payerIds: [], version: '2025.1', effective: { from: '2025-01-01', to: '2025-12-31' } });
         expect(pack.sources).toEqual([{ id: 'guide', title: 'Therapy guide', path: 'sources/guide.txt', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
     });
 
@@ -50,7 +50,7 @@ describe('compiling every statement form (spec section 4)', () => {
             conditions: [{ kind: 'with', codes: { codes: ['97140'], ranges: [] }, scope: 'day' }],
             exceptions: [{ kind: 'modifier', modifiers: ['59', 'XE', 'XP', 'XS', 'XU'], eitherLine: false }],
             timed: null,
-            reason: { group: 'CO', code: '97' },
+            reason: { group: 'CO', code: '97', remarks: [] },
             effective: { from: null, to: null },
             citations: [{ source: 'guide', quote: '97124 is not paid when billed with 97140 on the same day unless modifier 59 is appended.', line: 4 }],
             documentation: [],
@@ -63,14 +63,14 @@ describe('compiling every statement form (spec section 4)', () => {
         expect(rule('WITH-CLAIM-EITHER')).toMatchObject({
             conditions: [{ kind: 'with', codes: { codes: [], ranges: [['98940', '98943']] }, scope: 'claim' }],
             exceptions: [{ kind: 'modifier', modifiers: ['59'], eitherLine: true }],
-            reason: { group: 'CO', code: '236' },
+            reason: { group: 'CO', code: '236', remarks: [] },
         });
     });
 
     it('without … same day defaults to PR-96', () => {
         expect(rule('WITHOUT-DAY')).toMatchObject({
             conditions: [{ kind: 'without', codes: { codes: ['97140'], ranges: [['97110', '97124'], ['97530', '97542']] }, scope: 'day' }],
-            reason: { group: 'PR', code: '96' },
+            reason: { group: 'PR', code: '96', remarks: [] },
         });
     });
 
@@ -79,32 +79,32 @@ describe('compiling every statement form (spec section 4)', () => {
         expect(rule('UNITS-DAY').conditions).toEqual([{ kind: 'units', max: 4, per: 'day', wholeLine: false }]);
         expect(rule('UNITS-DAY').effective).toEqual({ from: '2025-03-01', to: null });
         expect(rule('UNITS-CLAIM-WHOLE').conditions).toEqual([{ kind: 'units', max: 6, per: 'claim', wholeLine: true }]);
-        expect(rule('UNITS-DAY').reason).toEqual({ group: 'CO', code: '151' });
+        expect(rule('UNITS-DAY').reason).toEqual({ group: 'CO', code: '151', remarks: [] });
     });
 
     it('above N codes per day, review', () => {
-        expect(rule('CODES-DAY')).toMatchObject({ action: 'review', subject: { codes: [], ranges: [['97010', '97028']] }, conditions: [{ kind: 'codes', max: 2, per: 'day' }], reason: { group: 'CO', code: '151' } });
+        expect(rule('CODES-DAY')).toMatchObject({ action: 'review', subject: { codes: [], ranges: [['97010', '97028']] }, conditions: [{ kind: 'codes', max: 2, per: 'day' }], reason: { group: 'CO', code: '151', remarks: [] } });
     });
 
     it('after N visits per calendar year / per D days default to CO-119', () => {
-        expect(rule('VISITS-YEAR')).toMatchObject({ conditions: [{ kind: 'visits', max: 6, per: 'calendar-year' }], reason: { group: 'CO', code: '119' } });
+        expect(rule('VISITS-YEAR')).toMatchObject({ conditions: [{ kind: 'visits', max: 6, per: 'calendar-year' }], reason: { group: 'CO', code: '119', remarks: [] } });
         expect(rule('VISITS-DAYS')).toMatchObject({ action: 'flag', conditions: [{ kind: 'visits', max: 12, per: { days: 30 } }] });
     });
 
     it('when provider and when diagnosis only', () => {
-        expect(rule('WHEN-PROVIDER')).toMatchObject({ conditions: [{ kind: 'provider', types: ['massage-therapist'] }], exceptions: [{ kind: 'modifier', modifiers: ['U7'], eitherLine: false }], reason: { group: 'CO', code: '185' } });
-        expect(rule('WHEN-DIAG-ONLY')).toMatchObject({ conditions: [{ kind: 'diagnosis-only', patterns: ['R52', 'R52.*'] }], reason: { group: 'CO', code: '11' } });
+        expect(rule('WHEN-PROVIDER')).toMatchObject({ conditions: [{ kind: 'provider', types: ['massage-therapist'] }], exceptions: [{ kind: 'modifier', modifiers: ['U7'], eitherLine: false }], reason: { group: 'CO', code: '185', remarks: [] } });
+        expect(rule('WHEN-DIAG-ONLY')).toMatchObject({ conditions: [{ kind: 'diagnosis-only', patterns: ['R52', 'R52.*'] }], reason: { group: 'CO', code: '11', remarks: [] } });
     });
 
     it('unless diagnosis / unless provider alone decide the reason', () => {
-        expect(rule('UNLESS-DIAG')).toMatchObject({ conditions: [], exceptions: [{ kind: 'diagnosis', patterns: ['I97.2', 'M25.5*', 'M54.5', 'S*'] }], reason: { group: 'CO', code: '11' } });
-        expect(rule('UNLESS-PROVIDER')).toMatchObject({ exceptions: [{ kind: 'provider', types: ['chiropractor', 'occupational-therapist', 'physical-therapist'] }], reason: { group: 'CO', code: '185' } });
+        expect(rule('UNLESS-DIAG')).toMatchObject({ conditions: [], exceptions: [{ kind: 'diagnosis', patterns: ['I97.2', 'M25.5*', 'M54.5', 'S*'] }], reason: { group: 'CO', code: '11', remarks: [] } });
+        expect(rule('UNLESS-PROVIDER')).toMatchObject({ exceptions: [{ kind: 'provider', types: ['chiropractor', 'occupational-therapist', 'physical-therapist'] }], reason: { group: 'CO', code: '185', remarks: [] } });
     });
 
     it('requires … is sugar for denied unless …', () => {
-        expect(rule('REQ-MODIFIER')).toMatchObject({ action: 'deny', subject: { codes: [], ranges: [['98940', '98942']] }, conditions: [], exceptions: [{ kind: 'modifier', modifiers: ['AT'], eitherLine: false }], reason: { group: 'CO', code: '4' } });
-        expect(rule('REQ-DIAGNOSIS')).toMatchObject({ exceptions: [{ kind: 'diagnosis', patterns: ['M54.50', 'M62.830'] }], reason: { group: 'CO', code: '11' } });
-        expect(rule('REQ-PROVIDER')).toMatchObject({ exceptions: [{ kind: 'provider', types: ['physical-therapist'] }], reason: { group: 'CO', code: '185' } });
+        expect(rule('REQ-MODIFIER')).toMatchObject({ action: 'deny', subject: { codes: [], ranges: [['98940', '98942']] }, conditions: [], exceptions: [{ kind: 'modifier', modifiers: ['AT'], eitherLine: false }], reason: { group: 'CO', code: '4', remarks: [] } });
+        expect(rule('REQ-DIAGNOSIS')).toMatchObject({ exceptions: [{ kind: 'diagnosis', patterns: ['M54.50', 'M62.830'] }], reason: { group: 'CO', code: '11', remarks: [] } });
+        expect(rule('REQ-PROVIDER')).toMatchObject({ exceptions: [{ kind: 'provider', types: ['physical-therapist'] }], reason: { group: 'CO', code: '185', remarks: [] } });
     });
 
     it('timed N minutes [per code], with nested codesets resolved, notes and documentation', () => {
@@ -114,7 +114,7 @@ describe('compiling every statement form (spec section 4)', () => {
             conditions: [],
             exceptions: [],
             timed: { minutesPerUnit: 15, method: 'total' },
-            reason: { group: 'CO', code: '151' },
+            reason: { group: 'CO', code: '151', remarks: [] },
             note: 'CMS total-time method',
             documentation: ['Start and stop times', 'Minutes per code'],
             citations: [{ source: 'guide', quote: 'The 8-minute rule applies to timed codes.', line: 5 }],
@@ -123,7 +123,7 @@ describe('compiling every statement form (spec section 4)', () => {
     });
 
     it('an unconditional denial is PR-96', () => {
-        expect(rule('UNCONDITIONAL')).toMatchObject({ action: 'deny', conditions: [], exceptions: [], reason: { group: 'PR', code: '96' } });
+        expect(rule('UNCONDITIONAL')).toMatchObject({ action: 'deny', conditions: [], exceptions: [], reason: { group: 'PR', code: '96', remarks: [] } });
     });
 
     it('several conditions and exceptions keep their order', () => {
@@ -135,7 +135,7 @@ describe('compiling every statement form (spec section 4)', () => {
                 { kind: 'provider', types: ['physical-therapist-assistant'] },
             ],
             exceptions: [{ kind: 'modifier', modifiers: ['59'], eitherLine: false }, { kind: 'diagnosis', patterns: ['M62.8*'] }],
-            reason: { group: 'OA', code: '23' },
+            reason: { group: 'OA', code: '23', remarks: [] },
             effective: { from: '2025-02-01', to: '2025-06-30' },
         });
     });

@@ -3,7 +3,7 @@ import { describeRule } from '../../src-server/compiler/english.js';
 import type { PackRule } from '../../src-server/pack/types.js';
 
 type Logic = Pick<PackRule, 'action' | 'subject' | 'conditions' | 'exceptions' | 'timed' | 'reason'>;
-const base: Logic = { action: 'deny', subject: { codes: ['97124'], ranges: [] }, conditions: [], exceptions: [], timed: null, reason: { group: 'CO', code: '97' } };
+const base: Logic = { action: 'deny', subject: { codes: ['97124'], ranges: [] }, conditions: [], exceptions: [], timed: null, reason: { group: 'CO', code: '97', remarks: [] } };
 
 describe('plain-English rule descriptions', () => {
     it('describes a pair edit with its modifier exception and reason', () => {
@@ -15,9 +15,9 @@ describe('plain-English rule descriptions', () => {
     });
 
     it('describes billed-alone, unit limits, visit counts and provider conditions', () => {
-        expect(describeRule({ ...base, conditions: [{ kind: 'without', codes: { codes: [], ranges: [['97110', '97124']] }, scope: 'day' }], reason: { group: 'PR', code: '96' } }))
+        expect(describeRule({ ...base, conditions: [{ kind: 'without', codes: { codes: [], ranges: [['97110', '97124']] }, scope: 'day' }], reason: { group: 'PR', code: '96', remarks: [] } }))
             .toBe('97124 is denied when billed without 97110–97124 on the same day; reason PR-96, patient responsibility.');
-        expect(describeRule({ ...base, conditions: [{ kind: 'units', max: 4, per: 'day', wholeLine: false }], reason: { group: 'CO', code: '151' } }))
+        expect(describeRule({ ...base, conditions: [{ kind: 'units', max: 4, per: 'day', wholeLine: false }], reason: { group: 'CO', code: '151', remarks: [] } }))
             .toBe('97124 is denied for the units past 4 units a day; reason CO-151, provider liability.');
         expect(describeRule({ ...base, action: 'review', conditions: [{ kind: 'visits', max: 6, per: 'calendar-year' }] }))
             .toMatch(/^97124 goes to review from a patient's visit after 6 earlier visits in the calendar year/);
@@ -26,7 +26,7 @@ describe('plain-English rule descriptions', () => {
     });
 
     it('describes the 8-minute rule', () => {
-        expect(describeRule({ ...base, action: 'timed', subject: { codes: ['97140'], ranges: [['97110', '97124']] }, timed: { minutesPerUnit: 15, method: 'total' }, reason: { group: 'CO', code: '151' } }))
+        expect(describeRule({ ...base, action: 'timed', subject: { codes: ['97140'], ranges: [['97110', '97124']] }, timed: { minutesPerUnit: 15, method: 'total' }, reason: { group: 'CO', code: '151', remarks: [] } }))
             .toMatch(/^97110–97124 or 97140 are paid by time in 15-minute units: the timed minutes .* \(8–22 minutes 1 unit, 23–37 minutes 2 units/);
     });
 

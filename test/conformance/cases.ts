@@ -351,7 +351,7 @@ export const CASES: Case[] = [
         packRules: [{
             id: 'SELF', title: 'Self pair', action: 'deny', subject: { codes: ['97124'], ranges: [] },
             conditions: [{ kind: 'with', codes: { codes: ['97124'], ranges: [] }, scope: 'day' }],
-            exceptions: [], timed: null, reason: { group: 'CO', code: '97' }, effective: { from: null, to: null },
+            exceptions: [], timed: null, reason: { group: 'CO', code: '97', remarks: [] }, effective: { from: null, to: null },
             citations: [], documentation: [], note: null, origin: { file: 'hand.payrule', line: 1 },
         }],
         claims: [

@@ -55,8 +55,8 @@ function packsWith(all: Pack[], ruleIds: string[]): Pack[] {
 /** A sealed pack of hand-written rules (section 4 shape). */
 function handPack(rules: Array<Record<string, unknown>>): Pack {
     return seal({
-        format: 'payrule-pack', formatVersion: 1,
-        policy: { id: 'hand', title: 'Hand-made', payer: null, version: null, effective: { from: null, to: null } },
+        format: 'payrule-pack', formatVersion: 2,
+        policy: { id: 'hand', title: 'Hand-made', payer: null, payerIds: [], version: null, effective: { from: null, to: null } },
         sources: [], rules,
     }) as unknown as Pack;
 }

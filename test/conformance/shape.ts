@@ -42,7 +42,7 @@ export function expectedShapePack(sourceSha256: string): Record<string, unknown>
     const origin = (line: number) => ({ file: SHAPE_FILE, line });
     return {
         format: 'payrule-pack',
-        formatVersion: 1,
+        formatVersion: 2,
         policy: {
             id: 'shape_plan', title: 'Shape "plan" \\ one', payer: 'Shape Payer', version: '3',
             effective: { from: '2025-01-01', to: '2025-12-31' },
@@ -55,7 +55,7 @@ export function expectedShapePack(sourceSha256: string): Record<string, unknown>
                 conditions: [{ kind: 'with', codes: { codes: ['97150'], ranges: [['97110', '97112'], ['G0283', 'G0290']] }, scope: 'claim' }],
                 exceptions: [{ kind: 'modifier', modifiers: ['59', 'XS'], eitherLine: true }, { kind: 'diagnosis', patterns: ['M54.5*'] }],
                 timed: null,
-                reason: { group: 'PI', code: 'B7' },
+                reason: { group: 'PI', code: 'B7', remarks: [] },
                 effective: { from: '2025-02-01', to: '2025-03-31' },
                 citations: [{ source: 'guide', quote: QUOTE, line: 3 }],
                 documentation: ['second', 'first'],
@@ -67,7 +67,7 @@ export function expectedShapePack(sourceSha256: string): Record<string, unknown>
                 subject: { codes: [], ranges: [['97110', '97112']] },
                 conditions: [], exceptions: [],
                 timed: { minutesPerUnit: 20, method: 'per-code' },
-                reason: { group: 'CO', code: '151' },
+                reason: { group: 'CO', code: '151', remarks: [] },
                 effective: 'any',
                 citations: [{ source: 'guide', quote: QUOTE, line: 3 }],
                 documentation: [], note: null,
@@ -84,7 +84,7 @@ export function expectedShapePack(sourceSha256: string): Record<string, unknown>
                 ],
                 exceptions: [{ kind: 'provider', types: ['chiropractor'] }, { kind: 'diagnosis', patterns: ['M25.5*'] }],
                 timed: null,
-                reason: { group: 'CO', code: '119' }, // the first condition decides: visits
+                reason: { group: 'CO', code: '119', remarks: [] }, // the first condition decides: visits
                 effective: 'any',
                 citations: [
                     { source: 'guide', quote: 'A second "quoted" passage \\ with a backslash.', line: 5 },
@@ -99,7 +99,7 @@ export function expectedShapePack(sourceSha256: string): Record<string, unknown>
                 conditions: [{ kind: 'codes', max: 2, per: 'day' }, { kind: 'without', codes: { codes: ['97010'], ranges: [] }, scope: 'day' }],
                 exceptions: [],
                 timed: null,
-                reason: { group: 'CO', code: '151' },
+                reason: { group: 'CO', code: '151', remarks: [] },
                 effective: 'any',
                 citations: [{ source: 'guide', quote: QUOTE, line: 3 }],
                 documentation: [], note: null,

@@ -12,7 +12,7 @@ function rule(overrides: Partial<PackRule> = {}): PackRule {
         conditions: [{ kind: 'with', codes: { codes: ['97140'], ranges: [] }, scope: 'day' }],
         exceptions: [{ kind: 'modifier', modifiers: ['59'], eitherLine: false }],
         timed: null,
-        reason: { group: 'CO', code: '97' },
+        reason: { group: 'CO', code: '97', remarks: [] },
         effective: { from: null, to: null },
         citations: [{ source: 'lcd', quote: 'not paid with 97140', line: 3 }],
         documentation: [],
@@ -25,8 +25,8 @@ function rule(overrides: Partial<PackRule> = {}): PackRule {
 function pack(rules: PackRule[], version = '1'): RulePack {
     return {
         format: 'payrule-pack',
-        formatVersion: 1,
-        policy: { id: 'p', title: 'P', payer: 'X', version, effective: { from: '2025-01-01', to: null } },
+        formatVersion: 2,
+        policy: { id: 'p', title: 'P', payer: 'X', payerIds: [], version, effective: { from: '2025-01-01', to: null } },
         sources: [{ id: 'lcd', title: 'LCD', path: 'sources/lcd.txt', sha256: 'a'.repeat(64) }],
         rules,
         sha256: 'b'.repeat(64),
@@ -53,7 +53,7 @@ describe('ruleChanges', () => {
     it('reports the action, reason, dates, title, documentation, note and citations', () => {
         expect(ruleChanges(rule(), rule({
             action: 'review',
-            reason: { group: 'CO', code: '4' },
+            reason: { group: 'CO', code: '4', remarks: [] },
             effective: { from: '2025-07-01', to: null },
             title: 'Renamed',
             documentation: ['Time logs'],

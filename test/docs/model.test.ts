@@ -93,7 +93,7 @@ describe('highlighting', () => {
 function packRule(id: string, overrides: Partial<PackRule> = {}): PackRule {
     return {
         id, title: `Rule ${id}`, action: 'deny', subject: { codes: ['97124'], ranges: [] }, conditions: [], exceptions: [],
-        timed: null, reason: { group: 'PR', code: '96' }, effective: { from: null, to: null },
+        timed: null, reason: { group: 'PR', code: '96', remarks: [] }, effective: { from: null, to: null },
         citations: [{ source: 's', quote: 'the quoted part', line: 4 }], documentation: [], note: null, origin: { file: 'x', line: 1 },
         ...overrides,
     };
@@ -101,8 +101,8 @@ function packRule(id: string, overrides: Partial<PackRule> = {}): PackRule {
 
 function policy(id: string, payer: string | null, rules: PackRule[]): PolicyInput {
     const pack: RulePack = {
-        format: 'payrule-pack', formatVersion: 1,
-        policy: { id, title: `Policy ${id}`, payer, version: null, effective: { from: null, to: null } },
+        format: 'payrule-pack', formatVersion: 2,
+        policy: { id, title: `Policy ${id}`, payer, payerIds: [], version: null, effective: { from: null, to: null } },
         sources: [{ id: 's', title: `Title from ${id}`, path: 'src.txt', sha256: '' }],
         rules, sha256: '',
     };

@@ -175,7 +175,7 @@ describe('plain JSON and NDJSON', () => {
     it('lowercase codes, defaults and claim-level dates are normalised', () => {
         const claim = asClaim(readPlainClaim({ id: 7, patient: 'P', date: '2025-01-02', provider: { id: 1, type: 'Physical Therapist' }, lines: [{ code: ' g0283 ', modifiers: ['gp'] }] }));
         expect(claim).toEqual(new Claim('7', 'P', { id: '1', type: 'physical-therapist' }, [], [
-            { line: 1, date: '2025-01-02', code: 'G0283', modifiers: ['GP'], units: 1, minutes: null, diagnosisPointers: [] },
+            { line: 1, date: '2025-01-02', code: 'G0283', modifiers: ['GP'], units: 1, minutes: null, diagnosisPointers: [], charge: null },
         ]));
     });
 });

@@ -22,7 +22,7 @@ describe('the 8-minute rule table', () => {
     });
 });
 
-const total = pack([{ id: 'EIGHT', codes: ['97140', '97530'], ranges: [['97110', '97124']], action: 'timed', reason: { group: 'CO', code: '151' } }]);
+const total = pack([{ id: 'EIGHT', codes: ['97140', '97530'], ranges: [['97110', '97124']], action: 'timed', reason: { group: 'CO', code: '151', remarks: [] } }]);
 const perCode = pack([{ id: 'EACH', codes: ['97140', '97530'], ranges: [['97110', '97124']], action: 'timed', timed: { minutesPerUnit: 15, method: 'per-code' } }]);
 
 function day(lines: LineSpec[], p = total): string[] {

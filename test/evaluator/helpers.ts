@@ -17,7 +17,7 @@ export function rule(spec: RuleSpec): PackRule {
         conditions: rest.conditions ?? [],
         exceptions: rest.exceptions ?? [],
         timed: rest.timed ?? (action === 'timed' ? { minutesPerUnit: 15, method: 'total' } : null),
-        reason: rest.reason ?? { group: 'CO', code: '97' },
+        reason: rest.reason ?? { group: 'CO', code: '97', remarks: [] },
         effective: rest.effective ?? { from: null, to: null },
         citations: rest.citations ?? [],
         documentation: rest.documentation ?? [],
@@ -29,11 +29,12 @@ export function rule(spec: RuleSpec): PackRule {
 export function pack(rules: RuleSpec[], policy: Partial<RulePack['policy']> = {}): RulePack {
     return sealPack({
         format: 'payrule-pack',
-        formatVersion: 1,
+        formatVersion: 2,
         policy: {
             id: policy.id ?? 'test_policy',
             title: policy.title ?? 'Test policy',
             payer: policy.payer ?? null,
+            payerIds: policy.payerIds ?? [],
             version: policy.version ?? null,
             effective: policy.effective ?? { from: null, to: null },
         },
@@ -46,7 +47,7 @@ export const codes = (...list: string[]) => ({ codes: list, ranges: [] as Array<
 export const withCodes = (list: string[], scope: 'day' | 'claim' = 'day'): Condition => ({ kind: 'with', codes: codes(...list), scope });
 export const withoutCodes = (list: string[], scope: 'day' | 'claim' = 'day'): Condition => ({ kind: 'without', codes: codes(...list), scope });
 export const modifierException = (modifiers: string[], eitherLine = false): Exception => ({ kind: 'modifier', modifiers, eitherLine });
-export const reason = (group: ReasonCode['group'], code: string): ReasonCode => ({ group, code });
+export const reason = (group: ReasonCode['group'], code: string, remarks: string[] = []): ReasonCode => ({ group, code, remarks });
 
 export interface LineSpec {
     code: string;

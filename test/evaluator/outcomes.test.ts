@@ -46,7 +46,7 @@ describe('status precedence and allowed units', () => {
 
 describe('findings', () => {
     it('carry policy, rule, action, the pack reason as CO-97, units and the rule title', () => {
-        const output = evaluate([pack([{ id: 'MT', title: 'Bundled', codes: ['97140'], conditions: [withCodes(['97110'])], reason: { group: 'PR', code: 'B15' } }], { id: 'demo' })],
+        const output = evaluate([pack([{ id: 'MT', title: 'Bundled', codes: ['97140'], conditions: [withCodes(['97110'])], reason: { group: 'PR', code: 'B15', remarks: [] } }], { id: 'demo' })],
             [claim({ id: 'C1', lines: [{ code: '97110' }, { code: '97140', units: 2 }] })]);
         const line = (output.claims[0] as { lines: Array<{ findings: unknown[] }> }).lines[1];
         expect(line.findings).toEqual([{ policy: 'demo', rule: 'MT', action: 'deny', reason: 'PR-B15', units: 2, message: 'Bundled' }]);

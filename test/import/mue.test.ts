@@ -60,7 +60,7 @@ describe('import mue: a table in the exact CMS layout', () => {
         expect(rules['MUE-97124'].conditions).toEqual([{ kind: 'units', max: 4, per: 'day', wholeLine: true }]);
         expect(rules['MUE-97140'].conditions).toEqual([{ kind: 'units', max: 2, per: 'line', wholeLine: true }]);
         expect(rules['MUE-0213T'].conditions).toEqual([{ kind: 'units', max: 0, per: 'day', wholeLine: true }]);
-        expect(rules['MUE-97124'].reason).toEqual({ group: 'CO', code: '151' });
+        expect(rules['MUE-97124'].reason).toEqual({ group: 'CO', code: '151', remarks: [] });
         expect(rules['MUE-G0283'].citations[0].quote).toBe('line 9 of MCR_MUE_PractitionerServices_Eff_01-01-2025.csv: G0283 | 1 | 2 Date of Service Edit: Policy | Nature of Service/Procedure, né ’policy’');
     });
 

@@ -58,7 +58,7 @@ describe('import ncci-ptp: the 97140 column-two list of the sources', () => {
             expect(rule.id).toBe(`PTP-97140-${rule.subject.codes[0]}`);
             expect(rule.conditions).toEqual([{ kind: 'with', codes: { codes: ['97140'], ranges: [] }, scope: 'day' }]);
             expect(rule.exceptions).toEqual([{ kind: 'modifier', modifiers: [...NCCI_PTP_MODIFIERS].sort(), eitherLine: true }]);
-            expect(rule.reason).toEqual({ group: 'CO', code: '97' });
+            expect(rule.reason).toEqual({ group: 'CO', code: '97', remarks: [] });
             expect(rule.effective).toEqual({ from: '2015-01-01', to: null });
             expect(rule.citations).toHaveLength(1);
             expect(rule.citations[0].quote).toMatch(new RegExp(`^line \\d+ of ptp-97140\\.txt: 97140 \\| ${rule.subject.codes[0]} \\|`));

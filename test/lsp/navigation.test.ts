@@ -212,7 +212,7 @@ describe('code lens', () => {
         const preview = lenses![0].command!;
         expect(preview.command).toBe('payrule.previewCompiledRule');
         expect(preview.arguments?.slice(0, 2)).toEqual([document.uri.toString(), 'MASSAGE-CMT']);
-        expect(JSON.parse(preview.arguments![2])).toMatchObject({ id: 'MASSAGE-CMT', action: 'deny', reason: { group: 'CO', code: '97' }, origin: { file: 'policies/test.payrule', line: 11 } });
+        expect(JSON.parse(preview.arguments![2])).toMatchObject({ id: 'MASSAGE-CMT', action: 'deny', reason: { group: 'CO', code: '97', remarks: [] }, origin: { file: 'policies/test.payrule', line: 11 } });
     });
 
     it('counts no tests when there is no tests folder', async () => {

@@ -20,9 +20,9 @@ describe('packDigest', () => {
 
 describe('sealPack', () => {
     it('appends sha256 as the last key', () => {
-        const sealed = sealPack({ format: 'payrule-pack', formatVersion: 1, rules: [] });
+        const sealed = sealPack({ format: 'payrule-pack', formatVersion: 2, rules: [] });
         expect(Object.keys(sealed)).toEqual(['format', 'formatVersion', 'rules', 'sha256']);
-        expect(sealed.sha256).toBe(packDigest({ format: 'payrule-pack', formatVersion: 1, rules: [] }));
+        expect(sealed.sha256).toBe(packDigest({ format: 'payrule-pack', formatVersion: 2, rules: [] }));
     });
 
     it('replaces a stale digest and still puts it last', () => {

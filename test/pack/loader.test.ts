@@ -34,13 +34,13 @@ describe('parsePack accepts', () => {
     });
 
     it('a leading byte-order mark', () => {
-        expect(parsePack(`\uFEFF${text}`).formatVersion).toBe(1);
+        expect(parsePack(`\uFEFF${text}`).formatVersion).toBe(2);
     });
 });
 
 describe('parsePack refuses, naming the check', () => {
     it('JSON syntax errors, with line and column', () => {
-        const broken = text.replace('"formatVersion": 1,', '"formatVersion": 1,,');
+        const broken = text.replace('"formatVersion": 2,', '"formatVersion": 2,,');
         const error = refusal(broken);
         expect(error.check).toBe('json');
         expect(error.file).toBe('packs/x.json');
@@ -62,10 +62,17 @@ describe('parsePack refuses, naming the check', () => {
     });
 
     it('a wrong format version', () => {
-        const two = refusal(text.replace('"formatVersion": 1', '"formatVersion": 2'));
-        expect(two.check).toBe('version');
-        expect(two.message).toContain('"formatVersion" is 2');
-        expect(refusal(text.replace('"formatVersion": 1', '"formatVersion": "1"')).check).toBe('version');
+        const three = refusal(text.replace('"formatVersion": 2', '"formatVersion": 3'));
+        expect(three.check).toBe('version');
+        expect(three.message).toContain('"formatVersion" is 3');
+        expect(refusal(text.replace('"formatVersion": 2', '"formatVersion": "2"')).check).toBe('version');
+    });
+
+    it('a format 1 pack, saying to recompile it', () => {
+        const one = refusal(text.replace('"formatVersion": 2', '"formatVersion": 1'));
+        expect(one.check).toBe('version');
+        expect(one.message).toContain('"formatVersion" is 1');
+        expect(one.message).toContain('recompile it with this version of payrule');
     });
 
     it('schema violations, listing the JSON pointer of each failing value', () => {

@@ -96,7 +96,7 @@ function expandList(list: CodeSet): string[] {
 
 function expectPackOf(model: PolicyModel, pack: RulePack): void {
     expect(pack.policy).toEqual({
-        id: model.id, title: model.title, payer: model.payer, version: model.version, effective: { from: '2025-01-01', to: '2025-12-31' },
+        id: model.id, title: model.title, payer: model.payer, payerIds: [], version: model.version, effective: { from: '2025-01-01', to: '2025-12-31' },
     });
     expect(pack.rules.map(rule => rule.id)).toEqual(model.rules.map(rule => rule.id));
     model.rules.forEach((rule, i) => {
@@ -112,7 +112,7 @@ function expectPackOf(model: PolicyModel, pack: RulePack): void {
         expect(compiled.exceptions).toEqual(exceptions.map(expectedException));
         expect(compiled.timed).toEqual(body.form === 'timed' ? { minutesPerUnit: body.minutes, method: body.perCode ? 'per-code' : 'total' } : null);
         const [group, code] = (rule.reason ?? defaultReason(body)).split('-');
-        expect(compiled.reason).toEqual({ group, code });
+        expect(compiled.reason).toEqual({ group, code, remarks: [] });
         expect(compiled.effective).toEqual(rule.effective ?? { from: null, to: null });
         expect(compiled.citations).toEqual(rule.cite ? [{ source: 'guide', quote: 'Therapy guide', line: 1 }] : []);
         expect(compiled.documentation).toEqual(rule.documents);

@@ -39,8 +39,8 @@ function hostilePack(text: string, viaLoader: boolean): RulePack {
     }
     // Not loader-valid (ids are identifiers there), but the compiler must stay safe on any object.
     return sealPack({
-        format: 'payrule-pack', formatVersion: 1,
-        policy: { id: text, title: text, payer: null, version: null, effective: { from: null, to: null } },
+        format: 'payrule-pack', formatVersion: 2,
+        policy: { id: text, title: text, payer: null, payerIds: [], version: null, effective: { from: null, to: null } },
         sources: [],
         rules: [{ ...rule({ id: text, title: text, codes: ['97124'] }), reason: { group: 'CO', code: text } as never }],
     });
@@ -89,8 +89,8 @@ describe.each(SQL_DIALECTS)('%s SQL from hostile policy text', dialect => {
 
     it('keeps hostile codes, modifiers, diagnoses and provider types inside literals', async () => {
         const packs = [sealPack({
-            format: 'payrule-pack', formatVersion: 1,
-            policy: { id: 'p', title: 't', payer: null, version: null, effective: { from: null, to: null } },
+            format: 'payrule-pack', formatVersion: 2,
+            policy: { id: 'p', title: 't', payer: null, payerIds: [], version: null, effective: { from: null, to: null } },
             sources: [],
             rules: [rule({
                 id: 'R', codes: ['97124', DROP], ranges: [[DROP, '97999']],
@@ -116,8 +116,8 @@ describe.each(SQL_DIALECTS)('%s SQL from hostile policy text', dialect => {
 
     it('refuses numbers and dates that are not numbers and dates', () => {
         const bad = (change: Partial<ReturnType<typeof rule>>) => [sealPack({
-            format: 'payrule-pack', formatVersion: 1,
-            policy: { id: 'p', title: 't', payer: null, version: null, effective: { from: null, to: null } },
+            format: 'payrule-pack', formatVersion: 2,
+            policy: { id: 'p', title: 't', payer: null, payerIds: [], version: null, effective: { from: null, to: null } },
             sources: [], rules: [{ ...rule({ id: 'R' }), ...change }],
         })];
         expect(() => compileSql(bad({ conditions: [{ kind: 'units', max: `1) ${DROP}` as never, per: 'day', wholeLine: false }] }), { dialect }))

@@ -2,8 +2,8 @@
 -- Reads claim_lines: one row per claim line. Returns one row per claim line:
 -- claim_seq, claim_id, line_seq, line_number, code, billed_units, allowed_units, status, findings.
 -- Packs:
---   all_forms sha256 efeb4506639c2df4fd4fec89fa2d5be49e5aad7d4d4f65a680a77745beaa9314
---   another_policy sha256 3d8e1631570ae021a66b223001998136946d8155a4902073e54def3a08a1d587
+--   all_forms sha256 2392ff61226f977e4d15cee52adbcaff772c88c18f1e5f3503545a5b595f0c0a
+--   another_policy sha256 5f578aeda1f162b631a09e0ea424af8efcf6507200f2524b964d25949adf273a
 -- Rules, in finding order (rule_no):
 --   1. all_forms/WITH-DAY (deny)
 --   2. all_forms/WITH-CLAIM-EITHER (deny)
