@@ -111,7 +111,7 @@ export function compileRuleLogic(rule: Rule): RuleLogic {
     }
     const written = rule.clauses.find(isReasonClause);
     const parsed = written && parseReason(written.reason);
-    const remarks = (written?.remarks ?? []).map(upper);
+    const remarks = [...new Set((written?.remarks ?? []).map(upper))];
     const reason: ReasonCode = parsed ? { ...parsed, remarks } : { ...defaultReason(body, conditions, exceptions), remarks };
     return { action, subject, conditions, exceptions, timed, reason };
 }

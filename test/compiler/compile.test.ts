@@ -172,7 +172,7 @@ describe('contract v2 forms in packs', () => {
         const workspace = tempWorkspace({
             'p.payrule': 'policy p "P"\n  payer "Medicare" id "MEDICARE-B", "00882", "medicare-b ", "0 0882"\nsource guide "guide.txt"\n'
                 + 'modifierset distinct = 59, XS\nmodifierset more = distinct, XE, 59\n'
-                + 'rule R "r"\n  97124 requires modifier more\n  reason co-4 remark n362, MA130\n  cite guide "Therapy guide"\n'
+                + 'rule R "r"\n  97124 requires modifier more\n  reason co-4 remark n362, MA130, N362\n  cite guide "Therapy guide"\n'
                 + 'rule S "s"\n  97140 denied with 97530 same day unless modifier XU, distinct on either line\n  cite guide "Therapy guide"\n',
             'guide.txt': GUIDE_TEXT,
         });
