@@ -1,7 +1,7 @@
 import { highlightPayrule, type HighlightedCode } from './highlight.js';
 import { html, page, type Html } from './html.js';
 import type { CitationDoc, DocsModel, PolicyDoc, RuleDoc } from './model.js';
-import { ACTION_LABELS, payerName, plural, rangeText, reasonCode, ruleRangeText } from './wording.js';
+import { ACTION_LABELS, payerName, payerWithIds, plural, rangeText, reasonCode, ruleRangeText } from './wording.js';
 
 /** The page of one policy: its facts, every rule with its English sentence and citations, its source. */
 export function policyPage(model: DocsModel, policy: PolicyDoc): string {
@@ -10,7 +10,7 @@ export function policyPage(model: DocsModel, policy: PolicyDoc): string {
 <h1>${policy.title}</h1>
 <dl class="facts">
 <dt>Policy id</dt><dd class="policy-id">${policy.id}</dd>
-<dt>Payer</dt><dd>${payerName(policy.payer)}</dd>
+<dt>Payer</dt><dd>${payerWithIds(policy.payer, policy.payerIds)}</dd>
 <dt>Version</dt><dd>${policy.version ?? 'none'}</dd>
 <dt>Effective</dt><dd>${rangeText(policy.effective)}</dd>
 <dt>File</dt><dd><a href="#policy-source"><code>${policy.file}</code></a></dd>

@@ -250,6 +250,22 @@ describe('check details', () => {
         expect(diagnostic?.relatedInformation?.[0].location.uri).toContain('policy-');
     });
 
+    it('compares rules after resolving modifier sets: a set and the same modifiers written out are a duplicate', async () => {
+        const set = 'modifierset distinct = XS, 59\n';
+        const [same] = await validateAll([
+            policy(`${set}rule R "r"\n  97124 denied with 97140 same day unless modifier distinct${cite}`),
+            policy(`rule S "s"\n  97124 denied with 97140 same day unless modifier 59, XS${cite}`, 'policy other "Other"\n  payer "Test payer"'),
+        ]);
+        expect(codesOf(same)).toContain('payrule/duplicate-rule');
+        workspace.reset();
+        const [different] = await validateAll([
+            policy(`${set}rule R "r"\n  97124 denied with 97140 same day unless modifier distinct${cite}`),
+            policy(`rule S "s"\n  97124 denied with 97140 same day unless modifier 59${cite}`, 'policy other "Other"\n  payer "Test payer"'),
+        ]);
+        expect(codesOf(different)).toContain('payrule/contradiction');
+        expect(codesOf(different)).not.toContain('payrule/duplicate-rule');
+    });
+
     it('treats different limits with different actions as tiers, not a contradiction', async () => {
         const document = await workspace.validate(policy(`rule R "r"\n  97124 review above 1 units per day${cite}\nrule S "s"\n  97124 denied above 4 units per day${cite}`));
         expect(codesOf(document)).not.toContain('payrule/contradiction');
