@@ -63,6 +63,9 @@ const claimArb = fc
         date: fc.constantFrom(...DATE_POOL),
         // Some claims carry no date of their own: every line then has one.
         dated: fc.boolean(),
+        // Some claims are another visit of the previous claim's day (patient, date, provider), so
+        // daily limits across claims (whole line per day) are reached often.
+        sameDay: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
     })
     .chain((c) =>
         fc.array(lineArb(c.diagnoses?.length ?? 0, c.date), { minLength: 1, maxLength: 4 }).map((lines) => ({ ...c, lines })),
@@ -82,8 +85,12 @@ export const batchArb = fc.array(
     fc.oneof({ weight: 15, arbitrary: claimArb }, { weight: 1, arbitrary: fc.constantFrom(...UNREADABLE).map((bad) => ({ bad })) }),
     { minLength: 1, maxLength: 6 },
 ).map((claims) =>
-    claims.map((c, i): PlainClaim => {
+    claims.map((c, i, all): PlainClaim => {
         if ('bad' in c) return { id: `C${i + 1}`, ...c.bad } as unknown as PlainClaim;
+        const previous = i > 0 ? all[i - 1] : undefined;
+        if (c.sameDay && previous && !('bad' in previous)) {
+            c = { ...c, patient: previous.patient, provider: previous.provider, date: previous.date, dated: true, payer: previous.payer };
+        }
         const claim: PlainClaim = { id: `C${i + 1}`, patient: c.patient, lines: [] };
         if (c.payer !== undefined) claim.payer = c.payer;
         if (c.dated) claim.date = c.date;
