@@ -89,7 +89,7 @@ describe('payrule eval: exit codes', () => {
     it('0 when every line is paid in full (flags alone do not count)', () => {
         const result = cli(['eval', '--pack', SAMPLE_PACK, '-'], { input: JSON.stringify([paidClaim]) });
         expect(result.status, result.stderr).toBe(0);
-        expect(JSON.parse(result.stdout).summary).toEqual({ claims: 1, lines: 1, paid: 1, reduced: 0, review: 0, denied: 0 });
+        expect(JSON.parse(result.stdout).summary).toEqual({ claims: 1, lines: 1, paid: 1, reduced: 0, review: 0, denied: 0, unrouted: 0 });
         const flagged = cli(['eval', '--policy', 'policies/general-97124-guidance.payrule', '-'], {
             input: JSON.stringify({ id: 'F1', patient: 'P', provider: { id: '1', type: 'massage-therapist' }, diagnoses: ['M54.50'], date: '2025-03-04', lines: [{ code: '97124' }] }),
         });
@@ -100,7 +100,7 @@ describe('payrule eval: exit codes', () => {
     it('0 for an empty input', () => {
         const result = cli(['eval', '--pack', SAMPLE_PACK, '-'], { input: '\n' });
         expect(result.status).toBe(0);
-        expect(JSON.parse(result.stdout)).toEqual({ claims: [], summary: { claims: 0, lines: 0, paid: 0, reduced: 0, review: 0, denied: 0 } });
+        expect(JSON.parse(result.stdout)).toEqual({ claims: [], summary: { claims: 0, lines: 0, paid: 0, reduced: 0, review: 0, denied: 0, unrouted: 0 } });
     });
 
     it('1 when some claims cannot be read, which stay in place as error entries', () => {
@@ -112,7 +112,7 @@ describe('payrule eval: exit codes', () => {
         expect(lines[1].error).toMatch(/lines\[0\]\.units must be a whole number/);
         expect(lines[2].error).toMatch(/input line 3 is not valid JSON: .* at line 1, column \d+/);
         expect(lines[3].lines[0].status).toBe('paid');
-        expect(lines[4].summary).toEqual({ claims: 4, lines: 2, paid: 2, reduced: 0, review: 0, denied: 0 });
+        expect(lines[4].summary).toEqual({ claims: 4, lines: 2, paid: 2, reduced: 0, review: 0, denied: 0, unrouted: 0 });
     });
 
     it('2 for a missing pack, naming the file and the check', () => {
