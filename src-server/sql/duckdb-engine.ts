@@ -208,7 +208,7 @@ export async function loadClaimRecords(connection: DuckDBConnection, records: It
         const diagnoses = list(record.diagnoses);
         record.lines.forEach((line, position) => {
             const values: DuckDBValue[] = [
-                claimSeq, record.id, record.patient, record.provider.id, record.provider.type, diagnoses,
+                claimSeq, record.id, record.patient, record.payer, record.provider.id, record.provider.type, diagnoses,
                 position + 1, BigInt(line.line), dateOf(line.date), line.code, list(line.modifiers),
                 BigInt(line.units), line.minutes, list(line.diagnosisPointers),
             ];
@@ -310,12 +310,15 @@ ORDER BY claim_seq, line_seq`);
 /** Findings from `<rule number>:<units>,…` in any order (rule numbers as planRules gives them), in rule order. */
 function compactDecoder(plan: readonly PlannedRule[]): (text: string) => Finding[] {
     const rules = plan.map(p => ({
-        policy: p.policy, rule: p.rule.id, action: p.rule.action, reason: `${p.rule.reason.group}-${p.rule.reason.code}`, message: p.rule.title,
+        policy: p.policy, rule: p.rule.id, action: p.rule.action, reason: `${p.rule.reason.group}-${p.rule.reason.code}`,
+        remarks: Object.freeze([...(p.rule.reason.remarks ?? [])]) as string[], message: p.rule.title,
     }));
     const finding = (item: string): Finding => {
         const colon = item.indexOf(':');
         const r = rules[Number(item.slice(0, colon)) - 1];
-        return { policy: r.policy, rule: r.rule, action: r.action, reason: r.reason, units: Number(item.slice(colon + 1)), message: r.message };
+        // Keys in the order of the contract's findings (section 5).
+        const found = { policy: r.policy, rule: r.rule, action: r.action, reason: r.reason, remarks: r.remarks, units: Number(item.slice(colon + 1)), message: r.message };
+        return found as Finding;
     };
     const rank = (item: string) => Number(item.slice(0, item.indexOf(':')));
     const decode = (text: string) => {

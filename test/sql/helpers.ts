@@ -4,7 +4,9 @@ import type { ClaimRecord } from '../../src-server/claims/types.js';
 import { evaluate, type ClaimOutput, type EvaluationOutput } from '../../src-server/evaluator/index.js';
 import type { RulePack } from '../../src-server/pack/types.js';
 import { compileSqlQuery, sqlDialect, type SqlDialect, type SqlDialectName } from '../../src-server/sql/index.js';
-import { findingFields, findingsAggregate } from '../../src-server/sql/compile-sql.js';
+import {
+    disciplineExpression, earlierClaims, findingFields, findingsAggregate, payerKeyExpression, wholeDayFold,
+} from '../../src-server/sql/compile-sql.js';
 import { collectOutput, loadClaimRecords } from '../../src-server/sql/duckdb-engine.js';
 
 /**
@@ -28,6 +30,11 @@ export function inDuckdbSyntax(dialectName: SqlDialectName, sql: string): string
     // Exact fragments first, as the dialects write them; then function names.
     let text = sql
         .split(findingsAggregate(from)).join(findingsAggregate(to))
+        .split(wholeDayFold(from, 'earlier')).join(wholeDayFold(to, 'earlier'))
+        .split(earlierClaims(from)).join(earlierClaims(to))
+        .split(payerKeyExpression(from, 'src.payer')).join(payerKeyExpression(to, 'src.payer'))
+        .split(disciplineExpression(from, 'src.modifiers')).join(disciplineExpression(to, 'src.modifiers'))
+        .split(from.emptyArray(from.arrayType(from.textType))).join(to.emptyArray(to.arrayType(to.textType)))
         .split(from.emptyArray(findingType(from))).join(to.emptyArray(findingType(to)))
         .split(from.emptyArray(from.textType)).join(to.emptyArray(to.textType))
         .replace(/\btransform\(/g, 'list_transform(');
