@@ -107,12 +107,15 @@ export interface PlannedRule {
  * lower case. The SQL writes the same of the claim's payer (payerKeyExpression).
  */
 export function payerKey(payer: string): string {
-    return payer.replace(/[ \t\n\r\f\v\u00a0]+/g, ' ').trim().toLowerCase();
+    return payer.trim().replace(/\s+/g, ' ').toLowerCase();
 }
+
+/** The characters JavaScript's `\s` matches, as a regular expression class the three dialects read alike. */
+const WHITESPACE = '[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+';
 
 /** The SQL of payerKey over the column `payer` (exported for the tests' dialect translation). */
 export function payerKeyExpression(d: SqlDialect, column = 'payer'): string {
-    return `lower(trim(${d.replaceAll(column, d.literal('[ \t\n\r\f\v\u00a0]+'), "' '")}))`;
+    return `lower(trim(${d.replaceAll(column, d.literal(WHITESPACE), "' '")}))`;
 }
 
 /** Every rule of every pack in the evaluator's finding order (src-server/evaluator/rule-index.ts). */
@@ -138,7 +141,7 @@ export function planRules(packs: readonly RulePack[]): PlannedRule[] {
 /** The keys of the payer names and ids a pack serves, sorted, without duplicates. */
 function policyPayers(pack: RulePack): string[] {
     const names = [pack.policy.payer, ...(Array.isArray(pack.policy.payerIds) ? pack.policy.payerIds : [])];
-    return [...new Set(names.filter((name): name is string => typeof name === 'string').map(payerKey))].sort();
+    return [...new Set(names.filter((name): name is string => typeof name === 'string' && name.trim() !== '').map(payerKey))].sort();
 }
 
 type Column = readonly [name: string, expression: string];

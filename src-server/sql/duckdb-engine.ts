@@ -8,7 +8,8 @@ import { emptySummary } from '../evaluator/summary.js';
 import type { ClaimOutput, EvaluationOutput, EvaluationSummary, Finding, LineResult, LineStatus } from '../evaluator/types.js';
 import type { RulePack } from '../pack/types.js';
 import { claimLinesDdl, CLAIM_LINES_COLUMNS } from './columns.js';
-import { compileSqlQuery, planRules, type PlannedRule } from './compile-sql.js';
+import { compileSqlQuery, payerKey, payerKeyExpression, planRules, type PlannedRule } from './compile-sql.js';
+import { sqlDialect } from './dialect.js';
 import { loadDuckdb, type DuckdbModule } from './duckdb-module.js';
 import { ClaimsFileError, type SideEntry } from './engine-types.js';
 import { loadTabularClaims } from './tabular.js';
@@ -105,7 +106,8 @@ export async function streamWithDuckdb(
             side = await loadClaimRecords(connection, typeof source === 'string' ? readClaimsFile(source) : source);
         }
         mark('load');
-        const summary = await collectOutput(connection, query, side, onEntry, plan);
+        const unrouted = await countUnrouted(connection, packs, side);
+        const summary = await collectOutput(connection, query, side, onEntry, plan, unrouted);
         mark('query and output');
         return summary;
     } finally {
@@ -201,7 +203,14 @@ export async function loadClaimRecords(connection: DuckDBConnection, records: It
             return;
         }
         if (record.lines.length === 0) {
-            side.push({ order, output: { id: record.id, lines: [] } });
+            side.push({ order, output: { id: record.id, lines: [] }, payer: record.payer });
+            return;
+        }
+        // The claim readers check values; what still cannot be held in the table's columns is this
+        // claim's error entry, never an error that stops the batch.
+        const problem = unholdable(record);
+        if (problem) {
+            side.push({ order, output: { id: record.id, error: problem } });
             return;
         }
         const claimSeq = BigInt(order);
@@ -229,9 +238,43 @@ export async function loadClaimRecords(connection: DuckDBConnection, records: It
     return side;
 }
 
-/** Days since 1970-01-01 of an ISO date (the readers checked it). */
+/** Days since 1970-01-01 of an ISO date (the readers checked it), years 0000 to 0099 included. */
 function dayNumber(iso: string): number {
-    return Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / 86_400_000;
+    const date = new Date(0);
+    date.setUTCFullYear(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10)));
+    return date.getTime() / 86_400_000;
+}
+
+/**
+ * What about a claim the claim_lines table cannot hold exactly (units past 2^53 - 1, which neither
+ * a BIGINT nor the evaluator's numbers keep exact; minutes that are not a finite number ≥ 0), or
+ * undefined.
+ */
+function unholdable(record: Claim): string | undefined {
+    for (const line of record.lines) {
+        if (!Number.isSafeInteger(line.units) || line.units < 0) {
+            return `line ${line.line}: units must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, not ${line.units}`;
+        }
+        if (line.minutes !== null && (!Number.isFinite(line.minutes) || line.minutes < 0)) {
+            return `line ${line.line}: minutes must be a finite number ≥ 0, not ${line.minutes}`;
+        }
+    }
+    return undefined;
+}
+
+/**
+ * The readable claims whose payer no pack serves: those in claim_lines (one query) and those
+ * without lines.
+ */
+async function countUnrouted(connection: DuckDBConnection, packs: readonly RulePack[], side: readonly SideEntry[]): Promise<number> {
+    const keys = new Set(planRules(packs).flatMap(p => p.payers));
+    const d = sqlDialect('duckdb');
+    const known = keys.size === 0 ? 'FALSE' : `${payerKeyExpression(d)} IN (${[...keys].map(key => d.literal(key)).join(', ')})`;
+    const rows = (await connection.runAndReadAll(
+        `SELECT CAST(count(DISTINCT claim_seq) AS DOUBLE) FROM claim_lines WHERE payer IS NOT NULL AND NOT (${known})`,
+    )).getRowsJS() as Array<[number]>;
+    const lineless = side.filter(entry => typeof entry.payer === 'string' && !keys.has(payerKey(entry.payer))).length;
+    return rows[0][0] + lineless;
 }
 
 const STATUSES: readonly LineStatus[] = ['paid', 'reduced', 'review', 'denied'];
@@ -249,6 +292,7 @@ export async function collectOutput(
     side: readonly SideEntry[],
     onEntry: EntryHandler,
     plan?: readonly PlannedRule[],
+    unrouted = 0,
 ): Promise<EvaluationSummary> {
     const findingsColumn = plan
         ? 'findings_compact'
@@ -304,7 +348,8 @@ ORDER BY claim_seq, line_seq`);
     }
     if (claim) await emit({ id: claim.id, lines: claim.lines });
     while (sideAt < side.length) await emit(side[sideAt++].output);
-    return summary;
+    // Readable claims whose payer no pack serves (contract section 5); the evaluator's summary counts them last.
+    return Object.assign(summary, { unrouted: ((summary as { unrouted?: number }).unrouted ?? 0) + unrouted });
 }
 
 /** Findings from `<rule number>:<units>,…` in any order (rule numbers as planRules gives them), in rule order. */
