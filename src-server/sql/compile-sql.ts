@@ -3,6 +3,7 @@ import type {
     CodeSet, Condition, Exception, PackRule, PairCondition, RulePack, TimedSpec,
 } from '../pack/types.js';
 import { qualifiedName, SqlCompileError, sqlDialect, type SqlDialect, type SqlDialectName } from './dialect.js';
+import { isTableRule, RULE_TABLE_NAMES, ruleTableName, type RuleTableName } from './rule-tables.js';
 
 export { SqlCompileError } from './dialect.js';
 
@@ -50,6 +51,8 @@ export interface SqlCompileOptions {
      * comma-separated, in no particular order (planRules numbers the rules), '' when none.
      */
     findings?: 'structs' | 'compact';
+    /** Where the rule tables are (`rules`, `catalog.rules`); default: beside the query, unqualified. */
+    ruleSchema?: string;
 }
 
 export interface SqlScriptOptions extends SqlCompileOptions {
@@ -75,7 +78,7 @@ export function compileSql(packs: readonly RulePack[], options: SqlScriptOptions
     const dialect = sqlDialect(options.dialect);
     const plan = planRules(packs);
     const header = headerComment(dialect, packs, plan, options);
-    const query = new QueryWriter(dialect, plan, options.table ?? DEFAULT_TABLE).write();
+    const query = new QueryWriter(dialect, plan, options.table ?? DEFAULT_TABLE, 'structs', options.ruleSchema).write();
     const body = options.view
         ? dialect.createView(qualifiedName(dialect, options.view), query)
         : `${query}\nORDER BY claim_seq, line_seq`;
@@ -86,7 +89,7 @@ export function compileSql(packs: readonly RulePack[], options: SqlScriptOptions
 export function compileSqlQuery(packs: readonly RulePack[], options: SqlCompileOptions): string {
     const dialect = sqlDialect(options.dialect);
     if (options.findings === 'compact' && dialect.name !== 'duckdb') throw new SqlCompileError('compact findings are written for DuckDB only');
-    return new QueryWriter(dialect, planRules(packs), options.table ?? DEFAULT_TABLE, options.findings ?? 'structs').write();
+    return new QueryWriter(dialect, planRules(packs), options.table ?? DEFAULT_TABLE, options.findings ?? 'structs', options.ruleSchema).write();
 }
 
 /** A rule with its place in the finding order. */
@@ -178,8 +181,6 @@ class QueryWriter {
     /** SELECTs of pr_judged (findings of line edits), pr_late (per-code timed rules), pr_counting and pr_timed. */
     private readonly judged: string[] = [];
     private readonly late: string[] = [];
-    /** Whether a line edit denies: its findings withdraw lines from the counting edits. */
-    private withdraws = false;
     /** Written once every rule is known: which window columns they carry depends on all counters. */
     private readonly counting: Array<() => string> = [];
     private readonly timed: string[] = [];
@@ -192,10 +193,19 @@ class QueryWriter {
         private readonly plan: readonly PlannedRule[],
         private readonly table: string,
         private readonly findings: 'structs' | 'compact' = 'structs',
+        private readonly schema?: string,
     ) {}
+
+    /** A rule table's name as written (see rule-tables.ts). */
+    private ruleTable(name: RuleTableName): string {
+        return qualifiedName(this.d, ruleTableName(name, this.schema));
+    }
 
     write(): string {
         for (const planned of this.plan) this.addRule(planned);
+        // The pair edits of the rule tables: findings of line edits, like pr_judged's own.
+        this.needs.modifiers = true;
+        this.judged.push('  -- pair edits: the rows of the rule tables\n  SELECT rule_no, withdraws, claim_seq, line_seq, units FROM pr_pair_findings');
         const ctes: string[] = [];
         // Each rule reads the lines it is about straight from the table (DuckDB would otherwise copy
         // the whole table once: a CTE used more than once may be materialized).
@@ -203,14 +213,14 @@ class QueryWriter {
         const findingSources: string[] = [];
         // Phase 1, line edits: they judge every line as billed.
         for (const partner of this.partners.values()) if (partner.source === 'pr_lines') ctes.push(partnerCte(partner));
+        ctes.push(...this.pairStages());
         if (this.judged.length > 0) {
             ctes.push(`pr_judged AS (\n${this.judged.join('\n  UNION ALL\n')}\n)`);
             findingSources.push('  SELECT rule_no, claim_seq, line_seq, units FROM pr_judged');
         }
         // Phase 2, counting edits: they neither judge nor count a line that a line edit denied.
-        const live = this.withdraws
-            ? '  SELECT *\n  FROM pr_lines l\n  WHERE NOT EXISTS (SELECT 1 FROM pr_judged j WHERE j.withdraws = 1 AND j.claim_seq = l.claim_seq AND j.line_seq = l.line_seq)'
-            : '  SELECT * FROM pr_lines';
+        const live = '  SELECT *\n  FROM pr_lines l\n'
+            + '  WHERE NOT EXISTS (SELECT 1 FROM pr_judged j WHERE j.withdraws = 1 AND j.claim_seq = l.claim_seq AND j.line_seq = l.line_seq)';
         const counts = this.late.length > 0 || this.counting.length > 0 || this.timed.length > 0;
         if (counts) ctes.push(`pr_live AS ${this.d.name === 'duckdb' ? 'NOT MATERIALIZED ' : ''}(\n${live}\n)`);
         for (const partner of this.partners.values()) if (partner.source === 'pr_live') ctes.push(partnerCte(partner));
@@ -229,6 +239,42 @@ class QueryWriter {
         if (findingSources.length === 0) return `WITH\n${ctes.join(',\n')}\n${this.finalSelect(false)}`;
         ctes.push(`pr_findings AS (\n${findingSources.join('\n  UNION ALL\n')}\n)`, this.ruleInfo(), this.lineFindings());
         return `WITH\n${ctes.join(',\n')}\n${this.finalSelect(true)}`;
+    }
+
+    /**
+     * The pair edits of pr_pair_rules: each subject line with each partner line of its day (patient,
+     * date, rendering provider) or claim, both of claims the rule's policy serves; a modifier of
+     * pr_pair_modifiers on the line (or, for either_line, on the partner) lifts the edit.
+     */
+    private pairStages(): string[] {
+        const d = this.d;
+        const served = (line: string) => `(${line}.payer_key IS NULL OR EXISTS (SELECT 1 FROM ${this.ruleTable('pr_policy_payers')} y `
+            + `WHERE y.policy_no = r.policy_no AND y.payer_key = ${line}.payer_key))`;
+        const pairs = (scope: 'day' | 'claim') => `  SELECT r.rule_no, s.claim_seq, s.line_seq, s.units, s.modifiers AS own_modifiers, p.modifiers AS partner_modifiers
+  FROM pr_lines s
+  JOIN ${this.ruleTable('pr_pair_rules')} r ON r.subject_code = s.code AND r.scope = '${scope}'
+  JOIN pr_lines p ON p.code = r.partner_code AND ${scope === 'day'
+        ? 'p.patient_id = s.patient_id AND p.service_date = s.service_date AND p.provider_id IS NOT DISTINCT FROM s.provider_id'
+        : 'p.claim_seq = s.claim_seq'}
+  WHERE NOT (p.claim_seq = s.claim_seq AND p.line_seq = s.line_seq)
+    AND (r.effective_from IS NULL OR s.service_date >= r.effective_from) AND (r.effective_to IS NULL OR s.service_date <= r.effective_to)
+    AND ${served('s')} AND ${served('p')}`;
+        return [
+            `pr_pair_candidates AS (\n${pairs('day')}\n  UNION ALL\n${pairs('claim')}\n)`,
+            `pr_pair_lifted AS (
+  SELECT DISTINCT c.rule_no, c.claim_seq, c.line_seq
+  FROM pr_pair_candidates c
+  JOIN ${this.ruleTable('pr_pair_modifiers')} m ON m.rule_no = c.rule_no
+  WHERE ${d.contains('c.own_modifiers', 'm.modifier')} OR (m.either_line AND ${d.contains('c.partner_modifiers', 'm.modifier')})
+)`,
+            `pr_pair_findings AS (
+  SELECT c.rule_no, CASE WHEN i.action = 'deny' THEN 1 ELSE 0 END AS withdraws, c.claim_seq, c.line_seq, MAX(c.units) AS units
+  FROM pr_pair_candidates c
+  JOIN ${this.ruleTable('pr_rules')} i ON i.rule_no = c.rule_no
+  WHERE NOT EXISTS (SELECT 1 FROM pr_pair_lifted l WHERE l.rule_no = c.rule_no AND l.claim_seq = c.claim_seq AND l.line_seq = c.line_seq)
+  GROUP BY c.rule_no, i.action, c.claim_seq, c.line_seq
+)`,
+        ];
     }
 
     // ---- pr_lines: the input, normalised ----
@@ -266,6 +312,8 @@ class QueryWriter {
 
     private addRule(planned: PlannedRule): void {
         const { n, rule } = planned;
+        // Pair edits are rows of the rule tables, judged by pairStages.
+        if (isTableRule(rule)) return;
         const where = `rule ${planned.policy}/${rule.id}`;
         const comment = `  -- ${n}. ${commentSafe(planned.policy)}/${commentSafe(String(rule.id))}`;
         const routed = this.routing(planned);
@@ -314,7 +362,6 @@ class QueryWriter {
             // Judged line by line: a finding of the line's billed units wherever no exception lifts.
             const unlifted = lifts.length === 0 ? '' : `\n    AND NOT (${lifts.map(part => `(${part})`).join(' OR ')})`;
             const withdraws = rule.action === 'deny' ? 1 : 0;
-            if (withdraws) this.withdraws = true;
             this.judged.push(`${comment}\n  SELECT ${n} AS rule_no, ${withdraws} AS withdraws, claim_seq, line_seq, units\n${from}\n  WHERE ${eligible}${unlifted}`);
             return;
         }
@@ -636,13 +683,11 @@ class QueryWriter {
 
     /** Each rule's finding fields, and whether its findings take units or hold the line for review. */
     private ruleInfo(): string {
-        const d = this.d;
-        const rows = this.plan.map(p => `    (${[
-            String(p.n), d.literal(p.policy), d.literal(String(p.rule.id)), d.literal(p.rule.action),
-            d.literal(`${p.rule.reason.group}-${p.rule.reason.code}`), remarksList(d, p.rule.reason.remarks), d.literal(p.rule.title),
-            p.rule.action === 'deny' || p.rule.action === 'timed' ? '1' : '0', p.rule.action === 'review' ? '1' : '0',
-        ].join(', ')})`);
-        return `pr_rule_info AS (\n  SELECT * FROM (VALUES\n${rows.join(',\n')}\n  ) AS pr_r(rule_no, policy, rule_id, action, reason, remarks, message, takes, reviews)\n)`;
+        return `pr_rule_info AS (
+  SELECT rule_no, policy, rule_id, action, reason, ${remarksExpression(this.d)} AS remarks, message,
+    CASE WHEN action IN ('deny', 'timed') THEN 1 ELSE 0 END AS takes, CASE WHEN action = 'review' THEN 1 ELSE 0 END AS reviews
+  FROM ${this.ruleTable('pr_rules')}
+)`;
     }
 
     /** Per line: units taken by deny and timed findings, whether any takes or reviews, the findings in rule order. */
@@ -718,10 +763,9 @@ export function findingFields(d: SqlDialect): Array<readonly [string, string]> {
     return FINDING_FIELDS.map(name => [name, name === 'units' ? d.bigintType : name === 'remarks' ? d.arrayType(d.textType) : d.textType] as const);
 }
 
-/** A rule's remark codes as an array of text (an empty one typed, so that VALUES rows agree). */
-function remarksList(d: SqlDialect, remarks: unknown): string {
-    const items = Array.isArray(remarks) ? textList(remarks, 'remarks') : [];
-    return items.length === 0 ? d.emptyArray(d.textType) : d.array(items.map(item => d.literal(item)));
+/** pr_rules' comma-separated remarks as an array of text (exported for the tests' dialect translation). */
+export function remarksExpression(d: SqlDialect): string {
+    return `CASE WHEN remarks IS NULL OR remarks = '' THEN ${d.emptyArray(d.textType)} ELSE ${d.splitText('remarks', ',')} END`;
 }
 
 /**
@@ -842,11 +886,9 @@ function headerComment(d: SqlDialect, packs: readonly RulePack[], plan: readonly
         `Payrule rule packs compiled to ${dialectName} SQL (docs/sql.md).`,
         `Reads ${commentSafe(options.table ?? DEFAULT_TABLE)}: one row per claim line. Returns one row per claim line:`,
         `${OUTPUT_COLUMNS.join(', ')}.`,
-        'Packs:',
-        ...[...packs].sort((a, b) => (a.policy.id < b.policy.id ? -1 : a.policy.id > b.policy.id ? 1 : 0))
-            .map(pack => `  ${commentSafe(pack.policy.id)} sha256 ${commentSafe(String(pack.sha256))}`),
-        'Rules, in finding order (rule_no):',
-        ...plan.map(p => `  ${p.n}. ${commentSafe(p.policy)}/${commentSafe(p.rule.id)} (${commentSafe(String(p.rule.action))})`),
+        `Rules: the rule tables ${RULE_TABLE_NAMES.map(name => commentSafe(ruleTableName(name, options.ruleSchema))).join(', ')}`,
+        '(payrule sql --tables writes them; docs/sql.md). Pair edits are their rows; each other rule',
+        `(${plan.filter(p => !isTableRule(p.rule)).length} here) is a SELECT below, named by its rule_no in pr_rules.`,
     ];
     return lines.map(line => `-- ${line}`.trimEnd()).join('\n') + '\n';
 }

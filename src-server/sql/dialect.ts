@@ -57,6 +57,10 @@ export interface SqlDialect {
     replaceAll(text: string, pattern: string, replacement: string): string;
     /** A window aggregate: the list of structs `fields` (name, type, value) of the frame's rows, in frame order. */
     windowList(fields: ReadonlyArray<readonly [string, string, string]>): string;
+    /** Whether `array` holds `item` (NULL when the array is NULL). */
+    contains(array: string, item: string): string;
+    /** `text` split at each `separator` (a one-character literal), as an array of text. */
+    splitText(text: string, separator: string): string;
     /** A BIGINT fold of `array` from 0: `step` computes the next value from `acc` and the element `x` (DuckDB: see wholeDayFold). */
     fold(array: string, step: string): string;
 }
@@ -145,6 +149,8 @@ const duckdb: SqlDialect = {
     createView: (name, query) => `CREATE OR REPLACE VIEW ${name} AS\n${query}`,
     replaceAll: (text, pattern, replacement) => `regexp_replace(${text}, ${pattern}, ${replacement}, 'g')`,
     windowList: fields => `list(${duckdb.struct(fields)})`,
+    contains: (array, item) => `list_contains(${array}, ${item})`,
+    splitText: (text, separator) => `string_split(${text}, '${separator}')`,
     fold: (array, step) => `list_reduce(${array}, lambda acc, x: ${step}, CAST(0 AS BIGINT))`,
 };
 
@@ -183,6 +189,8 @@ const spark: SqlDialect = {
     replaceAll: (text, pattern, replacement) => `regexp_replace(${text}, ${pattern}, ${replacement})`,
     // The frame's rows in frame order: collect_list keeps the order rows reach it, which a window's ORDER BY sets.
     windowList: fields => `collect_list(${spark.struct(fields)})`,
+    contains: (array, item) => `array_contains(${array}, ${item})`,
+    splitText: (text, separator) => `split(${text}, '${separator}')`,
     fold: (array, step) => `aggregate(${array}, CAST(0 AS BIGINT), (acc, x) -> ${step})`,
 };
 
@@ -210,6 +218,8 @@ const trino: SqlDialect = {
     createView: (name, query) => `CREATE OR REPLACE VIEW ${name} AS\n${query}`,
     replaceAll: (text, pattern, replacement) => `regexp_replace(${text}, ${pattern}, ${replacement})`,
     windowList: fields => `array_agg(${trino.struct(fields)})`,
+    contains: (array, item) => `contains(${array}, ${item})`,
+    splitText: (text, separator) => `split(${text}, '${separator}')`,
     fold: (array, step) => `reduce(${array}, CAST(0 AS BIGINT), (acc, x) -> ${step}, acc -> acc)`,
 };
 

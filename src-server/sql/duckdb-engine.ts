@@ -10,6 +10,7 @@ import type { RulePack } from '../pack/types.js';
 import { claimLinesDdl, CLAIM_LINES_COLUMNS } from './columns.js';
 import { compileSqlQuery, payerKey, payerKeyExpression, planRules, type PlannedRule } from './compile-sql.js';
 import { sqlDialect } from './dialect.js';
+import { createRuleTables, isoDayNumber, ruleTables } from './rule-tables.js';
 import { loadDuckdb, type DuckdbModule } from './duckdb-module.js';
 import { ClaimsFileError, type SideEntry } from './engine-types.js';
 import { loadTabularClaims } from './tabular.js';
@@ -105,6 +106,7 @@ export async function streamWithDuckdb(
         } else {
             side = await loadClaimRecords(connection, typeof source === 'string' ? readClaimsFile(source) : source);
         }
+        await createRuleTables(connection, ruleTables(plan));
         mark('load');
         const unrouted = await countUnrouted(connection, packs, side);
         const summary = await collectOutput(connection, query, side, onEntry, plan, unrouted);
@@ -238,12 +240,7 @@ export async function loadClaimRecords(connection: DuckDBConnection, records: It
     return side;
 }
 
-/** Days since 1970-01-01 of an ISO date (the readers checked it), years 0000 to 0099 included. */
-function dayNumber(iso: string): number {
-    const date = new Date(0);
-    date.setUTCFullYear(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10)));
-    return date.getTime() / 86_400_000;
-}
+const dayNumber = isoDayNumber;
 
 /**
  * What about a claim the claim_lines table cannot hold exactly (units past 2^53 - 1, which neither

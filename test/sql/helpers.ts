@@ -5,8 +5,9 @@ import { evaluate, type ClaimOutput, type EvaluationOutput } from '../../src-ser
 import type { RulePack } from '../../src-server/pack/types.js';
 import { compileSqlQuery, sqlDialect, type SqlDialect, type SqlDialectName } from '../../src-server/sql/index.js';
 import {
-    disciplineExpression, earlierClaims, findingFields, findingsAggregate, payerKeyExpression, wholeDayFold,
+    disciplineExpression, earlierClaims, findingFields, findingsAggregate, payerKeyExpression, planRules, remarksExpression, wholeDayFold,
 } from '../../src-server/sql/compile-sql.js';
+import { createRuleTables, ruleTables } from '../../src-server/sql/rule-tables.js';
 import { collectOutput, loadClaimRecords } from '../../src-server/sql/duckdb-engine.js';
 
 /**
@@ -34,7 +35,7 @@ export function inDuckdbSyntax(dialectName: SqlDialectName, sql: string): string
         .split(earlierClaims(from)).join(earlierClaims(to))
         .split(payerKeyExpression(from, 'src.payer')).join(payerKeyExpression(to, 'src.payer'))
         .split(disciplineExpression(from, 'src.modifiers')).join(disciplineExpression(to, 'src.modifiers'))
-        .split(from.emptyArray(from.arrayType(from.textType))).join(to.emptyArray(to.arrayType(to.textType)))
+        .split(remarksExpression(from)).join(remarksExpression(to))
         .split(from.emptyArray(findingType(from))).join(to.emptyArray(findingType(to)))
         .split(from.emptyArray(from.textType)).join(to.emptyArray(to.textType))
         .replace(/\btransform\(/g, 'list_transform(');
@@ -48,6 +49,7 @@ export function inDuckdbSyntax(dialectName: SqlDialectName, sql: string): string
         text = text
             .replace(/\bcardinality\(/g, 'len(')
             .replace(/\belement_at\(/g, 'list_extract(')
+            .replace(/\bcontains\(/g, 'list_contains(')
             .replace(/\bregexp_like\(/g, 'regexp_matches(');
     }
     return text;
@@ -69,6 +71,7 @@ export async function runDialect(dialect: SqlDialectName, packs: readonly RulePa
     try {
         for (const statement of DUCKDB_SHIM) await connection.run(statement);
         const side = await loadClaimRecords(connection, records);
+        await createRuleTables(connection, ruleTables(planRules(packs)));
         const query = inDuckdbSyntax(dialect, compileSqlQuery(packs, { dialect }));
         const claims: ClaimOutput[] = [];
         const summary = await collectOutput(connection, query, side, entry => {
