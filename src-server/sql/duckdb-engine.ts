@@ -261,9 +261,9 @@ function unholdable(record: Claim): string | undefined {
 
 /**
  * The readable claims whose payer no pack serves: those in claim_lines (one query) and those
- * without lines.
+ * without lines. Exported for the tests, which run every dialect's SQL over the same table.
  */
-async function countUnrouted(connection: DuckDBConnection, packs: readonly RulePack[], side: readonly SideEntry[]): Promise<number> {
+export async function countUnrouted(connection: DuckDBConnection, packs: readonly RulePack[], side: readonly SideEntry[]): Promise<number> {
     const keys = new Set(planRules(packs).flatMap(p => p.payers));
     const d = sqlDialect('duckdb');
     const known = keys.size === 0 ? 'FALSE' : `${payerKeyExpression(d)} IN (${[...keys].map(key => d.literal(key)).join(', ')})`;

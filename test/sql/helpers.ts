@@ -8,7 +8,7 @@ import {
     disciplineExpression, earlierClaims, findingFields, findingsAggregate, payerKeyExpression, planRules, remarksExpression, wholeDayFold,
 } from '../../src-server/sql/compile-sql.js';
 import { createRuleTables, ruleTables } from '../../src-server/sql/rule-tables.js';
-import { collectOutput, loadClaimRecords } from '../../src-server/sql/duckdb-engine.js';
+import { collectOutput, countUnrouted, loadClaimRecords } from '../../src-server/sql/duckdb-engine.js';
 
 /**
  * Running the Spark and Trino SQL in DuckDB "where the syntax overlaps". The statements, window
@@ -76,7 +76,7 @@ export async function runDialect(dialect: SqlDialectName, packs: readonly RulePa
         const claims: ClaimOutput[] = [];
         const summary = await collectOutput(connection, query, side, entry => {
             claims.push(entry);
-        });
+        }, undefined, await countUnrouted(connection, packs, side));
         return { claims, summary };
     } finally {
         connection.closeSync();
