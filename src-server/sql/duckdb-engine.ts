@@ -43,6 +43,8 @@ export interface DuckdbEvaluateOptions {
     threads?: number;
     /** DuckDB's memory limit (`4GB`, `500MB`); past it DuckDB spills to disk. Default: DuckDB's own (80 % of RAM). */
     memoryLimit?: string;
+    /** Filled with the payers no pack serves and their numbers of claims, in the order of their first claim. */
+    unroutedPayers?: Array<[payer: string, claims: number]>;
 }
 
 /** Receives each output entry in input order; a returned promise is awaited before the next. */
@@ -108,7 +110,9 @@ export async function streamWithDuckdb(
         }
         await createRuleTables(connection, ruleTables(plan));
         mark('load');
-        const unrouted = await countUnrouted(connection, packs, side);
+        const payers = await unroutedPayers(connection, packs, side);
+        options.unroutedPayers?.push(...payers);
+        const unrouted = payers.reduce((sum, [, claims]) => sum + claims, 0);
         const summary = await collectOutput(connection, query, side, onEntry, plan, unrouted);
         mark('query and output');
         return summary;
@@ -264,14 +268,33 @@ function unholdable(record: Claim): string | undefined {
  * without lines. Exported for the tests, which run every dialect's SQL over the same table.
  */
 export async function countUnrouted(connection: DuckDBConnection, packs: readonly RulePack[], side: readonly SideEntry[]): Promise<number> {
+    return (await unroutedPayers(connection, packs, side)).reduce((sum, [, claims]) => sum + claims, 0);
+}
+
+/**
+ * The payers no pack serves, each with its number of readable claims, in the order of their first
+ * claim, spelled as that claim spells it (the JavaScript engine's warnings name them alike).
+ */
+export async function unroutedPayers(connection: DuckDBConnection, packs: readonly RulePack[], side: readonly SideEntry[]): Promise<Array<[string, number]>> {
     const keys = new Set(planRules(packs).flatMap(p => p.payers));
     const d = sqlDialect('duckdb');
-    const known = keys.size === 0 ? 'FALSE' : `${payerKeyExpression(d)} IN (${[...keys].map(key => d.literal(key)).join(', ')})`;
-    const rows = (await connection.runAndReadAll(
-        `SELECT CAST(count(DISTINCT claim_seq) AS DOUBLE) FROM claim_lines WHERE payer IS NOT NULL AND NOT (${known})`,
-    )).getRowsJS() as Array<[number]>;
-    const lineless = side.filter(entry => typeof entry.payer === 'string' && !keys.has(payerKey(entry.payer))).length;
-    return rows[0][0] + lineless;
+    const key = payerKeyExpression(d);
+    const known = keys.size === 0 ? 'FALSE' : `${key} IN (${[...keys].map(k => d.literal(k)).join(', ')})`;
+    const rows = (await connection.runAndReadAll(`SELECT arg_min(payer, claim_seq), CAST(count(DISTINCT claim_seq) AS DOUBLE), CAST(min(claim_seq) AS DOUBLE)
+FROM claim_lines WHERE payer IS NOT NULL AND NOT (${known}) GROUP BY ${key}`)).getRowsJS() as Array<[string, number, number]>;
+    const found = new Map<string, { payer: string; claims: number; first: number }>();
+    for (const [payer, claims, first] of rows) found.set(payerKey(payer), { payer, claims, first });
+    for (const entry of side) {
+        if (typeof entry.payer !== 'string' || keys.has(payerKey(entry.payer))) continue;
+        const k = payerKey(entry.payer);
+        const known = found.get(k);
+        if (!known) found.set(k, { payer: entry.payer, claims: 1, first: entry.order });
+        else {
+            known.claims++;
+            if (entry.order < known.first) Object.assign(known, { payer: entry.payer, first: entry.order });
+        }
+    }
+    return [...found.values()].sort((a, b) => a.first - b.first).map(({ payer, claims }) => [payer, claims]);
 }
 
 const STATUSES: readonly LineStatus[] = ['paid', 'reduced', 'review', 'denied'];
