@@ -34,6 +34,8 @@ const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const CLI = path.join(PROJECT, 'dist', 'cli.js');
 const env = (name, fallback) => (process.env[name] === undefined || process.env[name] === '' ? fallback : process.env[name]);
 const LINES = Number(env('PAYRULE_SQL_BENCH_LINES', 10_000_000));
+// Imported-shape pair edits (rules as data, docs/sql.md): 100,000 by default, 1,000 for small smoke runs.
+const PAIRS = Number(env('PAYRULE_SQL_BENCH_PAIRS', LINES >= 100_000 ? 100_000 : 1_000));
 const fmt = n => Math.round(n).toLocaleString('en-US');
 
 if (!fs.existsSync(CLI)) {
@@ -49,7 +51,8 @@ try {
 }
 
 async function main() {
-    console.log(`payrule SQL engine benchmark: ${fmt(LINES)} claim lines, ${os.availableParallelism()} cores, Node ${process.version}`);
+    console.log(`payrule SQL engine benchmark: ${fmt(LINES)} claim lines, ${fmt(PAIRS)} pair edits, ${os.availableParallelism()} cores, `
+        + `Node ${process.version}, load average ${os.loadavg().map(n => n.toFixed(1)).join(' ')}`);
     const packFiles = await writePacks();
     const ndjson = path.join(work, 'claims.ndjson');
     let started = performance.now();
@@ -82,7 +85,100 @@ async function main() {
     console.log(`summary: ${fmt(s.claims)} claims, ${fmt(s.paid)} paid, ${fmt(s.reduced)} reduced, ${fmt(s.review)} review, ${fmt(s.denied)} denied`);
     console.log(`duckdb engine / js engine: ${(base / results[1].seconds).toFixed(2)}x on NDJSON, ${(base / results[2].seconds).toFixed(2)}x on Parquet`);
     console.log(`${os.availableParallelism()} cores; other processes may share them, so times vary run to run: compare the ratios.`);
+    await planningTimes(packFiles.filter(file => !file.endsWith('zz_bench_pairs.json')));
+    console.log(`load average at the end ${os.loadavg().map(n => n.toFixed(1)).join(' ')}`);
     if (!same || results.some(r => r.status !== 1)) process.exitCode = 1;
+}
+
+/**
+ * `count` imported-shape pair edits: subject with partner same day unless modifier 59, XE, XP, XS or XU
+ * on either line; codes drawn from the claims' own codes (so that edits fire) and from 5,000 codes
+ * the claims never bill (so that the tables have a payer's size). A loader-valid format 2 pack.
+ */
+function pairPack(count) {
+    const own = ['97110', '97112', '97113', '97116', '97124', '97140', '97530', '97535', '97010', '97012', '97018', '97039', '97150', '98940', '98941', '98942', 'G0283', '0213T', '99213', '97161'];
+    const next = random(count);
+    // 40 edits between the claims' codes (so that edits fire), the rest among 5,000 codes they never bill.
+    const inside = [];
+    for (const a of own) for (const b of own) if (a !== b) inside.push([a, b]);
+    const pairs = [];
+    const seen = new Set();
+    while (pairs.length < Math.min(40, count)) {
+        const [a, b] = inside[Math.floor(next() * inside.length)];
+        if (!seen.has(`${a}/${b}`)) seen.add(`${a}/${b}`) && pairs.push([a, b]);
+    }
+    while (pairs.length < count) {
+        const a = String(20000 + Math.floor(next() * 5000));
+        const b = String(20000 + Math.floor(next() * 5000));
+        if (a !== b && !seen.has(`${a}/${b}`)) seen.add(`${a}/${b}`) && pairs.push([a, b]);
+    }
+    const rules = [];
+    for (const [a, b] of pairs) {
+        rules.push({
+            id: `PTP-${a}-${b}`,
+            title: `${a} is a column-two code of ${b}`,
+            action: 'deny',
+            subject: { codes: [a], ranges: [] },
+            conditions: [{ kind: 'with', codes: { codes: [b], ranges: [] }, scope: 'day' }],
+            exceptions: [{ kind: 'modifier', modifiers: ['59', 'XE', 'XP', 'XS', 'XU'], eitherLine: true }],
+            timed: null,
+            reason: { group: 'CO', code: '97', remarks: [] },
+            effective: { from: null, to: null },
+            citations: [],
+            documentation: [],
+            note: null,
+            origin: { file: 'bench/ptp.payrule', line: 1 + rules.length },
+        });
+    }
+    const unsealed = {
+        format: 'payrule-pack', formatVersion: 2,
+        policy: { id: 'zz_bench_pairs', title: 'Synthetic NCCI PTP edits', payer: null, payerIds: [], version: '1', effective: { from: '2025-01-01', to: null } },
+        sources: [],
+        rules,
+    };
+    return { ...unsealed, sha256: createHash('sha256').update(JSON.stringify(unsealed), 'utf8').digest('hex') };
+}
+
+/**
+ * The statement's size and DuckDB's planning time (EXPLAIN, best of three) with the other packs and
+ * 100, 10,000 and PAIRS pair edits, the rule tables loaded from `payrule sql --tables` files.
+ */
+async function planningTimes(otherPacks) {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const sizes = [...new Set([100, 10_000, PAIRS].filter(n => n <= PAIRS))];
+    const rows = [['pair edits', 'statement bytes', 'planning ms']];
+    for (const size of sizes) {
+        const folder = path.join(work, `plan-${size}`);
+        fs.mkdirSync(folder, { recursive: true });
+        const pack = path.join(folder, 'zz_bench_pairs.json');
+        fs.writeFileSync(pack, JSON.stringify(pairPack(size)));
+        const sql = spawnSync(process.execPath, [CLI, 'sql', '--dialect', 'duckdb', '--tables', path.join(folder, 'tables'), ...otherPacks, pack],
+            { cwd: work, encoding: 'utf8', maxBuffer: 1 << 28 });
+        if (sql.status !== 0) throw new Error(`payrule sql failed:
+${sql.stderr}`);
+        const ddl = spawnSync(process.execPath, [CLI, 'sql', '--dialect', 'duckdb', '--ddl'], { cwd: work, encoding: 'utf8' }).stdout;
+        const instance = await DuckDBInstance.create(':memory:');
+        const connection = await instance.connect();
+        try {
+            await connection.run(ddl);
+            for (const name of ['pr_rules', 'pr_pair_rules', 'pr_pair_modifiers', 'pr_policy_payers']) {
+                await connection.run(`CREATE TABLE ${name} AS SELECT * FROM read_parquet('${path.join(folder, 'tables', `${name}.parquet`)}')`);
+            }
+            const query = sql.stdout.replace(/;\s*$/, '');
+            let best = Infinity;
+            for (let i = 0; i < 3; i++) {
+                const started = performance.now();
+                await connection.run(`EXPLAIN ${query}`);
+                best = Math.min(best, performance.now() - started);
+            }
+            rows.push([fmt(size), fmt(Buffer.byteLength(sql.stdout)), best.toFixed(0)]);
+        } finally {
+            connection.closeSync();
+            instance.closeSync();
+        }
+    }
+    console.log('\nplanning: the statement (duckdb) with the other packs and N pair edits as rule tables');
+    printTable(rows);
 }
 
 function seconds(started) {
@@ -110,9 +206,10 @@ async function writePacks() {
     if (compiled.status !== 0) throw new Error(`payrule compile policies failed:\n${compiled.stdout}${compiled.stderr}`);
     const { allFormsPacks } = await import(pathToFileURL(bundle).href);
     for (const pack of allFormsPacks()) fs.writeFileSync(path.join(folder, `${pack.policy.id}.json`), JSON.stringify(pack));
+    fs.writeFileSync(path.join(folder, 'zz_bench_pairs.json'), JSON.stringify(pairPack(PAIRS)));
     const files = fs.readdirSync(folder).filter(name => name.endsWith('.json')).sort().map(name => path.join(folder, name));
     const rules = files.reduce((n, file) => n + JSON.parse(fs.readFileSync(file, 'utf8')).rules.length, 0);
-    console.log(`packs: every rule form (test/sql/fixtures.ts) + policies/: ${files.length} packs, ${rules} rules`);
+    console.log(`packs: every rule form (test/sql/fixtures.ts) + policies/ + ${fmt(PAIRS)} pair edits: ${files.length} packs, ${rules} rules`);
     return files;
 }
 

@@ -29,7 +29,8 @@ export async function evaluateWithDuckdbEngine(claims: string, packs: readonly R
         return batcher.add(entry);
     };
     const tabular = claims === '-' ? undefined : tabularFormatOf(claims);
-    const settings = duckdbSettings();
+    const unroutedPayers: Array<[string, number]> = [];
+    const settings = { ...duckdbSettings(), unroutedPayers };
     let summary;
     if (tabular) {
         summary = await streamWithDuckdb(packs, claims, onEntry, { ...settings, format: tabular });
@@ -42,7 +43,7 @@ export async function evaluateWithDuckdbEngine(claims: string, packs: readonly R
         }
     }
     await batcher.end(summary, unreadable);
-    return { summary, unreadable };
+    return { summary, unreadable, unroutedPayers };
 }
 
 /**

@@ -22,6 +22,7 @@ export const CLAIM_LINES_COLUMNS: readonly ClaimLinesColumn[] = [
     { name: 'claim_seq', type: bigint, required: true, meaning: "the claim's place in the input (0, 1, 2, ...): one value per claim, output order" },
     { name: 'claim_id', type: text, required: true, meaning: "the claim's id, as shown in output" },
     { name: 'patient_id', type: text, required: true, meaning: 'the patient; cross-claim conditions look at one patient at a time' },
+    { name: 'payer', type: text, required: false, meaning: 'the payer billed (name or payer id), routing the claim to packs; NULL: every pack' },
     { name: 'provider_id', type: text, required: false, meaning: 'the rendering provider (an NPI); NULL is one unknown provider per patient' },
     { name: 'provider_type', type: text, required: false, meaning: 'physical-therapist, chiropractor, ... (lower case, hyphens); NULL is unknown' },
     { name: 'diagnoses', type: textList, required: false, meaning: "the claim's ICD-10-CM diagnoses in order, the same on every line of the claim" },

@@ -3,6 +3,7 @@ import type {
     CodeSet, Condition, Exception, PackRule, PairCondition, RulePack, TimedSpec,
 } from '../pack/types.js';
 import { qualifiedName, SqlCompileError, sqlDialect, type SqlDialect, type SqlDialectName } from './dialect.js';
+import { isTableRule, RULE_TABLE_NAMES, ruleTableName, type RuleTableName } from './rule-tables.js';
 
 export { SqlCompileError } from './dialect.js';
 
@@ -50,6 +51,8 @@ export interface SqlCompileOptions {
      * comma-separated, in no particular order (planRules numbers the rules), '' when none.
      */
     findings?: 'structs' | 'compact';
+    /** Where the rule tables are (`rules`, `catalog.rules`); default: beside the query, unqualified. */
+    ruleSchema?: string;
 }
 
 export interface SqlScriptOptions extends SqlCompileOptions {
@@ -65,7 +68,7 @@ export const OUTPUT_COLUMNS = [
 ] as const;
 
 /** The fields of each element of `findings`, with their logical types. */
-export const FINDING_FIELDS = ['policy', 'rule', 'action', 'reason', 'units', 'message'] as const;
+export const FINDING_FIELDS = ['policy', 'rule', 'action', 'reason', 'remarks', 'units', 'message'] as const;
 
 /**
  * The whole script: a header comment, then the query (ordered by claim and line) or a view.
@@ -75,7 +78,7 @@ export function compileSql(packs: readonly RulePack[], options: SqlScriptOptions
     const dialect = sqlDialect(options.dialect);
     const plan = planRules(packs);
     const header = headerComment(dialect, packs, plan, options);
-    const query = new QueryWriter(dialect, plan, options.table ?? DEFAULT_TABLE).write();
+    const query = new QueryWriter(dialect, plan, options.table ?? DEFAULT_TABLE, 'structs', options.ruleSchema).write();
     const body = options.view
         ? dialect.createView(qualifiedName(dialect, options.view), query)
         : `${query}\nORDER BY claim_seq, line_seq`;
@@ -86,7 +89,7 @@ export function compileSql(packs: readonly RulePack[], options: SqlScriptOptions
 export function compileSqlQuery(packs: readonly RulePack[], options: SqlCompileOptions): string {
     const dialect = sqlDialect(options.dialect);
     if (options.findings === 'compact' && dialect.name !== 'duckdb') throw new SqlCompileError('compact findings are written for DuckDB only');
-    return new QueryWriter(dialect, planRules(packs), options.table ?? DEFAULT_TABLE, options.findings ?? 'structs').write();
+    return new QueryWriter(dialect, planRules(packs), options.table ?? DEFAULT_TABLE, options.findings ?? 'structs', options.ruleSchema).write();
 }
 
 /** A rule with its place in the finding order. */
@@ -98,6 +101,24 @@ export interface PlannedRule {
     /** The rule's and its policy's effective ranges intersected; null is an open end. */
     from: string | null;
     to: string | null;
+    /** The payer names and ids of its policy, as payerKey writes them (contract section 5, payer routing). */
+    payers: string[];
+}
+
+/**
+ * A payer name or id as routing compares it: trimmed, inner runs of whitespace read as one space,
+ * lower case. The SQL writes the same of the claim's payer (payerKeyExpression).
+ */
+export function payerKey(payer: string): string {
+    return payer.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** The characters JavaScript's `\s` matches, as a regular expression class the three dialects read alike. */
+const WHITESPACE = '[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+';
+
+/** The SQL of payerKey over the column `payer` (exported for the tests' dialect translation). */
+export function payerKeyExpression(d: SqlDialect, column = 'payer'): string {
+    return `lower(trim(${d.replaceAll(column, d.literal(WHITESPACE), "' '")}))`;
 }
 
 /** Every rule of every pack in the evaluator's finding order (src-server/evaluator/rule-index.ts). */
@@ -113,10 +134,17 @@ export function planRules(packs: readonly RulePack[]): PlannedRule[] {
                 rule,
                 from: later(pack.policy.effective.from, rule.effective.from),
                 to: earlier(pack.policy.effective.to, rule.effective.to),
+                payers: policyPayers(pack),
             });
         }
     }
     return planned;
+}
+
+/** The keys of the payer names and ids a pack serves, sorted, without duplicates. */
+function policyPayers(pack: RulePack): string[] {
+    const names = [pack.policy.payer, ...(Array.isArray(pack.policy.payerIds) ? pack.policy.payerIds : [])];
+    return [...new Set(names.filter((name): name is string => typeof name === 'string' && name.trim() !== '').map(payerKey))].sort();
 }
 
 type Column = readonly [name: string, expression: string];
@@ -129,19 +157,30 @@ interface Partner {
     /** Whether a line belongs to the set (over pr_lines' columns). */
     match: string;
     scope: 'day' | 'claim';
+    /** pr_lines for line edits; pr_live (lines no line edit denied) for counting edits. */
+    source: 'pr_lines' | 'pr_live';
+}
+
+/** Where a rule's partner lines come from: its pack's claims, in its phase. */
+interface PartnerOf {
+    routed: string;
+    source: 'pr_lines' | 'pr_live';
 }
 
 /** Counter kinds in pr_counting (counter_kind). */
 const KIND = { unitsLine: 1, unitsDay: 2, unitsClaim: 3, codes: 4, visitsYear: 5, visitsDays: 6 } as const;
 
 const BEFORE = 'ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING';
+/** A day's partition of a counter: the patient's date with one rendering provider. */
+const DAY = 'rule_no, counter_no, patient_id, service_date, provider_id';
 const JUDGING_ORDER = 'ORDER BY claim_seq, line_seq';
 
 class QueryWriter {
     private readonly partners = new Map<string, Partner>();
-    private readonly needs = { modifiers: false, diagnoses: false, pointers: false, dayNumber: false, year: false };
-    /** SELECTs of pr_judged (findings of rules judged line by line), pr_counting and pr_timed. */
+    private readonly needs = { modifiers: false, diagnoses: false, pointers: false, dayNumber: false, year: false, discipline: false };
+    /** SELECTs of pr_judged (findings of line edits), pr_late (per-code timed rules), pr_counting and pr_timed. */
     private readonly judged: string[] = [];
+    private readonly late: string[] = [];
     /** Written once every rule is known: which window columns they carry depends on all counters. */
     private readonly counting: Array<() => string> = [];
     private readonly timed: string[] = [];
@@ -154,19 +193,40 @@ class QueryWriter {
         private readonly plan: readonly PlannedRule[],
         private readonly table: string,
         private readonly findings: 'structs' | 'compact' = 'structs',
+        private readonly schema?: string,
     ) {}
+
+    /** A rule table's name as written (see rule-tables.ts). */
+    private ruleTable(name: RuleTableName): string {
+        return qualifiedName(this.d, ruleTableName(name, this.schema));
+    }
 
     write(): string {
         for (const planned of this.plan) this.addRule(planned);
+        // The pair edits of the rule tables: findings of line edits, like pr_judged's own.
+        this.needs.modifiers = true;
+        this.judged.push('  -- pair edits: the rows of the rule tables\n  SELECT rule_no, withdraws, claim_seq, line_seq, units FROM pr_pair_findings');
         const ctes: string[] = [];
         // Each rule reads the lines it is about straight from the table (DuckDB would otherwise copy
         // the whole table once: a CTE used more than once may be materialized).
         ctes.push(`pr_lines AS ${this.d.name === 'duckdb' ? 'NOT MATERIALIZED ' : ''}(\n${this.linesStage()}\n)`);
-        for (const partner of this.partners.values()) ctes.push(partnerCte(partner));
         const findingSources: string[] = [];
+        // Phase 1, line edits: they judge every line as billed.
+        for (const partner of this.partners.values()) if (partner.source === 'pr_lines') ctes.push(partnerCte(partner));
+        ctes.push(...this.pairStages());
         if (this.judged.length > 0) {
             ctes.push(`pr_judged AS (\n${this.judged.join('\n  UNION ALL\n')}\n)`);
             findingSources.push('  SELECT rule_no, claim_seq, line_seq, units FROM pr_judged');
+        }
+        // Phase 2, counting edits: they neither judge nor count a line that a line edit denied.
+        const live = '  SELECT *\n  FROM pr_lines l\n'
+            + '  WHERE NOT EXISTS (SELECT 1 FROM pr_judged j WHERE j.withdraws = 1 AND j.claim_seq = l.claim_seq AND j.line_seq = l.line_seq)';
+        const counts = this.late.length > 0 || this.counting.length > 0 || this.timed.length > 0;
+        if (counts) ctes.push(`pr_live AS ${this.d.name === 'duckdb' ? 'NOT MATERIALIZED ' : ''}(\n${live}\n)`);
+        for (const partner of this.partners.values()) if (partner.source === 'pr_live') ctes.push(partnerCte(partner));
+        if (this.late.length > 0) {
+            ctes.push(`pr_late AS (\n${this.late.join('\n  UNION ALL\n')}\n)`);
+            findingSources.push('  SELECT rule_no, claim_seq, line_seq, units FROM pr_late');
         }
         if (this.counting.length > 0) {
             ctes.push(`pr_counting AS (\n${this.counting.map(write => write()).join('\n  UNION ALL\n')}\n)`, ...this.countingStages());
@@ -181,6 +241,42 @@ class QueryWriter {
         return `WITH\n${ctes.join(',\n')}\n${this.finalSelect(true)}`;
     }
 
+    /**
+     * The pair edits of pr_pair_rules: each subject line with each partner line of its day (patient,
+     * date, rendering provider) or claim, both of claims the rule's policy serves; a modifier of
+     * pr_pair_modifiers on the line (or, for either_line, on the partner) lifts the edit.
+     */
+    private pairStages(): string[] {
+        const d = this.d;
+        const served = (line: string) => `(${line}.payer_key IS NULL OR EXISTS (SELECT 1 FROM ${this.ruleTable('pr_policy_payers')} y `
+            + `WHERE y.policy_no = r.policy_no AND y.payer_key = ${line}.payer_key))`;
+        const pairs = (scope: 'day' | 'claim') => `  SELECT r.rule_no, s.claim_seq, s.line_seq, s.units, s.modifiers AS own_modifiers, p.modifiers AS partner_modifiers
+  FROM pr_lines s
+  JOIN ${this.ruleTable('pr_pair_rules')} r ON r.subject_code = s.code AND r.scope = '${scope}'
+  JOIN pr_lines p ON p.code = r.partner_code AND ${scope === 'day'
+        ? 'p.patient_id = s.patient_id AND p.service_date = s.service_date AND p.provider_id IS NOT DISTINCT FROM s.provider_id'
+        : 'p.claim_seq = s.claim_seq'}
+  WHERE NOT (p.claim_seq = s.claim_seq AND p.line_seq = s.line_seq)
+    AND (r.effective_from IS NULL OR s.service_date >= r.effective_from) AND (r.effective_to IS NULL OR s.service_date <= r.effective_to)
+    AND ${served('s')} AND ${served('p')}`;
+        return [
+            `pr_pair_candidates AS (\n${pairs('day')}\n  UNION ALL\n${pairs('claim')}\n)`,
+            `pr_pair_lifted AS (
+  SELECT DISTINCT c.rule_no, c.claim_seq, c.line_seq
+  FROM pr_pair_candidates c
+  JOIN ${this.ruleTable('pr_pair_modifiers')} m ON m.rule_no = c.rule_no
+  WHERE ${d.contains('c.own_modifiers', 'm.modifier')} OR (m.either_line AND ${d.contains('c.partner_modifiers', 'm.modifier')})
+)`,
+            `pr_pair_findings AS (
+  SELECT c.rule_no, CASE WHEN i.action = 'deny' THEN 1 ELSE 0 END AS withdraws, c.claim_seq, c.line_seq, MAX(c.units) AS units
+  FROM pr_pair_candidates c
+  JOIN ${this.ruleTable('pr_rules')} i ON i.rule_no = c.rule_no
+  WHERE NOT EXISTS (SELECT 1 FROM pr_pair_lifted l WHERE l.rule_no = c.rule_no AND l.claim_seq = c.claim_seq AND l.line_seq = c.line_seq)
+  GROUP BY c.rule_no, i.action, c.claim_seq, c.line_seq
+)`,
+        ];
+    }
+
     // ---- pr_lines: the input, normalised ----
 
     private linesStage(): string {
@@ -191,6 +287,7 @@ class QueryWriter {
             ['claim_seq', 'src.claim_seq'],
             ['claim_id', 'src.claim_id'],
             ['patient_id', 'src.patient_id'],
+            ['payer_key', payerKeyExpression(d, 'src.payer')],
             ['provider_id', 'src.provider_id'],
             ['provider_type', 'src.provider_type'],
             ['line_seq', 'src.line_seq'],
@@ -207,6 +304,7 @@ class QueryWriter {
         if (this.needs.pointers) columns.push(['diagnosis_pointers', 'src.diagnosis_pointers']);
         if (this.needs.dayNumber) columns.push(['day_number', d.dayNumber('CAST(src.service_date AS DATE)')]);
         if (this.needs.year) columns.push(['service_year', 'year(CAST(src.service_date AS DATE))']);
+        if (this.needs.discipline) columns.push(['discipline', disciplineExpression(d, 'src.modifiers')]);
         return `  SELECT\n${columnList(columns)}\n  FROM ${qualifiedName(d, this.table)} src`;
     }
 
@@ -214,9 +312,12 @@ class QueryWriter {
 
     private addRule(planned: PlannedRule): void {
         const { n, rule } = planned;
+        // Pair edits are rows of the rule tables, judged by pairStages.
+        if (isTableRule(rule)) return;
         const where = `rule ${planned.policy}/${rule.id}`;
         const comment = `  -- ${n}. ${commentSafe(planned.policy)}/${commentSafe(String(rule.id))}`;
-        const subjectCode = this.codeIn(rule.subject, where);
+        const routed = this.routing(planned);
+        const subjectCode = `${this.codeIn(rule.subject, where)} AND ${routed}`;
         const effect = this.inEffect(planned, where);
         const subject = `${subjectCode}${effect}`;
         switch (rule.action) {
@@ -224,6 +325,10 @@ class QueryWriter {
             case 'deny': case 'review': case 'flag': break;
             default: throw new SqlCompileError(`${where}: unknown action ${JSON.stringify(rule.action)}`);
         }
+        // Line edits read every line as billed; counting edits only the lines no line edit denied.
+        const counting = rule.conditions.some(c => c.kind === 'units' || c.kind === 'codes' || c.kind === 'visits');
+        const source = counting ? 'pr_live' : 'pr_lines';
+        const partnerOf = { routed, source } as const;
         const tests: string[] = [];
         const joins = new Set<string>();
         const counters: Condition[] = [];
@@ -232,31 +337,32 @@ class QueryWriter {
             switch (condition.kind) {
                 case 'with':
                 case 'without': {
-                    const count = this.partnerCount(condition, null, joins, where);
+                    const count = this.partnerCount(condition, null, joins, where, partnerOf);
                     tests.push(condition.kind === 'with' ? `${count} > 0` : `${count} = 0`);
                     if (condition.kind === 'with') withConditions.push(condition);
                     break;
                 }
                 case 'provider': tests.push(this.providerIs(condition.types)); break;
                 case 'diagnosis-only': {
-                    // The claim has diagnoses and none of them fails to match.
+                    // The line has diagnoses (its pointers', else the claim's) and none of them fails to match.
                     const d = this.d;
                     const matches = this.diagnosisMatch('pr_x', condition.patterns, where);
-                    tests.push(`${count(d, d.filter(this.claimDiagnoses(), 'pr_x', 'pr_x IS NOT NULL'))} > 0`
-                        + ` AND ${count(d, d.filter(this.claimDiagnoses(), 'pr_x', `pr_x IS NOT NULL AND NOT (${matches})`))} = 0`);
+                    tests.push(`${count(d, d.filter(this.lineDiagnoses(), 'pr_x', 'pr_x IS NOT NULL'))} > 0`
+                        + ` AND ${count(d, d.filter(this.lineDiagnoses(), 'pr_x', `pr_x IS NOT NULL AND NOT (${matches})`))} = 0`);
                     break;
                 }
                 case 'units': case 'codes': case 'visits': counters.push(condition); break;
                 default: throw new SqlCompileError(`${where}: unknown condition ${JSON.stringify((condition as { kind: unknown }).kind)}`);
             }
         }
-        const lifts = rule.exceptions.flatMap(exception => this.exceptionLifts(exception, withConditions, joins, where));
-        const from = ['  FROM pr_lines', ...joins].join('\n');
+        const lifts = rule.exceptions.flatMap(exception => this.exceptionLifts(exception, withConditions, joins, where, partnerOf));
+        const from = [`  FROM ${source}`, ...joins].join('\n');
         const eligible = [subject, ...tests].map(part => `(${part})`).join('\n    AND ');
         if (counters.length === 0) {
             // Judged line by line: a finding of the line's billed units wherever no exception lifts.
             const unlifted = lifts.length === 0 ? '' : `\n    AND NOT (${lifts.map(part => `(${part})`).join(' OR ')})`;
-            this.judged.push(`${comment}\n  SELECT ${n} AS rule_no, claim_seq, line_seq, units\n${from}\n  WHERE ${eligible}${unlifted}`);
+            const withdraws = rule.action === 'deny' ? 1 : 0;
+            this.judged.push(`${comment}\n  SELECT ${n} AS rule_no, ${withdraws} AS withdraws, claim_seq, line_seq, units\n${from}\n  WHERE ${eligible}${unlifted}`);
             return;
         }
         // Counting: one row per eligible line and counter; lifted lines are counted all the same.
@@ -270,7 +376,7 @@ class QueryWriter {
             const history = kind === KIND.visitsYear || kind === KIND.visitsDays;
             this.judgedCounter(kind, days);
             this.counting.push(() => {
-                const carried = ['claim_seq', 'line_seq', 'patient_id', 'service_date', 'code', 'units'];
+                const carried = ['claim_seq', 'line_seq', 'patient_id', 'provider_id', 'service_date', 'code', 'units'];
                 if (this.needs.dayNumber) carried.push('day_number');
                 if (this.needs.year) carried.push('service_year');
                 return `${comment}\n  SELECT ${n} AS rule_no, ${counters.length} AS counters, ${k + 1} AS counter_no, ${kind} AS counter_kind, `
@@ -331,20 +437,39 @@ class QueryWriter {
             stages.push(`pr_units_line AS (\n  SELECT ${keep}, ${past('0')} AS acted\n  FROM ${ofKind([KIND.unitsLine])}\n)`);
         }
         if (this.kinds.has(KIND.unitsDay)) {
+            // A day is the patient's date with one rendering provider (a NULL provider is one unknown provider).
             stages.push(`pr_units_day AS (\n  SELECT ${keep}, ${past('units_before')} AS acted\n  FROM (\n`
-                + '    SELECT *, COALESCE(SUM(units) OVER (PARTITION BY rule_no, counter_no, patient_id, service_date '
-                + `${JUDGING_ORDER} ${BEFORE}), 0) AS units_before\n    FROM ${ofKind([KIND.unitsDay])}\n  ) pr_u\n)`);
+                + `    SELECT *, COALESCE(SUM(units) OVER (PARTITION BY ${DAY} `
+                + `${JUDGING_ORDER} ${BEFORE}), 0) AS units_before\n    FROM ${ofKind([KIND.unitsDay])} AND NOT whole_line\n  ) pr_u\n)`);
+            // Whole line per day: the day's claims in judging order; the units the rule left allowed on
+            // earlier claims count toward N, and a claim whose own units then pass N is acted on in full.
+            stages.push(`pr_day_claims AS (\n  SELECT rule_no, counter_no, counter_max, patient_id, provider_id, service_date, claim_seq,\n`
+                + '    SUM(units) AS claim_units, SUM(CASE WHEN lifted THEN units ELSE 0 END) AS lifted_units\n'
+                + `  FROM ${ofKind([KIND.unitsDay])} AND whole_line\n`
+                + '  GROUP BY rule_no, counter_no, counter_max, patient_id, provider_id, service_date, claim_seq\n)',
+            `pr_day_allowed AS (\n  SELECT rule_no, counter_no, patient_id, provider_id, service_date, claim_seq,\n`
+                + `    CASE WHEN COALESCE(${wholeDayFold(this.d, 'earlier')}, 0) + claim_units > counter_max THEN 1 ELSE 0 END AS passes\n`
+                + `  FROM (\n    SELECT *, ${earlierClaims(this.d)} OVER (PARTITION BY ${DAY} ORDER BY claim_seq ${BEFORE}) AS earlier\n`
+                + '    FROM pr_day_claims\n  ) pr_e\n)',
+            `pr_units_day_whole AS (\n  SELECT ${prefixed('c', keep)}, CASE WHEN a.passes = 1 THEN c.units ELSE 0 END AS acted\n`
+                + `  FROM pr_counting c\n  JOIN pr_day_allowed a ON ${joinOn('c', 'a', 'rule_no, counter_no, patient_id, service_date, claim_seq')}`
+                + ' AND c.provider_id IS NOT DISTINCT FROM a.provider_id\n'
+                + `  WHERE c.counter_kind = ${KIND.unitsDay} AND c.whole_line\n)`);
         }
         if (this.kinds.has(KIND.unitsClaim)) {
-            stages.push(`pr_units_claim AS (\n  SELECT ${keep}, ${past('units_before')} AS acted\n  FROM (\n`
-                + `    SELECT *, COALESCE(SUM(units) OVER (PARTITION BY rule_no, counter_no, claim_seq ORDER BY line_seq ${BEFORE}), 0) AS units_before\n`
+            // Whole line per claim: when the claim's subject units pass N, every subject line in full.
+            stages.push(`pr_units_claim AS (\n  SELECT ${keep}, CASE WHEN whole_line THEN CASE WHEN claim_units > counter_max THEN units ELSE 0 END`
+                + ` ELSE ${past('units_before')} END AS acted\n  FROM (\n`
+                + `    SELECT *, COALESCE(SUM(units) OVER (PARTITION BY rule_no, counter_no, claim_seq ORDER BY line_seq ${BEFORE}), 0) AS units_before,\n`
+                + '      SUM(units) OVER (PARTITION BY rule_no, counter_no, claim_seq) AS claim_units\n'
                 + `    FROM ${ofKind([KIND.unitsClaim])}\n  ) pr_u\n)`);
         }
         if (this.kinds.has(KIND.codes)) {
             const keys = 'rule_no, counter_no, patient_id, service_date';
-            stages.push(`pr_day_codes AS (\n  SELECT ${keys}, COUNT(DISTINCT code) AS day_codes\n  FROM ${ofKind([KIND.codes])}\n  GROUP BY ${keys}\n)`,
+            stages.push(`pr_day_codes AS (\n  SELECT ${keys}, provider_id, COUNT(DISTINCT code) AS day_codes\n  FROM ${ofKind([KIND.codes])}\n  GROUP BY ${keys}, provider_id\n)`,
                 `pr_codes AS (\n  SELECT ${prefixed('c', keep)}, CASE WHEN g.day_codes > c.counter_max THEN c.units ELSE 0 END AS acted\n`
-                + `  FROM pr_counting c\n  JOIN pr_day_codes g ON ${joinOn('c', 'g', keys)}\n  WHERE c.counter_kind = ${KIND.codes}\n)`);
+                + `  FROM pr_counting c\n  JOIN pr_day_codes g ON ${joinOn('c', 'g', keys)} AND c.provider_id IS NOT DISTINCT FROM g.provider_id\n`
+                + `  WHERE c.counter_kind = ${KIND.codes}\n)`);
         }
         const visitKinds = [KIND.visitsYear, KIND.visitsDays].filter(kind => this.kinds.has(kind));
         if (visitKinds.length > 0) {
@@ -375,8 +500,8 @@ class QueryWriter {
      */
     private countingFindings(): string {
         const acted = [
-            [KIND.unitsLine, 'pr_units_line'], [KIND.unitsDay, 'pr_units_day'], [KIND.unitsClaim, 'pr_units_claim'],
-            [KIND.codes, 'pr_codes'],
+            [KIND.unitsLine, 'pr_units_line'], [KIND.unitsDay, 'pr_units_day'], [KIND.unitsDay, 'pr_units_day_whole'],
+            [KIND.unitsClaim, 'pr_units_claim'], [KIND.codes, 'pr_codes'],
         ].filter(([kind]) => this.kinds.has(kind as number)).map(([, cte]) => cte as string);
         if (this.kinds.has(KIND.visitsYear) || this.kinds.has(KIND.visitsDays)) acted.push('pr_visit_lines');
         const all = acted.map(cte => `    SELECT * FROM ${cte}`).join('\n    UNION ALL\n');
@@ -398,19 +523,20 @@ class QueryWriter {
         const half = Math.ceil(perUnit / 2);
         if (spec.method === 'per-code') {
             const excess = `units - ${allowance('minutes', String(half), String(perUnit))}`;
-            this.judged.push(`${comment}\n  SELECT ${n} AS rule_no, claim_seq, line_seq, CAST(${excess} AS ${this.d.bigintType}) AS units\n`
-                + `  FROM pr_lines\n  WHERE (${subject}) AND minutes IS NOT NULL AND ${excess} > 0`);
+            this.late.push(`${comment}\n  SELECT ${n} AS rule_no, claim_seq, line_seq, CAST(${excess} AS ${this.d.bigintType}) AS units\n`
+                + `  FROM pr_live\n  WHERE (${subject}) AND minutes IS NOT NULL AND ${excess} > 0`);
             return;
         }
         if (spec.method !== 'total') throw new SqlCompileError(`${where}: unknown timed method ${JSON.stringify(spec.method)}`);
-        this.timed.push(`${comment}\n  SELECT ${n} AS rule_no, CAST(${perUnit} AS ${this.d.bigintType}) AS per_unit, CAST(${half} AS ${this.d.bigintType}) AS half_unit,\n`
-            + `    claim_seq, line_seq, patient_id, service_date, units, minutes\n  FROM pr_lines\n  WHERE (${subject}) AND minutes IS NOT NULL`);
+        this.needs.discipline = true;
+        this.timed.push(`${comment}\n  SELECT ${n} AS rule_no, CAST(${perUnit} AS DOUBLE) AS per_unit, CAST(${half} AS DOUBLE) AS half_unit,\n`
+            + `    claim_seq, line_seq, patient_id, provider_id, service_date, discipline, units, minutes\n  FROM pr_live\n  WHERE (${subject}) AND minutes IS NOT NULL`);
     }
 
     // ---- conditions and exceptions ----
 
     /** The tests that lift a rule's action from a line (any one of them). */
-    private exceptionLifts(exception: Exception, withConditions: readonly PairCondition[], joins: Set<string>, where: string): string[] {
+    private exceptionLifts(exception: Exception, withConditions: readonly PairCondition[], joins: Set<string>, where: string, partnerOf: PartnerOf): string[] {
         switch (exception.kind) {
             case 'modifier': {
                 const modifiers = textList(exception.modifiers, `${where}: modifiers`);
@@ -418,7 +544,7 @@ class QueryWriter {
                 const own = this.hasModifier(modifiers);
                 if (exception.eitherLine !== true || withConditions.length === 0) return [own];
                 // Or a partner line of one of the rule's `with` conditions carries one.
-                return [own, ...withConditions.map(condition => `${this.partnerCount(condition, modifiers, joins, where)} > 0`)];
+                return [own, ...withConditions.map(condition => `${this.partnerCount(condition, modifiers, joins, where, partnerOf)} > 0`)];
             }
             case 'diagnosis': {
                 const d = this.d;
@@ -439,12 +565,6 @@ class QueryWriter {
     /** A diagnosis as matching compares it: dots removed, trimmed, upper case. */
     private normalisedDiagnoses(array: string): string {
         return this.d.transform(array, 'pr_d', "upper(trim(replace(pr_d, '.', '')))");
-    }
-
-    /** The claim's diagnoses, normalised (NULL items stay NULL; a NULL list is NULL). */
-    private claimDiagnoses(): string {
-        this.needs.diagnoses = true;
-        return this.normalisedDiagnoses('diagnoses');
     }
 
     /** The line's diagnoses, normalised: those its pointers name (pointers past the end name none), else the claim's. */
@@ -469,16 +589,17 @@ class QueryWriter {
      * provider, a NULL provider being one unknown provider; or the claim), less the line itself.
      * Adds the join to the partner CTE to `joins`.
      */
-    private partnerCount(condition: PairCondition, modifiers: readonly string[] | null, joins: Set<string>, where: string): string {
+    private partnerCount(condition: PairCondition, modifiers: readonly string[] | null, joins: Set<string>, where: string, of: PartnerOf): string {
         const scope = condition.scope;
         if (scope !== 'day' && scope !== 'claim') throw new SqlCompileError(`${where}: unknown pair scope ${JSON.stringify(scope)}`);
-        let match = this.codeIn(condition.codes, where);
-        if (modifiers) match = `(${match}) AND ${this.hasModifier(modifiers)}`;
-        const key = `${scope}\u0000${match}`;
+        // Only lines of claims the rule's pack serves are its partners.
+        let match = `(${this.codeIn(condition.codes, where)}) AND ${of.routed}`;
+        if (modifiers) match = `${match} AND ${this.hasModifier(modifiers)}`;
+        const key = `${scope}\u0000${of.source}\u0000${match}`;
         let partner = this.partners.get(key);
         if (!partner) {
             const k = this.partners.size + 1;
-            partner = { cte: `pr_partners_${k}`, alias: `pp_${k}`, match, scope };
+            partner = { cte: `pr_partners_${k}`, alias: `pp_${k}`, match, scope, source: of.source };
             this.partners.set(key, partner);
         }
         const a = partner.alias;
@@ -522,6 +643,12 @@ class QueryWriter {
         return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
     }
 
+    /** The claim is routed to the rule's pack: it names no payer, or one of the pack's (contract section 5). */
+    private routing(planned: PlannedRule): string {
+        if (planned.payers.length === 0) return 'payer_key IS NULL';
+        return `(payer_key IS NULL OR payer_key IN (${planned.payers.map(key => this.d.literal(key)).join(', ')}))`;
+    }
+
     private inEffect(planned: PlannedRule, where: string): string {
         let text = '';
         if (planned.from !== null) text += ` AND service_date >= DATE '${isoDate(planned.from, `${where}: effective from`)}'`;
@@ -556,13 +683,11 @@ class QueryWriter {
 
     /** Each rule's finding fields, and whether its findings take units or hold the line for review. */
     private ruleInfo(): string {
-        const d = this.d;
-        const rows = this.plan.map(p => `    (${[
-            String(p.n), d.literal(p.policy), d.literal(String(p.rule.id)), d.literal(p.rule.action),
-            d.literal(`${p.rule.reason.group}-${p.rule.reason.code}`), d.literal(p.rule.title),
-            p.rule.action === 'deny' || p.rule.action === 'timed' ? '1' : '0', p.rule.action === 'review' ? '1' : '0',
-        ].join(', ')})`);
-        return `pr_rule_info AS (\n  SELECT * FROM (VALUES\n${rows.join(',\n')}\n  ) AS pr_r(rule_no, policy, rule_id, action, reason, message, takes, reviews)\n)`;
+        return `pr_rule_info AS (
+  SELECT rule_no, policy, rule_id, action, reason, ${remarksExpression(this.d)} AS remarks, message,
+    CASE WHEN action IN ('deny', 'timed') THEN 1 ELSE 0 END AS takes, CASE WHEN action = 'review' THEN 1 ELSE 0 END AS reviews
+  FROM ${this.ruleTable('pr_rules')}
+)`;
     }
 
     /** Per line: units taken by deny and timed findings, whether any takes or reviews, the findings in rule order. */
@@ -579,7 +704,7 @@ class QueryWriter {
   SELECT
     f.claim_seq AS lf_claim_seq,
     f.line_seq AS lf_line_seq,
-    SUM(CASE WHEN i.takes = 1 THEN f.units ELSE 0 END) AS lf_taken,
+    MAX(CASE WHEN i.takes = 1 THEN f.units ELSE 0 END) AS lf_taken,
     MAX(i.takes) AS lf_takes,
     MAX(i.reviews) AS lf_reviews,
     ${list} AS lf_findings
@@ -635,13 +760,45 @@ function joinOn(a: string, b: string, columns: string): string {
 
 /** The fields of a finding with their types in the dialect. */
 export function findingFields(d: SqlDialect): Array<readonly [string, string]> {
-    return FINDING_FIELDS.map(name => [name, name === 'units' ? d.bigintType : d.textType] as const);
+    return FINDING_FIELDS.map(name => [name, name === 'units' ? d.bigintType : name === 'remarks' ? d.arrayType(d.textType) : d.textType] as const);
+}
+
+/** pr_rules' comma-separated remarks as an array of text (exported for the tests' dialect translation). */
+export function remarksExpression(d: SqlDialect): string {
+    return `CASE WHEN remarks IS NULL OR remarks = '' THEN ${d.emptyArray(d.textType)} ELSE ${d.splitText('remarks', ',')} END`;
+}
+
+/**
+ * Whole line per day: the units a rule left allowed on the day's earlier claims (`earlier`, their
+ * list in judging order): each claim adds its units unless, with those before it, they pass N; then
+ * only its lifted units stay allowed. Exported for the tests' dialect translation.
+ */
+export function wholeDayFold(d: SqlDialect, earlier: string): string {
+    const next = (acc: string) => `${acc} + CASE WHEN ${acc} + x.u > x.m THEN x.lu ELSE x.u END`;
+    if (d.name !== 'duckdb') return d.fold(earlier, next('acc'));
+    // DuckDB's list_reduce keeps the elements' type: the running total travels in a struct's `u`.
+    const zero = 'CAST(0 AS BIGINT)';
+    return `list_reduce(${earlier}, lambda acc, x: struct_pack(u := ${next('acc.u')}, lu := ${zero}, m := ${zero}), `
+        + `struct_pack(u := ${zero}, lu := ${zero}, m := ${zero})).u`;
+}
+
+/** The window aggregate listing a day's claims for wholeDayFold (exported for the tests). */
+export function earlierClaims(d: SqlDialect): string {
+    const big = (column: string) => `CAST(${column} AS ${d.bigintType})`;
+    return d.windowList([
+        ['u', d.bigintType, big('claim_units')], ['lu', d.bigintType, big('lifted_units')], ['m', d.bigintType, big('counter_max')],
+    ]);
+}
+
+/** The therapy discipline of a line for the timed total: the first of GP, GO, GN among its modifiers; NULL for none. */
+export function disciplineExpression(d: SqlDialect, modifiers = 'modifiers'): string {
+    return `CASE WHEN ${modifiers} IS NULL THEN NULL ELSE ${d.element(d.filter(modifiers, 'pr_m', "pr_m IN ('GP', 'GO', 'GN')"), '1')} END`;
 }
 
 /** The aggregate that lists a line's findings in rule order (pr_line_findings; exported for the tests). */
 export function findingsAggregate(d: SqlDialect): string {
     const values: Record<(typeof FINDING_FIELDS)[number], string> = {
-        policy: 'i.policy', rule: 'i.rule_id', action: 'i.action', reason: 'i.reason', units: 'f.units', message: 'i.message',
+        policy: 'i.policy', rule: 'i.rule_id', action: 'i.action', reason: 'i.reason', remarks: 'i.remarks', units: 'f.units', message: 'i.message',
     };
     return d.orderedAgg('f.rule_no', findingFields(d).map(([name, type]) => [name, type, values[name as keyof typeof values]] as const));
 }
@@ -651,7 +808,7 @@ function partnerCte(partner: Partner): string {
     const [keys, group] = partner.scope === 'day'
         ? ['patient_id AS pp_patient, service_date AS pp_date, provider_id AS pp_provider', 'patient_id, service_date, provider_id']
         : ['claim_seq AS pp_claim', 'claim_seq'];
-    return `${partner.cte} AS (\n  SELECT ${keys}, COUNT(*) AS pp_lines\n  FROM pr_lines\n  WHERE ${partner.match}\n  GROUP BY ${group}\n)`;
+    return `${partner.cte} AS (\n  SELECT ${keys}, COUNT(*) AS pp_lines\n  FROM ${partner.source}\n  WHERE ${partner.match}\n  GROUP BY ${group}\n)`;
 }
 
 /**
@@ -660,7 +817,8 @@ function partnerCte(partner: Partner): string {
  * later line first).
  */
 function timedStage(): string {
-    const day = 'PARTITION BY rule_no, patient_id, service_date';
+    // A day (patient, date, rendering provider), each therapy discipline on its own.
+    const day = 'PARTITION BY rule_no, patient_id, service_date, provider_id, discipline';
     return `pr_timed_days AS (
   SELECT
     *,
@@ -686,7 +844,8 @@ function columnList(columns: readonly Column[]): string {
  * then floor((T - ceil(U/2)) / U) + 1 (src-server/evaluator/timed.ts).
  */
 function allowance(minutes: string, half: string, perUnit: string): string {
-    return `(CASE WHEN ${minutes} < ${half} THEN 0 ELSE CAST(FLOOR((${minutes} - ${half}) / ${perUnit}) AS BIGINT) + 1 END)`;
+    // In DOUBLE: minutes of 1e300 allow more units than a BIGINT holds, and must not stop the query.
+    return `(CASE WHEN ${minutes} < ${half} THEN 0 ELSE FLOOR((${minutes} - ${half}) / ${perUnit}) + 1 END)`;
 }
 
 function whole(value: unknown, min: number, what: string): number {
@@ -727,11 +886,9 @@ function headerComment(d: SqlDialect, packs: readonly RulePack[], plan: readonly
         `Payrule rule packs compiled to ${dialectName} SQL (docs/sql.md).`,
         `Reads ${commentSafe(options.table ?? DEFAULT_TABLE)}: one row per claim line. Returns one row per claim line:`,
         `${OUTPUT_COLUMNS.join(', ')}.`,
-        'Packs:',
-        ...[...packs].sort((a, b) => (a.policy.id < b.policy.id ? -1 : a.policy.id > b.policy.id ? 1 : 0))
-            .map(pack => `  ${commentSafe(pack.policy.id)} sha256 ${commentSafe(String(pack.sha256))}`),
-        'Rules, in finding order (rule_no):',
-        ...plan.map(p => `  ${p.n}. ${commentSafe(p.policy)}/${commentSafe(p.rule.id)} (${commentSafe(String(p.rule.action))})`),
+        `Rules: the rule tables ${RULE_TABLE_NAMES.map(name => commentSafe(ruleTableName(name, options.ruleSchema))).join(', ')}`,
+        '(payrule sql --tables writes them; docs/sql.md). Pair edits are their rows; each other rule',
+        `(${plan.filter(p => !isTableRule(p.rule)).length} here) is a SELECT below, named by its rule_no in pr_rules.`,
     ];
     return lines.map(line => `-- ${line}`.trimEnd()).join('\n') + '\n';
 }

@@ -53,6 +53,16 @@ export interface SqlDialect {
     dayNumber(date: string): string;
     /** Wrap the query as a view. */
     createView(name: string, query: string): string;
+    /** `text` with every match of `pattern` (a regular expression of the common subset, as a literal) replaced. */
+    replaceAll(text: string, pattern: string, replacement: string): string;
+    /** A window aggregate: the list of structs `fields` (name, type, value) of the frame's rows, in frame order. */
+    windowList(fields: ReadonlyArray<readonly [string, string, string]>): string;
+    /** Whether `array` holds `item` (NULL when the array is NULL). */
+    contains(array: string, item: string): string;
+    /** `text` split at each `separator` (a one-character literal), as an array of text. */
+    splitText(text: string, separator: string): string;
+    /** A BIGINT fold of `array` from 0: `step` computes the next value from `acc` and the element `x` (DuckDB: see wholeDayFold). */
+    fold(array: string, step: string): string;
 }
 
 /** Quote a possibly qualified table name (`catalog.schema.table`), each part on its own. */
@@ -137,6 +147,11 @@ const duckdb: SqlDialect = {
     regexFind: (text, pattern) => `regexp_matches(${text}, ${standardLiteral(pattern)})`,
     dayNumber: date => `date_diff('day', DATE '1970-01-01', ${date})`,
     createView: (name, query) => `CREATE OR REPLACE VIEW ${name} AS\n${query}`,
+    replaceAll: (text, pattern, replacement) => `regexp_replace(${text}, ${pattern}, ${replacement}, 'g')`,
+    windowList: fields => `list(${duckdb.struct(fields)})`,
+    contains: (array, item) => `list_contains(${array}, ${item})`,
+    splitText: (text, separator) => `string_split(${text}, '${separator}')`,
+    fold: (array, step) => `list_reduce(${array}, lambda acc, x: ${step}, CAST(0 AS BIGINT))`,
 };
 
 /**
@@ -171,6 +186,12 @@ const spark: SqlDialect = {
     regexFind: (text, pattern) => `${text} RLIKE ${spark.literal(pattern)}`,
     dayNumber: date => `unix_date(${date})`,
     createView: (name, query) => `CREATE OR REPLACE VIEW ${name} AS\n${query}`,
+    replaceAll: (text, pattern, replacement) => `regexp_replace(${text}, ${pattern}, ${replacement})`,
+    // The frame's rows in frame order: collect_list keeps the order rows reach it, which a window's ORDER BY sets.
+    windowList: fields => `collect_list(${spark.struct(fields)})`,
+    contains: (array, item) => `array_contains(${array}, ${item})`,
+    splitText: (text, separator) => `split(${text}, '${separator}')`,
+    fold: (array, step) => `aggregate(${array}, CAST(0 AS BIGINT), (acc, x) -> ${step})`,
 };
 
 const trino: SqlDialect = {
@@ -195,6 +216,11 @@ const trino: SqlDialect = {
     regexFind: (text, pattern) => `regexp_like(${text}, ${standardLiteral(pattern)})`,
     dayNumber: date => `date_diff('day', DATE '1970-01-01', ${date})`,
     createView: (name, query) => `CREATE OR REPLACE VIEW ${name} AS\n${query}`,
+    replaceAll: (text, pattern, replacement) => `regexp_replace(${text}, ${pattern}, ${replacement})`,
+    windowList: fields => `array_agg(${trino.struct(fields)})`,
+    contains: (array, item) => `contains(${array}, ${item})`,
+    splitText: (text, separator) => `split(${text}, '${separator}')`,
+    fold: (array, step) => `reduce(${array}, CAST(0 AS BIGINT), (acc, x) -> ${step}, acc -> acc)`,
 };
 
 const DIALECTS: Record<SqlDialectName, SqlDialect> = { duckdb, spark, trino };

@@ -8,7 +8,9 @@ import { emptySummary } from '../evaluator/summary.js';
 import type { ClaimOutput, EvaluationOutput, EvaluationSummary, Finding, LineResult, LineStatus } from '../evaluator/types.js';
 import type { RulePack } from '../pack/types.js';
 import { claimLinesDdl, CLAIM_LINES_COLUMNS } from './columns.js';
-import { compileSqlQuery, planRules, type PlannedRule } from './compile-sql.js';
+import { compileSqlQuery, payerKey, payerKeyExpression, planRules, type PlannedRule } from './compile-sql.js';
+import { sqlDialect } from './dialect.js';
+import { createRuleTables, isoDayNumber, ruleTables } from './rule-tables.js';
 import { loadDuckdb, type DuckdbModule } from './duckdb-module.js';
 import { ClaimsFileError, type SideEntry } from './engine-types.js';
 import { loadTabularClaims } from './tabular.js';
@@ -41,6 +43,8 @@ export interface DuckdbEvaluateOptions {
     threads?: number;
     /** DuckDB's memory limit (`4GB`, `500MB`); past it DuckDB spills to disk. Default: DuckDB's own (80 % of RAM). */
     memoryLimit?: string;
+    /** Filled with the payers no pack serves and their numbers of claims, in the order of their first claim. */
+    unroutedPayers?: Array<[payer: string, claims: number]>;
 }
 
 /** Receives each output entry in input order; a returned promise is awaited before the next. */
@@ -104,8 +108,12 @@ export async function streamWithDuckdb(
         } else {
             side = await loadClaimRecords(connection, typeof source === 'string' ? readClaimsFile(source) : source);
         }
+        await createRuleTables(connection, ruleTables(plan));
         mark('load');
-        const summary = await collectOutput(connection, query, side, onEntry, plan);
+        const payers = await unroutedPayers(connection, packs, side);
+        options.unroutedPayers?.push(...payers);
+        const unrouted = payers.reduce((sum, [, claims]) => sum + claims, 0);
+        const summary = await collectOutput(connection, query, side, onEntry, plan, unrouted);
         mark('query and output');
         return summary;
     } finally {
@@ -201,14 +209,21 @@ export async function loadClaimRecords(connection: DuckDBConnection, records: It
             return;
         }
         if (record.lines.length === 0) {
-            side.push({ order, output: { id: record.id, lines: [] } });
+            side.push({ order, output: { id: record.id, lines: [] }, payer: record.payer });
+            return;
+        }
+        // The claim readers check values; what still cannot be held in the table's columns is this
+        // claim's error entry, never an error that stops the batch.
+        const problem = unholdable(record);
+        if (problem) {
+            side.push({ order, output: { id: record.id, error: problem } });
             return;
         }
         const claimSeq = BigInt(order);
         const diagnoses = list(record.diagnoses);
         record.lines.forEach((line, position) => {
             const values: DuckDBValue[] = [
-                claimSeq, record.id, record.patient, record.provider.id, record.provider.type, diagnoses,
+                claimSeq, record.id, record.patient, record.payer, record.provider.id, record.provider.type, diagnoses,
                 position + 1, BigInt(line.line), dateOf(line.date), line.code, list(line.modifiers),
                 BigInt(line.units), line.minutes, list(line.diagnosisPointers),
             ];
@@ -229,9 +244,57 @@ export async function loadClaimRecords(connection: DuckDBConnection, records: It
     return side;
 }
 
-/** Days since 1970-01-01 of an ISO date (the readers checked it). */
-function dayNumber(iso: string): number {
-    return Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / 86_400_000;
+const dayNumber = isoDayNumber;
+
+/**
+ * What about a claim the claim_lines table cannot hold exactly (units past 2^53 - 1, which neither
+ * a BIGINT nor the evaluator's numbers keep exact; minutes that are not a finite number ≥ 0), or
+ * undefined.
+ */
+function unholdable(record: Claim): string | undefined {
+    for (const line of record.lines) {
+        if (!Number.isSafeInteger(line.units) || line.units < 0) {
+            return `line ${line.line}: units must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, not ${line.units}`;
+        }
+        if (line.minutes !== null && (!Number.isFinite(line.minutes) || line.minutes < 0)) {
+            return `line ${line.line}: minutes must be a finite number ≥ 0, not ${line.minutes}`;
+        }
+    }
+    return undefined;
+}
+
+/**
+ * The readable claims whose payer no pack serves: those in claim_lines (one query) and those
+ * without lines. Exported for the tests, which run every dialect's SQL over the same table.
+ */
+export async function countUnrouted(connection: DuckDBConnection, packs: readonly RulePack[], side: readonly SideEntry[]): Promise<number> {
+    return (await unroutedPayers(connection, packs, side)).reduce((sum, [, claims]) => sum + claims, 0);
+}
+
+/**
+ * The payers no pack serves, each with its number of readable claims, in the order of their first
+ * claim, spelled as that claim spells it (the JavaScript engine's warnings name them alike).
+ */
+export async function unroutedPayers(connection: DuckDBConnection, packs: readonly RulePack[], side: readonly SideEntry[]): Promise<Array<[string, number]>> {
+    const keys = new Set(planRules(packs).flatMap(p => p.payers));
+    const d = sqlDialect('duckdb');
+    const key = payerKeyExpression(d);
+    const known = keys.size === 0 ? 'FALSE' : `${key} IN (${[...keys].map(k => d.literal(k)).join(', ')})`;
+    const rows = (await connection.runAndReadAll(`SELECT arg_min(payer, claim_seq), CAST(count(DISTINCT claim_seq) AS DOUBLE), CAST(min(claim_seq) AS DOUBLE)
+FROM claim_lines WHERE payer IS NOT NULL AND NOT (${known}) GROUP BY ${key}`)).getRowsJS() as Array<[string, number, number]>;
+    const found = new Map<string, { payer: string; claims: number; first: number }>();
+    for (const [payer, claims, first] of rows) found.set(payerKey(payer), { payer, claims, first });
+    for (const entry of side) {
+        if (typeof entry.payer !== 'string' || keys.has(payerKey(entry.payer))) continue;
+        const k = payerKey(entry.payer);
+        const known = found.get(k);
+        if (!known) found.set(k, { payer: entry.payer, claims: 1, first: entry.order });
+        else {
+            known.claims++;
+            if (entry.order < known.first) Object.assign(known, { payer: entry.payer, first: entry.order });
+        }
+    }
+    return [...found.values()].sort((a, b) => a.first - b.first).map(({ payer, claims }) => [payer, claims]);
 }
 
 const STATUSES: readonly LineStatus[] = ['paid', 'reduced', 'review', 'denied'];
@@ -249,6 +312,7 @@ export async function collectOutput(
     side: readonly SideEntry[],
     onEntry: EntryHandler,
     plan?: readonly PlannedRule[],
+    unrouted = 0,
 ): Promise<EvaluationSummary> {
     const findingsColumn = plan
         ? 'findings_compact'
@@ -304,18 +368,22 @@ ORDER BY claim_seq, line_seq`);
     }
     if (claim) await emit({ id: claim.id, lines: claim.lines });
     while (sideAt < side.length) await emit(side[sideAt++].output);
-    return summary;
+    // Readable claims whose payer no pack serves (contract section 5); the evaluator's summary counts them last.
+    return Object.assign(summary, { unrouted: ((summary as { unrouted?: number }).unrouted ?? 0) + unrouted });
 }
 
 /** Findings from `<rule number>:<units>,…` in any order (rule numbers as planRules gives them), in rule order. */
 function compactDecoder(plan: readonly PlannedRule[]): (text: string) => Finding[] {
     const rules = plan.map(p => ({
-        policy: p.policy, rule: p.rule.id, action: p.rule.action, reason: `${p.rule.reason.group}-${p.rule.reason.code}`, message: p.rule.title,
+        policy: p.policy, rule: p.rule.id, action: p.rule.action, reason: `${p.rule.reason.group}-${p.rule.reason.code}`,
+        remarks: Object.freeze([...(p.rule.reason.remarks ?? [])]) as string[], message: p.rule.title,
     }));
     const finding = (item: string): Finding => {
         const colon = item.indexOf(':');
         const r = rules[Number(item.slice(0, colon)) - 1];
-        return { policy: r.policy, rule: r.rule, action: r.action, reason: r.reason, units: Number(item.slice(colon + 1)), message: r.message };
+        // Keys in the order of the contract's findings (section 5).
+        const found = { policy: r.policy, rule: r.rule, action: r.action, reason: r.reason, remarks: r.remarks, units: Number(item.slice(colon + 1)), message: r.message };
+        return found as Finding;
     };
     const rank = (item: string) => Number(item.slice(0, item.indexOf(':')));
     const decode = (text: string) => {

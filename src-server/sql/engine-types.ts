@@ -14,4 +14,6 @@ export class ClaimsFileError extends Error {}
 export interface SideEntry {
     order: number;
     output: ClaimOutput;
+    /** A claim without lines: the payer it names (it may be unrouted). */
+    payer?: string | null;
 }

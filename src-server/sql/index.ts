@@ -7,3 +7,4 @@ export {
     evaluateWithDuckdb, streamWithDuckdb, tabularFormatOf, ClaimsFileError, DuckdbUnavailableError, CLAIMS_FILE_FORMATS,
     type ClaimsFileFormat, type ClaimsSource, type DuckdbEvaluateOptions, type EntryHandler,
 } from './duckdb-engine.js';
+export { ruleTables, ruleTablesDdl, createRuleTables, isTableRule, RULE_TABLE_NAMES, type RuleTable, type RuleTableName } from './rule-tables.js';

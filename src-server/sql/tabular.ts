@@ -127,6 +127,7 @@ WITH raw AS (
     ${wholeOf(column('claim_seq'))} AS claim_seq,
     ${textOf(column('claim_id'))} AS claim_id,
     ${textOf(column('patient_id'))} AS patient_id,
+    ${textOf(column('payer'))} AS payer,
     ${textOf(column('provider_id'))} AS provider_id,
     NULLIF(CASE WHEN regexp_matches(${providerType}, '[\\s_]') THEN regexp_replace(${providerType}, '[\\s_]+', '-', 'g') ELSE ${providerType} END, '') AS provider_type,
     ${itemsOf(column('diagnoses'), x => `upper(${x})`)} AS diagnoses,
@@ -192,6 +193,7 @@ SELECT
     WHEN count(row_problem) > 0 THEN arg_min(placed_problem, pr_row) FILTER (WHERE row_problem IS NOT NULL)
     ${disagree('claim_id')}
     ${disagree('patient_id')}
+    ${disagree('payer')}
     ${disagree('provider_id')}
     ${disagree('provider_type')}
     ${disagree('diagnoses')}
@@ -199,7 +201,7 @@ SELECT
       THEN 'claim_seq ' || claim_seq || ' has two rows with the same line_seq'
   END AS problem
 FROM (
-  SELECT claim_seq, claim_id, patient_id, provider_id, provider_type, diagnoses, line_seq, pr_row, row_problem,
+  SELECT claim_seq, claim_id, patient_id, payer, provider_id, provider_type, diagnoses, line_seq, pr_row, row_problem,
     ${PLACED} AS placed_problem
   FROM pr_typed
 ) pr_t

@@ -14,7 +14,14 @@ const RANGES: Array<[string, string]> = [
     ['97530', '97110'], // reversed: matches nothing
     ['97110', 'G0283'], // ends of different shapes: matches nothing
 ];
-const MODIFIERS = ['59', 'XE', 'GP', 'U7'];
+const MODIFIERS = ['59', 'XE', 'GP', 'GO', 'GN', 'U7'];
+/** Packs' payers (name, ids) and claims' payers: the same payer written differently, another payer's id, one no pack serves, none. */
+const PACK_PAYERS = [
+    { payer: null, payerIds: [] as string[] },
+    { payer: 'Medicare', payerIds: ['00882'] },
+    { payer: 'Blue Cross', payerIds: [] as string[] },
+];
+const CLAIM_PAYERS = ['medicare', ' Blue   Cross ', '00882', 'Aetna'];
 const PATTERNS = ['R52', 'R52.*', 'M54.5', 'M54.5*', 'M25.5*', 'S*', 'M545'];
 const PROVIDER_TYPES = ['physical-therapist', 'massage-therapist', 'chiropractor', 'Physical-Therapist'];
 const DATES = ['2024-12-20', '2024-12-30', '2025-01-02', '2025-01-09', '2025-01-15', '2025-01-30', '2025-02-01', '2025-02-14'];
@@ -87,13 +94,14 @@ const timedRule: fc.Arbitrary<Omit<RuleSpec, 'id'>> = fc.record({
 export const packsArbitrary: fc.Arbitrary<RulePack[]> = fc.array(
     fc.record({
         policy: fc.constantFrom('alpha', 'beta', 'gamma'),
+        payer: fc.oneof({ weight: 2, arbitrary: fc.constant(PACK_PAYERS[0]) }, { weight: 1, arbitrary: fc.constantFrom(PACK_PAYERS[1], PACK_PAYERS[2]) }),
         effective: fc.oneof({ weight: 4, arbitrary: fc.constant({ from: null, to: null }) }, { weight: 1, arbitrary: effective }),
         rules: fc.array(fc.oneof({ weight: 8, arbitrary: judgingRule }, { weight: 1, arbitrary: eitherLineRule }, { weight: 2, arbitrary: timedRule }), { minLength: 1, maxLength: 6, size: 'max' }),
     }),
     { minLength: 1, maxLength: 3 },
-).map(specs => specs.map(({ policy, effective: range, rules }, p) => pack(
+).map(specs => specs.map(({ policy, payer, effective: range, rules }, p) => pack(
     rules.map((rule, i) => ({ ...rule, id: `R${p + 1}-${i + 1}`, title: `Rule ${p + 1}.${i + 1}` }) as RuleSpec),
-    { id: policy, effective: range },
+    { id: policy, effective: range, ...payer },
 )));
 
 const PROVIDERS = [
@@ -118,7 +126,9 @@ const line = fc.record({
 /** A plain claim; pointers past its diagnoses are dropped (the readers would refuse the claim). */
 const plainClaim = fc.record({
     patient: fc.constantFrom('P1', 'P2'),
-    provider: fc.constantFrom(...PROVIDERS),
+    // One provider most of the time, so that a day (patient, date, provider) holds several claims.
+    provider: fc.oneof({ weight: 4, arbitrary: fc.constant(PROVIDERS[0]) }, { weight: 5, arbitrary: fc.constantFrom(...PROVIDERS.slice(1)) }),
+    payer: fc.option(fc.constantFrom(...CLAIM_PAYERS), { nil: undefined, freq: 3 }),
     diagnoses: subset(['M54.50', 'M545', 'R52', 'M25.561', 'S13.4XXA', 'm54.5'], 0, 3),
     date: fc.constantFrom(...DATES),
     lines: fc.array(line, { maxLength: 4, size: 'max' }),

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readClaimsText } from '../../src-server/claims/read.js';
 import { evaluate } from '../../src-server/evaluator/index.js';
+import { sealPack } from '../../src-server/pack/digest.js';
 import { entryJson } from '../../src-cli/eval-format.js';
 import { CLI, PROJECT } from '../helpers/cli.js';
 import { cli, ndjson, policyTestClaims, SAMPLE_CLAIMS, SAMPLE_PACK } from '../cli-eval/helpers.js';
@@ -45,6 +46,23 @@ function expectSameRun(args: string[], options: { input?: string; env?: Record<s
 }
 
 describe('payrule eval --engine duckdb writes what the JavaScript engine writes', () => {
+    it('payer routing: unrouted claims in the summary and one warning per unknown payer, as spelled first', () => {
+        const { sha256: _old, ...pack } = allFormsPacks()[1];
+        const medicare = write('medicare.json', `${JSON.stringify(sealPack({ ...pack, policy: { ...pack.policy, payer: 'Medicare', payerIds: ['00882'] } }))}\n`);
+        const claims = write('payers.json', JSON.stringify([
+            { id: 'A', patient: 'P', payer: 'Aetna', date: '2025-03-04', lines: [{ line: 1, code: '97039' }] },
+            { id: 'B', patient: 'P', payer: ' medicare', date: '2025-03-04', lines: [{ line: 1, code: '97039' }] },
+            { id: 'C', patient: 'Q', payer: 'AETNA ', date: '2025-03-04', lines: [] },
+            { id: 'D', patient: 'Q', payer: 'Cigna', date: '2025-03-04', lines: [{ line: 1, code: '97039' }] },
+        ]));
+        const run = expectSameRun(['-f', 'ndjson', '--pack', medicare, claims]);
+        expect(run.stderr.trim().split('\n')).toEqual([
+            expect.stringContaining('no pack serves payer "Aetna": its 2 claims were'),
+            expect.stringContaining('no pack serves payer "Cigna": its claim was'),
+        ]);
+        expect(run.stdout.trim().split('\n').at(-1)).toContain('"unrouted":3');
+    });
+
     it('the worked example', () => {
         const run = expectSameRun(['--pack', SAMPLE_PACK, SAMPLE_CLAIMS]);
         expect(run.status).toBe(1);

@@ -4,8 +4,11 @@ import type { ClaimRecord } from '../../src-server/claims/types.js';
 import { evaluate, type ClaimOutput, type EvaluationOutput } from '../../src-server/evaluator/index.js';
 import type { RulePack } from '../../src-server/pack/types.js';
 import { compileSqlQuery, sqlDialect, type SqlDialect, type SqlDialectName } from '../../src-server/sql/index.js';
-import { findingFields, findingsAggregate } from '../../src-server/sql/compile-sql.js';
-import { collectOutput, loadClaimRecords } from '../../src-server/sql/duckdb-engine.js';
+import {
+    disciplineExpression, earlierClaims, findingFields, findingsAggregate, payerKeyExpression, planRules, remarksExpression, wholeDayFold,
+} from '../../src-server/sql/compile-sql.js';
+import { createRuleTables, ruleTables } from '../../src-server/sql/rule-tables.js';
+import { collectOutput, countUnrouted, loadClaimRecords } from '../../src-server/sql/duckdb-engine.js';
 
 /**
  * Running the Spark and Trino SQL in DuckDB "where the syntax overlaps". The statements, window
@@ -28,6 +31,11 @@ export function inDuckdbSyntax(dialectName: SqlDialectName, sql: string): string
     // Exact fragments first, as the dialects write them; then function names.
     let text = sql
         .split(findingsAggregate(from)).join(findingsAggregate(to))
+        .split(wholeDayFold(from, 'earlier')).join(wholeDayFold(to, 'earlier'))
+        .split(earlierClaims(from)).join(earlierClaims(to))
+        .split(payerKeyExpression(from, 'src.payer')).join(payerKeyExpression(to, 'src.payer'))
+        .split(disciplineExpression(from, 'src.modifiers')).join(disciplineExpression(to, 'src.modifiers'))
+        .split(remarksExpression(from)).join(remarksExpression(to))
         .split(from.emptyArray(findingType(from))).join(to.emptyArray(findingType(to)))
         .split(from.emptyArray(from.textType)).join(to.emptyArray(to.textType))
         .replace(/\btransform\(/g, 'list_transform(');
@@ -41,6 +49,7 @@ export function inDuckdbSyntax(dialectName: SqlDialectName, sql: string): string
         text = text
             .replace(/\bcardinality\(/g, 'len(')
             .replace(/\belement_at\(/g, 'list_extract(')
+            .replace(/\bcontains\(/g, 'list_contains(')
             .replace(/\bregexp_like\(/g, 'regexp_matches(');
     }
     return text;
@@ -62,11 +71,12 @@ export async function runDialect(dialect: SqlDialectName, packs: readonly RulePa
     try {
         for (const statement of DUCKDB_SHIM) await connection.run(statement);
         const side = await loadClaimRecords(connection, records);
+        await createRuleTables(connection, ruleTables(planRules(packs)));
         const query = inDuckdbSyntax(dialect, compileSqlQuery(packs, { dialect }));
         const claims: ClaimOutput[] = [];
         const summary = await collectOutput(connection, query, side, entry => {
             claims.push(entry);
-        });
+        }, undefined, await countUnrouted(connection, packs, side));
         return { claims, summary };
     } finally {
         connection.closeSync();

@@ -4,7 +4,7 @@ import { loadClaimRecords } from '../../src-server/sql/duckdb-engine.js';
 
 /** Claims as CSV and Parquet files in the claim_lines layout (docs/sql.md), for the DuckDB engine's tests. */
 
-export const CSV_HEADER = 'claim_seq,claim_id,patient_id,provider_id,provider_type,diagnoses,line_seq,line_number,service_date,code,modifiers,units,minutes,diagnosis_pointers';
+export const CSV_HEADER = 'claim_seq,claim_id,patient_id,payer,provider_id,provider_type,diagnoses,line_seq,line_number,service_date,code,modifiers,units,minutes,diagnosis_pointers';
 
 function csvField(value: unknown): string {
     const text = value === null || value === undefined ? '' : Array.isArray(value) ? value.join('|') : String(value);
@@ -17,7 +17,7 @@ export function toCsv(records: readonly ClaimRecord[]): string {
     records.forEach((record, seq) => {
         if (!(record instanceof Claim)) return;
         record.lines.forEach((line, i) => rows.push([
-            seq, record.id, record.patient, record.provider.id, record.provider.type, record.diagnoses, i + 1, line.line,
+            seq, record.id, record.patient, record.payer, record.provider.id, record.provider.type, record.diagnoses, i + 1, line.line,
             line.date, line.code, line.modifiers, line.units, line.minutes, line.diagnosisPointers,
         ].map(csvField).join(',')));
     });

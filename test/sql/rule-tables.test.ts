@@ -1,0 +1,121 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ClaimOutput } from '../../src-server/evaluator/index.js';
+import type { RulePack } from '../../src-server/pack/types.js';
+import { compileSql, compileSqlQuery, evaluateWithDuckdb, isTableRule, planRules, ruleTables, SQL_DIALECTS } from '../../src-server/sql/index.js';
+import { collectOutput, loadClaimRecords } from '../../src-server/sql/duckdb-engine.js';
+import { runCli } from '../helpers/cli.js';
+import { claim, modifierException, pack, withCodes } from '../evaluator/helpers.js';
+import { allFormsPacks, fixtureClaims } from './fixtures.js';
+import { readRecords } from './helpers.js';
+
+/**
+ * Rules as data: pair edits are rows of the rule tables and the statement that joins claim_lines to
+ * them is the same text whatever their number; `payrule sql --tables` writes the tables, and a
+ * statement run over tables loaded from those files gives what the embedded engine gives.
+ */
+const folder = mkdtempSync(join(tmpdir(), 'payrule-sql-tables-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+/** `count` NCCI-shaped pair edits (imported shape: A with B same day unless modifier 59, XE, XS, XP, XU). */
+const made = new Map<number, RulePack>();
+function pairPack(count: number): RulePack {
+    let result = made.get(count);
+    if (!result) made.set(count, (result = makePairPack(count)));
+    return result;
+}
+
+function makePairPack(count: number): RulePack {
+    const code = (n: number) => String(10000 + n);
+    return pack(Array.from({ length: count }, (_, i) => ({
+        id: `PTP-${code(i % 5000)}-${code(5000 + Math.floor(i / 5000))}`,
+        title: `${code(i % 5000)} is a column-two code of ${code(5000 + Math.floor(i / 5000))}`,
+        codes: [code(i % 5000)],
+        conditions: [withCodes([code(5000 + Math.floor(i / 5000))])],
+        exceptions: [modifierException(['59', 'XE', 'XP', 'XS', 'XU'], true)],
+    })), { id: 'zz_ncci_ptp', title: 'NCCI PTP', payer: 'Medicare', payerIds: ['00882'] });
+}
+
+describe('rules as data', () => {
+    it('writes pair edits as rows and every other form as SQL', () => {
+        const packs = [...allFormsPacks(), pairPack(3)];
+        const formed = planRules(packs).filter(p => isTableRule(p.rule)).map(p => p.rule.id);
+        // WITH-CLAIM-EITHER pairs with a range of codes: SQL.
+        expect(formed).toEqual(['WITH-DAY', 'PTP-10000-15000', 'PTP-10001-15000', 'PTP-10002-15000']);
+        const tables = Object.fromEntries(ruleTables(planRules(packs)).map(t => [t.name, t.rows.length]));
+        expect(tables).toEqual({ pr_rules: planRules(packs).length, pr_pair_rules: 1 + 3, pr_pair_modifiers: 5 + 3 * 5, pr_policy_payers: 2 });
+    });
+
+    it.each(SQL_DIALECTS)('%s: the statement for 10 pair edits and for 100,000 is the same text', dialect => {
+        const hand = allFormsPacks();
+        const small = compileSql([...hand, pairPack(10)], { dialect });
+        const large = compileSql([...hand, pairPack(100_000)], { dialect });
+        expect(large.length).toBe(small.length);
+        expect(large).toBe(small);
+        // And it stays well under the size of the rules it judges.
+        expect(large.length).toBeLessThan(60_000);
+    });
+
+    it('judges 100,000 pair edits in the embedded engine', async () => {
+        const packs = [pairPack(100_000)];
+        const claims = [
+            // 10007 with 15001 (rule PTP-10007-15001 exists: 5007 + 5000 * 1 = 10007th edit), one with XS on the partner.
+            claim({ id: 'C1', lines: [{ code: '10007' }, { code: '15001' }] }),
+            claim({ id: 'C2', patient: 'P2', lines: [{ code: '10007' }, { code: '15001', modifiers: ['XS'] }] }),
+            claim({ id: 'C3', patient: 'P3', lines: [{ code: '15001' }, { code: '15002' }] }),
+        ];
+        const file = join(folder, 'pairs.json');
+        writeFileSync(file, JSON.stringify(claims));
+        const output = await evaluateWithDuckdb(packs, file, { threads: 1 });
+        const statuses = output.claims.map(c => ('lines' in c ? c.lines.map(l => `${l.status} ${l.findings.map(f => f.rule).join(' ')}`.trim()) : []));
+        expect(statuses).toEqual([['denied PTP-10007-15001', 'paid'], ['paid', 'paid'], ['paid', 'paid']]);
+    }, 120_000);
+
+    it('payrule sql --tables writes Parquet, CSV and DDL; the statement over tables loaded from them gives the engine\'s output', async () => {
+        const packs = [...allFormsPacks(), pairPack(20)];
+        const packFiles = packs.map((p, i) => {
+            const path = join(folder, `pack-${i}.json`);
+            writeFileSync(path, JSON.stringify(p));
+            return path;
+        });
+        const tablesDir = join(folder, 'tables');
+        const result = runCli(['sql', '--dialect', 'duckdb', '--rule-schema', 'payrule', '--tables', tablesDir, ...packFiles]);
+        expect(result.stderr).toBe('');
+        expect(result.status).toBe(0);
+        for (const name of ['pr_rules', 'pr_pair_rules', 'pr_pair_modifiers', 'pr_policy_payers']) {
+            expect(existsSync(join(tablesDir, `${name}.parquet`)), name).toBe(true);
+            expect(readFileSync(join(tablesDir, `${name}.csv`), 'utf8').split('\n')[0]).not.toBe('');
+        }
+        expect(readFileSync(join(tablesDir, 'rule-tables.duckdb.sql'), 'utf8')).toContain('CREATE TABLE payrule.pr_pair_rules (');
+        expect(result.stdout).toContain('JOIN payrule.pr_pair_rules r ON');
+        // The same bytes again (determinism).
+        const first = readFileSync(join(tablesDir, 'pr_pair_rules.csv'), 'utf8');
+        expect(runCli(['sql', '--tables', tablesDir, ...packFiles]).status).toBe(0);
+        expect(readFileSync(join(tablesDir, 'pr_pair_rules.csv'), 'utf8')).toBe(first);
+
+        const records = readRecords(fixtureClaims());
+        const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+        const connection = await instance.connect();
+        try {
+            const side = await loadClaimRecords(connection, records);
+            await connection.run('CREATE SCHEMA payrule');
+            for (const name of ['pr_rules', 'pr_pair_rules', 'pr_pair_modifiers']) {
+                await connection.run(`CREATE TABLE payrule.${name} AS SELECT * FROM read_parquet('${join(tablesDir, `${name}.parquet`)}')`);
+            }
+            await connection.run(`CREATE TABLE payrule.pr_policy_payers AS SELECT * FROM read_csv('${join(tablesDir, 'pr_policy_payers.csv')}', header = true)`);
+            const claims: ClaimOutput[] = [];
+            await collectOutput(connection, compileSqlQuery(packs, { dialect: 'duckdb', ruleSchema: 'payrule' }), side, entry => {
+                claims.push(entry);
+            });
+            const file = join(folder, 'fixture-claims.json');
+            writeFileSync(file, JSON.stringify(fixtureClaims()));
+            expect(claims).toEqual((await evaluateWithDuckdb(packs, file, { threads: 1 })).claims);
+        } finally {
+            connection.closeSync();
+            instance.closeSync();
+        }
+    }, 120_000);
+});
