@@ -73,6 +73,15 @@ describe('import ncci-ptp: the 97140 column-two list of the sources', () => {
         const codeset = /codeset ncci_97140_col2 "[^"]*" =([\s\S]*?)\n\s*\n/.exec(written)![1];
         const listed = codeset.split(/[\s,]+/).filter(Boolean).sort();
         expect(listed).toEqual(packs[0].rules.flatMap(rule => rule.subject.codes).sort());
+        // The same modifiers lift it, on the same lines: 59/X{EPSU} on either line, the other 39 on the column-two line.
+        const project = compileAndLoad(path.join(PROJECT, 'policies')).packs.find(pack => pack.policy.id === 'medicare_ncci_pm')!;
+        const handWritten = project.rules.find(rule => rule.id === 'NCCI-97140-COL2')!;
+        for (const rule of packs[0].rules) {
+            expect(rule.exceptions).toEqual(handWritten.exceptions);
+            expect(rule.conditions).toEqual(handWritten.conditions);
+            expect(rule.reason).toEqual(handWritten.reason);
+        }
+        expect(project.policy.payer).toBe(packs[0].policy.payer);
     });
 
     it('splits the 44 NCCI-associated modifiers: the five distinct-service ones on either line, the other 39 on the column two line', () => {
