@@ -1,5 +1,5 @@
 import { Claim, UnreadableClaim, readNdjsonLine, type ClaimRecord } from '../src-server/claims/index.js';
-import { addToSummary, emptySummary, type Evaluator, type EvaluationSummary } from '../src-server/evaluator/index.js';
+import { addToSummary, emptySummary, unroutedPayer, type Evaluator, type EvaluationSummary } from '../src-server/evaluator/index.js';
 import type { OutputFormat } from './eval-format.js';
 
 /**
@@ -30,6 +30,8 @@ export interface OutputPart {
     entries: number;
     summary: EvaluationSummary;
     unreadable: number;
+    /** Payers no pack serves, as their claims gave them, with how many claims named each (first seen first). */
+    unroutedPayers: Array<[payer: string, claims: number]>;
 }
 
 export interface ChunkResult {
@@ -86,7 +88,7 @@ export function processChunk(evaluator: Evaluator, format: OutputFormat, text: s
 export function judgeRuns(evaluator: Evaluator, format: OutputFormat, runs: readonly Run[]): OutputPart {
     const builder = new PartBuilder(format);
     for (const run of runs) builder.judge(evaluator, run);
-    return builder.part() ?? { data: new Uint8Array(0), entries: 0, summary: emptySummary(), unreadable: 0 };
+    return builder.part() ?? { data: new Uint8Array(0), entries: 0, summary: emptySummary(), unreadable: 0, unroutedPayers: [] };
 }
 
 /**
@@ -99,6 +101,7 @@ class PartBuilder {
     private length = 0;
     private entries = 0;
     private unreadable = 0;
+    private readonly unroutedPayers = new Map<string, number>();
 
     constructor(private readonly format: OutputFormat) {}
 
@@ -109,6 +112,8 @@ class PartBuilder {
             this.entries++;
             addToSummary(this.summary, output);
             if (!('lines' in output)) this.unreadable++;
+            const payer = unroutedPayer(output);
+            if (payer !== null) this.unroutedPayers.set(payer, (this.unroutedPayers.get(payer) ?? 0) + 1);
         }
     }
 
@@ -117,7 +122,7 @@ class PartBuilder {
         // A copy of exactly the bytes written, in a buffer of its own (it may be moved to another thread).
         const data = new Uint8Array(this.length);
         data.set(this.bytes.subarray(0, this.length));
-        return { data, entries: this.entries, summary: this.summary, unreadable: this.unreadable };
+        return { data, entries: this.entries, summary: this.summary, unreadable: this.unreadable, unroutedPayers: [...this.unroutedPayers] };
     }
 
     private append(text: string): void {
@@ -136,7 +141,7 @@ export function reviveRecord(record: ClaimRecord): ClaimRecord {
     if (record instanceof Claim || record instanceof UnreadableClaim) return record;
     const plain = record as Partial<Claim> & Partial<UnreadableClaim>;
     if (typeof plain.error === 'string') return new UnreadableClaim(plain.id ?? null, plain.error);
-    return new Claim(plain.id!, plain.patient!, plain.provider!, plain.diagnoses!, plain.lines!);
+    return new Claim(plain.id!, plain.patient!, plain.provider!, plain.diagnoses!, plain.lines!, plain.payer ?? null);
 }
 
 /**

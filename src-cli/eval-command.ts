@@ -145,6 +145,7 @@ export async function runEval(claims: string, options: EvalOptions): Promise<Exi
             totals = await evaluateInput(input, packs, options, sink);
         }
         await target?.commit();
+        for (const [payer, count] of totals.unroutedPayers ?? []) console.error(unroutedWarning(payer, count));
         if (target) console.error(`payrule eval: ${summaryLine(totals.summary, totals.unreadable)} -> ${options.out}`);
         const { reduced, review, denied } = totals.summary;
         return totals.unreadable > 0 || reduced + review + denied > 0 ? EXIT.findings : EXIT.ok;
@@ -230,6 +231,12 @@ async function choosePool(input: ClaimsInput, packs: PackSources, format: EvalFo
     }
     if (workers === 0 || file === undefined) return new InProcessPool(new Evaluator(loadEvalPacks(packs)), format);
     return new WorkerPool(file, workers, { packFiles: packs.files, packs: packs.compiled as RulePack[], format });
+}
+
+/** The one line `payrule eval` writes on standard error for each payer no pack serves. */
+export function unroutedWarning(payer: string, claims: number): string {
+    return `payrule eval: warning: no pack serves payer ${JSON.stringify(payer)}: its ${claims === 1 ? 'claim was' : `${claims} claims were`} `
+        + 'judged by no rule (every line paid); give a pack whose payer or payer id it is';
 }
 
 /** Whether NDJSON input is at most WHOLE_BYTES (PAYRULE_EVAL_WHOLE_BYTES; 0 streams everything). */

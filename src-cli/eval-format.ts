@@ -46,10 +46,17 @@ export function outputFormat(format: EvalFormat): OutputFormat {
     }
 }
 
-/** `250000 claims, 1000000 lines: 990000 paid, 0 reduced, 0 review, 10000 denied (3 claims unreadable)`. */
+/**
+ * `250000 claims, 1000000 lines: 990000 paid, 0 reduced, 0 review, 10000 denied (3 claims unreadable,
+ * 2 claims unrouted)`.
+ */
 export function summaryLine(summary: EvaluationSummary, unreadable: number): string {
     const counts = `${summary.paid} paid, ${summary.reduced} reduced, ${summary.review} review, ${summary.denied} denied`;
-    const bad = unreadable > 0 ? ` (${unreadable} ${unreadable === 1 ? 'claim' : 'claims'} unreadable)` : '';
+    const notes = [
+        ...(unreadable > 0 ? [`${unreadable} ${unreadable === 1 ? 'claim' : 'claims'} unreadable`] : []),
+        ...(summary.unrouted > 0 ? [`${summary.unrouted} ${summary.unrouted === 1 ? 'claim' : 'claims'} unrouted`] : []),
+    ];
+    const bad = notes.length > 0 ? ` (${notes.join(', ')})` : '';
     return `${summary.claims} ${summary.claims === 1 ? 'claim' : 'claims'}, ${summary.lines} ${summary.lines === 1 ? 'line' : 'lines'}: ${counts}${bad}`;
 }
 
@@ -74,7 +81,13 @@ export function entryJson(output: ClaimOutput): string {
 }
 
 function findingJson(finding: Finding): string {
-    return `{"policy":${text(finding.policy)},"rule":${text(finding.rule)},"action":"${finding.action}","reason":${text(finding.reason)},"units":${finding.units},"message":${JSON.stringify(finding.message)}}`;
+    return `{"policy":${text(finding.policy)},"rule":${text(finding.rule)},"action":"${finding.action}","reason":${text(finding.reason)},`
+        + `"remarks":${remarksJson(finding.remarks)},"units":${finding.units},"message":${JSON.stringify(finding.message)}}`;
+}
+
+function remarksJson(remarks: readonly string[] | undefined): string {
+    if (!remarks || remarks.length === 0) return '[]';
+    return `[${remarks.map(text).join(',')}]`;
 }
 
 /** A JSON string literal; ids and codes rarely need escaping, so the common case skips JSON.stringify. */
@@ -92,7 +105,12 @@ function entryTable(output: ClaimOutput): string {
 }
 
 function findingsCell(line: LineResult): string {
-    return line.findings.map(f => `${f.rule} (${f.policy}, ${f.action} ${f.units}, ${f.reason})`).join('; ');
+    return line.findings.map(f => `${f.rule} (${f.policy}, ${f.action} ${f.units}, ${reasonCell(f)})`).join('; ');
+}
+
+/** The reason with its remarks beside it, as an 835 carries them: `CO-151 N362 M76`. */
+function reasonCell(finding: Finding): string {
+    return finding.remarks && finding.remarks.length > 0 ? `${finding.reason} ${finding.remarks.join(' ')}` : finding.reason;
 }
 
 function row(claim: string, line: string, code: string, billed: string, allowed: string, status: string, findings: string): string {

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { emptySummary, type EvaluationSummary } from '../src-server/evaluator/index.js';
+import { emptySummary, payerKey, type EvaluationSummary } from '../src-server/evaluator/index.js';
 import { RunStitcher, type ChunkResult, type OutputPart, type RunStart } from './eval-chunks.js';
 import type { OutputFormat } from './eval-format.js';
 import type { InputChunk } from './eval-input.js';
@@ -33,6 +33,11 @@ export interface EvalTotals {
     summary: EvaluationSummary;
     /** Output entries for claims that could not be read. */
     unreadable: number;
+    /**
+     * Payers no pack serves, once each (compared as payer routing compares them; spelled as first
+     * seen), with the number of claims that named them. Engines that cannot tell leave it out.
+     */
+    unroutedPayers?: Array<[payer: string, claims: number]>;
 }
 
 /**
@@ -41,7 +46,8 @@ export interface EvalTotals {
  * parts, then the footer with the summary.
  */
 export class OrderedOutput {
-    readonly totals: EvalTotals = { summary: emptySummary(), unreadable: 0 };
+    readonly totals: EvalTotals = { summary: emptySummary(), unreadable: 0, unroutedPayers: [] };
+    private readonly payerIndex = new Map<string, number>();
     readonly done: Promise<void>;
     private readonly queue: Array<Promise<OutputPart>> = [];
     private wakeWriter: (() => void) | undefined;
@@ -107,6 +113,16 @@ export class OrderedOutput {
             this.entries += part.entries;
             add(this.totals.summary, part.summary);
             this.totals.unreadable += part.unreadable;
+            for (const [payer, claims] of part.unroutedPayers) {
+                const key = payerKey(payer);
+                const at = this.payerIndex.get(key);
+                if (at === undefined) {
+                    this.payerIndex.set(key, this.totals.unroutedPayers!.length);
+                    this.totals.unroutedPayers!.push([payer, claims]);
+                } else {
+                    this.totals.unroutedPayers![at][1] += claims;
+                }
+            }
             this.onWritten?.(this.totals);
         }
         await this.sink.write(this.format.footer(this.totals.summary, this.totals.unreadable));
@@ -159,4 +175,5 @@ function add(total: EvaluationSummary, part: EvaluationSummary): void {
     total.reduced += part.reduced;
     total.review += part.review;
     total.denied += part.denied;
+    total.unrouted += part.unrouted ?? 0;
 }

@@ -1,5 +1,8 @@
 import { PROVIDER_TYPES } from '../common/vocabulary.js';
-import { chargeValue, codeText, idText, isObject, isoDate, optionalArray, optionalText, problem, shown, wholeNumber, type Json } from './fields.js';
+import {
+    CLAIM_LIMITS, chargeValue, checkMinutesPerDate, codeText, idText, isObject, isoDate, optionalArray, optionalText, problem, shown, unitsValue,
+    wholeNumber, type Json,
+} from './fields.js';
 import { unreadable } from './plain.js';
 import { Claim, ClaimProblem, type ClaimLine, type ClaimProvider, type ClaimRecord } from './types.js';
 
@@ -71,6 +74,7 @@ function fhirClaim(resource: Json, id: string | null): Claim {
     const claimDate = typeof period === 'string' ? isoDate(period.slice(0, 10), 'Claim.billablePeriod.start') : undefined;
     if (!Array.isArray(resource.item)) problem('Claim', 'has no readable "item" list');
     const lines = resource.item.map((item, i) => fhirLine(item, i, claimDate, positionOfSequence));
+    checkMinutesPerDate(lines, 'Claim.item');
     return new Claim(id, patient, provider, diagnoses, lines, payer);
 }
 
@@ -204,7 +208,7 @@ function fhirUnits(quantity: unknown, path: string): number {
     if (quantity === undefined || quantity === null) return 1;
     if (!isObject(quantity)) problem(path, `must be a Quantity, not ${shown(quantity)}`);
     if (isMinuteUnit(quantity)) problem(path, `is in minutes; give billed units in quantity and minutes in the extension ${MINUTES_EXTENSION}`);
-    return quantity.value === undefined ? 1 : wholeNumber(quantity.value, `${path}.value`, 0);
+    return quantity.value === undefined ? 1 : unitsValue(quantity.value, `${path}.value`);
 }
 
 function fhirMinutes(extensions: unknown, path: string): number | null {
@@ -219,6 +223,7 @@ function fhirMinutes(extensions: unknown, path: string): number | null {
         value = extension.valueQuantity.value;
     }
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) problem(at, `must carry a number of minutes ≥ 0, not ${shown(value)}`);
+    if (value > CLAIM_LIMITS.maxMinutesPerDay) problem(at, `must carry at most ${CLAIM_LIMITS.maxMinutesPerDay} minutes (a day), not ${shown(value)}`);
     return value;
 }
 

@@ -22,10 +22,23 @@ export function shown(value: unknown): string {
     return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
-/** An identifier: a non-empty string, or a number written as one. */
+/**
+ * Limits on claim values (docs/claims-input.md): beyond them a value is absurd or has lost
+ * precision, and the claim is an error entry rather than judged on a rounded number.
+ */
+export const CLAIM_LIMITS = {
+    /** Billed units of one line: a whole number from 0 to 999,999,999. */
+    maxUnits: 999_999_999,
+    /** Minutes of one line, and of one claim's lines on one date: at most a day's 1,440. */
+    maxMinutesPerDay: 1440,
+    /** Whole numbers (line numbers, pointers, numeric ids) and charges: at most 2^53 − 1, exact in JSON. */
+    maxExact: Number.MAX_SAFE_INTEGER,
+} as const;
+
+/** An identifier: a non-empty string, or a whole number written as one (exactly: at most 2^53 − 1). */
 export function idText(value: unknown): string | undefined {
     if (typeof value === 'string' && value.trim() !== '') return value.trim();
-    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+    if (typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= CLAIM_LIMITS.maxExact) return String(value);
     return undefined;
 }
 
@@ -57,7 +70,15 @@ export function wholeNumber(value: unknown, path: string, min: number): number {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
         problem(path, `must be a whole number ≥ ${min}, not ${shown(value)}`);
     }
+    if (value > CLAIM_LIMITS.maxExact) problem(path, `is beyond 2^53 (${shown(value)}) and cannot be read exactly`);
     return value;
+}
+
+/** Billed units: a whole number from 0 to CLAIM_LIMITS.maxUnits. */
+export function unitsValue(value: unknown, path: string): number {
+    const units = wholeNumber(value, path, 0);
+    if (units > CLAIM_LIMITS.maxUnits) problem(path, `must be at most ${CLAIM_LIMITS.maxUnits.toLocaleString('en-US')} units, not ${shown(value)}`);
+    return units;
 }
 
 export function minutesValue(value: unknown, path: string): number | null {
@@ -65,7 +86,21 @@ export function minutesValue(value: unknown, path: string): number | null {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
         problem(path, `must be a number of minutes ≥ 0, not ${shown(value)}`);
     }
+    if (value > CLAIM_LIMITS.maxMinutesPerDay) problem(path, `must be at most ${CLAIM_LIMITS.maxMinutesPerDay} minutes (a day), not ${shown(value)}`);
     return value;
+}
+
+/** A claim's lines cannot report more minutes on one date than the day has. */
+export function checkMinutesPerDate(lines: ReadonlyArray<{ date: string; minutes: number | null }>, path: string): void {
+    const byDate = new Map<string, number>();
+    for (const line of lines) {
+        if (line.minutes === null) continue;
+        const total = (byDate.get(line.date) ?? 0) + line.minutes;
+        if (total > CLAIM_LIMITS.maxMinutesPerDay) {
+            problem(path, `report ${total} minutes or more on ${line.date}, more than the ${CLAIM_LIMITS.maxMinutesPerDay} of a day`);
+        }
+        byDate.set(line.date, total);
+    }
 }
 
 /** Provider types are identifiers such as `physical-therapist`; inputs may write "Physical Therapist". */
@@ -91,5 +126,6 @@ export function chargeValue(value: unknown, path: string): number | null {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
         problem(path, `must be an amount in dollars ≥ 0, not ${shown(value)}`);
     }
+    if (value > CLAIM_LIMITS.maxExact) problem(path, `is beyond 2^53 (${shown(value)}) and cannot be read exactly`);
     return value;
 }

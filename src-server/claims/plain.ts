@@ -1,6 +1,6 @@
 import {
-    chargeValue, codeText, idText, isObject, isoDate, minutesValue, optionalArray, optionalText, problem, providerTypeText,
-    requiredId, shown, wholeNumber, type Json,
+    chargeValue, checkMinutesPerDate, codeText, idText, isObject, isoDate, minutesValue, optionalArray, optionalText, problem, providerTypeText,
+    requiredId, shown, unitsValue, wholeNumber, type Json,
 } from './fields.js';
 import { Claim, ClaimProblem, UnreadableClaim, type ClaimLine, type ClaimProvider, type ClaimRecord } from './types.js';
 
@@ -34,6 +34,7 @@ function plainClaim(raw: Json): Claim {
     const claimDate = raw.date === undefined || raw.date === null ? undefined : isoDate(raw.date, 'claim "date"');
     if (!Array.isArray(raw.lines)) problem('', 'claim has no readable "lines" list');
     const lines = raw.lines.map((line, i) => plainLine(line, i, claimDate, diagnoses.length));
+    checkMinutesPerDate(lines, 'claim lines');
     return new Claim(id, patient, provider, diagnoses, lines, payer);
 }
 
@@ -67,7 +68,7 @@ function plainLine(value: unknown, index: number, claimDate: string | undefined,
         date,
         code: codeText(value.code, `${at}.code`),
         modifiers: optionalArray(value.modifiers, `${at}.modifiers`).map((m, i) => codeText(m, `${at}.modifiers[${i}]`)),
-        units: value.units === undefined || value.units === null ? 1 : wholeNumber(value.units, `${at}.units`, 0),
+        units: value.units === undefined || value.units === null ? 1 : unitsValue(value.units, `${at}.units`),
         minutes: minutesValue(value.minutes, `${at}.minutes`),
         diagnosisPointers: pointers,
         charge: chargeValue(value.charge, `${at}.charge`),

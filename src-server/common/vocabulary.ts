@@ -50,3 +50,11 @@ export function parseReason(text: string): { group: ReasonGroup; code: string } 
     const match = /^(CO|PR|OA|PI)-([0-9A-Z]{1,4})$/.exec(text);
     return match ? { group: match[1] as ReasonGroup, code: match[2] } : undefined;
 }
+
+/**
+ * A remittance advice remark code (RARC) as the contract writes it: one or two letters, then one
+ * to four digits (N362, M76, MA130). Upper case; see remarkProblem for the checker's wording.
+ */
+export function isRemarkCode(text: string): boolean {
+    return /^[A-Z]{1,2}[0-9]{1,4}$/.test(text);
+}

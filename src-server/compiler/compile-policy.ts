@@ -1,3 +1,4 @@
+import type { AstNode } from 'langium';
 import type {
     ActionBody, Condition as AstCondition, EffectiveClause, Policy, PolicyFile, Rule, Source, Test,
 } from '../language/generated/ast.js';
@@ -13,6 +14,7 @@ import type {
 } from '../pack/types.js';
 import { PACK_FORMAT, PACK_FORMAT_VERSION } from '../pack/types.js';
 import { resolveCodeList } from './code-lists.js';
+import { isModifierSetName, resolveModifierList, sortedUnique } from './modifier-sets.js';
 
 /** What the compiler needs from outside the AST: where the file is and what its sources hold. */
 export interface CompileContext {
@@ -47,7 +49,7 @@ export function compileHeader(policy: Policy): PackPolicy {
         id: policy.name,
         title: policy.title,
         payer: payer?.payer ?? null,
-        payerIds: [],
+        payerIds: payerIdList(payer?.ids ?? []),
         version: version?.version ?? null,
         effective: compileEffective(policy.clauses.find(isEffectiveClause)),
     };
@@ -109,7 +111,8 @@ export function compileRuleLogic(rule: Rule): RuleLogic {
     }
     const written = rule.clauses.find(isReasonClause);
     const parsed = written && parseReason(written.reason);
-    const reason: ReasonCode = parsed ? { ...parsed, remarks: [] } : defaultReason(body, conditions, exceptions);
+    const remarks = [...new Set((written?.remarks ?? []).map(upper))];
+    const reason: ReasonCode = parsed ? { ...parsed, remarks } : { ...defaultReason(body, conditions, exceptions), remarks };
     return { action, subject, conditions, exceptions, timed, reason };
 }
 
@@ -146,7 +149,7 @@ function compileCondition(condition: AstCondition): Condition | undefined {
 }
 
 function compileTest(test: Test | undefined): Exception | undefined {
-    if (isModifierTest(test)) return { kind: 'modifier', modifiers: modifierList(test.modifiers), eitherLine: test.eitherLine };
+    if (isModifierTest(test)) return { kind: 'modifier', modifiers: modifierList(test, test.modifiers), eitherLine: test.eitherLine };
     if (isDiagnosisTest(test)) return { kind: 'diagnosis', patterns: sortedUnique(test.patterns.map(upper)) };
     if (isProviderTest(test)) return { kind: 'provider', types: sortedUnique(test.types) };
     return undefined;
@@ -190,8 +193,12 @@ function upper(text: string): string {
 /** The last modifier list compiled, and its result: an imported NCCI table repeats one list 80,000 times. */
 let lastModifiers: { written: string[]; compiled: string[] } | undefined;
 
-/** Modifiers upper-case, sorted and without duplicates (a fresh array each time). */
-function modifierList(written: string[]): string[] {
+/**
+ * Modifiers upper-case, modifier sets resolved, sorted and without duplicates (a fresh array each
+ * time). A list naming a set is resolved every time: the set, declared elsewhere, may change.
+ */
+function modifierList(node: AstNode, written: string[]): string[] {
+    if (written.some(isModifierSetName)) return resolveModifierList(node, written);
     const last = lastModifiers;
     if (last && last.written.length === written.length && last.written.every((modifier, i) => modifier === written[i])) return last.compiled.slice();
     const compiled = sortedUnique(written.map(upper));
@@ -200,17 +207,25 @@ function modifierList(written: string[]): string[] {
 }
 
 /**
- * Sorted by UTF-16 code units (the default sort's order, as compareText), without duplicates.
- * Imported NCCI edits list 44 modifiers each, 100,000 times: no Set and no comparator calls.
+ * The payer ids as written, in the order written, each once: a repeat (compared as claims are
+ * routed: case-insensitive, trimmed, inner whitespace read as one space) is dropped, the first
+ * spelling kept. The checker warns about the repeat.
  */
-function sortedUnique(values: string[]): string[] {
-    const sorted = values.slice().sort();
-    let kept = 0;
-    for (let i = 0; i < sorted.length; i++) {
-        if (i === 0 || sorted[i] !== sorted[kept - 1]) sorted[kept++] = sorted[i];
+export function payerIdList(written: readonly string[]): string[] {
+    const seen = new Set<string>();
+    const kept: string[] = [];
+    for (const id of written) {
+        const key = payerKey(id);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        kept.push(id);
     }
-    sorted.length = kept;
-    return sorted;
+    return kept;
+}
+
+/** A payer name or id as claims are routed by it (contract v2 §5). */
+export function payerKey(text: string): string {
+    return text.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
 function compareText(a: string, b: string): number {

@@ -22,9 +22,14 @@ export class CompiledRule {
      */
     readonly readsHistory: boolean;
 
+    /** RARC remarks of the rule's reason. */
+    readonly remarks: readonly string[];
+
     constructor(
         /** Position in the evaluator's stable rule order (policy id, then the pack's rule order). */
         public rank: number,
+        /** The pack's position in that order: claims are routed to packs by it. */
+        readonly packIndex: number,
         readonly policy: string,
         readonly rule: PackRule,
         /** `CO-97`. */
@@ -43,15 +48,15 @@ export class CompiledRule {
         readonly withPartners: PartnerSearch[],
     ) {
         this.readsHistory = counters.some(countsHistory);
+        this.remarks = rule.reason.remarks ?? [];
+        this.judgedLineByLine = counters.length === 0 && timed === null;
     }
 
     /**
-     * Whether each line can be judged on its own as it is met (no counting condition, not timed):
-     * most rules, pair edits above all, take this fast path with no per-rule bookkeeping.
+     * Whether the rule is a *line edit* (no units, codes or visits condition, not timed): judged on
+     * each line as billed, as it is met, in the first phase. The others are counting edits.
      */
-    get judgedLineByLine(): boolean {
-        return this.counters.length === 0 && this.timed === null;
-    }
+    readonly judgedLineByLine: boolean;
 
 
     /** Whether the rule applies on this date of service. */
@@ -60,18 +65,19 @@ export class CompiledRule {
     }
 }
 
-export function compileRule(pack: RulePack, rule: PackRule, rank: number): CompiledRule {
+export function compileRule(pack: RulePack, rule: PackRule, rank: number, packIndex: number): CompiledRule {
     const lineTests: LineTest[] = [];
     const counters: UnitCounter[] = [];
     for (const condition of rule.conditions) {
-        const part = compileCondition(condition);
+        const part = compileCondition(condition, packIndex);
         if (part.kind === 'test') lineTests.push(part.test);
         else counters.push(part.counter);
     }
-    const withPartners: PartnerSearch[] = rule.conditions.flatMap(c => (c.kind === 'with' ? [partnerSearch(c)] : []));
+    const withPartners: PartnerSearch[] = rule.conditions.flatMap(c => (c.kind === 'with' ? [partnerSearch(c, packIndex)] : []));
     const exceptions = rule.exceptions.map(exception => exceptionTest(exception, withPartners));
     return new CompiledRule(
         rank,
+        packIndex,
         pack.policy.id,
         rule,
         `${rule.reason.group}-${rule.reason.code}`,
@@ -88,10 +94,10 @@ export function compileRule(pack: RulePack, rule: PackRule, rank: number): Compi
 
 type Part = { kind: 'test'; test: LineTest } | { kind: 'counter'; counter: UnitCounter };
 
-function compileCondition(condition: Condition): Part {
+function compileCondition(condition: Condition, packIndex: number): Part {
     switch (condition.kind) {
         case 'with':
-        case 'without': return { kind: 'test', test: pairTest(condition) };
+        case 'without': return { kind: 'test', test: pairTest(condition, packIndex) };
         case 'provider': return { kind: 'test', test: providerTest(condition.types) };
         case 'diagnosis-only': return { kind: 'test', test: diagnosisOnlyTest(condition) };
         case 'units': return { kind: 'counter', counter: unitsCounter(condition) };

@@ -5,15 +5,15 @@ import type { CompiledRule } from './compile-rule.js';
 import { orderFindings } from './findings.js';
 import { judgeLine, judgeRule } from './judge-rule.js';
 import { lineResult } from './line-status.js';
-import { RuleIndex } from './rule-index.js';
-import { summarize } from './summary.js';
-import type { ClaimOutput, EvaluationOutput } from './types.js';
-import { arrangePatientLines, WorkLine } from './work-line.js';
+import { RuleIndex, type CodeIndex } from './rule-index.js';
+import { markUnrouted, summarize } from './summary.js';
+import type { ClaimOutput, ClaimResult, EvaluationOutput } from './types.js';
+import { arrangePatientLines, LineGroup, WorkLine } from './work-line.js';
 
 /**
- * The reference evaluator (spec section 5). Build one per set of packs and reuse it: compiling and
- * indexing the rules is the expensive part. Several packs apply together; the order packs and
- * rules come in never changes the result.
+ * The reference evaluator (spec section 5, contract version 2). Build one per set of packs and
+ * reuse it: compiling and indexing the rules is the expensive part. Several packs apply together;
+ * the order packs and rules come in never changes the result.
  */
 export class Evaluator {
     private readonly index: RuleIndex;
@@ -39,28 +39,35 @@ export class Evaluator {
         const claimLines: WorkLine[][] = [];
         records.forEach((record, order) => {
             if (!(record instanceof Claim)) return;
-            const lines: WorkLine[] = [];
-            record.lines.forEach((line, position) => lines.push(new WorkLine(record, order, position, line, lines)));
-            claimLines[order] = lines;
+            const route = this.index.route(record.payer);
+            const group = new LineGroup();
+            record.lines.forEach((line, position) => group.add(new WorkLine(record, order, position, line, group, route)));
+            claimLines[order] = group.lines;
             const patientLines = byPatient.get(record.patient);
-            if (patientLines) patientLines.push(...lines);
-            else byPatient.set(record.patient, [...lines]);
+            if (patientLines) for (const line of group.lines) patientLines.push(line);
+            else byPatient.set(record.patient, [...group.lines]);
         });
         for (const lines of byPatient.values()) this.judgePatient(lines);
-        return records.map((record, order) => record instanceof Claim
-            ? { id: record.id, lines: claimLines[order].map(lineResult) }
-            : { id: record.id, error: record.error });
+        return records.map((record, order) => {
+            if (!(record instanceof Claim)) return { id: record.id, error: record.error };
+            const output: ClaimResult = { id: record.id, lines: claimLines[order].map(lineResult) };
+            if (record.payer !== null && this.index.route(record.payer)?.size === 0) markUnrouted(output, record.payer);
+            return output;
+        });
     }
 
     /**
-     * Judge one patient's lines. Rules without counting conditions are judged on each line as it is
-     * met; the others collect the patient's subject lines first, since they count across lines.
+     * Judge one patient's lines in two phases (contract section 5). Line edits judge every line as
+     * billed, each line as it is met. A line a line edit of any pack denied is then withdrawn, and
+     * counting edits collect the remaining subject lines first, since they count across lines.
      */
     private judgePatient(lines: WorkLine[]): void {
         arrangePatientLines(lines);
+        for (const line of lines) this.meetRulesOf(this.index.lineEdits, line, undefined);
+        for (const line of lines) line.withdrawn = line.deniedByLineEdit;
         const collecting: CompiledRule[] = [];
         try {
-            for (const line of lines) this.meetRulesOf(line, collecting);
+            for (const line of lines) if (!line.withdrawn) this.meetRulesOf(this.index.countingEdits, line, collecting);
             for (const rule of collecting) judgeRule(rule, rule.pending);
         } finally {
             for (const rule of collecting) rule.pending = [];
@@ -68,30 +75,31 @@ export class Evaluator {
         for (const line of lines) if (line.findingRanks.length > 1) orderFindings(line);
     }
 
-    /** Find the rules that may apply to `line` through the index, and meet each once. */
-    private meetRulesOf(line: WorkLine, collecting: CompiledRule[]): void {
+    /**
+     * Find the rules of `rules` that may apply to `line` through the index, and meet each once.
+     * Partners are looked up among the distinct codes of the line's day or claim (or the rule
+     * index's partner codes, whichever is fewer), so a day of many lines stays linear.
+     */
+    private meetRulesOf(rules: CodeIndex, line: WorkLine, collecting: CompiledRule[] | undefined): void {
         const stamp = ++this.lineStamp;
-        const listed = this.index.rulesListedFor(line.code);
+        const listed = rules.rulesListedFor(line.code);
         if (listed) for (const rule of listed) meet(rule, line, collecting, stamp);
-        const byDayPartner = this.index.pairRulesFor('day', line.code);
-        if (byDayPartner) {
-            const patientLines = line.patientLines;
-            for (let i = line.dayStart; i < line.dayEnd; i++) {
-                const other = patientLines[i];
-                if (other === line || other.providerId !== line.providerId) continue;
-                const rules = byDayPartner.get(other.code);
-                if (rules) for (const rule of rules) meet(rule, line, collecting, stamp);
+        for (const scope of ['day', 'claim'] as const) {
+            const byPartner = rules.pairRulesFor(scope, line.code);
+            if (!byPartner) continue;
+            const present = (scope === 'day' ? line.day : line.claimGroup).byCode;
+            if (byPartner.size < present.size) {
+                for (const [code, found] of byPartner) {
+                    if (present.has(code)) for (const rule of found) meet(rule, line, collecting, stamp);
+                }
+            } else {
+                for (const code of present.keys()) {
+                    const found = byPartner.get(code);
+                    if (found) for (const rule of found) meet(rule, line, collecting, stamp);
+                }
             }
         }
-        const byClaimPartner = this.index.pairRulesFor('claim', line.code);
-        if (byClaimPartner) {
-            for (const other of line.claimLines) {
-                if (other === line) continue;
-                const rules = byClaimPartner.get(other.code);
-                if (rules) for (const rule of rules) meet(rule, line, collecting, stamp);
-            }
-        }
-        for (const rule of this.index.wideRangeRules) {
+        for (const rule of rules.wideRangeRules) {
             if (rule.subject.has(line.code)) meet(rule, line, collecting, stamp);
         }
     }
@@ -103,14 +111,16 @@ export function evaluate(packs: readonly RulePack[], claims: Iterable<unknown>):
 }
 
 /**
- * Judge `rule` on `line` now, or collect the line for it; once per line however often it is found.
- * Lines outside the rule's effective range are collected only as history (see readsHistory).
+ * Judge `rule` on `line` now (a line edit), or collect the line for it (a counting edit); once per
+ * line however often it is found, and only when the rule's pack serves the line's claim. Lines
+ * outside the rule's effective range are collected only as history (see readsHistory).
  */
-function meet(rule: CompiledRule, line: WorkLine, collecting: CompiledRule[], stamp: number): void {
+function meet(rule: CompiledRule, line: WorkLine, collecting: CompiledRule[] | undefined, stamp: number): void {
     if (rule.lastMet === stamp) return;
+    if (!line.servedBy(rule.packIndex)) return;
     if (!rule.inEffect(line.date) && !rule.readsHistory) return;
     rule.lastMet = stamp;
-    if (rule.judgedLineByLine) {
+    if (rule.judgedLineByLine || !collecting) {
         judgeLine(rule, line);
         return;
     }

@@ -1,8 +1,17 @@
 import type { PairScope, RulePack } from '../pack/types.js';
 import { compileRule, type CompiledRule } from './compile-rule.js';
+import type { Route } from './work-line.js';
 
 /** A rule gated by a `with` condition is indexed under each (subject, partner) pair up to this many. */
 export const PAIR_INDEX_LIMIT = 20_000;
+
+/**
+ * Payer names and ids compare case-insensitively, with surrounding whitespace trimmed and inner runs
+ * of whitespace read as one space (contract section 5, payer routing).
+ */
+export function payerKey(payer: string): string {
+    return payer.trim().replace(/\s+/g, ' ').toLowerCase();
+}
 
 /**
  * Rules indexed by the codes they are about, so a line costs a few map lookups however many rules
@@ -12,24 +21,13 @@ export const PAIR_INDEX_LIMIT = 20_000;
  * Other rules are filed by subject code; only rules with ranges too wide to expand are tried on
  * every line.
  */
-export class RuleIndex {
-    readonly rules: CompiledRule[] = [];
+export class CodeIndex {
     private readonly byCode = new Map<string, CompiledRule[]>();
     private readonly byPair: Record<PairScope, Map<string, Map<string, CompiledRule[]>>> = { day: new Map(), claim: new Map() };
     /** Rules with a range too wide to expand: tried on every line (packs rarely have any). */
     readonly wideRangeRules: CompiledRule[] = [];
 
-    constructor(packs: readonly RulePack[]) {
-        // A stable order independent of the order packs were given in: policy id, then file order.
-        const ordered = packs.map((pack, i) => ({ pack, i }))
-            .sort((a, b) => (a.pack.policy.id < b.pack.policy.id ? -1 : a.pack.policy.id > b.pack.policy.id ? 1 : a.i - b.i));
-        for (const { pack } of ordered) {
-            for (const rule of pack.rules) this.add(compileRule(pack, rule, this.rules.length));
-        }
-    }
-
-    private add(rule: CompiledRule): void {
-        this.rules.push(rule);
+    add(rule: CompiledRule): void {
         if (rule.subject.wideRanges.length > 0) {
             this.wideRangeRules.push(rule);
             return;
@@ -55,6 +53,50 @@ export class RuleIndex {
     /** For a subject code, the pair-gated rules by partner code, for partners in `scope`. */
     pairRulesFor(scope: PairScope, code: string): ReadonlyMap<string, readonly CompiledRule[]> | undefined {
         return this.byPair[scope].get(code);
+    }
+}
+
+/**
+ * Every rule of the packs in a stable order (policy id, then file order), split into line edits
+ * and counting edits (contract section 5: line edits first), each with its code index; and the
+ * payer routing of claims to packs.
+ */
+export class RuleIndex {
+    readonly rules: CompiledRule[] = [];
+    readonly lineEdits = new CodeIndex();
+    readonly countingEdits = new CodeIndex();
+    /** Packs by payer key (their name and ids). */
+    private readonly packsByPayer = new Map<string, Set<number>>();
+    private readonly noPack: ReadonlySet<number> = new Set();
+
+    constructor(packs: readonly RulePack[]) {
+        // A stable order independent of the order packs were given in: policy id, then file order.
+        const ordered = packs.map((pack, i) => ({ pack, i }))
+            .sort((a, b) => (a.pack.policy.id < b.pack.policy.id ? -1 : a.pack.policy.id > b.pack.policy.id ? 1 : a.i - b.i));
+        ordered.forEach(({ pack }, packIndex) => {
+            const names = [pack.policy.payer, ...(pack.policy.payerIds ?? [])];
+            for (const name of names) {
+                if (typeof name !== 'string' || name.trim() === '') continue;
+                const key = payerKey(name);
+                let served = this.packsByPayer.get(key);
+                if (!served) this.packsByPayer.set(key, (served = new Set()));
+                served.add(packIndex);
+            }
+            for (const rule of pack.rules) {
+                const compiled = compileRule(pack, rule, this.rules.length, packIndex);
+                this.rules.push(compiled);
+                (compiled.judgedLineByLine ? this.lineEdits : this.countingEdits).add(compiled);
+            }
+        });
+    }
+
+    /**
+     * The packs that serve a claim billed to `payer`: every pack when it names none; else the packs
+     * whose payer or one of whose payer ids it is (possibly none: the claim is unrouted).
+     */
+    route(payer: string | null): Route {
+        if (payer === null) return null;
+        return this.packsByPayer.get(payerKey(payer)) ?? this.noPack;
     }
 }
 

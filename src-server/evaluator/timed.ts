@@ -1,7 +1,7 @@
 import type { TimedSpec } from '../pack/types.js';
 import type { CompiledRule } from './compile-rule.js';
 import { recordFinding } from './findings.js';
-import type { WorkLine } from './work-line.js';
+import type { LineGroup, WorkLine } from './work-line.js';
 
 /**
  * Units the 8-minute rule allows for T minutes with U-minute units: none under ceil(U/2) minutes,
@@ -14,9 +14,10 @@ export function allowedTimedUnits(minutes: number, minutesPerUnit: number): numb
 
 /**
  * `timed N minutes [per code]` on a patient's subject lines that report minutes. Total method: the
- * minutes of each date of service are added up and the units billed past the allowance are taken
- * first from the lines with the fewest minutes, on a tie the later line first. Per code: each line
- * is held to its own minutes.
+ * minutes of each day (patient, date, rendering provider) are added up per therapy discipline (GP,
+ * GO, GN: the first of them on the line; or none), and the units billed past each group's allowance
+ * are taken first from the lines with the fewest minutes, on a tie the later line first. Per code:
+ * each line is held to its own minutes.
  */
 export function judgeTimedRule(rule: CompiledRule, spec: TimedSpec, subjectLines: readonly WorkLine[]): void {
     const lines = subjectLines.filter(line => line.minutes !== null);
@@ -27,27 +28,33 @@ export function judgeTimedRule(rule: CompiledRule, spec: TimedSpec, subjectLines
         }
         return;
     }
-    // Judging order keeps each date's lines together.
-    for (let start = 0; start < lines.length;) {
-        let end = start;
-        let minutes = 0;
-        let billed = 0;
-        while (end < lines.length && lines[end].date === lines[start].date) {
-            minutes += lines[end].minutes!;
-            billed += lines[end].units;
-            end++;
-        }
-        let excess = billed - allowedTimedUnits(minutes, spec.minutesPerUnit);
-        if (excess > 0) {
-            const day = lines.slice(start, end).map((line, i) => ({ line, i }));
-            day.sort((a, b) => a.line.minutes! - b.line.minutes! || b.i - a.i);
-            for (const { line } of day) {
+    const groups = new Map<LineGroup, Map<string, WorkLine[]>>();
+    for (const line of lines) {
+        let disciplines = groups.get(line.day);
+        if (!disciplines) groups.set(line.day, (disciplines = new Map()));
+        const group = disciplines.get(line.discipline);
+        if (group) group.push(line);
+        else disciplines.set(line.discipline, [line]);
+    }
+    for (const disciplines of groups.values()) {
+        for (const group of disciplines.values()) {
+            let minutes = 0;
+            let billed = 0;
+            for (const line of group) {
+                minutes += line.minutes!;
+                billed += line.units;
+            }
+            let excess = billed - allowedTimedUnits(minutes, spec.minutesPerUnit);
+            if (excess <= 0) continue;
+            // The group is in judging order: on a tie in minutes, the later line gives first.
+            const order = group.map((line, i) => ({ line, i }));
+            order.sort((a, b) => a.line.minutes! - b.line.minutes! || b.i - a.i);
+            for (const { line } of order) {
                 if (excess === 0) break;
                 const take = Math.min(line.units, excess);
                 if (take > 0) recordFinding(line, rule, take);
                 excess -= take;
             }
         }
-        start = end;
     }
 }

@@ -10,6 +10,11 @@ export interface Finding {
     action: RuleAction;
     /** CARC as written in findings: `CO-97`. */
     reason: string;
+    /**
+     * RARC remark codes that travel with the reason (`N362`), in the pack's order; often none. The
+     * JavaScript evaluator always writes it; optional only until every engine does.
+     */
+    remarks?: string[];
     /** The units this rule acted on (denied, reduced, held for review or flagged). */
     units: number;
     /** The rule's title. */
@@ -45,6 +50,8 @@ export interface EvaluationSummary {
     reduced: number;
     review: number;
     denied: number;
+    /** Readable claims whose payer no pack serves: judged by no rule. */
+    unrouted: number;
 }
 
 export interface EvaluationOutput {

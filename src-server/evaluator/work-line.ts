@@ -2,22 +2,42 @@ import type { Claim, ClaimLine } from '../claims/types.js';
 import type { Finding } from './types.js';
 
 /**
+ * The lines of one **day** (contract section 2: one patient's date of service with one rendering
+ * provider; claims without a provider id share one unknown provider per patient) or of one claim,
+ * in judging order, with the lines of each code, so that `same day` and `same claim` partners are
+ * found by code rather than by walking every line (linear in lines per day: see PERFORMANCE.md).
+ */
+export class LineGroup {
+    readonly lines: WorkLine[] = [];
+    readonly byCode = new Map<string, WorkLine[]>();
+
+    add(line: WorkLine): void {
+        this.lines.push(line);
+        const same = this.byCode.get(line.code);
+        if (same) same.push(line);
+        else this.byCode.set(line.code, [line]);
+    }
+}
+
+/** The packs a claim is routed to: null when the claim names no payer (every pack serves it). */
+export type Route = ReadonlySet<number> | null;
+
+/**
  * A claim line while it is being judged: the line as billed plus where it sits among the patient's
- * lines, so conditions can look at the same day or the same claim with plain loops (no per-claim
- * maps: see PERFORMANCE.md).
+ * lines (its day and its claim), and what the rules have done to it so far.
  */
 export class WorkLine {
-    /** The patient's lines in judging order: date, then claim input order, then line position. */
-    patientLines: WorkLine[] = [];
-    /** This line's index in patientLines, and the half-open run of the patient's lines on its date. */
-    index = 0;
-    dayStart = 0;
-    dayEnd = 0;
+    /** The line's day (patient, date, rendering provider); set by arrangePatientLines. */
+    day!: LineGroup;
     readonly findings: Finding[] = [];
     /** The rank of the rule behind each finding, to put findings in a stable order. */
     readonly findingRanks: number[] = [];
-    /** Units taken by deny and timed findings. */
+    /** The largest number of units any one deny or timed finding took ("limits do not add up"). */
     taken = 0;
+    /** A line edit denied it (set as line edits judge; they all judge the lines as billed). */
+    deniedByLineEdit = false;
+    /** Withdrawn once line edits are done (deniedByLineEdit): counting edits neither judge nor count it. */
+    withdrawn = false;
 
     constructor(
         readonly claim: Claim,
@@ -26,8 +46,10 @@ export class WorkLine {
         /** The line's position in its claim. */
         readonly position: number,
         readonly source: ClaimLine,
-        /** The claim's lines in position order, this one included. */
-        readonly claimLines: WorkLine[],
+        /** The claim's lines in position order, this one included, by code. */
+        readonly claimGroup: LineGroup,
+        /** The packs that serve the line's claim. */
+        readonly route: Route,
     ) {}
 
     get code(): string { return this.source.code; }
@@ -36,6 +58,17 @@ export class WorkLine {
     get minutes(): number | null { return this.source.minutes; }
     get providerId(): string | null { return this.claim.provider.id; }
     get providerType(): string | null { return this.claim.provider.type; }
+
+    /** Whether the pack at `packIndex` serves this line's claim (payer routing). */
+    servedBy(packIndex: number): boolean {
+        return this.route === null || this.route.has(packIndex);
+    }
+
+    /** The therapy discipline of the timed total: the first of GP, GO, GN among the modifiers, else ''. */
+    get discipline(): string {
+        for (const modifier of this.source.modifiers) if (modifier === 'GP' || modifier === 'GO' || modifier === 'GN') return modifier;
+        return '';
+    }
 
     /** The line's diagnoses: those its pointers name, else all of the claim's. */
     diagnoses(): string[] {
@@ -56,19 +89,16 @@ export function compareWorkLines(a: WorkLine, b: WorkLine): number {
     return a.claimOrder - b.claimOrder || a.position - b.position;
 }
 
-/** Sort one patient's lines and record each line's index and the run of lines on its date. */
+/** Sort one patient's lines into judging order and give each line its day. */
 export function arrangePatientLines(lines: WorkLine[]): void {
     lines.sort(compareWorkLines);
-    let start = 0;
-    for (let i = 0; i <= lines.length; i++) {
-        if (i === lines.length || lines[i].date !== lines[start].date) {
-            for (let j = start; j < i; j++) {
-                lines[j].patientLines = lines;
-                lines[j].index = j;
-                lines[j].dayStart = start;
-                lines[j].dayEnd = i;
-            }
-            start = i;
-        }
+    let days = new Map<string | null, LineGroup>();
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i];
+        if (i > 0 && lines[i - 1].date !== line.date) days = new Map();
+        let day = days.get(line.providerId);
+        if (!day) days.set(line.providerId, (day = new LineGroup()));
+        day.add(line);
+        line.day = day;
     }
 }

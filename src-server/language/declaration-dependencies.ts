@@ -1,7 +1,8 @@
 import type { AstNode, ReferenceInfo } from 'langium';
 import { isAstNode, isReference } from 'langium';
 import type { Codeset, PolicyFile } from './generated/ast.js';
-import { isCodeset } from './generated/ast.js';
+import { isCodeset, isModifierset, isModifierTest } from './generated/ast.js';
+import { isModifierSetName, modifierSetsOf, modifierSetsReachable } from '../compiler/modifier-sets.js';
 
 const references = new WeakMap<AstNode, readonly ReferenceInfo[]>();
 
@@ -51,12 +52,38 @@ export function walk(node: AstNode, visit: (node: AstNode) => void): void {
  * that does not resolve) and the codesets those name in turn. A changed declaration is a new AST
  * node, so the identities of these say whether something computed from the declaration is current.
  */
-export function dependenciesOf(declaration: AstNode, file: PolicyFile, closure = new Map<Codeset, Codeset[]>()): AstNode[] {
-    const found: AstNode[] = file.policy ? [file.policy] : [];
+export function dependenciesOf(declaration: AstNode, file: PolicyFile, closure = new Map<Codeset, Codeset[]>()): unknown[] {
+    const found: unknown[] = file.policy ? [file.policy] : [];
     for (const reference of referencesIn(declaration)) {
         const target = (reference.reference as { ref?: AstNode }).ref;
         found.push(target as AstNode);
         if (isCodeset(target)) found.push(...codesetsReachable(target, closure));
+    }
+    // Modifier sets are named by text, not cross-references: the sets a modifier list names (a
+    // name that does not resolve counts as its text, so declaring it later changes this list).
+    for (const written of modifierListsIn(declaration)) {
+        for (const item of written.items) {
+            if (!isModifierSetName(item)) continue;
+            const set = modifierSetsOf(file).get(item);
+            found.push(set ?? `modifierset:${item}`);
+            if (set) found.push(...modifierSetsReachable(set, set.modifiers));
+        }
+    }
+    return found;
+}
+
+const modifierLists = new WeakMap<AstNode, Array<{ items: readonly string[] }>>();
+
+/** The modifier lists written inside a declaration (its modifier tests, or a modifier set's own list). */
+function modifierListsIn(node: AstNode): Array<{ items: readonly string[] }> {
+    let found = modifierLists.get(node);
+    if (!found) {
+        const collected: Array<{ items: readonly string[] }> = [];
+        walk(node, child => {
+            if (isModifierTest(child) && child.modifiers.some(isModifierSetName)) collected.push({ items: child.modifiers });
+            else if (isModifierset(child) && child.modifiers.some(isModifierSetName)) collected.push({ items: child.modifiers });
+        });
+        modifierLists.set(node, found = collected);
     }
     return found;
 }

@@ -598,7 +598,7 @@ class ParseRun {
         const node = this.node('PolicyFile');
         if (!this.is('policy')) giveUp();
         this.assign(node, this.f.call('PolicyFile', 'Policy'), this.policy(this.f.call('PolicyFile', 'Policy')));
-        while (this.is('source') || this.is('codeset') || this.is('rule')) {
+        while (this.is('source') || this.is('codeset') || this.is('modifierset') || this.is('rule')) {
             if (this.segments) this.startSegment();
             const feature = this.f.call('PolicyFile', 'Declaration');
             const declaration = this.declaration(feature);
@@ -655,7 +655,7 @@ class ParseRun {
             while (this.is('payer') || this.is('version') || this.is('effective')) {
                 const feature = this.f.call('Policy', 'HeaderClause');
                 this.assign(node, feature, this.alternatives(feature, () => {
-                    if (this.is('payer')) return this.simpleClause(this.f.call('HeaderClause', 'PayerClause'), 'PayerClause', 'payer');
+                    if (this.is('payer')) return this.payer(this.f.call('HeaderClause', 'PayerClause'));
                     if (this.is('version')) return this.simpleClause(this.f.call('HeaderClause', 'VersionClause'), 'VersionClause', 'version');
                     return this.effective(this.f.call('HeaderClause', 'EffectiveClause'));
                 }));
@@ -663,7 +663,23 @@ class ParseRun {
         });
     }
 
-    /** PayerClause, VersionClause, NoteClause, DocumentClause: a keyword and a string. */
+    /** `payer "…" [id "…", …]`. */
+    private payer(call: Feature): Node {
+        return this.rule(call, 'PayerClause', false, node => {
+            this.keyword('PayerClause', 'payer');
+            this.terminal(node, this.f.call('PayerClause', 'STRING', 0), 'STRING');
+            if (this.is('id')) {
+                this.keyword('PayerClause', 'id');
+                this.terminal(node, this.f.call('PayerClause', 'STRING', 1), 'STRING');
+                while (this.is(',')) {
+                    this.keyword('PayerClause', ',');
+                    this.terminal(node, this.f.call('PayerClause', 'STRING', 2), 'STRING');
+                }
+            }
+        });
+    }
+
+    /** VersionClause, NoteClause, DocumentClause: a keyword and a string. */
     private simpleClause(call: Feature, type: string, keyword: string): Node {
         return this.rule(call, type, false, node => {
             this.keyword(type, keyword);
@@ -686,6 +702,7 @@ class ParseRun {
         return this.alternatives(call, () => {
             if (this.is('source')) return this.source(this.f.call('Declaration', 'Source'));
             if (this.is('codeset')) return this.codeset(this.f.call('Declaration', 'Codeset'));
+            if (this.is('modifierset')) return this.modifierset(this.f.call('Declaration', 'Modifierset'));
             return this.ruleDeclaration(this.f.call('Declaration', 'Rule'));
         }, true);
     }
@@ -709,6 +726,16 @@ class ParseRun {
             if (this.isTerminal('STRING')) this.terminal(node, this.f.call('Codeset', 'STRING'), 'STRING');
             this.keyword('Codeset', '=');
             this.assign(node, this.f.call('Codeset', 'CodeList'), this.codeList(this.f.call('Codeset', 'CodeList')));
+        });
+    }
+
+    private modifierset(call: Feature): Node {
+        return this.rule(call, 'Modifierset', true, node => {
+            this.keyword('Modifierset', 'modifierset');
+            this.assign(node, this.f.call('Modifierset', 'Name'), this.name(this.f.call('Modifierset', 'Name')));
+            if (this.isTerminal('STRING')) this.terminal(node, this.f.call('Modifierset', 'STRING'), 'STRING');
+            this.keyword('Modifierset', '=');
+            this.list(node, 'Modifierset', 'Modifier', ['NUM', 'ID', 'HCPCS']);
         });
     }
 
@@ -737,6 +764,10 @@ class ParseRun {
             this.keyword('ReasonClause', 'reason');
             const feature = this.f.call('ReasonClause', 'ReasonCode');
             this.assign(node, feature, this.datatype(feature, 'ReasonCode', ['ID', 'HCPCS', 'NUM']));
+            if (this.is('remark')) {
+                this.keyword('ReasonClause', 'remark');
+                this.list(node, 'ReasonClause', 'RemarkCode', ['ID', 'HCPCS', 'NUM']);
+            }
         });
     }
 

@@ -8,7 +8,7 @@ import type { Declaration, PolicyFile } from './generated/ast.js';
 /**
  * Payrule's parser: a policy file is parsed one top-level declaration at a time.
  *
- * The keywords `source`, `codeset` and `rule` are reserved and can only start a declaration, so the
+ * The keywords `source`, `codeset`, `modifierset` and `rule` are reserved and can only start a declaration, so the
  * lexer's tokens cut a file into segments (the header, then one segment per declaration) that are
  * parsed on their own and joined into one AST and CST. Two things follow:
  *
@@ -27,7 +27,7 @@ import type { Declaration, PolicyFile } from './generated/ast.js';
  */
 export class PayruleParser extends LangiumParser {
     private readonly tokenizer: Lexer;
-    private readonly declarationKeywords: ReadonlySet<string> = new Set(['source', 'codeset', 'rule']);
+    private readonly declarationKeywords: ReadonlySet<string> = new Set(['source', 'codeset', 'modifierset', 'rule']);
     /** The grammar's `declarations+=Declaration`: what a full parse builds a declaration's node for. */
     private readonly declarationsFeature: GrammarAST.RuleCall;
     private readonly services: LangiumCoreServices;
@@ -333,8 +333,8 @@ function explainSegmentError(error: IRecognitionException, isHeader: boolean): I
     if (error.name !== 'NotAllInputParsedException') return error;
     const found = error.token.image;
     const message = isHeader
-        ? `Expecting a header clause (payer, version, effective) or a declaration (source, codeset, rule) but found \`${found}\`.`
-        : `Expecting a clause of this declaration or a new declaration (source, codeset, rule) but found \`${found}\`.`;
+        ? `Expecting a header clause (payer, version, effective) or a declaration (source, codeset, modifierset, rule) but found \`${found}\`.`
+        : `Expecting a clause of this declaration or a new declaration (source, codeset, modifierset, rule) but found \`${found}\`.`;
     return { ...error, name: error.name, message };
 }
 

@@ -30,7 +30,7 @@ describe('compiling every statement form (spec section 4)', () => {
     });
 
     it('keeps the policy header and resolves sources with their digest', () => {
-        expect(pack.policy).toEqual({ id: 'all_forms', title: 'Every statement form', payer: 'Test payer', payerIds: [], version: '2025.1', effective: { from: '2025-01-01', to: '2025-12-31' } });
+        expect(pack.policy).toEqual({ id: 'all_forms', title: 'Every statement form', payer: 'Test payer', payerIds: ['TP-1', '00882'], version: '2025.1', effective: { from: '2025-01-01', to: '2025-12-31' } });
         expect(pack.sources).toEqual([{ id: 'guide', title: 'Therapy guide', path: 'sources/guide.txt', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
     });
 
@@ -140,6 +140,17 @@ describe('compiling every statement form (spec section 4)', () => {
         });
     });
 
+    it('remark codes travel with the reason, upper-case, in the order written (contract v2)', () => {
+        expect(rule('REMARKS').reason).toEqual({ group: 'CO', code: '151', remarks: ['N362', 'M76'] });
+        expect(rule('REMARKS').conditions).toEqual([{ kind: 'units', max: 4, per: 'day', wholeLine: true }]);
+    });
+
+    it('resolves modifier sets, through the sets they name, sorted and unique, in every modifier list', () => {
+        expect(rule('WITH-SETS').exceptions).toEqual([{ kind: 'modifier', modifiers: ['25', '59', 'LT', 'RT', 'XE', 'XP', 'XS', 'XU'], eitherLine: true }]);
+        expect(JSON.stringify(pack)).not.toContain('"sites"');
+        expect(JSON.stringify(pack)).not.toContain('"distinct"');
+    });
+
     it('is byte-identical when compiled again', () => {
         const first = fs.readFileSync(path.join(workspace, 'packs', 'all_forms.json'));
         const again = runCli(['compile', 'policies', '--out', 'packs-again'], workspace);
@@ -153,6 +164,45 @@ describe('compiling every statement form (spec section 4)', () => {
         const { sha256, ...rest } = JSON.parse(text);
         expect(sha256).toBe(createHash('sha256').update(JSON.stringify(rest)).digest('hex'));
         expect(() => parsePack(text.replace('"Every statement form"', '"Every statement form!"'))).toThrow(/digest/);
+    });
+});
+
+describe('contract v2 forms in packs', () => {
+    it('payer ids as written, in order, each once (a repeat compared as claims are routed), remarks upper-case', async () => {
+        const workspace = tempWorkspace({
+            'p.payrule': 'policy p "P"\n  payer "Medicare" id "MEDICARE-B", "00882", "medicare-b ", "0 0882"\nsource guide "guide.txt"\n'
+                + 'modifierset distinct = 59, XS\nmodifierset more = distinct, XE, 59\n'
+                + 'rule R "r"\n  97124 requires modifier more\n  reason co-4 remark n362, MA130, N362\n  cite guide "Therapy guide"\n'
+                + 'rule S "s"\n  97140 denied with 97530 same day unless modifier XU, distinct on either line\n  cite guide "Therapy guide"\n',
+            'guide.txt': GUIDE_TEXT,
+        });
+        const result = runCli(['compile', '.', '--out', 'out'], workspace);
+        // `reason co-4` is an error (invalid-reason): nothing is written.
+        expect(result.status).toBe(1);
+        expect(result.stdout + result.stderr).toMatch(/p\.payrule:8:10.*payrule\/invalid-reason/);
+        fs.writeFileSync(path.join(workspace, 'p.payrule'), fs.readFileSync(path.join(workspace, 'p.payrule'), 'utf8').replace('co-4', 'CO-4'));
+        const fixed = runCli(['compile', '.', '--out', 'out'], workspace);
+        expect(fixed.status, fixed.stderr + fixed.stdout).toBe(0);
+        expect(fixed.stdout + fixed.stderr).toMatch(/payrule\/lowercase/); // n362: a warning, compiled upper-case
+        const pack = await loadPack(path.join(workspace, 'out', 'p.json'));
+        expect(pack.policy.payerIds).toEqual(['MEDICARE-B', '00882', '0 0882']);
+        expect(pack.rules[0].reason).toEqual({ group: 'CO', code: '4', remarks: ['N362', 'MA130'] });
+        expect(pack.rules[0].exceptions).toEqual([{ kind: 'modifier', modifiers: ['59', 'XE', 'XS'], eitherLine: false }]);
+        expect(pack.rules[1].exceptions).toEqual([{ kind: 'modifier', modifiers: ['59', 'XS', 'XU'], eitherLine: true }]);
+        expect(pack.rules[1].reason).toEqual({ group: 'CO', code: '97', remarks: [] });
+    });
+
+    it('refuses to compile a file with an unknown modifier set or a cycle, with file, line and column', () => {
+        const workspace = tempWorkspace({
+            'p.payrule': 'policy p "P"\nmodifierset a_set = b_set\nmodifierset b_set = a_set\nrule R "r"\n  97124 requires modifier a_set, nope\n',
+        });
+        const result = runCli(['compile', '.', '--out', 'out'], workspace);
+        expect(result.status).toBe(1);
+        const output = result.stdout + result.stderr;
+        expect(output).toMatch(/p\.payrule:2:13.*payrule\/modifierset-cycle/);
+        expect(output).toMatch(/p\.payrule:5:34.*payrule\/unknown-modifierset/);
+        expect(output).not.toMatch(/\n\s+at /); // no stack trace
+        expect(fs.existsSync(path.join(workspace, 'out', 'p.json'))).toBe(false);
     });
 });
 

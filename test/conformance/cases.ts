@@ -12,8 +12,21 @@ export interface Case {
     packRules?: Array<Record<string, unknown>>;
     claims: unknown[];
     expected: Record<string, string[] | 'error'>;
+    /** Hand-made packs of their own (payer routing); their rules' ids must be unique across them. */
+    handPacks?: Array<{ id: string; payer: string | null; payerIds: string[]; rules: Array<Record<string, unknown>> }>;
+    /** The summary's `unrouted`, when the case is about routing. */
+    unrouted?: number;
     /** Key of KNOWN_PRODUCT_BUGS when the product is known to disagree here. */
     knownBug?: string;
+}
+
+/** A hand-made pack rule: `codes` its subject, the rest as in section 4. */
+function handRule(id: string, action: string, codes: string[], conditions: unknown[], reason: [string, string, string[]]): Record<string, unknown> {
+    return {
+        id, title: `${id} title`, action, subject: { codes, ranges: [] }, conditions, exceptions: [], timed: null,
+        reason: { group: reason[0], code: reason[1], remarks: reason[2] }, effective: { from: null, to: null },
+        citations: [], documentation: [], note: null, origin: { file: 'hand.payrule', line: 1 },
+    };
 }
 
 const PT = { id: '1111111112', type: 'physical-therapist' };
@@ -88,20 +101,26 @@ export const CASES: Case[] = [
         expected: { C1: ['paid 2 A-ALONE-CLAIM:2'], C2: ['paid 1', 'paid 1'] },
     },
     {
-        name: 'above N units per day: counted in line order across the patient\'s claims of the date, any provider',
+        name: 'above N units per day: counted in line order across the claims of the day (patient, date, rendering provider); another provider\'s units are not counted',
         rules: ['A-UNITS-DAY'],
         claims: [
             claim('C1', 'P1', '2025-04-01', [{ code: '97112', units: 2 }, { code: '97530' }]),
             claim('C2', 'P1', '2025-04-01', [{ code: '97530', units: 2 }], { provider: MD }),
             claim('C3', 'P1', '2025-04-02', [{ code: '97112', units: 5 }]),
         ],
-        expected: { C1: ['paid 2', 'paid 1'], C2: ['denied 0 A-UNITS-DAY:2'], C3: ['reduced 3 A-UNITS-DAY:2'] },
+        expected: { C1: ['paid 2', 'paid 1'], C2: ['paid 2'], C3: ['reduced 3 A-UNITS-DAY:2'] },
     },
     {
-        name: 'above N units per claim whole line: the line that passes N and every later one, in full',
+        name: 'above N units per claim whole line: once the claim\'s subject units pass N, every subject line of the claim in full',
         rules: ['A-UNITS-CLAIM-WHOLE'],
-        claims: [claim('C1', 'P1', '2025-03-04', [{ code: '97124' }, { code: '97124', units: 2 }, { code: '97124', date: '2025-03-05' }])],
-        expected: { C1: ['paid 1', 'denied 0 A-UNITS-CLAIM-WHOLE:2', 'denied 0 A-UNITS-CLAIM-WHOLE:1'] },
+        claims: [
+            claim('C1', 'P1', '2025-03-04', [{ code: '97124' }, { code: '97124', units: 2 }, { code: '97124', date: '2025-03-05' }]),
+            claim('C2', 'P1', '2025-03-04', [{ code: '97124' }, { code: '97124' }]),
+        ],
+        expected: {
+            C1: ['denied 0 A-UNITS-CLAIM-WHOLE:1', 'denied 0 A-UNITS-CLAIM-WHOLE:2', 'denied 0 A-UNITS-CLAIM-WHOLE:1'],
+            C2: ['paid 1', 'paid 1'],
+        },
     },
     {
         name: 'above N units per line, with and without whole line',
@@ -110,22 +129,48 @@ export const CASES: Case[] = [
         expected: { C1: ['paid 1', 'denied 0 A-UNITS-LINE-WHOLE:2', 'reduced 2 A-UNITS-LINE:1', 'paid 2'] },
     },
     {
-        name: 'review above N units per day whole line: the review takes no units',
+        name: 'review above N units per day whole line: every subject line of the claim that passes N; the review takes no units',
         rules: ['A-UNITS-DAY-WHOLE'],
         claims: [claim('C1', 'P1', '2025-03-04', [{ code: '97140', units: 2 }, { code: '97140' }])],
-        expected: { C1: ['paid 2', 'review 1 A-UNITS-DAY-WHOLE:1'] },
+        expected: { C1: ['review 2 A-UNITS-DAY-WHOLE:2', 'review 1 A-UNITS-DAY-WHOLE:1'] },
     },
     {
-        name: 'above N codes per day: distinct subject codes of the patient\'s date, every subject line acted on',
+        name: 'per day whole line across claims: units left allowed on earlier claims of the day count; a claim acted on adds nothing; another provider is another day',
+        rules: ['A-UNITS-DAY-WHOLE'],
+        claims: [
+            claim('C1', 'P1', '2025-03-04', [{ code: '97140', units: 2 }]),
+            claim('C2', 'P1', '2025-03-04', [{ code: '97140' }, { code: '97110' }, { code: '97140' }]),
+            claim('C3', 'P1', '2025-03-04', [{ code: '97140', units: 2 }], { provider: MT }),
+            claim('C4', 'P1', '2025-03-04', [{ code: '97140' }]),
+        ],
+        expected: {
+            C1: ['paid 2'], C2: ['review 1 A-UNITS-DAY-WHOLE:1', 'paid 1', 'review 1 A-UNITS-DAY-WHOLE:1'], C3: ['paid 2'],
+            C4: ['review 1 A-UNITS-DAY-WHOLE:1'],
+        },
+    },
+    {
+        name: 'a date-of-service MUE (deny, per day whole line): the claim that passes N is denied in full, earlier claims stay paid, a later small claim is paid',
+        rules: [],
+        packRules: [handRule('MUE', 'deny', ['97530'], [{ kind: 'units', max: 2, per: 'day', wholeLine: true }], ['CO', '151', ['N362']])],
+        claims: [
+            claim('C1', 'P1', '2025-03-04', [{ code: '97530' }]),
+            claim('C2', 'P1', '2025-03-04', [{ code: '97530', units: 2 }]),
+            claim('C3', 'P1', '2025-03-04', [{ code: '97530' }]),
+        ],
+        expected: { C1: ['paid 1'], C2: ['denied 0 MUE:2(N362)'], C3: ['paid 1'] },
+    },
+    {
+        name: 'above N codes per day: distinct subject codes of the day (patient, date, provider), every subject line acted on',
         rules: ['A-CODES-DAY'],
         claims: [
             claim('C1', 'P1', '2025-03-04', [{ code: '97110' }, { code: '97112', units: 2 }]),
-            claim('C2', 'P1', '2025-03-04', [{ code: '97124' }], { provider: MT }),
-            claim('C3', 'P1', '2025-03-05', [{ code: '97110' }, { code: '97110' }, { code: '97112' }, { code: '97530' }]),
+            claim('C2', 'P1', '2025-03-04', [{ code: '97124' }]),
+            claim('C3', 'P1', '2025-03-04', [{ code: '97140' }], { provider: MT }),
+            claim('C4', 'P1', '2025-03-05', [{ code: '97110' }, { code: '97110' }, { code: '97112' }, { code: '97530' }]),
         ],
         expected: {
-            C1: ['review 1 A-CODES-DAY:1', 'review 2 A-CODES-DAY:2'], C2: ['review 1 A-CODES-DAY:1'],
-            C3: ['paid 1', 'paid 1', 'paid 1', 'paid 1'],
+            C1: ['review 1 A-CODES-DAY:1', 'review 2 A-CODES-DAY:2'], C2: ['review 1 A-CODES-DAY:1'], C3: ['paid 1'],
+            C4: ['paid 1', 'paid 1', 'paid 1', 'paid 1'],
         },
     },
     {
@@ -197,7 +242,7 @@ export const CASES: Case[] = [
         },
     },
     {
-        name: 'when diagnosis only: every claim diagnosis matches (dots ignored, * by prefix); none listed never holds',
+        name: 'when diagnosis only: every diagnosis of the line (its pointers, else the claim\'s) matches (dots ignored, * by prefix); none listed never holds',
         rules: ['B-DX-ONLY'],
         claims: [
             claim('C1', 'P1', '2025-03-04', [{ code: '97124' }], { diagnoses: ['R52'] }),
@@ -206,9 +251,11 @@ export const CASES: Case[] = [
             claim('C4', 'P1', '2025-03-04', [{ code: '97124' }], { diagnoses: [] }),
             claim('C5', 'P1', '2025-03-04', [{ code: '97124' }]),
             claim('C6', 'P1', '2025-03-04', [{ code: '97124', diagnosisPointers: [1] }], { diagnoses: ['M545', 'I97.2'] }),
+            claim('C7', 'P1', '2025-03-04', [{ code: '97124', diagnosisPointers: [2] }, { code: '97124' }], { diagnoses: ['M62.830', 'R52'] }),
         ],
         expected: {
-            C1: ['review 1 B-DX-ONLY:1'], C2: ['review 1 B-DX-ONLY:1'], C3: ['paid 1'], C4: ['paid 1'], C5: ['paid 1'], C6: ['paid 1'],
+            C1: ['review 1 B-DX-ONLY:1'], C2: ['review 1 B-DX-ONLY:1'], C3: ['paid 1'], C4: ['paid 1'], C5: ['paid 1'],
+            C6: ['review 1 B-DX-ONLY:1'], C7: ['review 1 B-DX-ONLY:1', 'paid 1'],
         },
     },
     {
@@ -307,7 +354,7 @@ export const CASES: Case[] = [
         claims: [
             claim('C1', 'P1', '2025-03-04', [{ code: '97110', units: 2, minutes: 30 }, { code: '97140', minutes: 15 }]),
             claim('C2', 'P2', '2025-03-04', [{ code: '97110', units: 2, minutes: 26 }, { code: '97112', minutes: 6 }]),
-            claim('C3', 'P2', '2025-03-04', [{ code: '97530', minutes: 6 }], { provider: MD }),
+            claim('C3', 'P2', '2025-03-04', [{ code: '97530', minutes: 6 }]),
             claim('C4', 'P3', '2025-03-04', [{ code: '97110', units: 3, minutes: 7 }, { code: '97124', units: 2 }]),
             claim('C5', 'P4', '2025-03-04', [{ code: '97110', minutes: 8 }]),
             claim('C6', 'P4', '2025-03-05', [{ code: '97112', units: 2, minutes: 22 }]),
@@ -334,16 +381,66 @@ export const CASES: Case[] = [
         },
     },
     {
-        name: 'independent rules: units taken add up; review outranks reduced, denied outranks review',
+        name: 'limits do not add up: the largest take; review outranks reduced, denied outranks review',
         rules: ['A-UNITS-LINE', 'A-CODES-DAY', 'T-TOTAL'],
         claims: [
             claim('C1', 'P1', '2025-03-04', [{ code: '97110', units: 4, minutes: 40 }, { code: '97112' }, { code: '97124' }]),
             claim('C2', 'P1', '2025-03-05', [{ code: '97110', minutes: 5 }, { code: '97112' }, { code: '97124' }]),
         ],
         expected: {
-            C1: ['review 1 A-CODES-DAY:4 A-UNITS-LINE:2 T-TOTAL:1', 'review 1 A-CODES-DAY:1', 'review 1 A-CODES-DAY:1'],
+            C1: ['review 2 A-CODES-DAY:4 A-UNITS-LINE:2 T-TOTAL:1', 'review 1 A-CODES-DAY:1', 'review 1 A-CODES-DAY:1'],
             C2: ['denied 0 A-CODES-DAY:1 T-TOTAL:1', 'review 1 A-CODES-DAY:1', 'review 1 A-CODES-DAY:1'],
         },
+    },
+    {
+        name: 'the 8-minute rule per therapy discipline: GP, GO, GN (the first of them on the line) and none are totalled apart',
+        rules: ['T-TOTAL'],
+        claims: [claim('C1', 'P1', '2025-03-04', [
+            { code: '97110', minutes: 10, modifiers: ['GP'] }, { code: '97530', minutes: 10, modifiers: ['GO'] }, { code: '97140', minutes: 5 },
+            { code: '97112', minutes: 8, modifiers: ['59', 'GN'] }, { code: '97110', minutes: 6, modifiers: ['GO', 'GP'] },
+        ])],
+        expected: { C1: ['paid 1', 'paid 1', 'denied 0 T-TOTAL:1', 'paid 1', 'denied 0 T-TOTAL:1'] },
+    },
+    {
+        name: 'line edits first: a line a line edit denies is withdrawn from counting edits (minutes, units); a review does not withdraw',
+        rules: ['A-PAIR-DAY', 'T-TOTAL', 'B-REQ-MOD', 'A-UNITS-DAY', 'A-PAIR-DAY-EITHER'],
+        claims: [
+            claim('C1', 'P1', '2025-04-01', [{ code: '97124', minutes: 10 }, { code: '97140', minutes: 10 }]),
+            claim('C2', 'P2', '2025-04-01', [{ code: '97530', units: 2 }, { code: '97112', units: 3 }]),
+            claim('C3', 'P3', '2025-04-01', [{ code: '98940' }, { code: '97140', minutes: 5 }]),
+        ],
+        expected: {
+            C1: ['denied 0 A-PAIR-DAY:1', 'paid 1'], C2: ['denied 0 B-REQ-MOD:2', 'paid 3'],
+            C3: ['paid 1', 'denied 0 A-PAIR-DAY-EITHER:1 T-TOTAL:1'],
+        },
+    },
+    {
+        name: 'payer routing: names and ids compared without case or extra spaces; a pack counts only the claims it serves; an unknown payer is unrouted',
+        rules: [],
+        handPacks: [
+            {
+                id: 'medi', payer: 'Medicare', payerIds: ['MEDICARE-B', '00882'], rules: [
+                    handRule('M-DENY', 'deny', ['97124'], [], ['PR', '96', ['N130']]),
+                    handRule('M-UNITS', 'deny', ['97110'], [{ kind: 'units', max: 2, per: 'day', wholeLine: false }], ['CO', '151', ['N362', 'M76']]),
+                ],
+            },
+            { id: 'bcbs', payer: 'Blue Cross', payerIds: [], rules: [handRule('B-DENY', 'deny', ['97124'], [], ['CO', '96', []])] },
+        ],
+        claims: [
+            claim('C1', 'P1', '2025-03-04', [{ code: '97124' }], { payer: 'Medicare' }),
+            claim('C2', 'P1', '2025-03-05', [{ code: '97124' }], { payer: ' medicare-b ' }),
+            claim('C3', 'P1', '2025-03-06', [{ code: '97124' }]),
+            claim('C4', 'P1', '2025-03-07', [{ code: '97124' }], { payer: 'Aetna' }),
+            claim('C5', 'P1', '2025-03-08', [{ code: '97124' }], { payer: 'blue \t  CROSS' }),
+            claim('C6', 'P2', '2025-03-04', [{ code: '97110', units: 2 }], { payer: '00882' }),
+            claim('C7', 'P2', '2025-03-04', [{ code: '97110', units: 2 }], { payer: 'Blue Cross' }),
+            claim('C8', 'P2', '2025-03-04', [{ code: '97110' }]),
+        ],
+        expected: {
+            C1: ['denied 0 M-DENY:1(N130)'], C2: ['denied 0 M-DENY:1(N130)'], C3: ['denied 0 B-DENY:1 M-DENY:1(N130)'], C4: ['paid 1'],
+            C5: ['denied 0 B-DENY:1'], C6: ['paid 2'], C7: ['paid 2'], C8: ['denied 0 M-UNITS:1(N362,M76)'],
+        },
+        unrouted: 1,
     },
     {
         name: 'a hand-made pack whose subject is also its partner: "another line" is never the line itself',
@@ -380,10 +477,19 @@ export const CASES: Case[] = [
             { id: 'C14', patient: 'P1', date: '2025-03-04', lines: [{ line: 1, code: '97110', units: -1 }] },
             { id: 'C15', patient: 'P1', date: '2025/03/04', lines: [{ line: 1, code: '97110' }] },
             claim('C16', 'P1', '2025-03-04', []),
+            claim('C17', 'P1', '2025-03-04', [{ code: '97110', units: 1_000_000_000 }]),
+            claim('C18', 'P1', '2025-03-04', [{ code: '97110', units: 999_999_999 }]),
+            claim('C19', 'P1', '2025-03-04', [{ code: '97110', minutes: 1441 }]),
+            claim('C20', 'P1', '2025-03-04', [{ code: '97110', minutes: 800 }, { code: '97110', minutes: 641 }]),
+            claim('C21', 'P1', '2025-03-04', [{ code: '97110', minutes: 800 }, { code: '97110', minutes: 640 }]),
+            { id: 'C22', patient: 'P1', date: '2025-03-04', lines: [{ line: 2 ** 53, code: '97110' }] },
+            claim('C23', 'P1', '2025-03-04', [{ code: '97110', units: 2 ** 53 + 2 }]),
         ],
         expected: {
             C1: ['reduced 2 A-UNITS-LINE:1'], C2: 'error', C3: 'error', C4: 'error', C5: 'error', C6: 'error', C7: 'error', C8: ['paid 1'],
             C9: 'error', C10: 'error', C11: 'error', C12: 'error', C13: 'error', C14: 'error', C15: 'error', C16: [],
+            C17: 'error', C18: ['reduced 2 A-UNITS-LINE:999999997'], C19: 'error', C20: 'error', C21: ['paid 1', 'paid 1'], C22: 'error',
+            C23: 'error',
         },
     },
 ];

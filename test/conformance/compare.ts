@@ -2,7 +2,7 @@
  * Outputs in a comparable form: `message` and `error` wording dropped (section 6: "Field order and
  * the wording of message and error are free"), findings as a set (A15), keys sorted.
  */
-export interface ComparableFinding { policy: string; rule: string; action: string; reason: string; units: number }
+export interface ComparableFinding { policy: string; rule: string; action: string; reason: string; remarks: string[]; units: number }
 export interface ComparableLine {
     line: number; code: string; billedUnits: number; allowedUnits: number; status: string; findings: ComparableFinding[];
 }
@@ -25,7 +25,7 @@ export function comparable(output: unknown): Comparable {
                     findings: (l.findings as Record<string, unknown>[])
                         .map((f) => ({
                             policy: f.policy as string, rule: f.rule as string, action: f.action as string,
-                            reason: f.reason as string, units: f.units as number,
+                            reason: f.reason as string, remarks: f.remarks as string[], units: f.units as number,
                         }))
                         .sort((a, b) => (a.policy + '\u0000' + a.rule < b.policy + '\u0000' + b.rule ? -1 : 1)),
                 })),
@@ -33,7 +33,7 @@ export function comparable(output: unknown): Comparable {
         }),
         summary: {
             claims: o.summary.claims, lines: o.summary.lines, paid: o.summary.paid,
-            reduced: o.summary.reduced, review: o.summary.review, denied: o.summary.denied,
+            reduced: o.summary.reduced, review: o.summary.review, denied: o.summary.denied, unrouted: o.summary.unrouted,
         },
     };
 }

@@ -53,20 +53,20 @@ function packsWith(all: Pack[], ruleIds: string[]): Pack[] {
 }
 
 /** A sealed pack of hand-written rules (section 4 shape). */
-function handPack(rules: Array<Record<string, unknown>>): Pack {
+function handPack(rules: Array<Record<string, unknown>>, id = 'hand', payer: string | null = null, payerIds: string[] = []): Pack {
     return seal({
         format: 'payrule-pack', formatVersion: 2,
-        policy: { id: 'hand', title: 'Hand-made', payer: null, payerIds: [], version: null, effective: { from: null, to: null } },
+        policy: { id, title: 'Hand-made', payer, payerIds, version: null, effective: { from: null, to: null } },
         sources: [], rules,
     }) as unknown as Pack;
 }
 
-/** A line as `status allowed rule:units…`, an unreadable claim as `error`. */
+/** A line as `status allowed rule:units(remarks)…`, an unreadable claim as `error`. */
 function outcomes(output: unknown): Record<string, string[] | 'error'> {
     const result: Record<string, string[] | 'error'> = {};
     for (const c of comparable(output).claims) {
         result[String(c.id)] = 'error' in c ? 'error' : c.lines.map((l) =>
-            [l.status, l.allowedUnits, ...l.findings.map((f) => `${f.rule}:${f.units}`).sort()].join(' '));
+            [l.status, l.allowedUnits, ...l.findings.map((f) => `${f.rule}:${f.units}${f.remarks.length > 0 ? `(${f.remarks.join(',')})` : ''}`).sort()].join(' '));
     }
     return result;
 }
@@ -261,13 +261,17 @@ describe('section 4: the pack', () => {
 
 describe('section 5: hand-worked outcomes', () => {
     it.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c: Case) => {
-        const selected = c.packRules ? [handPack(c.packRules)] : packsWith(packs, c.rules);
+        const selected = c.handPacks
+            ? c.handPacks.map((p) => handPack(p.rules, p.id, p.payer, p.payerIds))
+            : c.packRules ? [handPack(c.packRules)] : packsWith(packs, c.rules);
         expect(outcomes(theOracle(selected, c.claims)), 'oracle').toEqual(c.expected);
         expectUnlessKnown(c.knownBug, outcomes(ours(selected, c.claims)), c.expected);
         const summary = comparable(ours(selected, c.claims)).summary;
         const lines = Object.values(c.expected).flatMap((l) => (l === 'error' ? [] : l));
         expect(summary.claims).toBe(c.claims.length);
         expect(summary.lines).toBe(lines.length);
+        expect(comparable(theOracle(selected, c.claims)).summary.unrouted, 'oracle').toBe(c.unrouted ?? 0);
+        expect(summary.unrouted).toBe(c.unrouted ?? 0);
     });
 });
 

@@ -1,5 +1,5 @@
 /**
- * An independent reference evaluator of LANGUAGE.md section 5, written from the contract alone
+ * An independent reference evaluator of LANGUAGE.md section 5 (contract version 2), written from the contract alone
  * (clean-room: without reading src-server/evaluator or src-server/compiler).
  *
  * It is deliberately slow and plain: every condition is evaluated by scanning the whole batch, so
@@ -42,12 +42,12 @@ export interface PackRule {
     conditions: Condition[];
     exceptions: Exception[];
     timed: { minutesPerUnit: number; method: 'total' | 'per-code' } | null;
-    reason: { group: string; code: string };
+    reason: { group: string; code: string; remarks?: string[] };
     effective: DateRange | null;
 }
 
 export interface Pack {
-    policy: { id: string; effective: DateRange | null };
+    policy: { id: string; payer?: string | null; payerIds?: string[]; effective: DateRange | null };
     rules: PackRule[];
 }
 
@@ -59,6 +59,7 @@ export interface Finding {
     rule: string;
     action: PackRule['action'];
     reason: string;
+    remarks: string[];
     units: number;
     message: string;
 }
@@ -76,7 +77,7 @@ export type ClaimResult = { id: unknown; lines: LineResult[] } | { id: unknown; 
 
 export interface Output {
     claims: ClaimResult[];
-    summary: { claims: number; lines: number; paid: number; reduced: number; review: number; denied: number };
+    summary: { claims: number; lines: number; paid: number; reduced: number; review: number; denied: number; unrouted: number };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -96,6 +97,8 @@ interface Line {
     diagnoses: string[];
     /** Rank of the line in "line order" over the whole batch: claim input order, then position (A11). */
     order: number;
+    /** The therapy discipline of the timed total: the first of GP, GO, GN among its modifiers, else none. */
+    discipline: string;
 }
 
 interface Claim {
@@ -104,6 +107,8 @@ interface Claim {
     patient: string;
     providerId: string | null;
     providerType: string | null;
+    /** The payer as given (A22: a blank payer is no payer). */
+    payer: string | null;
     diagnoses: string[];
     lines: Line[];
 }
@@ -130,8 +135,9 @@ function isStringArray(value: unknown): value is string[] {
     return Array.isArray(value) && value.every((v) => typeof v === 'string');
 }
 
+/** A23: units are whole numbers from 0 to 999,999,999; anything beyond 2^53 has lost precision. */
 function isCount(value: unknown): value is number {
-    return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value < 1_000_000_000;
 }
 
 /** Read one plain-JSON claim (section 5), or throw Unreadable saying what is wrong (A1-A4). */
@@ -153,7 +159,12 @@ function readClaim(raw: unknown, index: number): Claim {
         // D5: types are compared as identifiers: "Physical Therapist" is physical-therapist.
         providerType = typeof p.type === 'string' ? p.type.trim().toLowerCase().replace(/[\s_]+/g, '-') || null : null;
     }
-    const claim: Claim = { index, id: c.id, patient: c.patient, providerId, providerType, diagnoses, lines: [] };
+    let payer: string | null = null;
+    if (c.payer !== undefined && c.payer !== null) {
+        if (typeof c.payer !== 'string') throw new Unreadable('payer is not a string');
+        payer = c.payer.trim() === '' ? null : c.payer; // A22
+    }
+    const claim: Claim = { index, id: c.id, patient: c.patient, providerId, providerType, payer, diagnoses, lines: [] };
     c.lines.forEach((rawLine, i) => {
         if (rawLine === null || typeof rawLine !== 'object' || Array.isArray(rawLine)) throw new Unreadable(`line ${i + 1} is not an object`);
         const l = rawLine as Record<string, unknown>;
@@ -163,8 +174,8 @@ function readClaim(raw: unknown, index: number): Claim {
         const units = l.units ?? 1; // A2: a line without units is one unit
         if (!isCount(units)) throw new Unreadable(`line ${i + 1} units is not a whole number`);
         const minutes = l.minutes ?? null;
-        if (minutes !== null && !(typeof minutes === 'number' && minutes >= 0 && Number.isFinite(minutes))) {
-            throw new Unreadable(`line ${i + 1} minutes is not a number`);
+        if (minutes !== null && !(typeof minutes === 'number' && minutes >= 0 && minutes <= 1440)) {
+            throw new Unreadable(`line ${i + 1} minutes is not a number of minutes in a day`); // A23
         }
         const modifiers = l.modifiers ?? [];
         if (!isStringArray(modifiers)) throw new Unreadable(`line ${i + 1} modifiers is not a list of strings`);
@@ -173,7 +184,7 @@ function readClaim(raw: unknown, index: number): Claim {
             throw new Unreadable(`line ${i + 1} diagnosisPointers do not point at the claim's diagnoses`); // A4
         }
         const lineNumber = l.line ?? i + 1; // A3
-        if (!Number.isInteger(lineNumber)) throw new Unreadable(`line ${i + 1} number is not an integer`);
+        if (!Number.isSafeInteger(lineNumber)) throw new Unreadable(`line ${i + 1} number is not an integer`);
         claim.lines.push({
             claim,
             index: i,
@@ -185,8 +196,13 @@ function readClaim(raw: unknown, index: number): Claim {
             minutes: minutes as number | null,
             diagnoses: pointers.length > 0 ? (pointers as number[]).map((p) => diagnoses[p - 1]) : diagnoses,
             order: 0,
+            discipline: modifiers.map((m) => m.toUpperCase()).find((m) => m === 'GP' || m === 'GO' || m === 'GN') ?? 'none',
         });
     });
+    // A23: one claim cannot report more minutes on one date than the day has.
+    const minutesByDate = new Map<string, number>();
+    for (const l of claim.lines) minutesByDate.set(l.date, (minutesByDate.get(l.date) ?? 0) + (l.minutes ?? 0));
+    for (const [date, total] of minutesByDate) if (total > 1440) throw new Unreadable(`minutes on ${date} add up past 1440`);
     return claim;
 }
 
@@ -243,8 +259,9 @@ interface Batch {
     lines: Line[]; // every readable line, in line order (A11)
 }
 
-function samePatientDay(a: Line, b: Line): boolean {
-    return a.claim.patient === b.claim.patient && a.date === b.date;
+/** A **day** (section 2): one patient's date of service with one rendering provider (no id: one unknown provider). */
+function sameDay(a: Line, b: Line): boolean {
+    return a.claim.patient === b.claim.patient && a.date === b.date && a.claim.providerId === b.claim.providerId;
 }
 
 /** Lines the rule "applies to": subject code, and date in the rule's and its policy's range. */
@@ -257,7 +274,7 @@ function partners(batch: Batch, line: Line, cond: Extract<Condition, { kind: 'wi
     return batch.lines.filter((other) => {
         if (other === line || !listHas(cond.codes, other.code)) return false;
         if (cond.scope === 'claim') return other.claim === line.claim;
-        return samePatientDay(other, line) && other.claim.providerId === line.claim.providerId; // A7
+        return sameDay(other, line); // A7
     });
 }
 
@@ -276,14 +293,30 @@ function counted(batch: Batch, pack: Pack, rule: PackRule, other: Line): boolean
 
 /**
  * Units a units condition acts on for one line: the units past N counted in line order over the
- * line's group (the line, the patient's date of service, the claim), or every unit of each line
- * that passes N with `whole line`.
+ * line's group (the line, the day, the claim). With `whole line` (the condition table): per line,
+ * every unit of a line past N; per claim, every unit of every subject line once the claim's subject
+ * units pass N; per day, the day's claims in judging order, earlier claims' units that the condition
+ * left alone counting toward N (A24), and every unit of this claim's lines of the day when they pass.
  */
 function unitsPastLimit(batch: Batch, pack: Pack, rule: PackRule, line: Line, cond: Extract<Condition, { kind: 'units' }>): number {
     const group = cond.per === 'line'
         ? [line]
         : batch.lines.filter((other) =>
-            counted(batch, pack, rule, other) && (cond.per === 'day' ? samePatientDay(other, line) : other.claim === line.claim));
+            counted(batch, pack, rule, other) && (cond.per === 'day' ? sameDay(other, line) : other.claim === line.claim));
+    if (cond.wholeLine && cond.per === 'claim') {
+        return group.reduce((sum, l) => sum + l.units, 0) > cond.max ? line.units : 0;
+    }
+    if (cond.wholeLine && cond.per === 'day') {
+        const claims = [...new Set(group.map((l) => l.claim))].sort((a, b) => a.index - b.index);
+        let leftAllowed = 0;
+        for (const claim of claims) {
+            const units = group.filter((l) => l.claim === claim).reduce((sum, l) => sum + l.units, 0);
+            const passes = leftAllowed + units > cond.max;
+            if (claim === line.claim) return passes ? line.units : 0;
+            if (!passes) leftAllowed += units;
+        }
+        throw new Error('the line is not in its own day');
+    }
     let before = 0;
     for (const other of group) {
         if (other === line) break;
@@ -325,7 +358,7 @@ function lineConditionHolds(batch: Batch, line: Line, cond: Condition): boolean 
         case 'provider':
             return providerIs(line, cond.types);
         case 'diagnosis-only': {
-            const dx = line.claim.diagnoses;
+            const dx = line.diagnoses; // version 2: the line's pointers, else the claim's
             return dx.length > 0 && dx.every((d) => cond.patterns.some((p) => diagnosisMatches(p, d)));
         }
         default:
@@ -339,7 +372,7 @@ function countingUnits(batch: Batch, pack: Pack, rule: PackRule, line: Line, con
         case 'units':
             return unitsPastLimit(batch, pack, rule, line, cond);
         case 'codes': {
-            const codes = new Set(batch.lines.filter((o) => counted(batch, pack, rule, o) && samePatientDay(o, line)).map((o) => o.code));
+            const codes = new Set(batch.lines.filter((o) => counted(batch, pack, rule, o) && sameDay(o, line)).map((o) => o.code));
             return codes.size > cond.max ? line.units : 0;
         }
         case 'visits':
@@ -385,7 +418,8 @@ function timedReductions(batch: Batch, pack: Pack, rule: PackRule): Map<Line, nu
     }
     const days = new Map<string, Line[]>();
     for (const l of judged) {
-        const key = JSON.stringify([l.claim.patient, l.date]);
+        // Per day (patient, date, rendering provider) and per therapy discipline.
+        const key = JSON.stringify([l.claim.patient, l.date, l.claim.providerId, l.discipline]);
         days.set(key, [...(days.get(key) ?? []), l]);
     }
     for (const day of days.values()) {
@@ -422,6 +456,26 @@ function judgeRule(batch: Batch, pack: Pack, rule: PackRule, emit: (line: Line, 
 // ---------------------------------------------------------------------------------------------
 // The whole evaluation.
 
+/** "compared case-insensitively, with surrounding whitespace trimmed and inner runs of whitespace read as one space" */
+function payerKey(text: string): string {
+    return text.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** Payer routing (section 5): a pack serves a claim without a payer, or one whose payer is the pack's name or one of its ids. */
+function serves(pack: Pack, claim: Claim): boolean {
+    if (claim.payer === null) return true;
+    const names = [pack.policy.payer ?? null, ...(pack.policy.payerIds ?? [])].filter((n): n is string => n !== null);
+    return names.some((n) => payerKey(n) === payerKey(claim.payer!));
+}
+
+/**
+ * Section 5, "Line edits, then counting edits": a line edit is a deny/review/flag rule without a
+ * units, codes or visits condition; everything else (those, and timed rules) counts.
+ */
+export function isLineEdit(rule: PackRule): boolean {
+    return rule.action !== 'timed' && !rule.conditions.some((c) => c.kind === 'units' || c.kind === 'codes' || c.kind === 'visits');
+}
+
 export function evaluate(packs: Pack[], input: unknown): Output {
     const raws = Array.isArray(input) ? input : [input];
     const claims: (Claim | string)[] = raws.map((raw, i) => {
@@ -436,39 +490,56 @@ export function evaluate(packs: Pack[], input: unknown): Output {
     // A11: lines of one date are in claim input order, then position; a claim's lines in position order.
     // "In date order" needs no sorting here: visit limits compare dates, and every other count is
     // over one date or one claim.
-    const batch: Batch = { lines: readable.flatMap((c) => c.lines) };
-    batch.lines.forEach((l, i) => (l.order = i));
+    const all = readable.flatMap((c) => c.lines);
+    all.forEach((l, i) => (l.order = i));
 
     const findings = new Map<Line, Finding[]>();
+    const record = (pack: Pack, rule: PackRule) => (line: Line, units: number) => {
+        const list = findings.get(line) ?? [];
+        list.push({
+            policy: pack.policy.id,
+            rule: rule.id,
+            action: rule.action,
+            reason: `${rule.reason.group}-${rule.reason.code}`,
+            remarks: rule.reason.remarks ?? [],
+            units,
+            message: rule.title,
+        });
+        findings.set(line, list);
+    };
+
+    // Phase 1: line edits judge every line (of the claims each pack serves) as billed.
+    const withdrawn = new Set<Line>();
     for (const pack of packs) {
-        for (const rule of pack.rules) {
+        const batch: Batch = { lines: all.filter((l) => serves(pack, l.claim)) };
+        for (const rule of pack.rules.filter(isLineEdit)) {
             judgeRule(batch, pack, rule, (line, units) => {
-                const list = findings.get(line) ?? [];
-                list.push({
-                    policy: pack.policy.id,
-                    rule: rule.id,
-                    action: rule.action,
-                    reason: `${rule.reason.group}-${rule.reason.code}`,
-                    units,
-                    message: rule.title,
-                });
-                findings.set(line, list);
+                record(pack, rule)(line, units);
+                if (rule.action === 'deny') withdrawn.add(line); // withdrawn from every pack's counting edits
             });
         }
     }
+    // Phase 2: counting edits neither judge nor count withdrawn lines; they count for nothing at all.
+    for (const pack of packs) {
+        const batch: Batch = { lines: all.filter((l) => serves(pack, l.claim) && !withdrawn.has(l)) };
+        for (const rule of pack.rules.filter((r) => !isLineEdit(r))) judgeRule(batch, pack, rule, record(pack, rule));
+    }
 
-    const summary = { claims: claims.length, lines: 0, paid: 0, reduced: 0, review: 0, denied: 0 };
+    const summary = { claims: claims.length, lines: 0, paid: 0, reduced: 0, review: 0, denied: 0, unrouted: 0 };
     const out: ClaimResult[] = claims.map((claim, i) => {
         if (typeof claim === 'string') {
             const raw = raws[i] as { id?: unknown } | null;
             return { id: raw && typeof raw === 'object' ? (raw.id ?? null) : null, error: claim };
         }
+        // A25: unrouted counts readable claims with a payer that no pack serves.
+        if (claim.payer !== null && !packs.some((pack) => serves(pack, claim))) summary.unrouted++;
         return {
             id: claim.id,
             lines: claim.lines.map((line) => {
                 const fs = findings.get(line) ?? [];
                 const takenBy = fs.filter((f) => f.action === 'deny' || f.action === 'timed');
-                const allowed = Math.max(0, line.units - takenBy.reduce((s, f) => s + f.units, 0));
+                // "Limits do not add up": billed less the largest take, never below zero.
+                const allowed = Math.max(0, line.units - takenBy.reduce((max, f) => Math.max(max, f.units), 0));
                 const status: LineResult['status'] = takenBy.length > 0 && allowed === 0
                     ? 'denied'
                     : fs.some((f) => f.action === 'review')

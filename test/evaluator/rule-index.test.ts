@@ -16,11 +16,14 @@ describe('rule index', () => {
     const big = pairEdits(100_000);
 
     it('files pair edits under (code, partner), other rules under their codes, ranges expanded', () => {
-        const index = new RuleIndex([big, pack([
+        const all = new RuleIndex([big, pack([
             { id: 'RANGE', codes: [], ranges: [['97110', '97124']] },
             { id: 'WIDE', codes: [], ranges: [['G0000', 'G9999']] },
             { id: 'CLAIM', codes: ['97140'], conditions: [withCodes(['97110', '97112'], 'claim')] },
         ])]);
+        // Every rule here is a line edit (no units, codes or visits condition): none is a counting edit.
+        expect(all.rules.filter(r => !r.judgedLineByLine)).toEqual([]);
+        const index = all.lineEdits;
         const expected = Array.from({ length: 13 }, (_, k) => 5 + k * 8000).filter(i => i < 100_000);
         const byPartner = index.pairRulesFor('day', '10005');
         expect([...byPartner!.entries()].flatMap(([, rules]) => rules.map(r => r.rule.id)).sort())

@@ -12,6 +12,8 @@ interface CheckCase {
     failing: string | string[];
     /** The same text fixed: must not raise it. */
     passing: string | string[];
+    /** More texts that must raise it (one file each): the check's other forms. */
+    alsoFailing?: string[];
     /** Where the diagnostic must point, 1-based, in the first file. */
     at?: { line: number; column: number };
 }
@@ -33,7 +35,7 @@ const CASES: Record<CheckName, CheckCase> = {
         passing: policy(`rule R "r"\n  97530..97542, G0283..G0290 denied${cite}`),
     },
     'invalid-modifier': {
-        failing: policy(`rule R "r"\n  97124 requires modifier XYZ${cite}`),
+        failing: policy(`rule R "r"\n  97124 requires modifier X${cite}`),
         passing: policy(`rule R "r"\n  97124 requires modifier XS${cite}`),
     },
     'invalid-diagnosis': {
@@ -52,6 +54,16 @@ const CASES: Record<CheckName, CheckCase> = {
         failing: policy(`rule R "r"\n  97124 denied\n  reason XX-97${cite}`),
         passing: policy(`rule R "r"\n  97124 denied\n  reason CO-97${cite}`),
     },
+    'invalid-remark': {
+        failing: policy(`rule R "r"\n  97124 denied\n  reason CO-97 remark N36222, 362${cite}`),
+        passing: policy(`rule R "r"\n  97124 denied\n  reason CO-97 remark N362, MA130${cite}`),
+        at: { line: 7, column: 23 },
+    },
+    'invalid-payer-id': {
+        failing: policy(`rule R "r"\n  97124 denied${cite}`, 'policy test_policy "Test policy"\n  payer "Test payer" id " "'),
+        passing: policy(`rule R "r"\n  97124 denied${cite}`, 'policy test_policy "Test policy"\n  payer "Test payer" id "00882"'),
+        at: { line: 2, column: 25 },
+    },
     'invalid-number': {
         failing: policy(`rule R "r"\n  97124 timed 0 minutes${cite}`),
         passing: policy(`rule R "r"\n  97124 timed 15 minutes${cite}`),
@@ -62,6 +74,7 @@ const CASES: Record<CheckName, CheckCase> = {
     },
     'lowercase': {
         failing: policy(`rule R "r"\n  g0283 requires modifier xs${cite}`),
+        alsoFailing: [policy(`rule R "r"\n  97124 denied\n  reason CO-97 remark n362${cite}`), policy(`modifierset distinct = xs\nrule R "r"\n  97124 requires modifier distinct${cite}`)],
         passing: policy(`rule R "r"\n  G0283 requires modifier XS${cite}`),
     },
     'unknown-provider-type': {
@@ -71,6 +84,15 @@ const CASES: Record<CheckName, CheckCase> = {
     'unknown-codeset': {
         failing: policy(`rule R "r"\n  timed_codes denied${cite}`),
         passing: policy(`codeset timed_codes = 97110..97124\nrule R "r"\n  timed_codes denied${cite}`),
+    },
+    'unknown-modifierset': {
+        failing: policy(`modifierset distinct = 59, XS\nrule R "r"\n  97124 denied with 97140 same day unless modifier distnct${cite}`),
+        passing: policy(`modifierset distinct = 59, XS\nrule R "r"\n  97124 denied with 97140 same day unless modifier distinct${cite}`),
+        at: { line: 7, column: 52 },
+    },
+    'modifierset-cycle': {
+        failing: policy(`modifierset a_set = b_set\nmodifierset b_set = a_set, 59\nrule R "r"\n  97124 requires modifier a_set${cite}`),
+        passing: policy(`modifierset a_set = b_set\nmodifierset b_set = 59\nrule R "r"\n  97124 requires modifier a_set${cite}`),
     },
     'unknown-source': {
         failing: policy(`rule R "r"\n  97124 denied\n  cite manual "Therapy guide"`),
@@ -86,11 +108,17 @@ const CASES: Record<CheckName, CheckCase> = {
     },
     'duplicate-id': {
         failing: policy(`rule R "r"\n  97124 denied${cite}\nrule R "again"\n  97140 denied${cite}`),
+        alsoFailing: [policy(`codeset distinct = 97140\nmodifierset distinct = 59\nrule R "r"\n  97124 denied with distinct same day unless modifier distinct${cite}`)],
         passing: policy(`rule R "r"\n  97124 denied${cite}\nrule S "again"\n  97140 denied${cite}`),
     },
     'duplicate-clause': {
         failing: policy(`rule R "r"\n  97124 denied\n  reason CO-97\n  reason CO-4${cite}`),
         passing: policy(`rule R "r"\n  97124 denied\n  reason CO-97${cite}`),
+    },
+    'repeated-value': {
+        failing: policy(`rule R "r"\n  97124 denied\n  reason CO-97 remark N362, n362${cite}`),
+        passing: policy(`rule R "r"\n  97124 denied\n  reason CO-97 remark N362, M76${cite}`),
+        alsoFailing: [policy(`rule R "r"\n  97124 denied${cite}`, 'policy test_policy "Test policy"\n  payer "Test payer" id "TP-1", "tp-1 "')],
     },
     'self-pair': {
         failing: policy(`rule R "r"\n  97124 denied with 97110..97124 same day${cite}`),
@@ -138,6 +166,7 @@ const CASES: Record<CheckName, CheckCase> = {
     },
     'unused-declaration': {
         failing: policy(`codeset cmt = 98940..98943\nrule R "r"\n  97124 denied${cite}`),
+        alsoFailing: [policy(`modifierset distinct = 59\nmodifierset spare = XS\nrule R "r"\n  97124 requires modifier distinct${cite}`)],
         passing: policy(`codeset cmt = 98940..98943\nrule R "r"\n  97124 denied with cmt same day${cite}`),
     },
 };
@@ -172,6 +201,12 @@ describe('every check has a failing and a passing example', () => {
                 expect({ line: found[0].range.start.line + 1, column: found[0].range.start.character + 1 }).toEqual(testCase.at);
             }
         });
+        for (const [i, text] of (testCase.alsoFailing ?? []).entries()) {
+            it(`${code}: raised on failing example ${i + 2}`, async () => {
+                const [first] = await validateAll(text);
+                expect(codesOf(first), describeDiagnostics(first.diagnostics)).toContain(code);
+            });
+        }
         it(`${code}: not raised once fixed`, async () => {
             const documents = await validateAll(testCase.passing);
             for (const document of documents) {

@@ -152,8 +152,14 @@ describe('the fast parser builds what Langium builds', () => {
             'rule R10 "t" 97124 denied above 99999999999999999999 units per day',
             'rule R11 "t" 9712 denied above 1 units per day',
             'rule R12 "t" 97124 requires provider physical-therapist, massage-therapist',
+            'modifierset distinct "D" = 59, XE, xs\nmodifierset all_mods = distinct, 25, G0283, 12345\nrule R13 "t"\n  97124 denied with 97140 same day unless modifier all_mods, LT on either line\n  reason CO-151 remark N362, m76, MA130, N1234, 362',
+            'rule R14 "t" 97124 requires modifier distinct reason co-4 remark N362',
         ];
         for (const body of cases) expect(agrees(`${header}${body}\n`), body).toBe(true);
+        // Payer ids in the header (one, several, escapes), in any order with the other clauses.
+        for (const payer of ['payer "X" id "1"', 'payer "X" id "00882", "MEDICARE-B", "a \\"b\\""', 'version "1" payer "X" id "1" effective 2025-01-01']) {
+            expect(agrees(`policy p "P"\n  ${payer}\nrule R "t" 97124 denied\n`), payer).toBe(true);
+        }
         // Comments before the header, between declarations and at the very end of the file.
         expect(agrees(`// top\n/* x */ ${header}// between\nrule R "t" 97124 denied above 1 units per day\n// last`)).toBe(true);
     });
@@ -161,7 +167,9 @@ describe('the fast parser builds what Langium builds', () => {
     it('leaves malformed text to Langium', () => {
         for (const text of ['', 'policy', 'policy p', 'policy p "P" rule', 'policy p "P"\nrule R "t" 97124 denied with', 'policy p "P" "unterminated',
             'policy p "P"\nrule R "t" 97124 denied above 4 units per day unless', 'policy p "P" /* open', 'policy p "P" \u0000', 'policy p "P" $',
-            'policy p "P" 97124-97125', 'policy p "P"\nrule R "t" 97124 denied above 4 units per week']) {
+            'policy p "P" 97124-97125', 'policy p "P"\nrule R "t" 97124 denied above 4 units per week',
+            'policy p "P" payer "X" id', 'policy p "P" payer "X" id "1",', 'policy p "P"\nrule R "t" 97124 denied reason CO-4 remark',
+            'policy p "P"\nmodifierset m_s =', 'policy p "P"\nmodifierset m_s = 59,']) {
             expect(fast.parse(text), JSON.stringify(text)).toBeUndefined();
         }
     });

@@ -14,7 +14,7 @@ describe('grammar', () => {
         const document = await workspace.validate(allForms);
         expect(describeDiagnostics(document.diagnostics)).toBe('');
         const rules = document.parseResult.value.declarations.filter(isRule);
-        expect(rules).toHaveLength(20);
+        expect(rules).toHaveLength(22);
     });
 
     it('parses each statement form into its own body', async () => {

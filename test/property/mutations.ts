@@ -6,12 +6,12 @@ import fc from 'fast-check';
  */
 export const KEYWORDS = ('policy payer version effective to source title codeset rule denied review flagged timed minutes per code '
     + 'requires modifier diagnosis provider with without same day claim line above units codes after visits calendar year '
-    + 'days when only unless on either whole reason note document cite').split(' ');
+    + 'days when only unless on either whole reason note document cite modifierset remark id').split(' ');
 
 export const VOCABULARY = [
     ...KEYWORDS, ',', '..', '=', '"', '"text"', '"unterminated', '\\', '*', '.', '/*', '*/', '//', '\n', '\r\n', '\t',
     '97124', '97110..97124', '0213T', 'G0283', '9712', 'g0283', 'A1234', 'R52', 'M25.5*', 'M54.5', 'S*', '59', 'XS',
-    'CO-97', 'XX-1', '2025-01-01', '2025-02-30', '0', '4', '99999999999999999999', 'guide', 'R-1', 'cmt', 'timed_codes',
+    'CO-97', 'XX-1', 'N362', 'MA130', 'distinct', '2025-01-01', '2025-02-30', '0', '4', '99999999999999999999', 'guide', 'R-1', 'cmt', 'timed_codes',
     'physical-therapist', 'massage-therapist', '\u00e9', '\u{1F600}', '\uFEFF', '\u0000',
 ];
 

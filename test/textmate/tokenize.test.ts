@@ -285,6 +285,37 @@ describe('TextMate grammar', () => {
         expect(blocks).toBeGreaterThan(50);
     });
 
+    it('scopes the forms of contract version 2: payer ids, remark codes and modifier sets', () => {
+        const lines = tokenize([
+            /* 1 */ 'policy p "P"',
+            /* 2 */ '  payer "Medicare" id "MEDICARE-B", "00882"',
+            /* 3 */ 'modifierset distinct "Distinct service" = 59, XE, XS,',
+            /* 4 */ '  XP, XU, anatomic // and more',
+            /* 5 */ 'rule R "r"',
+            /* 6 */ '  97124 denied with 97140 same day unless modifier distinct, 25 on either line',
+            /* 7 */ '  reason CO-151 remark N362, MA130',
+            /* 8 */ '  cite lcd "x"',
+        ].join('\n'));
+        expect(scopeOf(lines, 2, 'id')).toBe('keyword.other.clause.payrule');
+        expect(tokenAt(lines, 2, 'MEDICARE-B').scopes).toContain('string.quoted.double.payrule');
+        expect(scopeOf(lines, 3, 'modifierset')).toBe('keyword.declaration.modifierset.payrule');
+        expect(scopeOf(lines, 3, 'distinct')).toBe('entity.name.type.modifierset.payrule');
+        expect(tokenAt(lines, 3, 'Distinct service').scopes).toContain('string.quoted.double.payrule');
+        for (const modifier of ['59', 'XE', 'XS']) expect(scopeOf(lines, 3, modifier), modifier).toBe('support.constant.modifier.payrule');
+        // The list goes on over the line break, up to the next declaration.
+        for (const modifier of ['XP', 'XU']) expect(scopeOf(lines, 4, modifier), modifier).toBe('support.constant.modifier.payrule');
+        expect(scopeOf(lines, 4, 'anatomic')).toBe('variable.other.modifierset.payrule');
+        expect(tokenAt(lines, 4, '// and more').scopes).toContain('comment.line.double-slash.payrule');
+        expect(scopeOf(lines, 5, 'rule')).toBe('keyword.declaration.rule.payrule');
+        expect(scopeOf(lines, 6, 'distinct')).toBe('variable.other.modifierset.payrule');
+        expect(scopeOf(lines, 6, '25')).toBe('support.constant.modifier.payrule');
+        expect(scopeOf(lines, 6, 'on')).toBe('keyword.other.condition.payrule');
+        expect(scopeOf(lines, 7, 'remark')).toBe('keyword.other.clause.payrule');
+        expect(scopeOf(lines, 7, 'N362')).toBe('support.constant.remark-code.payrule');
+        expect(scopeOf(lines, 7, 'MA130')).toBe('support.constant.remark-code.payrule');
+        expect(scopeOf(lines, 8, 'cite')).toBe('keyword.other.clause.payrule');
+    });
+
     it('highlights every keyword of the Langium grammar as a keyword', () => {
         const langium = fs.readFileSync(path.join(ROOT, 'src-server/language/payrule.langium'), 'utf8');
         const keywords = [...new Set([...langium.matchAll(/'([a-z]+)'/g)].map(m => m[1]))];

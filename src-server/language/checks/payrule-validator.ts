@@ -5,6 +5,7 @@ import { CitationChecks } from './citation-checks.js';
 import { ConflictChecks } from './conflict-checks.js';
 import { ShapeChecks } from './shape-checks.js';
 import { StructureChecks } from './structure-checks.js';
+import { V2Checks } from './v2-checks.js';
 
 /** Register every group of checks; each group is a small class of named checks (see codes.ts). */
 export function registerPayruleChecks(services: PayruleServices, options: { crossFile: boolean }): void {
@@ -12,6 +13,7 @@ export function registerPayruleChecks(services: PayruleServices, options: { cros
     const groups: Array<{ register(): ValidationChecks<PayruleAstType> }> = [
         new ShapeChecks(),
         new StructureChecks(),
+        new V2Checks(),
         new CitationChecks(services.payrule.PolicySources),
         ...(options.crossFile ? [new ConflictChecks(services.payrule.WorkspaceRules)] : []),
     ];

@@ -1,11 +1,12 @@
 import type { ValidationAcceptor, ValidationChecks } from 'langium';
 import type {
-    AboveCondition, CodeRange, Codeset, DiagnosisOnlyTest, DiagnosisTest, EffectiveClause, ModifierTest, Policy,
+    AboveCondition, CodeRange, Codeset, DiagnosisOnlyTest, Modifierset, DiagnosisTest, EffectiveClause, ModifierTest, Policy,
     PayruleAstType, ProviderTest, ReasonClause, Rule, Source, TimedBody, VisitsCondition,
 } from '../generated/ast.js';
 import { codeNumber, codeShape, isProcedureCode, sameShape } from '../../common/codes.js';
 import { dateProblem } from '../../common/dates.js';
 import { isDiagnosisPattern, isKnownProviderType, isModifier, parseReason, PROVIDER_TYPES } from '../../common/vocabulary.js';
+import { isModifierSetName } from '../../compiler/modifier-sets.js';
 import { report } from './report.js';
 
 /**
@@ -28,6 +29,7 @@ export class ShapeChecks {
             Policy: this.checkName,
             Source: this.checkName,
             Codeset: this.checkName,
+            Modifierset: this.checkName,
             Rule: this.checkName,
         };
     }
@@ -55,6 +57,7 @@ export class ShapeChecks {
 
     checkModifiers(test: ModifierTest, accept: ValidationAcceptor): void {
         test.modifiers.forEach((modifier, index) => {
+            if (isModifierSetName(modifier)) return; // a modifier set's name: see v2-checks.ts
             if (!isModifier(modifier)) {
                 report(accept, 'invalid-modifier', `'${modifier}' is not a modifier: modifiers are two letters or digits, like 59, XS or GP.`, { node: test, property: 'modifiers', index });
             } else if (modifier !== modifier.toUpperCase()) {
@@ -112,7 +115,7 @@ export class ShapeChecks {
         checkWholeNumber(body.minutes, 1, 'the minutes of a unit', { node: body, property: 'minutes' }, accept);
     }
 
-    checkName(node: Policy | Source | Codeset | Rule, accept: ValidationAcceptor): void {
+    checkName(node: Policy | Source | Codeset | Modifierset | Rule, accept: ValidationAcceptor): void {
         if (node.name && isProcedureCode(node.name)) {
             report(accept, 'code-shaped-name', `'${node.name}' has the shape of a procedure code, so in a code list it would read as a code: choose a name that does not look like one.`, { node, property: 'name' });
         }

@@ -25,14 +25,19 @@ export class StructureChecks {
 
     checkDuplicateIds(file: PolicyFile, accept: ValidationAcceptor): void {
         // One pass, by $type: this runs on every keystroke over every declaration of the file.
-        const seen = { Rule: new Map<string, AstNode>(), Codeset: new Map<string, AstNode>(), Source: new Map<string, AstNode>() };
+        // Codesets and modifier sets share one namespace: both are named lists, and a reader should
+        // not have to know which list a name is used in to know what it means.
+        const lists = new Map<string, AstNode>();
+        const seen = { Rule: new Map<string, AstNode>(), Codeset: lists, Modifierset: lists, Source: new Map<string, AstNode>() };
         for (const declaration of file.declarations) {
             const name = declaration.name;
             if (!name) continue;
             const first = seen[declaration.$type].get(name);
             if (first) {
                 const line = (first.$cstNode?.range.start.line ?? 0) + 1;
-                report(accept, 'duplicate-id', `Duplicate ${declaration.$type.toLowerCase()} id '${name}': it is already declared on line ${line}.`, { node: declaration, property: 'name' });
+                const kind = declaration.$type.toLowerCase();
+                const other = first.$type === declaration.$type ? '' : ` as a ${first.$type.toLowerCase()} (codesets and modifier sets share their names)`;
+                report(accept, 'duplicate-id', `Duplicate ${kind} id '${name}': it is already declared on line ${line}${other}.`, { node: declaration, property: 'name' });
             } else {
                 seen[declaration.$type].set(name, declaration);
             }
@@ -48,7 +53,8 @@ export class StructureChecks {
         }
         for (const declaration of file.declarations) {
             // A declaration without a name is a syntax error already (`codeset units = …`).
-            const unused = declaration.$type !== 'Rule' && declaration.name !== undefined && !used.has(declaration);
+            // Modifier sets are named by text, not by reference: v2-checks.ts finds the unused ones.
+            const unused = declaration.$type !== 'Rule' && declaration.$type !== 'Modifierset' && declaration.name !== undefined && !used.has(declaration);
             if (unused) {
                 const kind = declaration.$type;
                 report(accept, 'unused-declaration', `${kind} '${declaration.name}' is never used.`, { node: declaration, property: 'name', tags: [1] });

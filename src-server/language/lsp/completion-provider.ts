@@ -7,12 +7,13 @@ import { DefaultCompletionProvider } from 'langium/lsp';
 import type { CancellationToken, CompletionItem, CompletionList, CompletionParams, Position } from 'vscode-languageserver';
 import { CompletionItemKind, InsertTextFormat } from 'vscode-languageserver';
 import type { SourceText } from '../../common/quotes.js';
-import { isSource } from '../generated/ast.js';
+import { isModifierset, isSource } from '../generated/ast.js';
+import { isModifierSetName, resolveModifierList } from '../../compiler/modifier-sets.js';
 import type { PayruleServices } from '../payrule-module.js';
 import type { PolicySources } from '../policy-sources.js';
 import { codesInSource, phrasesOf } from './source-facts.js';
 import { policyFileOf, quoteString } from './syntax.js';
-import { MODIFIERS, PROVIDER_TYPE_ENTRIES, REASON_ENTRIES } from './vocabulary-docs.js';
+import { MODIFIERS, PROVIDER_TYPE_ENTRIES, REASON_ENTRIES, REMARK_ENTRIES } from './vocabulary-docs.js';
 import { WorkspaceFacts } from './workspace-facts.js';
 
 /** A snippet for each statement form (README: "A rule is one statement"). */
@@ -128,7 +129,15 @@ export class PayruleCompletionProvider extends DefaultCompletionProvider {
                 this.completionForCodes(context, acceptor);
                 return;
             case 'Modifier.modifiers':
+                for (const set of policyFileOf(context.document)?.declarations.filter(isModifierset) ?? []) {
+                    if (!set.name || !isModifierSetName(set.name)) continue;
+                    const members = resolveModifierList(set, set.modifiers);
+                    acceptor(context, { label: set.name, kind: CompletionItemKind.Enum, detail: `modifier set: ${members.join(', ')}`, documentation: set.title, sortText: `1_${set.name}` });
+                }
                 for (const { code, meaning } of MODIFIERS) acceptor(context, { label: code, kind: CompletionItemKind.EnumMember, detail: 'modifier', documentation: meaning, sortText: `2_${code}` });
+                return;
+            case 'RemarkCode.remarks':
+                for (const { code, meaning } of REMARK_ENTRIES) acceptor(context, { label: code, kind: CompletionItemKind.EnumMember, detail: 'remark code (RARC)', documentation: meaning, sortText: `2_${code}` });
                 return;
             case 'ReasonCode.reason':
                 REASON_ENTRIES.forEach(({ code, meaning }, i) => acceptor(context, { label: code, kind: CompletionItemKind.EnumMember, detail: 'reason code', documentation: meaning, sortText: `2_${String(i).padStart(3, '0')}` }));
@@ -177,6 +186,7 @@ export class PayruleCompletionProvider extends DefaultCompletionProvider {
             rule: { detail: 'a rule with a statement and a citation', body: `rule \${1:RULE-ID} "\${2:What the rule does}"\n  \${3:97124} denied with \${4:97140} same day unless modifier \${5:59}\n  cite \${6:${firstSource}} "\${7:quoted passage}"` },
             source: { detail: 'a source document', body: 'source ${1:name} "sources/${2:document}.txt"\n  title "${3:Title}"' },
             codeset: { detail: 'a named code list', body: 'codeset ${1:name} "${2:Title}" = ${3:97110..97124}' },
+            modifierset: { detail: 'a named modifier list', body: 'modifierset ${1:distinct} "${2:NCCI modifiers that show a distinct service}" = ${3:59, XE, XS, XP, XU}' },
             cite: { detail: 'a citation of a source passage', body: `cite \${1:${firstSource}} "\${2}"` },
             effective: { detail: 'an effective date range', body: 'effective ${1:2025-01-01} to ${2:2025-12-31}' },
         };

@@ -1,17 +1,17 @@
 import type { AstNode, CstNode, LangiumDocument } from 'langium';
 import { DefaultDocumentSymbolProvider } from 'langium/lsp';
 import type { DocumentSymbol } from 'vscode-languageserver';
-import { isCodeset, isPolicy, isPolicyFile, isRule, isSource } from '../generated/ast.js';
+import { isCodeset, isModifierset, isPolicy, isPolicyFile, isRule, isSource } from '../generated/ast.js';
 
 /**
- * Document symbols: the policy, then every source, codeset and rule, each with its title as detail.
+ * Document symbols: the policy, then every source, codeset, modifier set and rule, each with its title as detail.
  * Declarations have no named children, so the outline is one level deep (and their contents are
  * not walked).
  */
 export class PayruleDocumentSymbolProvider extends DefaultDocumentSymbolProvider {
     protected override createSymbol(document: LangiumDocument, astNode: AstNode, cstNode: CstNode, nameNode: CstNode, computedName?: string): DocumentSymbol {
         const symbol = super.createSymbol(document, astNode, cstNode, nameNode, computedName);
-        const detail = isPolicy(astNode) || isRule(astNode) || isCodeset(astNode) ? astNode.title : isSource(astNode) ? astNode.title ?? astNode.path : undefined;
+        const detail = isPolicy(astNode) || isRule(astNode) || isCodeset(astNode) || isModifierset(astNode) ? astNode.title : isSource(astNode) ? astNode.title ?? astNode.path : undefined;
         return { ...symbol, detail };
     }
 

@@ -4,7 +4,7 @@ import type { FormattingAction, FormattingContext } from 'langium/lsp';
 import { AbstractFormatter } from 'langium/lsp';
 import type { DocumentFormattingParams, FormattingOptions, Range, TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { isCodeset, isPolicy, isPolicyFile, isRule, isSource } from '../generated/ast.js';
+import { isCodeset, isModifierset, isPolicy, isPolicyFile, isRule, isSource } from '../generated/ast.js';
 
 /** Indentation is two spaces whatever the editor's tab settings: the layout is the language's own. */
 const INDENT = '  ';
@@ -113,7 +113,7 @@ export class PayruleFormatter extends AbstractFormatter {
 
 type Role =
     | 'top'          // the policy header: at the start of the file
-    | 'declaration'  // a source, codeset or rule: after one blank line
+    | 'declaration'  // a source, codeset, modifier set or rule: after one blank line
     | 'line'         // its own line, indented one step
     | 'item'         // a list item, condition or exception: a space, or a kept line break
     | 'none'         // no space: `,` and around `..`
@@ -175,7 +175,7 @@ function upToOneBlank(breaks: number): number {
 function continuation(leaf: CstNode): number {
     const node = leaf.astNode;
     if (AstUtils.getContainerOfType(node, isRule)) return 2;
-    if (AstUtils.getContainerOfType(node, isCodeset) || AstUtils.getContainerOfType(node, isSource) || AstUtils.getContainerOfType(node, isPolicy)) return 1;
+    if (AstUtils.getContainerOfType(node, isCodeset) || AstUtils.getContainerOfType(node, isModifierset) || AstUtils.getContainerOfType(node, isSource) || AstUtils.getContainerOfType(node, isPolicy)) return 1;
     return 0;
 }
 

@@ -4,15 +4,18 @@ import { MultilineCommentHoverProvider } from 'langium/lsp';
 import { codeShape } from '../../common/codes.js';
 import { describeCodes, describeRule } from '../../compiler/english.js';
 import { resolveCodeList } from '../../compiler/code-lists.js';
-import type { CiteClause, Codeset, Rule, Source } from '../generated/ast.js';
+import type { CiteClause, Codeset, Modifierset, PayerClause, Rule, Source } from '../generated/ast.js';
 import {
-    isCiteClause, isCodeRange, isCodeset, isCodesetRef, isModifierTest, isPolicy, isProviderTest, isReasonClause, isRule, isSource,
+    isCiteClause, isCodeRange, isCodeset, isCodesetRef, isModifierset, isModifierTest, isPayerClause, isPolicy, isProviderTest, isReasonClause, isRule, isSource,
 } from '../generated/ast.js';
+import { isModifierSetName, modifierSetNamed, resolveModifierList } from '../../compiler/modifier-sets.js';
+import { payerIdList } from '../../compiler/compile-policy.js';
+import { isRemarkCode } from '../../common/vocabulary.js';
 import type { PayruleServices } from '../payrule-module.js';
 import type { PolicySources } from '../policy-sources.js';
 import { lineCount, lineStartOffset, lineText, linesMentioning } from './source-facts.js';
 import { escapeMarkdown, tokenAt } from './syntax.js';
-import { modifierMeaning, providerTypeMeaning, reasonMeaning } from './vocabulary-docs.js';
+import { modifierMeaning, providerTypeMeaning, reasonMeaning, remarkMeaning } from './vocabulary-docs.js';
 import { compileContextFor, compileForDisplay, WorkspaceFacts } from './workspace-facts.js';
 
 /** Lines shown around a quoted passage, before and after it. */
@@ -48,13 +51,21 @@ export class PayruleHoverProvider extends MultilineCommentHoverProvider {
         if (isCiteClause(node) && property === 'quote') return this.describeQuote(node);
         if (isCiteClause(node) && property === 'source') return node.source?.ref && this.describeSource(node.source.ref);
         if (isCodeRange(node) && (property === 'start' || property === 'end')) return this.describeCode(document, text);
-        if (isModifierTest(node) && property === 'modifiers' && index !== undefined) return describeModifier(node.modifiers[index]);
+        if ((isModifierTest(node) || isModifierset(node)) && property === 'modifiers' && index !== undefined) {
+            const item = node.modifiers[index];
+            if (!isModifierSetName(item)) return describeModifier(item);
+            const set = modifierSetNamed(node, item);
+            return set ? describeModifierSet(set) : `**${escapeMarkdown(item)}**: no modifier set of that name is declared in this file (a modifier is two characters).`;
+        }
         if (isReasonClause(node) && property === 'reason') return describeReason(node.reason);
+        if (isReasonClause(node) && property === 'remarks' && index !== undefined) return describeRemark(node.remarks[index]);
+        if (isPayerClause(node) && (property === 'payer' || property === 'ids')) return describePayer(node);
         if (isProviderTest(node) && property === 'types' && index !== undefined) return describeProviderType(node.types[index]);
         if (isCodesetRef(node) && property === 'codeset') return node.codeset?.ref && describeCodeset(node.codeset.ref);
         if (property !== 'name') return undefined;
         if (isRule(node)) return this.describeRule(document, node);
         if (isCodeset(node)) return describeCodeset(node);
+        if (isModifierset(node)) return describeModifierSet(node);
         if (isSource(node)) return this.describeSource(node);
         if (isPolicy(node)) return `**Policy ${node.name}**: ${escapeMarkdown(node.title ?? '')}`;
         return undefined;
@@ -134,6 +145,31 @@ function describeCodeset(codeset: Codeset): string {
     const count = codes.codes.length + codes.ranges.length;
     const title = codeset.title ? `: ${escapeMarkdown(codeset.title)}` : '';
     return `**Codeset ${codeset.name}**${title}\n\n${count === 0 ? 'No valid codes.' : escapeMarkdown(describeCodes(codes))}`;
+}
+
+/** A modifier set: its title, what it names as written, and every modifier it stands for. */
+function describeModifierSet(set: Modifierset): string {
+    const title = set.title ? `: ${escapeMarkdown(set.title)}` : '';
+    const resolved = resolveModifierList(set, set.modifiers);
+    const written = set.modifiers.join(', ');
+    const members = resolved.length === 0 ? 'No valid modifiers.' : resolved.map(m => `- **${m}**: ${escapeMarkdown(modifierMeaning(m) ?? 'not in Payrule\'s table of common modifiers.')}`).join('\n');
+    const through = set.modifiers.some(isModifierSetName) ? `\n\nWritten as \`${written}\`.` : '';
+    return `**Modifier set ${set.name}**${title} (${resolved.length} modifier${resolved.length === 1 ? '' : 's'})${through}\n\n${members}`;
+}
+
+function describeRemark(remark: string): string {
+    const code = remark.toUpperCase();
+    if (!isRemarkCode(code)) return `**${escapeMarkdown(remark)}** is not a remittance advice remark code: write one or two letters, then one to four digits, like N362.`;
+    const meaning = remarkMeaning(code);
+    return `**Remark ${code}** (RARC, sent with the reason on the 835): ${meaning ? escapeMarkdown(meaning) : 'not in Payrule\'s table of common remarks: see the X12 RARC list.'}`;
+}
+
+function describePayer(clause: PayerClause): string {
+    const ids = payerIdList(clause.ids);
+    const routed = ids.length === 0
+        ? `Claims whose \`payer\` is "${escapeMarkdown(clause.payer)}" (or that name no payer) are judged by this policy.`
+        : `Claims whose \`payer\` is "${escapeMarkdown(clause.payer)}" or one of its ids (${ids.map(id => `"${escapeMarkdown(id)}"`).join(', ')}), or that name no payer, are judged by this policy.`;
+    return `**Payer ${escapeMarkdown(clause.payer)}**\n\n${routed} Names and ids are compared ignoring case and spacing.`;
 }
 
 function describeModifier(modifier: string): string {

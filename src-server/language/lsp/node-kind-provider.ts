@@ -2,7 +2,7 @@ import type { AstNode, AstNodeDescription } from 'langium';
 import { isAstNodeDescription } from 'langium';
 import { DefaultNodeKindProvider } from 'langium/lsp';
 import { CompletionItemKind, SymbolKind } from 'vscode-languageserver';
-import { Codeset, Policy, Rule, Source } from '../generated/ast.js';
+import { Codeset, Modifierset, Policy, Rule, Source } from '../generated/ast.js';
 
 /** Symbol and completion kinds of Payrule's declarations (document and workspace symbols, completion). */
 export class PayruleNodeKindProvider extends DefaultNodeKindProvider {
@@ -11,6 +11,7 @@ export class PayruleNodeKindProvider extends DefaultNodeKindProvider {
             case Policy.$type: return SymbolKind.Module;
             case Source.$type: return SymbolKind.File;
             case Codeset.$type: return SymbolKind.Enum;
+            case Modifierset.$type: return SymbolKind.Enum;
             case Rule.$type: return SymbolKind.Function;
             default: return super.getSymbolKind(node);
         }
@@ -20,6 +21,7 @@ export class PayruleNodeKindProvider extends DefaultNodeKindProvider {
         switch (typeOf(node)) {
             case Source.$type: return CompletionItemKind.File;
             case Codeset.$type: return CompletionItemKind.Enum;
+            case Modifierset.$type: return CompletionItemKind.Enum;
             case Rule.$type: return CompletionItemKind.Function;
             default: return super.getCompletionItemKind(node);
         }

@@ -1,6 +1,9 @@
-import type { AstNode, FindReferencesOptions, ReferenceDescription, Stream } from 'langium';
-import { AstUtils, CstUtils, DefaultReferences, stream, URI, UriUtils } from 'langium';
-import { isRule } from '../generated/ast.js';
+import type { AstNode, CstNode, FindReferencesOptions, ReferenceDescription, Stream } from 'langium';
+import { AstUtils, CstUtils, DefaultReferences, GrammarUtils, stream, URI, UriUtils } from 'langium';
+import type { Modifierset } from '../generated/ast.js';
+import { isModifierset, isModifierTest, isRule } from '../generated/ast.js';
+import { walk } from '../declaration-dependencies.js';
+import { isModifierSetName, modifierSetNamed, modifierSetsOf } from '../../compiler/modifier-sets.js';
 import type { PayruleServices } from '../payrule-module.js';
 import type { PolicySources } from '../policy-sources.js';
 import { testFoldersFor, type ExampleTests } from './example-tests.js';
@@ -22,9 +25,26 @@ export class PayruleReferences extends DefaultReferences {
         this.sources = services.payrule.PolicySources;
     }
 
+    /** A modifier set's name in a modifier list declares nothing, but names the set (by its text). */
+    override findDeclarations(sourceCstNode: CstNode): AstNode[] {
+        const set = modifierSetAt(sourceCstNode);
+        return set ? [set] : super.findDeclarations(sourceCstNode);
+    }
+
+    override findDeclarationNodes(sourceCstNode: CstNode): CstNode[] {
+        const set = modifierSetAt(sourceCstNode);
+        if (!set) return super.findDeclarationNodes(sourceCstNode);
+        const name = GrammarUtils.findNodeForProperty(set.$cstNode, 'name');
+        return name ? [name] : [];
+    }
+
     override findReferences(targetNode: AstNode, options: FindReferencesOptions): Stream<ReferenceDescription> {
         const document = AstUtils.getDocument(targetNode);
         const found: ReferenceDescription[] = options.includeDeclaration ? this.getSelfReferences(targetNode) : [];
+        if (isModifierset(targetNode)) {
+            if (options.documentUri && !UriUtils.equals(document.uri, options.documentUri)) return stream(found);
+            return stream([...found, ...this.modifierSetMentions(targetNode, document.uri)]);
+        }
         if (isRule(targetNode) && targetNode.name) found.push(...this.testMentions(targetNode.name, document.uri, options.documentUri));
         if (options.documentUri && !UriUtils.equals(document.uri, options.documentUri)) return stream(found);
         const targetPath = this.nodeLocator.getAstNodePath(targetNode);
@@ -42,6 +62,25 @@ export class PayruleReferences extends DefaultReferences {
         return stream(found);
     }
 
+    /** Every item of a modifier list in the set's file that names it (in rules and in other sets). */
+    private modifierSetMentions(set: Modifierset, uri: URI): ReferenceDescription[] {
+        const file = set.$container;
+        const targetPath = this.nodeLocator.getAstNodePath(set);
+        const found: ReferenceDescription[] = [];
+        for (const declaration of file.declarations) {
+            walk(declaration, node => {
+                if (!isModifierTest(node) && !isModifierset(node)) return;
+                const items = GrammarUtils.findNodesForProperty(node.$cstNode, 'modifiers');
+                node.modifiers.forEach((item, index) => {
+                    const cst = items[index];
+                    if (item !== set.name || !cst || modifierSetsOf(file).get(item) !== set) return;
+                    found.push({ sourceUri: uri, sourcePath: this.nodeLocator.getAstNodePath(node), targetUri: uri, targetPath, segment: CstUtils.toDocumentSegment(cst), local: true });
+                });
+            });
+        }
+        return found;
+    }
+
     /** The rule's id in the expected outcomes of the policy tests that run against its file. */
     private testMentions(ruleId: string, policyUri: URI, onlyIn: URI | undefined): ReferenceDescription[] {
         const folders = testFoldersFor(policyUri.fsPath, this.sources.rootFor(policyUri));
@@ -57,4 +96,12 @@ export class PayruleReferences extends DefaultReferences {
                 local: false,
             }));
     }
+}
+
+/** The modifier set an item of a modifier list at this CST node names, if it names a declared one. */
+export function modifierSetAt(cst: CstNode): Modifierset | undefined {
+    const node = cst.astNode;
+    if (!isModifierTest(node) && !isModifierset(node)) return undefined;
+    if (GrammarUtils.findAssignment(cst)?.feature !== 'modifiers' || !isModifierSetName(cst.text)) return undefined;
+    return modifierSetNamed(node, cst.text);
 }

@@ -6,9 +6,19 @@ import type { Range } from 'vscode-languageserver';
 import { walk } from '../declaration-dependencies.js';
 import { SemanticTokenModifiers, SemanticTokenTypes } from 'vscode-languageserver';
 import {
-    isCiteClause, isCodeRange, isCodeset, isCodesetRef, isDiagnosisOnlyTest, isDiagnosisTest, isEffectiveClause, isModifierTest,
+    isCiteClause, isCodeRange, isCodeset, isCodesetRef, isDiagnosisOnlyTest, isDiagnosisTest, isEffectiveClause, isModifierset, isModifierTest,
     isPolicy, isPolicyFile, isProviderTest, isReasonClause, isRule, isSource,
 } from '../generated/ast.js';
+import type { Modifierset, ModifierTest } from '../generated/ast.js';
+import { isModifierSetName } from '../../compiler/modifier-sets.js';
+
+/**
+ * The items of a modifier list: modifiers are `modifier`, modifier-set names `type` (as codeset
+ * names are), told apart by length alone, so the tokens never depend on other declarations.
+ */
+function modifierItems(node: Modifierset | ModifierTest, acceptor: SemanticTokenAcceptor): void {
+    node.modifiers.forEach((item, index) => acceptor({ node, property: 'modifiers', index, type: isModifierSetName(item) ? SemanticTokenTypes.type : SemanticTokenTypes.modifier }));
+}
 
 /** A token of a declaration, its lines counted from the declaration's first line. */
 interface RelativeToken {
@@ -23,8 +33,9 @@ const DECLARATIONS_PER_CHECK = 200;
 /**
  * Semantic tokens over the TextMate grammar's colours, with the standard token types so that every
  * theme colours them: procedure codes, diagnoses and dates are numbers (dates `readonly`),
- * modifiers are `modifier`, reason codes and provider types `enumMember`, and the names of the
- * policy (`namespace`), sources (`variable`, readonly), codesets (`type`) and rules (`function`),
+ * modifiers are `modifier`, reason and remark codes and provider types `enumMember`, and the names
+ * of the policy (`namespace`), sources (`variable`, readonly), codesets and modifier sets (`type`)
+ * and rules (`function`),
  * with `declaration` where they are declared.
  */
 export class PayruleSemanticTokenProvider extends AbstractSemanticTokenProvider {
@@ -96,14 +107,18 @@ export class PayruleSemanticTokenProvider extends AbstractSemanticTokenProvider 
             acceptor({ node, property: 'codeset', type: SemanticTokenTypes.type });
         } else if (isCiteClause(node)) {
             acceptor({ node, property: 'source', type: SemanticTokenTypes.variable, modifier: SemanticTokenModifiers.readonly });
+        } else if (isModifierset(node)) {
+            acceptor({ node, property: 'name', type: SemanticTokenTypes.type, modifier: declaration });
+            modifierItems(node, acceptor);
         } else if (isModifierTest(node)) {
-            node.modifiers.forEach((_, index) => acceptor({ node, property: 'modifiers', index, type: SemanticTokenTypes.modifier }));
+            modifierItems(node, acceptor);
         } else if (isDiagnosisTest(node) || isDiagnosisOnlyTest(node)) {
             node.patterns.forEach((_, index) => acceptor({ node, property: 'patterns', index, type: SemanticTokenTypes.number }));
         } else if (isProviderTest(node)) {
             node.types.forEach((_, index) => acceptor({ node, property: 'types', index, type: SemanticTokenTypes.enumMember }));
         } else if (isReasonClause(node)) {
             acceptor({ node, property: 'reason', type: SemanticTokenTypes.enumMember });
+            node.remarks.forEach((_, index) => acceptor({ node, property: 'remarks', index, type: SemanticTokenTypes.enumMember }));
         } else if (isEffectiveClause(node)) {
             acceptor({ node, property: 'from', type: SemanticTokenTypes.number, modifier: SemanticTokenModifiers.readonly });
             if (node.to !== undefined) acceptor({ node, property: 'to', type: SemanticTokenTypes.number, modifier: SemanticTokenModifiers.readonly });

@@ -109,3 +109,27 @@ export const REASON_ENTRIES: VocabularyEntry[] = (() => {
     for (const reason of Object.keys(REASON_DOCS)) add(`CO-${reason}`);
     return entries;
 })();
+
+/**
+ * Remittance advice remark codes (RARC) that therapy and NCCI edits commonly send with their
+ * reason, in short: the authoritative texts are the X12 RARC list.
+ */
+export const REMARK_DOCS: Readonly<Record<string, string>> = {
+    'N362': 'The number of days or units of service exceeds our acceptable maximum.',
+    'M76': 'Missing, incomplete or invalid diagnosis or condition.',
+    'M15': 'Separately billed services or tests have been bundled as components of the same procedure: separate payment is not allowed.',
+    'M80': 'Not covered when performed during the same session or date as a previously processed service for the patient.',
+    'M86': 'Service denied because payment was already made for the same or a similar procedure within a set time frame.',
+    'N19': 'Procedure code incidental to the primary procedure.',
+    'N20': 'Service not payable with another service rendered on the same date.',
+    'N115': 'This decision was based on a Local Coverage Determination (LCD).',
+    'N386': 'This decision was based on a National Coverage Determination (NCD).',
+    'N130': 'Consult the plan benefit documents or guidelines for the restrictions on this service.',
+    'MA130': 'The claim has incomplete or invalid information and no appeal rights are afforded: submit a new claim with the complete, correct information.',
+};
+
+export function remarkMeaning(remark: string): string | undefined {
+    return REMARK_DOCS[remark.toUpperCase()];
+}
+
+export const REMARK_ENTRIES: VocabularyEntry[] = Object.entries(REMARK_DOCS).map(([code, meaning]) => ({ code, meaning }));
