@@ -59,6 +59,7 @@ export function ptpOutput(tables: PtpTable[], inputs: InputInfo[], settings: Imp
             : `NCCI procedure-to-procedure edits: column one codes ${family}xx`;
         const lines = header('ncci-ptp', tables, policyId, title, settings, members.length, PTP_SOURCE,
             'CMS NCCI procedure-to-procedure edit table (imported rows)');
+        if (members.some(edit => edit.modifierIndicator === '1')) lines.push(...MODIFIER_SETS, '');
         const counts = new Map<string, number>();
         for (const edit of members) counts.set(edit.column1, (counts.get(edit.column1) ?? 0) + 1);
         let column1 = '';
@@ -116,7 +117,7 @@ function ptpRule(edit: PtpEdit, id: string): string[] {
         `  ${edit.column2} denied with ${edit.column1} same day`,
     ];
     if (edit.modifierIndicator === '1') {
-        lines.push(`    unless modifier ${MODIFIER_LISTS.distinct} on either line`, `    unless modifier ${MODIFIER_LISTS.columnTwo}`);
+        lines.push(`    unless modifier ${DISTINCT_SET} on either line`, `    unless modifier ${COLUMN_TWO_SET}`);
     }
     lines.push('  reason CO-97');
     lines.push(edit.lastDay === null ? `  effective ${edit.effective}` : `  effective ${edit.effective} to ${edit.lastDay}`);
@@ -142,20 +143,23 @@ function mueRule(limit: MueLimit): string[] {
     return [
         `rule MUE-${limit.code} ${quote(`${limit.code}: at most ${limit.max} ${limit.max === 1 ? 'unit' : 'units'} per ${per === 'line' ? 'claim line' : 'date of service'}${limit.rationale ? ` (${limit.rationale})` : ''}`)}`,
         `  ${limit.code} denied above ${limit.max} units per ${per} whole line`,
-        '  reason CO-151',
+        '  reason CO-151 remark N362',
         `  note ${quote(MUE_NOTES[limit.adjudication])}`,
         `  cite ${MUE_SOURCE} ${quote(limit.text)}`,
     ];
 }
 
 /**
- * How an indicator-1 rule names its modifiers: the distinct-service modifiers (either line) and the
- * other NCCI-associated ones (column two line only).
+ * The modifier sets an indicator-1 rule names, declared once per file that has such a rule: the
+ * distinct-service modifiers (either line) and the other NCCI-associated ones (column two line only).
  */
-const MODIFIER_LISTS = {
-    distinct: NCCI_DISTINCT_MODIFIERS.join(', '),
-    columnTwo: NCCI_COLUMN_TWO_MODIFIERS.join(', '),
-};
+const DISTINCT_SET = 'ncci_distinct';
+const COLUMN_TWO_SET = 'ncci_column_two';
+const MODIFIER_SETS = [
+    `modifierset ${DISTINCT_SET} ${quote('NCCI distinct-service modifiers: lift an edit on either line')} = ${NCCI_DISTINCT_MODIFIERS.join(', ')}`,
+    `modifierset ${COLUMN_TWO_SET} ${quote('Other NCCI-associated modifiers: lift an edit on the column two line')} =`,
+    `  ${NCCI_COLUMN_TWO_MODIFIERS.join(', ')}`,
+];
 
 /**
  * Rule ids: `PTP-<column 1>-<column 2>`; when a pair has several rows (over dates that do not

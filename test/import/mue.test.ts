@@ -63,7 +63,7 @@ describe('import mue: a table in the exact CMS layout', () => {
         expect(rules['MUE-97124'].conditions).toEqual([{ kind: 'units', max: 4, per: 'day', wholeLine: true }]);
         expect(rules['MUE-97140'].conditions).toEqual([{ kind: 'units', max: 2, per: 'line', wholeLine: true }]);
         expect(rules['MUE-0213T'].conditions).toEqual([{ kind: 'units', max: 0, per: 'day', wholeLine: true }]);
-        expect(rules['MUE-97124'].reason).toEqual({ group: 'CO', code: '151', remarks: [] });
+        expect(rules['MUE-97124'].reason).toEqual({ group: 'CO', code: '151', remarks: ['N362'] });
         expect(packs.map(pack => pack.policy.payer)).toEqual(['Medicare', 'Medicare', 'Medicare', 'Medicare']);
         expect(packs[1].policy.title).toBe('Medically unlikely edits, practitioner services from 2025-01-01: codes 971xx');
         // The note names the indicator; 3 says it may be paid on appeal with documentation, 2 that it is absolute.
@@ -73,11 +73,18 @@ describe('import mue: a table in the exact CMS layout', () => {
         expect(rules['MUE-G0283'].citations[0].quote).toBe('line 9 of MCR_MUE_PractitionerServices_Eff_01-01-2025.csv: G0283 | 1 | 2 Date of Service Edit: Policy | Nature of Service/Procedure, né ’policy’');
     });
 
-    it('denies in full the line that passes the limit: per day for indicators 2 and 3, per line for 1', () => {
+    it('denies in full: per day (indicators 2 and 3) every line of the code on the claim that passes, one provider\'s day only; per line (1) the line', () => {
         const date = '2025-02-03';
+        const other = (id: string, units: number) => ({ ...claim(id, [{ code: '97124', date, units }]), patient: 'P-providers', provider: { id: '1992753880', type: 'physician' } });
         const output = evaluate(packs, [
             claim('day-within', [{ code: '97124', date, units: 2 }, { code: '97124', date, units: 2 }]),
             claim('day-past', [{ code: '97124', date, units: 3 }, { code: '97124', date, units: 2 }]),
+            // One patient, two providers, 3 units each: neither provider's day passes 4.
+            { ...claim('provider-a', [{ code: '97124', date, units: 3 }]), patient: 'P-providers' },
+            other('provider-b', 3),
+            // The same provider's second claim that day: its 3 units and the 3 the first claim was allowed pass 4, so
+            // this claim's lines are denied in full and the first claim is not judged again.
+            other('provider-b-again', 3),
             claim('line-within', [{ code: '97140', date, units: 2 }, { code: '97140', date, units: 2 }]),
             claim('line-past', [{ code: '97140', date, units: 3 }]),
             claim('zero', [{ code: '0213T', date }]),
@@ -86,7 +93,10 @@ describe('import mue: a table in the exact CMS layout', () => {
         const status = Object.fromEntries(output.claims.map(c => [c.id, 'lines' in c ? c.lines.map(line => `${line.status}:${line.allowedUnits}`) : c.error]));
         expect(status).toEqual({
             'day-within': ['paid:2', 'paid:2'],
-            'day-past': ['paid:3', 'denied:0'],
+            'day-past': ['denied:0', 'denied:0'],
+            'provider-a': ['paid:3'],
+            'provider-b': ['paid:3'],
+            'provider-b-again': ['denied:0'],
             'line-within': ['paid:2', 'paid:2'],
             'line-past': ['denied:0'],
             'zero': ['denied:0'],

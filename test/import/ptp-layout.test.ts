@@ -110,6 +110,11 @@ describe('import ncci-ptp: a table in the exact CMS layout', () => {
         ]);
         expect(second.note).toBe('Modifier indicator 1: 59, XE, XS, XP or XU on either line, or another NCCI-associated modifier on the column two line, lifts this edit.');
         expect(packs[1].rules[0]).toMatchObject({ id: 'PTP-G0283-97035', exceptions: [] });
+        // The modifiers are named once per file, by the files that have an indicator-1 edit.
+        const files = readTree(out);
+        expect(files['ncci_ptp_975.payrule'].match(/^modifierset /gm)).toHaveLength(2);
+        expect(files['ncci_ptp_975.payrule'].match(/^ {4}unless modifier ncci_distinct on either line\n {4}unless modifier ncci_column_two$/gm)).toHaveLength(3);
+        expect(files['ncci_ptp_G02.payrule']).not.toMatch(/modifierset|unless/);
     });
 
     it('ends an edit the day before its deletion date', () => {
