@@ -15,6 +15,7 @@ import { EvalProgress } from './eval-progress.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { compilePolicies } from './policy-packs.js';
 import { evaluateWithDuckdbEngine } from './eval-duckdb.js';
+import { evaluateX12 } from './eval-x12.js';
 import { ClaimsFileError, DuckdbUnavailableError, SqlCompileError, tabularFormatOf } from '../src-server/sql/index.js';
 
 export interface EvalOptions {
@@ -42,7 +43,8 @@ const WHOLE_BYTES = 64 * 1024 * 1024;
 
 const EXIT_HELP = `
 Input: CLAIMS is a file or - for standard input, holding plain JSON claims (one object or an array,
-spec section 5), NDJSON (one claim per line), or FHIR R4 Claim resources and Bundles. Each patient's
+spec section 5), NDJSON (one claim per line), FHIR R4 Claim resources and Bundles, or an X12
+005010X222A1 837P interchange (it starts ISA; docs/claims-input.md). Each patient's
 claims are judged together, in date order, whatever order they come in. NDJSON over 64 MB is
 streamed in bounded memory, one run of a patient's consecutive claims at a time: it must keep each
 patient's claims together (as exports sorted by patient do), and a patient seen again after others
@@ -82,7 +84,7 @@ export function registerEvalCommand(program: Command): void {
     };
     program.command('eval')
         .description('evaluate claims against rule packs (or policies compiled in memory) and write each line\'s outcome')
-        .argument('[claims]', 'claims file (JSON, NDJSON or FHIR R4), or - for standard input; may also come last after --pack files')
+        .argument('[claims]', 'claims file (JSON, NDJSON, FHIR R4 or X12 837P), or - for standard input; may also come last after --pack files')
         .option('-p, --pack <files...>', 'rule pack files written by payrule compile', collect('pack'))
         .option('--policy <paths...>', 'policy files or folders to compile in memory, instead of or besides packs', collect('policy'))
         .addOption(new Option('-f, --format <format>', 'output format').choices(EVAL_FORMATS).default('json'))
@@ -168,6 +170,9 @@ async function evaluateInput(input: ClaimsInput, packs: PackSources, options: Ev
     const layout = await input.layout();
     if (input.looksLikePack()) {
         throw new EvalSetupError(`${input.name}: this is a rule pack, not claims: give the claims file last (after the packs), or before --pack`);
+    }
+    if (layout === 'x12') {
+        return evaluateX12(input, new Evaluator(loadEvalPacks(packs)), format, options.whole === true || await fitsWhole(input), sink);
     }
     if (layout === 'document') {
         // One JSON document cannot be split by lines: read it whole and judge it as one batch.

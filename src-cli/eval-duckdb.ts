@@ -8,6 +8,7 @@ import { ClaimsInput, parseClaimsDocument } from './eval-input.js';
 import { EvalSetupError } from './eval-packs.js';
 import type { EvalTotals, Sink } from './eval-pipeline.js';
 import { decodeUtf8 } from './eval-pool.js';
+import { x12Records } from './eval-x12.js';
 
 /**
  * `payrule eval --engine duckdb`: the claims are judged by the packs' SQL in embedded DuckDB
@@ -75,6 +76,7 @@ async function claimRecords(input: ClaimsInput): Promise<Iterable<ClaimRecord> |
         throw new EvalSetupError(`${input.name}: this is a rule pack, not claims: give the claims file last (after the packs), or before --pack`);
     }
     if (layout === 'empty') return [];
+    if (layout === 'x12') return x12Records(input);
     if (layout === 'document') return readClaimValue(parseClaimsDocument(await input.readAll(), input.name));
     return ndjsonRecords(input);
 }
