@@ -3,7 +3,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import { readClaimsText, readClaimValue } from '../src-server/claims/index.js';
-import { Evaluator } from '../src-server/evaluator/index.js';
 import type { RulePack } from '../src-server/pack/index.js';
 import { judgeRuns, PatientRuns } from './eval-chunks.js';
 import { EVAL_FORMATS, outputFormat, summaryLine, type EvalFormat } from './eval-format.js';
@@ -16,6 +15,7 @@ import { EXIT, type ExitCode } from './exit-codes.js';
 import { compilePolicies } from './policy-packs.js';
 import { evaluateWithDuckdbEngine } from './eval-duckdb.js';
 import { evaluateX12 } from './eval-x12.js';
+import { explainedJudging } from './eval-explain.js';
 import { ClaimsFileError, DuckdbUnavailableError, SqlCompileError, tabularFormatOf } from '../src-server/sql/index.js';
 
 export interface EvalOptions {
@@ -172,23 +172,24 @@ async function evaluateInput(input: ClaimsInput, packs: PackSources, options: Ev
         throw new EvalSetupError(`${input.name}: this is a rule pack, not claims: give the claims file last (after the packs), or before --pack`);
     }
     if (layout === 'x12') {
-        return evaluateX12(input, new Evaluator(loadEvalPacks(packs)), format, options.whole === true || await fitsWhole(input), sink);
+        const judging = explainedJudging(packs, options.format);
+        return evaluateX12(input, judging.evaluator, judging.format, options.whole === true || await fitsWhole(input), sink);
     }
     if (layout === 'document') {
         // One JSON document cannot be split by lines: read it whole and judge it as one batch.
         const value = parseClaimsDocument(await input.readAll(), input.name);
-        const evaluator = new Evaluator(loadEvalPacks(packs));
-        const output = new OrderedOutput(sink, format, Promise.resolve());
-        output.push(judgeRuns(evaluator, format, [{ patient: undefined, line: 1, records: readClaimValue(value) }]));
+        const { evaluator, format: explained } = explainedJudging(packs, options.format);
+        const output = new OrderedOutput(sink, explained, Promise.resolve());
+        output.push(judgeRuns(evaluator, explained, [{ patient: undefined, line: 1, records: readClaimValue(value) }]));
         output.end();
         await output.done;
         return output.totals;
     }
     if (options.whole || await fitsWhole(input)) {
         // Small enough to hold: judge every claim as one batch, so their order does not matter.
-        const evaluator = new Evaluator(loadEvalPacks(packs));
-        const output = new OrderedOutput(sink, format, Promise.resolve());
-        output.push(judgeRuns(evaluator, format, [{ patient: undefined, line: 1, records: readClaimsText(await input.readAll()) }]));
+        const { evaluator, format: explained } = explainedJudging(packs, options.format);
+        const output = new OrderedOutput(sink, explained, Promise.resolve());
+        output.push(judgeRuns(evaluator, explained, [{ patient: undefined, line: 1, records: readClaimsText(await input.readAll()) }]));
         output.end();
         await output.done;
         return output.totals;
@@ -233,7 +234,10 @@ async function choosePool(input: ClaimsInput, packs: PackSources, format: EvalFo
             if (input.done && input.bufferedBytes < large) workers = 0;
         }
     }
-    if (workers === 0 || file === undefined) return new InProcessPool(new Evaluator(loadEvalPacks(packs)), format);
+    if (workers === 0 || file === undefined) {
+        const judging = explainedJudging(packs, format);
+        return new InProcessPool(judging.evaluator, format, judging.explainer);
+    }
     return new WorkerPool(file, workers, { packFiles: packs.files, packs: packs.compiled as RulePack[], format });
 }
 

@@ -4,6 +4,7 @@ import type { RulePack } from '../src-server/pack/index.js';
 import { streamWithDuckdb, tabularFormatOf } from '../src-server/sql/index.js';
 import { entryBatcher } from './eval-entries.js';
 import { outputFormat, type EvalFormat } from './eval-format.js';
+import { Explainer } from '../src-server/evaluator/explain.js';
 import { ClaimsInput, parseClaimsDocument } from './eval-input.js';
 import { EvalSetupError } from './eval-packs.js';
 import type { EvalTotals, Sink } from './eval-pipeline.js';
@@ -22,7 +23,7 @@ import { x12Records } from './eval-x12.js';
  * as one batch (as `evaluate` does): the two agree whenever each patient's claims are together.
  */
 export async function evaluateWithDuckdbEngine(claims: string, packs: readonly RulePack[], format: EvalFormat, sink: Sink): Promise<EvalTotals> {
-    const output = outputFormat(format);
+    const output = outputFormat(format, new Explainer(packs));
     let unreadable = 0;
     const batcher = entryBatcher(sink, output);
     const onEntry = (entry: ClaimOutput) => {

@@ -1,4 +1,5 @@
 import type { ClaimOutput, EvaluationSummary, Finding, LineResult } from '../src-server/evaluator/index.js';
+import type { ExplainedFinding, Explainer } from '../src-server/evaluator/explain.js';
 
 /**
  * The output formats of `payrule eval`, written a piece at a time so that a batch of any size
@@ -20,7 +21,17 @@ export interface OutputFormat {
     footer(summary: EvaluationSummary, unreadable: number): string;
 }
 
-export function outputFormat(format: EvalFormat): OutputFormat {
+/**
+ * The format's writer. With an `explainer` (built from the packs that judged), every finding is
+ * explained before it is written (src-server/evaluator/explain.ts): both engines, same words.
+ */
+export function outputFormat(format: EvalFormat, explainer?: Explainer): OutputFormat {
+    const written = writer(format);
+    if (!explainer) return written;
+    return { ...written, entry: output => written.entry(explainer.explainOutput(output)) };
+}
+
+function writer(format: EvalFormat): OutputFormat {
     switch (format) {
         case 'json':
             return {
@@ -74,7 +85,14 @@ export function entryJson(output: ClaimOutput): string {
 }
 
 function findingJson(finding: Finding): string {
-    return `{"policy":${text(finding.policy)},"rule":${text(finding.rule)},"action":"${finding.action}","reason":${text(finding.reason)},"units":${finding.units},"message":${JSON.stringify(finding.message)}}`;
+    return `{"policy":${text(finding.policy)},"rule":${text(finding.rule)},"action":"${finding.action}","reason":${text(finding.reason)},"units":${finding.units},"message":${JSON.stringify(finding.message)}${explanationJson(finding)}}`;
+}
+
+/** `,"citation":{…},"hint":"…"` for an explained finding (src-server/evaluator/explain.ts), else nothing. */
+function explanationJson(finding: Finding): string {
+    const { citation, hint } = finding as Partial<ExplainedFinding>;
+    if (hint === undefined) return '';
+    return `,"citation":${citation ? JSON.stringify({ source: citation.source, title: citation.title, quote: citation.quote }) : 'null'},"hint":${JSON.stringify(hint)}`;
 }
 
 /** A JSON string literal; ids and codes rarely need escaping, so the common case skips JSON.stringify. */
@@ -92,7 +110,10 @@ function entryTable(output: ClaimOutput): string {
 }
 
 function findingsCell(line: LineResult): string {
-    return line.findings.map(f => `${f.rule} (${f.policy}, ${f.action} ${f.units}, ${f.reason})`).join('; ');
+    return line.findings.map(f => {
+        const hint = (f as Partial<ExplainedFinding>).hint;
+        return `${f.rule} (${f.policy}, ${f.action} ${f.units}, ${f.reason}${hint ? `: ${hint}` : ''})`;
+    }).join('; ');
 }
 
 function row(claim: string, line: string, code: string, billed: string, allowed: string, status: string, findings: string): string {

@@ -40,7 +40,7 @@ describe('payrule eval of an X12 837P', () => {
                 { id: 'BC-2001', error: 'segment 68 (DTP), element DTP03: the service date must be CCYYMMDD (D8) or CCYYMMDD-CCYYMMDD (RD8), not "D8*2025035"' },
             ]);
             expect(entries.filter(e => 'lines' in e).map(e => e.id)).toEqual(['MC-1002', 'HN-3001']);
-            expect(entries.at(-1).summary.lines).toBe(3);
+            expect(entries.at(-1).summary.lines).toBe(4);
         });
     }
 
