@@ -50,18 +50,22 @@ export class Explainer {
         return this.byRule.get(key(policy, rule));
     }
 
-    /** Attach the explanation to each finding of an output entry (in place); returns the entry. */
+    /**
+     * The output entry with each finding explained. The entry itself is not changed (an engine may
+     * hand out frozen entries): lines with findings are copied, the others shared.
+     */
     explainOutput<T extends ClaimOutput>(output: T): T {
-        if (!('lines' in output)) return output;
-        for (const line of output.lines) {
-            for (const finding of line.findings as ExplainedFinding[]) {
-                const explanation = this.explanation(finding.policy, finding.rule);
-                if (!explanation) continue;
-                finding.citation = explanation.citation;
-                finding.hint = explanation.hint;
-            }
-        }
-        return output;
+        if (!('lines' in output) || output.lines.every(line => line.findings.length === 0)) return output;
+        return {
+            ...output,
+            lines: output.lines.map(line => line.findings.length === 0 ? line : { ...line, findings: line.findings.map(finding => this.explainFinding(finding)) }),
+        };
+    }
+
+    /** A finding with its citation and hint (a finding of no loaded rule is returned as it is). */
+    explainFinding(finding: Finding): Finding | ExplainedFinding {
+        const explanation = this.explanation(finding.policy, finding.rule);
+        return explanation ? { ...finding, citation: explanation.citation, hint: explanation.hint } : finding;
     }
 }
 
@@ -78,10 +82,19 @@ export function hintOf(rule: PackRule): string {
     const limits = rule.conditions.map(limitPhrase).filter((phrase): phrase is string => phrase !== undefined);
     if (limits.length > 0) return `${outcome} ${limits.join(' and ')}`;
     const provider = rule.conditions.find(c => c.kind === 'provider');
-    if (provider && provider.kind === 'provider') return `not covered for this provider type (${joinOr(provider.types)}): no modifier or diagnosis makes it ${outcome}`;
+    if (provider && provider.kind === 'provider') return nothingLifts(rule.action, `for this provider type (${joinOr(provider.types)})`);
     const only = rule.conditions.find(c => c.kind === 'diagnosis-only');
     if (only && only.kind === 'diagnosis-only') return `${outcome} with a supporting diagnosis besides ${joinOr(only.patterns)} on the line`;
-    return `not covered: no modifier, diagnosis or provider makes it ${outcome}`;
+    return nothingLifts(rule.action, 'for any provider');
+}
+
+/** The hint of a rule that nothing on the claim can lift. */
+function nothingLifts(action: PackRule['action'], scope: string): string {
+    switch (action) {
+        case 'review': return `always held for review ${scope}: no modifier or diagnosis lifts it`;
+        case 'flag': return `always flagged ${scope}: information only, the payment is not affected`;
+        default: return `not covered ${scope}: no modifier or diagnosis makes it payable`;
+    }
 }
 
 /** What the line would be without the finding, by action. */

@@ -18,9 +18,7 @@ export class Evaluator extends BaseEvaluator {
     }
 
     override evaluateRecords(records: readonly ClaimRecord[]): ClaimOutput[] {
-        const outputs = super.evaluateRecords(records);
-        for (const output of outputs) this.explainer.explainOutput(output);
-        return outputs;
+        return super.evaluateRecords(records).map(output => this.explainer.explainOutput(output));
     }
 }
 
