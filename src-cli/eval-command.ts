@@ -16,12 +16,14 @@ import { compilePolicies } from './policy-packs.js';
 import { evaluateWithDuckdbEngine } from './eval-duckdb.js';
 import { evaluateX12 } from './eval-x12.js';
 import { explainedJudging } from './eval-explain.js';
+import { evaluateToRemittance } from './eval-835.js';
 import { ClaimsFileError, DuckdbUnavailableError, SqlCompileError, tabularFormatOf } from '../src-server/sql/index.js';
 
 export interface EvalOptions {
     pack?: string[];
     policy?: string[];
-    format: EvalFormat;
+    /** The streamed formats, or an X12 835 remittance (src-cli/eval-835.ts). */
+    format: EvalFormat | 'x12-835';
     out?: string;
     progress?: boolean;
     whole?: boolean;
@@ -57,7 +59,9 @@ docs/sql.md, and judges the whole input as one batch at any size.
 
 Output (--format): json (default) is { "claims": [...], "summary": {...} } with one entry per claim
 in input order; ndjson is one claim entry per line, then a last line { "summary": {...} }; table is
-one row per claim line for people. A claim that cannot be read is an entry { "id", "error" } in its
+one row per claim line for people; x12-835 is an X12 835 remittance (CLP per claim, SVC per line, CAS
+with the CARC, LQ*HE remark codes; docs/claims-input.md), written for the batch held in memory.
+Findings carry the passage their rule cites and a hint of what would make the line pay. A claim that cannot be read is an entry { "id", "error" } in its
 place, and the others are still evaluated.
 
 Exit codes:
@@ -87,7 +91,7 @@ export function registerEvalCommand(program: Command): void {
         .argument('[claims]', 'claims file (JSON, NDJSON, FHIR R4 or X12 837P), or - for standard input; may also come last after --pack files')
         .option('-p, --pack <files...>', 'rule pack files written by payrule compile', collect('pack'))
         .option('--policy <paths...>', 'policy files or folders to compile in memory, instead of or besides packs', collect('policy'))
-        .addOption(new Option('-f, --format <format>', 'output format').choices(EVAL_FORMATS).default('json'))
+        .addOption(new Option('-f, --format <format>', 'output format').choices([...EVAL_FORMATS, 'x12-835']).default('json'))
         .option('-o, --out <file>', 'write the results to this file (written whole or not at all) instead of standard output')
         .addOption(new Option('-e, --engine <engine>', 'who judges the claims: the JavaScript evaluator, or the packs as SQL in embedded DuckDB').choices(EVAL_ENGINES).default('js'))
         .option('--no-progress', 'never show the progress bar (shown on standard error only when it is a terminal; js engine)')
@@ -140,11 +144,13 @@ export async function runEval(claims: string, options: EvalOptions): Promise<Exi
     try {
         const sink = target?.sink ?? streamSink(process.stdout);
         let totals: EvalTotals;
-        if (options.engine === 'duckdb') {
+        if (options.format === 'x12-835') {
+            totals = await evaluateToRemittance(claims, packs, options.engine ?? 'js', sink);
+        } else if (options.engine === 'duckdb') {
             totals = await evaluateWithDuckdbEngine(claims, loadEvalPacks(packs), options.format, sink);
         } else {
             input = await ClaimsInput.open(claims);
-            totals = await evaluateInput(input, packs, options, sink);
+            totals = await evaluateInput(input, packs, { ...options, format: options.format }, sink);
         }
         await target?.commit();
         if (target) console.error(`payrule eval: ${summaryLine(totals.summary, totals.unreadable)} -> ${options.out}`);
@@ -165,7 +171,7 @@ export async function runEval(claims: string, options: EvalOptions): Promise<Exi
     }
 }
 
-async function evaluateInput(input: ClaimsInput, packs: PackSources, options: EvalOptions, sink: Sink): Promise<EvalTotals> {
+async function evaluateInput(input: ClaimsInput, packs: PackSources, options: EvalOptions & { format: EvalFormat }, sink: Sink): Promise<EvalTotals> {
     const format = outputFormat(options.format);
     const layout = await input.layout();
     if (input.looksLikePack()) {

@@ -31,18 +31,25 @@ export type ExplainedFinding = Finding & Explanation;
 
 export class Explainer {
     private readonly byRule = new Map<string, Explanation>();
+    private readonly remarksByRule = new Map<string, readonly string[]>();
 
     constructor(packs: readonly RulePack[]) {
         for (const pack of packs) {
             const titles = new Map(pack.sources.map(source => [source.id, source.title ?? source.path]));
             for (const rule of pack.rules) {
                 const cited = rule.citations[0];
+                this.remarksByRule.set(key(pack.policy.id, rule.id), rule.reason.remarks ?? []);
                 this.byRule.set(key(pack.policy.id, rule.id), {
                     citation: cited ? { source: cited.source, title: titles.get(cited.source) ?? cited.source, quote: cited.quote } : null,
                     hint: hintOf(rule),
                 });
             }
         }
+    }
+
+    /** A finding's RARC remark codes: its own `remarks` when the engine gives them, else its rule's. */
+    remarksOf(finding: Finding): readonly string[] {
+        return (finding as Finding & { remarks?: string[] }).remarks ?? this.remarksByRule.get(key(finding.policy, finding.rule)) ?? [];
     }
 
     /** The explanation of a finding of `rule` in `policy`, or undefined for a rule of no loaded pack. */
