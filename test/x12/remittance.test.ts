@@ -5,10 +5,10 @@ import { X12Parser, type X12Interchange } from 'node-x12';
 import { describe, expect, it } from 'vitest';
 import { PROJECT, tempWorkspace } from '../helpers/cli.js';
 import { cli } from '../cli-eval/helpers.js';
-import { EXAMPLE_OUTPUTS } from '../../scripts/x12-examples.mjs';
 
 type Json = Record<string, any>;
 const read = (file: string) => fs.readFileSync(path.join(PROJECT, file), 'utf8');
+const EXAMPLE_OUTPUTS = JSON.parse(read('examples/x12/commands.json')) as Record<string, string[]>;
 
 /** The segments of a transaction as arrays of element values, tag first. */
 function rows(segments: Array<{ tag: string; elements: Array<{ value: string }> }>): string[][] {
