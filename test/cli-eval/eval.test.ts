@@ -21,7 +21,7 @@ describe('payrule eval: output', () => {
         expect(withoutText(output)).toEqual(withoutText(sampleOutput));
         // Field order is the spec's, and every message is the rule's title.
         expect(Object.keys(output.claims[0].lines[1])).toEqual(['line', 'code', 'billedUnits', 'allowedUnits', 'status', 'findings']);
-        expect(output.claims[0].lines[1].findings[0]).toEqual(sampleOutput.claims[0].lines[1].findings[0]);
+        expect(output.claims[0].lines[1].findings[0]).toEqual({ ...sampleOutput.claims[0].lines[1].findings[0], citation: expect.any(Object), hint: expect.any(String) });
     });
 
     it('reads claims from standard input with -', () => {
@@ -56,7 +56,7 @@ describe('payrule eval: output', () => {
         const rows = result.stdout.trimEnd().split('\n');
         expect(rows[0]).toMatch(/^claim\s+line\s+code\s+billed\s+allowed\s+status\s+findings$/);
         expect(rows[1]).toMatch(/^S1\s+1\s+97110\s+2\s+2\s+paid$/);
-        expect(rows[2]).toMatch(/^S1\s+2\s+97140\s+1\s+0\s+denied\s+MT-EX \(sample_plan, deny 1, CO-97\)$/);
+        expect(rows[2]).toMatch(/^S1\s+2\s+97140\s+1\s+0\s+denied\s+MT-EX \(sample_plan, deny 1, CO-97: payable with modifier 59 on this line\)$/);
         expect(rows.find(row => row.startsWith('S6'))).toMatch(/error\s+claim has no readable "lines" list/);
         expect(rows.at(-1)).toBe('6 claims, 8 lines: 5 paid, 1 reduced, 0 review, 2 denied (1 claim unreadable)');
     });
