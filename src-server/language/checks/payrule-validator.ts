@@ -5,6 +5,7 @@ import { CitationChecks } from './citation-checks.js';
 import { ConflictChecks } from './conflict-checks.js';
 import { ShapeChecks } from './shape-checks.js';
 import { StructureChecks } from './structure-checks.js';
+import { TextChecks } from './text-checks.js';
 
 /** Register every group of checks; each group is a small class of named checks (see codes.ts). */
 export function registerPayruleChecks(services: PayruleServices, options: { crossFile: boolean }): void {
@@ -13,6 +14,7 @@ export function registerPayruleChecks(services: PayruleServices, options: { cros
         new ShapeChecks(),
         new StructureChecks(),
         new CitationChecks(services.payrule.PolicySources),
+        new TextChecks(),
         ...(options.crossFile ? [new ConflictChecks(services.payrule.WorkspaceRules)] : []),
     ];
     for (const group of groups) registry.register(group.register(), group);
