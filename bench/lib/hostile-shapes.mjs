@@ -15,13 +15,13 @@ export const SHAPES = {
     /** n rules each with an invalid 4-digit code: n errors. */
     'invalid rules': n => {
         let text = HEADER;
-        for (let i = 0; i < n; i++) text += `rule R${i} "bad"\n  9712 denied\n`;
+        for (let i = 0; i < n; i++) text += `rule rule_${i} "bad"\n  9712 denied\n`;
         return text;
     },
     /** n identical rules: one group of duplicates. */
     'identical rules': n => {
         let text = HEADER;
-        for (let i = 0; i < n; i++) text += `rule R${i} "same"\n  97110 denied above 2 units per day\n`;
+        for (let i = 0; i < n; i++) text += `rule rule_${i} "same"\n  97110 denied above 2 units per day\n`;
         return text;
     },
     /** n consecutive comment lines before one rule. */

@@ -11,9 +11,9 @@ export const MAX_DIAGNOSTICS_PER_FILE = 1000;
 const ERROR = 1;
 
 /**
- * The diagnostics of one file, capped: errors are kept before warnings (so that a thousand
- * duplicate warnings never hide an error), in their original order, then one line says how many
- * more there are, as an error when errors are among them.
+ * The diagnostics of one file, capped: the first of each check, then errors before warnings (so
+ * that a thousand duplicate warnings never hide an error), in their original order; then one line
+ * says how many more there are, as an error when errors are among them.
  */
 export function capDiagnostics(diagnostics: Diagnostic[], max = MAX_DIAGNOSTICS_PER_FILE): Diagnostic[] {
     // A list capped before (the checker's, then the CLI's cross-file findings added): its count
@@ -31,26 +31,30 @@ export function capDiagnostics(diagnostics: Diagnostic[], max = MAX_DIAGNOSTICS_
         }
     }
     if (findings.length <= max && hiddenErrors + hiddenWarnings === 0) return diagnostics;
-    let errors = 0;
-    for (const diagnostic of findings) if (diagnostic.severity === ERROR) errors++;
-    let errorsLeft = Math.min(errors, max);
-    let othersLeft = max - errorsLeft;
-    const kept: Diagnostic[] = [];
-    for (const diagnostic of findings) {
-        if (diagnostic.severity === ERROR) {
-            if (errorsLeft > 0) {
-                kept.push(diagnostic);
-                errorsLeft--;
-            } else {
-                hiddenErrors++;
-            }
-        } else if (othersLeft > 0) {
-            kept.push(diagnostic);
-            othersLeft--;
-        } else {
-            hiddenWarnings++;
+    // What is listed: the first finding of each check (so one kind never hides another), then
+    // errors, then warnings, each in their order; listed in the original order.
+    const keep = new Uint8Array(findings.length);
+    let left = max;
+    const codes = new Set<unknown>();
+    for (let i = 0; i < findings.length && left > 0; i++) {
+        if (codes.has(findings[i].code)) continue;
+        codes.add(findings[i].code);
+        keep[i] = 1;
+        left--;
+    }
+    for (const errorsPass of [true, false]) {
+        for (let i = 0; i < findings.length && left > 0; i++) {
+            if (keep[i] || (findings[i].severity === ERROR) !== errorsPass) continue;
+            keep[i] = 1;
+            left--;
         }
     }
+    const kept: Diagnostic[] = [];
+    findings.forEach((diagnostic, i) => {
+        if (keep[i]) kept.push(diagnostic);
+        else if (diagnostic.severity === ERROR) hiddenErrors++;
+        else hiddenWarnings++;
+    });
     const hidden = hiddenErrors + hiddenWarnings;
     const parts = [hiddenErrors > 0 ? plural(hiddenErrors, 'error') : '', hiddenWarnings > 0 ? plural(hiddenWarnings, 'warning') : ''].filter(Boolean);
     kept.push({
