@@ -86,11 +86,31 @@ function findCycles(file: PolicyFile): Map<Codeset, string[]> {
     for (const component of components) {
         const members = new Set(component);
         for (const codeset of component) {
-            const path = pathBack(codeset, members, edges);
+            const path = component.length <= MAX_SEARCHED ? pathBack(codeset, members, edges) : pathStart(codeset, members, edges, component.length);
             if (path) cycles.set(codeset, path);
         }
     }
     return cycles;
+}
+
+/** Cycles up to this many codesets are shown whole (the shortest way round, one search each). */
+const MAX_SEARCHED = 64;
+
+/**
+ * The start of the way round a large cycle, then how many codesets it holds: one search per
+ * codeset of a 3,000-codeset cycle, each message naming all of them, would be quadratic.
+ */
+function pathStart(codeset: Codeset, members: Set<Codeset>, edges: Map<Codeset, Codeset[]>, size: number): string[] {
+    const names: string[] = [];
+    let current = codeset;
+    for (let step = 0; step < 8; step++) {
+        const next = (edges.get(current) ?? []).find(target => members.has(target));
+        if (!next || next === codeset) break;
+        names.push(next.name);
+        current = next;
+    }
+    names.push(`… (${size.toLocaleString('en-US')} codesets in all)`, codeset.name);
+    return names;
 }
 
 /** The shortest path from `codeset` back to itself within its component (breadth first). */

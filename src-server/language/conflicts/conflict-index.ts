@@ -197,9 +197,17 @@ export class ConflictIndex {
     }
 }
 
-/** Rules with equal keys mean exactly the same: the same logic within the same dates. */
+/**
+ * Rules with equal keys mean exactly the same: everything the conflict checks judge (see
+ * find-conflicts.ts) is equal. Built from the summary's keys, which workers send (not from the
+ * full logic, whose conditions and exceptions the wire form leaves out).
+ */
 function identityKey(rule: RuleSummary): string {
-    return `${comparabilityKey(rule)}\u0000${JSON.stringify(rule.logic)}\u0000${rule.effective.from ?? ''}\u0000${rule.effective.to ?? ''}`;
+    const { logic } = rule;
+    return JSON.stringify([
+        comparabilityKey(rule), rule.limitKey, rule.exceptionsKey, logic.action, logic.reason, logic.timed ?? null,
+        logic.subject, rule.pairs, rule.effective.from, rule.effective.to,
+    ]);
 }
 
 /** Rules can only contradict or duplicate each other when this key is equal. */
