@@ -89,12 +89,13 @@ describe('fuzz: the language server under random sessions', () => {
                         void server.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
                         texts.delete(op.doc);
                     } else {
+                        const request = op as Extract<Op, { kind: 'request' }>;
                         const text = texts.get(op.doc);
                         if (text === undefined) continue;
-                        const params = op.method === 'textDocument/formatting'
+                        const params = request.method === 'textDocument/formatting'
                             ? { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } }
-                            : { textDocument: { uri }, position: positionAt(text, op.at) };
-                        pending.push(withTimeout(server.request(op.method, params), budgetMs(text.length, 20_000, 20), op.method)
+                            : { textDocument: { uri }, position: positionAt(text, request.at) };
+                        pending.push(withTimeout(server.request(request.method, params), budgetMs(text.length, 20_000, 20), request.method)
                             .catch(error => {
                                 // A request overtaken by a change may be cancelled; anything else fails the run.
                                 if (!/cancel|content modified/i.test(String((error as Error).message))) throw error;
