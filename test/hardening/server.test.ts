@@ -82,4 +82,17 @@ describe('the language server under hostile input', () => {
         await server.connection.sendNotification('exit');
         server = undefined;
     }, 30_000);
+
+    it('keeps a source path with backticks inside its code span in hover markdown', async () => {
+        ({ server } = await ServerUnderTest.start(workspace()));
+        const hostile = 'a`<img src=x onerror=alert(1)>`[run](command:workbench.action.terminal.new).txt';
+        const text = `policy p "P"\n  effective 2025-01-01\n\nsource guide "${hostile}" title "Guide"\n\nrule R "r"\n  97110 denied above 2 units per day\n  cite guide "x"\n`;
+        const uri = server.open('hover.payrule', text);
+        await server.diagnosticsFor(uri, params => params.diagnostics.length > 0);
+        const hover = await server.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 8 } });
+        const value = hover.contents.value;
+        expect(value).toContain(`(\`\`${hostile}\`\`)`);
+        // Outside the code span nothing of the path is left to render.
+        expect(value.replace(`\`\`${hostile}\`\``, '')).not.toMatch(/<img|command:/);
+    }, 60_000);
 });
