@@ -17,6 +17,7 @@ import { evaluateWithDuckdbEngine } from './eval-duckdb.js';
 import { evaluateX12 } from './eval-x12.js';
 import { explainedJudging } from './eval-explain.js';
 import { evaluateToRemittance } from './eval-835.js';
+import { loadTrustedPacks, readTrustedKeys } from './sign-commands.js';
 import { ClaimsFileError, DuckdbUnavailableError, SqlCompileError, tabularFormatOf } from '../src-server/sql/index.js';
 
 export interface EvalOptions {
@@ -28,6 +29,7 @@ export interface EvalOptions {
     progress?: boolean;
     whole?: boolean;
     engine?: EvalEngine;
+    trust?: string[];
 }
 
 /** Who judges the claims: the JavaScript evaluator, or the packs' SQL in embedded DuckDB. */
@@ -92,6 +94,7 @@ export function registerEvalCommand(program: Command): void {
         .option('-p, --pack <files...>', 'rule pack files written by payrule compile', collect('pack'))
         .option('--policy <paths...>', 'policy files or folders to compile in memory, instead of or besides packs', collect('policy'))
         .addOption(new Option('-f, --format <format>', 'output format').choices([...EVAL_FORMATS, 'x12-835']).default('json'))
+        .option('--trust <key>', 'accept only pack files signed (payrule compile --sign) by this Ed25519 public key; repeat for several keys', (key: string, keys: string[] = []) => [...keys, key])
         .option('-o, --out <file>', 'write the results to this file (written whole or not at all) instead of standard output')
         .addOption(new Option('-e, --engine <engine>', 'who judges the claims: the JavaScript evaluator, or the packs as SQL in embedded DuckDB').choices(EVAL_ENGINES).default('js'))
         .option('--no-progress', 'never show the progress bar (shown on standard error only when it is a terminal; js engine)')
@@ -126,6 +129,15 @@ export async function runEval(claims: string, options: EvalOptions): Promise<Exi
         packs = { files: options.pack ?? [], compiled: compiled.packs.map(entry => entry.pack) };
     } else {
         packs = { files: options.pack ?? [], compiled: [] };
+    }
+    if (options.trust && options.trust.length > 0) {
+        // Signed packs only: verified and parsed from the same bytes on this thread (sign-commands.ts).
+        try {
+            packs = { files: [], compiled: [...packs.compiled, ...loadTrustedPacks(packs.files, readTrustedKeys(options.trust))] };
+        } catch (error) {
+            console.error(`payrule eval: ${(error as Error).message}`);
+            return EXIT.badInput;
+        }
     }
     if (options.out !== undefined) {
         const folder = path.dirname(path.resolve(options.out));

@@ -8,6 +8,7 @@ import { registerEvalCommand } from './eval-command.js';
 import { registerTestCommand } from './test-command.js';
 import { EXIT } from './exit-codes.js';
 import { registerImportCommand } from './import-command.js';
+import { registerKeygenCommand } from './sign-commands.js';
 import { VERSION } from './findings.js';
 
 /** The `payrule` command line: thin commands over the language, compiler and evaluator. */
@@ -25,6 +26,7 @@ registerEvalCommand(program);
 registerTestCommand(program);
 registerSqlCommand(program);
 registerImportCommand(program);
+registerKeygenCommand(program);
 program.commands.forEach(command => command.exitOverride());
 
 if (isBatchWorker()) {

@@ -164,6 +164,15 @@ const CASES: Record<CheckName, CheckCase> = {
             policy(`rule S "s"\n  97124 denied above 4 units per day${cite}`, 'policy other "Other"\n  payer "Test payer"\n  effective 2026-01-01'),
         ],
     },
+    'too-many-problems': {
+        failing: policy(Array.from({ length: 1001 }, (_, i) => `rule R${i} "r"\n  9712 denied${cite}`).join('\n')),
+        passing: policy(Array.from({ length: 999 }, (_, i) => `rule R${i} "r"\n  9712 denied${cite}`).join('\n')),
+    },
+    'hidden-character': {
+        failing: policy(`// access level: \u202E \u2066// admin\u2069 \u2066\nrule R "r\u200B"\n  97124 denied${cite}`),
+        passing: policy(`// access level: admin\nrule R "r"\n  97124 denied${cite}`),
+        at: { line: 5, column: 18 },
+    },
     'unused-declaration': {
         failing: policy(`codeset cmt = 98940..98943\nrule R "r"\n  97124 denied${cite}`),
         alsoFailing: [policy(`modifierset distinct = 59\nmodifierset spare = XS\nrule R "r"\n  97124 requires modifier distinct${cite}`)],

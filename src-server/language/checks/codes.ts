@@ -36,6 +36,8 @@ export const CHECKS = {
     'contradiction': { severity: 'error', summary: "Two rules of one payer's policies treat the same billing differently." },
     'duplicate-rule': { severity: 'warning', summary: "Two rules of one payer's policies say the same thing." },
     'unused-declaration': { severity: 'warning', summary: 'A codeset, modifier set or source is declared but never used.' },
+    'too-many-problems': { severity: 'error', summary: 'A file has more problems than are listed; the rest are counted in one line (a warning when they are all warnings).' },
+    'hidden-character': { severity: 'error', summary: 'Text holds an invisible or direction-changing character (Trojan Source).' },
 } as const;
 
 export type CheckName = keyof typeof CHECKS;

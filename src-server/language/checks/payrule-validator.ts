@@ -6,6 +6,7 @@ import { ConflictChecks } from './conflict-checks.js';
 import { ShapeChecks } from './shape-checks.js';
 import { StructureChecks } from './structure-checks.js';
 import { V2Checks } from './v2-checks.js';
+import { TextChecks } from './text-checks.js';
 
 /** Register every group of checks; each group is a small class of named checks (see codes.ts). */
 export function registerPayruleChecks(services: PayruleServices, options: { crossFile: boolean }): void {
@@ -15,6 +16,7 @@ export function registerPayruleChecks(services: PayruleServices, options: { cros
         new StructureChecks(),
         new V2Checks(),
         new CitationChecks(services.payrule.PolicySources),
+        new TextChecks(),
         ...(options.crossFile ? [new ConflictChecks(services.payrule.WorkspaceRules)] : []),
     ];
     for (const group of groups) registry.register(group.register(), group);
