@@ -21,7 +21,7 @@ export function registerCompileCommand(program: Command): void {
         .argument('[paths...]', 'policy files or folders to search for .payrule files', ['.'])
         .requiredOption('-o, --out <dir>', 'folder to write the packs to')
         .option('--strict', 'refuse to write packs when there are warnings too')
-        .option('--root <dir>', 'workspace root that sources may not leave (default: the folder holding all paths)')
+        .option('--root <dir>', 'workspace root: sources may not leave it, and each pack records its policy\'s path relative to it (origin.file), so it changes the pack (default: the nearest folder holding payrule.json, package.json or .git, else the folder holding all paths; never / or your home folder)')
         .addHelpText('after', '\nExit codes: 0 packs written, 1 errors found (nothing written), 2 bad usage or unreadable input.')
         .action(async (paths: string[], options: CompileOptions) => {
             process.exitCode = await runCompile(paths, options);

@@ -45,7 +45,7 @@ export function findRuleConflicts(index: ConflictIndex, payer: string, rule: Rul
 /** "Contradicts rule 'X' (file.payrule:12): why." */
 export function describeConflict(conflict: RuleConflict): string {
     const { rule, other } = conflict;
-    const where = other.documentUri === rule.documentUri ? `line ${line(other)}` : `${fileName(other.documentUri)}:${line(other)}`;
+    const where = other.documentUri === rule.documentUri ? `line ${line(other)}` : `${fileName(other.documentUri, rule.documentUri)}:${line(other)}`;
     const lead = conflict.check === 'contradiction' ? 'Contradicts' : 'Duplicates';
     return `${lead} rule '${other.name}' (${where}): ${conflict.why}`;
 }
@@ -55,7 +55,7 @@ export function policyIdClash(index: ConflictIndex, file: FileSummary): string |
     if (!file.policyId) return undefined;
     const others = index.documentsWithPolicy(file.policyId).filter(uri => uri !== file.documentUri);
     if (others.length === 0) return undefined;
-    return `Policy id '${file.policyId}' is also declared in ${others.map(fileName).join(', ')}: each policy compiles to its own pack, named by its id.`;
+    return `Policy id '${file.policyId}' is also declared in ${others.map(other => fileName(other, file.documentUri)).join(', ')}: each policy compiles to its own pack, named by its id.`;
 }
 
 function judge(a: RuleSummary, b: RuleSummary): Verdict | undefined {
@@ -124,6 +124,14 @@ function line(rule: RuleSummary): number {
     return rule.range.start.line + 1;
 }
 
-function fileName(uri: string): string {
-    return decodeURIComponent(uri.split('/').pop() ?? uri);
+/**
+ * Another file, named from the deepest folder it shares with the file being checked (`v2/acme-pt.payrule`
+ * beside `v1/acme-pt.payrule`): enough to tell which file it is, without the machine's folder layout.
+ */
+function fileName(uri: string, from: string): string {
+    const parts = uri.split('/');
+    const base = from.split('/');
+    let shared = 0;
+    while (shared < parts.length - 1 && shared < base.length - 1 && parts[shared] === base[shared]) shared++;
+    return decodeURIComponent(parts.slice(shared).join('/'));
 }
