@@ -38,11 +38,20 @@ export async function runCompile(paths: string[], options: CompileOptions): Prom
         console.error(`No packs written: ${plural(errors, 'error')}${options.strict ? `, ${plural(warnings, 'warning')}` : ''}.`);
         return exit;
     }
-    fs.mkdirSync(options.out, { recursive: true });
+    const unwritable = outFolderProblem(options.out);
+    if (unwritable) {
+        console.error(`payrule compile: cannot write to ${displayPath(path.resolve(options.out))}: ${unwritable}`);
+        return EXIT.badInput;
+    }
     for (const { file, packText, policyId, ruleCount } of workspace.files) {
         if (packText === undefined || policyId === undefined) continue;
         const target = path.join(options.out, `${policyId}.json`);
-        writeAtomically(target, packText);
+        try {
+            writeAtomically(target, packText);
+        } catch (error) {
+            console.error(`payrule compile: cannot write ${displayPath(path.resolve(target))}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+            return EXIT.badInput;
+        }
         console.log(`${displayPath(file)} -> ${displayPath(target)} (${plural(ruleCount, 'rule')})`);
     }
     return EXIT.ok;
@@ -55,6 +64,19 @@ export function compileWorkspace(workspace: LoadedWorkspace) {
         const file = document.uri.fsPath;
         return { file, pack: compileFile(document.parseResult.value as PolicyFile, file, workspace.originBase, sources) };
     });
+}
+
+/** Why packs cannot be written to `out` (created when missing), or undefined when they can. */
+function outFolderProblem(out: string): string | undefined {
+    try {
+        fs.mkdirSync(out, { recursive: true });
+        return undefined;
+    } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST' || code === 'ENOTDIR') return '--out names a file; it must be a folder (the packs are written into it as <policy id>.json)';
+        if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'permission denied';
+        return code ?? String(error);
+    }
 }
 
 /** Write to a temporary file and rename, so a crash never leaves a half-written pack behind. */
