@@ -3,6 +3,7 @@ import type { PayruleAstType } from '../generated/ast.js';
 import type { PayruleServices } from '../payrule-module.js';
 import { CitationChecks } from './citation-checks.js';
 import { ConflictChecks } from './conflict-checks.js';
+import { NewcomerChecks } from './newcomer-checks.js';
 import { ShapeChecks } from './shape-checks.js';
 import { StructureChecks } from './structure-checks.js';
 
@@ -13,6 +14,7 @@ export function registerPayruleChecks(services: PayruleServices, options: { cros
         new ShapeChecks(),
         new StructureChecks(),
         new CitationChecks(services.payrule.PolicySources),
+        new NewcomerChecks(),
         ...(options.crossFile ? [new ConflictChecks(services.payrule.WorkspaceRules)] : []),
     ];
     for (const group of groups) registry.register(group.register(), group);

@@ -99,6 +99,7 @@ export class PayruleCodeActionProvider implements CodeActionProvider {
                 }
                 case checkCode('lowercase'):
                 case checkCode('invalid-range'):
+                case checkCode('diagnosis-category'):
                     if (typeof replacement === 'string') fix(`Write '${replacement}'`, [{ range: diagnostic.range, newText: replacement }], true);
                     break;
                 case checkCode('invalid-reason'): {
