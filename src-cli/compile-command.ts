@@ -25,7 +25,7 @@ export function registerCompileCommand(program: Command): void {
         .argument('[paths...]', 'policy files or folders to search for .payrule files', ['.'])
         .requiredOption('-o, --out <dir>', 'folder to write the packs to')
         .option('--strict', 'refuse to write packs when there are warnings too')
-        .option('--root <dir>', 'workspace root that sources may not leave (default: the folder holding all paths)')
+        .option('--root <dir>', 'workspace root: sources may not leave it, and each pack records its policy\'s path relative to it (origin.file), so it changes the pack (default: the nearest folder holding payrule.json, package.json or .git, else the folder holding all paths; never / or your home folder)')
         .option('--sign <key>', 'sign each pack with this Ed25519 private key (payrule keygen): writes <pack>.sig beside it')
         .addHelpText('after', '\nExit codes: 0 packs written, 1 errors found (nothing written), 2 bad usage or unreadable input.')
         .action(async (paths: string[], options: CompileOptions) => {
@@ -50,20 +50,24 @@ export async function runCompile(paths: string[], options: CompileOptions): Prom
         console.error(`No packs written: ${plural(errors, 'error')}${options.strict ? `, ${plural(warnings, 'warning')}` : ''}.`);
         return exit;
     }
-    try {
-        fs.mkdirSync(options.out, { recursive: true });
-        for (const { file, packText, policyId, ruleCount } of workspace.files) {
-            if (packText === undefined || policyId === undefined) continue;
-            const target = path.join(options.out, `${policyId}.json`);
+    const unwritable = outFolderProblem(options.out);
+    if (unwritable) {
+        console.error(`payrule compile: cannot write to ${displayPath(path.resolve(options.out))}: ${unwritable}`);
+        return EXIT.badInput;
+    }
+    for (const { file, packText, policyId, ruleCount } of workspace.files) {
+        if (packText === undefined || policyId === undefined) continue;
+        const target = path.join(options.out, `${policyId}.json`);
+        try {
             writeAtomically(target, packText);
             // A signature of an earlier pack would not verify: replace it, or remove it when not signing.
             if (signingKey) writeAtomically(`${target}${SIGNATURE_SUFFIX}`, signPack(packText, signingKey));
             else fs.rmSync(`${target}${SIGNATURE_SUFFIX}`, { force: true });
-            console.log(`${displayPath(file)} -> ${displayPath(target)} (${plural(ruleCount, 'rule')}${signingKey ? ', signed' : ''})`);
+        } catch (error) {
+            console.error(`payrule compile: cannot write ${displayPath(path.resolve(target))}: ${writeProblem(error)}`);
+            return EXIT.badInput;
         }
-    } catch (error) {
-        console.error(`payrule compile: cannot write to ${displayPath(options.out)}: ${writeProblem(error)}`);
-        return EXIT.badInput;
+        console.log(`${displayPath(file)} -> ${displayPath(target)} (${plural(ruleCount, 'rule')}${signingKey ? ', signed' : ''})`);
     }
     return EXIT.ok;
 }
@@ -75,6 +79,19 @@ export function compileWorkspace(workspace: LoadedWorkspace) {
         const file = document.uri.fsPath;
         return { file, pack: compileFile(document.parseResult.value as PolicyFile, file, workspace.originBase, sources) };
     });
+}
+
+/** Why packs cannot be written to `out` (created when missing), or undefined when they can. */
+function outFolderProblem(out: string): string | undefined {
+    try {
+        fs.mkdirSync(out, { recursive: true });
+        return undefined;
+    } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST' || code === 'ENOTDIR') return '--out names a file; it must be a folder (the packs are written into it as <policy id>.json)';
+        if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'permission denied';
+        return code ?? String(error);
+    }
 }
 
 /** Write to a temporary file and rename, so a crash never leaves a half-written pack behind. */

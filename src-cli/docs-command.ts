@@ -35,7 +35,7 @@ export function registerDocsCommand(program: Command): void {
         .argument('[paths...]', 'policy files or folders to search for .payrule files', ['.'])
         .requiredOption('-o, --out <dir>', 'folder to write the docs to')
         .addOption(new Option('-f, --format <format>', 'html: a static site; md: Markdown files for pull-request review').choices(['html', 'md']).default('html'))
-        .option('--root <dir>', 'workspace root that sources may not leave (default: the folder holding all paths)')
+        .option('--root <dir>', 'workspace root: sources may not leave it, and pages name files relative to it (default: the nearest folder holding payrule.json, package.json or .git, else the folder holding all paths; never / or your home folder)')
         .addHelpText('after', '\nExit codes: 0 docs written, 1 the policies have errors (nothing written), 2 bad usage or unreadable input.')
         .action(async (paths: string[], options: DocsOptions) => {
             process.exitCode = await runDocs(paths, options);

@@ -146,6 +146,10 @@ export async function runEval(claims: string, options: EvalOptions): Promise<Exi
             return EXIT.badInput;
         }
     }
+    if (claims !== '-' && isEmptyFile(claims)) {
+        console.error(`payrule eval: ${claims}: the claims file is empty: no claims to judge`);
+        return EXIT.badInput;
+    }
     const tabular = claims === '-' ? undefined : tabularFormatOf(claims);
     if (tabular && options.engine !== 'duckdb') {
         console.error(`payrule eval: ${claims}: ${tabular === 'csv' ? 'CSV' : 'Parquet'} claim lines are read by the DuckDB engine: add --engine duckdb`);
@@ -309,4 +313,15 @@ function openTarget(file: string): { sink: Sink; commit(): Promise<void>; discar
             fs.rmSync(temporary, { force: true });
         },
     };
+}
+
+/** Whether a claims file holds nothing but whitespace (only small files are read to find out). */
+function isEmptyFile(file: string): boolean {
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (!stat?.isFile() || stat.size > 4096) return false;
+    try {
+        return fs.readFileSync(file, 'utf8').trim() === '';
+    } catch {
+        return false;
+    }
 }

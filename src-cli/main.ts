@@ -10,6 +10,7 @@ import { EXIT } from './exit-codes.js';
 import { registerImportCommand } from './import-command.js';
 import { registerKeygenCommand } from './sign-commands.js';
 import { VERSION } from './findings.js';
+import { WorkspaceRootError } from './paths.js';
 
 /** The `payrule` command line: thin commands over the language, compiler and evaluator. */
 const program = new Command()
@@ -39,6 +40,9 @@ if (isBatchWorker()) {
         if (error instanceof CommanderError) {
             const fine = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
             process.exitCode = fine ? EXIT.ok : EXIT.badInput;
+        } else if (error instanceof WorkspaceRootError) {
+            console.error(`payrule: ${error.message}`);
+            process.exitCode = EXIT.badInput;
         } else {
             console.error(`payrule: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
             process.exitCode = EXIT.badInput;

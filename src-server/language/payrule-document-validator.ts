@@ -7,6 +7,7 @@ import { checkCode } from './checks/codes.js';
 import { capDiagnostics } from './checks/diagnostic-cap.js';
 import { pushAll } from '../common/arrays.js';
 import { PayruleValidationRegistry } from './checks/payrule-validation-registry.js';
+import { explainSyntax } from './syntax-hints.js';
 
 /** How many AST nodes are validated between two chances to cancel or to let the event loop run. */
 const NODES_PER_INTERRUPT = 256;
@@ -20,7 +21,7 @@ const MAX_SYNTAX_ERRORS = 100;
  */
 export class PayruleDocumentValidator extends DefaultDocumentValidator {
     override async validateDocument(document: LangiumDocument, options?: ValidationOptions, cancelToken?: Cancellation.CancellationToken): Promise<Diagnostic[]> {
-        const diagnostics = await this.collectDiagnostics(document, options, cancelToken);
+        const diagnostics = withSyntaxHints(document, await this.collectDiagnostics(document, options, cancelToken));
         const result: Diagnostic[] = [];
         let syntaxErrors = 0;
         for (const diagnostic of diagnostics) {
@@ -126,6 +127,20 @@ export class PayruleDocumentValidator extends DefaultDocumentValidator {
         });
         return nodes;
     }
+}
+
+/** The lexer's and parser's errors, explained where they come from a known mistake (syntax-hints.ts). */
+function withSyntaxHints(document: LangiumDocument, diagnostics: Diagnostic[]): Diagnostic[] {
+    const isSyntax = (diagnostic: Diagnostic) => {
+        const origin = (diagnostic.data as { code?: string } | undefined)?.code;
+        return origin === DocumentValidator.LexingError || origin === DocumentValidator.ParsingError;
+    };
+    const syntax = diagnostics.filter(isSyntax);
+    if (syntax.length === 0) return diagnostics;
+    const explained = explainSyntax(document.textDocument.getText(), syntax, document.uri.path.split('/').pop());
+    if (explained === syntax) return diagnostics;
+    for (const diagnostic of explained) diagnostic.source ??= syntax[0].source;
+    return [...explained, ...diagnostics.filter(diagnostic => !isSyntax(diagnostic))];
 }
 
 /** Chevrotain's messages name token types; say it in the language's own words. */

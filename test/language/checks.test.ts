@@ -140,6 +140,21 @@ const CASES: Record<CheckName, CheckCase> = {
         failing: policy(`rule R "r"\n  97124 denied${cite}\nrule S "s"\n  97140 denied`),
         passing: policy(`rule R "r"\n  97124 denied${cite}\nrule S "s"\n  97140 denied${cite}`),
     },
+    'quote-too-short': {
+        failing: policy(`rule R "r"\n  97124 denied above 4 units per day\n  cite guide "Massage"`),
+        passing: policy(`rule R "r"\n  97124 denied above 4 units per day\n  cite guide "Massage (97124) is limited to four units"`),
+        at: { line: 7, column: 14 },
+    },
+    'diagnosis-category': {
+        failing: policy(`rule R "r"\n  97124 denied when diagnosis only M54.5, R52${cite}`),
+        passing: policy(`rule R "r"\n  97124 denied when diagnosis only M54.5*, R52${cite}`),
+        at: { line: 6, column: 36 },
+    },
+    'patient-responsibility-default': {
+        failing: policy(`rule R "r"\n  97124 denied${cite}`),
+        passing: policy(`rule R "r"\n  97124 denied\n  reason CO-16${cite}`),
+        at: { line: 6, column: 3 },
+    },
     'effective-outside-policy': {
         failing: policy(`rule R "r"\n  97124 denied\n  effective 2024-06-01 to 2025-06-01${cite}`),
         passing: policy(`rule R "r"\n  97124 denied\n  effective 2025-06-01${cite}`),

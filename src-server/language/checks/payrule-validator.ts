@@ -3,6 +3,7 @@ import type { PayruleAstType } from '../generated/ast.js';
 import type { PayruleServices } from '../payrule-module.js';
 import { CitationChecks } from './citation-checks.js';
 import { ConflictChecks } from './conflict-checks.js';
+import { NewcomerChecks } from './newcomer-checks.js';
 import { ShapeChecks } from './shape-checks.js';
 import { StructureChecks } from './structure-checks.js';
 import { V2Checks } from './v2-checks.js';
@@ -17,6 +18,7 @@ export function registerPayruleChecks(services: PayruleServices, options: { cros
         new V2Checks(),
         new CitationChecks(services.payrule.PolicySources),
         new TextChecks(),
+        new NewcomerChecks(),
         ...(options.crossFile ? [new ConflictChecks(services.payrule.WorkspaceRules)] : []),
     ];
     for (const group of groups) registry.register(group.register(), group);

@@ -76,7 +76,7 @@ export function describeConflict(conflict: RuleConflict): string {
     const { rule } = conflict;
     const lead = conflict.check === 'contradiction' ? 'Contradicts' : 'Duplicates';
     const others = conflict.others ?? [conflict.other];
-    const where = (other: RuleSummary) => other.documentUri === rule.documentUri ? `line ${line(other)}` : `${fileName(other.documentUri)}:${line(other)}`;
+    const where = (other: RuleSummary) => other.documentUri === rule.documentUri ? `line ${line(other)}` : `${fileName(other.documentUri, rule.documentUri)}:${line(other)}`;
     if (others.length === 1) return `${lead} rule '${others[0].name}' (${where(others[0])}): ${conflict.why}`;
     const named = others.slice(0, NAMED_IN_MESSAGE).map(other => `'${other.name}' (${where(other)})`);
     const more = others.length > NAMED_IN_MESSAGE ? ` and ${(others.length - NAMED_IN_MESSAGE).toLocaleString('en-US')} more` : '';
@@ -88,7 +88,7 @@ export function policyIdClash(index: ConflictIndex, file: FileSummary): string |
     if (!file.policyId) return undefined;
     const others = index.documentsWithPolicy(file.policyId).filter(uri => uri !== file.documentUri);
     if (others.length === 0) return undefined;
-    return `Policy id '${file.policyId}' is also declared in ${others.map(fileName).join(', ')}: each policy compiles to its own pack, named by its id.`;
+    return `Policy id '${file.policyId}' is also declared in ${others.map(other => fileName(other, file.documentUri)).join(', ')}: each policy compiles to its own pack, named by its id.`;
 }
 
 function judge(a: RuleSummary, b: RuleSummary): Verdict | undefined {
@@ -157,6 +157,14 @@ function line(rule: RuleSummary): number {
     return rule.range.start.line + 1;
 }
 
-function fileName(uri: string): string {
-    return decodeURIComponent(uri.split('/').pop() ?? uri);
+/**
+ * Another file, named from the deepest folder it shares with the file being checked (`v2/acme-pt.payrule`
+ * beside `v1/acme-pt.payrule`): enough to tell which file it is, without the machine's folder layout.
+ */
+function fileName(uri: string, from: string): string {
+    const parts = uri.split('/');
+    const base = from.split('/');
+    let shared = 0;
+    while (shared < parts.length - 1 && shared < base.length - 1 && parts[shared] === base[shared]) shared++;
+    return decodeURIComponent(parts.slice(shared).join('/'));
 }

@@ -13,6 +13,7 @@ import { isCodeset, isEffectiveClause, isModifierset, isPolicyFile, isRule, isSo
 import type { PayruleServices } from '../payrule-module.js';
 import type { PolicySources } from '../policy-sources.js';
 import { phrasesOf } from './source-facts.js';
+import { hintFixOf } from '../syntax-hints.js';
 import { policyFileOf, propertyRange, quoteString } from './syntax.js';
 
 /** At most this many existing source files are offered for a missing source. */
@@ -48,6 +49,11 @@ export class PayruleCodeActionProvider implements CodeActionProvider {
             const replacement = (diagnostic.data as { replacement?: unknown } | undefined)?.replacement;
             const written = document.textDocument.getText(diagnostic.range);
             switch (diagnostic.code) {
+                case checkCode('syntax-error'): {
+                    const hinted = hintFixOf(diagnostic);
+                    if (hinted) fix(hinted.title, hinted.edits, true);
+                    break;
+                }
                 case checkCode('unknown-source'):
                     this.misspelled(file, written, isSource).forEach((name, i) => fix(`Change to '${name}'`, [{ range: diagnostic.range, newText: name }], i === 0));
                     for (const sourcePath of this.sourcePathsFor(document, file, written)) {
@@ -97,6 +103,7 @@ export class PayruleCodeActionProvider implements CodeActionProvider {
                 }
                 case checkCode('lowercase'):
                 case checkCode('invalid-range'):
+                case checkCode('diagnosis-category'):
                     if (typeof replacement === 'string') fix(`Write '${replacement}'`, [{ range: diagnostic.range, newText: replacement }], true);
                     break;
                 case checkCode('invalid-reason'): {
