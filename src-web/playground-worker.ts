@@ -1,0 +1,61 @@
+/**
+ * The project's language server in a web worker: the same services as dist/server.js
+ * (createPayruleServices), over the browser message transport of vscode-languageserver. The
+ * policy's source documents arrive in the first message and are served by the node:fs shim.
+ */
+import { DocumentState, EmptyFileSystem, type LangiumDocument } from 'langium';
+import { startLanguageServer } from 'langium/lsp';
+import { BrowserMessageReader, BrowserMessageWriter, createConnection, type Connection } from 'vscode-languageserver/browser.js';
+import { compilePolicy } from '../src-server/compiler/compile-policy.js';
+import type { PolicyFile } from '../src-server/language/generated/ast.js';
+import { compileContextFor } from '../src-server/language/lsp/workspace-facts.js';
+import { createPayruleServices, type PayruleSharedServices } from '../src-server/language/payrule-module.js';
+import { setVirtualFiles } from './shims/virtual-files.js';
+import { COMPILED_NOTIFICATION, WORKSPACE_ROOT, type CompiledNotification, type WorkerInit } from './site-data.js';
+
+interface WorkerScope {
+    addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+    removeEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+}
+const scope = globalThis as unknown as WorkerScope;
+
+function isInit(data: unknown): data is WorkerInit {
+    return typeof data === 'object' && data !== null && (data as WorkerInit).kind === 'payrule/init';
+}
+
+const onInit = (event: { data: unknown }) => {
+    if (!isInit(event.data)) return;
+    scope.removeEventListener('message', onInit);
+    setVirtualFiles(event.data.files.map(({ file, text }) => [`${WORKSPACE_ROOT}/${file}`, text]));
+    start();
+};
+scope.addEventListener('message', onInit);
+
+function start(): void {
+    const connection = createConnection(new BrowserMessageReader(scope as never), new BrowserMessageWriter(scope as never));
+    // Langium's workspace scan finds nothing: the policy is the editor's, its sources are in the shim.
+    const { shared } = createPayruleServices({ connection, ...EmptyFileSystem });
+    reportCompiledPacks(shared, connection);
+    startLanguageServer(shared);
+}
+
+/**
+ * After each check of a policy, compile it as `payrule compile` would and send the pack to the page
+ * (the plain-English rules and the pack JSON beside the editor). A policy with errors has no pack.
+ */
+function reportCompiledPacks(shared: PayruleSharedServices, connection: Connection): void {
+    shared.workspace.DocumentBuilder.onBuildPhase(DocumentState.Validated, documents => {
+        for (const document of documents) connection.sendNotification(COMPILED_NOTIFICATION, compiled(shared, document));
+    });
+}
+
+function compiled(shared: PayruleSharedServices, document: LangiumDocument): CompiledNotification {
+    const errors = (document.diagnostics ?? []).filter(diagnostic => diagnostic.severity === 1).length;
+    const base = { uri: document.uri.toString(), version: document.textDocument.version, errors };
+    if (errors > 0) return { ...base, pack: null };
+    try {
+        return { ...base, pack: compilePolicy(document.parseResult.value as PolicyFile, compileContextFor(document, shared.payrule.PolicySources)) };
+    } catch (error) {
+        return { ...base, pack: null, problem: error instanceof Error ? error.message : String(error) };
+    }
+}
