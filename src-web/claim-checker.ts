@@ -197,18 +197,25 @@ function paragraph(text: string): HTMLParagraphElement {
 
 // ---- the shareable URL -----------------------------------------------------------------------
 
-function claimFromUrl(): unknown {
-    const match = /^#claim=(.*)$/s.exec(location.hash);
-    if (!match) return undefined;
+/** `#policy=<id>&claim=<JSON>`: the claim as the form sends it, undefined when absent, null when not JSON. */
+function claimFromUrl(): { policy: string; claim: unknown } {
+    const params = new URLSearchParams(location.hash.slice(1));
+    const text = params.get('claim');
+    let claim: unknown;
     try {
-        return JSON.parse(decodeURIComponent(match[1]));
+        claim = text === null ? undefined : JSON.parse(text);
     } catch {
-        return null;
+        claim = null;
     }
+    return { policy: params.get('policy') ?? '', claim };
 }
 
 function shareUrl(claim: unknown): void {
-    history.replaceState(null, '', `#claim=${encodeURIComponent(JSON.stringify(claim))}`);
+    const params = new URLSearchParams();
+    const policy = element<HTMLSelectElement>('cc-policy').value;
+    if (policy) params.set('policy', policy);
+    params.set('claim', JSON.stringify(claim));
+    history.replaceState(null, '', `#${params.toString()}`);
     element<HTMLAnchorElement>('cc-share').href = location.href;
 }
 
@@ -216,7 +223,16 @@ function shareUrl(claim: unknown): void {
 
 async function main(): Promise<void> {
     for (const policy of site.payruleSite?.policies ?? []) slugs.set(policy.id, policy.slug);
-    usePacks(site.payrulePacks ?? [], `Judged against the ${(site.payrulePacks ?? []).length} policies of this site.`);
+    const sitePacks = site.payrulePacks ?? [];
+    const picker = element<HTMLSelectElement>('cc-policy');
+    const pickPacks = () => {
+        const chosen = sitePacks.filter(pack => picker.value === '' || pack.policy.id === picker.value);
+        usePacks(chosen, picker.value === '' ? `Judged against the ${sitePacks.length} policies of this site.` : `Judged against ${chosen[0]?.policy.title ?? picker.value} only.`);
+    };
+    picker.addEventListener('change', pickPacks);
+    const { policy, claim: fromUrl } = claimFromUrl();
+    if ([...picker.options].some(option => option.value === policy)) picker.value = policy;
+    pickPacks();
     element('cc-add-line').addEventListener('click', () => addLine());
     element('cc-form').addEventListener('submit', event => {
         event.preventDefault();
@@ -226,7 +242,6 @@ async function main(): Promise<void> {
     });
     element('cc-paste-check').addEventListener('click', () => check(undefined, element<HTMLTextAreaElement>('cc-paste').value));
 
-    const fromUrl = claimFromUrl();
     if (fromUrl && typeof fromUrl === 'object' && Array.isArray((fromUrl as FormClaim).lines)) {
         fillForm(fromUrl as FormClaim);
         check(fromUrl);

@@ -6,7 +6,7 @@
 import { lintGutter } from '@codemirror/lint';
 import { formatDocument, jumpToDefinition, languageServerExtensions, LSPClient, LSPPlugin, Workspace, type WorkspaceFile } from '@codemirror/lsp-client';
 import { EditorState, type Text } from '@codemirror/state';
-import { EditorView } from '@codemirror/view';
+import { EditorView, ViewPlugin, type ViewUpdate } from '@codemirror/view';
 import { editorSetup, viewerSetup } from './editor-setup.js';
 import { payruleLanguage } from './payrule-language.js';
 import { describeRule } from '../src-server/compiler/english.js';
@@ -129,6 +129,28 @@ function showCompiled(compiled: CompiledNotification): void {
 }
 
 let latestPack: RulePack | undefined;
+let checks = 0;
+
+/**
+ * Send each change to the server as soon as the keystroke's transaction is done, as VS Code does
+ * (the LSP client's own sync waits for 500 ms of quiet typing, which would double the time to a
+ * diagnostic). Changes made in one task go as one didChange.
+ */
+const eagerSync = ViewPlugin.fromClass(class {
+    private pending: ReturnType<typeof setTimeout> | undefined;
+
+    update(update: ViewUpdate) {
+        if (!update.docChanged || this.pending !== undefined) return;
+        this.pending = setTimeout(() => {
+            this.pending = undefined;
+            LSPPlugin.get(update.view)?.client.sync();
+        }, 0);
+    }
+
+    destroy() {
+        clearTimeout(this.pending);
+    }
+});
 
 async function main(): Promise<void> {
     const index = site.payruleSite;
@@ -165,6 +187,9 @@ async function main(): Promise<void> {
             [COMPILED_NOTIFICATION]: (_client, params: CompiledNotification) => {
                 if (params.uri !== uri) return true;
                 showCompiled(params);
+                // For tests and the bench: how many checks of the policy have come back, and of which version.
+                document.body.dataset.checks = String(++checks);
+                document.body.dataset.checkedVersion = String(params.version);
                 if (view) void refreshSemanticTokens(client, view, uri).catch(() => undefined);
                 return true;
             },
@@ -182,6 +207,7 @@ async function main(): Promise<void> {
             EditorView.lineWrapping,
             EditorView.contentAttributes.of({ 'aria-label': `${chosen.title}: policy source` }),
             client.plugin(uri, 'payrule'),
+            eagerSync,
         ],
         parent: element('pg-editor'),
     });
@@ -192,6 +218,8 @@ async function main(): Promise<void> {
         if (latestPack) handOverPack(latestPack);
     });
     await client.initializing;
+    // The editor for the browser tests and bench (bench/playground-bench.mjs), which edit through it.
+    (globalThis as { payrulePlayground?: { view: EditorView } }).payrulePlayground = { view: editor };
     document.body.dataset.playground = 'ready';
 }
 

@@ -101,11 +101,13 @@ function claimCheckerPage(model: DocsModel): string {
     const payers = [...new Set(model.policies.map(policy => policy.payer).filter((payer): payer is string => payer !== null))];
     const body = html`<h1>Claim checker</h1>
 <p class="lead">See, before you submit, how these policies judge a claim: each line's status and allowed units, the rule that applies in plain English and the passage it cites. The claim stays in your browser; the link below the form holds it for sharing.</p>
-<p id="cc-packs" class="meta"></p>
 <form id="cc-form" class="cc-form" novalidate>
 <fieldset>
 <legend>Claim</legend>
 <div class="cc-fields">
+<label>Policies <select id="cc-policy"><option value="">Every policy of this site</option>
+${model.policies.map(policy => html`<option value="${policy.id}">${policy.title}</option>
+`)}</select></label>
 <label>Date of service <input id="cc-date" type="date" required></label>
 <label>Payer <select id="cc-payer"><option value="">Any payer: every policy applies</option>
 ${payers.map(payer => html`<option value="${payer}">${payer}</option>
@@ -125,6 +127,7 @@ ${payers.map(payer => html`<option value="${payer}">${payer}</option>
 <template id="cc-line-template"><tr><th scope="row"></th><td><input name="code" data-label="code" type="text" size="7" placeholder="97124" autocomplete="off"></td><td><input name="modifiers" data-label="modifiers" type="text" size="8" placeholder="59, GP" autocomplete="off"></td><td><input name="units" data-label="units" type="number" min="0" step="1" value="1"></td><td><input name="minutes" data-label="minutes" type="number" min="0" step="1"></td><td><input name="pointers" data-label="diagnosis pointers" type="text" size="5" placeholder="1, 2" autocomplete="off"></td><td><button type="button">Remove</button></td></tr></template>
 <button type="button" id="cc-add-line">Add a line</button>
 </fieldset>
+<p id="cc-packs" class="meta"></p>
 <p><button type="submit" id="cc-check">Check claim</button> <a id="cc-share" href="#">Link to this claim</a></p>
 </form>
 <details class="cc-paste">
