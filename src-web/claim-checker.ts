@@ -252,6 +252,8 @@ async function main(): Promise<void> {
     const edited = await receiveEditedPack();
     if (edited) {
         usePacks([edited], `Judged against the policy being edited in the playground: ${edited.policy.title} (unsaved).`);
+        picker.disabled = true;
+        picker.replaceChildren(new Option(`${edited.policy.title} (being edited)`, ''));
         slugs.delete(edited.policy.id);
     }
     document.body.dataset.checker = 'ready';

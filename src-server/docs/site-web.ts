@@ -34,14 +34,7 @@ export function renderWebPages(model: DocsModel, packs: readonly RulePack[], bun
     const index = { policies: model.policies.map(policy => ({ slug: policy.slug, id: policy.id, title: policy.title, payer: policy.payer })) };
     files.set('assets/site-index.js', dataScript('payruleSite', index));
     files.set('assets/packs.js', dataScript('payrulePacks', packs));
-    for (const policy of model.policies) {
-        const sources = policy.sources.flatMap(ref => {
-            const source = ref.slug === null ? undefined : model.sources.find(s => s.slug === ref.slug);
-            return source ? [{ file: source.file, text: source.text }] : [];
-        });
-        const unique = [...new Map(sources.map(source => [source.file, source])).values()];
-        files.set(`assets/policies/${policy.slug}.js`, dataScript('payrulePolicy', { slug: policy.slug, file: policy.file, text: policy.text, sources: unique }));
-    }
+    model.policies.forEach((policy, i) => files.set(`assets/policies/${policy.slug}.js`, dataScript('payrulePolicy', policyData(model, policy, packs[i]))));
     files.set('assets/playground-worker.js', dataScript('payruleWorkerSource', bundles.worker));
     files.set('assets/playground.js', bundles.playground);
     files.set('assets/claim-checker.js', bundles.claimChecker);
@@ -49,6 +42,39 @@ export function renderWebPages(model: DocsModel, packs: readonly RulePack[], bun
     files.set('playground.html', playgroundPage(model));
     files.set('claim-checker.html', claimCheckerPage(model));
     return files;
+}
+
+/**
+ * The policy as the playground's language server sees it: the file under the name its pack records
+ * (`origin.file`), so the pack compiled in the browser is the pack `payrule compile` writes, and
+ * each readable source at the path the policy declares, relative to that file.
+ */
+function policyData(model: DocsModel, policy: PolicyDoc, pack: RulePack) {
+    const file = pack.rules[0]?.origin.file ?? policy.file;
+    const folder = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+    const sources = new Map<string, string>();
+    for (const ref of policy.sources) {
+        const text = ref.slug === null ? undefined : model.sources.find(source => source.slug === ref.slug)?.text;
+        const declared = pack.sources.find(source => source.id === ref.id)?.path;
+        const at = declared === undefined ? undefined : joinPosix(folder, declared);
+        if (text !== undefined && at !== undefined) sources.set(at, text);
+    }
+    return { slug: policy.slug, file, text: policy.text, sources: [...sources].map(([at, text]) => ({ file: at, text })) };
+}
+
+/** `folder/relative` with `.` and `..` resolved; undefined when it leaves the top. */
+function joinPosix(folder: string, relative: string): string | undefined {
+    const parts: string[] = [];
+    for (const part of `${folder}/${relative}`.split('/')) {
+        if (part === '' || part === '.') continue;
+        if (part === '..') {
+            if (parts.length === 0) return undefined;
+            parts.pop();
+        } else {
+            parts.push(part);
+        }
+    }
+    return parts.join('/');
 }
 
 function dataScript(name: string, value: unknown): string {
