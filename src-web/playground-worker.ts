@@ -35,8 +35,9 @@ function start(): void {
     const connection = createConnection(new BrowserMessageReader(scope as never), new BrowserMessageWriter(scope as never));
     // Langium's workspace scan finds nothing: the policy is the editor's, its sources are in the shim.
     const { shared } = createPayruleServices({ connection, ...EmptyFileSystem });
-    reportCompiledPacks(shared, connection);
     startLanguageServer(shared);
+    // After the server's own handlers: diagnostics go out first, then the pack is compiled.
+    reportCompiledPacks(shared, connection);
 }
 
 /**

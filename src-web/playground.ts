@@ -130,6 +130,7 @@ function showCompiled(compiled: CompiledNotification): void {
 
 let latestPack: RulePack | undefined;
 let checks = 0;
+let diagnosed = 0;
 
 /**
  * Send each change to the server as soon as the keystroke's transaction is done, as VS Code does
@@ -184,6 +185,11 @@ async function main(): Promise<void> {
         sanitizeHTML: sanitizeHtml,
         extensions: languageServerExtensions(),
         notificationHandlers: {
+            // Counted for the tests and bench, then left to the client's own handler (false).
+            'textDocument/publishDiagnostics': (_client, params: { uri: string }) => {
+                if (params.uri === uri) document.body.dataset.diagnosed = String(++diagnosed);
+                return false;
+            },
             [COMPILED_NOTIFICATION]: (_client, params: CompiledNotification) => {
                 if (params.uri !== uri) return true;
                 showCompiled(params);

@@ -7,6 +7,7 @@ import { describeRule } from '../../src-server/compiler/english.js';
 import type { RulePack } from '../../src-server/pack/types.js';
 import { ARTIFACTS, ensureChromium, launchChromium, openSitePage } from '../helpers/chromium.js';
 import { runCli } from '../helpers/cli.js';
+import { reviewWorkspace } from '../docs/fixtures.js';
 
 /**
  * The playground and the claim checker of the site `payrule docs` writes, opened from file:// in
@@ -162,6 +163,26 @@ describe('the playground in Chromium, from file://', () => {
         const colour = (selector: string) => page.locator(selector).first().evaluate(element => getComputedStyle(element).color);
         const keyword = page.locator('.cm-line span', { hasText: /^rule$/ }).first();
         expect(await keyword.evaluate(element => getComputedStyle(element).color)).not.toBe(await colour('.cm-content'));
+        await page.close();
+    });
+
+    it('shows markup quoted from a source as text in the hover, and never runs it', async () => {
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), 'payrule-playground-escape-'));
+        const rendered = runCli(['docs', reviewWorkspace(), '--out', out]);
+        expect(rendered.status, rendered.stderr).toBe(0);
+        const page = await openSitePage(browser, out, 'playground.html?policy=guide_pm', problems);
+        const dialogs: string[] = [];
+        page.on('dialog', dialog => {
+            dialogs.push(dialog.message());
+            void dialog.dismiss();
+        });
+        await page.waitForSelector('body[data-checks]', { timeout: 20_000 });
+        await page.locator('.cm-line', { hasText: 'cite guide "the text <script>' }).locator('span', { hasText: 'must never run' }).first().hover();
+        const hover = page.locator('.cm-tooltip-hover');
+        await hover.waitFor({ timeout: 3000 });
+        expect(await hover.innerText()).toContain('<script>alert("pwned")</script> must never run');
+        expect(await hover.locator('script, img').count()).toBe(0);
+        expect(dialogs).toEqual([]);
         await page.close();
     });
 
