@@ -90,9 +90,11 @@ try {
     const titleLines = text.split('\n').map((line, i) => (line.startsWith('rule R-') ? i + 1 : 0)).filter(Boolean);
     const diagnostics = [];
     const compiled = [];
+    const compiling = [];
+    const showing = [];
     for (let i = 0; i < EDITS; i++) {
         const lineNumber = titleLines[(i * 7919) % titleLines.length];
-        const [toDiagnostics, toCompiled] = await page.evaluate(async lineNumber => {
+        const [toDiagnostics, toCompiled, compileMs, showMs] = await page.evaluate(async lineNumber => {
             const body = document.body;
             const view = globalThis.payrulePlayground.view;
             const line = view.state.doc.line(lineNumber);
@@ -113,10 +115,14 @@ try {
             const start = performance.now();
             // One character typed before the title's closing quote.
             view.dispatch({ changes: { from: line.to - 1, insert: 'x' }, userEvent: 'input.type' });
-            return [(await diagnosed) - start, (await checked) - start];
+            const toDiagnostics = (await diagnosed) - start;
+            const toChecked = (await checked) - start;
+            return [toDiagnostics, toChecked, Number(body.dataset.compileMs), Number(body.dataset.showMs)];
         }, lineNumber);
         diagnostics.push(toDiagnostics);
         compiled.push(toCompiled);
+        compiling.push(compileMs);
+        showing.push(showMs);
         await page.waitForTimeout(20);
     }
     const [load1] = os.loadavg();
@@ -127,6 +133,8 @@ try {
     console.log(`| edit to diagnostics, p95 | ${quantile([...diagnostics].sort((a, b) => a - b), 0.95).toFixed(1)} ms |`);
     console.log(`| edit to diagnostics | ${stats(diagnostics)} |`);
     console.log(`| edit to compiled pack and English | ${stats(compiled)} |`);
+    console.log(`| of which compiling in the worker | ${stats(compiling)} |`);
+    console.log(`| of which showing the English in the page | ${stats(showing)} |`);
     console.log(`first status: ${status}`);
     if (errors.length > 0) {
         console.error(`playground-bench: the page reported errors:\n${errors.join('\n')}`);

@@ -45,17 +45,32 @@ function start(): void {
  * (the plain-English rules and the pack JSON beside the editor). A policy with errors has no pack.
  */
 function reportCompiledPacks(shared: PayruleSharedServices, connection: Connection): void {
+    let pending: ReturnType<typeof setTimeout> | undefined;
     shared.workspace.DocumentBuilder.onBuildPhase(DocumentState.Validated, documents => {
-        for (const document of documents) connection.sendNotification(COMPILED_NOTIFICATION, compiled(shared, document));
+        // After the diagnostics, and only if no newer edit is being checked by then: compiling a
+        // large policy must not hold up the next keystroke's check.
+        clearTimeout(pending);
+        const versions = documents.map(document => [document, document.textDocument.version] as const);
+        pending = setTimeout(() => {
+            for (const [document, version] of versions) {
+                if (document.textDocument.version !== version || document.state < DocumentState.Validated) continue;
+                connection.sendNotification(COMPILED_NOTIFICATION, compiled(shared, document));
+            }
+        }, COMPILE_DELAY_MS);
     });
 }
+
+/** How long the worker waits after a check before compiling: a burst of typing compiles once. */
+const COMPILE_DELAY_MS = 30;
 
 function compiled(shared: PayruleSharedServices, document: LangiumDocument): CompiledNotification {
     const errors = (document.diagnostics ?? []).filter(diagnostic => diagnostic.severity === 1).length;
     const base = { uri: document.uri.toString(), version: document.textDocument.version, errors };
     if (errors > 0) return { ...base, pack: null };
     try {
-        return { ...base, pack: compilePolicy(document.parseResult.value as PolicyFile, compileContextFor(document, shared.payrule.PolicySources)) };
+        const started = performance.now();
+        const pack = compilePolicy(document.parseResult.value as PolicyFile, compileContextFor(document, shared.payrule.PolicySources));
+        return { ...base, pack, compileMs: performance.now() - started };
     } catch (error) {
         return { ...base, pack: null, problem: error instanceof Error ? error.message : String(error) };
     }

@@ -106,26 +106,43 @@ function setStatus(text: string, kind: 'ok' | 'errors' | 'busy'): void {
 /** The compiled rules in plain English and the pack JSON, as `payrule compile` would write it. */
 function showCompiled(compiled: CompiledNotification): void {
     const list = element('pg-english');
-    const pack = element('pg-pack');
+    const packView = element('pg-pack');
     if (!compiled.pack) {
         setStatus(compiled.problem ?? `${compiled.errors} error${compiled.errors === 1 ? '' : 's'}: the pack shown is from the last version without errors`, 'errors');
         list.classList.add('stale');
-        pack.classList.add('stale');
+        packView.classList.add('stale');
         return;
     }
-    setStatus(`Checked: no errors, ${compiled.pack.rules.length} rule${compiled.pack.rules.length === 1 ? '' : 's'}`, 'ok');
+    const rules = compiled.pack.rules;
+    setStatus(`Checked: no errors, ${rules.length} rule${rules.length === 1 ? '' : 's'}`, 'ok');
     list.classList.remove('stale');
-    pack.classList.remove('stale');
-    list.replaceChildren(...compiled.pack.rules.map(rule => {
-        const item = document.createElement('li');
-        const id = document.createElement('span');
-        id.className = 'rule-id';
-        id.textContent = rule.id;
-        item.append(id, ` ${describeRule(rule)}`);
-        return item;
-    }));
-    pack.textContent = `${JSON.stringify(compiled.pack, null, 2)}\n`;
+    packView.classList.remove('stale');
+    // Only the sentences that changed are touched: a policy may have thousands of rules.
+    const items = list.children;
+    rules.forEach((rule, i) => {
+        const sentence = ` ${describeRule(rule)}`;
+        let item = items[i] as HTMLLIElement | undefined;
+        if (!item) {
+            item = document.createElement('li');
+            const id = document.createElement('span');
+            id.className = 'rule-id';
+            item.append(id, '');
+            list.append(item);
+        }
+        const [id, text] = [item.firstChild as HTMLElement, item.lastChild as CharacterData];
+        if (id.textContent !== rule.id) id.textContent = rule.id;
+        if (text.data !== sentence) text.data = sentence;
+    });
+    while (items.length > rules.length) list.lastElementChild!.remove();
     latestPack = compiled.pack;
+    showPack();
+}
+
+/** The pack JSON, written out only while its panel is open. */
+function showPack(): void {
+    const details = element<HTMLDetailsElement>('pg-pack-details');
+    if (!details.open || !latestPack) return;
+    element('pg-pack').textContent = `${JSON.stringify(latestPack, null, 2)}\n`;
 }
 
 let latestPack: RulePack | undefined;
@@ -192,7 +209,11 @@ async function main(): Promise<void> {
             },
             [COMPILED_NOTIFICATION]: (_client, params: CompiledNotification) => {
                 if (params.uri !== uri) return true;
+                const started = performance.now();
                 showCompiled(params);
+                // For the bench: where the time after a check goes.
+                document.body.dataset.compileMs = (params.compileMs ?? 0).toFixed(1);
+                document.body.dataset.showMs = (performance.now() - started).toFixed(1);
                 // For tests and the bench: how many checks of the policy have come back, and of which version.
                 document.body.dataset.checks = String(++checks);
                 document.body.dataset.checkedVersion = String(params.version);
@@ -209,7 +230,7 @@ async function main(): Promise<void> {
             editorSetup(),
             payruleLanguage(),
             lintGutter(),
-            semanticHighlighting(),
+            semanticHighlighting(v => void refreshSemanticTokens(client, v, uri).catch(() => undefined)),
             EditorView.lineWrapping,
             EditorView.contentAttributes.of({ 'aria-label': `${chosen.title}: policy source` }),
             client.plugin(uri, 'payrule'),
@@ -219,6 +240,7 @@ async function main(): Promise<void> {
     });
     const editor = view;
     element('pg-format').addEventListener('click', () => formatDocument(editor));
+    element('pg-pack-details').addEventListener('toggle', showPack);
     element('pg-definition').addEventListener('click', () => jumpToDefinition(editor));
     element('pg-check-claim').addEventListener('click', () => {
         if (latestPack) handOverPack(latestPack);

@@ -36,6 +36,8 @@ export interface CompiledNotification {
     version: number;
     errors: number;
     pack: RulePack | null;
+    /** How long compiling took in the worker (for the bench). */
+    compileMs?: number;
     /** The message of the compiler when a checked policy still could not be compiled. */
     problem?: string;
 }

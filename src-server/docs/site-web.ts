@@ -106,7 +106,7 @@ function playgroundPage(model: DocsModel): string {
 <section class="pg-side" aria-labelledby="pg-english-heading">
 <h2 id="pg-english-heading">Rules in plain English</h2>
 <ol id="pg-english" class="plain-list pg-english"></ol>
-<details class="pg-pack-details">
+<details id="pg-pack-details" class="pg-pack-details">
 <summary>Rule pack (JSON)</summary>
 <pre id="pg-pack" class="pg-pack"></pre>
 </details>

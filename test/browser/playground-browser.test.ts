@@ -73,6 +73,7 @@ describe('the playground in Chromium, from file://', () => {
         const english = await policyPage.locator('#pg-english li').allTextContents();
         expect(english).toEqual(pack.rules.map(rule => `${rule.id} ${describeRule(rule)}`));
         // Compiled in the worker, sealed with the worker's SHA-256: the same pack, digest included.
+        await policyPage.locator('#pg-pack-details summary').click();
         const shown = JSON.parse((await policyPage.locator('#pg-pack').textContent())!) as RulePack;
         expect(shown).toEqual(pack);
         expect(await editorText(policyPage)).toBe(fs.readFileSync(path.join('policies', 'general-97124-guidance.payrule'), 'utf8'));
@@ -145,6 +146,7 @@ describe('the playground in Chromium, from file://', () => {
         await page.evaluate(`globalThis.payrulePlayground.view.dispatch({ changes: { from: ${reasonAt + 'reason CO-'.length}, to: ${reasonAt + 'reason CO-97'.length}, insert: '4' } })`);
         await expect.poll(() => checksOf(page), { timeout: 3000 }).toBeGreaterThan(before);
         await expect.poll(() => page.locator('#pg-english li', { hasText: 'MASSAGE-WITH-97140' }).textContent()).toContain('reason CO-4');
+        await page.locator('#pg-pack-details summary').click();
         const edited = JSON.parse((await page.locator('#pg-pack').textContent())!) as RulePack;
         expect(edited.rules.find(rule => rule.id === 'MASSAGE-WITH-97140')!.reason).toMatchObject({ group: 'CO', code: '4' });
         expect(edited.sha256).not.toBe(pack.sha256);
