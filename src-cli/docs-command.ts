@@ -85,7 +85,9 @@ export function docsInput(workspace: LoadedWorkspace, findings: Finding[]): Docs
     const root = realpath(workspace.root);
     const relative = (file: string) => path.relative(root, realpath(file)).split(path.sep).join('/');
     const sources = workspace.shared.payrule.PolicySources;
-    const compiled = compileWorkspace(workspace);
+    // Origins relative to the docs root, as `payrule compile --root` records them: the site (whose
+    // playground and claim checker carry the packs) must not depend on the folder it is made from.
+    const compiled = compileWorkspace({ ...workspace, originBase: root });
     const policies = workspace.documents.map((document, i) => {
         const file = document.parseResult.value as PolicyFile;
         return {

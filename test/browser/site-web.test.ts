@@ -91,10 +91,10 @@ describe('payrule docs: the playground and claim checker pages', () => {
         const data = read(withPlayground, `assets/policies/${fs.readdirSync(path.join(withPlayground, 'policies'))[0].replace(/\.html$/, '')}.js`);
         expect(data.startsWith('globalThis.payrulePolicy = {')).toBe(true);
         const policy = JSON.parse(data.slice('globalThis.payrulePolicy = '.length).replace(/;\n$/, '')) as { file: string; text: string; sources: Array<{ file: string; text: string }> };
-        // Under the names the packs record (relative to the project folder here), sources beside them.
-        expect(policy.text).toBe(fs.readFileSync(policy.file, 'utf8'));
+        // Under the names the packs record (relative to the documented folder), sources beside them.
+        expect(policy.text).toBe(fs.readFileSync(path.join('policies', policy.file), 'utf8'));
         expect(policy.sources.length).toBeGreaterThan(0);
-        for (const source of policy.sources) expect(source.text).toBe(fs.readFileSync(source.file, 'utf8'));
+        for (const source of policy.sources) expect(source.text).toBe(fs.readFileSync(path.join('policies', source.file), 'utf8'));
     });
 
     it('writes the same bytes on every run, from any folder', () => {
