@@ -174,7 +174,7 @@ async function main(): Promise<void> {
     const index = site.payruleSite;
     const source = site.payruleWorkerSource;
     if (!index || source === undefined) throw new Error('the site data scripts did not load');
-    const chosen = requestedPolicy(index);
+    const { policy: chosen, missing } = requestedPolicy(index);
     if (!chosen) {
         setStatus('This site has no policies to edit.', 'errors');
         return;
@@ -224,6 +224,7 @@ async function main(): Promise<void> {
     }).connect(workerTransport(worker, ROOT_URI));
 
     setStatus('Starting the language server…', 'busy');
+    if (missing !== undefined) element('pg-notice').textContent = `This site has no policy "${missing}": showing ${chosen.title} instead.`;
     view = new EditorView({
         doc: policy.text,
         extensions: [

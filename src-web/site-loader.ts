@@ -21,10 +21,14 @@ export function loadScript(src: string): Promise<void> {
     });
 }
 
-/** The slug of the policy a page was opened on (`?policy=<slug>`), if the site has it. */
-export function requestedPolicy(index: SiteIndex): SiteIndex['policies'][number] | undefined {
+/**
+ * The policy a page was opened on (`?policy=<page name>`), else the site's first; `missing` names
+ * a requested policy the site does not have.
+ */
+export function requestedPolicy(index: SiteIndex): { policy: SiteIndex['policies'][number] | undefined; missing?: string } {
     const slug = new URLSearchParams(location.search).get('policy');
-    return index.policies.find(policy => policy.slug === slug) ?? index.policies[0];
+    const found = index.policies.find(policy => policy.slug === slug);
+    return found ? { policy: found } : { policy: index.policies[0], missing: slug ?? undefined };
 }
 
 export function element<T extends HTMLElement = HTMLElement>(id: string): T {

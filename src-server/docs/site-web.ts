@@ -97,6 +97,7 @@ function playgroundPage(model: DocsModel): string {
 <button type="button" id="pg-definition">Go to definition</button>
 <button type="button" id="pg-check-claim">Check a claim with this version</button>
 <p id="pg-status" role="status" aria-live="polite" data-kind="busy">Loading…</p>
+<p id="pg-notice" class="meta"></p>
 </div>
 <div class="pg-grid">
 <section class="pg-editor-panel" aria-labelledby="pg-editor-heading">

@@ -11,7 +11,8 @@ button:focus-visible, select:focus-visible, input:focus-visible, textarea:focus-
 
 .pg-toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 0.75rem; margin: 0.75rem 0; }
 .pg-toolbar select { max-width: 100%; }
-#pg-status { margin: 0; flex-basis: 100%; font-size: 0.925rem; }
+#pg-status, #pg-notice { margin: 0; flex-basis: 100%; font-size: 0.925rem; }
+#pg-notice:empty { display: none; }
 #pg-status[data-kind="ok"] { color: #116329; }
 #pg-status[data-kind="errors"] { color: #a40e26; }
 #pg-status[data-kind="busy"] { color: var(--muted); }

@@ -189,6 +189,14 @@ describe('the playground in Chromium, from file://', () => {
         await page.close();
     });
 
+    it('says so when asked for a policy the site does not have, and opens the first', async () => {
+        const page = await open('playground.html?policy=no_such_policy');
+        await page.waitForSelector('body[data-checks]', { timeout: 20_000 });
+        const first = await page.locator('#pg-policy option').first().textContent();
+        expect(await page.locator('#pg-notice').textContent()).toBe(`This site has no policy "no_such_policy": showing ${first} instead.`);
+        await page.close();
+    });
+
     it('fits a phone and a desktop screen (screenshots in test/artifacts/)', async () => {
         for (const [name, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', PHONE]] as const) {
             const page = await openPlayground(viewport);

@@ -97,6 +97,15 @@ describe('payrule docs: the playground and claim checker pages', () => {
         for (const source of policy.sources) expect(source.text).toBe(fs.readFileSync(path.join('policies', source.file), 'utf8'));
     });
 
+    it('removes the playground\'s files when the same folder is rendered again with --no-playground', () => {
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), 'payrule-web-optout-'));
+        fs.writeFileSync(path.join(out, 'notes.txt'), 'mine');
+        expect(runCli(['docs', 'policies', '--out', out]).status).toBe(0);
+        expect(fs.existsSync(path.join(out, 'playground.html'))).toBe(true);
+        expect(runCli(['docs', 'policies', '--out', out, '--no-playground']).status).toBe(0);
+        expect(files(out)).toEqual([...files(without), 'notes.txt'].sort());
+    });
+
     it('writes the same bytes on every run, from any folder', () => {
         const again = fs.mkdtempSync(path.join(os.tmpdir(), 'payrule-web-again-'));
         const result = runCli(['docs', path.resolve('policies'), '--out', again], os.tmpdir());
