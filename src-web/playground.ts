@@ -189,7 +189,7 @@ async function main(): Promise<void> {
     // A worker from a Blob of the bundled server: `new Worker(url)` is refused from file:// pages.
     const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
     worker.addEventListener('error', event => setStatus(`The language server stopped: ${event.message}`, 'errors'));
-    const init: WorkerInit = { kind: 'payrule/init', root: ROOT_URI, files: policy.sources };
+    const init: WorkerInit = { kind: 'payrule/init', files: policy.sources };
     worker.postMessage(init);
 
     const sources = new Map(policy.sources.map(({ file, text }) => [file, text]));

@@ -25,8 +25,7 @@ export type SitePacks = RulePack[];
 /** The first message the page posts to the language server worker, before any LSP message. */
 export interface WorkerInit {
     kind: 'payrule/init';
-    /** The workspace folder the files below live in, as a file URI. */
-    root: string;
+    /** Paths relative to the workspace folder (WORKSPACE_ROOT). */
     files: Array<{ file: string; text: string }>;
 }
 
