@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { X12Parser, type X12Segment } from 'node-x12';
 import { NUCC_TAXONOMY } from './fhir.js';
 import { readPlainClaim } from './plain.js';
@@ -334,12 +333,12 @@ export function providerTypeOfTaxonomy(code: string | undefined): string | null 
 
 /** Read a whole 837P text. Never throws: an interchange node-x12 cannot tokenize is one error entry. */
 export function readX12Text(text: string): ClaimRecord[] {
-    const parser = new X12Parser(false);
+    const tokenizer = new SegmentTokenizer();
     const reader = new X12ClaimReader();
     const records: ClaimRecord[] = [];
     let segments: X12Segment[];
     try {
-        segments = segmentsOf(parser, withFinalTerminator(text));
+        segments = [...tokenizer.write(Buffer.from(withFinalTerminator(text), 'utf8')), ...tokenizer.end()];
     } catch (error) {
         return [new UnreadableClaim(null, `the X12 interchange cannot be read: ${error instanceof Error ? error.message : String(error)}`)];
     }
@@ -348,20 +347,42 @@ export function readX12Text(text: string): ClaimRecord[] {
     return records;
 }
 
-/** The segments of an interchange text, in order, through node-x12's tokenizer. */
-function segmentsOf(parser: X12Parser, text: string): X12Segment[] {
-    // node-x12's stream transform tokenizes without building the object model; driven synchronously here.
-    const segments: X12Segment[] = [];
-    const transform = parser as unknown as { _transform(chunk: unknown, encoding: string, done: (error?: Error | null) => void): void; _flush(done: (error?: Error | null) => void): void; push(chunk: unknown): boolean };
-    let failure: Error | undefined;
-    transform.push = (segment: unknown) => {
-        if (segment !== null) segments.push(segment as X12Segment);
-        return true;
-    };
-    transform._transform(Buffer.from(text, 'utf8'), 'buffer', error => { failure ??= error ?? undefined; });
-    transform._flush(error => { failure ??= error ?? undefined; });
-    if (failure) throw failure;
-    return segments;
+/**
+ * node-x12's stream tokenizer driven synchronously, a chunk at a time: the segments of each chunk
+ * come back as an array rather than one stream event (and one await) per segment.
+ */
+class SegmentTokenizer {
+    private readonly parser = new X12Parser(false);
+    private segments: X12Segment[] = [];
+
+    constructor() {
+        (this.parser as unknown as { push(segment: unknown): boolean }).push = segment => {
+            if (segment !== null) this.segments.push(segment as X12Segment);
+            return true;
+        };
+    }
+
+    write(chunk: Buffer): X12Segment[] {
+        return this.run(done => (this.parser as unknown as Hooks)._transform(chunk, 'buffer', done));
+    }
+
+    end(): X12Segment[] {
+        return this.run(done => (this.parser as unknown as Hooks)._flush(done));
+    }
+
+    private run(step: (done: (error?: Error | null) => void) => void): X12Segment[] {
+        let failure: Error | undefined;
+        step(error => { failure ??= error ?? undefined; });
+        const segments = this.segments;
+        this.segments = [];
+        if (failure) throw failure;
+        return segments;
+    }
+}
+
+interface Hooks {
+    _transform(chunk: unknown, encoding: string, done: (error?: Error | null) => void): void;
+    _flush(done: (error?: Error | null) => void): void;
 }
 
 /** The segment terminator an interchange declares: the character after the 106th of its ISA. */
@@ -419,15 +440,17 @@ async function* safePieces(source: AsyncIterable<Uint8Array>): AsyncGenerator<Bu
  * them. An interchange node-x12 cannot tokenize ends in one error entry.
  */
 export async function* streamX12Claims(input: AsyncIterable<Uint8Array>): AsyncGenerator<ClaimRecord> {
-    const source = Readable.from(safePieces(input));
-    const parser = new X12Parser(false);
-    source.on('error', error => parser.destroy(error));
+    const tokenizer = new SegmentTokenizer();
     const reader = new X12ClaimReader();
     try {
-        for await (const segment of source.pipe(parser) as AsyncIterable<X12Segment>) {
-            const done = reader.push(segment);
-            for (const record of done) yield record;
+        for await (const piece of safePieces(input)) {
+            const records: ClaimRecord[] = [];
+            for (const segment of tokenizer.write(piece)) for (const record of reader.push(segment)) records.push(record);
+            yield* records;
         }
+        const records: ClaimRecord[] = [];
+        for (const segment of tokenizer.end()) for (const record of reader.push(segment)) records.push(record);
+        yield* records;
     } catch (error) {
         yield* reader.end();
         yield new UnreadableClaim(null, `the X12 interchange cannot be read: ${error instanceof Error ? error.message : String(error)}`);

@@ -78,6 +78,7 @@ function ruleSection(policy: PolicyDoc, rule: RuleDoc): string {
         [
             `- **Action:** ${ACTION_LABELS[rule.action]}`,
             `- **Reason:** ${reasonCode(rule.reason)}`,
+            `- **What would pay:** ${mdText(rule.hint)}`,
             `- **Effective:** ${ruleRangeText(rule.effective, policy.effective)}`,
             `- **Written at:** line ${rule.line} of ${mdCode(policy.file)}`,
         ].join('\n'),

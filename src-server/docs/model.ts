@@ -1,5 +1,6 @@
 import type { SourceText } from '../common/quotes.js';
 import { describeRule } from '../compiler/english.js';
+import { hintOf } from '../evaluator/explain.js';
 import type { DateRange, PackRule, ReasonCode, RuleAction, RulePack } from '../pack/types.js';
 import { buildCodeIndex, type CodeIndexEntry } from './code-index.js';
 import { citationContext, type CitationContext } from './context.js';
@@ -85,6 +86,8 @@ export interface RuleDoc {
     title: string;
     /** The statement in plain English (describeRule). */
     english: string;
+    /** What would make a line pay: the hint findings of this rule carry (evaluator/explain.ts). */
+    hint: string;
     action: RuleAction;
     reason: ReasonCode;
     /** The rule's own clause; the policy's range applies as well. */
@@ -198,6 +201,7 @@ function buildRule(rule: PackRule, policy: PolicyDoc, sources: Map<string, Sourc
         anchor: `rule-${rule.id}`,
         title: rule.title,
         english: describeRule(rule),
+        hint: hintOf(rule),
         action: rule.action,
         reason: rule.reason,
         effective: rule.effective,

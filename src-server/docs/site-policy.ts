@@ -58,6 +58,7 @@ function ruleArticle(policy: PolicyDoc, rule: RuleDoc): Html {
 <dl class="facts">
 <dt>Action</dt><dd>${ACTION_LABELS[rule.action]}</dd>
 <dt>Reason</dt><dd>${reasonCode(rule.reason)}</dd>
+<dt>What would pay</dt><dd class="hint">${rule.hint}</dd>
 <dt>Effective</dt><dd>${ruleRangeText(rule.effective, policy.effective)}</dd>
 <dt>Written at</dt><dd><a href="#L${rule.line}">line ${rule.line}</a> of <code>${policy.file}</code></dd>
 </dl>

@@ -2,7 +2,7 @@ import type { CodeSet, Condition, Exception, PackRule, RulePack } from '../pack/
 import type { ClaimOutput, Finding } from './types.js';
 
 /**
- * Findings that explain themselves (docs/evaluation.md, "Explanations"): after evaluation, each
+ * Findings that explain themselves (docs/decisions.md, issue 15): after evaluation, each
  * finding gets the passage its rule cites and a what-would-pay hint derived from the rule alone.
  * This is one post-evaluation step shared by the library and by both engines of `payrule eval`
  * (the output formats apply it), so every output carries the same words; it never changes what

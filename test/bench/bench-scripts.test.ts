@@ -62,4 +62,11 @@ describe('the benchmark scripts run to their report at a tiny size', () => {
         expect(output).toMatch(/\| edit to diagnostics, p95 \| [\d.]+ ms \|/);
         expect(output).toContain('first status: Checked: no errors, 30 rules');
     }, 180_000);
+
+    it('x12-bench: an 837P against the same claims as NDJSON, outputs compared', async () => {
+        const { code, output } = await runBench('x12-bench.mjs', [], { PAYRULE_X12_BENCH_LINES: '400' });
+        expect(code, output).toBe(0);
+        expect(output).toContain('outputs byte-identical (SHA-256 of each --out file): yes');
+        expect(output).toMatch(/837P speed \/ NDJSON speed: [\d.]+/);
+    }, 120_000);
 });

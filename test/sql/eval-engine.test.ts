@@ -7,6 +7,7 @@ import { readClaimsText } from '../../src-server/claims/read.js';
 import { evaluate } from '../../src-server/evaluator/index.js';
 import { sealPack } from '../../src-server/pack/digest.js';
 import { entryJson } from '../../src-cli/eval-format.js';
+import { Explainer } from '../../src-server/evaluator/explain.js';
 import { CLI, PROJECT } from '../helpers/cli.js';
 import { cli, ndjson, policyTestClaims, SAMPLE_CLAIMS, SAMPLE_PACK } from '../cli-eval/helpers.js';
 import { allFormsPacks, fixtureClaims } from './fixtures.js';
@@ -215,7 +216,7 @@ describe('payrule eval --engine duckdb judges the whole input as one batch', () 
         const packFile = packFiles.find(f => f.endsWith('all_forms.json'))!;
         const duckdb = cli(['eval', '--engine', 'duckdb', '--pack', packFile, '--format', 'ndjson', file]);
         const whole = evaluate([pack], readClaimsText(fs.readFileSync(file, 'utf8')));
-        expect(duckdb.stdout.trimEnd().split('\n').slice(0, -1)).toEqual(whole.claims.map(entryJson));
+        expect(duckdb.stdout.trimEnd().split('\n').slice(0, -1)).toEqual(whole.claims.map(c => entryJson(new Explainer([pack]).explainOutput(c))));
         const v3 = whole.claims[3] as { lines: Array<{ findings: Array<{ rule: string }> }> };
         expect(v3.lines[0].findings.map(f => f.rule)).toContain('VISITS-YEAR');
         // The JavaScript engine reads NDJSON this small whole, so it agrees; streamed (as NDJSON over

@@ -100,4 +100,15 @@ describe('findings explain themselves', () => {
             expect(table).toContain(`CMT-97140 (medicare_ncci_pm, deny 1, CO-97: payable with ${MODIFIERS})`);
         });
     }
+
+    it('the reviewer docs show each rule\'s hint, the same sentence the findings carry (HTML and Markdown)', () => {
+        const root = tempWorkspace({});
+        expect(cli(['docs', 'policies', '--out', path.join(root, 'html')]).status).toBe(0);
+        expect(cli(['docs', 'policies', '--format', 'md', '--out', path.join(root, 'md')]).status).toBe(0);
+        const html = fs.readFileSync(path.join(root, 'html', 'policies', fs.readdirSync(path.join(root, 'html', 'policies')).find(f => f.includes('medicare'))!), 'utf8');
+        const article = html.slice(html.indexOf('id="rule-NCCI-97140-COL2"'));
+        expect(article.slice(0, article.indexOf('</article>'))).toContain(`<dt>What would pay</dt><dd class="hint">${HINTS['medicare_ncci_pm NCCI-97140-COL2']}</dd>`);
+        const md = fs.readdirSync(path.join(root, 'md'), { recursive: true }).map(String).filter(f => f.endsWith('.md')).map(f => fs.readFileSync(path.join(root, 'md', f), 'utf8')).join('\n');
+        expect(md).toContain(`- **What would pay:** ${HINTS['hns_massage CMT-97124-59']}`);
+    });
 });
