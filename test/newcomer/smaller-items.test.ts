@@ -1,7 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempWorkspace } from '../helpers/cli.js';
+import { PROJECT, runCli, tempWorkspace } from '../helpers/cli.js';
+import { readZip } from '../extension/zip.js';
 
 /** Issue 18, item 6: the smaller things a new analyst trips over. */
 
@@ -46,4 +49,16 @@ describe('smaller items', () => {
         expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 0 failed');
         expect(runCli(['test', '--help'], root).stdout.replace(/\s+/g, ' ')).toMatch(/default: the current folder/);
     });
+
+    it('the .vsix carries a README for users: install, features and every setting the extension has', () => {
+        const vsix = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'payrule-vsix-readme-')), 'payrule.vsix');
+        const result = spawnSync('npm', ['run', '--silent', 'vsix', '--', '--out', vsix], { cwd: PROJECT, encoding: 'utf8' });
+        expect(result.status, result.stderr).toBe(0);
+        const readme = String(readZip(fs.readFileSync(vsix)).get('extension/readme.md'));
+        expect(readme).toMatch(/^# Payrule for Visual Studio Code\n/);
+        expect(readme).toMatch(/## Install[\s\S]*## Features[\s\S]*## Settings/);
+        const settings = Object.keys(JSON.parse(fs.readFileSync(path.join(PROJECT, 'package.json'), 'utf8')).contributes.configuration.properties);
+        for (const setting of settings) expect(readme).toContain(`\`${setting}\``);
+        expect(readme).not.toContain('npm test');
+    }, 120_000);
 });
