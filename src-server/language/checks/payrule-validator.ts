@@ -14,7 +14,7 @@ export function registerPayruleChecks(services: PayruleServices, options: { cros
         new ShapeChecks(),
         new StructureChecks(),
         new CitationChecks(services.payrule.PolicySources),
-        new NewcomerChecks(),
+        new NewcomerChecks(services.payrule.PolicySources),
         ...(options.crossFile ? [new ConflictChecks(services.payrule.WorkspaceRules)] : []),
     ];
     for (const group of groups) registry.register(group.register(), group);
