@@ -77,7 +77,7 @@ export function inputFindings(problems: InputProblem[]): Finding[] {
         severity: 'error',
         code: 'payrule/unreadable-input',
         message: problem.message,
-        docs: null,
+        docs: displayPath(path.join(DOCS_DIR, 'unreadable-input.md')),
     }));
 }
 
@@ -105,7 +105,7 @@ export function formatSarif(findings: Finding[]): string {
             defaultConfiguration: { level: check.severity as string },
             helpUri: `docs/checks/${name}.md`,
         }));
-    rules.push({ id: 'payrule/unreadable-input', shortDescription: { text: 'A file could not be read as a policy.' }, defaultConfiguration: { level: 'error' }, helpUri: 'README.md' });
+    rules.push({ id: 'payrule/unreadable-input', shortDescription: { text: 'A file could not be read as a policy.' }, defaultConfiguration: { level: 'error' }, helpUri: 'docs/checks/unreadable-input.md' });
     const results = findings.map(f => ({
         ruleId: f.code,
         level: f.severity === 'info' ? 'note' : f.severity,

@@ -2,8 +2,8 @@ import escapeHtml from 'escape-html';
 
 /**
  * Markdown escaping for text from policy files and sources: every character that could start
- * Markdown syntax, a mention (`@team`) or an issue link (`#12`) is backslash-escaped, then HTML is
- * escaped with escape-html (a quote holding `<script>` stays text on GitHub too).
+ * Markdown syntax, a mention (`@team`) or an issue link (`#12`) is backslash-escaped, then `&`, `<`
+ * and `>` are written as entities (a quote holding `<script>` stays text on GitHub too).
  */
 export function mdText(text: string): string {
     const markdownEscaped = text.replace(/\s+/g, ' ')
@@ -11,9 +11,12 @@ export function mdText(text: string): string {
         // A line-start marker only matters at the start of a line, where some texts end up.
         .replace(/^([-+])(?=\s|$)/, '\\$1')
         .replace(/^(\d+)([.)])(?=\s|$)/, '$1\\$2');
-    // HTML last, so the `#` of the entities it writes (`&#39;`) is not escaped.
-    return escapeHtml(markdownEscaped);
+    // HTML last, so the `#` of the entities it writes is not escaped. Only what starts markup or an
+    // entity (`&`, `<`, `>`): quotes are plain text in Markdown, and `&#39;` would be noise in a diff.
+    return markdownEscaped.replace(/[&<>]/g, c => HTML_ENTITIES[c]);
 }
+
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
 /** A code span that shows `text` literally, however many backticks it holds. */
 export function mdCode(text: string): string {

@@ -7,7 +7,7 @@ import { checkCode } from './checks/codes.js';
 import { capDiagnostics } from './checks/diagnostic-cap.js';
 import { pushAll } from '../common/arrays.js';
 import { PayruleValidationRegistry } from './checks/payrule-validation-registry.js';
-import { explainSyntax } from './syntax-hints.js';
+import { dashedRange, explainSyntax } from './syntax-hints.js';
 
 /** How many AST nodes are validated between two chances to cancel or to let the event loop run. */
 const NODES_PER_INTERRUPT = 256;
@@ -38,6 +38,13 @@ export class PayruleDocumentValidator extends DefaultDocumentValidator {
                 diagnostic.message = isSource
                     ? `Unknown source '${data.refText}': declare it in this file with source ${data.refText} "sources/…".`
                     : `Unknown codeset '${data.refText}': declare it in this file with codeset ${data.refText} = …, or check the spelling.`;
+                const range = isSource ? undefined : dashedRange(data.refText ?? '');
+                if (range) {
+                    // `G0283-G0290` reads as a name (names may hold dashes): it is a range written with a dash.
+                    diagnostic.code = checkCode('syntax-error');
+                    diagnostic.message = `A code range is written with two dots: ${range}.`;
+                    diagnostic.data = { ...data, fix: { title: `Write '${range}'`, edits: [{ range: diagnostic.range, newText: range }] } };
+                }
             }
             result.push(diagnostic);
         }

@@ -268,6 +268,12 @@ function patternHints(code: string): LocatedHint[] {
     return hints;
 }
 
+/** `G0283-G0290`, which lexes as one name: the range it means (`G0283..G0290`), else undefined. */
+export function dashedRange(name: string): string | undefined {
+    const match = /^([A-Za-z][0-9]{4})-([A-Za-z][0-9]{4})$/.exec(name);
+    return match ? `${match[1]}..${match[2]}` : undefined;
+}
+
 /** `03/01/2025`, `3/1/2025` (US month first), `2025/03/01`: the ISO date, if it is a real one. */
 function isoDate(a: string, b: string, c: string): string | undefined {
     const parts = a.length === 4 ? [a, b, c] : c.length === 4 ? [c, a, b] : undefined;

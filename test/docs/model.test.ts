@@ -67,7 +67,7 @@ describe('escaping', () => {
         expect(mdText('*bold* [link](x) @team #12 <script>')).toBe('\\*bold\\* \\[link\\](x) \\@team \\#12 &lt;script&gt;');
         expect(mdText('- item')).toBe('\\- item');
         expect(mdText('4. four')).toBe('4\\. four');
-        expect(mdText('it\'s')).toBe('it&#39;s');
+        expect(mdText('it\'s "quoted"')).toBe('it\'s "quoted"');
         expect(mdCode('a`b')).toBe('``a`b``');
         expect(mdFence('x\n```\ny\n')).toBe('````\nx\n```\ny\n````');
     });

@@ -158,7 +158,7 @@ describe('usage accidents', () => {
         const result = runCli(['check', ...['README.md', 'hns-massage.payrule', 'sources'].map(name => `policies/${name}`)], project);
         expect(result.status).toBe(2);
         expect(result.stdout).toMatch(/^policies\/README\.md:1:1: error payrule\/unreadable-input: not a policy file: policies end in \.payrule/m);
-        expect(result.stdout).toMatch(/^policies\/sources:1:1: error payrule\/unreadable-input: no \.payrule files in this folder$/m);
+        expect(result.stdout).toMatch(/^policies\/sources:1:1: error payrule\/unreadable-input: no \.payrule files in this folder \(see .*docs\/checks\/unreadable-input\.md\)$/m);
         expect(result.stdout).not.toMatch(STACK);
     });
 

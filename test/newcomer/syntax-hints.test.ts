@@ -74,6 +74,12 @@ const MISTAKES: Mistake[] = [
         at: [7, 53], says: /two dots: 98940\.\.98942/, fix: "Write '98940..98942'",
     },
     {
+        name: 'a HCPCS range written with a dash',
+        text: GOOD.replace('97124 denied with cmt', '97124 denied with G0283-G0290'),
+        at: [10, 21], says: /two dots: G0283\.\.G0290/, fix: "Write 'G0283..G0290'",
+        fixed: GOOD.replace('97124 denied with cmt', '97124 denied with G0283..G0290'),
+    },
+    {
         name: 'a modifier written with a dash',
         text: GOOD.replace('modifier 59', 'modifier -59'),
         at: [10, 50], says: /without a dash: 59/, fix: "Write '59'",
@@ -115,7 +121,8 @@ describe('syntax errors name the fix (CLI)', () => {
         const mistake = MISTAKES[i];
         const result = runCli(['check', `m${i}.payrule`, '--format', 'json'], root);
         expect(result.status).toBe(1);
-        const findings = (JSON.parse(result.stdout) as { findings: Array<{ line: number; column: number; code: string; message: string }> }).findings;
+        const findings = (JSON.parse(result.stdout) as { findings: Array<{ line: number; column: number; code: string; severity: string; message: string }> }).findings
+            .filter(f => f.severity === 'error');
         expect(findings.map(f => `${f.line}:${f.column} ${f.code}`)).toEqual([`${mistake.at[0]}:${mistake.at[1]} payrule/syntax-error`]);
         expect(findings[0].message).toMatch(mistake.says);
     });
@@ -157,7 +164,8 @@ describe('syntax errors name the fix (language server)', () => {
     it.each(MISTAKES.map((mistake, i) => [mistake.name, i] as const))('%s: one diagnostic, and its quick fix', async (_, i) => {
         const mistake = MISTAKES[i];
         const text = own(mistake.text, `m${i}`);
-        const { uri, diagnostics } = await published(`editor-${i}.payrule`, text);
+        const { uri, diagnostics: all } = await published(`editor-${i}.payrule`, text);
+        const diagnostics = all.filter(d => d.severity === 1);
         expect(diagnostics.map(d => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code}`)).toEqual([`${mistake.at[0]}:${mistake.at[1]} payrule/syntax-error`]);
         expect(diagnostics[0].message).toMatch(mistake.says);
         const actions = await server.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: diagnostics[0].range, context: { diagnostics } });
@@ -168,10 +176,11 @@ describe('syntax errors name the fix (language server)', () => {
         const action = actions.find(a => a.title === mistake.fix);
         expect(action, `'${mistake.fix}' among ${actions.map(a => a.title).join(', ')}`).toBeDefined();
         const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'payrule', 1, text), action!.edit!.changes![uri]);
-        expect(fixed).toBe(own(GOOD, `m${i}`));
+        expect(fixed).toBe(own(mistake.fixed ?? GOOD, `m${i}`));
         server.change(uri, fixed, 2);
         const after = await server.diagnosticsFor(uri);
-        expect(after.diagnostics).toEqual([]);
+        // The fixed text may leave a declaration unused (a codeset the range replaced): no error remains.
+        expect(after.diagnostics.filter(d => d.severity === 1)).toEqual([]);
     });
 
     it('an empty file: add a policy header named after the file', async () => {

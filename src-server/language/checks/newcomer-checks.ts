@@ -3,6 +3,7 @@ import { isDiagnosisCategory } from '../../common/icd10-categories.js';
 import { normalizedQuote } from '../../common/quotes.js';
 import type { CiteClause, DiagnosisOnlyTest, DiagnosisTest, PayruleAstType, Rule } from '../generated/ast.js';
 import { isActionBody, isReasonClause } from '../generated/ast.js';
+import type { PolicySources } from '../policy-sources.js';
 import { report } from './report.js';
 
 /** A quote needs at least this many words, and this many characters, to identify its passage. */
@@ -14,6 +15,8 @@ export const MIN_QUOTE_CHARACTERS = 10;
  * matches no claim, a rule that bills the patient by default, a quote too short to find a passage by.
  */
 export class NewcomerChecks {
+    constructor(private readonly sources: PolicySources) {}
+
     register(): ValidationChecks<PayruleAstType> {
         return {
             DiagnosisTest: this.checkDiagnosisCategories,
@@ -49,6 +52,10 @@ export class NewcomerChecks {
         if (quote === '') return; // citation-not-found says the quote is empty
         const words = quote.split(' ').filter(word => /[0-9a-z]/.test(word)).length;
         if (words >= MIN_QUOTE_WORDS && quote.length >= MIN_QUOTE_CHARACTERS) return;
+        // Only a quote the citation check accepts: an unknown source or a quote not found is reported already.
+        const source = cite.source?.ref;
+        const found = source ? this.sources.lookupDeclared(source) : undefined;
+        if (found?.status !== 'ok' || !found.text.find(cite.quote)) return;
         report(accept, 'quote-too-short', `The quote "${cite.quote}" is too short to show which passage the rule comes from: quote the sentence that states the rule (at least ${MIN_QUOTE_WORDS} words and ${MIN_QUOTE_CHARACTERS} characters).`,
             { node: cite, property: 'quote' });
     }

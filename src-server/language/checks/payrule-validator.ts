@@ -18,7 +18,7 @@ export function registerPayruleChecks(services: PayruleServices, options: { cros
         new V2Checks(),
         new CitationChecks(services.payrule.PolicySources),
         new TextChecks(),
-        new NewcomerChecks(),
+        new NewcomerChecks(services.payrule.PolicySources),
         ...(options.crossFile ? [new ConflictChecks(services.payrule.WorkspaceRules)] : []),
     ];
     for (const group of groups) registry.register(group.register(), group);

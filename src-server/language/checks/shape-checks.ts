@@ -127,7 +127,10 @@ function checkWholeNumber<N extends AboveCondition | VisitsCondition | TimedBody
 ): void {
     const valid = /^[0-9]+$/.test(text) && text.length <= 9 && Number(text) >= minimum;
     if (!valid) {
-        report(accept, 'invalid-number', `'${text}' is not valid as ${what}: write a whole number of at least ${minimum}.`, info as never);
+        const tooLarge = /^[0-9]+$/.test(text) && text.length > 9;
+        report(accept, 'invalid-number', tooLarge
+            ? `'${text}' is too large for ${what}: the largest is 999999999.`
+            : `'${text}' is not valid as ${what}: write a whole number of at least ${minimum}.`, info as never);
     }
 }
 
