@@ -116,26 +116,57 @@ export function docsInput(workspace: LoadedWorkspace, findings: Finding[]): Docs
 /**
  * Write every file, then remove the files the previous run of the same format wrote that this one
  * did not (a deleted policy's page), and nothing else: the folder may hold files of its own.
+ * Symbolic links inside the folder are never followed (issue 19): a file is written to a temporary
+ * name and renamed, which replaces a link rather than writing through it; a folder on the way that
+ * is a link is refused when writing and skipped when removing, so nothing outside `out` is touched.
  */
 function writeDocs(out: string, files: Map<string, string>, manifestName: string): void {
     const manifest = path.join(out, manifestName);
     let previous: string[] = [];
     try {
-        previous = fs.readFileSync(manifest, 'utf8').split('\n').filter(Boolean);
+        if (!fs.lstatSync(manifest).isSymbolicLink()) previous = fs.readFileSync(manifest, 'utf8').split('\n').filter(Boolean);
     } catch {
         // First run into this folder.
     }
+    fs.mkdirSync(out, { recursive: true });
     for (const [name, content] of files) {
         const target = path.join(out, name);
+        const link = linkOnTheWay(out, name);
+        if (link) throw new Error(`${link} is a symbolic link: docs are written only to real folders inside the output folder`);
         fs.mkdirSync(path.dirname(target), { recursive: true });
-        fs.writeFileSync(target, content);
+        writeReplacing(target, content);
     }
     for (const name of previous) {
-        // Only names this command could have written: relative, inside `out`.
-        if (files.has(name) || name.includes('..') || path.isAbsolute(name)) continue;
+        // Only names this command could have written: relative, inside `out`, through no link.
+        if (files.has(name) || name.split(/[\\/]/).includes('..') || path.isAbsolute(name) || linkOnTheWay(out, name)) continue;
         fs.rmSync(path.join(out, name), { force: true });
     }
-    fs.writeFileSync(manifest, [...files.keys()].map(name => `${name}\n`).join(''));
+    writeReplacing(manifest, [...files.keys()].map(name => `${name}\n`).join(''));
+}
+
+/** The first folder between `out` and the file `name` that is a symbolic link (or not a folder), if any. */
+function linkOnTheWay(out: string, name: string): string | undefined {
+    const parts = name.split(/[\\/]/).filter(Boolean).slice(0, -1);
+    let current = out;
+    for (const part of parts) {
+        current = path.join(current, part);
+        const stat = fs.lstatSync(current, { throwIfNoEntry: false });
+        if (!stat) return undefined; // made fresh below: nothing to follow
+        if (stat.isSymbolicLink() || !stat.isDirectory()) return displayPath(current);
+    }
+    return undefined;
+}
+
+/** Write through a temporary file and a rename: a link at `target` is replaced, never followed. */
+function writeReplacing(target: string, content: string): void {
+    const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+    try {
+        fs.writeFileSync(temporary, content, { flag: 'wx' });
+        fs.renameSync(temporary, target);
+    } catch (error) {
+        fs.rmSync(temporary, { force: true });
+        throw error;
+    }
 }
 
 /**
