@@ -31,6 +31,38 @@ const builds = [
     { ...common, entryPoints: ['src-server/evaluator/library.ts'], outfile: 'dist/lib/evaluator.js', format: 'esm', banner: { js: esmBanner } },
 ];
 
+// The browser playground and claim checker (src-web/): the language server in a web worker and the
+// evaluator in the page, written into the site by `payrule docs`. Node's built-ins the server
+// imports are replaced by small browser versions (src-web/shims/; node:path by pathe).
+const nodeShims = {
+    name: 'payrule-browser-shims',
+    setup(build) {
+        const shims = { fs: 'src-web/shims/fs.ts', crypto: 'src-web/shims/crypto.ts', url: 'src-web/shims/url.ts' };
+        build.onResolve({ filter: /^(node:)?(fs|crypto|url|path)$/ }, async args => {
+            const name = args.path.replace(/^node:/, '');
+            if (name === 'path') return build.resolve('pathe', { kind: args.kind, resolveDir: process.cwd() });
+            return { path: new URL(`../${shims[name]}`, import.meta.url).pathname };
+        });
+    },
+};
+const browser = {
+    bundle: true,
+    platform: 'browser',
+    target: 'chrome110',
+    format: 'iife',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    plugins: [nodeShims],
+    inject: ['src-web/shims/buffer.ts'],
+    define: { PAYRULE_VERSION: JSON.stringify(pkg.version), 'process.env.NODE_ENV': '"production"', 'import.meta.url': '"file:///payrule/dist/web/bundle.js"' },
+};
+builds.push(
+    { ...browser, entryPoints: ['src-web/playground-worker.ts'], outfile: 'dist/web/playground-worker.js' },
+    { ...browser, entryPoints: ['src-web/playground.ts'], outfile: 'dist/web/playground.js' },
+    { ...browser, entryPoints: ['src-web/claim-checker.ts'], outfile: 'dist/web/claim-checker.js' },
+);
+
 if (watch) {
     for (const options of builds) await (await esbuild.context(options)).watch();
 } else {

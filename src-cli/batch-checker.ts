@@ -1,4 +1,6 @@
 import * as fs from 'node:fs';
+import { pushAll } from '../src-server/common/arrays.js';
+import { capDiagnostics } from '../src-server/language/checks/diagnostic-cap.js';
 import { conflictDiagnostics } from '../src-server/language/conflicts/conflict-diagnostics.js';
 import { collectPolicyFiles, readPolicyFile, type InputProblem } from './input-files.js';
 import { checkOnWorkers, shouldUseWorkers } from './batch-workers.js';
@@ -24,7 +26,7 @@ export async function checkPolicyFiles(paths: string[], options: { root?: string
     if (shouldUseWorkers(files.length, totalSize(files))) {
         const result = await checkOnWorkers(files, { root, originBase }, compile);
         checked = result.checked.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-        problems.push(...result.problems);
+        pushAll(problems, result.problems);
     } else {
         const checker = new BatchChecker(root, originBase);
         for (const file of files) {
@@ -52,5 +54,8 @@ function totalSize(files: string[]): number {
 /** Add the cross-file findings to each file's diagnostics. */
 export function addConflicts(checked: CheckedFile[]): void {
     const conflicts = conflictDiagnostics(checked.map(c => c.summary));
-    for (const file of checked) file.diagnostics.push(...(conflicts.get(file.summary.documentUri) ?? []));
+    for (const file of checked) {
+        const found = conflicts.get(file.summary.documentUri);
+        if (found) file.diagnostics = capDiagnostics(pushAll(file.diagnostics, found));
+    }
 }

@@ -5,7 +5,9 @@ import type { PolicyFile } from '../src-server/language/generated/ast.js';
 import { isSource } from '../src-server/language/generated/ast.js';
 import { renderMarkdown } from '../src-server/docs/markdown.js';
 import { buildDocsModel, type DocsFinding, type DocsInput } from '../src-server/docs/model.js';
-import { renderSite } from '../src-server/docs/site.js';
+import { renderSite, type SiteOptions } from '../src-server/docs/site.js';
+import type { WebBundles } from '../src-server/docs/site-web.js';
+import { fileURLToPath } from 'node:url';
 import { exitCodeFor } from './check-command.js';
 import { plural } from '../src-server/docs/wording.js';
 import { compileWorkspace } from './compile-command.js';
@@ -18,6 +20,8 @@ export interface DocsOptions {
     out: string;
     format: 'html' | 'md';
     root?: string;
+    /** Commander's `--no-playground`: false leaves out the playground and claim checker. */
+    playground?: boolean;
 }
 
 /** Lists what a run wrote, so the next run into the same folder can remove pages of deleted policies. */
@@ -35,7 +39,8 @@ export function registerDocsCommand(program: Command): void {
         .argument('[paths...]', 'policy files or folders to search for .payrule files', ['.'])
         .requiredOption('-o, --out <dir>', 'folder to write the docs to')
         .addOption(new Option('-f, --format <format>', 'html: a static site; md: Markdown files for pull-request review').choices(['html', 'md']).default('html'))
-        .option('--root <dir>', 'workspace root that sources may not leave (default: the folder holding all paths)')
+        .option('--root <dir>', 'workspace root: sources may not leave it, and pages name files relative to it (default: the nearest folder holding payrule.json, package.json or .git, else the folder holding all paths; never / or your home folder)')
+        .option('--no-playground', 'leave out the policy playground and claim checker: a site without any script')
         .addHelpText('after', '\nExit codes: 0 docs written, 1 the policies have errors (nothing written), 2 bad usage or unreadable input.')
         .action(async (paths: string[], options: DocsOptions) => {
             process.exitCode = await runDocs(paths, options);
@@ -51,8 +56,19 @@ export async function runDocs(paths: string[], options: DocsOptions): Promise<Ex
         console.error(`No docs written: ${plural(countBySeverity(findings).errors, 'error')}.`);
         return exit;
     }
-    const model = buildDocsModel(docsInput(workspace, findings));
-    const files = options.format === 'md' ? renderMarkdown(model) : renderSite(model);
+    const input = docsInput(workspace, findings);
+    const model = buildDocsModel(input);
+    let siteOptions: SiteOptions = {};
+    if (options.format === 'html' && options.playground !== false) {
+        const bundles = readWebBundles();
+        if (typeof bundles === 'string') {
+            console.error(bundles);
+            return EXIT.badInput;
+        }
+        const packsById = new Map(input.policies.map(policy => [policy.pack.policy.id, policy.pack]));
+        siteOptions = { web: { packs: model.policies.map(policy => packsById.get(policy.id)!), bundles } };
+    }
+    const files = options.format === 'md' ? renderMarkdown(model) : renderSite(model, siteOptions);
     try {
         writeDocs(options.out, files, `${MANIFEST}-${options.format}`);
     } catch (error) {
@@ -69,7 +85,9 @@ export function docsInput(workspace: LoadedWorkspace, findings: Finding[]): Docs
     const root = realpath(workspace.root);
     const relative = (file: string) => path.relative(root, realpath(file)).split(path.sep).join('/');
     const sources = workspace.shared.payrule.PolicySources;
-    const compiled = compileWorkspace(workspace);
+    // Origins relative to the docs root, as `payrule compile --root` records them: the site (whose
+    // playground and claim checker carry the packs) must not depend on the folder it is made from.
+    const compiled = compileWorkspace({ ...workspace, originBase: root });
     const policies = workspace.documents.map((document, i) => {
         const file = document.parseResult.value as PolicyFile;
         return {
@@ -118,6 +136,19 @@ function writeDocs(out: string, files: Map<string, string>, manifestName: string
         fs.rmSync(path.join(out, name), { force: true });
     }
     fs.writeFileSync(manifest, [...files.keys()].map(name => `${name}\n`).join(''));
+}
+
+/**
+ * The browser bundles `npm run build` writes to dist/web/: beside this bundle (dist/cli.js), or in
+ * the project's dist/ when run from the sources. A message for the user when they are missing.
+ */
+function readWebBundles(): WebBundles | string {
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    const folders = [path.join(here, 'web'), path.join(here, '..', 'dist', 'web')];
+    const folder = folders.find(candidate => fs.existsSync(path.join(candidate, 'playground-worker.js')));
+    if (!folder) return `payrule docs: the playground's browser bundles are missing (looked in ${displayPath(folders[0])}); run \`npm run build\`, or pass --no-playground`;
+    const read = (name: string) => fs.readFileSync(path.join(folder, name), 'utf8');
+    return { worker: read('playground-worker.js'), playground: read('playground.js'), claimChecker: read('claim-checker.js') };
 }
 
 function realpath(file: string): string {

@@ -3,7 +3,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import { readClaimsText, readClaimValue } from '../src-server/claims/index.js';
-import { Evaluator } from '../src-server/evaluator/index.js';
 import type { RulePack } from '../src-server/pack/index.js';
 import { judgeRuns, PatientRuns } from './eval-chunks.js';
 import { EVAL_FORMATS, outputFormat, summaryLine, type EvalFormat } from './eval-format.js';
@@ -15,16 +14,22 @@ import { EvalProgress } from './eval-progress.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { compilePolicies } from './policy-packs.js';
 import { evaluateWithDuckdbEngine } from './eval-duckdb.js';
+import { evaluateX12 } from './eval-x12.js';
+import { explainedJudging } from './eval-explain.js';
+import { evaluateToRemittance } from './eval-835.js';
+import { loadTrustedPacks, readTrustedKeys } from './sign-commands.js';
 import { ClaimsFileError, DuckdbUnavailableError, SqlCompileError, tabularFormatOf } from '../src-server/sql/index.js';
 
 export interface EvalOptions {
     pack?: string[];
     policy?: string[];
-    format: EvalFormat;
+    /** The streamed formats, or an X12 835 remittance (src-cli/eval-835.ts). */
+    format: EvalFormat | 'x12-835';
     out?: string;
     progress?: boolean;
     whole?: boolean;
     engine?: EvalEngine;
+    trust?: string[];
 }
 
 /** Who judges the claims: the JavaScript evaluator, or the packs' SQL in embedded DuckDB. */
@@ -42,7 +47,8 @@ const WHOLE_BYTES = 64 * 1024 * 1024;
 
 const EXIT_HELP = `
 Input: CLAIMS is a file or - for standard input, holding plain JSON claims (one object or an array,
-spec section 5), NDJSON (one claim per line), or FHIR R4 Claim resources and Bundles. Each patient's
+spec section 5), NDJSON (one claim per line), FHIR R4 Claim resources and Bundles, or an X12
+005010X222A1 837P interchange (it starts ISA; docs/claims-input.md). Each patient's
 claims are judged together, in date order, whatever order they come in. NDJSON over 64 MB is
 streamed in bounded memory, one run of a patient's consecutive claims at a time: it must keep each
 patient's claims together (as exports sorted by patient do), and a patient seen again after others
@@ -55,7 +61,9 @@ docs/sql.md, and judges the whole input as one batch at any size.
 
 Output (--format): json (default) is { "claims": [...], "summary": {...} } with one entry per claim
 in input order; ndjson is one claim entry per line, then a last line { "summary": {...} }; table is
-one row per claim line for people. A claim that cannot be read is an entry { "id", "error" } in its
+one row per claim line for people; x12-835 is an X12 835 remittance (CLP per claim, SVC per line, CAS
+with the CARC, LQ*HE remark codes; docs/claims-input.md), written for the batch held in memory.
+Findings carry the passage their rule cites and a hint of what would make the line pay. A claim that cannot be read is an entry { "id", "error" } in its
 place, and the others are still evaluated.
 
 Exit codes:
@@ -82,10 +90,11 @@ export function registerEvalCommand(program: Command): void {
     };
     program.command('eval')
         .description('evaluate claims against rule packs (or policies compiled in memory) and write each line\'s outcome')
-        .argument('[claims]', 'claims file (JSON, NDJSON or FHIR R4), or - for standard input; may also come last after --pack files')
+        .argument('[claims]', 'claims file (JSON, NDJSON, FHIR R4 or X12 837P), or - for standard input; may also come last after --pack files')
         .option('-p, --pack <files...>', 'rule pack files written by payrule compile', collect('pack'))
         .option('--policy <paths...>', 'policy files or folders to compile in memory, instead of or besides packs', collect('policy'))
-        .addOption(new Option('-f, --format <format>', 'output format').choices(EVAL_FORMATS).default('json'))
+        .addOption(new Option('-f, --format <format>', 'output format').choices([...EVAL_FORMATS, 'x12-835']).default('json'))
+        .option('--trust <key>', 'accept only pack files signed (payrule compile --sign) by this Ed25519 public key; repeat for several keys', (key: string, keys: string[] = []) => [...keys, key])
         .option('-o, --out <file>', 'write the results to this file (written whole or not at all) instead of standard output')
         .addOption(new Option('-e, --engine <engine>', 'who judges the claims: the JavaScript evaluator, or the packs as SQL in embedded DuckDB').choices(EVAL_ENGINES).default('js'))
         .option('--no-progress', 'never show the progress bar (shown on standard error only when it is a terminal; js engine)')
@@ -121,12 +130,25 @@ export async function runEval(claims: string, options: EvalOptions): Promise<Exi
     } else {
         packs = { files: options.pack ?? [], compiled: [] };
     }
+    if (options.trust && options.trust.length > 0) {
+        // Signed packs only: verified and parsed from the same bytes on this thread (sign-commands.ts).
+        try {
+            packs = { files: [], compiled: [...packs.compiled, ...loadTrustedPacks(packs.files, readTrustedKeys(options.trust))] };
+        } catch (error) {
+            console.error(`payrule eval: ${(error as Error).message}`);
+            return EXIT.badInput;
+        }
+    }
     if (options.out !== undefined) {
         const folder = path.dirname(path.resolve(options.out));
         if (!fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
             console.error(`payrule eval: cannot write ${options.out}: the folder ${folder} does not exist`);
             return EXIT.badInput;
         }
+    }
+    if (claims !== '-' && isEmptyFile(claims)) {
+        console.error(`payrule eval: ${claims}: the claims file is empty: no claims to judge`);
+        return EXIT.badInput;
     }
     const tabular = claims === '-' ? undefined : tabularFormatOf(claims);
     if (tabular && options.engine !== 'duckdb') {
@@ -138,11 +160,13 @@ export async function runEval(claims: string, options: EvalOptions): Promise<Exi
     try {
         const sink = target?.sink ?? streamSink(process.stdout);
         let totals: EvalTotals;
-        if (options.engine === 'duckdb') {
+        if (options.format === 'x12-835') {
+            totals = await evaluateToRemittance(claims, packs, options.engine ?? 'js', sink);
+        } else if (options.engine === 'duckdb') {
             totals = await evaluateWithDuckdbEngine(claims, loadEvalPacks(packs), options.format, sink);
         } else {
             input = await ClaimsInput.open(claims);
-            totals = await evaluateInput(input, packs, options, sink);
+            totals = await evaluateInput(input, packs, { ...options, format: options.format }, sink);
         }
         await target?.commit();
         for (const [payer, count] of totals.unroutedPayers ?? []) console.error(unroutedWarning(payer, count));
@@ -164,27 +188,31 @@ export async function runEval(claims: string, options: EvalOptions): Promise<Exi
     }
 }
 
-async function evaluateInput(input: ClaimsInput, packs: PackSources, options: EvalOptions, sink: Sink): Promise<EvalTotals> {
+async function evaluateInput(input: ClaimsInput, packs: PackSources, options: EvalOptions & { format: EvalFormat }, sink: Sink): Promise<EvalTotals> {
     const format = outputFormat(options.format);
     const layout = await input.layout();
     if (input.looksLikePack()) {
         throw new EvalSetupError(`${input.name}: this is a rule pack, not claims: give the claims file last (after the packs), or before --pack`);
     }
+    if (layout === 'x12') {
+        const judging = explainedJudging(packs, options.format);
+        return evaluateX12(input, judging.evaluator, judging.format, options.whole === true || await fitsWhole(input), sink);
+    }
     if (layout === 'document') {
         // One JSON document cannot be split by lines: read it whole and judge it as one batch.
         const value = parseClaimsDocument(await input.readAll(), input.name);
-        const evaluator = new Evaluator(loadEvalPacks(packs));
-        const output = new OrderedOutput(sink, format, Promise.resolve());
-        output.push(judgeRuns(evaluator, format, [{ patient: undefined, line: 1, records: readClaimValue(value) }]));
+        const { evaluator, format: explained } = explainedJudging(packs, options.format);
+        const output = new OrderedOutput(sink, explained, Promise.resolve());
+        output.push(judgeRuns(evaluator, explained, [{ patient: undefined, line: 1, records: readClaimValue(value) }]));
         output.end();
         await output.done;
         return output.totals;
     }
     if (options.whole || await fitsWhole(input)) {
         // Small enough to hold: judge every claim as one batch, so their order does not matter.
-        const evaluator = new Evaluator(loadEvalPacks(packs));
-        const output = new OrderedOutput(sink, format, Promise.resolve());
-        output.push(judgeRuns(evaluator, format, [{ patient: undefined, line: 1, records: readClaimsText(await input.readAll()) }]));
+        const { evaluator, format: explained } = explainedJudging(packs, options.format);
+        const output = new OrderedOutput(sink, explained, Promise.resolve());
+        output.push(judgeRuns(evaluator, explained, [{ patient: undefined, line: 1, records: readClaimsText(await input.readAll()) }]));
         output.end();
         await output.done;
         return output.totals;
@@ -229,7 +257,10 @@ async function choosePool(input: ClaimsInput, packs: PackSources, format: EvalFo
             if (input.done && input.bufferedBytes < large) workers = 0;
         }
     }
-    if (workers === 0 || file === undefined) return new InProcessPool(new Evaluator(loadEvalPacks(packs)), format);
+    if (workers === 0 || file === undefined) {
+        const judging = explainedJudging(packs, format);
+        return new InProcessPool(judging.evaluator, format, judging.explainer);
+    }
     return new WorkerPool(file, workers, { packFiles: packs.files, packs: packs.compiled as RulePack[], format });
 }
 
@@ -282,4 +313,15 @@ function openTarget(file: string): { sink: Sink; commit(): Promise<void>; discar
             fs.rmSync(temporary, { force: true });
         },
     };
+}
+
+/** Whether a claims file holds nothing but whitespace (only small files are read to find out). */
+function isEmptyFile(file: string): boolean {
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (!stat?.isFile() || stat.size > 4096) return false;
+    try {
+        return fs.readFileSync(file, 'utf8').trim() === '';
+    } catch {
+        return false;
+    }
 }

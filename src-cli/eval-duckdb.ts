@@ -4,10 +4,12 @@ import type { RulePack } from '../src-server/pack/index.js';
 import { streamWithDuckdb, tabularFormatOf } from '../src-server/sql/index.js';
 import { entryBatcher } from './eval-entries.js';
 import { outputFormat, type EvalFormat } from './eval-format.js';
+import { Explainer } from '../src-server/evaluator/explain.js';
 import { ClaimsInput, parseClaimsDocument } from './eval-input.js';
 import { EvalSetupError } from './eval-packs.js';
 import type { EvalTotals, Sink } from './eval-pipeline.js';
 import { decodeUtf8 } from './eval-pool.js';
+import { x12Records } from './eval-x12.js';
 
 /**
  * `payrule eval --engine duckdb`: the claims are judged by the packs' SQL in embedded DuckDB
@@ -21,7 +23,7 @@ import { decodeUtf8 } from './eval-pool.js';
  * as one batch (as `evaluate` does): the two agree whenever each patient's claims are together.
  */
 export async function evaluateWithDuckdbEngine(claims: string, packs: readonly RulePack[], format: EvalFormat, sink: Sink): Promise<EvalTotals> {
-    const output = outputFormat(format);
+    const output = outputFormat(format, new Explainer(packs));
     let unreadable = 0;
     const batcher = entryBatcher(sink, output);
     const onEntry = (entry: ClaimOutput) => {
@@ -76,6 +78,7 @@ async function claimRecords(input: ClaimsInput): Promise<Iterable<ClaimRecord> |
         throw new EvalSetupError(`${input.name}: this is a rule pack, not claims: give the claims file last (after the packs), or before --pack`);
     }
     if (layout === 'empty') return [];
+    if (layout === 'x12') return x12Records(input);
     if (layout === 'document') return readClaimValue(parseClaimsDocument(await input.readAll(), input.name));
     return ndjsonRecords(input);
 }

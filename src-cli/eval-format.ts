@@ -1,4 +1,5 @@
 import type { ClaimOutput, EvaluationSummary, Finding, LineResult } from '../src-server/evaluator/index.js';
+import type { ExplainedFinding, Explainer } from '../src-server/evaluator/explain.js';
 
 /**
  * The output formats of `payrule eval`, written a piece at a time so that a batch of any size
@@ -20,7 +21,17 @@ export interface OutputFormat {
     footer(summary: EvaluationSummary, unreadable: number): string;
 }
 
-export function outputFormat(format: EvalFormat): OutputFormat {
+/**
+ * The format's writer. With an `explainer` (built from the packs that judged), every finding is
+ * explained before it is written (src-server/evaluator/explain.ts): both engines, same words.
+ */
+export function outputFormat(format: EvalFormat, explainer?: Explainer): OutputFormat {
+    const written = writer(format);
+    if (!explainer) return written;
+    return { ...written, entry: output => written.entry(explainer.explainOutput(output)) };
+}
+
+function writer(format: EvalFormat): OutputFormat {
     switch (format) {
         case 'json':
             return {
@@ -82,12 +93,19 @@ export function entryJson(output: ClaimOutput): string {
 
 function findingJson(finding: Finding): string {
     return `{"policy":${text(finding.policy)},"rule":${text(finding.rule)},"action":"${finding.action}","reason":${text(finding.reason)},`
-        + `"remarks":${remarksJson(finding.remarks)},"units":${finding.units},"message":${JSON.stringify(finding.message)}}`;
+        + `"remarks":${remarksJson(finding.remarks)},"units":${finding.units},"message":${JSON.stringify(finding.message)}${explanationJson(finding)}}`;
 }
 
 function remarksJson(remarks: readonly string[] | undefined): string {
     if (!remarks || remarks.length === 0) return '[]';
     return `[${remarks.map(text).join(',')}]`;
+}
+
+/** `,"citation":{…},"hint":"…"` for an explained finding (src-server/evaluator/explain.ts), else nothing. */
+function explanationJson(finding: Finding): string {
+    const { citation, hint } = finding as Partial<ExplainedFinding>;
+    if (hint === undefined) return '';
+    return `,"citation":${citation ? JSON.stringify({ source: citation.source, title: citation.title, quote: citation.quote }) : 'null'},"hint":${JSON.stringify(hint)}`;
 }
 
 /** A JSON string literal; ids and codes rarely need escaping, so the common case skips JSON.stringify. */
@@ -105,7 +123,10 @@ function entryTable(output: ClaimOutput): string {
 }
 
 function findingsCell(line: LineResult): string {
-    return line.findings.map(f => `${f.rule} (${f.policy}, ${f.action} ${f.units}, ${reasonCell(f)})`).join('; ');
+    return line.findings.map(f => {
+        const hint = (f as Partial<ExplainedFinding>).hint;
+        return `${f.rule} (${f.policy}, ${f.action} ${f.units}, ${reasonCell(f)}${hint ? `: ${hint}` : ''})`;
+    }).join('; ');
 }
 
 /** The reason with its remarks beside it, as an 835 carries them: `CO-151 N362 M76`. */

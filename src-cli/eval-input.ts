@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { judgeLayout } from '../src-server/claims/read.js';
+import { looksLikeX12 } from '../src-server/claims/x12-837.js';
 import { describeJsonError } from '../src-server/pack/json-text.js';
 import { EvalSetupError } from './eval-packs.js';
 
@@ -16,7 +17,8 @@ export interface InputChunk {
     firstLine: number;
 }
 
-export type InputLayout = 'ndjson' | 'document' | 'empty';
+/** `x12`: an X12 837P interchange (it starts `ISA`), read by src-server/claims/x12-837.ts. */
+export type InputLayout = 'ndjson' | 'document' | 'empty' | 'x12';
 
 export class ClaimsInput {
     private readonly held: Buffer[] = [];
@@ -75,6 +77,13 @@ export class ClaimsInput {
         for (;;) {
             const bytes = this.peekBytes();
             if (firstNonBlank(bytes) === 0x5b /* [ */) return 'document';
+            if (firstNonBlank(bytes) === 0x49 /* I */) {
+                if (bytes.length < 64 && !this.ended) {
+                    await this.readMore();
+                    continue;
+                }
+                if (looksLikeX12(bytes.subarray(0, 64).toString('latin1'))) return 'x12';
+            }
             const complete = this.ended ? bytes.length : bytes.lastIndexOf(10) + 1;
             const lines = bytes.subarray(0, complete).toString('utf8').split('\n').filter(line => line.trim() !== '');
             if (this.ended && lines.length === 0) return 'empty';
@@ -125,6 +134,20 @@ export class ClaimsInput {
             if (end < all.length) this.hold(Buffer.from(all.subarray(end)));
             yield { bytes, firstLine };
             firstLine += countNewlines(all, end);
+        }
+    }
+
+    /** The rest of the input as it arrives, in buffers of any size (for X12, which is not cut by lines). */
+    async *bytes(): AsyncGenerator<Buffer> {
+        for (;;) {
+            if (this.heldBytes > 0) {
+                const all = Buffer.concat(this.held, this.heldBytes);
+                this.held.length = 0;
+                this.heldBytes = 0;
+                yield all;
+            }
+            if (this.ended) return;
+            await this.readMore();
         }
     }
 

@@ -17,7 +17,10 @@ export interface PackSources {
  */
 export function loadEvalPacks(sources: PackSources): RulePack[] {
     const named: Array<{ pack: RulePack; name: string }> = sources.compiled.map(pack => ({ pack, name: `policy ${pack.policy.id}` }));
-    for (const file of sources.files) named.push({ pack: loadPackSync(file), name: file });
+    for (const file of sources.files) {
+        if (/\.payrule$/i.test(file)) throw new EvalSetupError(`${file} is a policy, not a compiled pack: evaluate it with --policy ${file} (or compile it first with payrule compile)`);
+        named.push({ pack: loadPackSync(file), name: file });
+    }
     const seen = new Map<string, string>();
     for (const { pack, name } of named) {
         const earlier = seen.get(pack.policy.id);

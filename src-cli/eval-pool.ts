@@ -5,6 +5,7 @@ import type { Evaluator } from '../src-server/evaluator/index.js';
 import type { RulePack } from '../src-server/pack/index.js';
 import { judgeRuns, processChunk, reviveRecord, type ChunkResult, type OutputPart, type Run } from './eval-chunks.js';
 import { outputFormat, type EvalFormat, type OutputFormat } from './eval-format.js';
+import type { Explainer } from '../src-server/evaluator/explain.js';
 import { EvalSetupError } from './eval-packs.js';
 
 /** Where chunks of NDJSON and stitched runs are judged: this thread, or worker threads. */
@@ -21,8 +22,8 @@ export class InProcessPool implements EvalPool {
     readonly ready = Promise.resolve();
     private readonly format: OutputFormat;
 
-    constructor(private readonly evaluator: Evaluator, format: EvalFormat) {
-        this.format = outputFormat(format);
+    constructor(private readonly evaluator: Evaluator, format: EvalFormat, explainer?: Explainer) {
+        this.format = outputFormat(format, explainer);
     }
 
     async chunk(bytes: Uint8Array, firstLine: number): Promise<ChunkResult> {

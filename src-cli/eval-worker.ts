@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Evaluator } from '../src-server/evaluator/index.js';
 import { judgeRuns, processChunk, type OutputPart } from './eval-chunks.js';
 import { outputFormat } from './eval-format.js';
+import { Explainer } from '../src-server/evaluator/explain.js';
 import { loadEvalPacks, setupMessage } from './eval-packs.js';
 import { decodeUtf8, reviveRun, type EvalWorkerData, type WorkerReply, type WorkerTask } from './eval-pool.js';
 
@@ -12,12 +13,14 @@ import { decodeUtf8, reviveRun, type EvalWorkerData, type WorkerReply, type Work
  */
 const data = workerData as EvalWorkerData;
 const port = parentPort!;
-const format = outputFormat(data.format);
+let format = outputFormat(data.format);
 
 let evaluator: Evaluator | undefined;
 let refusal = '';
 try {
-    evaluator = new Evaluator(loadEvalPacks({ files: data.packFiles, compiled: data.packs }));
+    const packs = loadEvalPacks({ files: data.packFiles, compiled: data.packs });
+    evaluator = new Evaluator(packs);
+    format = outputFormat(data.format, new Explainer(packs));
     port.postMessage({ type: 'ready' } satisfies WorkerReply);
 } catch (error) {
     const message = setupMessage(error) ?? (error instanceof Error ? error.stack ?? error.message : String(error));

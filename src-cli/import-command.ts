@@ -4,8 +4,8 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { isIsoDate } from '../src-server/common/dates.js';
 import {
-    effectiveFromFileName, importTables, isUnreadable, policyIdProblem, type Encoding, type ImportSettings, type Split,
-    type TableCounts, type TableInput, type TableKind,
+    chainQuarters, effectiveFromFileName, importTables, isUnreadable, policyIdProblem, quarterFilePattern, type Encoding,
+    type ImportRequest, type Split, type TableCounts, type TableInput, type TableKind,
 } from '../src-server/import/index.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { MAX_POLICY_BYTES } from './input-files.js';
@@ -13,7 +13,7 @@ import { displayPath } from './paths.js';
 
 export interface ImportOptions {
     out: string;
-    payer: string;
+    payer?: string;
     policyId?: string;
     split: Split;
     encoding: Encoding;
@@ -23,15 +23,17 @@ export interface ImportOptions {
 /** Tables larger than this are refused (a JavaScript string holds at most about 512 MB). */
 const MAX_TABLE_BYTES = 256 * 1024 * 1024;
 
-const KINDS: Record<TableKind, { description: string; policyId: string; layout: string }> = {
+const KINDS: Record<TableKind, { description: string; policyId: string; payer: string; layout: string }> = {
     'ncci-ptp': {
         description: 'import CMS NCCI procedure-to-procedure edit tables (tab-delimited .txt or .csv) as Payrule policies',
         policyId: 'ncci_ptp',
+        payer: 'Medicare',
         layout: 'column 1, column 2, * (in existence prior to 1996), effective date, deletion date (* for none), modifier indicator, PTP edit rationale',
     },
     mue: {
         description: 'import CMS medically unlikely edit tables (.csv or tab-delimited .txt) as Payrule policies',
-        policyId: 'mue',
+        policyId: 'mue_practitioner, mue_outpatient or mue_dme, by the table; then _YYYYMMDD of the table\'s date',
+        payer: 'Medicare; Medicare outpatient hospital and Medicare DME for those tables',
         layout: 'HCPCS/CPT code, MUE value, MUE adjudication indicator, MUE rationale',
     },
 };
@@ -45,7 +47,7 @@ export function registerImportCommand(program: Command): void {
             .description(spec.description)
             .argument('<files...>', `table files (several files are read as one table, as CMS splits the PTP table); columns: ${spec.layout}`)
             .requiredOption('-o, --out <dir>', 'folder to write the policies to (the provenance file goes to <dir>/sources/)')
-            .option('--payer <name>', 'payer of the generated policies', 'Medicare')
+            .option('--payer <name>', `payer of the generated policies (default: ${spec.payer})`)
             .option('--policy-id <id>', `policy id (with --split none) or prefix of the policy ids (default: ${spec.policyId})`)
             .addOption(new Option('--split <how>', `one policy per code family (the first 3 characters of ${kind === 'mue' ? 'the code' : 'the column 1 code'}) or one for the whole table`)
                 .choices(['family', 'none']).default('family'))
@@ -65,8 +67,7 @@ export function registerImportCommand(program: Command): void {
 }
 
 export function runImport(kind: TableKind, files: string[], options: ImportOptions): ExitCode {
-    const policyId = options.policyId ?? KINDS[kind].policyId;
-    const usage = usageProblem(policyId, options);
+    const usage = usageProblem(options);
     if (usage) {
         console.error(`payrule import: ${usage}`);
         return EXIT.badInput;
@@ -88,11 +89,11 @@ export function runImport(kind: TableKind, files: string[], options: ImportOptio
         inputs.push({ name, bytes });
     }
     const effective = options.effective ?? (kind === 'mue' ? effectiveFromFileName(files.map(f => path.basename(f)).sort()[0]) : undefined);
-    const settings: ImportSettings = { payer: options.payer, policyId, split: options.split, effective };
+    const request: ImportRequest = { payer: options.payer, policyId: options.policyId, split: options.split, effective };
 
     let result;
     try {
-        result = importTables(kind, inputs, settings, options.encoding);
+        result = importTables(kind, inputs, request, options.encoding);
     } catch (error) {
         if (isUnreadable(error)) {
             console.error(`${shown.get(error.file) ?? error.file}: ${error.reason}`);
@@ -118,7 +119,8 @@ export function runImport(kind: TableKind, files: string[], options: ImportOptio
             console.log(`${displayPath(path.resolve(target))} (provenance of the imported rows)`);
         }
     }
-    removeStale(options.out, policyId, kind, new Set(result.files.map(output => output.path)));
+    removeStale(options.out, result.settings.policyId, kind, new Set(result.files.map(output => output.path)));
+    if (kind === 'mue' && effective) endEarlierQuarters(options.out, result.settings.policyId.slice(0, -'_YYYYMMDD'.length));
     return result.bad.length > 0 ? EXIT.findings : EXIT.ok;
 }
 
@@ -144,10 +146,32 @@ function removeStale(out: string, policyId: string, kind: TableKind, written: Se
     }
 }
 
-function usageProblem(policyId: string, options: ImportOptions): string | undefined {
-    const idProblem = policyIdProblem(policyId);
+/**
+ * MUE quarters: the policies of each earlier (or later) quarter's import into this folder, same
+ * prefix, end the day before the next quarter starts, so old dates of service keep old values.
+ */
+function endEarlierQuarters(out: string, prefix: string): void {
+    const pattern = quarterFilePattern(prefix);
+    const files = fs.readdirSync(out).filter(name => pattern.test(name)).sort().flatMap(name => {
+        try {
+            const content = fs.readFileSync(path.join(out, name), 'utf8');
+            return content.startsWith('// Generated by `payrule import mue`') ? [{ name, content }] : [];
+        } catch {
+            return [];
+        }
+    });
+    for (const file of chainQuarters(prefix, files)) {
+        const target = path.join(out, file.name);
+        writeAtomically(target, file.content);
+        const effective = /^ {2}effective (.*)$/m.exec(file.content)?.[1];
+        console.log(`${displayPath(path.resolve(target))} now effective ${effective} (the table of another quarter is in this folder)`);
+    }
+}
+
+function usageProblem(options: ImportOptions): string | undefined {
+    const idProblem = options.policyId === undefined ? undefined : policyIdProblem(options.policyId);
     if (idProblem) return `--policy-id ${idProblem}`;
-    if (options.payer.trim() === '' || /[\r\n]/.test(options.payer)) return '--payer must be a non-empty single line';
+    if (options.payer !== undefined && (options.payer.trim() === '' || /[\r\n]/.test(options.payer))) return '--payer must be a non-empty single line';
     if (options.effective !== undefined && !isIsoDate(options.effective)) return `--effective '${options.effective}' is not a date written YYYY-MM-DD`;
     return undefined;
 }

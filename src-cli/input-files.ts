@@ -40,11 +40,22 @@ export function collectPolicyFiles(paths: string[]): { files: string[]; problems
             const found = walk(absolute);
             if (found.length === 0) problems.push({ file: absolute, line: 1, column: 1, message: 'no .payrule files in this folder' });
             found.forEach(file => files.add(file));
+        } else if (!stat.isFile()) {
+            problems.push({ file: absolute, line: 1, column: 1, message: 'not a regular file: name a .payrule file or a folder of them' });
+        } else if (!absolute.endsWith('.payrule')) {
+            problems.push({ file: absolute, line: 1, column: 1, message: `not a policy file: policies end in .payrule${notPolicyHint(absolute)}` });
         } else {
             files.add(absolute);
         }
     }
     return { files: [...files].sort(), problems };
+}
+
+/** What a file that is not a policy probably is, and what to do instead. */
+function notPolicyHint(file: string): string {
+    if (/\.json$/i.test(file)) return ' (a pack or claims? `payrule eval --pack <pack.json> <claims>` reads those)';
+    if (/\.(txt|pdf|html?)$/i.test(file)) return ' (a source document is cited from a policy, not checked; name the folder to check every policy in it)';
+    return ' (name the folder to check every policy in it)';
 }
 
 function walk(directory: string): string[] {

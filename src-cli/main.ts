@@ -8,7 +8,9 @@ import { registerEvalCommand } from './eval-command.js';
 import { registerTestCommand } from './test-command.js';
 import { EXIT } from './exit-codes.js';
 import { registerImportCommand } from './import-command.js';
+import { registerKeygenCommand } from './sign-commands.js';
 import { VERSION } from './findings.js';
+import { WorkspaceRootError } from './paths.js';
 
 /** The `payrule` command line: thin commands over the language, compiler and evaluator. */
 const program = new Command()
@@ -25,6 +27,7 @@ registerEvalCommand(program);
 registerTestCommand(program);
 registerSqlCommand(program);
 registerImportCommand(program);
+registerKeygenCommand(program);
 program.commands.forEach(command => command.exitOverride());
 
 if (isBatchWorker()) {
@@ -37,6 +40,9 @@ if (isBatchWorker()) {
         if (error instanceof CommanderError) {
             const fine = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
             process.exitCode = fine ? EXIT.ok : EXIT.badInput;
+        } else if (error instanceof WorkspaceRootError) {
+            console.error(`payrule: ${error.message}`);
+            process.exitCode = EXIT.badInput;
         } else {
             console.error(`payrule: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
             process.exitCode = EXIT.badInput;

@@ -27,7 +27,7 @@ not in this format, with file:line:column; missing policies; policies with error
 export function registerTestCommand(program: Command): void {
     program.command('test')
         .description('run policy tests: example claims with expected outcomes, kept in *.test.json files beside the policies')
-        .argument('[paths...]', 'test files, or folders to search for *.test.json', ['policies/tests'])
+        .argument('[paths...]', 'test files, or folders to search for *.test.json (default: the current folder)', ['.'])
         .addHelpText('after', HELP)
         .action(async (paths: string[]) => {
             process.exitCode = await runPolicyTests(paths);

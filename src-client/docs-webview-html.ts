@@ -125,6 +125,20 @@ export function resolveSiteLink(fromPage: string, href: string, pages: ReadonlyS
     return { page, fragment: fragment || undefined };
 }
 
+/** The site's pages with script, which the webview cannot run: they open in the browser instead. */
+const BROWSER_PAGES = new Set(['playground.html', 'claim-checker.html']);
+
+/**
+ * A link of `fromPage` to the playground or claim checker (`../playground.html?policy=x`): the page
+ * and its query, for the extension to open in the user's browser, where they work from file://.
+ */
+export function resolveBrowserLink(fromPage: string, href: string, pages: ReadonlySet<string>): { page: string; query: string } | undefined {
+    const [target, query = ''] = href.split('#')[0].split('?');
+    const link = resolveSiteLink(fromPage, target, pages);
+    if (!link || !BROWSER_PAGES.has(link.page)) return undefined;
+    return { page: link.page, query: /^[\w=&%.-]*$/.test(query) ? query : '' };
+}
+
 function decodeURIComponentSafe(text: string): string {
     try {
         return decodeURIComponent(text);

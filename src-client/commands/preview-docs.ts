@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Disposable, Uri, ViewColumn, window, workspace, type OutputChannel, type TextDocument, type WebviewPanel } from 'vscode';
+import { Disposable, env, Uri, ViewColumn, window, workspace, type OutputChannel, type TextDocument, type WebviewPanel } from 'vscode';
 import { lastMessage, parseTextFindings } from '../cli-output.js';
-import { messagePage, resolveSiteLink, webviewPage } from '../docs-webview-html.js';
+import { messagePage, resolveBrowserLink, resolveSiteLink, webviewPage } from '../docs-webview-html.js';
 import { showFailure, showFindingsError } from '../messages.js';
 import type { PayruleCli } from '../payrule-cli.js';
 import { policyTarget, type PolicyTarget } from '../policy-target.js';
@@ -104,7 +104,14 @@ export class DocsPreview implements Disposable {
         const href = (message as { type?: unknown; href?: unknown } | null)?.href;
         if ((message as { type?: unknown } | null)?.type !== 'open' || typeof href !== 'string') return;
         const link = resolveSiteLink(preview.page, href, preview.pages);
-        if (link) this.show(preview, link.page, link.fragment);
+        if (link && !resolveBrowserLink(preview.page, href, preview.pages)) {
+            this.show(preview, link.page, link.fragment);
+            return;
+        }
+        // The playground and claim checker run script the webview does not allow: the browser opens
+        // them from the rendered site (they work from file://).
+        const browser = resolveBrowserLink(preview.page, href, preview.pages);
+        if (browser) void env.openExternal(Uri.file(path.join(preview.site, browser.page)).with({ query: browser.query }));
     }
 
     private show(preview: Preview, page: string, fragment?: string): void {

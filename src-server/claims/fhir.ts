@@ -20,7 +20,7 @@ const ICD10_SYSTEMS = ['http://hl7.org/fhir/sid/icd-10-cm', 'http://hl7.org/fhir
 const NPI_SYSTEM = 'http://hl7.org/fhir/sid/us-npi';
 
 /** NUCC Health Care Provider Taxonomy codes for the language's provider types. */
-const NUCC_TAXONOMY: Record<string, string> = {
+export const NUCC_TAXONOMY: Record<string, string> = {
     '225100000X': 'physical-therapist',
     '225X00000X': 'occupational-therapist',
     '111N00000X': 'chiropractor',

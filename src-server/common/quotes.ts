@@ -212,9 +212,17 @@ export class SourceText {
         const haystack = this.normalized.text;
         if (needle.length < 4 || haystack.length === 0) return undefined;
         const wanted = bigrams(needle);
+        const weights = this.wordWeights(contentWords(needle));
+        const reach = needle.length * 2;
         let best = { at: -1, score: 0 };
         const consider = (at: number) => {
-            const score = dice(wanted, bigrams(haystack.slice(at, at + needle.length)));
+            let score = dice(wanted, bigrams(haystack.slice(at, at + needle.length)));
+            // Half of the score is the share of the quote's content words and codes that the passage
+            // (read up to twice the quote's length) has: the passage that says the same thing with
+            // a code inserted beats an unrelated one that happens to share letters.
+            if (weights.total > 0) score = (score + sharedWeight(weights, contentWords(haystack.slice(at, at + reach)))) / 2;
+            // A passage is quoted from the start of its sentence more often than from mid-sentence.
+            if (at === 0 || (at >= 2 && /[.:;!?]/.test(haystack[at - 2]))) score += SENTENCE_START_BONUS;
             if (score > best.score || (score === best.score && at < best.at)) best = { at, score };
         };
         if (haystack.length <= FULL_SCAN_LIMIT) {
@@ -226,12 +234,47 @@ export class SourceText {
         }
         if (best.at < 0) return undefined;
         let endAt = Math.min(haystack.length, best.at + needle.length);
-        // End on a word boundary so the suggestion does not cut a word in half.
+        // End on a word boundary so the suggestion does not cut a word in half, and at the end of
+        // the sentence when it ends soon after: the suggestion is then a whole statement.
         while (endAt < haystack.length && haystack[endAt] !== ' ') endAt++;
+        const sentenceEnd = haystack.slice(0, Math.min(haystack.length, best.at + reach)).indexOf('. ', endAt - 1);
+        if (sentenceEnd >= 0 && haystack[endAt - 1] !== '.') endAt = sentenceEnd + 1;
         const start = this.normalized.offsets[best.at];
         const end = this.normalized.offsets[endAt - 1] + 1;
         const text = this.original.slice(start, end).replace(/\s+/g, ' ');
         return { start, end, line: this.lineOf(start), text, score: best.score };
+    }
+
+    /** In how many lines of the source each content word occurs (built on the first near miss). */
+    private lineFrequency: Map<string, number> | undefined;
+    private lineCount = 0;
+
+    /**
+     * The quote's content words that the source has, each weighted by how rare it is among the
+     * source's lines (log(1 + lines / lines with the word)): "traction" and "97012" tell passages
+     * apart, "reimbursed" in a payment policy hardly does. Words the source lacks weigh nothing.
+     */
+    private wordWeights(words: Set<string>): { weight: Map<string, number>; total: number } {
+        if (!this.lineFrequency) {
+            this.lineFrequency = new Map();
+            const lines = this.normalizedLines();
+            this.lineCount = lines.length;
+            for (const line of lines) for (const word of contentWords(line)) this.lineFrequency.set(word, (this.lineFrequency.get(word) ?? 0) + 1);
+        }
+        const weight = new Map<string, number>();
+        let total = 0;
+        for (const word of words) {
+            const frequency = this.lineFrequency.get(word);
+            if (!frequency) continue;
+            const w = Math.log(1 + this.lineCount / frequency);
+            weight.set(word, w);
+            total += w;
+        }
+        return { weight, total };
+    }
+
+    private normalizedLines(): string[] {
+        return this.original.split(/\r?\n|\r/).map(line => normalizedQuote(line)).filter(line => line !== '');
     }
 
     /** Word-boundary starts of the passages that share the most word keys with the needle. */
@@ -354,6 +397,27 @@ function computeLineStarts(text: string): Int32Array {
     let line = 1;
     for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts[line++] = at + 1;
     return starts;
+}
+
+/** What starting a sentence adds to a passage's score (see closestPassage). */
+const SENTENCE_START_BONUS = 0.03;
+
+/** Words that say nothing about which passage a quote is: left out when comparing content words. */
+const STOP_WORDS = new Set('the and for are was were with without not but any all per its this that than then from into onto when unless must may can will shall should has have had been being each only also such other which who whom whose what where there their they them these those our your his her our out off over under same day days date dates'.split(' '));
+
+/** The content words and codes of a normalised text: words of three or more characters, not stop words. */
+function contentWords(text: string): Set<string> {
+    const words = new Set<string>();
+    for (const word of text.split(/[^0-9a-z]+/)) {
+        if (word.length >= 3 && !STOP_WORDS.has(word)) words.add(word);
+    }
+    return words;
+}
+
+function sharedWeight(wanted: { weight: Map<string, number>; total: number }, have: Set<string>): number {
+    let shared = 0;
+    for (const [word, weight] of wanted.weight) if (have.has(word)) shared += weight;
+    return shared / wanted.total;
 }
 
 function bigrams(text: string): Map<string, number> {

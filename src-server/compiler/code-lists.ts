@@ -22,7 +22,7 @@ export function resolveCodeList(list: CodeList | undefined): CodeSet {
     }
     const codes = new Set<string>();
     const ranges: Array<[string, string]> = [];
-    collect(list, codes, ranges, new Set());
+    collect(list, codes, ranges);
     const resolved = normalizeCodeSet(codes, ranges);
     if (literal) (list as Resolvable)[RESOLVED] = freeze(resolved);
     return resolved;
@@ -54,25 +54,35 @@ function freeze(set: CodeSet): CodeSet {
     return Object.freeze(set);
 }
 
-function collect(list: CodeList | undefined, codes: Set<string>, ranges: Array<[string, string]>, visiting: Set<Codeset>): void {
-    for (const item of list?.items ?? []) {
-        if (isCodeRange(item)) {
-            const start = item.start?.toUpperCase();
-            if (!start || !codeShape(start)) continue;
-            if (item.end === undefined) {
-                codes.add(start);
-                continue;
+/**
+ * Every code and range a list names, through its codesets. Iterative, and each codeset is expanded
+ * once however many paths lead to it: `codeset d1 = d0, d0` … `d24 = d23, d23` is 25 expansions,
+ * not 2^24, and a chain of 100,000 codesets does not overflow the stack (issue 19). A codeset seen
+ * again (a cycle or a shared reference) adds nothing new.
+ */
+function collect(list: CodeList | undefined, codes: Set<string>, ranges: Array<[string, string]>): void {
+    if (!list) return;
+    const expanded = new Set<Codeset>();
+    const pending: CodeList[] = [list];
+    for (let current = pending.pop(); current; current = pending.pop()) {
+        for (const item of current.items) {
+            if (isCodeRange(item)) {
+                const start = item.start?.toUpperCase();
+                if (!start || !codeShape(start)) continue;
+                if (item.end === undefined) {
+                    codes.add(start);
+                    continue;
+                }
+                const end = item.end.toUpperCase();
+                if (!sameShape(start, end) || codeNumber(start) > codeNumber(end)) continue;
+                if (start === end) codes.add(start);
+                else ranges.push([start, end]);
+            } else {
+                const codeset = item.codeset?.ref;
+                if (!codeset || expanded.has(codeset)) continue;
+                expanded.add(codeset);
+                if (codeset.codes) pending.push(codeset.codes);
             }
-            const end = item.end.toUpperCase();
-            if (!sameShape(start, end) || codeNumber(start) > codeNumber(end)) continue;
-            if (start === end) codes.add(start);
-            else ranges.push([start, end]);
-        } else {
-            const codeset = item.codeset?.ref;
-            if (!codeset || visiting.has(codeset)) continue;
-            visiting.add(codeset);
-            collect(codeset.codes, codes, ranges, visiting);
-            visiting.delete(codeset);
         }
     }
 }
@@ -88,10 +98,51 @@ export function normalizeCodeSet(codes: Iterable<string>, ranges: Array<[string,
             merged.push([start, end]);
         }
     }
-    const single = [...new Set(codes)]
-        .filter(code => !merged.some(([start, end]) => rangeContains(start, end, code)))
-        .sort(compareCodes);
+    const covered = rangeLookup(merged);
+    const single = [...new Set(codes)].filter(code => !covered(code)).sort(compareCodes);
     return { codes: single, ranges: merged };
+}
+
+/**
+ * Whether a code lies in one of the ranges, in O(log ranges): the ranges of each shape, sorted by
+ * start, with the largest end so far (so overlapping ranges need no merging first). A list of
+ * 100,000 codes beside 100,000 ranges is then not 10^10 comparisons (issue 19).
+ */
+function rangeLookup(ranges: Array<[string, string]>): (code: string) => boolean {
+    const byShape = new Map<string, { starts: number[]; maxEnds: number[] }>();
+    const sorted = ranges.map(([start, end]) => [shapeKey(start), codeNumber(start), codeNumber(end)] as const)
+        .sort((a, b) => a[1] - b[1]);
+    for (const [key, start, end] of sorted) {
+        let group = byShape.get(key);
+        if (!group) byShape.set(key, group = { starts: [], maxEnds: [] });
+        const before = group.maxEnds.length > 0 ? group.maxEnds[group.maxEnds.length - 1] : -1;
+        group.starts.push(start);
+        group.maxEnds.push(Math.max(before, end));
+    }
+    return code => {
+        const group = byShape.get(shapeKey(code));
+        if (!group) return false;
+        const n = codeNumber(code);
+        let low = 0;
+        let high = group.starts.length - 1;
+        let last = -1;
+        while (low <= high) {
+            const middle = (low + high) >> 1;
+            if (group.starts[middle] <= n) {
+                last = middle;
+                low = middle + 1;
+            } else {
+                high = middle - 1;
+            }
+        }
+        return last >= 0 && group.maxEnds[last] >= n;
+    };
+}
+
+/** Codes of one shape can share a range: 'cpt', else the kind and its letter. */
+function shapeKey(code: string): string {
+    const shape = codeShape(code);
+    return !shape ? '?' : shape.kind === 'cpt' ? 'cpt' : `${shape.kind}:${shape.letter}`;
 }
 
 /** Whether two resolved code sets share at least one code. */

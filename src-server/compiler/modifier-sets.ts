@@ -46,11 +46,24 @@ export function modifierSetNamed(node: AstNode, item: string): Modifierset | und
  * modifiers are skipped here: the checker reports them.
  */
 export function resolveModifierList(node: AstNode, written: readonly string[]): string[] {
+    const file = written.some(isModifierSetName) ? fileOf(node) : undefined;
+    // Per parsed file (whose sets cannot change), each distinct list is resolved once: an imported
+    // NCCI file names the same set in every one of its rules.
+    const known = file ? resolvedLists.get(file) : undefined;
+    const key = written.join(',');
+    const cached = known?.get(key);
+    if (cached) return cached.slice();
     const out: string[] = [];
-    const table = written.some(isModifierSetName) ? modifierSetsOf(fileOf(node)) : undefined;
-    collect(written, table, out, new Set());
-    return sortedUnique(out);
+    collect(written, file ? modifierSetsOf(file) : undefined, out, new Set());
+    const resolved = sortedUnique(out);
+    if (file) {
+        if (known) known.set(key, resolved);
+        else resolvedLists.set(file, new Map([[key, resolved]]));
+    }
+    return resolved.slice();
 }
+
+const resolvedLists = new WeakMap<PolicyFile, Map<string, string[]>>();
 
 function collect(written: readonly string[], table: Map<string, Modifierset> | undefined, out: string[], visiting: Set<Modifierset>): void {
     for (const item of written) {

@@ -72,6 +72,7 @@ function policyChanges(before: RulePack, after: RulePack): string[] {
     field('policy id', a.id, b.id);
     field('title', a.title, b.title);
     field('payer', a.payer, b.payer);
+    changes.push(...listChanges('payer id', a.payerIds.map(quotedId), b.payerIds.map(quotedId)));
     field('version', a.version, b.version);
     if (!sameRange(a.effective, b.effective)) changes.push(`effective dates changed from ${datesText(a.effective)} to ${datesText(b.effective)}`);
     const oldSources = new Map(before.sources.map(source => [source.id, source]));
@@ -101,7 +102,10 @@ export function ruleChanges(a: PackRule, b: PackRule): string[] {
     const changes = [...logic];
     const reasonA = reasonCode(a.reason);
     const reasonB = reasonCode(b.reason);
-    if (reasonA !== reasonB) changes.push(`reason changed from ${reasonA} to ${reasonB}`);
+    const sameCarc = a.reason.group === b.reason.group && a.reason.code === b.reason.code;
+    // The same CARC with other remark codes: say which remarks came and went.
+    if (sameCarc && reasonA !== reasonB) changes.push(...listChanges(`remark code of ${a.reason.group}-${a.reason.code}`, a.reason.remarks, b.reason.remarks), ...remarkOrder(a.reason.remarks, b.reason.remarks));
+    else if (reasonA !== reasonB) changes.push(`reason changed from ${reasonA} to ${reasonB}`);
     // When what the rule decides changed, say the reason stayed: claims engineers look for it.
     else if (logic.length > 0) changes.push(`reason ${reasonA} unchanged`);
     if (!sameRange(a.effective, b.effective)) changes.push(`effective dates changed from ${ruleRange(a.effective)} to ${ruleRange(b.effective)}`);
@@ -245,6 +249,16 @@ function codeListChange(what: string, a: CodeSet, b: CodeSet): string[] {
 }
 
 /** `<noun> added: x` / `<noun> removed: y` for the items of two lists. */
+/** Remarks reordered (an 835 lists them in this order) when none came or went. */
+function remarkOrder(a: string[], b: string[]): string[] {
+    const same = a.length === b.length && a.every(remark => b.includes(remark));
+    return same && a.join() !== b.join() ? [`remark codes reordered: ${b.join(', ')}`] : [];
+}
+
+function quotedId(id: string): string {
+    return `"${id}"`;
+}
+
 function listChanges(noun: string, a: string[], b: string[]): string[] {
     return [
         ...b.filter(item => !a.includes(item)).map(item => `${noun} added: ${item}`),

@@ -50,6 +50,8 @@ export interface PageOptions {
     current: NavPage;
     warningCount: number;
     body: Html;
+    /** Extra head elements (the playground's and claim checker's policy and scripts); none elsewhere. */
+    head?: Html;
 }
 
 const SITE_NAME = 'Payrule policies';
@@ -63,7 +65,7 @@ export function page(options: PageOptions): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+${options.head ?? ''}<meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="payrule docs">
 <title>${options.title} · ${SITE_NAME}</title>
 <link rel="stylesheet" href="${root}style.css">

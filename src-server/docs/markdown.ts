@@ -2,7 +2,7 @@ import type { CitationDoc, DocsModel, PolicyDoc, RuleDoc, SourceDoc } from './mo
 import { mdAnchor, mdCode, mdFence, mdLink, mdText } from './md.js';
 import { markedLines, splitEdges } from './passages.js';
 import { compareText } from './sorting.js';
-import { ACTION_LABELS, payerName, plural, rangeText, reasonCode, ruleRangeText } from './wording.js';
+import { ACTION_LABELS, payerName, payerWithIds, plural, rangeText, reasonCode, ruleRangeText } from './wording.js';
 
 /**
  * The docs as Markdown for pull-request review (GitHub renders the links and anchors): the same
@@ -51,7 +51,7 @@ function policyPage(model: DocsModel, policy: PolicyDoc): string {
         `# ${mdText(policy.title)}`,
         [
             `- **Policy id:** ${mdCode(policy.id)}`,
-            `- **Payer:** ${mdText(payerName(policy.payer))}`,
+            `- **Payer:** ${mdText(payerWithIds(policy.payer, policy.payerIds))}`,
             `- **Version:** ${mdText(policy.version ?? 'none')}`,
             `- **Effective:** ${rangeText(policy.effective)}`,
             `- **File:** ${mdCode(policy.file)}`,

@@ -60,6 +60,8 @@ export interface PolicyDoc {
     slug: string;
     title: string;
     payer: string | null;
+    /** The payer ids claims may carry besides the payer's name (contract v2). */
+    payerIds: string[];
     version: string | null;
     effective: DateRange;
     file: string;
@@ -178,6 +180,7 @@ function buildPolicy(input: PolicyInput, slug: string, sources: Map<string, Sour
         slug,
         title: pack.policy.title,
         payer: pack.policy.payer,
+        payerIds: pack.policy.payerIds,
         version: pack.policy.version,
         effective: pack.policy.effective,
         file: input.file,

@@ -1,22 +1,24 @@
 import { highlightPayrule, type HighlightedCode } from './highlight.js';
 import { html, page, type Html } from './html.js';
+import { playgroundHref } from './site-web.js';
 import type { CitationDoc, DocsModel, PolicyDoc, RuleDoc } from './model.js';
-import { ACTION_LABELS, payerName, plural, rangeText, reasonCode, ruleRangeText } from './wording.js';
+import { ACTION_LABELS, payerName, payerWithIds, plural, rangeText, reasonCode, ruleRangeText } from './wording.js';
 
 /** The page of one policy: its facts, every rule with its English sentence and citations, its source. */
-export function policyPage(model: DocsModel, policy: PolicyDoc): string {
+export function policyPage(model: DocsModel, policy: PolicyDoc, playground = false): string {
     const findings = model.findings.filter(finding => finding.file === policy.file);
     const body = html`<p class="meta"><a href="../index.html">Policies</a> › ${payerName(policy.payer)}</p>
 <h1>${policy.title}</h1>
 <dl class="facts">
 <dt>Policy id</dt><dd class="policy-id">${policy.id}</dd>
-<dt>Payer</dt><dd>${payerName(policy.payer)}</dd>
+<dt>Payer</dt><dd>${payerWithIds(policy.payer, policy.payerIds)}</dd>
 <dt>Version</dt><dd>${policy.version ?? 'none'}</dd>
 <dt>Effective</dt><dd>${rangeText(policy.effective)}</dd>
 <dt>File</dt><dd><a href="#policy-source"><code>${policy.file}</code></a></dd>
 <dt>Open warnings</dt><dd>${findings.length === 0 ? 'none' : html`<a href="#warnings">${plural(findings.length, 'warning')}</a>`}</dd>
 </dl>
-<nav class="toc" aria-labelledby="toc-heading">
+${playground ? html`<p><a href="${playgroundHref('../', policy)}">Try editing</a> this policy in the playground, or <a href="../claim-checker.html">check a claim</a> against it.</p>
+` : ''}<nav class="toc" aria-labelledby="toc-heading">
 <h2 id="toc-heading">Rules in this policy</h2>
 <ol>
 ${policy.rules.map(rule => html`<li><a href="#${rule.anchor}"><span class="rule-id">${rule.id}</span></a> ${rule.title}</li>

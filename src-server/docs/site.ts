@@ -1,7 +1,9 @@
 import type { CodeIndexEntry } from './code-index.js';
 import { html, page } from './html.js';
 import type { DocsModel } from './model.js';
+import type { RulePack } from '../pack/types.js';
 import { policyPage } from './site-policy.js';
+import { renderWebPages, type WebBundles } from './site-web.js';
 import { sourcePage } from './site-source.js';
 import { STYLESHEET } from './style.js';
 import { compareText } from './sorting.js';
@@ -12,22 +14,33 @@ import { payerName, plural, rangeText } from './wording.js';
  * and warnings.html, with style.css. Returns file contents by path, sorted by path, so the caller
  * writes the same bytes for the same model.
  */
-export function renderSite(model: DocsModel): Map<string, string> {
+export function renderSite(model: DocsModel, options: SiteOptions = {}): Map<string, string> {
     const files = new Map<string, string>();
-    files.set('index.html', indexPage(model));
+    const web = options.web;
+    files.set('index.html', indexPage(model, web !== undefined));
     files.set('codes.html', codesPage(model));
     files.set('warnings.html', warningsPage(model));
     files.set('style.css', STYLESHEET);
-    for (const policy of model.policies) files.set(`policies/${policy.slug}.html`, policyPage(model, policy));
+    for (const policy of model.policies) files.set(`policies/${policy.slug}.html`, policyPage(model, policy, web !== undefined));
     for (const source of model.sources) files.set(`sources/${source.slug}.html`, sourcePage(model, source));
+    if (web) for (const [name, content] of renderWebPages(model, web.packs, web.bundles)) files.set(name, content);
     return new Map([...files].sort(([a], [b]) => compareText(a, b)));
 }
 
-function indexPage(model: DocsModel): string {
+export interface SiteOptions {
+    /**
+     * The playground and claim checker (`payrule docs` adds them unless --no-playground): the packs
+     * in `model.policies` order and the browser bundles. Without it the site has no script at all.
+     */
+    web?: { packs: readonly RulePack[]; bundles: WebBundles };
+}
+
+function indexPage(model: DocsModel, web: boolean): string {
     const rules = model.policies.reduce((sum, policy) => sum + policy.rules.length, 0);
     const body = html`<h1>Payrule policies</h1>
 <p class="lead">${plural(model.policies.length, 'policy', 'policies')} of ${plural(model.payers.length, 'payer')}, ${plural(rules, 'rule')}, ${plural(model.sources.length, 'source document')}; <a href="warnings.html">${plural(model.findings.length, 'open warning')}</a>.</p>
-${model.payers.map((group, i) => html`<section aria-labelledby="payer-${i + 1}">
+${web ? html`<p>Try a change in the <a href="playground.html">policy playground</a>, or see how a claim would be judged in the <a href="claim-checker.html">claim checker</a>.</p>
+` : ''}${model.payers.map((group, i) => html`<section aria-labelledby="payer-${i + 1}">
 <h2 id="payer-${i + 1}">${payerName(group.name)}</h2>
 <table class="index-table">
 <thead><tr><th scope="col">Policy</th><th scope="col">Version</th><th scope="col">Effective</th><th scope="col">Rules</th></tr></thead>

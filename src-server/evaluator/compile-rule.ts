@@ -10,6 +10,8 @@ import { exceptionTest } from './exceptions.js';
 import { countsHistory, type LineTest, type UnitCounter } from './rule-parts.js';
 import type { WorkLine } from './work-line.js';
 
+const NO_REMARKS: string[] = [];
+
 /** A pack rule made ready to judge lines. */
 export class CompiledRule {
     /** Subject lines of the patient being judged, in judging order (scratch, reset per patient). */
@@ -22,8 +24,8 @@ export class CompiledRule {
      */
     readonly readsHistory: boolean;
 
-    /** RARC remarks of the rule's reason. */
-    readonly remarks: readonly string[];
+    /** RARC remarks of the rule's reason: one array shared by every finding of the rule (never changed). */
+    readonly remarks: string[];
 
     constructor(
         /** Position in the evaluator's stable rule order (policy id, then the pack's rule order). */
@@ -48,7 +50,7 @@ export class CompiledRule {
         readonly withPartners: PartnerSearch[],
     ) {
         this.readsHistory = counters.some(countsHistory);
-        this.remarks = rule.reason.remarks ?? [];
+        this.remarks = rule.reason.remarks ?? NO_REMARKS;
         this.judgedLineByLine = counters.length === 0 && timed === null;
     }
 

@@ -84,21 +84,10 @@ export class Evaluator {
         const stamp = ++this.lineStamp;
         const listed = rules.rulesListedFor(line.code);
         if (listed) for (const rule of listed) meet(rule, line, collecting, stamp);
-        for (const scope of ['day', 'claim'] as const) {
-            const byPartner = rules.pairRulesFor(scope, line.code);
-            if (!byPartner) continue;
-            const present = (scope === 'day' ? line.day : line.claimGroup).byCode;
-            if (byPartner.size < present.size) {
-                for (const [code, found] of byPartner) {
-                    if (present.has(code)) for (const rule of found) meet(rule, line, collecting, stamp);
-                }
-            } else {
-                for (const code of present.keys()) {
-                    const found = byPartner.get(code);
-                    if (found) for (const rule of found) meet(rule, line, collecting, stamp);
-                }
-            }
-        }
+        const byDayPartner = rules.pairRulesFor('day', line.code);
+        if (byDayPartner) meetByPartners(byDayPartner, line.day, line, collecting, stamp);
+        const byClaimPartner = rules.pairRulesFor('claim', line.code);
+        if (byClaimPartner) meetByPartners(byClaimPartner, line.claimGroup, line, collecting, stamp);
         for (const rule of rules.wideRangeRules) {
             if (rule.subject.has(line.code)) meet(rule, line, collecting, stamp);
         }
@@ -108,6 +97,35 @@ export class Evaluator {
 /** Evaluate claims against packs in one call (see Evaluator for reuse across batches). */
 export function evaluate(packs: readonly RulePack[], claims: Iterable<unknown>): EvaluationOutput {
     return new Evaluator(packs).evaluate(claims);
+}
+
+/**
+ * Meet the pair-gated rules of `line` whose partner code is billed in `group` (its day or claim):
+ * a small group line by line, a large one through the fewer of the rules' partner codes and the
+ * group's distinct codes.
+ */
+function meetByPartners(
+    byPartner: ReadonlyMap<string, readonly CompiledRule[]>, group: LineGroup, line: WorkLine, collecting: CompiledRule[] | undefined, stamp: number,
+): void {
+    if (group.small) {
+        for (const other of group.lines) {
+            if (other === line) continue;
+            const found = byPartner.get(other.code);
+            if (found) for (const rule of found) meet(rule, line, collecting, stamp);
+        }
+        return;
+    }
+    const present = group.byCode;
+    if (byPartner.size < present.size) {
+        for (const [code, found] of byPartner) {
+            if (present.has(code)) for (const rule of found) meet(rule, line, collecting, stamp);
+        }
+    } else {
+        for (const code of present.keys()) {
+            const found = byPartner.get(code);
+            if (found) for (const rule of found) meet(rule, line, collecting, stamp);
+        }
+    }
 }
 
 /**

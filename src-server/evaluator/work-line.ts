@@ -1,21 +1,39 @@
 import type { Claim, ClaimLine } from '../claims/types.js';
 import type { Finding } from './types.js';
 
+/** Groups of at most this many lines are searched line by line; larger ones through an index by code. */
+export const SMALL_GROUP = 16;
+
 /**
  * The lines of one **day** (contract section 2: one patient's date of service with one rendering
  * provider; claims without a provider id share one unknown provider per patient) or of one claim,
- * in judging order, with the lines of each code, so that `same day` and `same claim` partners are
- * found by code rather than by walking every line (linear in lines per day: see PERFORMANCE.md).
+ * in judging order. A large group also keeps its lines by code (built on first use), so that
+ * `same day` and `same claim` partners are found by code rather than by walking every line: the
+ * work stays linear in the lines of a day. Small groups, nearly all of them, build no map.
  */
 export class LineGroup {
     readonly lines: WorkLine[] = [];
-    readonly byCode = new Map<string, WorkLine[]>();
+    private index: Map<string, WorkLine[]> | undefined;
 
     add(line: WorkLine): void {
         this.lines.push(line);
-        const same = this.byCode.get(line.code);
-        if (same) same.push(line);
-        else this.byCode.set(line.code, [line]);
+        this.index = undefined;
+    }
+
+    get small(): boolean {
+        return this.lines.length <= SMALL_GROUP;
+    }
+
+    /** The group's lines by code, in judging order. */
+    get byCode(): ReadonlyMap<string, readonly WorkLine[]> {
+        if (this.index) return this.index;
+        const index = new Map<string, WorkLine[]>();
+        for (const line of this.lines) {
+            const same = index.get(line.code);
+            if (same) same.push(line);
+            else index.set(line.code, [line]);
+        }
+        return (this.index = index);
     }
 }
 
@@ -92,10 +110,10 @@ export function compareWorkLines(a: WorkLine, b: WorkLine): number {
 /** Sort one patient's lines into judging order and give each line its day. */
 export function arrangePatientLines(lines: WorkLine[]): void {
     lines.sort(compareWorkLines);
-    let days = new Map<string | null, LineGroup>();
+    const days = new Map<string | null, LineGroup>();
     for (let i = 0; i < lines.length; i++) {
         const line = lines[i];
-        if (i > 0 && lines[i - 1].date !== line.date) days = new Map();
+        if (i > 0 && lines[i - 1].date !== line.date) days.clear();
         let day = days.get(line.providerId);
         if (!day) days.set(line.providerId, (day = new LineGroup()));
         day.add(line);

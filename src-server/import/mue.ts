@@ -23,8 +23,16 @@ export interface MueLimit {
     text: string;
 }
 
+/**
+ * Which of CMS's three MUE tables a file is: practitioner services, outpatient hospital services or
+ * DME supplier services (each has its own values; they import to distinct policies).
+ */
+export type MueService = 'practitioner' | 'outpatient-hospital' | 'dme';
+
 export interface MueTable {
     file: string;
+    /** From the header's value column ("Practitioner Services MUE Values"), else the file name; null when neither says. */
+    service: MueService | null;
     delimiter: Delimiter;
     headerLine: number | null;
     dataRows: number;
@@ -43,7 +51,8 @@ const MUE_LAYOUT: TableLayout = {
 
 export function readMueTable(file: string, text: string): MueTable {
     const located = locateTable(file, text, MUE_LAYOUT);
-    const table: MueTable = { file, delimiter: located.delimiter, headerLine: located.headerLine, dataRows: 0, limits: [], bad: [] };
+    const service = mueService(located.headerFields[1] ?? '') ?? mueService(file);
+    const table: MueTable = { file, service, delimiter: located.delimiter, headerLine: located.headerLine, dataRows: 0, limits: [], bad: [] };
     for (const record of located.records) {
         if (isBlankRecord(record)) continue;
         table.dataRows++;
@@ -62,6 +71,15 @@ export function readMueTable(file: string, text: string): MueTable {
         table.limits.push(limit);
     }
     return table;
+}
+
+/** The service a table is for, from its value column's heading or its file name (`MCR_MUE_DMESupplierServices_...`). */
+export function mueService(text: string): MueService | null {
+    const compact = text.replace(/[\s_-]+/g, '').toLowerCase();
+    if (compact.includes('practitioner')) return 'practitioner';
+    if (compact.includes('outpatienthospital') || compact.includes('facility')) return 'outpatient-hospital';
+    if (compact.includes('dme')) return 'dme';
+    return null;
 }
 
 type MueFields = Omit<MueLimit, 'file' | 'line' | 'text'>;

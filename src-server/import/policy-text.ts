@@ -1,4 +1,4 @@
-import { NCCI_PTP_MODIFIERS } from './modifiers.js';
+import { NCCI_COLUMN_TWO_MODIFIERS, NCCI_DISTINCT_MODIFIERS, NCCI_PTP_MODIFIERS } from './modifiers.js';
 import { MUE_FIELDS, type MueLimit, type MueTable } from './mue.js';
 import { PTP_FIELDS, type PtpEdit, type PtpTable } from './ncci-ptp.js';
 import type { BadRow } from './table-layout.js';
@@ -19,6 +19,8 @@ export interface ImportSettings {
     split: Split;
     /** Policy `effective` date (MUE tables: the quarter the table is for). */
     effective?: string;
+    /** MUE tables: which table ("practitioner services"), for the policies' titles. */
+    service?: string;
 }
 
 /** What is known of an input file for the provenance file. */
@@ -57,6 +59,7 @@ export function ptpOutput(tables: PtpTable[], inputs: InputInfo[], settings: Imp
             : `NCCI procedure-to-procedure edits: column one codes ${family}xx`;
         const lines = header('ncci-ptp', tables, policyId, title, settings, members.length, PTP_SOURCE,
             'CMS NCCI procedure-to-procedure edit table (imported rows)');
+        if (members.some(edit => edit.modifierIndicator === '1')) lines.push(...MODIFIER_SETS, '');
         const counts = new Map<string, number>();
         for (const edit of members) counts.set(edit.column1, (counts.get(edit.column1) ?? 0) + 1);
         let column1 = '';
@@ -80,7 +83,8 @@ export function mueOutput(tables: MueTable[], inputs: InputInfo[], settings: Imp
     const files: OutputFile[] = [];
     for (const [family, members] of groups) {
         const policyId = family === '' ? settings.policyId : `${settings.policyId}_${family}`;
-        const title = family === '' ? 'Medically unlikely edits' : `Medically unlikely edits: codes ${family}xx`;
+        const base = settings.service ? `Medically unlikely edits, ${settings.service}` : 'Medically unlikely edits';
+        const title = `${base}${settings.effective ? ` from ${settings.effective}` : ''}${family === '' ? '' : `: codes ${family}xx`}`;
         const lines = header('mue', tables, policyId, title, settings, members.length, MUE_SOURCE,
             'CMS medically unlikely edit table (imported rows)');
         for (const limit of members) lines.push(...mueRule(limit), '');
@@ -112,12 +116,14 @@ function ptpRule(edit: PtpEdit, id: string): string[] {
         `rule ${id} ${quote(`${edit.column2} with ${edit.column1}: ${edit.rationale || 'NCCI procedure-to-procedure edit'}`)}`,
         `  ${edit.column2} denied with ${edit.column1} same day`,
     ];
-    if (edit.modifierIndicator === '1') lines.push(`    unless modifier ${NCCI_PTP_MODIFIERS.join(', ')} on either line`);
+    if (edit.modifierIndicator === '1') {
+        lines.push(`    unless modifier ${DISTINCT_SET} on either line`, `    unless modifier ${COLUMN_TWO_SET}`);
+    }
     lines.push('  reason CO-97');
     lines.push(edit.lastDay === null ? `  effective ${edit.effective}` : `  effective ${edit.effective} to ${edit.lastDay}`);
     const notes: string[] = [];
     if (edit.modifierIndicator === '0') notes.push('Modifier indicator 0: no modifier lifts this edit.');
-    else notes.push('Modifier indicator 1: an NCCI-associated modifier on either line lifts this edit.');
+    else notes.push('Modifier indicator 1: 59, XE, XS, XP or XU on either line, or another NCCI-associated modifier on the column two line, lifts this edit.');
     if (edit.deletion !== null) notes.push(`Deleted ${edit.deletion}: applies through ${edit.lastDay}.`);
     if (edit.prior1996) notes.push('In existence prior to 1996.');
     lines.push(`  note ${quote(notes.join(' '))}`);
@@ -125,17 +131,35 @@ function ptpRule(edit: PtpEdit, id: string): string[] {
     return lines;
 }
 
+/** What each MUE adjudication indicator means, for the rule's note. */
+const MUE_NOTES: Record<MueLimit['adjudication'], string> = {
+    '1': 'MUE adjudication indicator 1 (line edit): a claim line whose units pass the limit is denied in full.',
+    '2': 'MUE adjudication indicator 2 (date of service edit: policy): when one provider\'s units of the code for the date of service pass the limit, every line of it on the claim is denied in full; an absolute limit set by CMS policy.',
+    '3': 'MUE adjudication indicator 3 (date of service edit: clinical): when one provider\'s units of the code for the date of service pass the limit, every line of it on the claim is denied in full; units above the limit may be paid on appeal with documentation of medical necessity.',
+};
+
 function mueRule(limit: MueLimit): string[] {
     const per = limit.adjudication === '1' ? 'line' : 'day';
-    const meaning = limit.adjudication === '1' ? 'line edit' : limit.adjudication === '2' ? 'date of service edit: policy' : 'date of service edit: clinical';
     return [
         `rule MUE-${limit.code} ${quote(`${limit.code}: at most ${limit.max} ${limit.max === 1 ? 'unit' : 'units'} per ${per === 'line' ? 'claim line' : 'date of service'}${limit.rationale ? ` (${limit.rationale})` : ''}`)}`,
         `  ${limit.code} denied above ${limit.max} units per ${per} whole line`,
-        '  reason CO-151',
-        `  note ${quote(`MUE adjudication indicator ${limit.adjudication} (${meaning}): a line past the limit is denied in full.`)}`,
+        '  reason CO-151 remark N362',
+        `  note ${quote(MUE_NOTES[limit.adjudication])}`,
         `  cite ${MUE_SOURCE} ${quote(limit.text)}`,
     ];
 }
+
+/**
+ * The modifier sets an indicator-1 rule names, declared once per file that has such a rule: the
+ * distinct-service modifiers (either line) and the other NCCI-associated ones (column two line only).
+ */
+const DISTINCT_SET = 'ncci_distinct';
+const COLUMN_TWO_SET = 'ncci_column_two';
+const MODIFIER_SETS = [
+    `modifierset ${DISTINCT_SET} ${quote('NCCI distinct-service modifiers: lift an edit on either line')} = ${NCCI_DISTINCT_MODIFIERS.join(', ')}`,
+    `modifierset ${COLUMN_TWO_SET} ${quote('Other NCCI-associated modifiers: lift an edit on the column two line')} =`,
+    `  ${NCCI_COLUMN_TWO_MODIFIERS.join(', ')}`,
+];
 
 /**
  * Rule ids: `PTP-<column 1>-<column 2>`; when a pair has several rows (over dates that do not
@@ -171,9 +195,11 @@ function ptpProvenance(tables: PtpTable[], inputs: InputInfo[]): string {
         `Data rows: ${sum(tables.map(table => table.dataRows))}: ${edits.length} imported as rules, ${indicator9} not applied (modifier indicator 9), ${skipped.length - indicator9} never in effect (deleted on the day they took effect), ${bad.length} rejected`,
         `Row format: line LINE of FILE: ${PTP_FIELDS.join(' | ')}`,
         'Dates are written as in the table (YYYYMMDD). A rule ends the day before its row\'s deletion date.',
-        'Modifier indicator 0: no modifier lifts the edit. 9: the edit does not apply (no rule). 1: an NCCI PTP-associated modifier on either line of the pair lifts it:',
-        `  ${NCCI_PTP_MODIFIERS.join(', ')}`,
-        '  (the NCCI-associated modifiers of the NCCI Policy Manual for Medicare Services, chapter I, section E; since 2019-07-01, CMS Change Request 11168, Medicare claims systems accept 59, XE, XS, XP and XU on the column one or the column two code).',
+        'Modifier indicator 0: no modifier lifts the edit. 9: the edit does not apply (no rule). 1: an NCCI PTP-associated modifier lifts it',
+        `  (${NCCI_PTP_MODIFIERS.join(', ')}: the NCCI-associated modifiers of the NCCI Policy Manual for Medicare Services, chapter I, section E).`,
+        `  On either line of the pair: ${NCCI_DISTINCT_MODIFIERS.join(', ')} (since 2019-07-01, CMS Change Request 11168, Medicare claims systems accept them on the column one or the column two code).`,
+        `  On the column two line only: ${NCCI_COLUMN_TWO_MODIFIERS.join(', ')}.`,
+        '  An anatomic modifier shows a different site only when the two lines carry different ones; the rules cannot compare the two lines, so they accept it on the column two line (see docs/import.md).',
         '',
         'Imported edits',
         '',
@@ -198,7 +224,8 @@ function mueProvenance(tables: MueTable[], inputs: InputInfo[]): string {
         ...inputs.map((input, i) => `Table file: ${input.file} (${input.encoding}, SHA-256 ${input.sha256}): ${tables[i].dataRows} data rows`),
         `Data rows: ${sum(tables.map(table => table.dataRows))}: ${limits.length} imported as rules, ${bad.length} rejected`,
         `Row format: line LINE of FILE: ${MUE_FIELDS.join(' | ')}`,
-        'Adjudication indicator 1 limits the units of a claim line, 2 and 3 the units of a date of service; a line past the limit is denied in full.',
+        'Adjudication indicator 1 limits the units of a claim line (a line past the limit is denied in full); 2 (policy) and 3 (clinical) the units of a date of service',
+        '(every line of the code on the claim that passes the limit is denied in full; 3 may be paid on appeal with documentation).',
         '',
         'Imported limits',
         '',

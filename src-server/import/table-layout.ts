@@ -31,6 +31,8 @@ export interface LocatedTable {
     delimiter: Delimiter;
     /** 1-based line of the header row, or null when the file has none (data found by its shape). */
     headerLine: number | null;
+    /** The header row's fields, cleaned ([] without a header). */
+    headerFields: string[];
     /** The data records, preamble, header and legend rows removed; blank records kept (callers skip them). */
     records: Iterable<TableRecord>;
 }
@@ -44,13 +46,14 @@ export function locateTable(file: string, text: string, layout: TableLayout): Lo
     for (const delimiter of layout.delimiters) {
         const start = findStart(text, delimiter, layout);
         if (!start) continue;
-        return { delimiter, headerLine: start.headerLine, records: dataRecords(text, delimiter, start) };
+        return { delimiter, headerLine: start.headerLine, headerFields: start.headerFields, records: dataRecords(text, delimiter, start) };
     }
     throw new UnreadableTableError(file, `not ${layout.name}: no header row and no data row in the first ${PREAMBLE_LIMIT} lines`);
 }
 
 interface Start {
     headerLine: number | null;
+    headerFields: string[];
     /** Index of the first record after the preamble (the header, or the first data record). */
     skip: number;
 }
@@ -60,8 +63,8 @@ function findStart(text: string, delimiter: Delimiter, layout: TableLayout): Sta
     for (const record of readRecords(text, delimiter)) {
         if (index >= PREAMBLE_LIMIT) break;
         const fields = record.fields.map(cleanField);
-        if (layout.isHeader(fields)) return { headerLine: record.line, skip: index + 1 };
-        if (layout.looksLikeData(fields)) return { headerLine: null, skip: index };
+        if (layout.isHeader(fields)) return { headerLine: record.line, headerFields: fields, skip: index + 1 };
+        if (layout.looksLikeData(fields)) return { headerLine: null, headerFields: [], skip: index };
         index++;
     }
     return undefined;

@@ -2,6 +2,7 @@ import type { IToken, TokenType } from 'chevrotain';
 import type { CompositeCstNode, CstNode, GrammarAST, LeafCstNode, RootCstNode } from 'langium';
 import { CompositeCstNodeImpl, CstNodeBuilder, CstUtils, LeafCstNodeImpl } from 'langium';
 import type { Range } from 'vscode-languageserver-types';
+import { pushAll, spliceAll } from '../common/arrays.js';
 
 /**
  * Where a segment of a file (the header or one declaration, see PayruleParser) starts. The CST
@@ -109,19 +110,19 @@ const SCRATCH: RelativePositions = { startLine: 0, startCharacter: 0, endLine: 0
  */
 export function placeHiddenNodes(nodes: CstNode[], current: CompositeCstNode, root: CompositeCstNode): void {
     if (current.content.length > 0) {
-        current.content.push(...nodes);
+        pushAll(current.content, nodes);
         return;
     }
     let node: CompositeCstNode = current;
     while (node.container) {
         const index = node.container.content.indexOf(node);
         if (index > 0) {
-            node.container.content.splice(index, 0, ...nodes);
+            spliceAll(node.container.content, index, 0, nodes);
             return;
         }
         node = node.container;
     }
-    root.content.unshift(...nodes);
+    spliceAll(root.content, 0, 0, nodes);
 }
 
 /** A composite node of a segment: its range is recomputed once its anchor moved. */

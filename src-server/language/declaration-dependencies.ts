@@ -57,7 +57,7 @@ export function dependenciesOf(declaration: AstNode, file: PolicyFile, closure =
     for (const reference of referencesIn(declaration)) {
         const target = (reference.reference as { ref?: AstNode }).ref;
         found.push(target as AstNode);
-        if (isCodeset(target)) found.push(...codesetsReachable(target, closure));
+        if (isCodeset(target)) for (const reachable of codesetsReachable(target, closure)) found.push(reachable);
     }
     // Modifier sets are named by text, not cross-references: the sets a modifier list names (a
     // name that does not resolve counts as its text, so declaring it later changes this list).
@@ -125,15 +125,19 @@ function codesetsReachable(codeset: Codeset, closure: Map<Codeset, Codeset[]>): 
     const found: Codeset[] = [];
     closure.set(codeset, found);
     const seen = new Set<Codeset>([codeset]);
-    const visit = (current: Codeset) => {
-        for (const reference of referencesIn(current)) {
-            const target = (reference.reference as { ref?: AstNode }).ref;
-            if (!isCodeset(target) || seen.has(target)) continue;
-            seen.add(target);
-            found.push(target);
-            visit(target);
+    // Depth first without recursion: a chain of 100,000 codesets must not overflow the stack.
+    const pending: Array<{ references: ReturnType<typeof referencesIn>; next: number }> = [{ references: referencesIn(codeset), next: 0 }];
+    while (pending.length > 0) {
+        const frame = pending[pending.length - 1];
+        if (frame.next >= frame.references.length) {
+            pending.pop();
+            continue;
         }
-    };
-    visit(codeset);
+        const target = (frame.references[frame.next++].reference as { ref?: AstNode }).ref;
+        if (!isCodeset(target) || seen.has(target)) continue;
+        seen.add(target);
+        found.push(target);
+        pending.push({ references: referencesIn(target), next: 0 });
+    }
     return found;
 }

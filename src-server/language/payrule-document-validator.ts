@@ -1,10 +1,13 @@
 import type { AstNode, LangiumDocument, ValidationAcceptor, ValidationOptions } from 'langium';
-import { Cancellation, DefaultDocumentValidator, DocumentValidator, interruptAndCheck } from 'langium';
+import { Cancellation, DefaultDocumentValidator, DocumentValidator, interruptAndCheck, isOperationCancelled } from 'langium';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { forEachAstNode } from './ast-walk.js';
 import { parsedContents } from './fast-parser.js';
 import { checkCode } from './checks/codes.js';
+import { capDiagnostics } from './checks/diagnostic-cap.js';
+import { pushAll } from '../common/arrays.js';
 import { PayruleValidationRegistry } from './checks/payrule-validation-registry.js';
+import { explainSyntax } from './syntax-hints.js';
 
 /** How many AST nodes are validated between two chances to cancel or to let the event loop run. */
 const NODES_PER_INTERRUPT = 256;
@@ -18,7 +21,7 @@ const MAX_SYNTAX_ERRORS = 100;
  */
 export class PayruleDocumentValidator extends DefaultDocumentValidator {
     override async validateDocument(document: LangiumDocument, options?: ValidationOptions, cancelToken?: Cancellation.CancellationToken): Promise<Diagnostic[]> {
-        const diagnostics = await super.validateDocument(document, options, cancelToken);
+        const diagnostics = withSyntaxHints(document, await this.collectDiagnostics(document, options, cancelToken));
         const result: Diagnostic[] = [];
         let syntaxErrors = 0;
         for (const diagnostic of diagnostics) {
@@ -48,7 +51,40 @@ export class PayruleDocumentValidator extends DefaultDocumentValidator {
                 source: this.getSource(),
             });
         }
-        return result;
+        return capDiagnostics(result);
+    }
+
+    /**
+     * Langium's validateDocument without its `diagnostics.push(...found)`, which overflows the
+     * stack past about 100,000 findings (Langium then logs the error and the file looked clean),
+     * and with an error in a check reported on the file rather than only logged (issue 19).
+     */
+    private async collectDiagnostics(document: LangiumDocument, options: ValidationOptions = {}, cancelToken = Cancellation.CancellationToken.None): Promise<Diagnostic[]> {
+        const parseResult = document.parseResult;
+        const diagnostics: Diagnostic[] = [];
+        await interruptAndCheck(cancelToken);
+        if (!options.categories || options.categories.includes('built-in')) {
+            this.processLexingErrors(parseResult, diagnostics, options);
+            if (options.stopAfterLexingErrors && diagnostics.some(d => (d.data as { code?: string } | undefined)?.code === DocumentValidator.LexingError)) return diagnostics;
+            this.processParsingErrors(parseResult, diagnostics, options);
+            if (options.stopAfterParsingErrors && diagnostics.some(d => (d.data as { code?: string } | undefined)?.code === DocumentValidator.ParsingError)) return diagnostics;
+            this.processLinkingErrors(document, diagnostics, options);
+            if (options.stopAfterLinkingErrors && diagnostics.some(d => (d.data as { code?: string } | undefined)?.code === DocumentValidator.LinkingError)) return diagnostics;
+        }
+        try {
+            pushAll(diagnostics, await this.validateAst(parseResult.value, options, cancelToken));
+        } catch (error) {
+            if (isOperationCancelled(error)) throw error;
+            const details = error instanceof Error ? error.message : String(error);
+            diagnostics.push({
+                severity: 1,
+                range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+                message: `The checker failed on this file and its findings are incomplete: ${details}. Please report it (see SECURITY.md).`,
+                source: this.getSource(),
+            });
+        }
+        await interruptAndCheck(cancelToken);
+        return diagnostics;
     }
 
     /**
@@ -91,6 +127,20 @@ export class PayruleDocumentValidator extends DefaultDocumentValidator {
         });
         return nodes;
     }
+}
+
+/** The lexer's and parser's errors, explained where they come from a known mistake (syntax-hints.ts). */
+function withSyntaxHints(document: LangiumDocument, diagnostics: Diagnostic[]): Diagnostic[] {
+    const isSyntax = (diagnostic: Diagnostic) => {
+        const origin = (diagnostic.data as { code?: string } | undefined)?.code;
+        return origin === DocumentValidator.LexingError || origin === DocumentValidator.ParsingError;
+    };
+    const syntax = diagnostics.filter(isSyntax);
+    if (syntax.length === 0) return diagnostics;
+    const explained = explainSyntax(document.textDocument.getText(), syntax, document.uri.path.split('/').pop());
+    if (explained === syntax) return diagnostics;
+    for (const diagnostic of explained) diagnostic.source ??= syntax[0].source;
+    return [...explained, ...diagnostics.filter(diagnostic => !isSyntax(diagnostic))];
 }
 
 /** Chevrotain's messages name token types; say it in the language's own words. */

@@ -1,6 +1,7 @@
 import type { IRecognitionException, ILexingError, IToken } from 'chevrotain';
 import type { AstNode, CstNode, GrammarAST, LangiumCoreServices, Lexer, ParseResult, ParserOptions } from 'langium';
 import { AstUtils, createParser, LangiumParser, RootCstNodeImpl } from 'langium';
+import { pushAll, spliceAll } from '../common/arrays.js';
 import { AnchoredComposite, AnchoredCstNodeBuilder, type Anchor } from './anchored-cst.js';
 import { FastPayruleParser } from './fast-parser.js';
 import type { Declaration, PolicyFile } from './generated/ast.js';
@@ -54,7 +55,7 @@ export class PayruleParser extends LangiumParser {
         const root = new RootCstNodeImpl(input);
         root.root = root;
         const segments = this.cut(input, 0, input.length, { line: 0, character: 0 })!.map(pending => this.parseSegment(input, pending, root));
-        root.content.push(...segments.flatMap(segment => segment.nodes));
+        for (const segment of segments) pushAll(root.content, segment.nodes);
         return this.join(root, segments);
     }
 
@@ -100,7 +101,7 @@ export class PayruleParser extends LangiumParser {
         for (let i = 0; i < window.first; i++) nodesBefore += old[i].nodes.length;
         let nodesReplaced = 0;
         for (let i = window.first; i <= window.last; i++) nodesReplaced += old[i].nodes.length;
-        root.content.splice(nodesBefore, nodesReplaced, ...parsed.flatMap(segment => segment.nodes));
+        spliceAll(root.content, nodesBefore, nodesReplaced, parsed.flatMap(segment => segment.nodes));
         const after = old.slice(window.last + 1);
         if (window.offsetDelta !== 0 || window.lineDelta !== 0) {
             for (const segment of after) {
@@ -156,10 +157,10 @@ export class PayruleParser extends LangiumParser {
             const node = new AnchoredComposite(anchor);
             node.grammarSource = this.declarationsFeature;
             node.root = root;
-            node.content.push(...children.slice(0, last));
+            pushAll(node.content, children.slice(0, last));
             node.astNode = own.value;
             (own.value as { $cstNode: CstNode }).$cstNode = node;
-            nodes = [node, ...children.slice(last)];
+            nodes = pushAll([node], children.slice(last));
         }
         return {
             anchor,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { packContentProblems } from './content-checks.js';
 import { packDigest } from './digest.js';
 import { PackError } from './errors.js';
 import { parseJsonText, stripBom } from './json-text.js';
@@ -8,7 +9,7 @@ import { PACK_FORMAT, PACK_FORMAT_VERSION, type RulePack } from './types.js';
 
 /**
  * Read a rule pack from its text, refusing it unless every check passes, in this order: JSON syntax,
- * `format`, `formatVersion`, the JSON Schema, then the digest. The first failing check throws a
+ * `format`, `formatVersion`, the JSON Schema, the digest, then what the schema cannot say (content-checks.ts). The first failing check throws a
  * PackError naming the check and where it failed. `origin` names the file in messages.
  */
 export function parsePack(text: string, origin = '<pack>'): RulePack {
@@ -40,6 +41,10 @@ export function parsePack(text: string, origin = '<pack>'): RulePack {
     if (actual !== recorded) {
         throw new PackError('digest', origin,
             `"sha256" is ${recorded} but the content hashes to ${actual}: the pack was changed after it was compiled`);
+    }
+    const content = packContentProblems(value as RulePack);
+    if (content.length > 0) {
+        throw new PackError('content', origin, `holds what no compiler writes:\n  ${content.join('\n  ')}`);
     }
     return value as RulePack;
 }

@@ -49,4 +49,17 @@ describe('the benchmark scripts run to their report at a tiny size', () => {
         expect(code, output).toBe(0);
         expect(output).toContain('outputs byte-identical (SHA-256 of each --out file): yes');
     }, 180_000);
+
+    it('growth-bench: check on each hostile input shape at three sizes', async () => {
+        const { code, output } = await runBench('growth-bench.mjs', [], { PAYRULE_GROWTH_SCALE: '0.01' });
+        expect(code, output).toBe(0);
+        expect(output).toMatch(/\| identical rules \| 20 \| [\d,]+ \| 0 \| [\d.]+ \| [\d.]+x \|/);
+        expect(output).toContain('Every run finished with exit 0 or 1 and no stack trace.');
+    }, 300_000);
+    it('playground-bench: edit to diagnostics in the playground\'s worker, in Chromium', async () => {
+        const { code, output } = await runBench('playground-bench.mjs', [], { PAYRULE_PLAYGROUND_RULES: '30', PAYRULE_PLAYGROUND_EDITS: '3' });
+        expect(code, output).toBe(0);
+        expect(output).toMatch(/\| edit to diagnostics, p95 \| [\d.]+ ms \|/);
+        expect(output).toContain('first status: Checked: no errors, 30 rules');
+    }, 180_000);
 });

@@ -21,7 +21,7 @@ describe('payrule eval: output', () => {
         expect(withoutText(output)).toEqual(withoutText(sampleOutput));
         // Field order is the spec's, and every message is the rule's title.
         expect(Object.keys(output.claims[0].lines[1])).toEqual(['line', 'code', 'billedUnits', 'allowedUnits', 'status', 'findings']);
-        expect(output.claims[0].lines[1].findings[0]).toEqual(sampleOutput.claims[0].lines[1].findings[0]);
+        expect(output.claims[0].lines[1].findings[0]).toEqual({ ...sampleOutput.claims[0].lines[1].findings[0], citation: expect.any(Object), hint: expect.any(String) });
     });
 
     it('reads claims from standard input with -', () => {
@@ -56,7 +56,7 @@ describe('payrule eval: output', () => {
         const rows = result.stdout.trimEnd().split('\n');
         expect(rows[0]).toMatch(/^claim\s+line\s+code\s+billed\s+allowed\s+status\s+findings$/);
         expect(rows[1]).toMatch(/^S1\s+1\s+97110\s+2\s+2\s+paid$/);
-        expect(rows[2]).toMatch(/^S1\s+2\s+97140\s+1\s+0\s+denied\s+MT-EX \(sample_plan, deny 1, CO-97\)$/);
+        expect(rows[2]).toMatch(/^S1\s+2\s+97140\s+1\s+0\s+denied\s+MT-EX \(sample_plan, deny 1, CO-97: payable with modifier 59 on this line\)$/);
         expect(rows.find(row => row.startsWith('S6'))).toMatch(/error\s+claim has no readable "lines" list/);
         expect(rows.at(-1)).toBe('6 claims, 8 lines: 5 paid, 1 reduced, 0 review, 2 denied (1 claim unreadable)');
     });
@@ -89,7 +89,7 @@ describe('payrule eval: exit codes', () => {
     it('0 when every line is paid in full (flags alone do not count)', () => {
         const result = cli(['eval', '--pack', SAMPLE_PACK, '-'], { input: JSON.stringify([paidClaim]) });
         expect(result.status, result.stderr).toBe(0);
-        expect(JSON.parse(result.stdout).summary).toEqual({ claims: 1, lines: 1, paid: 1, reduced: 0, review: 0, denied: 0 });
+        expect(JSON.parse(result.stdout).summary).toEqual({ claims: 1, lines: 1, paid: 1, reduced: 0, review: 0, denied: 0, unrouted: 0 });
         const flagged = cli(['eval', '--policy', 'policies/general-97124-guidance.payrule', '-'], {
             input: JSON.stringify({ id: 'F1', patient: 'P', provider: { id: '1', type: 'massage-therapist' }, diagnoses: ['M54.50'], date: '2025-03-04', lines: [{ code: '97124' }] }),
         });
@@ -100,7 +100,7 @@ describe('payrule eval: exit codes', () => {
     it('0 for an empty input', () => {
         const result = cli(['eval', '--pack', SAMPLE_PACK, '-'], { input: '\n' });
         expect(result.status).toBe(0);
-        expect(JSON.parse(result.stdout)).toEqual({ claims: [], summary: { claims: 0, lines: 0, paid: 0, reduced: 0, review: 0, denied: 0 } });
+        expect(JSON.parse(result.stdout)).toEqual({ claims: [], summary: { claims: 0, lines: 0, paid: 0, reduced: 0, review: 0, denied: 0, unrouted: 0 } });
     });
 
     it('1 when some claims cannot be read, which stay in place as error entries', () => {
@@ -112,7 +112,7 @@ describe('payrule eval: exit codes', () => {
         expect(lines[1].error).toMatch(/lines\[0\]\.units must be a whole number/);
         expect(lines[2].error).toMatch(/input line 3 is not valid JSON: .* at line 1, column \d+/);
         expect(lines[3].lines[0].status).toBe('paid');
-        expect(lines[4].summary).toEqual({ claims: 4, lines: 2, paid: 2, reduced: 0, review: 0, denied: 0 });
+        expect(lines[4].summary).toEqual({ claims: 4, lines: 2, paid: 2, reduced: 0, review: 0, denied: 0, unrouted: 0 });
     });
 
     it('2 for a missing pack, naming the file and the check', () => {

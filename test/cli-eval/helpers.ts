@@ -28,7 +28,7 @@ export function cli(args: string[], options: { input?: string | Buffer; env?: Re
 
 /** Evaluation output with the free-text fields (message, error) left out: what must match exactly. */
 export function withoutText(output: unknown): unknown {
-    return JSON.parse(JSON.stringify(output, (key, value) => (key === 'message' || key === 'error' ? undefined : value)));
+    return JSON.parse(JSON.stringify(output, (key, value) => (key === 'message' || key === 'error' || key === 'citation' || key === 'hint' ? undefined : value)));
 }
 
 type Plain = Record<string, any>;

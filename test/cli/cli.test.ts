@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { CLI, PROJECT, runCli, tempWorkspace } from '../helpers/cli.js';
 
 const GOOD = 'policy good "Good"\n  payer "P"\nsource guide "sources/guide.txt"\nrule R "r"\n  97124 denied above 4 units per day\n  cite guide "limited to four units per date of service"\n';
-const WITH_ERROR = 'policy bad "Bad"\nsource guide "sources/guide.txt"\nrule R "r"\n  9712 denied\n  cite guide "Therapy guide"\n';
+const WITH_ERROR = 'policy bad "Bad"\nsource guide "sources/guide.txt"\nrule R "r"\n  9712 denied\n  reason CO-97\n  cite guide "Therapy guide"\n';
 const WITH_WARNING = 'policy warn "Warn"\nrule R "r"\n  97124 denied\n';
 
 describe('payrule --help and --version', () => {

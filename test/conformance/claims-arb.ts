@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { CODE_POOL, DATE_POOL, DIAGNOSIS_POOL, MODIFIER_POOL, PROVIDERS } from './policies.js';
+import { CODE_POOL, DATE_POOL, DIAGNOSIS_POOL, MODIFIER_POOL, PAYER_POOL, PROVIDERS } from './policies.js';
 
 /**
  * Random plain-JSON claims (section 5) over the pools of policies.ts: one or two patients, shared
@@ -20,6 +20,7 @@ export interface PlainLine {
 export interface PlainClaim {
     id: string;
     patient: string;
+    payer?: string;
     provider?: { id: string; type?: string };
     diagnoses?: string[];
     date?: string;
@@ -36,7 +37,7 @@ const lineArb = (diagnosisCount: number, claimDate: string) =>
         ),
         // Most lines take the claim's date; some carry their own (a neighbouring day of the pool).
         date: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(...nearDates(claimDate)) }),
-        modifiers: fc.oneof(fc.constant(undefined), fc.subarray(MODIFIER_POOL, { maxLength: 2 })),
+        modifiers: fc.oneof(fc.constant(undefined), fc.shuffledSubarray(MODIFIER_POOL, { maxLength: 2 })),
         // Minutes around the 8-minute rule's edges often, so that lines tie on minutes.
         minutes: fc.oneof(
             { weight: 2, arbitrary: fc.constant(undefined) },
@@ -56,11 +57,15 @@ function nearDates(date: string): string[] {
 const claimArb = fc
     .record({
         patient: fc.constantFrom('P1', 'P2'),
+        payer: fc.oneof({ weight: 5, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: fc.constantFrom(...PAYER_POOL) }),
         provider: fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...PROVIDERS) }, { weight: 1, arbitrary: fc.constant(undefined) }),
         diagnoses: fc.oneof(fc.constant(undefined), fc.subarray(DIAGNOSIS_POOL, { maxLength: 3 }).chain((d) => fc.shuffledSubarray(d, { minLength: d.length, maxLength: d.length }))),
         date: fc.constantFrom(...DATE_POOL),
         // Some claims carry no date of their own: every line then has one.
         dated: fc.boolean(),
+        // Some claims are another visit of the previous claim's day (patient, date, provider), so
+        // daily limits across claims (whole line per day) are reached often.
+        sameDay: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
     })
     .chain((c) =>
         fc.array(lineArb(c.diagnoses?.length ?? 0, c.date), { minLength: 1, maxLength: 4 }).map((lines) => ({ ...c, lines })),
@@ -80,9 +85,14 @@ export const batchArb = fc.array(
     fc.oneof({ weight: 15, arbitrary: claimArb }, { weight: 1, arbitrary: fc.constantFrom(...UNREADABLE).map((bad) => ({ bad })) }),
     { minLength: 1, maxLength: 6 },
 ).map((claims) =>
-    claims.map((c, i): PlainClaim => {
+    claims.map((c, i, all): PlainClaim => {
         if ('bad' in c) return { id: `C${i + 1}`, ...c.bad } as unknown as PlainClaim;
+        const previous = i > 0 ? all[i - 1] : undefined;
+        if (c.sameDay && previous && !('bad' in previous)) {
+            c = { ...c, patient: previous.patient, provider: previous.provider, date: previous.date, dated: true, payer: previous.payer };
+        }
         const claim: PlainClaim = { id: `C${i + 1}`, patient: c.patient, lines: [] };
+        if (c.payer !== undefined) claim.payer = c.payer;
         if (c.dated) claim.date = c.date;
         if (c.provider) claim.provider = { ...c.provider };
         if (c.diagnoses) claim.diagnoses = c.diagnoses;

@@ -24,7 +24,7 @@ export interface PackLike {
         conditions: Array<Record<string, unknown>>;
         exceptions: Array<Record<string, unknown>>;
         timed: { minutesPerUnit: number; method: string } | null;
-        reason: { group: string; code: string };
+        reason: { group: string; code: string; remarks: string[] };
         effective: { from: string | null; to: string | null } | null;
         citations: Array<{ source: string; quote: string; line: number }>;
         documentation: string[];
@@ -51,7 +51,7 @@ export const LAYOUTS: Layout[] = [
         text: policy('lay_clauses', `rule R1 "Clauses"\n  97124 denied with 97140 same day\n  ${CITE}\n  note "A note"\n  document "Second"\n  effective 2025-02-01 to 2025-03-31\n  document "First"\n  reason CO-4\n`),
         expect: (p) => {
             const r = p.rules[0];
-            eq(r.reason, { group: 'CO', code: '4' }, 'reason');
+            eq(r.reason, { group: 'CO', code: '4', remarks: [] }, 'reason');
             eq(r.effective, { from: '2025-02-01', to: '2025-03-31' }, 'effective');
             eq(r.documentation, ['Second', 'First'], 'documentation keeps its order');
             eq(r.note, 'A note', 'note');
@@ -212,7 +212,7 @@ export const LAYOUTS: Layout[] = [
     {
         name: 'reason codes: groups and alphanumeric reasons',
         text: policy('lay_reasons', `rule R1 "x"\n  97124 denied with 97140 same day reason PI-B7 ${CITE}\nrule R2 "y"\n  97112 denied with 97140 same day reason OA-23 ${CITE}\nrule R3 "z"\n  97530 denied with 97140 same day reason PR-A1 ${CITE}\n`),
-        expect: (p) => eq(p.rules.map((r) => r.reason), [{ group: 'PI', code: 'B7' }, { group: 'OA', code: '23' }, { group: 'PR', code: 'A1' }], 'reasons'),
+        expect: (p) => eq(p.rules.map((r) => r.reason), [{ group: 'PI', code: 'B7', remarks: [] }, { group: 'OA', code: '23', remarks: [] }, { group: 'PR', code: 'A1', remarks: [] }], 'reasons'),
     },
     {
         name: 'identifiers with `_` and `-`, leading `_`, keyword prefixes',

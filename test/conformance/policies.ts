@@ -31,6 +31,7 @@ export const CONF_A = header('conf_a', 'Conformance A', '2025-01-01 to 2025-12-3
     rule('A-UNITS-CLAIM-WHOLE', '97124 denied above 2 units per claim whole line') +
     rule('A-UNITS-DAY-WHOLE', '97140 review above 2 units per day whole line') +
     rule('A-UNITS-LINE-WHOLE', '97535 denied above 1 units per line whole line') +
+    rule('A-MUE-DAY', '97530 denied above 2 units per day whole line') +
     rule('A-CODES-DAY', '97110..97140 review above 2 codes per day') +
     rule('A-VISITS-YEAR', '97124, 97140 denied after 3 visits per calendar year') +
     rule('A-VISITS-DAYS', '98940..98942 flagged after 2 visits per 30 days');
@@ -94,7 +95,7 @@ export const EXPECTED_REASONS: Record<string, string> = {
     'A-PAIR-DAY': 'CO-97', 'A-PAIR-CLAIM-EITHER': 'CO-97', 'A-PAIR-DAY-EITHER': 'CO-97',
     'A-ALONE-DAY': 'PR-96', 'A-ALONE-CLAIM': 'PR-96',
     'A-UNITS-LINE': 'CO-151', 'A-UNITS-DAY': 'CO-151', 'A-UNITS-CLAIM-WHOLE': 'CO-151', 'A-UNITS-DAY-WHOLE': 'CO-151',
-    'A-UNITS-LINE-WHOLE': 'CO-151', 'A-CODES-DAY': 'CO-151', 'A-VISITS-YEAR': 'CO-119', 'A-VISITS-DAYS': 'CO-119',
+    'A-UNITS-LINE-WHOLE': 'CO-151', 'A-MUE-DAY': 'CO-151', 'A-CODES-DAY': 'CO-151', 'A-VISITS-YEAR': 'CO-119', 'A-VISITS-DAYS': 'CO-119',
     'B-PROV-WHEN': 'CO-185', 'B-REQ-MOD': 'CO-4', 'B-REQ-DX': 'CO-11', 'B-REQ-PROV': 'CO-185', 'B-UNCOND': 'PR-96',
     'B-EFF-NARROW': 'OA-23', 'B-DX-UNLESS': 'CO-11', 'B-PROV-UNLESS': 'CO-185', 'B-COMBO-UNITS': 'CO-151',
     'B-COMBO-PAIR': 'CO-97', 'B-ALONE-PROV': 'PR-96',
@@ -109,7 +110,9 @@ export const CODE_POOL = [
     '97010', '97032', '90901', '99213', '00100', 'G0281', 'G0290', '0210T', '97033', '97110', '97112', '97113', '97124', '97140', '97150', '97530', '97535',
     '98940', '98941', '98942', '98943', 'G0283', '0213T', '0214T', '0215F', '3008F',
 ];
-export const MODIFIER_POOL = ['59', 'XS', 'XE', 'GP', 'U7', '25'];
+export const MODIFIER_POOL = ['59', 'XS', 'XE', 'GP', 'GO', 'GN', 'U7', '25'];
+/** Payers the random claims bill (most bill none, so every pack serves them): pack payers in other spellings, and one no pack serves. */
+export const PAYER_POOL = ['Conformance A', ' conformance   a ', 'CONFORMANCE T', 'Conformance B', 'Unknown Health'];
 export const DIAGNOSIS_POOL = ['M54.50', 'M545', 'M54.5', 'M25.561', 'M25.5', 'R52', 'I97.2', 'M62.830', 'M62830'];
 export const PROVIDERS = [
     { id: '1111111112', type: 'physical-therapist' },

@@ -44,7 +44,7 @@ export function expectedShapePack(sourceSha256: string): Record<string, unknown>
         format: 'payrule-pack',
         formatVersion: 2,
         policy: {
-            id: 'shape_plan', title: 'Shape "plan" \\ one', payer: 'Shape Payer', version: '3',
+            id: 'shape_plan', title: 'Shape "plan" \\ one', payer: 'Shape Payer', payerIds: [], version: '3',
             effective: { from: '2025-01-01', to: '2025-12-31' },
         },
         sources: [{ id: 'guide', title: 'Conformance guide', path: 'sources/conformance-guide.txt', sha256: sourceSha256 }],
@@ -112,7 +112,7 @@ export function expectedShapePack(sourceSha256: string): Record<string, unknown>
 /** Key order of section 4's listing ("keys in a fixed order"). */
 export const KEY_ORDER = {
     pack: ['format', 'formatVersion', 'policy', 'sources', 'rules', 'sha256'],
-    policy: ['id', 'title', 'payer', 'version', 'effective'],
+    policy: ['id', 'title', 'payer', 'payerIds', 'version', 'effective'],
     source: ['id', 'title', 'path', 'sha256'],
     rule: ['id', 'title', 'action', 'subject', 'conditions', 'exceptions', 'timed', 'reason', 'effective', 'citations', 'documentation', 'note', 'origin'],
     citation: ['source', 'quote', 'line'],

@@ -22,13 +22,32 @@ function twoVersions(): { root: string; before: string; after: string } {
 }
 
 describe('payrule diff', () => {
+    it('shows changes to payer ids, remark codes and modifier sets (contract v2)', () => {
+        const v1 = policyText({ units: 4, version: '1' })
+            .replace('payer "Example Health"', 'payer "Example Health" id "EH-1", "EH-2"')
+            .replace('rule SCRIPTED', 'modifierset distinct = 59, XS\n\nrule SCRIPTED')
+            .replace('unless modifier 59', 'unless modifier distinct');
+        const v2 = v1.replace('id "EH-1", "EH-2"', 'id "EH-2", "EH-3"')
+            .replace('reason CO-151', 'reason CO-151 remark N362')
+            .replace('modifierset distinct = 59, XS', 'modifierset distinct = 59, XS, XU');
+        const root = tempWorkspace({ 'v1/sources/guide.txt': GUIDE, 'v1/guide.payrule': v1, 'v2/sources/guide.txt': GUIDE, 'v2/guide.payrule': v2 });
+        const result = runCli(['diff', path.join(root, 'v1/guide.payrule'), path.join(root, 'v2/guide.payrule')]);
+        expect(result.status, result.stderr).toBe(0);
+        expect(result.stdout).toContain('  payer id added: "EH-3"\n');
+        expect(result.stdout).toContain('  payer id removed: "EH-1"\n');
+        expect(result.stdout).toContain('  NCCI-97140: remark code of CO-151 added: N362\n');
+        expect(result.stdout).toContain('    after:  97124 is denied for the units past 4 units a day from one rendering provider; reason CO-151 with remark N362, provider liability.');
+        // A modifier set is resolved in the pack: the rules that use it show what it now lets through.
+        expect(result.stdout).toContain('  SCRIPTED: exception modifier added: XU');
+    });
+
     it('explains a changed rule in plain English, and lists added and removed rules', () => {
         const { before, after } = twoVersions();
         const result = runCli(['diff', before, after]);
         expect(result.status, result.stderr).toBe(0);
         expect(result.stdout).toContain('  NCCI-97140: units limit changed from 4 a day to 2 a day; reason CO-151 unchanged\n');
-        expect(result.stdout).toContain('    before: 97124 is denied for the units past 4 units a day; reason CO-151, provider liability.');
-        expect(result.stdout).toContain('    after:  97124 is denied for the units past 2 units a day; reason CO-151, provider liability.');
+        expect(result.stdout).toContain('    before: 97124 is denied for the units past 4 units a day from one rendering provider; reason CO-151, provider liability.');
+        expect(result.stdout).toContain('    after:  97124 is denied for the units past 2 units a day from one rendering provider; reason CO-151, provider liability.');
         expect(result.stdout).toMatch(/Rules added \(1\):\n {2}VISITS "Six visits": 97124 goes to review from a patient's visit after 6 earlier visits in the calendar year; reason CO-119/);
         expect(result.stdout).toMatch(/Rules removed \(1\):\n {2}SCRIPTED "Quote with markup": 97140 goes to review when billed on the same day as 97530–97542/);
         expect(result.stdout).toContain('  version changed from "1" to "2"');

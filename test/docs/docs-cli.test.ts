@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { reviewWorkspace } from './fixtures.js';
+import { reviewWorkspace, policyText } from './fixtures.js';
 
 /** Every file under a folder, by relative path (forward slashes), as bytes. */
 function readTree(root: string): Map<string, Buffer> {
@@ -62,14 +62,16 @@ describe('payrule docs: the site', () => {
         const result = runCli(['docs', root, '--out', out]);
         expect(result.status, result.stderr).toBe(0);
         expect([...readTree(out).keys()].sort()).toEqual([
-            '.payrule-docs-html', 'codes.html', 'index.html', 'policies/guide_pm.html', 'sources/guide.html', 'style.css', 'warnings.html',
+            '.payrule-docs-html', 'assets/claim-checker.js', 'assets/packs.js', 'assets/playground-worker.js', 'assets/playground.js',
+            'assets/policies/guide_pm.js', 'assets/site-index.js', 'assets/web.css', 'claim-checker.html', 'codes.html', 'index.html',
+            'playground.html', 'policies/guide_pm.html', 'sources/guide.html', 'style.css', 'warnings.html',
         ]);
         const index = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
         expect(index).toContain('<html lang="en">');
         expect(index).toContain('Example Health');
         expect(index).toContain('from 2025-01-01');
         const policy = fs.readFileSync(path.join(out, 'policies/guide_pm.html'), 'utf8');
-        expect(policy).toContain('97124 is denied for the units past 4 units a day; reason CO-151, provider liability.');
+        expect(policy).toContain('97124 is denied for the units past 4 units a day from one rendering provider; reason CO-151, provider liability.');
         // The quoted passage, marked inside its paragraph, with the source's title and a link to it.
         expect(policy).toMatch(/Units\. CMS currently <mark>allows 4 units of procedure code 97124 per date of service<\/mark>, with more units needing/);
         expect(policy).toContain('Billing guide &lt;i&gt;2025&lt;/i&gt; (<span class="rule-id">guide</span>)');
@@ -91,8 +93,13 @@ describe('payrule docs: the site', () => {
             const out = outDir();
             expect(runCli(['docs', root, '--out', out, '--format', format]).status).toBe(0);
             for (const [name, bytes] of readTree(out)) {
+                // The playground's scripts are loaded by <script src>, never read as HTML: policy
+                // text in them is JSON string data (test/browser checks it stays text on screen).
+                if (name.startsWith('assets/') && name.endsWith('.js')) continue;
                 // A fenced code block shows the policy file verbatim: Markdown renders it as text.
-                const text = bytes.toString('utf8').replace(/^(`{3,})[\s\S]*?^\1$/gm, '');
+                const text = bytes.toString('utf8').replace(/^(`{3,})[\s\S]*?^\1$/gm, '')
+                    // The playground's and claim checker's own script tags.
+                    .replace(/<script src="assets\/[\w-]+\.js" defer><\/script>/g, '');
                 expect(text, name).not.toMatch(/<script|<img|<b>|<i>|<u>/i);
             }
             const policy = fs.readFileSync(path.join(out, `policies/guide_pm.${format}`), 'utf8');
@@ -157,7 +164,7 @@ describe('payrule docs --format md', () => {
         expect(index).toContain('| [Guide &lt;b&gt;policy&lt;/b&gt;](policies/guide_pm.md) | `guide_pm` | 1 | from 2025-01-01 | 2 |');
         const policy = fs.readFileSync(path.join(out, 'policies/guide_pm.md'), 'utf8');
         expect(policy).toContain('<a id="rule-NCCI-97140"></a>\n### `NCCI-97140` Four units a day');
-        expect(policy).toContain('**In plain English:** 97124 is denied for the units past 4 units a day; reason CO-151, provider liability.');
+        expect(policy).toContain('**In plain English:** 97124 is denied for the units past 4 units a day from one rendering provider; reason CO-151, provider liability.');
         expect(policy).toContain('- **Effective:** as the policy (from 2025-01-01)');
         expect(policy).toContain('**Documentation required:**\n\n- Time logs &lt;u&gt;signed&lt;/u&gt;');
         expect(policy).toMatch(/> Units\. CMS currently <strong>allows 4 units of procedure code 97124 per date of service<\/strong>, with more units/);
@@ -167,6 +174,23 @@ describe('payrule docs --format md', () => {
         const source = fs.readFileSync(path.join(out, 'sources/guide.md'), 'utf8');
         expect(source).toMatch(/<a id="L3"><\/a>`3` Units\. CMS currently <a id="passage-\d+-\d+"><\/a><strong>allows 4 units of procedure code 97124 per date of service,?<\/strong>/);
         expect(fs.readFileSync(path.join(out, 'warnings.md'), 'utf8')).toContain('None: the checker has nothing to report.');
+    });
+
+    it('shows the payer ids in the policy header and the remarks beside the reason (contract v2)', () => {
+        const root = reviewWorkspace({
+            'guide.payrule': policyText().replace('payer "Example Health"', 'payer "Example Health" id "EH-1", "00882"').replace('reason CO-151', 'reason CO-151 remark N362, M76'),
+        });
+        const out = outDir();
+        const result = runCli(['docs', root, '--out', out, '--format', 'md']);
+        expect(result.status, result.stderr).toBe(0);
+        const policy = fs.readFileSync(path.join(out, 'policies/guide_pm.md'), 'utf8');
+        expect(policy).toContain('- **Payer:** Example Health (payer ids &quot;EH-1&quot;, &quot;00882&quot;)');
+        expect(policy).toContain('- **Reason:** CO-151 with remarks N362 and M76');
+        expect(policy).toContain('reason CO-151 with remarks N362 and M76, provider liability.');
+        const site = outDir();
+        expect(runCli(['docs', root, '--out', site]).status).toBe(0);
+        const html = fs.readFileSync(path.join(site, 'policies/guide_pm.html'), 'utf8');
+        expect(html).toContain('<dt>Payer</dt><dd>Example Health (payer ids &quot;EH-1&quot;, &quot;00882&quot;)</dd>');
     });
 
     it('is deterministic', () => {

@@ -1,13 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeRule } from '../../src-server/compiler/english.js';
 import type { RulePack } from '../../src-server/pack/types.js';
-import { PROJECT, runCli } from '../helpers/cli.js';
+import { ARTIFACTS, ensureChromium, launchChromium, openSitePage } from '../helpers/chromium.js';
+import { runCli } from '../helpers/cli.js';
 import { reviewWorkspace } from './fixtures.js';
 
 /**
@@ -26,34 +26,13 @@ declare const document: {
 declare const window: { innerWidth: number };
 declare function getComputedStyle(element: Element): { color: string; backgroundColor: string };
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.join(PROJECT, 'test', 'artifacts');
-
 let browser: Browser;
 let site: string;
 let packs: RulePack[];
 const problems: string[] = [];
 
-function ensureChromium(): void {
-    const result = spawnSync('sh', [path.join(PROJECT, 'scripts', 'ensure-chromium.sh')], { encoding: 'utf8', timeout: 600_000 });
-    if (!fs.existsSync(CHROMIUM)) {
-        throw new Error(`Chromium is not at ${CHROMIUM} and scripts/ensure-chromium.sh could not install it (exit ${result.status}):\n${result.stderr ?? ''}${result.error ? String(result.error) : ''}`);
-    }
-}
-
-/** A page that records console errors, page errors and any request that would leave the machine. */
-async function open(relative: string, viewport = { width: 1200, height: 900 }): Promise<Page> {
-    const page = await browser.newPage({ viewport });
-    page.on('console', message => {
-        if (message.type() === 'error' || message.type() === 'warning') problems.push(`${relative}: console ${message.type()}: ${message.text()}`);
-    });
-    page.on('pageerror', error => problems.push(`${relative}: page error: ${error.message}`));
-    page.on('request', request => {
-        if (!request.url().startsWith('file:')) problems.push(`${relative}: request to ${request.url()}`);
-    });
-    page.on('requestfailed', request => problems.push(`${relative}: failed to load ${request.url()}`));
-    await page.goto(pathToFileURL(path.join(site, relative)).href);
-    return page;
+function open(relative: string, viewport = { width: 1200, height: 900 }): Promise<Page> {
+    return openSitePage(browser, site, relative, problems, viewport);
 }
 
 beforeAll(async () => {
@@ -66,10 +45,7 @@ beforeAll(async () => {
     const rendered = runCli(['docs', 'policies', '--out', site]);
     expect(rendered.status, rendered.stderr).toBe(0);
     fs.mkdirSync(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
 }, 660_000);
 
 afterAll(async () => {

@@ -93,20 +93,44 @@ describe('above N units', () => {
             .toEqual([['0/5 denied U:5', '4/4 paid']]);
     });
 
-    it('per day: counts subject units in line order across the patient\'s claims of the date', () => {
+    it('per day: counts subject units in line order across the claims of the day (patient, date, rendering provider)', () => {
         expect(outcomes(units('day'), [
-            claim({ id: 'C1', lines: [{ code: '97110', units: 3 }, { code: '97112', units: 1 }] }),
+            claim({ id: 'C1', provider: PT, lines: [{ code: '97110', units: 3 }, { code: '97112', units: 1 }] }),
             claim({ id: 'C2', provider: OTHER_PT, lines: [{ code: '97110', units: 3 }] }),
             claim({ id: 'C3', date: '2025-03-05', lines: [{ code: '97110', units: 4 }] }),
-        ])).toEqual([['3/3 paid', '1/1 paid'], ['0/3 denied U:3'], ['4/4 paid']]);
+            claim({ id: 'C4', provider: PT, lines: [{ code: '97110', units: 3 }] }),
+        ])).toEqual([['3/3 paid', '1/1 paid'], ['3/3 paid'], ['4/4 paid'], ['0/3 denied U:3']]);
+        // Claims without a provider id share one unknown provider per patient.
+        expect(outcomes(units('day'), [
+            claim({ id: 'C1', provider: null, lines: [{ code: '97110', units: 3 }] }),
+            claim({ id: 'C2', provider: null, lines: [{ code: '97110', units: 3 }] }),
+            claim({ id: 'C3', provider: null, patient: 'P2', lines: [{ code: '97110', units: 3 }] }),
+        ])).toEqual([['3/3 paid'], ['1/3 reduced U:2'], ['3/3 paid']]);
         expect(outcomes(units('day'), [claim({ id: 'C1', lines: [{ code: '97110', units: 3 }, { code: '97112', units: 3 }] })]))
             .toEqual([['3/3 paid', '1/3 reduced U:2']]);
     });
 
-    it('per day, whole line: the line that passes N and those after it, in full', () => {
+    it('per day, whole line: every subject line of the claim whose units take the day past N, in full', () => {
         expect(outcomes(units('day', true), [claim({ id: 'C1', lines: [
             { code: '97110', units: 3 }, { code: '97112', units: 2 }, { code: '97110', units: 1 },
-        ] })])).toEqual([['3/3 paid', '0/2 denied U:2', '0/1 denied U:1']]);
+        ] })])).toEqual([['0/3 denied U:3', '0/2 denied U:2', '0/1 denied U:1']]);
+    });
+
+    it('per day, whole line: units left allowed on earlier claims of the day count; a claim denied adds nothing; earlier claims stand', () => {
+        expect(outcomes(units('day', true), [
+            claim({ id: 'C1', lines: [{ code: '97110', units: 3 }] }),
+            claim({ id: 'C2', lines: [{ code: '97110', units: 2 }, { code: '97140' }] }),
+            claim({ id: 'C3', lines: [{ code: '97112', units: 1 }] }),
+            claim({ id: 'C4', provider: OTHER_PT, lines: [{ code: '97110', units: 4 }] }),
+            claim({ id: 'C5', lines: [{ code: '97110', units: 1 }] }),
+        ])).toEqual([['3/3 paid'], ['0/2 denied U:2', '1/1 paid'], ['1/1 paid'], ['4/4 paid'], ['0/1 denied U:1']]);
+    });
+
+    it('per claim, whole line: every subject line of a claim whose units pass N, in full', () => {
+        expect(outcomes(units('claim', true), [
+            claim({ id: 'C1', lines: [{ code: '97110', units: 1 }, { code: '97112', units: 4, date: '2025-03-05' }] }),
+            claim({ id: 'C2', lines: [{ code: '97110', units: 4 }] }),
+        ])).toEqual([['0/1 denied U:1', '0/4 denied U:4'], ['4/4 paid']]);
     });
 
     it('per claim: each claim counts its own lines', () => {
@@ -134,8 +158,9 @@ describe('above N codes per day', () => {
     it('fires on every subject line of a day with more than N distinct subject codes', () => {
         expect(outcomes(rules, [
             claim({ id: 'C1', lines: [{ code: '97110' }, { code: '97112', units: 2 }, { code: '99213' }] }),
-            claim({ id: 'C2', provider: OTHER_PT, lines: [{ code: '97140' }] }),
-        ])).toEqual([['0/1 denied CODES:1', '0/2 denied CODES:2', '1/1 paid'], ['0/1 denied CODES:1']]);
+            claim({ id: 'C2', lines: [{ code: '97140' }] }),
+            claim({ id: 'C3', provider: OTHER_PT, lines: [{ code: '97530' }] }),
+        ])).toEqual([['0/1 denied CODES:1', '0/2 denied CODES:2', '1/1 paid'], ['0/1 denied CODES:1'], ['1/1 paid']]);
     });
 
     it('does not fire for N distinct codes, however many lines', () => {

@@ -28,10 +28,13 @@ describe('status precedence and allowed units', () => {
         expect(one(all, [claim({ id: 'C1', lines: [{ code: '97110', units: 3 }] })])).toEqual([['0/3 denied ALL:3 R:3 F:3']]);
     });
 
-    it('units taken by several rules add up, never below zero', () => {
+    it('limits do not add up: allowed is billed less the largest take (contract v2)', () => {
         const rules = [{ id: 'A', conditions: [units(2)] }, { id: 'B', conditions: [units(1)] }];
-        expect(one(rules, [claim({ id: 'C1', lines: [{ code: '97110', units: 4 }] })])).toEqual([['0/4 denied A:2 B:3']]);
-        expect(one(rules, [claim({ id: 'C1', lines: [{ code: '97110', units: 3 }] })])).toEqual([['0/3 denied A:1 B:2']]);
+        expect(one(rules, [claim({ id: 'C1', lines: [{ code: '97110', units: 4 }] })])).toEqual([['1/4 reduced A:2 B:3']]);
+        expect(one(rules, [claim({ id: 'C1', lines: [{ code: '97110', units: 3 }] })])).toEqual([['1/3 reduced A:1 B:2']]);
+        // A unit cap of 3 and the 8-minute rule allowing 2 (30 minutes): allowed 2, not 4 - 1 - 2.
+        const capAndTime = [{ id: 'CAP', conditions: [units(3)] }, { id: 'T', action: 'timed' as const }];
+        expect(one(capAndTime, [claim({ id: 'C1', lines: [{ code: '97110', units: 4, minutes: 30 }] })])).toEqual([['2/4 reduced CAP:1 T:2']]);
     });
 
     it('a timed finding that takes every unit denies the line', () => {
@@ -46,10 +49,11 @@ describe('status precedence and allowed units', () => {
 
 describe('findings', () => {
     it('carry policy, rule, action, the pack reason as CO-97, units and the rule title', () => {
-        const output = evaluate([pack([{ id: 'MT', title: 'Bundled', codes: ['97140'], conditions: [withCodes(['97110'])], reason: { group: 'PR', code: 'B15', remarks: [] } }], { id: 'demo' })],
+        const output = evaluate([pack([{ id: 'MT', title: 'Bundled', codes: ['97140'], conditions: [withCodes(['97110'])], reason: { group: 'PR', code: 'B15', remarks: ['N362', 'M76'] } }], { id: 'demo' })],
             [claim({ id: 'C1', lines: [{ code: '97110' }, { code: '97140', units: 2 }] })]);
         const line = (output.claims[0] as { lines: Array<{ findings: unknown[] }> }).lines[1];
-        expect(line.findings).toEqual([{ policy: 'demo', rule: 'MT', action: 'deny', reason: 'PR-B15', units: 2, message: 'Bundled' }]);
+        expect(line.findings).toEqual([{ policy: 'demo', rule: 'MT', action: 'deny', reason: 'PR-B15', remarks: ['N362', 'M76'], units: 2, message: 'Bundled' }]);
+        expect(Object.keys(line.findings[0] as object)).toEqual(['policy', 'rule', 'action', 'reason', 'remarks', 'units', 'message']);
     });
 });
 
@@ -122,11 +126,11 @@ describe('summary', () => {
             { id: 'BAD' },
             claim({ id: 'C2', lines: [{ code: '97110', units: 1 }] }),
         ]);
-        expect(output.summary).toEqual({ claims: 3, lines: 4, paid: 2, reduced: 1, review: 1, denied: 0 });
+        expect(output.summary).toEqual({ claims: 3, lines: 4, paid: 2, reduced: 1, review: 1, denied: 0, unrouted: 0 });
     });
 
     it('an empty input gives an empty output', () => {
-        expect(evaluate([], [])).toEqual({ claims: [], summary: { claims: 0, lines: 0, paid: 0, reduced: 0, review: 0, denied: 0 } });
+        expect(evaluate([], [])).toEqual({ claims: [], summary: { claims: 0, lines: 0, paid: 0, reduced: 0, review: 0, denied: 0, unrouted: 0 } });
     });
 });
 

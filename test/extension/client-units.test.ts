@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { headlineFinding, lastMessage, parseCheckJson, parseTextFindings, parseWrittenPacks } from '../../src-client/cli-output.js';
-import { contentSecurityPolicy, resolveSiteLink, webviewPage } from '../../src-client/docs-webview-html.js';
+import { contentSecurityPolicy, resolveBrowserLink, resolveSiteLink, webviewPage } from '../../src-client/docs-webview-html.js';
 
 const PROJECT = path.resolve(import.meta.dirname, '../..');
 
@@ -118,5 +118,16 @@ describe('the docs webview page', () => {
         for (const href of ['../../index.html', '/etc/passwd', 'file:///etc/passwd', 'https://example.com/', '../style.css', 'other.html', '..\\index.html']) {
             expect(resolveSiteLink('policies/p.html', href, pages)).toBeUndefined();
         }
+    });
+
+    it('sends links to the playground and claim checker to the browser, with their query', () => {
+        const pages = new Set(['index.html', 'policies/p.html', 'playground.html', 'claim-checker.html']);
+        expect(resolveBrowserLink('policies/p.html', '../playground.html?policy=p', pages)).toEqual({ page: 'playground.html', query: 'policy=p' });
+        expect(resolveBrowserLink('policies/p.html', '../claim-checker.html', pages)).toEqual({ page: 'claim-checker.html', query: '' });
+        expect(resolveBrowserLink('index.html', 'playground.html?policy=<x>', pages)).toEqual({ page: 'playground.html', query: '' });
+        for (const href of ['../index.html', '../../playground.html', 'https://example.com/playground.html', '../other.html?policy=p']) {
+            expect(resolveBrowserLink('policies/p.html', href, pages)).toBeUndefined();
+        }
+        expect(resolveBrowserLink('policies/p.html', '../playground.html', new Set(['policies/p.html']))).toBeUndefined();
     });
 });

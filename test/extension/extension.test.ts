@@ -121,7 +121,7 @@ describe('Payrule: Compile Policy to Rule Pack', () => {
         await run('payrule.compilePolicy');
         const pack = path.join(workspace, 'out/packs/medicare_ncci_pm.json');
         expect(messages('error')).toEqual([]);
-        expect(messages('information')).toEqual(['Payrule: compiled medicare-ncci-physical-medicine.payrule to out/packs/medicare_ncci_pm.json (8 rules).']);
+        expect(messages('information')).toEqual(['Payrule: compiled medicare-ncci-physical-medicine.payrule to out/packs/medicare_ncci_pm.json (10 rules).']);
         const written = JSON.parse(fs.readFileSync(pack, 'utf8'));
         expect(written.policy.id).toBe('medicare_ncci_pm');
         // Origins are relative to the workspace folder, as `npx payrule compile` run from it writes them.

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../../src-server/evaluator/index.js';
-import { importTables, readPtpTable } from '../../src-server/import/index.js';
+import { importTables, NCCI_COLUMN_TWO_MODIFIERS, readPtpTable } from '../../src-server/import/index.js';
 import type { RulePack } from '../../src-server/pack/index.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { claim, compileAndLoad, cp1252, ptpTable, readTree, tempDir, withFiles } from './helpers.js';
@@ -88,8 +88,9 @@ describe('import ncci-ptp: a table in the exact CMS layout', () => {
         for (const [line, reason] of EXPECTED_BAD) expect(provenance).toContain(`ccipra-test.txt:${line}: ${reason}`);
         expect(provenance).toContain('  read: 9753 | 97140 | | 20000101 | * | 1 | Bad code');
         // What the indicators mean, and where the modifier list comes from: the source every rule cites says it.
-        expect(provenance).toContain('1: an NCCI PTP-associated modifier on either line of the pair lifts it:\n  E1, E2, E3, E4, FA, F1,');
-        expect(provenance).toContain('NCCI Policy Manual for Medicare Services, chapter I, section E; since 2019-07-01, CMS Change Request 11168');
+        expect(provenance).toContain('1: an NCCI PTP-associated modifier lifts it\n  (E1, E2, E3, E4, FA, F1,');
+        expect(provenance).toContain('  On either line of the pair: 59, XE, XS, XP, XU (since 2019-07-01, CMS Change Request 11168');
+        expect(provenance).toMatch(/^ {2}On the column two line only: E1, E2, .*, 79, 27, 91\.$/m);
     });
 
     it('writes policies that check clean and compile: a suffix keeps the ids of one pair unique', () => {
@@ -103,8 +104,17 @@ describe('import ncci-ptp: a table in the exact CMS layout', () => {
         expect(first.title).toBe('97150 with 97530: Procédure included in the comprehensive service');
         expect(first.note).toBe('Modifier indicator 0: no modifier lifts this edit. Deleted 2018-01-01: applies through 2017-12-31. In existence prior to 1996.');
         expect(second.effective).toEqual({ from: '2019-01-01', to: null });
-        expect(second.exceptions[0]).toMatchObject({ kind: 'modifier', eitherLine: true });
+        expect(second.exceptions).toEqual([
+            { kind: 'modifier', modifiers: ['59', 'XE', 'XP', 'XS', 'XU'], eitherLine: true },
+            { kind: 'modifier', modifiers: [...NCCI_COLUMN_TWO_MODIFIERS].sort(), eitherLine: false },
+        ]);
+        expect(second.note).toBe('Modifier indicator 1: 59, XE, XS, XP or XU on either line, or another NCCI-associated modifier on the column two line, lifts this edit.');
         expect(packs[1].rules[0]).toMatchObject({ id: 'PTP-G0283-97035', exceptions: [] });
+        // The modifiers are named once per file, by the files that have an indicator-1 edit.
+        const files = readTree(out);
+        expect(files['ncci_ptp_975.payrule'].match(/^modifierset /gm)).toHaveLength(2);
+        expect(files['ncci_ptp_975.payrule'].match(/^ {4}unless modifier ncci_distinct on either line\n {4}unless modifier ncci_column_two$/gm)).toHaveLength(3);
+        expect(files['ncci_ptp_G02.payrule']).not.toMatch(/modifierset|unless/);
     });
 
     it('ends an edit the day before its deletion date', () => {

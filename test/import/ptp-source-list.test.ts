@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../../src-server/evaluator/index.js';
-import { NCCI_PTP_MODIFIERS } from '../../src-server/import/index.js';
+import { NCCI_COLUMN_TWO_MODIFIERS, NCCI_DISTINCT_MODIFIERS, NCCI_PTP_MODIFIERS } from '../../src-server/import/index.js';
 import type { RulePack } from '../../src-server/pack/index.js';
 import { PROJECT, runCli, type CliResult } from '../helpers/cli.js';
 import { claim, compileAndLoad, readTree, tempDir } from './helpers.js';
@@ -57,7 +57,10 @@ describe('import ncci-ptp: the 97140 column-two list of the sources', () => {
         for (const rule of pack.rules) {
             expect(rule.id).toBe(`PTP-97140-${rule.subject.codes[0]}`);
             expect(rule.conditions).toEqual([{ kind: 'with', codes: { codes: ['97140'], ranges: [] }, scope: 'day' }]);
-            expect(rule.exceptions).toEqual([{ kind: 'modifier', modifiers: [...NCCI_PTP_MODIFIERS].sort(), eitherLine: true }]);
+            expect(rule.exceptions).toEqual([
+                { kind: 'modifier', modifiers: [...NCCI_DISTINCT_MODIFIERS].sort(), eitherLine: true },
+                { kind: 'modifier', modifiers: [...NCCI_COLUMN_TWO_MODIFIERS].sort(), eitherLine: false },
+            ]);
             expect(rule.reason).toEqual({ group: 'CO', code: '97', remarks: [] });
             expect(rule.effective).toEqual({ from: '2015-01-01', to: null });
             expect(rule.citations).toHaveLength(1);
@@ -70,15 +73,34 @@ describe('import ncci-ptp: the 97140 column-two list of the sources', () => {
         const codeset = /codeset ncci_97140_col2 "[^"]*" =([\s\S]*?)\n\s*\n/.exec(written)![1];
         const listed = codeset.split(/[\s,]+/).filter(Boolean).sort();
         expect(listed).toEqual(packs[0].rules.flatMap(rule => rule.subject.codes).sort());
+        // The same modifiers lift it, on the same lines: 59/X{EPSU} on either line, the other 39 on the column-two line.
+        const project = compileAndLoad(path.join(PROJECT, 'policies')).packs.find(pack => pack.policy.id === 'medicare_ncci_pm')!;
+        const handWritten = project.rules.find(rule => rule.id === 'NCCI-97140-COL2')!;
+        for (const rule of packs[0].rules) {
+            expect(rule.exceptions).toEqual(handWritten.exceptions);
+            expect(rule.conditions).toEqual(handWritten.conditions);
+            expect(rule.reason).toEqual(handWritten.reason);
+        }
+        expect(project.policy.payer).toBe(packs[0].policy.payer);
     });
 
-    it('denies the column-two code with 97140 the same day unless an NCCI modifier is on either line', () => {
+    it('splits the 44 NCCI-associated modifiers: the five distinct-service ones on either line, the other 39 on the column two line', () => {
+        expect(NCCI_PTP_MODIFIERS).toHaveLength(44);
+        expect([...NCCI_DISTINCT_MODIFIERS, ...NCCI_COLUMN_TWO_MODIFIERS].sort()).toEqual([...NCCI_PTP_MODIFIERS].sort());
+        expect(NCCI_COLUMN_TWO_MODIFIERS).toHaveLength(39);
+    });
+
+    it('denies the column-two code with 97140 the same day unless 59/X{EPSU} is on either line or another NCCI modifier on the column-two line', () => {
         const date = '2025-03-04';
         const output = evaluate(packs, [
             claim('plain', [{ code: '97140', date }, { code: '97124', date }]),
             claim('59-on-column-one', [{ code: '97140', date, modifiers: ['59'] }, { code: '97124', date }]),
             claim('XS-on-column-two', [{ code: '97140', date }, { code: '97124', date, modifiers: ['XS'] }]),
             claim('RT-anatomic', [{ code: '97140', date }, { code: '64450', date, modifiers: ['RT'] }]),
+            claim('RT-on-column-one', [{ code: '97140', date, modifiers: ['RT'] }, { code: '64450', date }]),
+            claim('LT-and-RT', [{ code: '97140', date, modifiers: ['LT'] }, { code: '64450', date, modifiers: ['RT'] }]),
+            claim('25-on-column-one', [{ code: '97140', date, modifiers: ['25'] }, { code: '97124', date }]),
+            claim('91-on-column-two', [{ code: '97140', date }, { code: '97124', date, modifiers: ['91'] }]),
             claim('76-not-ncci', [{ code: '97140', date }, { code: '97124', date, modifiers: ['76'] }]),
             claim('other-day', [{ code: '97140', date }, { code: '97124', date: '2025-03-05' }]),
             claim('before-effective', [{ code: '97140', date: '2014-12-31' }, { code: '97124', date: '2014-12-31' }]),
@@ -89,6 +111,10 @@ describe('import ncci-ptp: the 97140 column-two list of the sources', () => {
             '59-on-column-one': ['paid', 'paid'],
             'XS-on-column-two': ['paid', 'paid'],
             'RT-anatomic': ['paid', 'paid'],
+            'RT-on-column-one': ['paid', 'denied'],
+            'LT-and-RT': ['paid', 'paid'],
+            '25-on-column-one': ['paid', 'denied'],
+            '91-on-column-two': ['paid', 'paid'],
             '76-not-ncci': ['paid', 'denied'],
             'other-day': ['paid', 'paid'],
             'before-effective': ['paid', 'paid'],

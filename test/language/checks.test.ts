@@ -140,6 +140,21 @@ const CASES: Record<CheckName, CheckCase> = {
         failing: policy(`rule R "r"\n  97124 denied${cite}\nrule S "s"\n  97140 denied`),
         passing: policy(`rule R "r"\n  97124 denied${cite}\nrule S "s"\n  97140 denied${cite}`),
     },
+    'quote-too-short': {
+        failing: policy(`rule R "r"\n  97124 denied above 4 units per day\n  cite guide "Massage"`),
+        passing: policy(`rule R "r"\n  97124 denied above 4 units per day\n  cite guide "Massage (97124) is limited to four units"`),
+        at: { line: 7, column: 14 },
+    },
+    'diagnosis-category': {
+        failing: policy(`rule R "r"\n  97124 denied when diagnosis only M54.5, R52${cite}`),
+        passing: policy(`rule R "r"\n  97124 denied when diagnosis only M54.5*, R52${cite}`),
+        at: { line: 6, column: 36 },
+    },
+    'patient-responsibility-default': {
+        failing: policy(`rule R "r"\n  97124 denied${cite}`),
+        passing: policy(`rule R "r"\n  97124 denied\n  reason CO-16${cite}`),
+        at: { line: 6, column: 3 },
+    },
     'effective-outside-policy': {
         failing: policy(`rule R "r"\n  97124 denied\n  effective 2024-06-01 to 2025-06-01${cite}`),
         passing: policy(`rule R "r"\n  97124 denied\n  effective 2025-06-01${cite}`),
@@ -163,6 +178,15 @@ const CASES: Record<CheckName, CheckCase> = {
             policy(`rule R "r"\n  97124 denied above 4 units per day${cite}`),
             policy(`rule S "s"\n  97124 denied above 4 units per day${cite}`, 'policy other "Other"\n  payer "Test payer"\n  effective 2026-01-01'),
         ],
+    },
+    'too-many-problems': {
+        failing: policy(Array.from({ length: 1001 }, (_, i) => `rule R${i} "r"\n  9712 denied${cite}`).join('\n')),
+        passing: policy(Array.from({ length: 999 }, (_, i) => `rule R${i} "r"\n  9712 denied${cite}`).join('\n')),
+    },
+    'hidden-character': {
+        failing: policy(`// access level: \u202E \u2066// admin\u2069 \u2066\nrule R "r\u200B"\n  97124 denied${cite}`),
+        passing: policy(`// access level: admin\nrule R "r"\n  97124 denied${cite}`),
+        at: { line: 5, column: 18 },
     },
     'unused-declaration': {
         failing: policy(`codeset cmt = 98940..98943\nrule R "r"\n  97124 denied${cite}`),
@@ -248,6 +272,22 @@ describe('check details', () => {
         const diagnostic = first.diagnostics!.find(d => d.code === 'payrule/contradiction');
         expect(diagnostic?.message).toMatch(/each denies the other's code/);
         expect(diagnostic?.relatedInformation?.[0].location.uri).toContain('policy-');
+    });
+
+    it('compares rules after resolving modifier sets: a set and the same modifiers written out are a duplicate', async () => {
+        const set = 'modifierset distinct = XS, 59\n';
+        const [same] = await validateAll([
+            policy(`${set}rule R "r"\n  97124 denied with 97140 same day unless modifier distinct${cite}`),
+            policy(`rule S "s"\n  97124 denied with 97140 same day unless modifier 59, XS${cite}`, 'policy other "Other"\n  payer "Test payer"'),
+        ]);
+        expect(codesOf(same)).toContain('payrule/duplicate-rule');
+        workspace.reset();
+        const [different] = await validateAll([
+            policy(`${set}rule R "r"\n  97124 denied with 97140 same day unless modifier distinct${cite}`),
+            policy(`rule S "s"\n  97124 denied with 97140 same day unless modifier 59${cite}`, 'policy other "Other"\n  payer "Test payer"'),
+        ]);
+        expect(codesOf(different)).toContain('payrule/contradiction');
+        expect(codesOf(different)).not.toContain('payrule/duplicate-rule');
     });
 
     it('treats different limits with different actions as tiers, not a contradiction', async () => {

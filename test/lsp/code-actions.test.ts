@@ -37,6 +37,23 @@ async function raises(text: string, code: string): Promise<boolean> {
 }
 
 describe('quick fixes', () => {
+    it('corrects a misspelt modifier set, declares it, or removes an unused one (contract v2)', async () => {
+        const text = 'policy p "P"\n  payer "X"\n\ncodeset cmt = 98940\n\nmodifierset distinct = 59, XS\n\nrule R "r"\n  97124 denied with cmt same day unless modifier distnct\n';
+        const fixes = await fixesFor(text, 'unknown-modifierset');
+        expect(fixes.titles).toEqual(["Change to 'distinct'", "Declare modifier set 'distnct'"]);
+        const changed = fixes.apply("Change to 'distinct'");
+        expect(changed).toContain('unless modifier distinct\n');
+        expect(await raises(changed, 'unknown-modifierset')).toBe(false);
+        expect(await raises(changed, 'unused-declaration')).toBe(false);
+        const declared = fixes.apply("Declare modifier set 'distnct'");
+        expect(declared).toContain('modifierset distinct = 59, XS\n\nmodifierset distnct = 59 // TODO: the modifiers of distnct\n\nrule R');
+        expect(await raises(declared, 'unknown-modifierset')).toBe(false);
+        const unused = await fixesFor(text.replace('modifier distnct', 'modifier 59'), 'unused-declaration');
+        const removed = unused.apply("Remove unused modifier set 'distinct'");
+        expect(removed).not.toContain('modifierset');
+        expect(await raises(removed, 'unused-declaration')).toBe(false);
+    });
+
     it('corrects a misspelt source name or declares the source', async () => {
         const text = POLICY.replace('cite lcd "limited', 'cite lcf "limited');
         const fixes = await fixesFor(text, 'unknown-source');

@@ -54,7 +54,7 @@ describe('hover', () => {
     it('shows a rule in plain English with its compiled JSON', async () => {
         const text = await hoverAt('MASSAGE-UNITS', 3);
         expect(text).toContain('**Rule MASSAGE-UNITS**: Four units of massage a day');
-        expect(text).toContain('97124 is denied for the units past 4 units a day; reason CO-151, provider liability.');
+        expect(text).toContain('97124 is denied for the units past 4 units a day from one rendering provider; reason CO-151, provider liability.');
         expect(text).toContain('```json');
         expect(text).toContain('"kind": "units"');
         expect(text).toContain('"line": 3');

@@ -253,7 +253,7 @@ describe('the bundled server over stdio: hover', () => {
     it('shows a rule in plain English and its compiled JSON', async () => {
         const text = markdown(await hoverAt(mainUri, positionOf(POLICY, 'MASSAGE-UNITS', 2)));
         expect(text).toContain('**Rule MASSAGE-UNITS**: Four units of massage a day');
-        expect(text).toContain('97124 is denied for the units past 4 units a day; reason CO-151, provider liability.');
+        expect(text).toContain('97124 is denied for the units past 4 units a day from one rendering provider; reason CO-151, provider liability.');
         const json = JSON.parse(/```json\n([\s\S]*)\n```/.exec(text)![1]);
         expect(json).toMatchObject({ id: 'MASSAGE-UNITS', action: 'deny', conditions: [{ kind: 'units', max: 4, per: 'day', wholeLine: false }], citations: [{ source: 'lcd', line: 3 }], origin: { file: 'main.payrule', line: 16 } });
     });

@@ -36,6 +36,12 @@ const anyLine = () => true;
 export function firstPartner(line: WorkLine, search: PartnerSearch, accept: (partner: WorkLine) => boolean): WorkLine | undefined {
     const group: LineGroup = search.scope === 'claim' ? line.claimGroup : line.day;
     const codes = search.codes;
+    if (group.small) {
+        for (const other of group.lines) {
+            if (other !== line && codes.has(other.code) && !other.withdrawn && other.servedBy(search.packIndex) && accept(other)) return other;
+        }
+        return undefined;
+    }
     const check = (others: readonly WorkLine[] | undefined): WorkLine | undefined => {
         if (!others) return undefined;
         for (const other of others) {

@@ -32,10 +32,15 @@ export const CHECKS = {
     'source-not-found': { severity: 'error', summary: 'A source file does not exist or cannot be read.' },
     'citation-not-found': { severity: 'error', summary: 'A quoted passage is not in its source.' },
     'missing-citation': { severity: 'warning', summary: 'A rule cites no source.' },
+    'quote-too-short': { severity: 'warning', summary: 'A quote is too short to show which passage a rule comes from.' },
+    'diagnosis-category': { severity: 'warning', summary: 'A diagnosis without * names an ICD-10-CM category, which no claim carries.' },
+    'patient-responsibility-default': { severity: 'warning', summary: 'A rule with no condition and no reason bills the patient (PR-96).' },
     'effective-outside-policy': { severity: 'error', summary: "A rule's effective range lies outside its policy's." },
     'contradiction': { severity: 'error', summary: "Two rules of one payer's policies treat the same billing differently." },
     'duplicate-rule': { severity: 'warning', summary: "Two rules of one payer's policies say the same thing." },
     'unused-declaration': { severity: 'warning', summary: 'A codeset, modifier set or source is declared but never used.' },
+    'too-many-problems': { severity: 'error', summary: 'A file has more problems than are listed; the rest are counted in one line (a warning when they are all warnings).' },
+    'hidden-character': { severity: 'error', summary: 'Text holds an invisible or direction-changing character (Trojan Source).' },
 } as const;
 
 export type CheckName = keyof typeof CHECKS;

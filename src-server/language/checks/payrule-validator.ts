@@ -3,9 +3,11 @@ import type { PayruleAstType } from '../generated/ast.js';
 import type { PayruleServices } from '../payrule-module.js';
 import { CitationChecks } from './citation-checks.js';
 import { ConflictChecks } from './conflict-checks.js';
+import { NewcomerChecks } from './newcomer-checks.js';
 import { ShapeChecks } from './shape-checks.js';
 import { StructureChecks } from './structure-checks.js';
 import { V2Checks } from './v2-checks.js';
+import { TextChecks } from './text-checks.js';
 
 /** Register every group of checks; each group is a small class of named checks (see codes.ts). */
 export function registerPayruleChecks(services: PayruleServices, options: { crossFile: boolean }): void {
@@ -15,6 +17,8 @@ export function registerPayruleChecks(services: PayruleServices, options: { cros
         new StructureChecks(),
         new V2Checks(),
         new CitationChecks(services.payrule.PolicySources),
+        new TextChecks(),
+        new NewcomerChecks(),
         ...(options.crossFile ? [new ConflictChecks(services.payrule.WorkspaceRules)] : []),
     ];
     for (const group of groups) registry.register(group.register(), group);

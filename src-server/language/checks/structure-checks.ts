@@ -2,12 +2,13 @@ import type { AstNode, ValidationAcceptor, ValidationChecks } from 'langium';
 import { AstUtils } from 'langium';
 import type { ActionBody, Codeset, PayruleAstType, Policy, PolicyFile, RequiresBody, Rule } from '../generated/ast.js';
 import {
-    isCiteClause, isCodesetRef, isEffectiveClause, isModifierTest, isNoteClause, isPairCondition,
+    isCiteClause, isEffectiveClause, isModifierTest, isNoteClause, isPairCondition,
     isPayerClause, isReasonClause, isVersionClause,
 } from '../generated/ast.js';
 import { isIsoDate, rangesOverlap, rangeWithin } from '../../common/dates.js';
 import { codeSetsOverlap, resolveCodeList, sharedCodeExample } from '../../compiler/code-lists.js';
 import { compileEffective } from '../../compiler/compile-policy.js';
+import { codesetCycle } from './codeset-cycles.js';
 import { report } from './report.js';
 
 /** Checks of one file's structure: ids, clause counts, option combinations, references and ranges. */
@@ -147,7 +148,7 @@ export class StructureChecks {
     }
 
     checkCodesetCycle(codeset: Codeset, accept: ValidationAcceptor): void {
-        const path = findCycle(codeset, codeset, new Set());
+        const path = codesetCycle(codeset);
         if (path) {
             report(accept, 'codeset-cycle', `Codeset '${codeset.name}' includes itself: ${[codeset.name, ...path].join(' -> ')}.`, { node: codeset, property: 'name' });
         }
@@ -163,20 +164,6 @@ function conditionKind(condition: ActionBody['conditions'][number]): string {
     if (condition.$type === 'AboveCondition') return `above-${(condition as { measure: string }).measure}`;
     if (condition.$type === 'WhenCondition') return `when-${(condition as { test?: AstNode }).test?.$type}`;
     return condition.$type;
-}
-
-function findCycle(target: Codeset, current: Codeset, visited: Set<Codeset>): string[] | undefined {
-    for (const item of current.codes?.items ?? []) {
-        if (!isCodesetRef(item)) continue;
-        const next = item.codeset.ref;
-        if (!next) continue;
-        if (next === target) return [next.name];
-        if (visited.has(next)) continue;
-        visited.add(next);
-        const rest = findCycle(target, next, visited);
-        if (rest) return [next.name, ...rest];
-    }
-    return undefined;
 }
 
 function reportRepeated(

@@ -1,10 +1,12 @@
 import { rangesOverlap } from '../../common/dates.js';
 import { codeSetsOverlap, sharedCodeExample } from '../../compiler/code-lists.js';
-import type { ConflictIndex } from './conflict-index.js';
+import type { ConflictIndex, RuleGroup } from './conflict-index.js';
 import type { FileSummary, RuleSummary } from './rule-summary.js';
 
 export interface Conflict {
     check: 'contradiction' | 'duplicate-rule';
+    /** Every rule of the other side when it is a group of identical rules (`other` first). */
+    others?: RuleSummary[];
     /** The rule of the file being checked, where the finding is reported. */
     rule: RuleSummary;
     /** The rule it conflicts with, possibly in another file. */
@@ -25,29 +27,60 @@ export function findConflicts(index: ConflictIndex, file: FileSummary): Conflict
 }
 
 /** A conflict of one rule, without its message (which names where the other rule is now). */
-export type RuleConflict = Omit<Conflict, 'message'> & { why: string };
+export type RuleConflict = Omit<Conflict, 'message'> & {
+    why: string;
+    /** Every rule of the other side when it is a group of identical rules (`other` first). */
+    others?: RuleSummary[];
+};
 
-/** The contradictions and duplicates between one rule and the other rules of its payer. */
+/**
+ * The contradictions and duplicates between one rule and the other rules of its payer. Rules that
+ * mean exactly the same are one group (ConflictIndex): the group's first rule reports one
+ * duplicate finding naming all of them, and each conflict with another group once, naming its
+ * members; the other copies report nothing of their own. Linear in the copies, however many.
+ */
 export function findRuleConflicts(index: ConflictIndex, payer: string, rule: RuleSummary): RuleConflict[] {
-    const verdicts = new Map<RuleSummary, Verdict>();
-    for (const other of index.comparableWith(payer, rule)) {
-        const verdict = judge(rule, other);
-        if (verdict) verdicts.set(other, verdict);
+    const own = index.identicalTo(rule);
+    if (own && own.first !== rule) return [];
+    const found: RuleConflict[] = [];
+    if (own && own.members.size > 1) {
+        const copies = own.others(rule);
+        const verdict = judge(rule, copies[0]);
+        if (verdict) found.push({ check: verdict.check, rule, other: copies[0], others: copies, why: verdict.why });
     }
-    for (const other of index.mirroredBy(payer, rule)) {
-        if (verdicts.has(other)) continue;
-        const verdict = judgeMutualDenial(rule, other);
-        if (verdict) verdicts.set(other, verdict);
+    const judged = new Set<RuleGroup>();
+    for (const group of index.comparableWith(payer, rule)) {
+        const verdict = group.first && judge(rule, group.first);
+        if (!verdict) continue;
+        judged.add(group);
+        found.push(groupConflict(verdict, rule, group));
     }
-    return [...verdicts].map(([other, verdict]) => ({ check: verdict.check, rule, other, why: verdict.why }));
+    for (const group of index.mirroredBy(payer, rule)) {
+        if (judged.has(group)) continue;
+        const verdict = group.first && judgeMutualDenial(rule, group.first);
+        if (verdict) found.push(groupConflict(verdict, rule, group));
+    }
+    return found;
 }
 
-/** "Contradicts rule 'X' (file.payrule:12): why." */
+function groupConflict(verdict: Verdict, rule: RuleSummary, group: RuleGroup): RuleConflict {
+    const other = group.first!;
+    return { check: verdict.check, rule, other, others: group.members.size > 1 ? [other, ...group.others(other)] : undefined, why: verdict.why };
+}
+
+/** At most this many other rules are named in a message (all of them are in its related information). */
+const NAMED_IN_MESSAGE = 10;
+
+/** "Contradicts rule 'X' (file.payrule:12): why."; "Duplicates rules 'A' (line 3), 'B' (line 5): why." */
 export function describeConflict(conflict: RuleConflict): string {
-    const { rule, other } = conflict;
-    const where = other.documentUri === rule.documentUri ? `line ${line(other)}` : `${fileName(other.documentUri)}:${line(other)}`;
+    const { rule } = conflict;
     const lead = conflict.check === 'contradiction' ? 'Contradicts' : 'Duplicates';
-    return `${lead} rule '${other.name}' (${where}): ${conflict.why}`;
+    const others = conflict.others ?? [conflict.other];
+    const where = (other: RuleSummary) => other.documentUri === rule.documentUri ? `line ${line(other)}` : `${fileName(other.documentUri, rule.documentUri)}:${line(other)}`;
+    if (others.length === 1) return `${lead} rule '${others[0].name}' (${where(others[0])}): ${conflict.why}`;
+    const named = others.slice(0, NAMED_IN_MESSAGE).map(other => `'${other.name}' (${where(other)})`);
+    const more = others.length > NAMED_IN_MESSAGE ? ` and ${(others.length - NAMED_IN_MESSAGE).toLocaleString('en-US')} more` : '';
+    return `${lead} ${others.length.toLocaleString('en-US')} identical rules ${named.join(', ')}${more}: ${conflict.why}`;
 }
 
 /** The message for a policy id that another file declares too, or undefined. */
@@ -55,7 +88,7 @@ export function policyIdClash(index: ConflictIndex, file: FileSummary): string |
     if (!file.policyId) return undefined;
     const others = index.documentsWithPolicy(file.policyId).filter(uri => uri !== file.documentUri);
     if (others.length === 0) return undefined;
-    return `Policy id '${file.policyId}' is also declared in ${others.map(fileName).join(', ')}: each policy compiles to its own pack, named by its id.`;
+    return `Policy id '${file.policyId}' is also declared in ${others.map(other => fileName(other, file.documentUri)).join(', ')}: each policy compiles to its own pack, named by its id.`;
 }
 
 function judge(a: RuleSummary, b: RuleSummary): Verdict | undefined {
@@ -124,6 +157,14 @@ function line(rule: RuleSummary): number {
     return rule.range.start.line + 1;
 }
 
-function fileName(uri: string): string {
-    return decodeURIComponent(uri.split('/').pop() ?? uri);
+/**
+ * Another file, named from the deepest folder it shares with the file being checked (`v2/acme-pt.payrule`
+ * beside `v1/acme-pt.payrule`): enough to tell which file it is, without the machine's folder layout.
+ */
+function fileName(uri: string, from: string): string {
+    const parts = uri.split('/');
+    const base = from.split('/');
+    let shared = 0;
+    while (shared < parts.length - 1 && shared < base.length - 1 && parts[shared] === base[shared]) shared++;
+    return decodeURIComponent(parts.slice(shared).join('/'));
 }

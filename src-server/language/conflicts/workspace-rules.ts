@@ -15,6 +15,8 @@ export interface ConflictFinding {
     message: string;
     range: Range;
     related: { uri: string; range: Range; name: string };
+    /** The rest of a group of identical rules the finding names. */
+    alsoRelated?: Array<{ uri: string; range: Range; name: string }>;
 }
 
 export interface FileFindings {
@@ -177,8 +179,14 @@ export class WorkspaceRules {
     private invalidateNeighbours(payer: string, rule: RuleSummary): void {
         this.conflicts.delete(rule);
         if (this.conflicts.size === 0) return; // nothing computed yet (the first build)
-        for (const other of [...this.index.comparableWith(payer, rule), ...this.index.mirroredBy(payer, rule)]) {
-            if (this.conflicts.delete(other)) this.dirty.add(other.documentUri);
+        // A group's first rule reports for the group, and names the first of each group it meets:
+        // when a rule comes or goes, its copies and every rule of the groups it meets look again.
+        const own = this.index.identicalTo(rule);
+        const groups = [...this.index.comparableWith(payer, rule), ...this.index.mirroredBy(payer, rule), ...(own ? [own] : [])];
+        for (const group of groups) {
+            for (const other of group.members) {
+                if (this.conflicts.delete(other)) this.dirty.add(other.documentUri);
+            }
         }
     }
 
@@ -225,6 +233,7 @@ export class WorkspaceRules {
                     message: describeConflict(conflict),
                     range: rule.nameRange,
                     related: { uri: conflict.other.documentUri, range: conflict.other.range, name: conflict.other.name },
+                    alsoRelated: conflict.others?.slice(1).map(other => ({ uri: other.documentUri, range: other.range, name: other.name })),
                 });
             }
         }
@@ -235,7 +244,7 @@ export class WorkspaceRules {
 
     private recordReported(uri: string, tracked: TrackedFile, findings: FileFindings | undefined): void {
         for (const named of tracked.names) this.namedBy.get(named)?.delete(uri);
-        tracked.names = new Set(findings?.conflicts.map(c => c.related.uri).filter(other => other !== uri));
+        tracked.names = new Set(findings?.conflicts.flatMap(c => [c.related.uri, ...(c.alsoRelated ?? []).map(r => r.uri)]).filter(other => other !== uri));
         for (const named of tracked.names) {
             let by = this.namedBy.get(named);
             if (!by) this.namedBy.set(named, by = new Set());

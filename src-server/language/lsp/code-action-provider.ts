@@ -9,10 +9,11 @@ import { parseReason, PROVIDER_TYPES } from '../../common/vocabulary.js';
 import { resolveCodeList } from '../../compiler/code-lists.js';
 import { checkCode } from '../checks/codes.js';
 import type { Declaration, PolicyFile, Rule } from '../generated/ast.js';
-import { isCodeset, isEffectiveClause, isPolicyFile, isRule, isSource } from '../generated/ast.js';
+import { isCodeset, isEffectiveClause, isModifierset, isPolicyFile, isRule, isSource } from '../generated/ast.js';
 import type { PayruleServices } from '../payrule-module.js';
 import type { PolicySources } from '../policy-sources.js';
 import { phrasesOf } from './source-facts.js';
+import { hintFixOf } from '../syntax-hints.js';
 import { policyFileOf, propertyRange, quoteString } from './syntax.js';
 
 /** At most this many existing source files are offered for a missing source. */
@@ -48,6 +49,11 @@ export class PayruleCodeActionProvider implements CodeActionProvider {
             const replacement = (diagnostic.data as { replacement?: unknown } | undefined)?.replacement;
             const written = document.textDocument.getText(diagnostic.range);
             switch (diagnostic.code) {
+                case checkCode('syntax-error'): {
+                    const hinted = hintFixOf(diagnostic);
+                    if (hinted) fix(hinted.title, hinted.edits, true);
+                    break;
+                }
                 case checkCode('unknown-source'):
                     this.misspelled(file, written, isSource).forEach((name, i) => fix(`Change to '${name}'`, [{ range: diagnostic.range, newText: name }], i === 0));
                     for (const sourcePath of this.sourcePathsFor(document, file, written)) {
@@ -57,6 +63,10 @@ export class PayruleCodeActionProvider implements CodeActionProvider {
                 case checkCode('unknown-codeset'):
                     this.misspelled(file, written, isCodeset).forEach((name, i) => fix(`Change to '${name}'`, [{ range: diagnostic.range, newText: name }], i === 0));
                     fix(`Declare codeset '${written}'`, [this.declare(document, file, 'codeset', this.codesetText(document, written))]);
+                    break;
+                case checkCode('unknown-modifierset'):
+                    this.misspelled(file, written, isModifierset).forEach((name, i) => fix(`Change to '${name}'`, [{ range: diagnostic.range, newText: name }], i === 0));
+                    fix(`Declare modifier set '${written}'`, [this.declare(document, file, 'modifierset', `modifierset ${written} = 59 // TODO: the modifiers of ${written}`)]);
                     break;
                 case checkCode('citation-not-found'):
                     if (typeof replacement === 'string') fix('Quote the closest passage of the source', [{ range: diagnostic.range, newText: quoteString(replacement) }], true);
@@ -93,6 +103,7 @@ export class PayruleCodeActionProvider implements CodeActionProvider {
                 }
                 case checkCode('lowercase'):
                 case checkCode('invalid-range'):
+                case checkCode('diagnosis-category'):
                     if (typeof replacement === 'string') fix(`Write '${replacement}'`, [{ range: diagnostic.range, newText: replacement }], true);
                     break;
                 case checkCode('invalid-reason'): {
@@ -112,7 +123,7 @@ export class PayruleCodeActionProvider implements CodeActionProvider {
                 }
                 case checkCode('unused-declaration'): {
                     const declaration = declarationAt(file, document, diagnostic.range.start);
-                    if (declaration && !isRule(declaration)) fix(`Remove unused ${isSource(declaration) ? 'source' : 'codeset'} '${declaration.name}'`, [removal(document, declaration)]);
+                    if (declaration && !isRule(declaration)) fix(`Remove unused ${isSource(declaration) ? 'source' : isModifierset(declaration) ? 'modifier set' : 'codeset'} '${declaration.name}'`, [removal(document, declaration)]);
                     break;
                 }
             }
@@ -182,9 +193,11 @@ export class PayruleCodeActionProvider implements CodeActionProvider {
     }
 
     /** An edit that inserts a declaration after the last one of its kind, else after the header and sources. */
-    private declare(document: LangiumDocument, file: PolicyFile, kind: 'source' | 'codeset', text: string): TextEdit {
-        const sameKind = file.declarations.filter(kind === 'source' ? isSource : isCodeset);
-        const before = sameKind.length > 0 ? sameKind : kind === 'codeset' ? file.declarations.filter(isSource) : [];
+    private declare(document: LangiumDocument, file: PolicyFile, kind: 'source' | 'codeset' | 'modifierset', text: string): TextEdit {
+        const sameKind = file.declarations.filter(kind === 'source' ? isSource : kind === 'codeset' ? isCodeset : isModifierset);
+        // A new list goes after the lists of its kind, else after the codesets, else after the sources.
+        const lists = kind === 'modifierset' ? file.declarations.filter(isCodeset) : [];
+        const before = sameKind.length > 0 ? sameKind : lists.length > 0 ? lists : kind !== 'source' ? file.declarations.filter(isSource) : [];
         const anchor = before[before.length - 1]?.$cstNode ?? file.policy?.$cstNode;
         const at = anchor ? anchor.range.end : document.textDocument.positionAt(0);
         return { range: { start: at, end: at }, newText: `\n\n${text}` };

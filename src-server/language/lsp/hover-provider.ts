@@ -14,7 +14,7 @@ import { isRemarkCode } from '../../common/vocabulary.js';
 import type { PayruleServices } from '../payrule-module.js';
 import type { PolicySources } from '../policy-sources.js';
 import { lineCount, lineStartOffset, lineText, linesMentioning } from './source-facts.js';
-import { escapeMarkdown, tokenAt } from './syntax.js';
+import { codeSpan, escapeMarkdown, tokenAt } from './syntax.js';
 import { modifierMeaning, providerTypeMeaning, reasonMeaning, remarkMeaning } from './vocabulary-docs.js';
 import { compileContextFor, compileForDisplay, WorkspaceFacts } from './workspace-facts.js';
 
@@ -76,7 +76,7 @@ export class PayruleHoverProvider extends MultilineCommentHoverProvider {
         if (!source) return undefined;
         const found = this.sources.lookupDeclared(source);
         const heading = sourceHeading(source);
-        if (found.status !== 'ok') return `${heading}\n\nThe source cannot be read (${found.status === 'outside' ? 'it is outside the workspace' : found.reason}).`;
+        if (found.status !== 'ok') return `${heading}\n\nThe source cannot be read (${found.status === 'outside' ? 'it is outside the workspace' : escapeMarkdown(found.reason)}).`;
         const match = found.text.find(cite.quote);
         if (!match) {
             const closest = found.text.closestPassage(cite.quote);
@@ -99,7 +99,7 @@ export class PayruleHoverProvider extends MultilineCommentHoverProvider {
 
     private describeSource(source: Source): string {
         const found = this.sources.lookupDeclared(source);
-        const state = found.status === 'ok' ? `${lineCount(found.text)} lines` : found.status === 'outside' ? 'outside the workspace: not read' : `cannot be read: ${found.reason}`;
+        const state = found.status === 'ok' ? `${lineCount(found.text)} lines` : found.status === 'outside' ? 'outside the workspace: not read' : `cannot be read: ${escapeMarkdown(found.reason)}`;
         return `${sourceHeading(source)}\n\n${state}`;
     }
 
@@ -122,7 +122,7 @@ export class PayruleHoverProvider extends MultilineCommentHoverProvider {
             if (lines.length === 0) continue;
             const shown = lines.slice(0, MAX_LINES_PER_SOURCE).map(line => `- line ${line}: ${escapeMarkdown(lineText(source.text, line).trim())}`);
             if (lines.length > MAX_LINES_PER_SOURCE) shown.push(`- … and ${lines.length - MAX_LINES_PER_SOURCE} more lines`);
-            mentions.push(`*${escapeMarkdown(source.title ?? source.name)}* (\`${source.path}\`):\n\n${shown.join('\n')}`);
+            mentions.push(`*${escapeMarkdown(source.title ?? source.name)}* (${codeSpan(source.path)}):\n\n${shown.join('\n')}`);
         }
         if (mentions.length > 0) parts.push(`Mentioned in the sources:\n\n${mentions.join('\n\n')}`);
         return parts.join('\n\n');
@@ -137,7 +137,7 @@ export class PayruleHoverProvider extends MultilineCommentHoverProvider {
 }
 
 function sourceHeading(source: Source): string {
-    return `**${escapeMarkdown(source.title ?? source.name)}** (\`${source.path}\`)`;
+    return `**${escapeMarkdown(source.title ?? source.name)}** (${codeSpan(source.path)})`;
 }
 
 function describeCodeset(codeset: Codeset): string {

@@ -16,6 +16,12 @@ export class PayruleDocumentFactory extends DefaultLangiumDocumentFactory {
         this.previous.set(key, document.parseResult);
         try {
             return await super.update(document, cancellationToken);
+        } catch (error) {
+            // A document closed while a build was under way, that was never saved (an editor buffer
+            // for an unsaved path): Langium reads it from disk, where it is not. Keep its last text
+            // rather than crash the server (issue 19); the builder drops it once the close is handled.
+            if (isMissingFile(error)) return document;
+            throw error;
         } finally {
             this.previous.delete(key);
         }
@@ -27,4 +33,9 @@ export class PayruleDocumentFactory extends DefaultLangiumDocumentFactory {
         if (previous && parser instanceof PayruleParser) return Promise.resolve(parser.reparse(previous, text) as unknown as ParseResult<T>);
         return super.parseAsync(uri, text, cancellationToken);
     }
+}
+
+function isMissingFile(error: unknown): boolean {
+    const code = (error as { code?: unknown } | undefined)?.code;
+    return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
 }

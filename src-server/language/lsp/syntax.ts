@@ -61,3 +61,17 @@ export function quoteString(text: string): string {
 export function escapeMarkdown(text: string): string {
     return text.replace(/([\\`*_[\]<>#|~])/g, '\\$1');
 }
+
+/**
+ * Text as a Markdown code span that it cannot leave, whatever it holds (CommonMark 6.1): fenced by
+ * one backtick more than its longest run of backticks, padded when it starts or ends with one, line
+ * breaks as spaces. A source path with backticks once closed its span and put live HTML and a
+ * `command:` link into the hover (issue 19).
+ */
+export function codeSpan(text: string): string {
+    const flat = text.replace(/[\r\n]+/g, ' ');
+    const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map(run => run.length));
+    const fence = '`'.repeat(longest + 1);
+    const pad = flat.startsWith('`') || flat.endsWith('`') || (flat.startsWith(' ') && flat.endsWith(' ') && flat.trim() !== '') ? ' ' : '';
+    return `${fence}${pad}${flat}${pad}${fence}`;
+}

@@ -1,0 +1,11 @@
+import { Evaluator } from '../src-server/evaluator/index.js';
+import { Explainer } from '../src-server/evaluator/explain.js';
+import { outputFormat, type EvalFormat, type OutputFormat } from './eval-format.js';
+import { loadEvalPacks, type PackSources } from './eval-packs.js';
+
+/** An evaluator of the packs and the output format that explains its findings (src-server/evaluator/explain.ts). */
+export function explainedJudging(packs: PackSources, format: EvalFormat): { evaluator: Evaluator; format: OutputFormat; explainer: Explainer } {
+    const loaded = loadEvalPacks(packs);
+    const explainer = new Explainer(loaded);
+    return { evaluator: new Evaluator(loaded), format: outputFormat(format, explainer), explainer };
+}

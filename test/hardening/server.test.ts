@@ -1,0 +1,98 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ServerUnderTest } from '../lsp/lsp-client.js';
+import { SHAPES } from '../../bench/lib/hostile-shapes.mjs';
+
+/**
+ * Issue 19 through the bundled language server over stdio, as an editor drives it: each input here
+ * once crashed, froze or silenced the server.
+ */
+let server: ServerUnderTest | undefined;
+
+afterEach(async () => {
+    await server?.stop().catch(() => undefined);
+    server = undefined;
+});
+
+function workspace(): string {
+    return fs.mkdtempSync(path.join(os.tmpdir(), 'payrule-hard-lsp-'));
+}
+
+const VALID = 'policy p "P"\n  effective 2025-01-01\n\nrule R "r"\n  97110 denied above 2 units per day\n';
+
+describe('the language server under hostile input', () => {
+    it('survives rapid open and close of never-saved documents (no ENOENT crash during a build)', async () => {
+        ({ server } = await ServerUnderTest.start(workspace()));
+        for (let round = 0; round < 40; round++) {
+            const uri = server.open(`unsaved-${round % 4}.payrule`, VALID.replace('"r"', `"r${round}"`), round + 1);
+            void server.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+        }
+        // Still answering, and still checking: a document opened now gets its diagnostics.
+        const uri = server.open('after.payrule', VALID.replace('97110', '9711'));
+        const published = await server.diagnosticsFor(uri, params => params.diagnostics.length > 0);
+        expect(published.diagnostics.map(d => d.code)).toContain('payrule/invalid-code');
+        expect(server.stderr).not.toMatch(/ENOENT|Unhandled|at .*\.js:\d+/);
+    }, 60_000);
+
+    it('publishes the errors of a file with more findings than the cap, ending with a count (never zero)', async () => {
+        ({ server } = await ServerUnderTest.start(workspace()));
+        const uri = server.open('many.payrule', SHAPES['invalid rules'](3000));
+        const published = await server.diagnosticsFor(uri, params => params.diagnostics.length > 0, 60_000);
+        expect(published.diagnostics.length).toBe(1001);
+        const last = published.diagnostics.find(d => d.code === 'payrule/too-many-problems')!;
+        expect(last.severity).toBe(1);
+        expect(last.message).toMatch(/more problems in this file/);
+        expect(published.diagnostics.filter(d => d.code === 'payrule/invalid-code').length).toBeGreaterThan(900);
+    }, 90_000);
+
+    it('shows a real error beside 400 identical rules (one duplicate finding for the group)', async () => {
+        ({ server } = await ServerUnderTest.start(workspace()));
+        const text = SHAPES['identical rules'](400) + 'rule broken "b"\n  9711 denied\n';
+        const uri = server.open('dupes.payrule', text);
+        const published = await server.diagnosticsFor(uri, params => params.diagnostics.length > 0, 60_000);
+        const codes = published.diagnostics.map(d => d.code);
+        expect(codes).toContain('payrule/invalid-code');
+        expect(codes.filter(code => code === 'payrule/duplicate-rule')).toHaveLength(1);
+        const duplicate = published.diagnostics.find(d => d.code === 'payrule/duplicate-rule')!;
+        expect(duplicate.message).toMatch(/399 identical rules 'rule_1' \(line \d+\)/);
+        expect(duplicate.relatedInformation).toHaveLength(399);
+    }, 60_000);
+
+    it('answers after 75,000 comment lines, a doubling codeset chain and an 8,000-deep codeset chain', async () => {
+        ({ server } = await ServerUnderTest.start(workspace()));
+        const inputs: Array<[string, string]> = [
+            ['comments.payrule', SHAPES['comment lines'](75_000)],
+            ['doubling.payrule', SHAPES['doubling codesets'](24)],
+            ['chain.payrule', SHAPES['codeset chain'](8000)],
+        ];
+        for (const [name, text] of inputs) {
+            const uri = server.open(name, text.replace('policy hostile', `policy ${name.replace('.payrule', '')}`));
+            // Each ends with a rule without a citation: its warning shows the file was checked through.
+            const published = await server.diagnosticsFor(uri, params => params.diagnostics.some(d => d.code === 'payrule/missing-citation'), 60_000);
+            expect(published.diagnostics.filter(d => d.severity === 1).map(d => d.message), name).toEqual([]);
+        }
+    }, 120_000);
+
+    it('refuses a request after shutdown with an error, not a null result', async () => {
+        ({ server } = await ServerUnderTest.start(workspace()));
+        await server.connection.sendRequest('shutdown');
+        await expect(server.request('textDocument/documentSymbol', { textDocument: { uri: server.uri('x.payrule') } })).rejects.toThrow(/shut ?down/i);
+        await server.connection.sendNotification('exit');
+        server = undefined;
+    }, 30_000);
+
+    it('keeps a source path with backticks inside its code span in hover markdown', async () => {
+        ({ server } = await ServerUnderTest.start(workspace()));
+        const hostile = 'a`<img src=x onerror=alert(1)>`[run](command:workbench.action.terminal.new).txt';
+        const text = `policy p "P"\n  effective 2025-01-01\n\nsource guide "${hostile}" title "Guide"\n\nrule R "r"\n  97110 denied above 2 units per day\n  cite guide "x"\n`;
+        const uri = server.open('hover.payrule', text);
+        await server.diagnosticsFor(uri, params => params.diagnostics.length > 0);
+        const hover = await server.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 8 } });
+        const value = hover.contents.value;
+        expect(value).toContain(`(\`\`${hostile}\`\`)`);
+        // Outside the code span nothing of the path is left to render.
+        expect(value.replace(`\`\`${hostile}\`\``, '')).not.toMatch(/<img|command:/);
+    }, 60_000);
+});
