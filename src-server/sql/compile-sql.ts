@@ -103,6 +103,8 @@ export interface PlannedRule {
     to: string | null;
     /** The payer names and ids of its policy, as payerKey writes them (contract section 5, payer routing). */
     payers: string[];
+    /** 1-based place of its pack in the finding order (two packs may share a policy id, never a number). */
+    packNo: number;
 }
 
 /**
@@ -126,7 +128,7 @@ export function planRules(packs: readonly RulePack[]): PlannedRule[] {
     const ordered = packs.map((pack, i) => ({ pack, i }))
         .sort((a, b) => (a.pack.policy.id < b.pack.policy.id ? -1 : a.pack.policy.id > b.pack.policy.id ? 1 : a.i - b.i));
     const planned: PlannedRule[] = [];
-    for (const { pack } of ordered) {
+    for (const [k, { pack }] of ordered.entries()) {
         for (const rule of pack.rules) {
             planned.push({
                 n: planned.length + 1,
@@ -135,6 +137,7 @@ export function planRules(packs: readonly RulePack[]): PlannedRule[] {
                 from: later(pack.policy.effective.from, rule.effective.from),
                 to: earlier(pack.policy.effective.to, rule.effective.to),
                 payers: policyPayers(pack),
+                packNo: k + 1,
             });
         }
     }

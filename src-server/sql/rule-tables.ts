@@ -44,7 +44,7 @@ const COLUMNS: Record<RuleTableName, RuleTable['columns']> = {
     ],
     pr_pair_rules: [
         { name: 'rule_no', type: 'BIGINT', meaning: 'the pair edit (pr_rules)' },
-        { name: 'policy_no', type: 'BIGINT', meaning: 'its policy (pr_policy_payers)' },
+        { name: 'policy_no', type: 'BIGINT', meaning: "its pack's place in the finding order (pr_policy_payers)" },
         { name: 'subject_code', type: 'TEXT', meaning: 'a code the edit acts on' },
         { name: 'partner_code', type: 'TEXT', meaning: 'a code whose line makes it act' },
         { name: 'scope', type: 'TEXT', meaning: 'day (patient, date, rendering provider) or claim' },
@@ -57,8 +57,8 @@ const COLUMNS: Record<RuleTableName, RuleTable['columns']> = {
         { name: 'either_line', type: 'BOOLEAN', meaning: 'true: on the partner line too' },
     ],
     pr_policy_payers: [
-        { name: 'policy_no', type: 'BIGINT', meaning: 'a policy (pr_pair_rules)' },
-        { name: 'payer_key', type: 'TEXT', meaning: 'a payer name or id it serves: trimmed, spaces collapsed, lower case' },
+        { name: 'policy_no', type: 'BIGINT', meaning: 'a pack (pr_pair_rules), by its place in the finding order' },
+        { name: 'payer_key', type: 'TEXT', meaning: 'a payer name or id the pack serves: trimmed, spaces collapsed, lower case' },
     ],
 };
 
@@ -82,13 +82,12 @@ function listedOnly(set: { codes: unknown; ranges: unknown }): boolean {
 
 /** The rule tables of planned rules (planRules), rows in a fixed order: the same packs give the same tables. */
 export function ruleTables(plan: readonly PlannedRule[]): RuleTable[] {
-    const policies = [...new Set(plan.map(p => p.policy))];
-    const policyNo = new Map(policies.map((policy, i) => [policy, i + 1]));
     const rules: Value[][] = [];
     const pairs: Value[][] = [];
     const modifiers: Value[][] = [];
     const payers: Value[][] = [];
-    const seenPolicy = new Set<string>();
+    // policy_no is the pack's place: two packs may share a policy id but not their payers.
+    const seenPack = new Set<number>();
     for (const p of plan) {
         const rule = p.rule;
         const remarks = Array.isArray(rule.reason.remarks) ? rule.reason.remarks : [];
@@ -96,9 +95,9 @@ export function ruleTables(plan: readonly PlannedRule[]): RuleTable[] {
             throw new SqlCompileError(`rule ${p.policy}/${rule.id}: remark codes must be text without commas`);
         }
         rules.push([p.n, p.policy, String(rule.id), rule.action, `${rule.reason.group}-${rule.reason.code}`, remarks.join(','), rule.title]);
-        const policy = policyNo.get(p.policy)!;
-        if (!seenPolicy.has(p.policy)) {
-            seenPolicy.add(p.policy);
+        const policy = p.packNo;
+        if (!seenPack.has(policy)) {
+            seenPack.add(policy);
             for (const key of p.payers) payers.push([policy, key]);
         }
         if (!isTableRule(rule)) continue;

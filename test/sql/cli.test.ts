@@ -58,20 +58,24 @@ describe('payrule sql', () => {
         const packs = join(folder, 'packs');
         mkdirSync(packs, { recursive: true });
         copyFileSync(samplePack, join(packs, 'sample_plan.json'));
-        expect(payrule('sql', '--ddl', '--table', 'main.claim_lines', '--view', 'payrule_lines', '--out', out, packs).status).toBe(0);
+        const tables = join(folder, 'tables');
+        expect(payrule('sql', '--ddl', '--table', 'main.claim_lines', '--view', 'payrule_lines', '--out', out, '--tables', tables, packs).status).toBe(0);
         const sql = readFileSync(out, 'utf8');
         expect(sql.startsWith(claimLinesDdl('duckdb', 'main.claim_lines'))).toBe(true);
         const instance = await DuckDBInstance.create(':memory:');
         const connection = await instance.connect();
         try {
+            for (const name of ['pr_rules', 'pr_pair_rules', 'pr_pair_modifiers', 'pr_policy_payers']) {
+                await connection.run(`CREATE TABLE ${name} AS SELECT * FROM read_parquet('${join(tables, `${name}.parquet`)}')`);
+            }
             await connection.run(sql);
             await connection.run(`INSERT INTO claim_lines VALUES
-                (0, 'S1', 'P1', '1234567893', 'physical-therapist', ['M54.50'], 1, 1, DATE '2025-03-04', '97110', [], 2, NULL, NULL),
-                (0, 'S1', 'P1', '1234567893', 'physical-therapist', ['M54.50'], 2, 2, DATE '2025-03-04', '97140', [], 1, NULL, NULL)`);
+                (0, 'S1', 'P1', NULL, '1234567893', 'physical-therapist', ['M54.50'], 1, 1, DATE '2025-03-04', '97110', [], 2, NULL, NULL),
+                (0, 'S1', 'P1', NULL, '1234567893', 'physical-therapist', ['M54.50'], 2, 2, DATE '2025-03-04', '97140', [], 1, NULL, NULL)`);
             const rows = (await connection.runAndReadAll('SELECT claim_id, line_number, status, findings FROM payrule_lines ORDER BY claim_seq, line_seq')).getRowObjectsJson();
             expect(rows).toEqual([
                 { claim_id: 'S1', line_number: '1', status: 'paid', findings: [] },
-                { claim_id: 'S1', line_number: '2', status: 'denied', findings: [{ policy: 'sample_plan', rule: 'MT-EX', action: 'deny', reason: 'CO-97', units: '1', message: 'Manual therapy bundled into exercise' }] },
+                { claim_id: 'S1', line_number: '2', status: 'denied', findings: [{ policy: 'sample_plan', rule: 'MT-EX', action: 'deny', reason: 'CO-97', remarks: [], units: '1', message: 'Manual therapy bundled into exercise' }] },
             ]);
         } finally {
             connection.closeSync();

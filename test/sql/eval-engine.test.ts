@@ -100,8 +100,9 @@ describe('payrule eval --engine duckdb writes what the JavaScript engine writes'
         expectSameRun(['--pack', ...packFiles, '-'], { input: JSON.stringify(claims) });
         expectSameRun(['--pack', ...packFiles, '-'], { input: `\uFEFF${ndjson(claims)}` });
         const empty = expectSameRun(['--pack', ...packFiles, write('empty.ndjson', '')]);
-        expect(empty.status).toBe(0);
-        expect(JSON.parse(empty.stdout)).toEqual({ claims: [], summary: { claims: 0, lines: 0, paid: 0, reduced: 0, review: 0, denied: 0 } });
+        // An empty claims file is bad input for both engines (exit 2, one line naming the file).
+        expect(empty.status).toBe(2);
+        expect(empty.stderr).toContain('the claims file is empty');
     });
 
     it('exits 0 when every line is paid in full', () => {
@@ -205,12 +206,13 @@ describe('payrule eval --engine duckdb on CSV and Parquet claim lines', () => {
 describe('payrule eval --engine duckdb judges the whole input as one batch', () => {
     it('sees a patient\'s claims wherever they are in NDJSON, as evaluate() does', () => {
         // P1's second visit comes after another patient's claim: the visit limit sees both visits only in one batch.
+        // (M54.5 supports the massage, so no line edit denies it and withdraws it from the visit count.)
         const [pack] = allFormsPacks().filter(p => p.policy.id === 'all_forms');
         const claims = [
-            { id: 'V1', patient: 'P1', date: '2025-01-10', lines: [{ code: '97124' }] },
+            { id: 'V1', patient: 'P1', date: '2025-01-10', diagnoses: ['M54.5'], lines: [{ code: '97124' }] },
             { id: 'X', patient: 'P2', date: '2025-01-10', lines: [{ code: '97010' }] },
-            { id: 'V2', patient: 'P1', date: '2025-02-10', lines: [{ code: '97124' }] },
-            { id: 'V3', patient: 'P1', date: '2025-03-10', lines: [{ code: '97124' }] },
+            { id: 'V2', patient: 'P1', date: '2025-02-10', diagnoses: ['M54.5'], lines: [{ code: '97124' }] },
+            { id: 'V3', patient: 'P1', date: '2025-03-10', diagnoses: ['M54.5'], lines: [{ code: '97124' }] },
         ];
         const file = write('interleaved.ndjson', ndjson(claims));
         const packFile = packFiles.find(f => f.endsWith('all_forms.json'))!;

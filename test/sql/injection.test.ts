@@ -35,7 +35,10 @@ function hostilePack(text: string, viaLoader: boolean): RulePack {
             id: 'R1', title: text, codes: ['97124'],
             citations: [{ source: 'src', quote: text, line: null }], note: text, documentation: [text],
         }], { id: 'inj_policy', title: text, payer: text });
-        return parsePack(JSON.stringify(sealed));
+        // The loader checks that a citation's source is in the pack.
+        const { sha256: _digest, ...unsealed } = sealed;
+        const withSource = sealPack({ ...unsealed, sources: [{ id: 'src', title: text, path: 'sources/src.txt', sha256: '0'.repeat(64) }] });
+        return parsePack(JSON.stringify(withSource));
     }
     // Not loader-valid (ids are identifiers there), but the compiler must stay safe on any object.
     return sealPack({

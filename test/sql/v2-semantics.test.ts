@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readClaimsText } from '../../src-server/claims/read.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,7 +7,8 @@ import type { EvaluationOutput, LineResult } from '../../src-server/evaluator/in
 import type { RulePack } from '../../src-server/pack/types.js';
 import { evaluateWithDuckdb } from '../../src-server/sql/index.js';
 import { claim, modifierException, pack, reason, withCodes, type ClaimSpec } from '../evaluator/helpers.js';
-import { readRecords, runDialect } from './helpers.js';
+import { evaluatorOutput, readRecords, runDialect } from './helpers.js';
+import { CSV_HEADER } from './tabular-files.js';
 
 /**
  * Contract version 2 in the SQL engines, one statement at a time, on claims whose outcome the
@@ -172,7 +174,7 @@ describe('contract version 2 in the SQL engines', () => {
         expect(lines).toEqual([['0/1 denied R52-ONLY:1', '1/1 paid', '1/1 paid']]);
     });
 
-    it('turns values no column can hold into the claim\'s error entry, and judges minutes of 1e300 without stopping', async () => {
+    it('turns values past the claim readers\' limits into the evaluator\'s error entries, and never stops the batch', async () => {
         const packs = [pack([{ id: 'TIMED', action: 'timed', codes: ['97110'], reason: reason('CO', '151') }])];
         const file = join(folder, 'bad-values.json');
         writeFileSync(file, JSON.stringify([
@@ -181,7 +183,21 @@ describe('contract version 2 in the SQL engines', () => {
             { id: 'OK', patient: 'P2', date: '2025-03-04', lines: [{ line: 1, code: '97110', units: 2, minutes: 10 }] },
         ]));
         const output = await evaluateWithDuckdb(packs, file, { threads: 1 });
+        // The same entries as the evaluator's, the readers' messages included.
+        expect(output).toEqual(evaluatorOutput(packs, readClaimsText(readFileSync(file, 'utf8'))));
         expect(output.claims[0]).toEqual({ id: 'BIG', error: expect.stringMatching(/units/) });
-        expect(briefs(output).slice(1)).toEqual([['3/3 paid'], ['1/2 reduced TIMED:1']]);
+        expect(output.claims[1]).toEqual({ id: 'LONG', error: expect.stringMatching(/minutes/) });
+        expect(briefs(output).slice(2)).toEqual([['1/2 reduced TIMED:1']]);
+    });
+
+    it('judges minutes a claim_lines table lets through (1e300) without overflowing, in every dialect', async () => {
+        const packs = [pack([
+            { id: 'TIMED', action: 'timed', codes: ['97110'], reason: reason('CO', '151') },
+            { id: 'PER-CODE', action: 'timed', codes: ['97110'], timed: { minutesPerUnit: 15, method: 'per-code' }, reason: reason('CO', '151') },
+        ])];
+        const file = join(folder, 'long.csv');
+        writeFileSync(file, `${CSV_HEADER}\n0,LONG,P1,,,,,1,1,2025-03-04,97110,,3,1e300,\n`);
+        const output = await evaluateWithDuckdb(packs, file, { threads: 1 });
+        expect(briefs(output)).toEqual([['3/3 paid']]);
     });
 });
