@@ -19,25 +19,25 @@ const common = {
 };
 
 const builds = [
-    { ...common, entryPoints: ['src-server/language/main.ts'], outfile: 'dist/server.js', format: 'esm', banner: { js: esmBanner } },
+    { ...common, entryPoints: ['src-server/language-server/main.ts'], outfile: 'dist/server.js', format: 'esm', banner: { js: esmBanner } },
     { ...common, entryPoints: ['src-cli/main.ts'], outfile: 'dist/cli.js', format: 'esm', banner: { js: `#!/usr/bin/env node\n${esmBanner}` } },
     // The worker threads of `payrule eval` (a bundle of their own: they start without the language server).
-    { ...common, entryPoints: ['src-cli/eval-worker.ts'], outfile: 'dist/eval-worker.js', format: 'esm', banner: { js: esmBanner } },
+    { ...common, entryPoints: ['src-cli/eval/worker.ts'], outfile: 'dist/eval-worker.js', format: 'esm', banner: { js: esmBanner } },
     // The worker threads of `payrule check` and `payrule compile` on large workspaces.
-    { ...common, entryPoints: ['src-cli/check-worker.ts'], outfile: 'dist/check-worker.js', format: 'esm', banner: { js: esmBanner } },
+    { ...common, entryPoints: ['src-cli/workspace/check-worker.ts'], outfile: 'dist/check-worker.js', format: 'esm', banner: { js: esmBanner } },
     { ...common, entryPoints: ['src-client/extension.ts'], outfile: 'dist/extension.cjs', format: 'cjs', external: ['vscode'] },
     // Library entry points for other tools (package.json "exports": payrule/pack, payrule/evaluator).
-    { ...common, entryPoints: ['src-server/pack/index.ts'], outfile: 'dist/lib/pack.js', format: 'esm', banner: { js: esmBanner } },
-    { ...common, entryPoints: ['src-server/evaluator/library.ts'], outfile: 'dist/lib/evaluator.js', format: 'esm', banner: { js: esmBanner } },
+    { ...common, entryPoints: ['src-server/core/pack/index.ts'], outfile: 'dist/lib/pack.js', format: 'esm', banner: { js: esmBanner } },
+    { ...common, entryPoints: ['src-server/core/evaluator/library.ts'], outfile: 'dist/lib/evaluator.js', format: 'esm', banner: { js: esmBanner } },
 ];
 
-// The browser playground and claim checker (src-web/): the language server in a web worker and the
+// The browser playground and claim checker (src-client/browser/): the language server in a web worker and the
 // evaluator in the page, written into the site by `payrule docs`. Node's built-ins the server
-// imports are replaced by small browser versions (src-web/shims/; node:path by pathe).
+// imports are replaced by small browser versions (src-client/browser/shims/; node:path by pathe).
 const nodeShims = {
     name: 'payrule-browser-shims',
     setup(build) {
-        const shims = { fs: 'src-web/shims/fs.ts', crypto: 'src-web/shims/crypto.ts', url: 'src-web/shims/url.ts' };
+        const shims = { fs: 'src-client/browser/shims/fs.ts', crypto: 'src-client/browser/shims/crypto.ts', url: 'src-client/browser/shims/url.ts' };
         build.onResolve({ filter: /^(node:)?(fs|crypto|url|path)$/ }, async args => {
             const name = args.path.replace(/^node:/, '');
             if (name === 'path') return build.resolve('pathe', { kind: args.kind, resolveDir: process.cwd() });
@@ -54,13 +54,13 @@ const browser = {
     legalComments: 'none',
     logLevel: 'warning',
     plugins: [nodeShims],
-    inject: ['src-web/shims/buffer.ts'],
+    inject: ['src-client/browser/shims/buffer.ts'],
     define: { PAYRULE_VERSION: JSON.stringify(pkg.version), 'process.env.NODE_ENV': '"production"', 'import.meta.url': '"file:///payrule/dist/web/bundle.js"' },
 };
 builds.push(
-    { ...browser, entryPoints: ['src-web/playground-worker.ts'], outfile: 'dist/web/playground-worker.js' },
-    { ...browser, entryPoints: ['src-web/playground.ts'], outfile: 'dist/web/playground.js' },
-    { ...browser, entryPoints: ['src-web/claim-checker.ts'], outfile: 'dist/web/claim-checker.js' },
+    { ...browser, entryPoints: ['src-client/browser/playground-worker.ts'], outfile: 'dist/web/playground-worker.js' },
+    { ...browser, entryPoints: ['src-client/browser/playground.ts'], outfile: 'dist/web/playground.js' },
+    { ...browser, entryPoints: ['src-client/browser/claim-checker.ts'], outfile: 'dist/web/claim-checker.js' },
 );
 
 if (watch) {

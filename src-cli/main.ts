@@ -1,14 +1,14 @@
 import { Command, CommanderError } from 'commander';
-import { isBatchWorker, runBatchWorker } from './batch-workers.js';
-import { registerCheckCommand } from './check-command.js';
-import { registerCompileCommand } from './compile-command.js';
-import { registerReviewCommands } from './docs-command.js';
-import { registerSqlCommand } from './sql-command.js';
-import { registerEvalCommand } from './eval-command.js';
-import { registerTestCommand } from './test-command.js';
+import { isBatchWorker, runBatchWorker } from './workspace/batch-workers.js';
+import { registerCheckCommand } from './commands/check-command.js';
+import { registerCompileCommand } from './commands/compile-command.js';
+import { registerReviewCommands } from './commands/docs-command.js';
+import { registerSqlCommand } from './commands/sql-command.js';
+import { registerEvalCommand } from './commands/eval-command.js';
+import { registerTestCommand } from './commands/test-command.js';
 import { EXIT } from './exit-codes.js';
-import { registerImportCommand } from './import-command.js';
-import { registerKeygenCommand } from './sign-commands.js';
+import { registerImportCommand } from './commands/import-command.js';
+import { registerKeygenCommand } from './commands/sign-commands.js';
 import { VERSION } from './findings.js';
 import { WorkspaceRootError } from './paths.js';
 

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 
 /**
- * Turns a page of the reviewer site (`payrule docs`, src-server/docs/) into webview content under a
+ * Turns a page of the reviewer site (`payrule docs`, src-server/core/review/) into webview content under a
  * strict content security policy. Pure functions (no `vscode`), tested on their own.
  *
  * The policy: nothing by default; styles only from the extension's local resources (the site's

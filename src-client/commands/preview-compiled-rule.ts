@@ -3,7 +3,7 @@ import { EventEmitter, Uri, ViewColumn, window, workspace, type Disposable, type
 
 /**
  * Payrule: Preview Compiled Rule — the client side of the language server's "Preview compiled
- * rule" code lens (src-server/language/lsp/code-lens-provider.ts), whose arguments are the policy's
+ * rule" code lens (src-server/language-server/code-lens-provider.ts), whose arguments are the policy's
  * URI, the rule id and the rule's pack JSON. The JSON opens beside the policy as a read-only
  * document (no "save changes?" prompt), one per rule, refreshed when the lens is used again.
  */

@@ -10,7 +10,7 @@ import { policyTarget, type PolicyTarget } from '../policy-target.js';
 import { withCliProgress } from '../progress.js';
 import type { ScratchFolders } from '../storage.js';
 
-/** The file `payrule docs` writes beside an HTML site, listing its pages (src-cli/docs-command.ts). */
+/** The file `payrule docs` writes beside an HTML site, listing its pages (src-cli/commands/docs-command.ts). */
 const MANIFEST = '.payrule-docs-html';
 
 interface Preview {

@@ -6,34 +6,34 @@ import {
 } from 'langium/lsp';
 import { PayruleValidationRegistry } from './checks/payrule-validation-registry.js';
 import { registerPayruleChecks } from './checks/payrule-validator.js';
-import { PayruleGeneratedModule, PayruleGeneratedSharedModule } from './generated/module.js';
-import { PayruleDocumentValidator } from './payrule-document-validator.js';
-import { BatchLinker } from './batch-linker.js';
-import { createPayruleParser } from './payrule-parser.js';
-import { FileLocalScopeComputation, FileLocalScopeProvider } from './payrule-scope.js';
-import { PolicySources } from './policy-sources.js';
+import { PayruleGeneratedModule, PayruleGeneratedSharedModule } from './grammar/generated/module.js';
+import { PayruleDocumentValidator } from './checks/document-validator.js';
+import { BatchLinker } from './linking/batch-linker.js';
+import { createPayruleParser } from './parser/parser.js';
+import { FileLocalScopeComputation, FileLocalScopeProvider } from './linking/file-local-scope.js';
+import { PolicySources } from './workspace/policy-sources.js';
 import { WorkspaceRules } from './conflicts/workspace-rules.js';
-import { CachedDocumentValidator } from './lsp/cached-document-validator.js';
-import { PayruleCodeActionProvider } from './lsp/code-action-provider.js';
-import { PayruleCodeLensProvider } from './lsp/code-lens-provider.js';
-import { PayruleCompletionProvider } from './lsp/completion-provider.js';
-import { PayruleLinker } from './lsp/declaration-linker.js';
-import { PayruleDefinitionProvider } from './lsp/definition-provider.js';
-import { PayruleDocumentBuilder } from './lsp/document-builder.js';
-import { PayruleDocumentLinkProvider } from './lsp/document-link-provider.js';
-import { PayruleDocumentSymbolProvider } from './lsp/document-symbol-provider.js';
-import { PayruleFoldingRangeProvider } from './lsp/folding-range-provider.js';
-import { PayruleFormatter } from './lsp/formatter.js';
-import { PayruleFuzzyMatcher } from './lsp/fuzzy-matcher.js';
-import { PayruleHoverProvider } from './lsp/hover-provider.js';
-import { PayruleLanguageServer } from './lsp/language-server.js';
-import { PayruleDocumentFactory } from './lsp/incremental-document-factory.js';
-import { ExampleTests } from './lsp/example-tests.js';
-import { PayruleNodeKindProvider } from './lsp/node-kind-provider.js';
-import { PayruleReferences } from './lsp/references.js';
-import { PayruleRenameProvider } from './lsp/rename-provider.js';
-import { PayruleSemanticTokenProvider } from './lsp/semantic-token-provider.js';
-import { PayruleWorkspaceSymbolProvider } from './lsp/workspace-symbol-provider.js';
+import { CachedDocumentValidator } from './checks/cached-document-validator.js';
+import { PayruleCodeActionProvider } from '../language-server/code-action-provider.js';
+import { PayruleCodeLensProvider } from '../language-server/code-lens-provider.js';
+import { PayruleCompletionProvider } from '../language-server/completion-provider.js';
+import { PayruleLinker } from './linking/linker.js';
+import { PayruleDefinitionProvider } from '../language-server/definition-provider.js';
+import { PayruleDocumentBuilder } from './workspace/document-builder.js';
+import { PayruleDocumentLinkProvider } from '../language-server/document-link-provider.js';
+import { PayruleDocumentSymbolProvider } from '../language-server/document-symbol-provider.js';
+import { PayruleFoldingRangeProvider } from '../language-server/folding-range-provider.js';
+import { PayruleFormatter } from '../language-server/formatter.js';
+import { PayruleFuzzyMatcher } from '../language-server/fuzzy-matcher.js';
+import { PayruleHoverProvider } from '../language-server/hover-provider.js';
+import { PayruleLanguageServer } from '../language-server/language-server.js';
+import { PayruleDocumentFactory } from './workspace/document-factory.js';
+import { ExampleTests } from '../language-server/example-tests.js';
+import { PayruleNodeKindProvider } from '../language-server/node-kind-provider.js';
+import { PayruleReferences } from '../language-server/references.js';
+import { PayruleRenameProvider } from '../language-server/rename-provider.js';
+import { PayruleSemanticTokenProvider } from '../language-server/semantic-token-provider.js';
+import { PayruleWorkspaceSymbolProvider } from '../language-server/workspace-symbol-provider.js';
 
 /** Workspace-wide services: the source documents policies cite and every policy's rules (for conflicts). */
 export interface PayruleSharedAddedServices {
@@ -95,7 +95,7 @@ export const PayruleModule: Module<PayruleServices, PartialLangiumServices & Pay
         // The editor re-checks only the declarations an edit touched (findings cached per declaration).
         DocumentValidator: services => new CachedDocumentValidator(services),
     },
-    // Editor features, one class per concern (src-server/language/lsp/).
+    // Editor features, one class per concern (src-server/language-server/).
     lsp: {
         HoverProvider: services => new PayruleHoverProvider(services),
         CompletionProvider: services => new PayruleCompletionProvider(services),

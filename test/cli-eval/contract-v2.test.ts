@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sealPack } from '../../src-server/pack/index.js';
-import type { PackRule, RulePack } from '../../src-server/pack/types.js';
+import { sealPack } from '../../src-server/core/pack/index.js';
+import type { PackRule, RulePack } from '../../src-server/core/pack/types.js';
 import { tempWorkspace } from '../helpers/cli.js';
 import { cli, ndjson } from './helpers.js';
 

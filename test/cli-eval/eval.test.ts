@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sealPack } from '../../src-server/pack/index.js';
+import { sealPack } from '../../src-server/core/pack/index.js';
 import { PROJECT, tempWorkspace } from '../helpers/cli.js';
 import { cli, ndjson, SAMPLE_CLAIMS, SAMPLE_OUTPUT, SAMPLE_PACK, withoutText } from './helpers.js';
 

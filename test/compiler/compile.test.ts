@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadPack, packSchemaProblems, parsePack, type PackRule, type RulePack } from '../../src-server/pack/index.js';
+import { loadPack, packSchemaProblems, parsePack, type PackRule, type RulePack } from '../../src-server/core/pack/index.js';
 import { GUIDE_TEXT } from '../helpers/language.js';
 import { runCli, tempWorkspace } from '../helpers/cli.js';
 

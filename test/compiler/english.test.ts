@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeRule } from '../../src-server/compiler/english.js';
-import type { PackRule } from '../../src-server/pack/types.js';
+import { describeRule } from '../../src-server/core/review/english.js';
+import type { PackRule } from '../../src-server/core/pack/types.js';
 
 type Logic = Pick<PackRule, 'action' | 'subject' | 'conditions' | 'exceptions' | 'timed' | 'reason'>;
 const base: Logic = { action: 'deny', subject: { codes: ['97124'], ranges: [] }, conditions: [], exceptions: [], timed: null, reason: { group: 'CO', code: '97', remarks: [] } };

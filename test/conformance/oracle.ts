@@ -1,6 +1,6 @@
 /**
  * An independent reference evaluator of LANGUAGE.md section 5 (contract version 2), written from the contract alone
- * (clean-room: without reading src-server/evaluator or src-server/compiler).
+ * (clean-room: without reading src-server/core/evaluator or src-server/language/compiler).
  *
  * It is deliberately slow and plain: every condition is evaluated by scanning the whole batch, so
  * that each function can be checked against one sentence of the contract by reading it. Where the

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { diffPacks, ruleChanges } from '../../src-server/docs/diff.js';
-import { formatDiffText } from '../../src-server/docs/diff-format.js';
-import type { PackRule, RulePack } from '../../src-server/pack/types.js';
+import { diffPacks, ruleChanges } from '../../src-server/core/review/diff.js';
+import { formatDiffText } from '../../src-server/core/review/diff-format.js';
+import type { PackRule, RulePack } from '../../src-server/core/pack/types.js';
 
 function rule(overrides: Partial<PackRule> = {}): PackRule {
     return {

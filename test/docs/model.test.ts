@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { SourceText } from '../../src-server/common/quotes.js';
-import { citationContext } from '../../src-server/docs/context.js';
-import { createHighlighter, highlightPayrule, tokenize } from '../../src-server/docs/highlight.js';
-import { html, trusted } from '../../src-server/docs/html.js';
-import { mdCode, mdFence, mdText } from '../../src-server/docs/md.js';
-import { buildDocsModel, type PolicyInput } from '../../src-server/docs/model.js';
-import { markedLines } from '../../src-server/docs/passages.js';
-import { uniqueSlugs } from '../../src-server/docs/sorting.js';
-import type { PackRule, RulePack } from '../../src-server/pack/types.js';
+import { SourceText } from '../../src-server/core/common/quotes.js';
+import { citationContext } from '../../src-server/core/review/context.js';
+import { createHighlighter, highlightPayrule, tokenize } from '../../src-server/core/review/highlight.js';
+import { html, trusted } from '../../src-server/core/review/html.js';
+import { mdCode, mdFence, mdText } from '../../src-server/core/review/md.js';
+import { buildDocsModel, type PolicyInput } from '../../src-server/core/review/model.js';
+import { markedLines } from '../../src-server/core/review/passages.js';
+import { uniqueSlugs } from '../../src-server/core/review/sorting.js';
+import type { PackRule, RulePack } from '../../src-server/core/pack/types.js';
 
 const SOURCE = 'Title\n\nFirst paragraph, one.\nStill the first: the quoted part here.\n  \nSecond paragraph.\n';
 

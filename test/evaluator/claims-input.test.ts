@@ -5,9 +5,9 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import {
     Claim, readClaimsText, readClaimValue, readFhirClaim, readPlainClaim, streamClaims, UnreadableClaim, type ClaimRecord,
-} from '../../src-server/claims/index.js';
-import { evaluate, evaluateStream, type ClaimOutput } from '../../src-server/evaluator/index.js';
-import { loadPackSync } from '../../src-server/pack/index.js';
+} from '../../src-server/core/claims/index.js';
+import { evaluate, evaluateStream, type ClaimOutput } from '../../src-server/core/evaluator/index.js';
+import { loadPackSync } from '../../src-server/core/pack/index.js';
 
 const examples = new URL('../fixtures/spec-examples', import.meta.url).pathname;
 const pack = loadPackSync(new URL('../fixtures/packs/sample_plan.json', import.meta.url).pathname);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../../src-server/evaluator/index.js';
-import type { EvaluationOutput } from '../../src-server/evaluator/index.js';
+import { evaluate } from '../../src-server/core/evaluator/index.js';
+import type { EvaluationOutput } from '../../src-server/core/evaluator/index.js';
 import { brief, claim, pack, withCodes, withoutCodes, type RuleSpec, part } from './helpers.js';
 
 /** Outcomes of every line of every claim, as `brief` strings, in output order. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Evaluator, evaluate, unroutedPayer, type ClaimResult } from '../../src-server/evaluator/library.js';
+import { Evaluator, evaluate, unroutedPayer, type ClaimResult } from '../../src-server/core/evaluator/library.js';
 import { brief, claim, pack, withCodes } from './helpers.js';
 
 /** Contract version 2 through the `payrule/evaluator` library: routing of FHIR claims, and linear days. */

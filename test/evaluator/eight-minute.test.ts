@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedTimedUnits, evaluate } from '../../src-server/evaluator/index.js';
+import { allowedTimedUnits, evaluate } from '../../src-server/core/evaluator/index.js';
 import { brief, claim, pack, type LineSpec } from './helpers.js';
 
 describe('the 8-minute rule table', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../../src-server/evaluator/index.js';
+import { evaluate } from '../../src-server/core/evaluator/index.js';
 import { brief, claim, modifierException, pack, withCodes, type RuleSpec, part } from './helpers.js';
 
 function outcomes(rules: RuleSpec[], claims: unknown[]): string[][] {

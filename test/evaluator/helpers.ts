@@ -1,6 +1,6 @@
-import { sealPack } from '../../src-server/pack/digest.js';
-import type { Condition, Exception, PackRule, ReasonCode, RulePack } from '../../src-server/pack/types.js';
-import type { LineResult } from '../../src-server/evaluator/types.js';
+import { sealPack } from '../../src-server/core/pack/digest.js';
+import type { Condition, Exception, PackRule, ReasonCode, RulePack } from '../../src-server/core/pack/types.js';
+import type { LineResult } from '../../src-server/core/evaluator/types.js';
 
 /** Test builders: compact packs and claims with the spec's shapes and sensible defaults. */
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../../src-server/evaluator/index.js';
-import type { RulePack } from '../../src-server/pack/types.js';
+import { evaluate } from '../../src-server/core/evaluator/index.js';
+import type { RulePack } from '../../src-server/core/pack/types.js';
 import { brief, claim, pack, withCodes, type RuleSpec, part } from './helpers.js';
 
 function outcomes(packs: RulePack[], claims: unknown[]): string[][] {
@@ -151,14 +151,14 @@ describe('edge cases the contract leaves open (docs/evaluation.md)', () => {
     });
 
     it('diagnosis patterns: dots ignored, exact unless *', async () => {
-        const { DiagnosisMatcher } = await import('../../src-server/evaluator/diagnosis-matcher.js');
+        const { DiagnosisMatcher } = await import('../../src-server/core/evaluator/diagnosis-matcher.js');
         const matcher = new DiagnosisMatcher(['M54.5', 'M25.5*', 'S*']);
         expect(['M545', 'M54.5', 'm54.5', 'M54.50', 'M25.561', 'M2556', 'M25.4', 'S13.4XXA', 'T14'].map(d => matcher.matches(d)))
             .toEqual([true, true, true, false, true, true, false, true, false]);
     });
 
     it('an evaluator is reusable across batches with the same results', async () => {
-        const { Evaluator } = await import('../../src-server/evaluator/index.js');
+        const { Evaluator } = await import('../../src-server/core/evaluator/index.js');
         const p = pack([{ id: 'MT', codes: ['97140'], conditions: [withCodes(['97110'])] }, { id: 'CAP', conditions: [units(1)] }]);
         const claims = [claim({ id: 'C1', lines: [{ code: '97110', units: 2 }, { code: '97140' }] })];
         const evaluator = new Evaluator([p]);
@@ -168,7 +168,7 @@ describe('edge cases the contract leaves open (docs/evaluation.md)', () => {
     });
 
     it('streaming judges runs of one patient together and keeps input order', async () => {
-        const { evaluateStream } = await import('../../src-server/evaluator/index.js');
+        const { evaluateStream } = await import('../../src-server/core/evaluator/index.js');
         const p = pack([{ id: 'MT', codes: ['97140'], conditions: [withCodes(['97110'])] }]);
         const claims = [
             claim({ id: 'A1', patient: 'A', lines: [{ code: '97140' }] }),

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readClaimsText } from '../../src-server/claims/index.js';
-import { evaluate } from '../../src-server/evaluator/index.js';
-import type { Condition, Exception } from '../../src-server/pack/types.js';
+import { readClaimsText } from '../../src-server/core/claims/index.js';
+import { evaluate } from '../../src-server/core/evaluator/index.js';
+import type { Condition, Exception } from '../../src-server/core/pack/types.js';
 import { claim, pack, type RuleSpec } from './helpers.js';
 
 const samplePack = pack([

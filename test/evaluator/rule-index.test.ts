@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Evaluator } from '../../src-server/evaluator/index.js';
-import { RuleIndex } from '../../src-server/evaluator/rule-index.js';
-import type { RulePack } from '../../src-server/pack/types.js';
+import { Evaluator } from '../../src-server/core/evaluator/index.js';
+import { RuleIndex } from '../../src-server/core/evaluator/rule-index.js';
+import type { RulePack } from '../../src-server/core/pack/types.js';
 import { claim, pack, withCodes } from './helpers.js';
 
 /** A pack of `count` pair edits "A denied with B same day" over distinct five-digit codes. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../../src-server/evaluator/index.js';
-import { loadPackSync } from '../../src-server/pack/index.js';
+import { evaluate } from '../../src-server/core/evaluator/index.js';
+import { loadPackSync } from '../../src-server/core/pack/index.js';
 
 const examples = new URL('../fixtures/spec-examples', import.meta.url).pathname;
 const fixture = new URL('../fixtures/packs/sample_plan.json', import.meta.url).pathname;

@@ -23,7 +23,7 @@ describe('language-configuration.json', () => {
         expect(configuration.comments).toEqual({ lineComment: '//', blockComment: ['/*', '*/'] });
         expect(configuration.brackets).toEqual([]);
         expect(configuration.autoClosingPairs).toContainEqual({ open: '"', close: '"', notIn: ['string', 'comment'] });
-        const grammar = fs.readFileSync(path.join(PROJECT, 'src-server/language/payrule.langium'), 'utf8');
+        const grammar = fs.readFileSync(path.join(PROJECT, 'src-server/language/grammar/payrule.langium'), 'utf8');
         expect(grammar).not.toMatch(/'[()[\]{}]'/);
     });
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempWorkspace } from '../helpers/cli.js';
-import { PackError, parsePack, sealPack, type RulePack } from '../../src-server/pack/index.js';
+import { PackError, parsePack, sealPack, type RulePack } from '../../src-server/core/pack/index.js';
 
 /**
  * Signed packs through the CLI (keygen, compile --sign, eval --trust), and the loader's checks of

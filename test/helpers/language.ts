@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { EmptyFileSystem, URI, type LangiumDocument } from 'langium';
 import { clearDocuments, parseHelper } from 'langium/test';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import type { PolicyFile } from '../../src-server/language/generated/ast.js';
+import type { PolicyFile } from '../../src-server/language/grammar/generated/ast.js';
 import { createPayruleServices } from '../../src-server/language/payrule-module.js';
 
 export const GUIDE_TEXT = [

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { decodeWindows1252 } from '../../src-server/import/index.js';
-import { parsePack, type RulePack } from '../../src-server/pack/index.js';
+import { decodeWindows1252 } from '../../src-server/core/import/index.js';
+import { parsePack, type RulePack } from '../../src-server/core/pack/index.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 
 /** Encode text as Windows-1252 (throws on a character it cannot hold), as CMS writes its tables. */

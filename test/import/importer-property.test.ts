@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importTables, isUnreadable, type TableKind } from '../../src-server/import/index.js';
+import { importTables, isUnreadable, type TableKind } from '../../src-server/core/import/index.js';
 import { createTestWorkspace, describeDiagnostics } from '../helpers/language.js';
 import { runs } from '../property/policy-model.js';
 import { cp1252, MUE_HEADER, PTP_HEADER } from './helpers.js';

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { evaluate } from '../../src-server/evaluator/index.js';
-import { NCCI_COLUMN_TWO_MODIFIERS, NCCI_DISTINCT_MODIFIERS, NCCI_PTP_MODIFIERS } from '../../src-server/import/index.js';
-import type { RulePack } from '../../src-server/pack/index.js';
+import { evaluate } from '../../src-server/core/evaluator/index.js';
+import { NCCI_COLUMN_TWO_MODIFIERS, NCCI_DISTINCT_MODIFIERS, NCCI_PTP_MODIFIERS } from '../../src-server/core/import/index.js';
+import type { RulePack } from '../../src-server/core/pack/index.js';
 import { PROJECT, runCli, type CliResult } from '../helpers/cli.js';
 import { claim, compileAndLoad, readTree, tempDir } from './helpers.js';
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { isActionBody, isRequiresBody, isRule, isTimedBody, type Rule } from '../../src-server/language/generated/ast.js';
+import { isActionBody, isRequiresBody, isRule, isTimedBody, type Rule } from '../../src-server/language/grammar/generated/ast.js';
 import { codesOf, createTestWorkspace, describeDiagnostics, policy } from '../helpers/language.js';
 
 const workspace = createTestWorkspace();

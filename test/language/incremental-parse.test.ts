@@ -4,8 +4,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createLangiumParser, EmptyFileSystem, isCompositeCstNode, type AstNode, type CstNode, type ParseResult } from 'langium';
 import { createPayruleServices } from '../../src-server/language/payrule-module.js';
-import { FastPayruleParser } from '../../src-server/language/fast-parser.js';
-import { PayruleParser } from '../../src-server/language/payrule-parser.js';
+import { FastPayruleParser } from '../../src-server/language/parser/fast-parser.js';
+import { PayruleParser } from '../../src-server/language/parser/parser.js';
 
 const PROJECT = path.resolve(import.meta.dirname, '../..');
 const { Payrule } = createPayruleServices(EmptyFileSystem);

@@ -5,7 +5,7 @@ import { expectCompletion } from 'langium/test';
 import { DefaultCompletionProvider, type NextFeature } from 'langium/lsp';
 import type { TextDocument } from 'langium';
 import type { CompletionList } from 'vscode-languageserver';
-import { PayruleCompletionProvider } from '../../src-server/language/lsp/completion-provider.js';
+import { PayruleCompletionProvider } from '../../src-server/language-server/completion-provider.js';
 import { PROJECT } from '../helpers/cli.js';
 import { lspWorkspace, POLICY } from './helpers.js';
 

@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectFormatting } from 'langium/test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { compilePolicy, type CompileContext } from '../../src-server/compiler/compile-policy.js';
-import type { RulePack } from '../../src-server/pack/types.js';
+import { compilePolicy, type CompileContext } from '../../src-server/language/compiler/compile-policy.js';
+import type { RulePack } from '../../src-server/core/pack/types.js';
 import { lspWorkspace, POLICY } from './helpers.js';
 
 const workspace = lspWorkspace();

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EmptyFileSystem, URI, type LangiumDocument } from 'langium';
 import { clearDocuments, parseHelper, type ParseHelperOptions } from 'langium/test';
-import type { PolicyFile } from '../../src-server/language/generated/ast.js';
+import type { PolicyFile } from '../../src-server/language/grammar/generated/ast.js';
 import { createPayruleServices } from '../../src-server/language/payrule-module.js';
 
 /** The source most LSP tests cite: a short LCD-like text with codes, a range and a quotation mark. */

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { URI } from 'langium';
 import { expectFindReferences, expectFoldings, expectGoToDefinition, expectSymbols, expectWorkspaceSymbols, highlightHelper, expectSemanticToken } from 'langium/test';
 import { SemanticTokenTypes, SymbolKind } from 'vscode-languageserver';
-import type { PayruleCodeLensProvider } from '../../src-server/language/lsp/code-lens-provider.js';
+import type { PayruleCodeLensProvider } from '../../src-server/language-server/code-lens-provider.js';
 import { lspWorkspace, offsetOf, POLICY } from './helpers.js';
 
 /** A policy test case (docs/policy-tests.md) whose one expected line names `rules`. */

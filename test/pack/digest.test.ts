@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { packDigest, sealPack } from '../../src-server/pack/index.js';
+import { packDigest, sealPack } from '../../src-server/core/pack/index.js';
 
 const fixture = new URL('../fixtures/packs/sample_plan.json', import.meta.url).pathname;
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPack, loadPacks, loadPackSync, PackError, parsePack, sealPack, type RulePack } from '../../src-server/pack/index.js';
+import { loadPack, loadPacks, loadPackSync, PackError, parsePack, sealPack, type RulePack } from '../../src-server/core/pack/index.js';
 
 const fixture = new URL('../fixtures/packs/sample_plan.json', import.meta.url).pathname;
 const text = readFileSync(fixture, 'utf8');

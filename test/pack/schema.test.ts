@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { packSchema, packSchemaProblems, sealPack } from '../../src-server/pack/index.js';
+import { packSchema, packSchemaProblems, sealPack } from '../../src-server/core/pack/index.js';
 
 const fixture = new URL('../fixtures/packs/sample_plan.json', import.meta.url).pathname;
 const sample = (): Record<string, any> => JSON.parse(readFileSync(fixture, 'utf8'));

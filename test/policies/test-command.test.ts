@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePolicyTestSuite } from '../../src-server/policy-tests/index.js';
+import { parsePolicyTestSuite } from '../../src-server/core/policy-tests/index.js';
 import { GUIDE_TEXT } from '../helpers/language.js';
 import { runCli, tempWorkspace } from '../helpers/cli.js';
 

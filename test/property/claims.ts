@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { PROVIDER_TYPES } from '../../src-server/common/vocabulary.js';
-import type { EvaluationOutput } from '../../src-server/evaluator/index.js';
+import { PROVIDER_TYPES } from '../../src-server/core/common/vocabulary.js';
+import type { EvaluationOutput } from '../../src-server/core/evaluator/index.js';
 import { MODIFIERS } from './policy-model.js';
 
 /** Claims of the contract's plain shape over the given codes (and one unrelated code), around 2025. */

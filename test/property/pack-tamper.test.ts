@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PackError, parsePack, type RulePack } from '../../src-server/pack/index.js';
+import { PackError, parsePack, type RulePack } from '../../src-server/core/pack/index.js';
 import { GUIDE_TEXT } from '../helpers/language.js';
 import { PROJECT, runCli, tempWorkspace } from '../helpers/cli.js';
 import { runs } from './policy-model.js';

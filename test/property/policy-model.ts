@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { PROVIDER_TYPES } from '../../src-server/common/vocabulary.js';
+import { PROVIDER_TYPES } from '../../src-server/core/common/vocabulary.js';
 
 /**
  * Random valid policies, generated from the grammar: a small model of a policy file (header,

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rangeCodes } from '../../src-server/common/codes.js';
-import { PROVIDER_TYPES } from '../../src-server/common/vocabulary.js';
-import { compilePolicy } from '../../src-server/compiler/compile-policy.js';
-import { evaluate } from '../../src-server/evaluator/index.js';
-import type { PolicyFile, Source } from '../../src-server/language/generated/ast.js';
-import { parsePack, type CodeSet, type RulePack } from '../../src-server/pack/index.js';
+import { rangeCodes } from '../../src-server/core/common/codes.js';
+import { PROVIDER_TYPES } from '../../src-server/core/common/vocabulary.js';
+import { compilePolicy } from '../../src-server/language/compiler/compile-policy.js';
+import { evaluate } from '../../src-server/core/evaluator/index.js';
+import type { PolicyFile, Source } from '../../src-server/language/grammar/generated/ast.js';
+import { parsePack, type CodeSet, type RulePack } from '../../src-server/core/pack/index.js';
 import { createTestWorkspace, describeDiagnostics } from '../helpers/language.js';
 import {
     blockCodes, defaultReason, policyArb, printPolicy, runs, type Condition, type PolicyModel, type RuleModel, type Test,

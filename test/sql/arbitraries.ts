@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { CodeSet, Condition, DateRange, Exception, PackRule, RulePack } from '../../src-server/pack/types.js';
+import type { CodeSet, Condition, DateRange, Exception, PackRule, RulePack } from '../../src-server/core/pack/types.js';
 import { pack, type RuleSpec } from '../evaluator/helpers.js';
 
 /**

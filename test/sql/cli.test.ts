@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimLinesDdl, compileSql } from '../../src-server/sql/index.js';
-import { loadPackSync } from '../../src-server/pack/index.js';
+import { claimLinesDdl, compileSql } from '../../src-server/core/sql/index.js';
+import { loadPackSync } from '../../src-server/core/pack/index.js';
 import { PROJECT } from '../helpers/cli.js';
 
 /**

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { SparkSQL, TrinoSQL } from 'dt-sql-parser';
 import { describe, expect, it } from 'vitest';
-import type { RulePack } from '../../src-server/pack/types.js';
-import { compileSql } from '../../src-server/sql/index.js';
+import type { RulePack } from '../../src-server/core/pack/types.js';
+import { compileSql } from '../../src-server/core/sql/index.js';
 import { packsArbitrary } from './arbitraries.js';
 import { allFormsPacks } from './fixtures.js';
 

@@ -2,11 +2,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readClaimsText } from '../../src-server/claims/read.js';
-import { Claim, type ClaimRecord } from '../../src-server/claims/types.js';
-import type { EvaluationOutput } from '../../src-server/evaluator/index.js';
-import { loadPackSync } from '../../src-server/pack/index.js';
-import { ClaimsFileError, evaluateWithDuckdb, streamWithDuckdb } from '../../src-server/sql/index.js';
+import { readClaimsText } from '../../src-server/core/claims/read.js';
+import { Claim, type ClaimRecord } from '../../src-server/core/claims/types.js';
+import type { EvaluationOutput } from '../../src-server/core/evaluator/index.js';
+import { loadPackSync } from '../../src-server/core/pack/index.js';
+import { ClaimsFileError, evaluateWithDuckdb, streamWithDuckdb } from '../../src-server/core/sql/index.js';
 import { CSV_HEADER, toCsv, writeParquet } from './tabular-files.js';
 import { allFormsPacks, fixtureClaims } from './fixtures.js';
 import { evaluatorOutput, readRecords } from './helpers.js';

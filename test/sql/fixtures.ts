@@ -1,4 +1,4 @@
-import type { RulePack } from '../../src-server/pack/types.js';
+import type { RulePack } from '../../src-server/core/pack/types.js';
 import { claim, codes, modifierException, pack, withCodes, withoutCodes, type ClaimSpec } from '../evaluator/helpers.js';
 
 /**

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compileSql, SQL_DIALECTS } from '../../src-server/sql/index.js';
+import { compileSql, SQL_DIALECTS } from '../../src-server/core/sql/index.js';
 import { allFormsPacks, fixtureClaims } from './fixtures.js';
 import { evaluatorOutput, readRecords, runDialect } from './helpers.js';
 

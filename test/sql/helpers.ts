@@ -1,14 +1,14 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import { readClaimsText } from '../../src-server/claims/read.js';
-import type { ClaimRecord } from '../../src-server/claims/types.js';
-import { evaluate, type ClaimOutput, type EvaluationOutput } from '../../src-server/evaluator/index.js';
-import type { RulePack } from '../../src-server/pack/types.js';
-import { compileSqlQuery, sqlDialect, type SqlDialect, type SqlDialectName } from '../../src-server/sql/index.js';
+import { readClaimsText } from '../../src-server/core/claims/read.js';
+import type { ClaimRecord } from '../../src-server/core/claims/types.js';
+import { evaluate, type ClaimOutput, type EvaluationOutput } from '../../src-server/core/evaluator/index.js';
+import type { RulePack } from '../../src-server/core/pack/types.js';
+import { compileSqlQuery, sqlDialect, type SqlDialect, type SqlDialectName } from '../../src-server/core/sql/index.js';
 import {
     disciplineExpression, earlierClaims, findingFields, findingsAggregate, payerKeyExpression, planRules, remarksExpression, wholeDayFold,
-} from '../../src-server/sql/compile-sql.js';
-import { createRuleTables, ruleTables } from '../../src-server/sql/rule-tables.js';
-import { collectOutput, countUnrouted, loadClaimRecords } from '../../src-server/sql/duckdb-engine.js';
+} from '../../src-server/core/sql/compile-sql.js';
+import { createRuleTables, ruleTables } from '../../src-server/core/sql/rule-tables.js';
+import { collectOutput, countUnrouted, loadClaimRecords } from '../../src-server/core/sql/duckdb-engine.js';
 
 /**
  * Running the Spark and Trino SQL in DuckDB "where the syntax overlaps". The statements, window

@@ -1,9 +1,9 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { sealPack } from '../../src-server/pack/digest.js';
-import { parsePack } from '../../src-server/pack/index.js';
-import type { RulePack } from '../../src-server/pack/types.js';
-import { compileSql, SQL_DIALECTS, SqlCompileError } from '../../src-server/sql/index.js';
+import { sealPack } from '../../src-server/core/pack/digest.js';
+import { parsePack } from '../../src-server/core/pack/index.js';
+import type { RulePack } from '../../src-server/core/pack/types.js';
+import { compileSql, SQL_DIALECTS, SqlCompileError } from '../../src-server/core/sql/index.js';
 import { claim, pack, rule } from '../evaluator/helpers.js';
 import { DUCKDB_SHIM, evaluatorOutput, inDuckdbSyntax, readRecords, runDialect } from './helpers.js';
 

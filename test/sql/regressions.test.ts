@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { evaluateWithDuckdb } from '../../src-server/sql/index.js';
+import { evaluateWithDuckdb } from '../../src-server/core/sql/index.js';
 import { claim, modifierException, pack, withCodes } from '../evaluator/helpers.js';
 import { evaluatorOutput, readRecords, runDialect } from './helpers.js';
 

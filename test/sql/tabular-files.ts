@@ -1,6 +1,6 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import { Claim, type ClaimRecord } from '../../src-server/claims/types.js';
-import { loadClaimRecords } from '../../src-server/sql/duckdb-engine.js';
+import { Claim, type ClaimRecord } from '../../src-server/core/claims/types.js';
+import { loadClaimRecords } from '../../src-server/core/sql/duckdb-engine.js';
 
 /** Claims as CSV and Parquet files in the claim_lines layout (docs/sql.md), for the DuckDB engine's tests. */
 

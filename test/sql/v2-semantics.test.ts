@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { readClaimsText } from '../../src-server/claims/read.js';
+import { readClaimsText } from '../../src-server/core/claims/read.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { EvaluationOutput, LineResult } from '../../src-server/evaluator/index.js';
-import type { RulePack } from '../../src-server/pack/types.js';
-import { evaluateWithDuckdb } from '../../src-server/sql/index.js';
+import type { EvaluationOutput, LineResult } from '../../src-server/core/evaluator/index.js';
+import type { RulePack } from '../../src-server/core/pack/types.js';
+import { evaluateWithDuckdb } from '../../src-server/core/sql/index.js';
 import { claim, modifierException, pack, reason, withCodes, type ClaimSpec } from '../evaluator/helpers.js';
 import { evaluatorOutput, readRecords, runDialect } from './helpers.js';
 import { CSV_HEADER } from './tabular-files.js';

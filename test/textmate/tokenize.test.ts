@@ -317,7 +317,7 @@ describe('TextMate grammar', () => {
     });
 
     it('highlights every keyword of the Langium grammar as a keyword', () => {
-        const langium = fs.readFileSync(path.join(ROOT, 'src-server/language/payrule.langium'), 'utf8');
+        const langium = fs.readFileSync(path.join(ROOT, 'src-server/language/grammar/payrule.langium'), 'utf8');
         const keywords = [...new Set([...langium.matchAll(/'([a-z]+)'/g)].map(m => m[1]))];
         expect(keywords.length).toBeGreaterThan(40);
         for (const word of keywords) {

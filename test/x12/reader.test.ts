@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { Claim, UnreadableClaim, readPlainClaim, readClaimValue, type ClaimRecord } from '../../src-server/claims/index.js';
-import { readX12Text, streamX12Claims, looksLikeX12 } from '../../src-server/claims/x12-837.js';
+import { Claim, UnreadableClaim, readPlainClaim, readClaimValue, type ClaimRecord } from '../../src-server/core/claims/index.js';
+import { readX12Text, streamX12Claims, looksLikeX12 } from '../../src-server/core/claims/x12-837.js';
 import { PROJECT } from '../helpers/cli.js';
 
 const SAMPLE = path.join(PROJECT, 'examples/x12/claims.837');

@@ -1,7 +1,7 @@
 import type { ValidationAcceptor, ValidationChecks } from 'langium';
 import { URI } from 'langium';
-import type { CiteClause, PayruleAstType, Source } from '../generated/ast.js';
-import type { PolicySources } from '../policy-sources.js';
+import type { CiteClause, PayruleAstType, Source } from '../grammar/generated/ast.js';
+import type { PolicySources } from '../workspace/policy-sources.js';
 import { report } from './report.js';
 
 /**

@@ -1,6 +1,6 @@
 import { AstUtils } from 'langium';
-import type { Codeset, PolicyFile } from '../generated/ast.js';
-import { isCodeset, isCodesetRef } from '../generated/ast.js';
+import type { Codeset, PolicyFile } from '../grammar/generated/ast.js';
+import { isCodeset, isCodesetRef } from '../grammar/generated/ast.js';
 
 /**
  * The codesets of a file that include themselves, found once per parse with Tarjan's algorithm

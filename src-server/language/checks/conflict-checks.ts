@@ -1,6 +1,6 @@
 import type { ValidationAcceptor, ValidationChecks } from 'langium';
 import { AstUtils } from 'langium';
-import type { PayruleAstType, PolicyFile } from '../generated/ast.js';
+import type { PayruleAstType, PolicyFile } from '../grammar/generated/ast.js';
 import type { WorkspaceRules } from '../conflicts/workspace-rules.js';
 import { report } from './report.js';
 

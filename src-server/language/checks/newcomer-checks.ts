@@ -1,9 +1,9 @@
 import type { ValidationAcceptor, ValidationChecks } from 'langium';
-import { isDiagnosisCategory } from '../../common/icd10-categories.js';
-import { normalizedQuote } from '../../common/quotes.js';
-import type { CiteClause, DiagnosisOnlyTest, DiagnosisTest, PayruleAstType, Rule } from '../generated/ast.js';
-import { isActionBody, isReasonClause } from '../generated/ast.js';
-import type { PolicySources } from '../policy-sources.js';
+import { isDiagnosisCategory } from '../../core/common/icd10-categories.js';
+import { normalizedQuote } from '../../core/common/quotes.js';
+import type { CiteClause, DiagnosisOnlyTest, DiagnosisTest, PayruleAstType, Rule } from '../grammar/generated/ast.js';
+import { isActionBody, isReasonClause } from '../grammar/generated/ast.js';
+import type { PolicySources } from '../workspace/policy-sources.js';
 import { report } from './report.js';
 
 /** A quote needs at least this many words, and this many characters, to identify its passage. */

@@ -1,5 +1,5 @@
 import type { ValidationChecks, ValidationRegistry } from 'langium';
-import type { PayruleAstType } from '../generated/ast.js';
+import type { PayruleAstType } from '../grammar/generated/ast.js';
 import type { PayruleServices } from '../payrule-module.js';
 import { CitationChecks } from './citation-checks.js';
 import { ConflictChecks } from './conflict-checks.js';

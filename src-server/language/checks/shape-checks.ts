@@ -2,11 +2,11 @@ import type { ValidationAcceptor, ValidationChecks } from 'langium';
 import type {
     AboveCondition, CodeRange, Codeset, DiagnosisOnlyTest, Modifierset, DiagnosisTest, EffectiveClause, ModifierTest, Policy,
     PayruleAstType, ProviderTest, ReasonClause, Rule, Source, TimedBody, VisitsCondition,
-} from '../generated/ast.js';
-import { codeNumber, codeShape, isProcedureCode, sameShape } from '../../common/codes.js';
-import { dateProblem } from '../../common/dates.js';
-import { isDiagnosisPattern, isKnownProviderType, isModifier, parseReason, PROVIDER_TYPES } from '../../common/vocabulary.js';
-import { isModifierSetName } from '../../compiler/modifier-sets.js';
+} from '../grammar/generated/ast.js';
+import { codeNumber, codeShape, isProcedureCode, sameShape } from '../../core/common/codes.js';
+import { dateProblem } from '../../core/common/dates.js';
+import { isDiagnosisPattern, isKnownProviderType, isModifier, parseReason, PROVIDER_TYPES } from '../../core/common/vocabulary.js';
+import { isModifierSetName } from '../compiler/modifier-sets.js';
 import { report } from './report.js';
 
 /**

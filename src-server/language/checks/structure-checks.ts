@@ -1,13 +1,13 @@
 import type { AstNode, ValidationAcceptor, ValidationChecks } from 'langium';
 import { AstUtils } from 'langium';
-import type { ActionBody, Codeset, PayruleAstType, Policy, PolicyFile, RequiresBody, Rule } from '../generated/ast.js';
+import type { ActionBody, Codeset, PayruleAstType, Policy, PolicyFile, RequiresBody, Rule } from '../grammar/generated/ast.js';
 import {
     isCiteClause, isEffectiveClause, isModifierTest, isNoteClause, isPairCondition,
     isPayerClause, isReasonClause, isVersionClause,
-} from '../generated/ast.js';
-import { isIsoDate, rangesOverlap, rangeWithin } from '../../common/dates.js';
-import { codeSetsOverlap, resolveCodeList, sharedCodeExample } from '../../compiler/code-lists.js';
-import { compileEffective } from '../../compiler/compile-policy.js';
+} from '../grammar/generated/ast.js';
+import { isIsoDate, rangesOverlap, rangeWithin } from '../../core/common/dates.js';
+import { codeSetsOverlap, resolveCodeList, sharedCodeExample } from '../compiler/code-lists.js';
+import { compileEffective } from '../compiler/compile-policy.js';
 import { codesetCycle } from './codeset-cycles.js';
 import { report } from './report.js';
 
@@ -125,7 +125,7 @@ export class StructureChecks {
         }
         for (const condition of body.conditions) {
             if (condition.$type !== 'AboveCondition') continue;
-            const above = condition as import('../generated/ast.js').AboveCondition;
+            const above = condition as import('../grammar/generated/ast.js').AboveCondition;
             if (above.measure === 'codes' && above.per !== 'day') {
                 report(accept, 'invalid-combination', `'above N codes' counts distinct codes on a date of service: write 'per day', not 'per ${above.per}'.`, { node: above, property: 'per' });
             }

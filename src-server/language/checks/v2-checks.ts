@@ -1,9 +1,9 @@
 import type { ValidationAcceptor, ValidationChecks } from 'langium';
-import type { Modifierset, ModifierTest, PayerClause, PayruleAstType, PolicyFile, ReasonClause } from '../generated/ast.js';
-import { isActionBody, isModifierset, isModifierTest, isRequiresBody, isRule } from '../generated/ast.js';
-import { isModifierSetName, modifierSetCycle, modifierSetsOf } from '../../compiler/modifier-sets.js';
-import { payerKey } from '../../compiler/compile-policy.js';
-import { isModifier, isRemarkCode } from '../../common/vocabulary.js';
+import type { Modifierset, ModifierTest, PayerClause, PayruleAstType, PolicyFile, ReasonClause } from '../grammar/generated/ast.js';
+import { isActionBody, isModifierset, isModifierTest, isRequiresBody, isRule } from '../grammar/generated/ast.js';
+import { isModifierSetName, modifierSetCycle, modifierSetsOf } from '../compiler/modifier-sets.js';
+import { payerKey } from '../compiler/compile-policy.js';
+import { isModifier, isRemarkCode } from '../../core/common/vocabulary.js';
 import { report } from './report.js';
 
 /**

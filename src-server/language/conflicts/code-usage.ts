@@ -1,5 +1,5 @@
-import { rangeContains } from '../../common/codes.js';
-import type { CodeSet } from '../../pack/types.js';
+import { rangeContains } from '../../core/common/codes.js';
+import type { CodeSet } from '../../core/pack/types.js';
 import type { RuleSummary } from './rule-summary.js';
 
 /**

@@ -1,5 +1,5 @@
-import { rangeCodes, rangeSize } from '../../common/codes.js';
-import type { CodeSet } from '../../pack/types.js';
+import { rangeCodes, rangeSize } from '../../core/common/codes.js';
+import type { CodeSet } from '../../core/pack/types.js';
 import type { FileSummary, RuleSummary } from './rule-summary.js';
 
 /** Ranges wider than this are not expanded into keys: such rules are compared with their whole group. */

@@ -1,5 +1,5 @@
-import { rangesOverlap } from '../../common/dates.js';
-import { codeSetsOverlap, sharedCodeExample } from '../../compiler/code-lists.js';
+import { rangesOverlap } from '../../core/common/dates.js';
+import { codeSetsOverlap, sharedCodeExample } from '../compiler/code-lists.js';
 import type { ConflictIndex, RuleGroup } from './conflict-index.js';
 import type { FileSummary, RuleSummary } from './rule-summary.js';
 

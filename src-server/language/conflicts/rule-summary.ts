@@ -1,10 +1,10 @@
 import { AstUtils, GrammarAST, isCompositeCstNode, type AstNode, type CstNode } from 'langium';
 import type { Range } from 'vscode-languageserver-types';
-import type { PolicyFile, Rule } from '../generated/ast.js';
-import { isEffectiveClause, isPayerClause, isRule } from '../generated/ast.js';
-import { intersectRanges, isIsoDate, type OpenRange } from '../../common/dates.js';
-import { compileEffective, compileRuleLogic, type RuleLogic } from '../../compiler/compile-policy.js';
-import type { Condition, PairCondition } from '../../pack/types.js';
+import type { PolicyFile, Rule } from '../grammar/generated/ast.js';
+import { isEffectiveClause, isPayerClause, isRule } from '../grammar/generated/ast.js';
+import { intersectRanges, isIsoDate, type OpenRange } from '../../core/common/dates.js';
+import { compileEffective, compileRuleLogic, type RuleLogic } from '../compiler/compile-policy.js';
+import type { Condition, PairCondition } from '../../core/pack/types.js';
 
 /**
  * One rule as the cross-file checks see it: its meaning and where it is written, without its AST,

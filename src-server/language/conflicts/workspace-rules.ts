@@ -1,9 +1,9 @@
 import type { LangiumDocuments, LangiumSharedCoreServices } from 'langium';
 import { URI } from 'langium';
 import type { Range } from 'vscode-languageserver-types';
-import type { Codeset, Policy, PolicyFile, Rule } from '../generated/ast.js';
-import { isPolicyFile } from '../generated/ast.js';
-import { dependenciesOf, environmentOf, Environments, sameDependencies } from '../declaration-dependencies.js';
+import type { Codeset, Policy, PolicyFile, Rule } from '../grammar/generated/ast.js';
+import { isPolicyFile } from '../grammar/generated/ast.js';
+import { dependenciesOf, environmentOf, Environments, sameDependencies } from '../linking/declaration-dependencies.js';
 import { CodeUsage } from './code-usage.js';
 import { ConflictIndex } from './conflict-index.js';
 import { describeConflict, findRuleConflicts, policyIdClash, type RuleConflict } from './find-conflicts.js';

@@ -1,0 +1,76 @@
+import * as fs from 'node:fs';
+import { Option, type Command } from 'commander';
+import { diffPacks } from '../../src-server/core/review/diff.js';
+import { formatDiffJson, formatDiffMarkdown, formatDiffText } from '../../src-server/core/review/diff-format.js';
+import { loadPackSync, PackError, type RulePack } from '../../src-server/core/pack/index.js';
+import { exitCodeFor, plural } from './check-command.js';
+import { compileWorkspace } from './compile-command.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import { countBySeverity, displayPath, findingsOf, formatText, inputFindings } from '../findings.js';
+import { loadWorkspace } from '../workspace/workspace.js';
+
+export interface DiffOptions {
+    format: 'text' | 'md' | 'json';
+    root?: string;
+}
+
+export function registerDiffCommand(program: Command): void {
+    program.command('diff')
+        .description('explain what changed between two versions of a policy, in plain English: rules added, removed and changed')
+        .argument('<old>', 'the earlier version: a .payrule file or a compiled pack (.json)')
+        .argument('<new>', 'the later version: a .payrule file or a compiled pack (.json)')
+        .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'md', 'json']).default('text'))
+        .option('--root <dir>', 'workspace root that sources of a .payrule file may not leave (default: the nearest folder holding payrule.json, package.json or .git, else the file\'s folder)')
+        .addHelpText('after', '\nExit codes: 0 compared (whether or not anything changed), 1 a policy has errors, 2 bad usage or unreadable input.')
+        .action(async (oldPath: string, newPath: string, options: DiffOptions) => {
+            process.exitCode = await runDiff(oldPath, newPath, options);
+        });
+}
+
+export async function runDiff(oldPath: string, newPath: string, options: DiffOptions): Promise<ExitCode> {
+    const before = await readVersion(oldPath, options.root);
+    if (typeof before === 'number') return before;
+    const after = await readVersion(newPath, options.root);
+    if (typeof after === 'number') return after;
+    const diff = diffPacks(before, after);
+    const format = { text: formatDiffText, md: formatDiffMarkdown, json: formatDiffJson }[options.format];
+    process.stdout.write(format(diff));
+    return EXIT.ok;
+}
+
+/** A version as a pack: a .json pack is loaded and verified; a .payrule file is checked and compiled on its own. */
+async function readVersion(file: string, root: string | undefined): Promise<RulePack | ExitCode> {
+    if (file.endsWith('.json')) {
+        try {
+            return loadPackSync(file);
+        } catch (error) {
+            console.error(error instanceof PackError ? error.message : `${file}: ${String(error)}`);
+            return EXIT.badInput;
+        }
+    }
+    if (!file.endsWith('.payrule')) {
+        console.error(`${displayPath(file)}: expected a .payrule file or a pack .json`);
+        return EXIT.badInput;
+    }
+    if (!isFile(file)) {
+        console.error(`${displayPath(file)}: no such file`);
+        return EXIT.badInput;
+    }
+    const workspace = await loadWorkspace([file], root);
+    const findings = [...inputFindings(workspace.inputProblems), ...findingsOf(workspace.documents)];
+    const exit = exitCodeFor(workspace.inputProblems.length, findings);
+    if (exit !== EXIT.ok) {
+        console.error(formatText(findings));
+        console.error(`Cannot compare ${displayPath(file)}: ${plural(countBySeverity(findings).errors, 'error')}.`);
+        return exit;
+    }
+    return compileWorkspace(workspace)[0].pack;
+}
+
+function isFile(file: string): boolean {
+    try {
+        return fs.statSync(file).isFile();
+    } catch {
+        return false;
+    }
+}

@@ -1,0 +1,191 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Option, type Command } from 'commander';
+import type { PolicyFile } from '../../src-server/language/grammar/generated/ast.js';
+import { isSource } from '../../src-server/language/grammar/generated/ast.js';
+import { renderMarkdown } from '../../src-server/core/review/markdown.js';
+import { buildDocsModel, type DocsFinding, type DocsInput } from '../../src-server/core/review/model.js';
+import { renderSite, type SiteOptions } from '../../src-server/core/review/site.js';
+import type { WebBundles } from '../../src-server/core/review/site-web.js';
+import { fileURLToPath } from 'node:url';
+import { exitCodeFor } from './check-command.js';
+import { plural } from '../../src-server/core/review/wording.js';
+import { compileWorkspace } from './compile-command.js';
+import { registerDiffCommand } from './diff-command.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import { countBySeverity, displayPath, findingsOf, formatText, inputFindings, type Finding } from '../findings.js';
+import { loadWorkspace, type LoadedWorkspace } from '../workspace/workspace.js';
+
+export interface DocsOptions {
+    out: string;
+    format: 'html' | 'md';
+    root?: string;
+    /** Commander's `--no-playground`: false leaves out the playground and claim checker. */
+    playground?: boolean;
+}
+
+/** Lists what a run wrote, so the next run into the same folder can remove pages of deleted policies. */
+const MANIFEST = '.payrule-docs';
+
+/** The commands for reviewers: `docs` and `diff` (main.ts registers both through this one call). */
+export function registerReviewCommands(program: Command): void {
+    registerDocsCommand(program);
+    registerDiffCommand(program);
+}
+
+export function registerDocsCommand(program: Command): void {
+    program.command('docs')
+        .description('render policies for reviewers: a static site (or Markdown) with every rule in plain English, its citations in context, the sources, a code index and the open warnings')
+        .argument('[paths...]', 'policy files or folders to search for .payrule files', ['.'])
+        .requiredOption('-o, --out <dir>', 'folder to write the docs to')
+        .addOption(new Option('-f, --format <format>', 'html: a static site; md: Markdown files for pull-request review').choices(['html', 'md']).default('html'))
+        .option('--root <dir>', 'workspace root: sources may not leave it, and pages name files relative to it (default: the nearest folder holding payrule.json, package.json or .git, else the folder holding all paths; never / or your home folder)')
+        .option('--no-playground', 'leave out the policy playground and claim checker: a site without any script')
+        .addHelpText('after', '\nExit codes: 0 docs written, 1 the policies have errors (nothing written), 2 bad usage or unreadable input.')
+        .action(async (paths: string[], options: DocsOptions) => {
+            process.exitCode = await runDocs(paths, options);
+        });
+}
+
+export async function runDocs(paths: string[], options: DocsOptions): Promise<ExitCode> {
+    const workspace = await loadWorkspace(paths, options.root);
+    const findings = [...inputFindings(workspace.inputProblems), ...findingsOf(workspace.documents)];
+    if (findings.length > 0) console.error(formatText(findings));
+    const exit = exitCodeFor(workspace.inputProblems.length, findings);
+    if (exit !== EXIT.ok) {
+        console.error(`No docs written: ${plural(countBySeverity(findings).errors, 'error')}.`);
+        return exit;
+    }
+    const input = docsInput(workspace, findings);
+    const model = buildDocsModel(input);
+    let siteOptions: SiteOptions = {};
+    if (options.format === 'html' && options.playground !== false) {
+        const bundles = readWebBundles();
+        if (typeof bundles === 'string') {
+            console.error(bundles);
+            return EXIT.badInput;
+        }
+        const packsById = new Map(input.policies.map(policy => [policy.pack.policy.id, policy.pack]));
+        siteOptions = { web: { packs: model.policies.map(policy => packsById.get(policy.id)!), bundles } };
+    }
+    const files = options.format === 'md' ? renderMarkdown(model) : renderSite(model, siteOptions);
+    try {
+        writeDocs(options.out, files, `${MANIFEST}-${options.format}`);
+    } catch (error) {
+        console.error(`payrule docs: cannot write to ${displayPath(path.resolve(options.out))}: ${error instanceof Error ? error.message : String(error)}`);
+        return EXIT.badInput;
+    }
+    const index = path.join(options.out, options.format === 'md' ? 'index.md' : 'index.html');
+    console.log(`${plural(model.policies.length, 'policy', 'policies')}, ${plural(model.findings.length, 'open warning')}: ${files.size} files written, start at ${displayPath(path.resolve(index))}`);
+    return EXIT.ok;
+}
+
+/** What the renderers need from a checked workspace; every path relative to its root. */
+export function docsInput(workspace: LoadedWorkspace, findings: Finding[]): DocsInput {
+    const root = realpath(workspace.root);
+    const relative = (file: string) => path.relative(root, realpath(file)).split(path.sep).join('/');
+    const sources = workspace.shared.payrule.PolicySources;
+    // Origins relative to the docs root, as `payrule compile --root` records them: the site (whose
+    // playground and claim checker carry the packs) must not depend on the folder it is made from.
+    const compiled = compileWorkspace({ ...workspace, originBase: root });
+    const policies = workspace.documents.map((document, i) => {
+        const file = document.parseResult.value as PolicyFile;
+        return {
+            file: relative(document.uri.fsPath),
+            text: document.textDocument.getText(),
+            pack: compiled[i].pack,
+            sources: file.declarations.filter(isSource).map(declaration => {
+                const found = sources.lookupDeclared(declaration);
+                return found.status === 'ok'
+                    ? { id: declaration.name, file: relative(found.file), text: found.text }
+                    : { id: declaration.name, file: declaration.path, text: undefined };
+            }),
+        };
+    });
+    const docsFindings: DocsFinding[] = findings.map(finding => ({
+        file: relative(path.resolve(finding.file)),
+        line: finding.line,
+        column: finding.column,
+        severity: finding.severity,
+        code: finding.code,
+        message: finding.message,
+    }));
+    return { policies, findings: docsFindings };
+}
+
+/**
+ * Write every file, then remove the files the previous run of the same format wrote that this one
+ * did not (a deleted policy's page), and nothing else: the folder may hold files of its own.
+ * Symbolic links inside the folder are never followed (issue 19): a file is written to a temporary
+ * name and renamed, which replaces a link rather than writing through it; a folder on the way that
+ * is a link is refused when writing and skipped when removing, so nothing outside `out` is touched.
+ */
+function writeDocs(out: string, files: Map<string, string>, manifestName: string): void {
+    const manifest = path.join(out, manifestName);
+    let previous: string[] = [];
+    try {
+        if (!fs.lstatSync(manifest).isSymbolicLink()) previous = fs.readFileSync(manifest, 'utf8').split('\n').filter(Boolean);
+    } catch {
+        // First run into this folder.
+    }
+    fs.mkdirSync(out, { recursive: true });
+    for (const [name, content] of files) {
+        const target = path.join(out, name);
+        const link = linkOnTheWay(out, name);
+        if (link) throw new Error(`${link} is a symbolic link: docs are written only to real folders inside the output folder`);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        writeReplacing(target, content);
+    }
+    for (const name of previous) {
+        // Only names this command could have written: relative, inside `out`, through no link.
+        if (files.has(name) || name.split(/[\\/]/).includes('..') || path.isAbsolute(name) || linkOnTheWay(out, name)) continue;
+        fs.rmSync(path.join(out, name), { force: true });
+    }
+    writeReplacing(manifest, [...files.keys()].map(name => `${name}\n`).join(''));
+}
+
+/** The first folder between `out` and the file `name` that is a symbolic link (or not a folder), if any. */
+function linkOnTheWay(out: string, name: string): string | undefined {
+    const parts = name.split(/[\\/]/).filter(Boolean).slice(0, -1);
+    let current = out;
+    for (const part of parts) {
+        current = path.join(current, part);
+        const stat = fs.lstatSync(current, { throwIfNoEntry: false });
+        if (!stat) return undefined; // made fresh below: nothing to follow
+        if (stat.isSymbolicLink() || !stat.isDirectory()) return displayPath(current);
+    }
+    return undefined;
+}
+
+/** Write through a temporary file and a rename: a link at `target` is replaced, never followed. */
+function writeReplacing(target: string, content: string): void {
+    const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+    try {
+        fs.writeFileSync(temporary, content, { flag: 'wx' });
+        fs.renameSync(temporary, target);
+    } catch (error) {
+        fs.rmSync(temporary, { force: true });
+        throw error;
+    }
+}
+
+/**
+ * The browser bundles `npm run build` writes to dist/web/: beside this bundle (dist/cli.js), or in
+ * the project's dist/ when run from the sources. A message for the user when they are missing.
+ */
+function readWebBundles(): WebBundles | string {
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    const folders = [path.join(here, 'web'), path.join(here, '..', 'dist', 'web')];
+    const folder = folders.find(candidate => fs.existsSync(path.join(candidate, 'playground-worker.js')));
+    if (!folder) return `payrule docs: the playground's browser bundles are missing (looked in ${displayPath(folders[0])}); run \`npm run build\`, or pass --no-playground`;
+    const read = (name: string) => fs.readFileSync(path.join(folder, name), 'utf8');
+    return { worker: read('playground-worker.js'), playground: read('playground.js'), claimChecker: read('claim-checker.js') };
+}
+
+function realpath(file: string): string {
+    try {
+        return fs.realpathSync(file);
+    } catch {
+        return path.resolve(file);
+    }
+}

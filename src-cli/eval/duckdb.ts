@@ -1,0 +1,98 @@
+import { readClaimValue, readNdjsonLine, type ClaimRecord } from '../../src-server/core/claims/index.js';
+import type { ClaimOutput } from '../../src-server/core/evaluator/index.js';
+import type { RulePack } from '../../src-server/core/pack/index.js';
+import { streamWithDuckdb, tabularFormatOf } from '../../src-server/core/sql/index.js';
+import { entryBatcher } from './entries.js';
+import { outputFormat, type EvalFormat } from './format.js';
+import { Explainer } from '../../src-server/core/evaluator/explain.js';
+import { ClaimsInput, parseClaimsDocument } from './input.js';
+import { EvalSetupError } from './packs.js';
+import type { EvalTotals, Sink } from './pipeline.js';
+import { decodeUtf8 } from './pool.js';
+import { x12Records } from './x12.js';
+
+/**
+ * `payrule eval --engine duckdb`: the claims are judged by the packs' SQL in embedded DuckDB
+ * (src-server/core/sql/duckdb-engine.ts) and written in exactly the formats of the JavaScript engine.
+ *
+ * JSON, NDJSON and FHIR are read here with the JavaScript engine's own input handling (ClaimsInput,
+ * the same claim readers, the same line numbers), so a claim that cannot be read gives the same
+ * error entry and an input that cannot be read at all the same message. CSV and Parquet files in
+ * the claim_lines layout (docs/sql.md) are read by DuckDB itself. Unlike the JavaScript engine,
+ * which judges NDJSON in runs of consecutive claims of one patient, DuckDB judges the whole input
+ * as one batch (as `evaluate` does): the two agree whenever each patient's claims are together.
+ */
+export async function evaluateWithDuckdbEngine(claims: string, packs: readonly RulePack[], format: EvalFormat, sink: Sink): Promise<EvalTotals> {
+    const output = outputFormat(format, new Explainer(packs));
+    let unreadable = 0;
+    const batcher = entryBatcher(sink, output);
+    const onEntry = (entry: ClaimOutput) => {
+        if (!('lines' in entry)) unreadable++;
+        return batcher.add(entry);
+    };
+    const tabular = claims === '-' ? undefined : tabularFormatOf(claims);
+    const unroutedPayers: Array<[string, number]> = [];
+    const settings = { ...duckdbSettings(), unroutedPayers };
+    let summary;
+    if (tabular) {
+        summary = await streamWithDuckdb(packs, claims, onEntry, { ...settings, format: tabular });
+    } else {
+        const input = await ClaimsInput.open(claims);
+        try {
+            summary = await streamWithDuckdb(packs, await claimRecords(input), onEntry, settings);
+        } finally {
+            input.close();
+        }
+    }
+    await batcher.end(summary, unreadable);
+    return { summary, unreadable, unroutedPayers };
+}
+
+/**
+ * PAYRULE_DUCKDB_THREADS caps DuckDB's threads; PAYRULE_DUCKDB_MEMORY_LIMIT (`4GB`, `500MB`) its memory,
+ * past which it spills to a temporary folder (DuckDB's default is 80 % of the machine's memory).
+ */
+function duckdbSettings(): { threads?: number; memoryLimit?: string } {
+    const threads = Number(process.env.PAYRULE_DUCKDB_THREADS);
+    const memoryLimit = process.env.PAYRULE_DUCKDB_MEMORY_LIMIT?.trim();
+    if (memoryLimit && !/^[0-9]+(\.[0-9]+)?\s*([KMGT]i?B|bytes)?$/i.test(memoryLimit)) {
+        throw new EvalSetupError(`PAYRULE_DUCKDB_MEMORY_LIMIT must be a size such as 4GB or 500MB, not "${memoryLimit}"`);
+    }
+    return {
+        ...(Number.isSafeInteger(threads) && threads > 0 ? { threads } : {}),
+        ...(memoryLimit ? { memoryLimit } : {}),
+    };
+}
+
+/** The bytes of NDJSON read at a time (whole lines). */
+const CHUNK_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The claim records of a JSON, NDJSON or FHIR input, exactly as the JavaScript engine reads them.
+ * What makes the whole input unusable (a broken JSON document, a rule pack given as claims) is
+ * found before any record is handed out.
+ */
+async function claimRecords(input: ClaimsInput): Promise<Iterable<ClaimRecord> | AsyncIterable<ClaimRecord>> {
+    const layout = await input.layout();
+    if (input.looksLikePack()) {
+        throw new EvalSetupError(`${input.name}: this is a rule pack, not claims: give the claims file last (after the packs), or before --pack`);
+    }
+    if (layout === 'empty') return [];
+    if (layout === 'x12') return x12Records(input);
+    if (layout === 'document') return readClaimValue(parseClaimsDocument(await input.readAll(), input.name));
+    return ndjsonRecords(input);
+}
+
+async function* ndjsonRecords(input: ClaimsInput): AsyncGenerator<ClaimRecord> {
+    for await (const chunk of input.chunks(CHUNK_BYTES)) {
+        // As processChunk (eval-chunks.ts) reads a chunk: a byte-order mark only at the very start.
+        const text = decodeUtf8(chunk.bytes);
+        let start = chunk.firstLine === 1 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
+        for (let lineNumber = chunk.firstLine; start < text.length; lineNumber++) {
+            let end = text.indexOf('\n', start);
+            if (end < 0) end = text.length;
+            yield* readNdjsonLine(text.slice(start, end), lineNumber);
+            start = end + 1;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import { existsSync } from 'node:fs';
+import * as os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { BatchChecker, type CheckedFile } from './file-checker.js';
+import { readPolicyFile, type InputProblem } from '../input-files.js';
+import type { WorkspaceFolders } from '../paths.js';
+import { decodeChecked, encodeChecked } from './summary-wire.js';
+
+/**
+ * Checking is parse-bound and files are independent until the cross-file pass, so large
+ * workspaces are checked on worker threads (one per core). Files go to the workers in small
+ * batches (a message each way per batch: a message per file cost most of a millisecond), at most
+ * two batches in flight per worker. Workers run dist/check-worker.js (a smaller bundle that starts
+ * faster) when the build made it, else this same bundle, whose entry then calls `runBatchWorker`.
+ */
+
+/**
+ * A worker's young generation: a parsed file's AST and CST die young (each file is let go once
+ * checked), so a young generation that holds a few files spares promoting them: ~10% less CPU on
+ * a 100,000-rule workspace.
+ */
+const YOUNG_GENERATION_MB = Number(process.env.PAYRULE_CHECK_YOUNG_MB) || 192;
+
+/** Files per batch: enough to spread the cost of a message, few enough to balance the workers. */
+const BATCH_FILES = 8;
+
+interface WorkerOptions extends WorkspaceFolders { payruleBatchWorker: true; compile: boolean }
+type Task = { files: string[] };
+type Reply = { file: string; checked?: CheckedFile; problem?: InputProblem; error?: string };
+/**
+ * A reply as it crosses threads: the checked file as compact JSON text (summary-wire.ts: one string
+ * to copy, where V8's structured clone walks every object of every rule summary), and its pack
+ * beside it (a string copied as it is, not escaped into the JSON).
+ */
+type WireReply = { file: string; checked?: string; packText?: string; problem?: InputProblem; error?: string };
+
+/** Worth starting workers: several files and enough text that parsing dominates start-up. */
+export function shouldUseWorkers(fileCount: number, totalBytes: number): boolean {
+    return fileCount >= 2 && totalBytes >= 2 * 1024 * 1024 && os.availableParallelism() >= 2 && !process.env.PAYRULE_NO_WORKERS;
+}
+
+export function isBatchWorker(): boolean {
+    return !isMainThread && (workerData as Partial<WorkerOptions> | undefined)?.payruleBatchWorker === true;
+}
+
+export async function runBatchWorker(): Promise<void> {
+    const options = workerData as WorkerOptions;
+    const checker = new BatchChecker(options.root, options.originBase);
+    // Tasks are handled one after another: the checker holds one file at a time.
+    let queue = Promise.resolve();
+    parentPort!.on('message', (task: Task) => {
+        queue = queue.then(async () => {
+            const replies: WireReply[] = [];
+            for (const file of task.files) {
+                const reply: WireReply = { file };
+                try {
+                    const read = readPolicyFile(file);
+                    if ('message' in read) reply.problem = read;
+                    else {
+                        const { packText, ...checked } = await checker.checkFile(file, read.text, options.compile);
+                        reply.checked = encodeChecked(checked);
+                        reply.packText = packText;
+                    }
+                } catch (error) {
+                    reply.error = error instanceof Error ? error.stack ?? error.message : String(error);
+                }
+                replies.push(reply);
+                if (reply.error) break;
+            }
+            parentPort!.postMessage(replies);
+        });
+    });
+}
+
+/** Check files on worker threads; results come back in any order (the caller sorts). */
+export async function checkOnWorkers(files: string[], folders: WorkspaceFolders, compile: boolean): Promise<{ checked: CheckedFile[]; problems: InputProblem[] }> {
+    const bundled = fileURLToPath(new URL('./check-worker.js', import.meta.url));
+    const entry = existsSync(bundled) ? bundled : fileURLToPath(import.meta.url);
+    const count = Math.min(os.availableParallelism(), files.length, 4);
+    const pending = [...files];
+    const checked: CheckedFile[] = [];
+    const problems: InputProblem[] = [];
+    await Promise.all(Array.from({ length: count }, () => new Promise<void>((resolve, reject) => {
+        const worker = new Worker(entry, {
+            workerData: { payruleBatchWorker: true, ...folders, compile } satisfies WorkerOptions,
+            resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+        });
+        let inFlight = 0;
+        const feed = () => {
+            while (inFlight < 2 && pending.length > 0) {
+                inFlight++;
+                worker.postMessage({ files: pending.splice(0, BATCH_FILES) } satisfies Task);
+            }
+            if (inFlight === 0) void worker.terminate().then(() => resolve());
+        };
+        worker.on('message', (replies: WireReply[]) => {
+            inFlight--;
+            for (const wire of replies) {
+                if (wire.error) {
+                    void worker.terminate();
+                    reject(new Error(`checking ${wire.file} failed: ${wire.error}`));
+                    return;
+                }
+                const reply: Reply = { ...wire, checked: wire.checked === undefined ? undefined : { ...decodeChecked(wire.checked), packText: wire.packText } };
+                if (reply.checked) checked.push(reply.checked);
+                if (reply.problem) problems.push(reply.problem);
+            }
+            feed();
+        });
+        worker.on('error', reject);
+        feed();
+    })));
+    return { checked, problems };
+}

@@ -1,0 +1,81 @@
+/**
+ * The project's language server in a web worker: the same services as dist/server.js
+ * (createPayruleServices), over the browser message transport of vscode-languageserver. The
+ * policy's source documents arrive in the first message and are served by the node:fs shim.
+ */
+import { DocumentState, EmptyFileSystem, type LangiumDocument } from 'langium';
+import { startLanguageServer } from 'langium/lsp';
+import { BrowserMessageReader, BrowserMessageWriter, createConnection, type Connection } from 'vscode-languageserver/browser.js';
+import { compilePolicy } from '../../src-server/language/compiler/compile-policy.js';
+import type { PolicyFile } from '../../src-server/language/grammar/generated/ast.js';
+import { compileContextFor } from '../../src-server/language-server/workspace-facts.js';
+import { createPayruleServices, type PayruleSharedServices } from '../../src-server/language/payrule-module.js';
+import { setVirtualFiles } from './shims/virtual-files.js';
+import { COMPILED_NOTIFICATION, WORKSPACE_ROOT, type CompiledNotification, type WorkerInit } from './site-data.js';
+
+interface WorkerScope {
+    addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+    removeEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+}
+const scope = globalThis as unknown as WorkerScope;
+
+function isInit(data: unknown): data is WorkerInit {
+    return typeof data === 'object' && data !== null && (data as WorkerInit).kind === 'payrule/init';
+}
+
+const onInit = (event: { data: unknown }) => {
+    if (!isInit(event.data)) return;
+    scope.removeEventListener('message', onInit);
+    setVirtualFiles(event.data.files.map(({ file, text }) => [`${WORKSPACE_ROOT}/${file}`, text]));
+    start();
+};
+scope.addEventListener('message', onInit);
+
+function start(): void {
+    const connection = createConnection(new BrowserMessageReader(scope as never), new BrowserMessageWriter(scope as never));
+    // Langium's workspace scan finds nothing: the policy is the editor's, its sources are in the shim.
+    const { shared } = createPayruleServices({ connection, ...EmptyFileSystem });
+    startLanguageServer(shared);
+    // After the server's own handlers: diagnostics go out first, then the pack is compiled.
+    reportCompiledPacks(shared, connection);
+}
+
+/**
+ * After each check of a policy, compile it as `payrule compile` would and send the pack to the page
+ * (the plain-English rules and the pack JSON beside the editor). A policy with errors has no pack.
+ */
+function reportCompiledPacks(shared: PayruleSharedServices, connection: Connection): void {
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    shared.workspace.DocumentBuilder.onBuildPhase(DocumentState.Validated, documents => {
+        // After the diagnostics, and only if no newer edit is being checked by then: compiling a
+        // large policy must not hold up the next keystroke's check.
+        clearTimeout(pending);
+        const versions = documents.map(document => [document, document.textDocument.version] as const);
+        pending = setTimeout(() => {
+            for (const [document, version] of versions) {
+                if (document.textDocument.version !== version || document.state < DocumentState.Validated) continue;
+                connection.sendNotification(COMPILED_NOTIFICATION, compiled(shared, document));
+            }
+        }, COMPILE_DELAY_MS);
+    });
+}
+
+/**
+ * How long the worker waits after a check before compiling: typing compiles once it pauses, so a
+ * large policy's compile (hundreds of ms for 2,000 rules, most of it the pack's SHA-256) does not
+ * hold up the diagnostics of the next keystroke.
+ */
+const COMPILE_DELAY_MS = 250;
+
+function compiled(shared: PayruleSharedServices, document: LangiumDocument): CompiledNotification {
+    const errors = (document.diagnostics ?? []).filter(diagnostic => diagnostic.severity === 1).length;
+    const base = { uri: document.uri.toString(), version: document.textDocument.version, errors };
+    if (errors > 0) return { ...base, pack: null };
+    try {
+        const started = performance.now();
+        const pack = compilePolicy(document.parseResult.value as PolicyFile, compileContextFor(document, shared.payrule.PolicySources));
+        return { ...base, pack, compileMs: performance.now() - started };
+    } catch (error) {
+        return { ...base, pack: null, problem: error instanceof Error ? error.message : String(error) };
+    }
+}

@@ -1,0 +1,35 @@
+import type { AstNode, LangiumDocument, ReferenceInfo } from 'langium';
+import { Cancellation, DefaultLinker, interruptAndCheck } from 'langium';
+import { forEachAstNode, forEachReference } from '../parser/ast-walk.js';
+import { parsedContents, type ParsedReference } from '../parser/fast-parser.js';
+
+/** How many references are linked between two chances to cancel or to let the event loop run. */
+const NODES_PER_INTERRUPT = 256;
+
+/** The references of an AST in the order Langium's linker visits them (its nodes, then their properties). */
+function referencesOf(root: AstNode): ParsedReference[] {
+    const references: ParsedReference[] = [];
+    forEachAstNode(root, container => {
+        forEachReference(container, (reference, property, index) => references.push({ reference, container, property, index }));
+    });
+    return references;
+}
+
+/**
+ * Langium's linker, without its per-node `await` and reference stream: the same references are
+ * resolved in the same order (those the fast parser listed, or found by one walk), and the
+ * document is still interruptible (every few hundred references, which Langium's own
+ * interruptAndCheck then spaces out in time).
+ */
+export class BatchLinker extends DefaultLinker {
+    override async link(document: LangiumDocument, cancelToken = Cancellation.CancellationToken.None): Promise<void> {
+        if ((this as unknown as { profiler?: { isActive(category: string): boolean } }).profiler?.isActive('linking')) {
+            return super.link(document, cancelToken);
+        }
+        const references = parsedContents(document.parseResult.value)?.references ?? referencesOf(document.parseResult.value);
+        for (let i = 0; i < references.length; i++) {
+            if (i % NODES_PER_INTERRUPT === 0) await interruptAndCheck(cancelToken);
+            this.doLink(references[i] as ReferenceInfo, document);
+        }
+    }
+}

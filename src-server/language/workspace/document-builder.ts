@@ -1,0 +1,86 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { LangiumDocument } from 'langium';
+import { Cancellation, DefaultDocumentBuilder, DocumentState, URI } from 'langium';
+import type { WorkspaceRules } from '../conflicts/workspace-rules.js';
+import { isPolicyFile, isSource, type Source } from '../grammar/generated/ast.js';
+import type { PayruleSharedServices } from '../payrule-module.js';
+import type { PolicySources } from './policy-sources.js';
+import { prepareSourceFacts } from './source-facts.js';
+
+/**
+ * The document builder of the language server (and the CLI, which only builds once):
+ *
+ * - names are local to their file, so a change never makes another file link again;
+ * - conflicts span the files of a payer: after a change, the other files whose conflict findings
+ *   changed (see WorkspaceRules.staleDocuments) are checked again, and only those;
+ * - a changed source document (a watched `.txt` file) has the policies that cite it checked again.
+ */
+export class PayruleDocumentBuilder extends DefaultDocumentBuilder {
+    private readonly rules: WorkspaceRules;
+    private readonly sources: PolicySources;
+
+    constructor(shared: PayruleSharedServices) {
+        super(shared);
+        this.rules = shared.payrule.WorkspaceRules;
+        this.sources = shared.payrule.PolicySources;
+        this.onDocumentPhase(DocumentState.IndexedContent, document => this.rules.documentChanged(document.uri));
+        // In the editor, what requests read is built with the documents, before their diagnostics
+        // are published, rather than on the first request (in an imported 20,000-rule file, about
+        // 250 ms together). Once built, each is kept up to date or cached per version.
+        if (shared.lsp.Connection) this.onDocumentPhase(DocumentState.Validated, document => this.prepareRequests(document));
+        this.onUpdate((_changed, deleted) => deleted.forEach(uri => this.rules.documentChanged(uri)));
+    }
+
+    /**
+     * The text's line index (the text document builds it lazily; edits then update it in place),
+     * the index of which rules name each code (hover, code completion) and the codes and lines of
+     * the sources the document declares (hover on a code).
+     */
+    private prepareRequests(document: LangiumDocument): void {
+        document.textDocument.positionAt(0);
+        const file = document.parseResult.value;
+        if (!isPolicyFile(file)) return;
+        this.rules.codeUsage();
+        for (const declaration of file.declarations) {
+            if (declaration.$type !== 'Source') continue;
+            const found = this.sources.lookupDeclared(declaration as Source);
+            if (found.status === 'ok') prepareSourceFacts(found.text);
+        }
+    }
+
+    protected override shouldRelink(): boolean {
+        return false;
+    }
+
+    override async update(changed: URI[], deleted: URI[], cancelToken = Cancellation.CancellationToken.None): Promise<void> {
+        this.sources.refresh();
+        for (const document of this.documentsCiting(changed)) this.resetToState(document, DocumentState.IndexedReferences);
+        await super.update(changed, deleted, cancelToken);
+        const stale = this.rules.staleDocuments()
+            .map(uri => this.langiumDocuments.getDocument(URI.parse(uri)))
+            .filter((document): document is LangiumDocument => document?.state === DocumentState.Validated);
+        if (stale.length === 0) return;
+        for (const document of stale) this.resetToState(document, DocumentState.IndexedReferences);
+        await this.buildDocuments(stale, this.updateBuildOptions, cancelToken);
+    }
+
+    /** Policy documents with a source declaration naming one of the changed files (not policies themselves). */
+    private documentsCiting(changed: URI[]): LangiumDocument[] {
+        const files = new Set<string>();
+        for (const uri of changed) {
+            if (uri.scheme !== 'file' || this.langiumDocuments.hasDocument(uri)) continue;
+            files.add(path.resolve(uri.fsPath));
+            try {
+                files.add(fs.realpathSync(uri.fsPath));
+            } catch {
+                // deleted: the resolved path is enough
+            }
+        }
+        if (files.size === 0) return [];
+        return this.langiumDocuments.all.filter(document => {
+            const file = document.parseResult.value;
+            return isPolicyFile(file) && file.declarations.some(d => isSource(d) && files.has(this.sources.lookupDeclared(d).file));
+        }).toArray();
+    }
+}
