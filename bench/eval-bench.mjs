@@ -47,8 +47,12 @@ async function engineComparison() {
     const records = claims.flatMap(claim => readClaimValue(claim));
     const facts = lineFacts(claims);
     console.log(`\n1. Evaluator vs json-rules-engine: pair edits "A denied with B same day unless modifier 59",`);
-    console.log(`   ${fmt(facts.length)} synthetic claim lines in ${fmt(claims.length)} claims (already parsed; json-rules-engine gets each line's facts prepared)`);
-    console.log(`   ${'rules'.padStart(9)} | ${'evaluator lines/s'.padStart(18)} | ${'jre, rule per pair'.padStart(18)} | ${'jre, Map operator'.padStart(18)} | evaluator ÷ per-pair | ÷ Map operator`);
+    console.log(
+        `   ${fmt(facts.length)} synthetic claim lines in ${fmt(claims.length)} claims (already parsed; json-rules-engine gets each line's facts prepared)`,
+    );
+    console.log(
+        `   ${'rules'.padStart(9)} | ${'evaluator lines/s'.padStart(18)} | ${'jre, rule per pair'.padStart(18)} | ${'jre, Map operator'.padStart(18)} | evaluator ÷ per-pair | ÷ Map operator`,
+    );
     for (const count of ENGINE_RULES) {
         const pairs = allPairs.slice(0, count);
         const pack = pairEditPack(pairs, `bench_${count}`);
@@ -64,12 +68,16 @@ async function engineComparison() {
         const mapped = await timeEngine(mapOperatorEngine(pairs), facts);
         const agree = [perPair, mapped].every(run => run.fires.every((fires, i) => fires === evaluatorFires[i]));
         const fired = evaluatorFires.filter(Boolean).length;
-        console.log(`   ${fmt(count).padStart(9)} | ${fmt(evaluatorRate).padStart(18)} | ${fmtRate(perPair).padStart(18)} | ${fmtRate(mapped).padStart(18)} | ${ratio(evaluatorRate / perPair.rate).padStart(20)}× | ${ratio(evaluatorRate / mapped.rate)}×`);
+        console.log(
+            `   ${fmt(count).padStart(9)} | ${fmt(evaluatorRate).padStart(18)} | ${fmtRate(perPair).padStart(18)} | ${fmtRate(mapped).padStart(18)} | ${ratio(evaluatorRate / perPair.rate).padStart(20)}× | ${ratio(evaluatorRate / mapped.rate)}×`,
+        );
         if (!agree) throw new Error(`the engines disagree on which lines the ${count} edits deny`);
         if (fired === 0) throw new Error('no edit fired: the synthetic claims do not exercise the rules');
     }
-    console.log('   (all three agree on every line judged; json-rules-engine runs as many lines as fit in',
-        `${ENGINE_SECONDS} s per engine)`);
+    console.log(
+        '   (all three agree on every line judged; json-rules-engine runs as many lines as fit in',
+        `${ENGINE_SECONDS} s per engine)`,
+    );
 }
 
 function fmtRate(run) {
@@ -82,9 +90,13 @@ function lineFacts(claims) {
     for (let start = 0; start < claims.length;) {
         let end = start;
         while (end < claims.length && claims[end].patient === claims[start].patient) end++;
-        const lines = claims.slice(start, end).flatMap(claim => claim.lines.map(line => ({ ...line, date: line.date ?? claim.date, provider: claim.provider.id })));
+        const lines = claims
+            .slice(start, end)
+            .flatMap(claim => claim.lines.map(line => ({ ...line, date: line.date ?? claim.date, provider: claim.provider.id })));
         for (const line of lines) {
-            const sameDay = lines.filter(other => other !== line && other.date === line.date && other.provider === line.provider).map(other => other.code);
+            const sameDay = lines
+                .filter(other => other !== line && other.date === line.date && other.provider === line.provider)
+                .map(other => other.code);
             facts.push({ code: line.code, modifiers: line.modifiers, sameDayCodes: sameDay });
         }
         start = end;
@@ -94,15 +106,19 @@ function lineFacts(claims) {
 
 function perPairEngine(pairs) {
     const engine = new jsonRulesEngine.Engine([], { allowUndefinedFacts: true });
-    pairs.forEach(([a, b], i) => engine.addRule({
-        name: `PAIR-${i}`,
-        conditions: { all: [
-            { fact: 'code', operator: 'equal', value: code(a) },
-            { fact: 'sameDayCodes', operator: 'contains', value: code(b) },
-            { fact: 'modifiers', operator: 'doesNotContain', value: '59' },
-        ] },
-        event: { type: 'deny', params: { rule: `PAIR-${i}` } },
-    }));
+    pairs.forEach(([a, b], i) =>
+        engine.addRule({
+            name: `PAIR-${i}`,
+            conditions: {
+                all: [
+                    { fact: 'code', operator: 'equal', value: code(a) },
+                    { fact: 'sameDayCodes', operator: 'contains', value: code(b) },
+                    { fact: 'modifiers', operator: 'doesNotContain', value: '59' },
+                ],
+            },
+            event: { type: 'deny', params: { rule: `PAIR-${i}` } },
+        }),
+    );
     return engine;
 }
 
@@ -164,10 +180,16 @@ async function endToEnd() {
     const startupSeconds = median(startup);
     const claimsSeconds = Math.max(wholeSeconds - startupSeconds, 1e-9);
     console.log(`   ${summary}`);
-    console.log(`   JSON.parse of the file, line by line, one thread: ${parseSeconds.toFixed(2)} s  (${fmt(LINES / parseSeconds)} lines/s)`);
-    console.log(`   payrule eval, whole run:                          ${wholeSeconds.toFixed(2)} s  (${fmt(LINES / wholeSeconds)} lines/s)  ${(wholeSeconds / parseSeconds).toFixed(2)}× the parse`);
+    console.log(
+        `   JSON.parse of the file, line by line, one thread: ${parseSeconds.toFixed(2)} s  (${fmt(LINES / parseSeconds)} lines/s)`,
+    );
+    console.log(
+        `   payrule eval, whole run:                          ${wholeSeconds.toFixed(2)} s  (${fmt(LINES / wholeSeconds)} lines/s)  ${(wholeSeconds / parseSeconds).toFixed(2)}× the parse`,
+    );
     console.log(`     of which start-up (load and check the pack on each worker, on an empty input): ${startupSeconds.toFixed(2)} s`);
-    console.log(`     claims (read, parse, evaluate, write):          ${claimsSeconds.toFixed(2)} s  (${fmt(LINES / claimsSeconds)} lines/s)  ${(claimsSeconds / parseSeconds).toFixed(2)}× the parse (target ≤ 1.5×)`);
+    console.log(
+        `     claims (read, parse, evaluate, write):          ${claimsSeconds.toFixed(2)} s  (${fmt(LINES / claimsSeconds)} lines/s)  ${(claimsSeconds / parseSeconds).toFixed(2)}× the parse (target ≤ 1.5×)`,
+    );
 }
 
 /** Seconds one thread takes to read the file and JSON.parse each line (in a fresh process, best of its own two passes). */

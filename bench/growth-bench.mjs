@@ -32,10 +32,17 @@ const BASE = {
     'unused codesets': 1000,
 };
 const scale = Number(process.env.PAYRULE_GROWTH_SCALE) > 0 ? Number(process.env.PAYRULE_GROWTH_SCALE) : 1;
-const only = process.env.PAYRULE_GROWTH_SHAPES?.split(',').map(s => s.trim()).filter(Boolean);
+const only = process.env.PAYRULE_GROWTH_SHAPES?.split(',')
+    .map(s => s.trim())
+    .filter(Boolean);
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'payrule-growth-'));
-console.log(`# payrule check: time growth per 10x input (${os.cpus().length} cores, load ${os.loadavg().map(l => l.toFixed(2)).join(' ')})`);
+console.log(
+    `# payrule check: time growth per 10x input (${os.cpus().length} cores, load ${os
+        .loadavg()
+        .map(l => l.toFixed(2))
+        .join(' ')})`,
+);
 console.log('| shape | n | bytes | exit | wall s | growth per 10x |');
 console.log('|---|---|---|---|---|---|');
 const failures = [];
@@ -48,11 +55,19 @@ for (const [shape, base] of Object.entries(BASE)) {
         const text = SHAPES[shape](n);
         fs.writeFileSync(file, text);
         const started = process.hrtime.bigint();
-        const result = spawnSync(process.execPath, [CLI, 'check', path.basename(file)], { cwd: work, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, timeout: 600_000 });
+        const result = spawnSync(process.execPath, [CLI, 'check', path.basename(file)], {
+            cwd: work,
+            encoding: 'utf8',
+            maxBuffer: 512 * 1024 * 1024,
+            timeout: 600_000,
+        });
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         const growth = previous ? `${(seconds / previous).toFixed(1)}x` : '';
-        console.log(`| ${shape} | ${n.toLocaleString('en-US')} | ${Buffer.byteLength(text).toLocaleString('en-US')} | ${result.status ?? 'killed'} | ${seconds.toFixed(2)} | ${growth} |`);
-        if (result.status === null || result.status === 2 || /\n\s+at .+:\d+:\d+/.test(result.stderr)) failures.push(`${shape} at ${n}: exit ${result.status}, ${result.stderr.split('\n')[0]}`);
+        console.log(
+            `| ${shape} | ${n.toLocaleString('en-US')} | ${Buffer.byteLength(text).toLocaleString('en-US')} | ${result.status ?? 'killed'} | ${seconds.toFixed(2)} | ${growth} |`,
+        );
+        if (result.status === null || result.status === 2 || /\n\s+at .+:\d+:\d+/.test(result.stderr))
+            failures.push(`${shape} at ${n}: exit ${result.status}, ${result.stderr.split('\n')[0]}`);
         previous = seconds;
         fs.rmSync(file);
     }

@@ -46,17 +46,25 @@ const SOURCE_TEXT = [
 ].join('\n');
 
 const FORMS = [
-    (a, b) => `${a} denied with ${b} same day unless modifier 59, XE, XS, XP, XU\n  reason CO-97\n  cite guide "not paid when billed with CMT on the same day unless modifier 59 is appended"`,
-    (a) => `${a} denied above 4 units per day\n  cite guide "limited to four units per date of service"`,
-    (a) => `${a} review after 12 visits per calendar year\n  note "Visit review"\n  cite guide "Synthetic billing guide"`,
-    (a) => `${a} denied when provider massage-therapist unless modifier U7\n  cite guide "provided by a massage therapist is not covered"`,
-    (a) => `${a} requires diagnosis M54.5, M25.5*\n  document "Diagnosis pointers"\n  cite guide "Synthetic billing guide"`,
+    (a, b) =>
+        `${a} denied with ${b} same day unless modifier 59, XE, XS, XP, XU\n  reason CO-97\n  cite guide "not paid when billed with CMT on the same day unless modifier 59 is appended"`,
+    a => `${a} denied above 4 units per day\n  cite guide "limited to four units per date of service"`,
+    a => `${a} review after 12 visits per calendar year\n  note "Visit review"\n  cite guide "Synthetic billing guide"`,
+    a => `${a} denied when provider massage-therapist unless modifier U7\n  cite guide "provided by a massage therapist is not covered"`,
+    a => `${a} requires diagnosis M54.5, M25.5*\n  document "Diagnosis pointers"\n  cite guide "Synthetic billing guide"`,
 ];
 
 /** A policy of `count` rules over distinct codes (no conflicts), citing sources/guide.txt. */
 function policyText(id, count, payer = 'Bench payer', codeBase = 10000) {
-    const lines = [`policy ${id} "Synthetic policy ${id}"`, `  payer "${payer}"`, '  effective 2025-01-01', '',
-        'source guide "sources/guide.txt"', '  title "Synthetic billing guide"', ''];
+    const lines = [
+        `policy ${id} "Synthetic policy ${id}"`,
+        `  payer "${payer}"`,
+        '  effective 2025-01-01',
+        '',
+        'source guide "sources/guide.txt"',
+        '  title "Synthetic billing guide"',
+        '',
+    ];
     for (let i = 0; i < count; i++) {
         const a = String(codeBase + 2 * i);
         const b = String(codeBase + 2 * i + 1);
@@ -121,7 +129,15 @@ async function editLoop() {
     fs.rmSync(root, { recursive: true, force: true });
     const sorted = [...times].sort((a, b) => a - b);
     const cpuPerEdit = cpuBefore !== undefined && cpuAfter !== undefined ? (cpuAfter - cpuBefore) / EDITS : undefined;
-    return { bytes: Buffer.byteLength(text), open: firstAt - openAt, median: quantile(sorted, 0.5), p95: quantile(sorted, 0.95), max: sorted[sorted.length - 1], cpuPerEdit, requests };
+    return {
+        bytes: Buffer.byteLength(text),
+        open: firstAt - openAt,
+        median: quantile(sorted, 0.5),
+        p95: quantile(sorted, 0.95),
+        max: sorted[sorted.length - 1],
+        cpuPerEdit,
+        requests,
+    };
 }
 
 /** Median times of the requests an editor sends after a change, on the big file. */
@@ -144,7 +160,13 @@ async function requestTimes(connection, uri, lines) {
             await connection.sendRequest(method, params);
             times.push(performance.now() - start);
         }
-        results.push({ label, median: quantile(times.sort((a, b) => a - b), 0.5) });
+        results.push({
+            label,
+            median: quantile(
+                times.sort((a, b) => a - b),
+                0.5,
+            ),
+        });
     }
     return results;
 }
@@ -153,7 +175,12 @@ async function workspaceBuild() {
     const files = {};
     for (let f = 0; f < FILES; f++) {
         // Files share one payer, so the conflict checks compare across files; codes never overlap.
-        files[`policy-${String(f).padStart(3, '0')}.payrule`] = policyText(`bench_ws_${f}`, RULES_PER_FILE, 'Bench payer', 10000 + f * RULES_PER_FILE * 2);
+        files[`policy-${String(f).padStart(3, '0')}.payrule`] = policyText(
+            `bench_ws_${f}`,
+            RULES_PER_FILE,
+            'Bench payer',
+            10000 + f * RULES_PER_FILE * 2,
+        );
     }
     const root = tempWorkspace(files);
     const server = await startServer(root);
@@ -169,7 +196,12 @@ async function workspaceBuild() {
     const cpuAfter = server.cpu();
     await server.stop();
     fs.rmSync(root, { recursive: true, force: true });
-    return { files: FILES, rules: FILES * RULES_PER_FILE, time: end - start, cpu: cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined };
+    return {
+        files: FILES,
+        rules: FILES * RULES_PER_FILE,
+        time: end - start,
+        cpu: cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined,
+    };
 }
 
 if (!fs.existsSync(SERVER)) {
@@ -191,10 +223,16 @@ if (edit) {
     for (const request of edit.requests) rows.push([`${request.label} (${RULES}-rule file), median`, ms(request.median), '']);
 }
 if (ws) {
-    rows.push([`workspace of ${ws.files} files (${ws.rules} rules): initialized to diagnostics for all`, ms(ws.time), `< 3000 ms: ${ws.time < 3000 ? 'met' : 'MISSED'}`]);
+    rows.push([
+        `workspace of ${ws.files} files (${ws.rules} rules): initialized to diagnostics for all`,
+        ms(ws.time),
+        `< 3000 ms: ${ws.time < 3000 ? 'met' : 'MISSED'}`,
+    ]);
     if (ws.cpu !== undefined) rows.push(['server CPU time for the workspace build', ms(ws.cpu), '']);
 }
-console.log(`Payrule language server: dist/server.js over stdio (${os.cpus().length} cores, Node ${process.versions.node}, load average ${loadBefore.toFixed(1)} before, ${os.loadavg()[0].toFixed(1)} after)\n`);
+console.log(
+    `Payrule language server: dist/server.js over stdio (${os.cpus().length} cores, Node ${process.versions.node}, load average ${loadBefore.toFixed(1)} before, ${os.loadavg()[0].toFixed(1)} after)\n`,
+);
 console.log('| measurement | time | target |');
 console.log('|---|---:|---|');
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);

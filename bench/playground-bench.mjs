@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global document, MutationObserver -- used inside page.evaluate, which runs in Chromium */
 // Playground benchmark: the language server in Chromium's web worker, as the playground page runs it.
 //
 //   node bench/playground-bench.mjs            PAYRULE_PLAYGROUND_RULES=2000 PAYRULE_PLAYGROUND_EDITS=100
@@ -31,16 +32,24 @@ const SOURCE_TEXT = [
 ].join('\n');
 
 const FORMS = [
-    (a, b) => `${a} denied with ${b} same day unless modifier 59, XE, XS, XP, XU\n  reason CO-97\n  cite guide "not paid when billed with CMT on the same day unless modifier 59 is appended"`,
-    (a) => `${a} denied above 4 units per day\n  cite guide "limited to four units per date of service"`,
-    (a) => `${a} review after 12 visits per calendar year\n  note "Visit review"\n  cite guide "Synthetic billing guide"`,
-    (a) => `${a} denied when provider massage-therapist unless modifier U7\n  cite guide "provided by a massage therapist is not covered"`,
-    (a) => `${a} requires diagnosis M54.5, M25.5*\n  document "Diagnosis pointers"\n  cite guide "Synthetic billing guide"`,
+    (a, b) =>
+        `${a} denied with ${b} same day unless modifier 59, XE, XS, XP, XU\n  reason CO-97\n  cite guide "not paid when billed with CMT on the same day unless modifier 59 is appended"`,
+    a => `${a} denied above 4 units per day\n  cite guide "limited to four units per date of service"`,
+    a => `${a} review after 12 visits per calendar year\n  note "Visit review"\n  cite guide "Synthetic billing guide"`,
+    a => `${a} denied when provider massage-therapist unless modifier U7\n  cite guide "provided by a massage therapist is not covered"`,
+    a => `${a} requires diagnosis M54.5, M25.5*\n  document "Diagnosis pointers"\n  cite guide "Synthetic billing guide"`,
 ];
 
 function policyText(count) {
-    const lines = ['policy bench_playground "Synthetic policy"', '  payer "Bench payer"', '  effective 2025-01-01', '',
-        'source guide "sources/guide.txt"', '  title "Synthetic billing guide"', ''];
+    const lines = [
+        'policy bench_playground "Synthetic policy"',
+        '  payer "Bench payer"',
+        '  effective 2025-01-01',
+        '',
+        'source guide "sources/guide.txt"',
+        '  title "Synthetic billing guide"',
+        '',
+    ];
     for (let i = 0; i < count; i++) {
         lines.push(`rule R-${i} "Synthetic rule ${i}"`, `  ${FORMS[i % FORMS.length](String(10000 + 2 * i), String(10001 + 2 * i))}`, '');
     }
@@ -75,19 +84,27 @@ if (docs.status !== 0) {
     process.exit(1);
 }
 
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+});
 try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors = [];
     page.on('pageerror', error => errors.push(error.message));
-    page.on('console', message => { if (message.type() === 'error') errors.push(message.text()); });
+    page.on('console', message => {
+        if (message.type() === 'error') errors.push(message.text());
+    });
     const opened = performance.now();
     await page.goto(`${pathToFileURL(path.join(site, 'playground.html')).href}?policy=bench_playground`);
     await page.waitForSelector('body[data-checks]', { timeout: 120_000 });
     const openMs = performance.now() - opened;
     const status = await page.locator('#pg-status').textContent();
 
-    const titleLines = text.split('\n').map((line, i) => (line.startsWith('rule R-') ? i + 1 : 0)).filter(Boolean);
+    const titleLines = text
+        .split('\n')
+        .map((line, i) => (line.startsWith('rule R-') ? i + 1 : 0))
+        .filter(Boolean);
     const diagnostics = [];
     const compiled = [];
     const compiling = [];
@@ -126,11 +143,18 @@ try {
         await page.waitForTimeout(20);
     }
     const [load1] = os.loadavg();
-    console.log(`Playground in Chromium (${(await browser.version())}), a policy of ${RULES} rules (${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB), ${EDITS} edits; load average ${load1.toFixed(2)} on ${os.availableParallelism()} cores`);
+    console.log(
+        `Playground in Chromium (${await browser.version()}), a policy of ${RULES} rules (${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB), ${EDITS} edits; load average ${load1.toFixed(2)} on ${os.availableParallelism()} cores`,
+    );
     console.log(`| measure | time |`);
     console.log(`|---|---|`);
     console.log(`| page open to first check (worker start, parse, check) | ${openMs.toFixed(0)} ms |`);
-    console.log(`| edit to diagnostics, p95 | ${quantile([...diagnostics].sort((a, b) => a - b), 0.95).toFixed(1)} ms |`);
+    console.log(
+        `| edit to diagnostics, p95 | ${quantile(
+            [...diagnostics].sort((a, b) => a - b),
+            0.95,
+        ).toFixed(1)} ms |`,
+    );
     console.log(`| edit to diagnostics | ${stats(diagnostics)} |`);
     console.log(`| edit to compiled pack and English | ${stats(compiled)} |`);
     console.log(`| of which compiling in the worker | ${stats(compiling)} |`);

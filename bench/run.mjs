@@ -14,7 +14,9 @@ const benches = readdirSync(here)
     .filter(name => only.length === 0 || only.some(pattern => name.includes(pattern)))
     .sort();
 
-console.log(`Payrule benchmarks on ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB`);
+console.log(
+    `Payrule benchmarks on ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB`,
+);
 if (benches.length === 0) console.log('No bench scripts found.');
 
 const failed = [];

@@ -47,13 +47,16 @@ for (const file of [CLI, SERVER]) {
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'payrule-scale-bench-'));
 // Loaded into each measured CLI process: writes its resource usage (all threads) when it exits.
 const HOOK = path.join(scratch, 'rusage-hook.mjs');
-fs.writeFileSync(HOOK, [
-    "import { writeFileSync } from 'node:fs';",
-    "process.on('exit', () => {",
-    '    const usage = process.resourceUsage();',
-    '    writeFileSync(process.env.PAYRULE_BENCH_RUSAGE, JSON.stringify({ maxRSS: usage.maxRSS, user: usage.userCPUTime, system: usage.systemCPUTime }));',
-    '});',
-].join('\n'));
+fs.writeFileSync(
+    HOOK,
+    [
+        "import { writeFileSync } from 'node:fs';",
+        "process.on('exit', () => {",
+        '    const usage = process.resourceUsage();',
+        '    writeFileSync(process.env.PAYRULE_BENCH_RUSAGE, JSON.stringify({ maxRSS: usage.maxRSS, user: usage.userCPUTime, system: usage.systemCPUTime }));',
+        '});',
+    ].join('\n'),
+);
 
 /** Run a command to completion; reject on a non-zero exit with its stderr. */
 function run(command, args, options = {}) {
@@ -61,10 +64,22 @@ function run(command, args, options = {}) {
         const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
         let stdout = '';
         let stderr = '';
-        child.stdout.on('data', chunk => { stdout += chunk; });
-        child.stderr.on('data', chunk => { stderr += chunk; });
+        child.stdout.on('data', chunk => {
+            stdout += chunk;
+        });
+        child.stderr.on('data', chunk => {
+            stderr += chunk;
+        });
         child.on('error', reject);
-        child.on('close', code => (code === 0 ? resolve(stdout) : reject(new Error(`${path.basename(args[0] ?? command)} ${args.slice(1, 3).join(' ')} exited ${code}:\n${stderr.slice(-2000)}`))));
+        child.on('close', code =>
+            code === 0
+                ? resolve(stdout)
+                : reject(
+                      new Error(
+                          `${path.basename(args[0] ?? command)} ${args.slice(1, 3).join(' ')} exited ${code}:\n${stderr.slice(-2000)}`,
+                      ),
+                  ),
+        );
     });
 }
 
@@ -76,12 +91,17 @@ async function measureCli(args, expectExit = 0) {
         const started = performance.now();
         const code = await new Promise((resolve, reject) => {
             const child = spawn(process.execPath, ['--import', pathToFileURL(HOOK).href, CLI, ...args], {
-                stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PAYRULE_BENCH_RUSAGE: usageFile },
+                stdio: ['ignore', 'ignore', 'pipe'],
+                env: { ...process.env, PAYRULE_BENCH_RUSAGE: usageFile },
             });
             let stderr = '';
-            child.stderr.on('data', chunk => { stderr += chunk; });
+            child.stderr.on('data', chunk => {
+                stderr += chunk;
+            });
             child.on('error', reject);
-            child.on('close', exit => (exit === expectExit ? resolve(exit) : reject(new Error(`payrule ${args[0]} exited ${exit}:\n${stderr.slice(-2000)}`))));
+            child.on('close', exit =>
+                exit === expectExit ? resolve(exit) : reject(new Error(`payrule ${args[0]} exited ${exit}:\n${stderr.slice(-2000)}`)),
+            );
         });
         const wall = performance.now() - started;
         const usage = JSON.parse(fs.readFileSync(usageFile, 'utf8'));
@@ -95,7 +115,17 @@ async function measureCli(args, expectExit = 0) {
 async function workspaceOf(rules) {
     const dir = path.join(scratch, `n${rules}`);
     const tables = path.join(dir, 'tables');
-    await run(process.execPath, [GENERATOR, '--ptp', String(rules), '--mue', String(Math.max(1, Math.round(rules / 10))), '--out', tables, '--seed', '7']);
+    await run(process.execPath, [
+        GENERATOR,
+        '--ptp',
+        String(rules),
+        '--mue',
+        String(Math.max(1, Math.round(rules / 10))),
+        '--out',
+        tables,
+        '--seed',
+        '7',
+    ]);
     const [ptp] = fs.readdirSync(tables).filter(name => name.startsWith('synthetic-ccipra-'));
     const [mue] = fs.readdirSync(tables).filter(name => name.includes('_MUE_'));
     const ws = path.join(dir, 'workspace');
@@ -103,14 +133,43 @@ async function workspaceOf(rules) {
     await run(process.execPath, [CLI, 'import', 'mue', path.join(tables, mue), '--out', path.join(ws, 'mue')]);
     // One file of rules/5 edits for the language server, with its provenance source.
     const single = path.join(dir, 'single');
-    await run(process.execPath, [GENERATOR, '--ptp', String(Math.round(rules / 5)), '--mue', '0', '--out', path.join(dir, 'single-table'), '--seed', '11']);
+    await run(process.execPath, [
+        GENERATOR,
+        '--ptp',
+        String(Math.round(rules / 5)),
+        '--mue',
+        '0',
+        '--out',
+        path.join(dir, 'single-table'),
+        '--seed',
+        '11',
+    ]);
     const [singleTable] = fs.readdirSync(path.join(dir, 'single-table')).filter(name => name.startsWith('synthetic-ccipra-'));
-    await run(process.execPath, [CLI, 'import', 'ncci-ptp', path.join(dir, 'single-table', singleTable), '--out', single, '--split', 'none', '--policy-id', 'ncci_single']);
+    await run(process.execPath, [
+        CLI,
+        'import',
+        'ncci-ptp',
+        path.join(dir, 'single-table', singleTable),
+        '--out',
+        single,
+        '--split',
+        'none',
+        '--policy-id',
+        'ncci_single',
+    ]);
     const policyFiles = fs.readdirSync(ws, { recursive: true }).filter(name => String(name).endsWith('.payrule'));
     const text = fs.readFileSync(path.join(single, 'ncci_single.payrule'), 'utf8');
     // The server gets the file by didOpen only: on disk beside it, it would be a second policy of the same id.
     fs.rmSync(path.join(single, 'ncci_single.payrule'));
-    return { dir, ws, files: policyFiles.length, bytes: totalBytes(ws), single, singleText: text, singleRules: (text.match(/^rule /gm) ?? []).length };
+    return {
+        dir,
+        ws,
+        files: policyFiles.length,
+        bytes: totalBytes(ws),
+        single,
+        singleText: text,
+        singleRules: (text.match(/^rule /gm) ?? []).length,
+    };
 }
 
 function totalBytes(dir) {
@@ -161,7 +220,13 @@ async function measureServer(root, text) {
         completions.push(completion.ms);
     }
     await server.stop();
-    return { open, errors: first.diagnostics.filter(d => d.severity === 1).length, hover: quantiles(hovers), completion: quantiles(completions), answered };
+    return {
+        open,
+        errors: first.diagnostics.filter(d => d.severity === 1).length,
+        hover: quantiles(hovers),
+        completion: quantiles(completions),
+        answered,
+    };
 }
 
 function quantiles(values) {
@@ -174,7 +239,9 @@ const seconds = ms => `${(ms / 1000).toFixed(2)} s`;
 const millis = ms => `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
 const megabytes = mb => `${Math.round(mb)} MB`;
 
-console.log(`Payer scale: NCCI-shaped workspaces (${os.availableParallelism()} cores, Node ${process.versions.node}, load ${os.loadavg()[0].toFixed(1)} at start, fastest of ${RUNS} run${RUNS === 1 ? '' : 's'} per CLI measurement)\n`);
+console.log(
+    `Payer scale: NCCI-shaped workspaces (${os.availableParallelism()} cores, Node ${process.versions.node}, load ${os.loadavg()[0].toFixed(1)} at start, fastest of ${RUNS} run${RUNS === 1 ? '' : 's'} per CLI measurement)\n`,
+);
 const results = [];
 try {
     for (const rules of SIZES) {
@@ -183,8 +250,10 @@ try {
         const compile = await measureCli(['compile', ws.ws, '--out', path.join(ws.dir, 'packs')]);
         const server = await measureServer(ws.single, ws.singleText);
         results.push({ rules, ws, check, compile, server });
-        console.log(`${rules.toLocaleString('en-US')} rules: ${ws.files} files, ${(ws.bytes / 2 ** 20).toFixed(1)} MB; check ${seconds(check.wall)}, compile ${seconds(compile.wall)}, `
-            + `open ${ws.singleRules.toLocaleString('en-US')} rules ${millis(server.open)} (${server.errors} errors), hover p95 ${millis(server.hover.p95)}, completion p95 ${millis(server.completion.p95)}`);
+        console.log(
+            `${rules.toLocaleString('en-US')} rules: ${ws.files} files, ${(ws.bytes / 2 ** 20).toFixed(1)} MB; check ${seconds(check.wall)}, compile ${seconds(compile.wall)}, ` +
+                `open ${ws.singleRules.toLocaleString('en-US')} rules ${millis(server.open)} (${server.errors} errors), hover p95 ${millis(server.hover.p95)}, completion p95 ${millis(server.completion.p95)}`,
+        );
         if (!KEEP) fs.rmSync(ws.dir, { recursive: true, force: true });
     }
 } finally {
@@ -201,19 +270,34 @@ const rows = [
     ['payrule compile: peak RSS', r => r.compile.rss, megabytes, TARGETS.rss],
     ['server: open N/5-rule file to diagnostics', r => r.server.open, millis, TARGETS.open],
     ['server: hover p95 (median)', r => r.server.hover.p95, (ms, r) => `${millis(ms)} (${millis(r.server.hover.median)})`, TARGETS.hover],
-    ['server: completion p95 (median)', r => r.server.completion.p95, (ms, r) => `${millis(ms)} (${millis(r.server.completion.median)})`, TARGETS.completion],
+    [
+        'server: completion p95 (median)',
+        r => r.server.completion.p95,
+        (ms, r) => `${millis(ms)} (${millis(r.server.completion.median)})`,
+        TARGETS.completion,
+    ],
 ];
 const sizes = results.map(r => r.rules.toLocaleString('en-US'));
 console.log(`\n| cost | ${sizes.join(' | ')} | growth per 10x rules | target at ${sizes[sizes.length - 1]} |`);
 console.log(`|---|${sizes.map(() => '---:').join('|')}|---|---|`);
 for (const [name, value, show, target] of rows) {
     const values = results.map(value);
-    const growth = values.slice(1).map((v, i) => `${(v / values[i]).toFixed(1)}x`).join(', ') || '–';
+    const growth =
+        values
+            .slice(1)
+            .map((v, i) => `${(v / values[i]).toFixed(1)}x`)
+            .join(', ') || '–';
     const last = values[values.length - 1];
-    const verdict = target === undefined ? '' : `< ${target >= 1000 && show === seconds ? seconds(target) : show === megabytes ? megabytes(target) : millis(target)}: ${last < target ? 'met' : 'MISSED'}`;
+    const verdict =
+        target === undefined
+            ? ''
+            : `< ${target >= 1000 && show === seconds ? seconds(target) : show === megabytes ? megabytes(target) : millis(target)}: ${last < target ? 'met' : 'MISSED'}`;
     console.log(`| ${name} | ${values.map((v, i) => show(v, results[i])).join(' | ')} | ${growth} | ${verdict} |`);
 }
-console.log(`\nRules per size: pair edits as imported (indicator 9 rows and edits deleted the day they took effect are not rules), `
-    + 'plus one MUE limit per 10 pair edits; "growth per 10x rules" is each cost divided by the one before (10x is linear).');
-const missed = results.length > 0 && rows.some(([, value, , target]) => target !== undefined && value(results[results.length - 1]) >= target);
+console.log(
+    `\nRules per size: pair edits as imported (indicator 9 rows and edits deleted the day they took effect are not rules), ` +
+        'plus one MUE limit per 10 pair edits; "growth per 10x rules" is each cost divided by the one before (10x is linear).',
+);
+const missed =
+    results.length > 0 && rows.some(([, value, , target]) => target !== undefined && value(results[results.length - 1]) >= target);
 if (missed) process.exitCode = 0; // a missed target is a result to read, not a failure of the bench

@@ -51,8 +51,13 @@ try {
 }
 
 async function main() {
-    console.log(`payrule SQL engine benchmark: ${fmt(LINES)} claim lines, ${fmt(PAIRS)} pair edits, ${os.availableParallelism()} cores, `
-        + `Node ${process.version}, load average ${os.loadavg().map(n => n.toFixed(1)).join(' ')}`);
+    console.log(
+        `payrule SQL engine benchmark: ${fmt(LINES)} claim lines, ${fmt(PAIRS)} pair edits, ${os.availableParallelism()} cores, ` +
+            `Node ${process.version}, load average ${os
+                .loadavg()
+                .map(n => n.toFixed(1))
+                .join(' ')}`,
+    );
     const packFiles = await writePacks();
     const ndjson = path.join(work, 'claims.ndjson');
     let started = performance.now();
@@ -75,18 +80,43 @@ async function main() {
     const base = results[0].seconds;
     const rows = [['run', 'input', 'lines', 'seconds', 'lines/s', 'vs js engine', 'peak RSS']];
     for (const r of results) {
-        rows.push([r.name, r.input, fmt(r.summary.lines), r.seconds.toFixed(1), fmt(r.summary.lines / r.seconds), `${(base / r.seconds).toFixed(2)}x`, `${(r.rss / 1e9).toFixed(2)} GB`]);
+        rows.push([
+            r.name,
+            r.input,
+            fmt(r.summary.lines),
+            r.seconds.toFixed(1),
+            fmt(r.summary.lines / r.seconds),
+            `${(base / r.seconds).toFixed(2)}x`,
+            `${(r.rss / 1e9).toFixed(2)} GB`,
+        ]);
     }
-    rows.push(['JSON.parse of each line, one thread', 'NDJSON', fmt(parse.lines), parse.seconds.toFixed(1), fmt(parse.lines / parse.seconds), `${(base / parse.seconds).toFixed(2)}x`, '']);
+    rows.push([
+        'JSON.parse of each line, one thread',
+        'NDJSON',
+        fmt(parse.lines),
+        parse.seconds.toFixed(1),
+        fmt(parse.lines / parse.seconds),
+        `${(base / parse.seconds).toFixed(2)}x`,
+        '',
+    ]);
     printTable(rows);
     const same = results.every(r => r.digest === results[0].digest);
     const s = results[0].summary;
     console.log(`\noutputs byte-identical (SHA-256 of each --out file): ${same ? 'yes' : 'NO'}`);
-    console.log(`summary: ${fmt(s.claims)} claims, ${fmt(s.paid)} paid, ${fmt(s.reduced)} reduced, ${fmt(s.review)} review, ${fmt(s.denied)} denied`);
-    console.log(`duckdb engine / js engine: ${(base / results[1].seconds).toFixed(2)}x on NDJSON, ${(base / results[2].seconds).toFixed(2)}x on Parquet`);
+    console.log(
+        `summary: ${fmt(s.claims)} claims, ${fmt(s.paid)} paid, ${fmt(s.reduced)} reduced, ${fmt(s.review)} review, ${fmt(s.denied)} denied`,
+    );
+    console.log(
+        `duckdb engine / js engine: ${(base / results[1].seconds).toFixed(2)}x on NDJSON, ${(base / results[2].seconds).toFixed(2)}x on Parquet`,
+    );
     console.log(`${os.availableParallelism()} cores; other processes may share them, so times vary run to run: compare the ratios.`);
     await planningTimes(packFiles.filter(file => !file.endsWith('zz_bench_pairs.json')));
-    console.log(`load average at the end ${os.loadavg().map(n => n.toFixed(1)).join(' ')}`);
+    console.log(
+        `load average at the end ${os
+            .loadavg()
+            .map(n => n.toFixed(1))
+            .join(' ')}`,
+    );
     if (!same || results.some(r => r.status !== 1)) process.exitCode = 1;
 }
 
@@ -96,7 +126,28 @@ async function main() {
  * the claims never bill (so that the tables have a payer's size). A loader-valid format 2 pack.
  */
 function pairPack(count) {
-    const own = ['97110', '97112', '97113', '97116', '97124', '97140', '97530', '97535', '97010', '97012', '97018', '97039', '97150', '98940', '98941', '98942', 'G0283', '0213T', '99213', '97161'];
+    const own = [
+        '97110',
+        '97112',
+        '97113',
+        '97116',
+        '97124',
+        '97140',
+        '97530',
+        '97535',
+        '97010',
+        '97012',
+        '97018',
+        '97039',
+        '97150',
+        '98940',
+        '98941',
+        '98942',
+        'G0283',
+        '0213T',
+        '99213',
+        '97161',
+    ];
     const next = random(count);
     // 40 edits between the claims' codes (so that edits fire), the rest among 5,000 codes they never bill.
     const inside = [];
@@ -105,12 +156,18 @@ function pairPack(count) {
     const seen = new Set();
     while (pairs.length < Math.min(40, count)) {
         const [a, b] = inside[Math.floor(next() * inside.length)];
-        if (!seen.has(`${a}/${b}`)) seen.add(`${a}/${b}`) && pairs.push([a, b]);
+        if (!seen.has(`${a}/${b}`)) {
+            seen.add(`${a}/${b}`);
+            pairs.push([a, b]);
+        }
     }
     while (pairs.length < count) {
         const a = String(20000 + Math.floor(next() * 5000));
         const b = String(20000 + Math.floor(next() * 5000));
-        if (a !== b && !seen.has(`${a}/${b}`)) seen.add(`${a}/${b}`) && pairs.push([a, b]);
+        if (a !== b && !seen.has(`${a}/${b}`)) {
+            seen.add(`${a}/${b}`);
+            pairs.push([a, b]);
+        }
     }
     const rules = [];
     for (const [a, b] of pairs) {
@@ -131,8 +188,16 @@ function pairPack(count) {
         });
     }
     const unsealed = {
-        format: 'payrule-pack', formatVersion: 2,
-        policy: { id: 'zz_bench_pairs', title: 'Synthetic NCCI PTP edits', payer: null, payerIds: [], version: '1', effective: { from: '2025-01-01', to: null } },
+        format: 'payrule-pack',
+        formatVersion: 2,
+        policy: {
+            id: 'zz_bench_pairs',
+            title: 'Synthetic NCCI PTP edits',
+            payer: null,
+            payerIds: [],
+            version: '1',
+            effective: { from: '2025-01-01', to: null },
+        },
         sources: [],
         rules,
     };
@@ -152,9 +217,13 @@ async function planningTimes(otherPacks) {
         fs.mkdirSync(folder, { recursive: true });
         const pack = path.join(folder, 'zz_bench_pairs.json');
         fs.writeFileSync(pack, JSON.stringify(pairPack(size)));
-        const sql = spawnSync(process.execPath, [CLI, 'sql', '--dialect', 'duckdb', '--tables', path.join(folder, 'tables'), ...otherPacks, pack],
-            { cwd: work, encoding: 'utf8', maxBuffer: 1 << 28 });
-        if (sql.status !== 0) throw new Error(`payrule sql failed:
+        const sql = spawnSync(
+            process.execPath,
+            [CLI, 'sql', '--dialect', 'duckdb', '--tables', path.join(folder, 'tables'), ...otherPacks, pack],
+            { cwd: work, encoding: 'utf8', maxBuffer: 1 << 28 },
+        );
+        if (sql.status !== 0)
+            throw new Error(`payrule sql failed:
 ${sql.stderr}`);
         const ddl = spawnSync(process.execPath, [CLI, 'sql', '--dialect', 'duckdb', '--ddl'], { cwd: work, encoding: 'utf8' }).stdout;
         const instance = await DuckDBInstance.create(':memory:');
@@ -162,7 +231,9 @@ ${sql.stderr}`);
         try {
             await connection.run(ddl);
             for (const name of ['pr_rules', 'pr_pair_rules', 'pr_pair_modifiers', 'pr_policy_payers']) {
-                await connection.run(`CREATE TABLE ${name} AS SELECT * FROM read_parquet('${path.join(folder, 'tables', `${name}.parquet`)}')`);
+                await connection.run(
+                    `CREATE TABLE ${name} AS SELECT * FROM read_parquet('${path.join(folder, 'tables', `${name}.parquet`)}')`,
+                );
             }
             const query = sql.stdout.replace(/;\s*$/, '');
             let best = Infinity;
@@ -188,7 +259,12 @@ function seconds(started) {
 function printTable(rows) {
     const widths = rows[0].map((_, i) => Math.max(...rows.map(row => row[i].length)));
     rows.forEach((row, r) => {
-        console.log(row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd());
+        console.log(
+            row
+                .map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
+                .join('  ')
+                .trimEnd(),
+        );
         if (r === 0) console.log(widths.map(w => '-'.repeat(w)).join('  '));
     });
 }
@@ -198,18 +274,37 @@ async function writePacks() {
     const esbuild = await import('esbuild');
     const bundle = path.join(work, 'fixtures.mjs');
     await esbuild.build({
-        stdin: { contents: "export { allFormsPacks } from './test/sql/fixtures.js';", resolveDir: PROJECT, loader: 'ts', sourcefile: 'sql-bench-packs.ts' },
-        outfile: bundle, bundle: true, platform: 'node', target: 'node20', format: 'esm', logLevel: 'warning',
+        stdin: {
+            contents: "export { allFormsPacks } from './test/sql/fixtures.js';",
+            resolveDir: PROJECT,
+            loader: 'ts',
+            sourcefile: 'sql-bench-packs.ts',
+        },
+        outfile: bundle,
+        bundle: true,
+        platform: 'node',
+        target: 'node20',
+        format: 'esm',
+        logLevel: 'warning',
     });
     const folder = path.join(work, 'packs');
-    const compiled = spawnSync(process.execPath, [CLI, 'compile', path.join(PROJECT, 'policies'), '--out', folder], { cwd: PROJECT, encoding: 'utf8' });
+    const compiled = spawnSync(process.execPath, [CLI, 'compile', path.join(PROJECT, 'policies'), '--out', folder], {
+        cwd: PROJECT,
+        encoding: 'utf8',
+    });
     if (compiled.status !== 0) throw new Error(`payrule compile policies failed:\n${compiled.stdout}${compiled.stderr}`);
     const { allFormsPacks } = await import(pathToFileURL(bundle).href);
     for (const pack of allFormsPacks()) fs.writeFileSync(path.join(folder, `${pack.policy.id}.json`), JSON.stringify(pack));
     fs.writeFileSync(path.join(folder, 'zz_bench_pairs.json'), JSON.stringify(pairPack(PAIRS)));
-    const files = fs.readdirSync(folder).filter(name => name.endsWith('.json')).sort().map(name => path.join(folder, name));
+    const files = fs
+        .readdirSync(folder)
+        .filter(name => name.endsWith('.json'))
+        .sort()
+        .map(name => path.join(folder, name));
     const rules = files.reduce((n, file) => n + JSON.parse(fs.readFileSync(file, 'utf8')).rules.length, 0);
-    console.log(`packs: every rule form (test/sql/fixtures.ts) + policies/ + ${fmt(PAIRS)} pair edits: ${files.length} packs, ${rules} rules`);
+    console.log(
+        `packs: every rule form (test/sql/fixtures.ts) + policies/ + ${fmt(PAIRS)} pair edits: ${files.length} packs, ${rules} rules`,
+    );
     return files;
 }
 
@@ -220,13 +315,18 @@ async function writePacks() {
 async function timeCli(args, out) {
     const rssFile = `${out}.rss`;
     const hook = path.join(work, 'rss-hook.mjs');
-    fs.writeFileSync(hook, `import { writeFileSync } from 'node:fs';
+    fs.writeFileSync(
+        hook,
+        `import { writeFileSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 if (isMainThread) process.on('exit', () => writeFileSync(process.env.PAYRULE_SQL_BENCH_RSS, String(process.resourceUsage().maxRSS * 1024)));
-`);
+`,
+    );
     const started = performance.now();
     const child = spawn(process.execPath, ['--import', pathToFileURL(hook).href, CLI, ...args, '--out', out], {
-        cwd: work, stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, PAYRULE_SQL_BENCH_RSS: rssFile },
+        cwd: work,
+        stdio: ['ignore', 'inherit', 'pipe'],
+        env: { ...process.env, PAYRULE_SQL_BENCH_RSS: rssFile },
     });
     let stderr = '';
     child.stderr.on('data', data => (stderr += data));
@@ -294,10 +394,40 @@ async function toParquet(ndjson, parquet) {
 async function generateClaims(file, target) {
     const next = random(20250304);
     const pick = items => items[Math.floor(next() * items.length)];
-    const CODES = ['97110', '97110', '97112', '97113', '97116', '97124', '97124', '97140', '97140', '97530', '97535', '97010', '97012',
-        '97018', '97039', '97150', '98940', '98941', '98942', 'G0283', '0213T', '99213', '97161'];
+    const CODES = [
+        '97110',
+        '97110',
+        '97112',
+        '97113',
+        '97116',
+        '97124',
+        '97124',
+        '97140',
+        '97140',
+        '97530',
+        '97535',
+        '97010',
+        '97012',
+        '97018',
+        '97039',
+        '97150',
+        '98940',
+        '98941',
+        '98942',
+        'G0283',
+        '0213T',
+        '99213',
+        '97161',
+    ];
     const TIMED = new Set(['97110', '97112', '97113', '97116', '97124', '97140', '97530', '97535', '97150', 'G0283', '0213T']);
-    const TYPES = ['physical-therapist', 'physical-therapist', 'chiropractor', 'massage-therapist', 'physical-therapist-assistant', 'occupational-therapist'];
+    const TYPES = [
+        'physical-therapist',
+        'physical-therapist',
+        'chiropractor',
+        'massage-therapist',
+        'physical-therapist-assistant',
+        'occupational-therapist',
+    ];
     const DIAGNOSES = ['M54.50', 'M54.5', 'R52', 'M25.561', 'M62.81', 'S13.4XXA', 'M79.1'];
     const MODIFIERS = [[], [], [], [], ['GP'], ['59'], ['XS'], ['AT'], ['U7'], ['GP', '59']];
     const out = fs.createWriteStream(file);
@@ -330,7 +460,14 @@ async function generateClaims(file, target) {
                 if (diagnoses.length > 1 && next() < 0.2) line.diagnosisPointers = [2];
                 claimLines.push(line);
             }
-            const claim = { id: `C${claims}`, patient: `P${patient}`, provider: next() < 0.95 ? provider : { id: '1999999999', type: 'massage-therapist' }, diagnoses, date, lines: claimLines };
+            const claim = {
+                id: `C${claims}`,
+                patient: `P${patient}`,
+                provider: next() < 0.95 ? provider : { id: '1999999999', type: 'massage-therapist' },
+                diagnoses,
+                date,
+                lines: claimLines,
+            };
             buffer.push(JSON.stringify(claim));
             claims++;
             lines += count;

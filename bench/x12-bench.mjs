@@ -36,23 +36,40 @@ try {
     const packsDir = path.join(work, 'packs');
     const compiled = spawnSync(process.execPath, [CLI, 'compile', path.join(PROJECT, 'policies'), '--out', packsDir], { encoding: 'utf8' });
     if (compiled.status !== 0) throw new Error(`compile failed: ${compiled.stderr}`);
-    const packs = fs.readdirSync(packsDir).sort().map(name => path.join(packsDir, name));
+    const packs = fs
+        .readdirSync(packsDir)
+        .sort()
+        .map(name => path.join(packsDir, name));
 
     const ndjsonFile = path.join(work, 'claims.ndjson');
     const x12File = path.join(work, 'claims.837');
     const claims = Math.ceil(LINES / 4);
     writeInputs(claims, ndjsonFile, x12File);
-    console.log(`${fmt(claims)} claims, ${fmt(claims * 4)} lines: NDJSON ${(fs.statSync(ndjsonFile).size / 2 ** 20).toFixed(0)} MB, 837P ${(fs.statSync(x12File).size / 2 ** 20).toFixed(0)} MB; ${os.availableParallelism()} cores, load ${os.loadavg().map(l => l.toFixed(1)).join(' ')}`);
+    console.log(
+        `${fmt(claims)} claims, ${fmt(claims * 4)} lines: NDJSON ${(fs.statSync(ndjsonFile).size / 2 ** 20).toFixed(0)} MB, 837P ${(fs.statSync(x12File).size / 2 ** 20).toFixed(0)} MB; ${os.availableParallelism()} cores, load ${os
+            .loadavg()
+            .map(l => l.toFixed(1))
+            .join(' ')}`,
+    );
 
     const results = {};
-    for (const [name, file] of [['ndjson', ndjsonFile], ['x12', x12File]]) {
+    for (const [name, file] of [
+        ['ndjson', ndjsonFile],
+        ['x12', x12File],
+    ]) {
         const out = path.join(work, `${name}.out.ndjson`);
         const started = performance.now();
-        const run = spawnSync(process.execPath, [CLI, 'eval', '--no-progress', '--format', 'ndjson', '--out', out, '--pack', ...packs, file], { encoding: 'utf8' });
+        const run = spawnSync(
+            process.execPath,
+            [CLI, 'eval', '--no-progress', '--format', 'ndjson', '--out', out, '--pack', ...packs, file],
+            { encoding: 'utf8' },
+        );
         const seconds = (performance.now() - started) / 1000;
         if (run.status !== 0 && run.status !== 1) throw new Error(`payrule eval of ${name} failed (exit ${run.status}): ${run.stderr}`);
         results[name] = { seconds, sha: createHash('sha256').update(fs.readFileSync(out)).digest('hex') };
-        console.log(`payrule eval, ${name === 'x12' ? '837P  ' : 'NDJSON'}: ${seconds.toFixed(2)} s, ${fmt(claims * 4 / seconds)} lines/s`);
+        console.log(
+            `payrule eval, ${name === 'x12' ? '837P  ' : 'NDJSON'}: ${seconds.toFixed(2)} s, ${fmt((claims * 4) / seconds)} lines/s`,
+        );
     }
     console.log(`outputs byte-identical (SHA-256 of each --out file): ${results.ndjson.sha === results.x12.sha ? 'yes' : 'NO'}`);
     const ratio = results.ndjson.seconds / results.x12.seconds;
@@ -65,20 +82,40 @@ try {
 
 /** The same claims as NDJSON and as an 837P, written in pieces. */
 function writeInputs(count, ndjsonFile, x12File) {
-    const PAYERS = [['MEDICARE', '00882'], ['BLUE CROSS', 'BCBS'], ['HNS', 'HNS01']];
-    const PROVIDERS = [['1245319599', '225100000X', 'physical-therapist'], ['1386752204', '111N00000X', 'chiropractor'], ['1972634510', '225700000X', 'massage-therapist']];
+    const PAYERS = [
+        ['MEDICARE', '00882'],
+        ['BLUE CROSS', 'BCBS'],
+        ['HNS', 'HNS01'],
+    ];
+    const PROVIDERS = [
+        ['1245319599', '225100000X', 'physical-therapist'],
+        ['1386752204', '111N00000X', 'chiropractor'],
+        ['1972634510', '225700000X', 'massage-therapist'],
+    ];
     const CODES = ['97110', '97140', '97124', '98941', '97112', '97530'];
-    const DIAGNOSES = [['M54.5', 'M545'], ['M62.81', 'M6281'], ['R52', 'R52'], ['M25.51', 'M2551']];
+    const DIAGNOSES = [
+        ['M54.5', 'M545'],
+        ['M62.81', 'M6281'],
+        ['R52', 'R52'],
+        ['M25.51', 'M2551'],
+    ];
     const ndjson = fs.openSync(ndjsonFile, 'w');
     const x12 = fs.openSync(x12File, 'w');
     let json = '';
-    let edi = 'ISA*00*          *00*          *ZZ*BENCH          *ZZ*PAYRULE        *250301*1200*^*00501*000000001*0*P*:~\nGS*HC*BENCH*PAYRULE*20250301*1200*1*X*005010X222A1~\n';
+    let edi =
+        'ISA*00*          *00*          *ZZ*BENCH          *ZZ*PAYRULE        *250301*1200*^*00501*000000001*0*P*:~\nGS*HC*BENCH*PAYRULE*20250301*1200*1*X*005010X222A1~\n';
     let st = 0;
     let inSt = 0;
     let hl = 0;
-    const flush = (force) => {
-        if (force || json.length > 1 << 20) { fs.writeSync(ndjson, json); json = ''; }
-        if (force || edi.length > 1 << 20) { fs.writeSync(x12, edi); edi = ''; }
+    const flush = force => {
+        if (force || json.length > 1 << 20) {
+            fs.writeSync(ndjson, json);
+            json = '';
+        }
+        if (force || edi.length > 1 << 20) {
+            fs.writeSync(x12, edi);
+            edi = '';
+        }
     };
     for (let i = 0; i < count; i++) {
         if (i % 1000 === 0) {
@@ -98,16 +135,29 @@ function writeInputs(count, ndjsonFile, x12File) {
         for (let l = 0; l < 4; l++) {
             const code = CODES[(i + l * 2) % CODES.length];
             const timed = code !== '98941';
-            lines.push({ line: l + 1, date: day, code, modifiers: (i + l) % 5 === 0 ? ['59'] : [], units: 1 + ((i + l) % 3), minutes: timed ? 8 + ((i * 7 + l * 11) % 40) : null, diagnosisPointers: [1 + (l % 2)], charge: 40 + l * 5 });
+            lines.push({
+                line: l + 1,
+                date: day,
+                code,
+                modifiers: (i + l) % 5 === 0 ? ['59'] : [],
+                units: 1 + ((i + l) % 3),
+                minutes: timed ? 8 + ((i * 7 + l * 11) % 40) : null,
+                diagnosisPointers: [1 + (l % 2)],
+                charge: 40 + l * 5,
+            });
         }
         json += `${JSON.stringify({ id: `C${i}`, patient, payer, provider: { id: npi, type }, diagnoses: diagnoses.map(d => d[0]), lines })}\n`;
-        edi += `HL*${++hl}*1*22*0~\nSBR*P*18*******CI~\nNM1*IL*1*DOE*JAN****MI*${patient}~\nNM1*PR*2*${payer}*****PI*${payerId}~\n`
-            + `CLM*C${i}*${lines.reduce((s, l) => s + l.charge, 0)}***11:B:1*Y*A*Y*Y~\nHI*ABK:${diagnoses[0][1]}*ABF:${diagnoses[1][1]}~\nNM1*82*1*SMITH*ANN****XX*${npi}~\nPRV*PE*PXC*${taxonomy}~\n`;
+        edi +=
+            `HL*${++hl}*1*22*0~\nSBR*P*18*******CI~\nNM1*IL*1*DOE*JAN****MI*${patient}~\nNM1*PR*2*${payer}*****PI*${payerId}~\n` +
+            `CLM*C${i}*${lines.reduce((s, l) => s + l.charge, 0)}***11:B:1*Y*A*Y*Y~\nHI*ABK:${diagnoses[0][1]}*ABF:${diagnoses[1][1]}~\nNM1*82*1*SMITH*ANN****XX*${npi}~\nPRV*PE*PXC*${taxonomy}~\n`;
         inSt += 8;
         for (const l of lines) {
             edi += `LX*${l.line}~\nSV1*HC:${[l.code, ...l.modifiers].join(':')}*${l.charge}*UN*${l.units}***${l.diagnosisPointers.join(':')}~\nDTP*472*D8*${l.date.replace(/-/g, '')}~\n`;
             inSt += 3;
-            if (l.minutes !== null) { edi += `NTE*ADD*MINUTES ${l.minutes}~\n`; inSt++; }
+            if (l.minutes !== null) {
+                edi += `NTE*ADD*MINUTES ${l.minutes}~\n`;
+                inSt++;
+            }
         }
         flush(false);
     }

@@ -6,7 +6,8 @@ const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url
 const watch = process.argv.includes('--watch');
 
 // ESM bundles of CommonJS dependencies need a `require` of their own.
-const esmBanner = "import { createRequire as __payruleCreateRequire } from 'node:module'; const require = __payruleCreateRequire(import.meta.url);";
+const esmBanner =
+    "import { createRequire as __payruleCreateRequire } from 'node:module'; const require = __payruleCreateRequire(import.meta.url);";
 
 const common = {
     bundle: true,
@@ -20,15 +21,33 @@ const common = {
 
 const builds = [
     { ...common, entryPoints: ['src-server/language-server/main.ts'], outfile: 'dist/server.js', format: 'esm', banner: { js: esmBanner } },
-    { ...common, entryPoints: ['src-cli/main.ts'], outfile: 'dist/cli.js', format: 'esm', banner: { js: `#!/usr/bin/env node\n${esmBanner}` } },
+    {
+        ...common,
+        entryPoints: ['src-cli/main.ts'],
+        outfile: 'dist/cli.js',
+        format: 'esm',
+        banner: { js: `#!/usr/bin/env node\n${esmBanner}` },
+    },
     // The worker threads of `payrule eval` (a bundle of their own: they start without the language server).
     { ...common, entryPoints: ['src-cli/eval/worker.ts'], outfile: 'dist/eval-worker.js', format: 'esm', banner: { js: esmBanner } },
     // The worker threads of `payrule check` and `payrule compile` on large workspaces.
-    { ...common, entryPoints: ['src-cli/workspace/check-worker.ts'], outfile: 'dist/check-worker.js', format: 'esm', banner: { js: esmBanner } },
+    {
+        ...common,
+        entryPoints: ['src-cli/workspace/check-worker.ts'],
+        outfile: 'dist/check-worker.js',
+        format: 'esm',
+        banner: { js: esmBanner },
+    },
     { ...common, entryPoints: ['src-client/extension.ts'], outfile: 'dist/extension.cjs', format: 'cjs', external: ['vscode'] },
     // Library entry points for other tools (package.json "exports": payrule/pack, payrule/evaluator).
     { ...common, entryPoints: ['src-server/core/pack/index.ts'], outfile: 'dist/lib/pack.js', format: 'esm', banner: { js: esmBanner } },
-    { ...common, entryPoints: ['src-server/core/evaluator/library.ts'], outfile: 'dist/lib/evaluator.js', format: 'esm', banner: { js: esmBanner } },
+    {
+        ...common,
+        entryPoints: ['src-server/core/evaluator/library.ts'],
+        outfile: 'dist/lib/evaluator.js',
+        format: 'esm',
+        banner: { js: esmBanner },
+    },
 ];
 
 // The browser playground and claim checker (src-client/browser/): the language server in a web worker and the
@@ -37,7 +56,11 @@ const builds = [
 const nodeShims = {
     name: 'payrule-browser-shims',
     setup(build) {
-        const shims = { fs: 'src-client/browser/shims/fs.ts', crypto: 'src-client/browser/shims/crypto.ts', url: 'src-client/browser/shims/url.ts' };
+        const shims = {
+            fs: 'src-client/browser/shims/fs.ts',
+            crypto: 'src-client/browser/shims/crypto.ts',
+            url: 'src-client/browser/shims/url.ts',
+        };
         build.onResolve({ filter: /^(node:)?(fs|crypto|url|path)$/ }, async args => {
             const name = args.path.replace(/^node:/, '');
             if (name === 'path') return build.resolve('pathe', { kind: args.kind, resolveDir: process.cwd() });
@@ -55,7 +78,11 @@ const browser = {
     logLevel: 'warning',
     plugins: [nodeShims],
     inject: ['src-client/browser/shims/buffer.ts'],
-    define: { PAYRULE_VERSION: JSON.stringify(pkg.version), 'process.env.NODE_ENV': '"production"', 'import.meta.url': '"file:///payrule/dist/web/bundle.js"' },
+    define: {
+        PAYRULE_VERSION: JSON.stringify(pkg.version),
+        'process.env.NODE_ENV': '"production"',
+        'import.meta.url': '"file:///payrule/dist/web/bundle.js"',
+    },
 };
 builds.push(
     { ...browser, entryPoints: ['src-client/browser/playground-worker.ts'], outfile: 'dist/web/playground-worker.js' },

@@ -7,4 +7,4 @@ export const EXIT = {
     badInput: 2,
 } as const;
 
-export type ExitCode = typeof EXIT[keyof typeof EXIT];
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -42,25 +42,34 @@ export function findingsOf(documents: LangiumDocument[]): Finding[] {
 
 /** Findings of checked files, sorted by file, then position, then code. */
 export function findingsFor(files: Array<{ file: string; diagnostics: Diagnostic[] }>): Finding[] {
-    return [...files].sort((a, b) => compareText(a.file, b.file)).flatMap(({ file, diagnostics }) => sortDiagnostics(diagnostics).map(diagnostic => {
-        const code = String(diagnostic.code ?? 'payrule/syntax-error');
-        return {
-            file: displayPath(file),
-            line: diagnostic.range.start.line + 1,
-            column: diagnostic.range.start.character + 1,
-            endLine: diagnostic.range.end.line + 1,
-            endColumn: diagnostic.range.end.character + 1,
-            severity: SEVERITIES[diagnostic.severity ?? 1],
-            code,
-            message: diagnostic.message,
-            docs: docsFor(code),
-        };
-    }));
+    return [...files]
+        .sort((a, b) => compareText(a.file, b.file))
+        .flatMap(({ file, diagnostics }) =>
+            sortDiagnostics(diagnostics).map(diagnostic => {
+                const code = String(diagnostic.code ?? 'payrule/syntax-error');
+                return {
+                    file: displayPath(file),
+                    line: diagnostic.range.start.line + 1,
+                    column: diagnostic.range.start.character + 1,
+                    endLine: diagnostic.range.end.line + 1,
+                    endColumn: diagnostic.range.end.character + 1,
+                    severity: SEVERITIES[diagnostic.severity ?? 1],
+                    code,
+                    message: diagnostic.message,
+                    docs: docsFor(code),
+                };
+            }),
+        );
 }
 
 function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
-    return [...diagnostics].sort((a, b) =>
-        a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || compareText(String(a.code), String(b.code)) || compareText(a.message, b.message));
+    return [...diagnostics].sort(
+        (a, b) =>
+            a.range.start.line - b.range.start.line ||
+            a.range.start.character - b.range.start.character ||
+            compareText(String(a.code), String(b.code)) ||
+            compareText(a.message, b.message),
+    );
 }
 
 function compareText(a: string, b: string): number {
@@ -89,7 +98,9 @@ export function countBySeverity(findings: Finding[]): { errors: number; warnings
 }
 
 export function formatText(findings: Finding[]): string {
-    return findings.map(f => `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${f.message}${f.docs ? ` (see ${f.docs})` : ''}`).join('\n');
+    return findings
+        .map(f => `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${f.message}${f.docs ? ` (see ${f.docs})` : ''}`)
+        .join('\n');
 }
 
 export function formatJson(findings: Finding[], files: number): string {
@@ -105,23 +116,34 @@ export function formatSarif(findings: Finding[]): string {
             defaultConfiguration: { level: check.severity as string },
             helpUri: `docs/checks/${name}.md`,
         }));
-    rules.push({ id: 'payrule/unreadable-input', shortDescription: { text: 'A file could not be read as a policy.' }, defaultConfiguration: { level: 'error' }, helpUri: 'docs/checks/unreadable-input.md' });
+    rules.push({
+        id: 'payrule/unreadable-input',
+        shortDescription: { text: 'A file could not be read as a policy.' },
+        defaultConfiguration: { level: 'error' },
+        helpUri: 'docs/checks/unreadable-input.md',
+    });
     const results = findings.map(f => ({
         ruleId: f.code,
         level: f.severity === 'info' ? 'note' : f.severity,
         message: { text: f.message },
-        locations: [{
-            physicalLocation: {
-                artifactLocation: { uri: f.file },
-                region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+        locations: [
+            {
+                physicalLocation: {
+                    artifactLocation: { uri: f.file },
+                    region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+                },
             },
-        }],
+        ],
     }));
-    return JSON.stringify({
-        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-        version: '2.1.0',
-        runs: [{ tool: { driver: { name: 'payrule', version: VERSION, rules } }, results }],
-    }, null, 2);
+    return JSON.stringify(
+        {
+            $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+            version: '2.1.0',
+            runs: [{ tool: { driver: { name: 'payrule', version: VERSION, rules } }, results }],
+        },
+        null,
+        2,
+    );
 }
 
 export function isCheckName(name: string): name is CheckName {

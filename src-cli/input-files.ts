@@ -43,7 +43,12 @@ export function collectPolicyFiles(paths: string[]): { files: string[]; problems
         } else if (!stat.isFile()) {
             problems.push({ file: absolute, line: 1, column: 1, message: 'not a regular file: name a .payrule file or a folder of them' });
         } else if (!absolute.endsWith('.payrule')) {
-            problems.push({ file: absolute, line: 1, column: 1, message: `not a policy file: policies end in .payrule${notPolicyHint(absolute)}` });
+            problems.push({
+                file: absolute,
+                line: 1,
+                column: 1,
+                message: `not a policy file: policies end in .payrule${notPolicyHint(absolute)}`,
+            });
         } else {
             files.add(absolute);
         }
@@ -54,7 +59,8 @@ export function collectPolicyFiles(paths: string[]): { files: string[]; problems
 /** What a file that is not a policy probably is, and what to do instead. */
 function notPolicyHint(file: string): string {
     if (/\.json$/i.test(file)) return ' (a pack or claims? `payrule eval --pack <pack.json> <claims>` reads those)';
-    if (/\.(txt|pdf|html?)$/i.test(file)) return ' (a source document is cited from a policy, not checked; name the folder to check every policy in it)';
+    if (/\.(txt|pdf|html?)$/i.test(file))
+        return ' (a source document is cited from a policy, not checked; name the folder to check every policy in it)';
     return ' (name the folder to check every policy in it)';
 }
 
@@ -75,7 +81,12 @@ export function readPolicyFile(file: string): PolicyText | InputProblem {
     try {
         const size = fs.statSync(file).size;
         if (size > MAX_POLICY_BYTES) {
-            return { file, line: 1, column: 1, message: `file is too large to be a policy (${(size / 1048576).toFixed(1)} MB; the limit is ${MAX_POLICY_BYTES / 1048576} MB)` };
+            return {
+                file,
+                line: 1,
+                column: 1,
+                message: `file is too large to be a policy (${(size / 1048576).toFixed(1)} MB; the limit is ${MAX_POLICY_BYTES / 1048576} MB)`,
+            };
         }
         bytes = fs.readFileSync(file);
     } catch (error) {

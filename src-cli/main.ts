@@ -44,7 +44,7 @@ if (isBatchWorker()) {
             console.error(`payrule: ${error.message}`);
             process.exitCode = EXIT.badInput;
         } else {
-            console.error(`payrule: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+            console.error(`payrule: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
             process.exitCode = EXIT.badInput;
         }
     }

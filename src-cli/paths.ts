@@ -50,7 +50,9 @@ export function workspaceFolders(paths: string[], rootOption?: string): Workspac
 function refuseWideRoot(root: string, what: string): void {
     if (isWideRoot(root)) {
         const named = root === path.parse(root).root ? `the file system root (${root})` : `your home folder (${root})`;
-        throw new WorkspaceRootError(`the workspace root would be ${named}, ${what}: a policy could then cite any file there. Name the policies' own folder with --root <folder>, or run payrule on one folder tree.`);
+        throw new WorkspaceRootError(
+            `the workspace root would be ${named}, ${what}: a policy could then cite any file there. Name the policies' own folder with --root <folder>, or run payrule on one folder tree.`,
+        );
     }
 }
 

@@ -109,7 +109,9 @@ export function headlineFinding(findings: CliFinding[]): { finding: CliFinding; 
  * frame of an unexpected error, not commander's "(run with --help for usage)" hint).
  */
 export function lastMessage(stderr: string): string | undefined {
-    const lines = stderr.split(/\r?\n/).map(line => line.trim())
+    const lines = stderr
+        .split(/\r?\n/)
+        .map(line => line.trim())
         .filter(line => line !== '' && !/^at\s/.test(line) && !/^\(run with --help/.test(line));
     return lines.at(-1);
 }

@@ -79,8 +79,9 @@ export function webviewPage(options: WebviewPageOptions): string {
         return uri === undefined ? '' : `<link rel="stylesheet" href="${escapeAttribute(uri)}">`;
     });
     const rules = [...styles].map(([declarations, id]) => `[data-payrule-style="${id}"]{${declarations}}`).join('\n');
-    const head = `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(options.cspSource, nonce)}">`
-        + (rules ? `\n<style nonce="${nonce}">\n${rules}\n</style>` : '');
+    const head =
+        `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(options.cspSource, nonce)}">` +
+        (rules ? `\n<style nonce="${nonce}">\n${rules}\n</style>` : '');
     html = html.replace(/<head>/, `<head>\n${head}`);
     const fragment = options.fragment ? ` data-payrule-fragment="${escapeAttribute(options.fragment)}"` : '';
     html = html.replace(/<body>/, `<body${fragment}>`);
@@ -120,7 +121,8 @@ export function resolveSiteLink(fromPage: string, href: string, pages: ReadonlyS
     const target = hash === -1 ? href : href.slice(0, hash);
     const fragment = hash === -1 ? undefined : decodeURIComponentSafe(href.slice(hash + 1));
     if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('/') || target.includes('\\')) return undefined;
-    const page = target === '' ? fromPage : path.posix.normalize(path.posix.join(path.posix.dirname(fromPage), decodeURIComponentSafe(target)));
+    const page =
+        target === '' ? fromPage : path.posix.normalize(path.posix.join(path.posix.dirname(fromPage), decodeURIComponentSafe(target)));
     if (page.startsWith('../') || page === '..' || !page.endsWith('.html') || !pages.has(page)) return undefined;
     return { page, fragment: fragment || undefined };
 }
@@ -132,7 +134,11 @@ const BROWSER_PAGES = new Set(['playground.html', 'claim-checker.html']);
  * A link of `fromPage` to the playground or claim checker (`../playground.html?policy=x`): the page
  * and its query, for the extension to open in the user's browser, where they work from file://.
  */
-export function resolveBrowserLink(fromPage: string, href: string, pages: ReadonlySet<string>): { page: string; query: string } | undefined {
+export function resolveBrowserLink(
+    fromPage: string,
+    href: string,
+    pages: ReadonlySet<string>,
+): { page: string; query: string } | undefined {
     const [target, query = ''] = href.split('#')[0].split('?');
     const link = resolveSiteLink(fromPage, target, pages);
     if (!link || !BROWSER_PAGES.has(link.page)) return undefined;

@@ -24,7 +24,9 @@ export async function activate(context: ExtensionContext): Promise<void> {
     const docs = new DocsPreview(cli, output, scratch);
     const compiledRules = new CompiledRulePreview();
     context.subscriptions.push(
-        output, docs, compiledRules,
+        output,
+        docs,
+        compiledRules,
         commands.registerCommand('payrule.compilePolicy', compilePolicyCommand(cli, output)),
         commands.registerCommand('payrule.checkWorkspace', checkWorkspaceCommand(cli, output)),
         commands.registerCommand('payrule.evaluateClaims', evaluateClaimsCommand(cli, output, scratch)),
@@ -36,7 +38,9 @@ export async function activate(context: ExtensionContext): Promise<void> {
     try {
         client = await startLanguageClient(context);
     } catch (error) {
-        void window.showErrorMessage(`Payrule: the language server did not start: ${error instanceof Error ? error.message : String(error)}`);
+        void window.showErrorMessage(
+            `Payrule: the language server did not start: ${error instanceof Error ? error.message : String(error)}`,
+        );
     }
 }
 

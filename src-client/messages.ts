@@ -16,7 +16,9 @@ export async function showFindingsError(what: string, findings: CliFinding[], cw
     const more = others > 0 ? ` (and ${others} more problem${others === 1 ? '' : 's'})` : '';
     const choice = await window.showErrorMessage(
         `Payrule: ${what}: ${findingLocation(finding, cwd)}: ${finding.severity} ${finding.code}: ${finding.message}${more}`,
-        'Go to Problem', 'Show Output');
+        'Go to Problem',
+        'Show Output',
+    );
     if (choice === 'Go to Problem') await revealFinding(finding);
     else if (choice === 'Show Output') output.show(true);
 }

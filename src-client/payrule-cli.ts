@@ -21,7 +21,10 @@ export interface CliRun {
  * dist/cli.js is self-contained (esbuild), so it runs from the .vsix without node_modules.
  */
 export class PayruleCli {
-    constructor(private readonly cliFile: string, private readonly output: OutputChannel) {}
+    constructor(
+        private readonly cliFile: string,
+        private readonly output: OutputChannel,
+    ) {}
 
     /** Run `payrule ARGS` in `cwd`; standard error (and, with `echoStdout`, standard output) goes to the output channel. */
     run(args: string[], cwd: string, token?: CancellationToken, options: { echoStdout?: boolean } = {}): Promise<CliRun> {

@@ -29,7 +29,9 @@ export async function policyTarget(uri: Uri | undefined, action: string): Promis
         return undefined;
     }
     if (document.isDirty && !(await document.save())) {
-        void window.showErrorMessage(`Payrule: could not save ${path.basename(document.uri.fsPath)}, so it was not used: ${action} needs the file on disk.`);
+        void window.showErrorMessage(
+            `Payrule: could not save ${path.basename(document.uri.fsPath)}, so it was not used: ${action} needs the file on disk.`,
+        );
         return undefined;
     }
     const file = document.uri.fsPath;

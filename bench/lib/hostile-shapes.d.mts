@@ -1,2 +1,5 @@
 /** Types of hostile-shapes.mjs, for the tests that import it. */
-export declare const SHAPES: Record<'doubling codesets' | 'invalid rules' | 'identical rules' | 'comment lines' | 'codeset chain' | 'unused codesets', (n: number) => string>;
+export declare const SHAPES: Record<
+    'doubling codesets' | 'invalid rules' | 'identical rules' | 'comment lines' | 'codeset chain' | 'unused codesets',
+    (n: number) => string
+>;

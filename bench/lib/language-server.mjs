@@ -8,7 +8,10 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter } fro
 /** CPU time (user + system) a process has used, in ms, from /proc (Linux); undefined elsewhere. */
 export function cpuMs(pid) {
     try {
-        const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+        const fields = fs
+            .readFileSync(`/proc/${pid}/stat`, 'utf8')
+            .replace(/^.*\) /, '')
+            .split(' ');
         return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
     } catch {
         return undefined;
@@ -32,7 +35,9 @@ export async function startServer(server, root, nodeArgs = []) {
     connection.listen();
     const rootUri = pathToFileURL(root).href;
     await connection.sendRequest('initialize', {
-        processId: process.pid, rootUri, capabilities: { workspace: { configuration: true } },
+        processId: process.pid,
+        rootUri,
+        capabilities: { workspace: { configuration: true } },
         workspaceFolders: [{ uri: rootUri, name: 'bench' }],
     });
     return {

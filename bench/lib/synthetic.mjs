@@ -83,7 +83,7 @@ export function* syntheticClaims(lineCount, { seed = 7, pairs = [], pairShare = 
         let day = 1 + pick(20);
         for (let v = 0; v < visits && lines < lineCount; v++) {
             claimNumber++;
-            const date = `2025-${String(1 + Math.floor(day / 28) % 12).padStart(2, '0')}-${String(1 + (day % 28)).padStart(2, '0')}`;
+            const date = `2025-${String(1 + (Math.floor(day / 28) % 12)).padStart(2, '0')}-${String(1 + (day % 28)).padStart(2, '0')}`;
             day += 1 + pick(9);
             const count = Math.min(lineCount - lines, 1 + pick(7));
             const claimLines = [];

@@ -11,12 +11,16 @@ export interface CheckOptions {
 }
 
 export function registerCheckCommand(program: Command): void {
-    program.command('check')
+    program
+        .command('check')
         .description('check policy files: syntax, codes, dates, references, citations against their sources, and conflicts between rules')
         .argument('[paths...]', 'policy files or folders to search for .payrule files', ['.'])
         .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
         .option('--strict', 'fail on warnings too')
-        .option('--root <dir>', 'workspace root that sources may not leave (default: the nearest folder holding payrule.json, package.json or .git, else the folder holding all paths; never / or your home folder)')
+        .option(
+            '--root <dir>',
+            'workspace root that sources may not leave (default: the nearest folder holding payrule.json, package.json or .git, else the folder holding all paths; never / or your home folder)',
+        )
         .addHelpText('after', '\nExit codes: 0 no errors, 1 errors found (or warnings with --strict), 2 bad usage or unreadable input.')
         .action(async (paths: string[], options: CheckOptions) => {
             process.exitCode = await runCheck(paths, options);

@@ -20,12 +20,16 @@ export interface CompileOptions {
 }
 
 export function registerCompileCommand(program: Command): void {
-    program.command('compile')
+    program
+        .command('compile')
         .description('compile policy files to rule packs (one JSON pack per policy); writes nothing when there are errors')
         .argument('[paths...]', 'policy files or folders to search for .payrule files', ['.'])
         .requiredOption('-o, --out <dir>', 'folder to write the packs to')
         .option('--strict', 'refuse to write packs when there are warnings too')
-        .option('--root <dir>', 'workspace root: sources may not leave it, and each pack records its policy\'s path relative to it (origin.file), so it changes the pack (default: the nearest folder holding payrule.json, package.json or .git, else the folder holding all paths; never / or your home folder)')
+        .option(
+            '--root <dir>',
+            "workspace root: sources may not leave it, and each pack records its policy's path relative to it (origin.file), so it changes the pack (default: the nearest folder holding payrule.json, package.json or .git, else the folder holding all paths; never / or your home folder)",
+        )
         .option('--sign <key>', 'sign each pack with this Ed25519 private key (payrule keygen): writes <pack>.sig beside it')
         .addHelpText('after', '\nExit codes: 0 packs written, 1 errors found (nothing written), 2 bad usage or unreadable input.')
         .action(async (paths: string[], options: CompileOptions) => {
@@ -88,7 +92,8 @@ function outFolderProblem(out: string): string | undefined {
         return undefined;
     } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EEXIST' || code === 'ENOTDIR') return '--out names a file; it must be a folder (the packs are written into it as <policy id>.json)';
+        if (code === 'EEXIST' || code === 'ENOTDIR')
+            return '--out names a file; it must be a folder (the packs are written into it as <policy id>.json)';
         if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'permission denied';
         return code ?? String(error);
     }
@@ -132,7 +137,15 @@ function installCleanup(): void {
 /** Why a write failed, in one line: the system's code and the path, without a stack trace. */
 function writeProblem(error: unknown): string {
     const { code, path: where } = error as { code?: string; path?: string };
-    const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'read-only file system'
-        : code === 'ENOTDIR' ? 'a path component is not a folder' : code === 'ENOSPC' ? 'no space left on the device' : (error as Error).message;
+    const reason =
+        code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : code === 'EROFS'
+              ? 'read-only file system'
+              : code === 'ENOTDIR'
+                ? 'a path component is not a folder'
+                : code === 'ENOSPC'
+                  ? 'no space left on the device'
+                  : (error as Error).message;
     return where ? `${reason} (${displayPath(where)})` : reason;
 }

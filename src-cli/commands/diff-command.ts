@@ -15,13 +15,20 @@ export interface DiffOptions {
 }
 
 export function registerDiffCommand(program: Command): void {
-    program.command('diff')
+    program
+        .command('diff')
         .description('explain what changed between two versions of a policy, in plain English: rules added, removed and changed')
         .argument('<old>', 'the earlier version: a .payrule file or a compiled pack (.json)')
         .argument('<new>', 'the later version: a .payrule file or a compiled pack (.json)')
         .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'md', 'json']).default('text'))
-        .option('--root <dir>', 'workspace root that sources of a .payrule file may not leave (default: the nearest folder holding payrule.json, package.json or .git, else the file\'s folder)')
-        .addHelpText('after', '\nExit codes: 0 compared (whether or not anything changed), 1 a policy has errors, 2 bad usage or unreadable input.')
+        .option(
+            '--root <dir>',
+            "workspace root that sources of a .payrule file may not leave (default: the nearest folder holding payrule.json, package.json or .git, else the file's folder)",
+        )
+        .addHelpText(
+            'after',
+            '\nExit codes: 0 compared (whether or not anything changed), 1 a policy has errors, 2 bad usage or unreadable input.',
+        )
         .action(async (oldPath: string, newPath: string, options: DiffOptions) => {
             process.exitCode = await runDiff(oldPath, newPath, options);
         });

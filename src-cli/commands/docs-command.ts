@@ -34,14 +34,27 @@ export function registerReviewCommands(program: Command): void {
 }
 
 export function registerDocsCommand(program: Command): void {
-    program.command('docs')
-        .description('render policies for reviewers: a static site (or Markdown) with every rule in plain English, its citations in context, the sources, a code index and the open warnings')
+    program
+        .command('docs')
+        .description(
+            'render policies for reviewers: a static site (or Markdown) with every rule in plain English, its citations in context, the sources, a code index and the open warnings',
+        )
         .argument('[paths...]', 'policy files or folders to search for .payrule files', ['.'])
         .requiredOption('-o, --out <dir>', 'folder to write the docs to')
-        .addOption(new Option('-f, --format <format>', 'html: a static site; md: Markdown files for pull-request review').choices(['html', 'md']).default('html'))
-        .option('--root <dir>', 'workspace root: sources may not leave it, and pages name files relative to it (default: the nearest folder holding payrule.json, package.json or .git, else the folder holding all paths; never / or your home folder)')
+        .addOption(
+            new Option('-f, --format <format>', 'html: a static site; md: Markdown files for pull-request review')
+                .choices(['html', 'md'])
+                .default('html'),
+        )
+        .option(
+            '--root <dir>',
+            'workspace root: sources may not leave it, and pages name files relative to it (default: the nearest folder holding payrule.json, package.json or .git, else the folder holding all paths; never / or your home folder)',
+        )
         .option('--no-playground', 'leave out the policy playground and claim checker: a site without any script')
-        .addHelpText('after', '\nExit codes: 0 docs written, 1 the policies have errors (nothing written), 2 bad usage or unreadable input.')
+        .addHelpText(
+            'after',
+            '\nExit codes: 0 docs written, 1 the policies have errors (nothing written), 2 bad usage or unreadable input.',
+        )
         .action(async (paths: string[], options: DocsOptions) => {
             process.exitCode = await runDocs(paths, options);
         });
@@ -72,11 +85,15 @@ export async function runDocs(paths: string[], options: DocsOptions): Promise<Ex
     try {
         writeDocs(options.out, files, `${MANIFEST}-${options.format}`);
     } catch (error) {
-        console.error(`payrule docs: cannot write to ${displayPath(path.resolve(options.out))}: ${error instanceof Error ? error.message : String(error)}`);
+        console.error(
+            `payrule docs: cannot write to ${displayPath(path.resolve(options.out))}: ${error instanceof Error ? error.message : String(error)}`,
+        );
         return EXIT.badInput;
     }
     const index = path.join(options.out, options.format === 'md' ? 'index.md' : 'index.html');
-    console.log(`${plural(model.policies.length, 'policy', 'policies')}, ${plural(model.findings.length, 'open warning')}: ${files.size} files written, start at ${displayPath(path.resolve(index))}`);
+    console.log(
+        `${plural(model.policies.length, 'policy', 'policies')}, ${plural(model.findings.length, 'open warning')}: ${files.size} files written, start at ${displayPath(path.resolve(index))}`,
+    );
     return EXIT.ok;
 }
 
@@ -177,7 +194,8 @@ function readWebBundles(): WebBundles | string {
     const here = path.dirname(fileURLToPath(import.meta.url));
     const folders = [path.join(here, 'web'), path.join(here, '..', 'dist', 'web')];
     const folder = folders.find(candidate => fs.existsSync(path.join(candidate, 'playground-worker.js')));
-    if (!folder) return `payrule docs: the playground's browser bundles are missing (looked in ${displayPath(folders[0])}); run \`npm run build\`, or pass --no-playground`;
+    if (!folder)
+        return `payrule docs: the playground's browser bundles are missing (looked in ${displayPath(folders[0])}); run \`npm run build\`, or pass --no-playground`;
     const read = (name: string) => fs.readFileSync(path.join(folder, name), 'utf8');
     return { worker: read('playground-worker.js'), playground: read('playground.js'), claimChecker: read('claim-checker.js') };
 }

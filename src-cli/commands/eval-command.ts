@@ -88,15 +88,27 @@ export function registerEvalCommand(program: Command): void {
         lastListed = kind;
         return [...(previous ?? []), value];
     };
-    program.command('eval')
-        .description('evaluate claims against rule packs (or policies compiled in memory) and write each line\'s outcome')
-        .argument('[claims]', 'claims file (JSON, NDJSON, FHIR R4 or X12 837P), or - for standard input; may also come last after --pack files')
+    program
+        .command('eval')
+        .description("evaluate claims against rule packs (or policies compiled in memory) and write each line's outcome")
+        .argument(
+            '[claims]',
+            'claims file (JSON, NDJSON, FHIR R4 or X12 837P), or - for standard input; may also come last after --pack files',
+        )
         .option('-p, --pack <files...>', 'rule pack files written by payrule compile', collect('pack'))
         .option('--policy <paths...>', 'policy files or folders to compile in memory, instead of or besides packs', collect('policy'))
         .addOption(new Option('-f, --format <format>', 'output format').choices([...EVAL_FORMATS, 'x12-835']).default('json'))
-        .option('--trust <key>', 'accept only pack files signed (payrule compile --sign) by this Ed25519 public key; repeat for several keys', (key: string, keys: string[] = []) => [...keys, key])
+        .option(
+            '--trust <key>',
+            'accept only pack files signed (payrule compile --sign) by this Ed25519 public key; repeat for several keys',
+            (key: string, keys: string[] = []) => [...keys, key],
+        )
         .option('-o, --out <file>', 'write the results to this file (written whole or not at all) instead of standard output')
-        .addOption(new Option('-e, --engine <engine>', 'who judges the claims: the JavaScript evaluator, or the packs as SQL in embedded DuckDB').choices(EVAL_ENGINES).default('js'))
+        .addOption(
+            new Option('-e, --engine <engine>', 'who judges the claims: the JavaScript evaluator, or the packs as SQL in embedded DuckDB')
+                .choices(EVAL_ENGINES)
+                .default('js'),
+        )
         .option('--no-progress', 'never show the progress bar (shown on standard error only when it is a terminal; js engine)')
         .option('--whole', 'read NDJSON whole before judging, at any size (claims in any order; memory grows with the input; js engine)')
         .addHelpText('after', EXIT_HELP)
@@ -104,14 +116,21 @@ export function registerEvalCommand(program: Command): void {
             // `--pack a.json b.json claims.ndjson`: the variadic option takes the claims file too.
             if (claims === undefined && lastListed !== undefined) {
                 const list = options[lastListed]!;
-                if (list.length > 1 || (lastListed === 'pack' && (options.policy?.length ?? 0) > 0) || lastListed === 'policy' && (options.pack?.length ?? 0) > 0) {
+                if (
+                    list.length > 1 ||
+                    (lastListed === 'pack' && (options.policy?.length ?? 0) > 0) ||
+                    (lastListed === 'policy' && (options.pack?.length ?? 0) > 0)
+                ) {
                     claims = list.pop();
                 }
             }
             if ((options.pack?.length ?? 0) === 0 && (options.policy?.length ?? 0) === 0) {
-                command.error('error: give the rules to apply: --pack FILE... (from payrule compile) or --policy PATH...', { exitCode: EXIT.badInput });
+                command.error('error: give the rules to apply: --pack FILE... (from payrule compile) or --policy PATH...', {
+                    exitCode: EXIT.badInput,
+                });
             }
-            if (claims === undefined) command.error('error: missing the claims file (or - for standard input) after the packs', { exitCode: EXIT.badInput });
+            if (claims === undefined)
+                command.error('error: missing the claims file (or - for standard input) after the packs', { exitCode: EXIT.badInput });
             process.exitCode = await runEval(claims!, options);
         });
 }
@@ -152,7 +171,9 @@ export async function runEval(claims: string, options: EvalOptions): Promise<Exi
     }
     const tabular = claims === '-' ? undefined : tabularFormatOf(claims);
     if (tabular && options.engine !== 'duckdb') {
-        console.error(`payrule eval: ${claims}: ${tabular === 'csv' ? 'CSV' : 'Parquet'} claim lines are read by the DuckDB engine: add --engine duckdb`);
+        console.error(
+            `payrule eval: ${claims}: ${tabular === 'csv' ? 'CSV' : 'Parquet'} claim lines are read by the DuckDB engine: add --engine duckdb`,
+        );
         return EXIT.badInput;
     }
     const target = options.out === undefined ? undefined : openTarget(options.out);
@@ -175,28 +196,42 @@ export async function runEval(claims: string, options: EvalOptions): Promise<Exi
         return totals.unreadable > 0 || reduced + review + denied > 0 ? EXIT.findings : EXIT.ok;
     } catch (error) {
         target?.discard();
-        const message = setupMessage(error)
-            ?? (error instanceof EvalSetupError || error instanceof ClaimsFileError || error instanceof DuckdbUnavailableError || error instanceof SqlCompileError
-                ? error.message : undefined);
+        const message =
+            setupMessage(error) ??
+            (error instanceof EvalSetupError ||
+            error instanceof ClaimsFileError ||
+            error instanceof DuckdbUnavailableError ||
+            error instanceof SqlCompileError
+                ? error.message
+                : undefined);
         if (message !== undefined) console.error(`payrule eval: ${message}`);
-        else if ((error as { code?: string }).code === 'EPIPE') console.error('payrule eval: the output was closed before all results were written');
-        else if (typeof (error as { code?: unknown }).code === 'string' && error instanceof Error) console.error(`payrule eval: ${error.message}`);
-        else console.error(`payrule eval: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+        else if ((error as { code?: string }).code === 'EPIPE')
+            console.error('payrule eval: the output was closed before all results were written');
+        else if (typeof (error as { code?: unknown }).code === 'string' && error instanceof Error)
+            console.error(`payrule eval: ${error.message}`);
+        else console.error(`payrule eval: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
         return EXIT.badInput;
     } finally {
         input?.close();
     }
 }
 
-async function evaluateInput(input: ClaimsInput, packs: PackSources, options: EvalOptions & { format: EvalFormat }, sink: Sink): Promise<EvalTotals> {
+async function evaluateInput(
+    input: ClaimsInput,
+    packs: PackSources,
+    options: EvalOptions & { format: EvalFormat },
+    sink: Sink,
+): Promise<EvalTotals> {
     const format = outputFormat(options.format);
     const layout = await input.layout();
     if (input.looksLikePack()) {
-        throw new EvalSetupError(`${input.name}: this is a rule pack, not claims: give the claims file last (after the packs), or before --pack`);
+        throw new EvalSetupError(
+            `${input.name}: this is a rule pack, not claims: give the claims file last (after the packs), or before --pack`,
+        );
     }
     if (layout === 'x12') {
         const judging = explainedJudging(packs, options.format);
-        return evaluateX12(input, judging.evaluator, judging.format, options.whole === true || await fitsWhole(input), sink);
+        return evaluateX12(input, judging.evaluator, judging.format, options.whole === true || (await fitsWhole(input)), sink);
     }
     if (layout === 'document') {
         // One JSON document cannot be split by lines: read it whole and judge it as one batch.
@@ -208,7 +243,7 @@ async function evaluateInput(input: ClaimsInput, packs: PackSources, options: Ev
         await output.done;
         return output.totals;
     }
-    if (options.whole || await fitsWhole(input)) {
+    if (options.whole || (await fitsWhole(input))) {
         // Small enough to hold: judge every claim as one batch, so their order does not matter.
         const { evaluator, format: explained } = explainedJudging(packs, options.format);
         const output = new OrderedOutput(sink, explained, Promise.resolve());
@@ -220,10 +255,14 @@ async function evaluateInput(input: ClaimsInput, packs: PackSources, options: Ev
     const chunkBytes = positiveNumber(process.env.PAYRULE_EVAL_CHUNK_BYTES) ?? CHUNK_BYTES;
     const pool = await choosePool(input, packs, options.format, chunkBytes);
     const progress = new EvalProgress(input.size, EvalProgress.wanted(options.progress));
-    const patients = new PatientRuns(({ patient, line }) => new EvalSetupError(
-        `${input.name}:${line}:1: the claims of patient ${JSON.stringify(patient)} are not together: they come again here, after other patients' claims. `
-        + 'NDJSON this large is streamed one run of a patient\'s claims at a time, and rules that look across claims (same day, visits, daily units) need all of them: '
-        + 'sort the input by patient, or pass --whole to read it whole.'));
+    const patients = new PatientRuns(
+        ({ patient, line }) =>
+            new EvalSetupError(
+                `${input.name}:${line}:1: the claims of patient ${JSON.stringify(patient)} are not together: they come again here, after other patients' claims. ` +
+                    "NDJSON this large is streamed one run of a patient's claims at a time, and rules that look across claims (same day, visits, daily units) need all of them: " +
+                    'sort the input by patient, or pass --whole to read it whole.',
+            ),
+    );
     try {
         const output = new OrderedOutput(sink, format, pool.ready, totals => progress.written(totals.summary.claims));
         await evaluateChunks(input.chunks(chunkBytes), pool, output, {
@@ -246,7 +285,8 @@ async function evaluateInput(input: ClaimsInput, packs: PackSources, options: Ev
 async function choosePool(input: ClaimsInput, packs: PackSources, format: EvalFormat, chunkBytes: number): Promise<EvalPool> {
     const setting = process.env.PAYRULE_EVAL_WORKERS;
     const cores = os.availableParallelism();
-    let workers = setting !== undefined && setting !== '' ? Math.max(0, Math.floor(Number(setting)) || 0) : cores >= 2 ? Math.min(cores, 4) : 0;
+    let workers =
+        setting !== undefined && setting !== '' ? Math.max(0, Math.floor(Number(setting)) || 0) : cores >= 2 ? Math.min(cores, 4) : 0;
     const file = evalWorkerFile();
     if (workers > 0 && (setting === undefined || setting === '')) {
         const large = 2 * chunkBytes;
@@ -266,8 +306,10 @@ async function choosePool(input: ClaimsInput, packs: PackSources, format: EvalFo
 
 /** The one line `payrule eval` writes on standard error for each payer no pack serves. */
 export function unroutedWarning(payer: string, claims: number): string {
-    return `payrule eval: warning: no pack serves payer ${JSON.stringify(payer)}: its ${claims === 1 ? 'claim was' : `${claims} claims were`} `
-        + 'judged by no rule (every line paid); give a pack whose payer or payer id it is';
+    return (
+        `payrule eval: warning: no pack serves payer ${JSON.stringify(payer)}: its ${claims === 1 ? 'claim was' : `${claims} claims were`} ` +
+        'judged by no rule (every line paid); give a pack whose payer or payer id it is'
+    );
 }
 
 /** Whether NDJSON input is at most WHOLE_BYTES (PAYRULE_EVAL_WHOLE_BYTES; 0 streams everything). */

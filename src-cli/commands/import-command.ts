@@ -4,8 +4,18 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { isIsoDate } from '../../src-server/core/common/dates.js';
 import {
-    chainQuarters, effectiveFromFileName, importTables, isUnreadable, policyIdProblem, quarterFilePattern, type Encoding,
-    type ImportRequest, type Split, type TableCounts, type TableInput, type TableKind,
+    chainQuarters,
+    effectiveFromFileName,
+    importTables,
+    isUnreadable,
+    policyIdProblem,
+    quarterFilePattern,
+    type Encoding,
+    type ImportRequest,
+    type Split,
+    type TableCounts,
+    type TableInput,
+    type TableKind,
 } from '../../src-server/core/import/index.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { MAX_POLICY_BYTES } from '../input-files.js';
@@ -32,32 +42,52 @@ const KINDS: Record<TableKind, { description: string; policyId: string; payer: s
     },
     mue: {
         description: 'import CMS medically unlikely edit tables (.csv or tab-delimited .txt) as Payrule policies',
-        policyId: 'mue_practitioner, mue_outpatient or mue_dme, by the table; then _YYYYMMDD of the table\'s date',
+        policyId: "mue_practitioner, mue_outpatient or mue_dme, by the table; then _YYYYMMDD of the table's date",
         payer: 'Medicare; Medicare outpatient hospital and Medicare DME for those tables',
         layout: 'HCPCS/CPT code, MUE value, MUE adjudication indicator, MUE rationale',
     },
 };
 
 export function registerImportCommand(program: Command): void {
-    const command = program.command('import')
+    const command = program
+        .command('import')
         .description('import CMS NCCI tables (PTP edits, MUEs) as Payrule policies that compile to packs');
     for (const kind of Object.keys(KINDS) as TableKind[]) {
         const spec = KINDS[kind];
-        const sub = command.command(kind)
+        const sub = command
+            .command(kind)
             .description(spec.description)
-            .argument('<files...>', `table files (several files are read as one table, as CMS splits the PTP table); columns: ${spec.layout}`)
+            .argument(
+                '<files...>',
+                `table files (several files are read as one table, as CMS splits the PTP table); columns: ${spec.layout}`,
+            )
             .requiredOption('-o, --out <dir>', 'folder to write the policies to (the provenance file goes to <dir>/sources/)')
             .option('--payer <name>', `payer of the generated policies (default: ${spec.payer})`)
             .option('--policy-id <id>', `policy id (with --split none) or prefix of the policy ids (default: ${spec.policyId})`)
-            .addOption(new Option('--split <how>', `one policy per code family (the first 3 characters of ${kind === 'mue' ? 'the code' : 'the column 1 code'}) or one for the whole table`)
-                .choices(['family', 'none']).default('family'))
-            .addOption(new Option('--encoding <encoding>', 'text encoding of the tables (auto: UTF-8 when valid, else Windows-1252)')
-                .choices(['auto', 'utf-8', 'windows-1252']).default('auto'));
+            .addOption(
+                new Option(
+                    '--split <how>',
+                    `one policy per code family (the first 3 characters of ${kind === 'mue' ? 'the code' : 'the column 1 code'}) or one for the whole table`,
+                )
+                    .choices(['family', 'none'])
+                    .default('family'),
+            )
+            .addOption(
+                new Option('--encoding <encoding>', 'text encoding of the tables (auto: UTF-8 when valid, else Windows-1252)')
+                    .choices(['auto', 'utf-8', 'windows-1252'])
+                    .default('auto'),
+            );
         if (kind === 'mue') {
-            sub.option('--effective <date>', 'date the table takes effect (YYYY-MM-DD; default: the date in a CMS file name, e.g. _Eff_01-01-2025)');
+            sub.option(
+                '--effective <date>',
+                'date the table takes effect (YYYY-MM-DD; default: the date in a CMS file name, e.g. _Eff_01-01-2025)',
+            );
         }
-        sub.addHelpText('after', '\nBad rows are reported on stderr as FILE:LINE: reason and skipped; the provenance file lists them too.\n'
-            + 'Exit codes: 0 policies written, 1 policies written but some rows were bad, 2 bad usage or an unreadable table (nothing written).')
+        sub.addHelpText(
+            'after',
+            '\nBad rows are reported on stderr as FILE:LINE: reason and skipped; the provenance file lists them too.\n' +
+                'Exit codes: 0 policies written, 1 policies written but some rows were bad, 2 bad usage or an unreadable table (nothing written).',
+        )
             .exitOverride()
             .action((files: string[], options: ImportOptions) => {
                 process.exitCode = runImport(kind, files, options);
@@ -77,7 +107,9 @@ export function runImport(kind: TableKind, files: string[], options: ImportOptio
     for (const file of files) {
         const name = path.basename(file);
         if (shown.has(name)) {
-            console.error(`payrule import: two tables are named ${name} (${shown.get(name)} and ${displayPath(path.resolve(file))}): rows are cited by file name`);
+            console.error(
+                `payrule import: two tables are named ${name} (${shown.get(name)} and ${displayPath(path.resolve(file))}): rows are cited by file name`,
+            );
             return EXIT.badInput;
         }
         const bytes = readTable(file);
@@ -113,7 +145,9 @@ export function runImport(kind: TableKind, files: string[], options: ImportOptio
         if (output.rules !== undefined) {
             console.log(`${displayPath(path.resolve(target))} (${output.rules} ${output.rules === 1 ? 'rule' : 'rules'})`);
             if (size > MAX_POLICY_BYTES) {
-                console.error(`warning: ${displayPath(path.resolve(target))} is ${(size / 1048576).toFixed(1)} MB, over the ${MAX_POLICY_BYTES / 1048576} MB that check and compile read: import with --split family`);
+                console.error(
+                    `warning: ${displayPath(path.resolve(target))} is ${(size / 1048576).toFixed(1)} MB, over the ${MAX_POLICY_BYTES / 1048576} MB that check and compile read: import with --split family`,
+                );
             }
         } else {
             console.log(`${displayPath(path.resolve(target))} (provenance of the imported rows)`);
@@ -134,7 +168,7 @@ function removeStale(out: string, policyId: string, kind: TableKind, written: Se
     for (const name of fs.readdirSync(out).sort()) {
         if (!pattern.test(name) || written.has(name)) continue;
         const file = path.join(out, name);
-        let head = '';
+        let head: string;
         try {
             head = fs.readFileSync(file, 'utf8').slice(0, 200);
         } catch {
@@ -152,14 +186,18 @@ function removeStale(out: string, policyId: string, kind: TableKind, written: Se
  */
 function endEarlierQuarters(out: string, prefix: string): void {
     const pattern = quarterFilePattern(prefix);
-    const files = fs.readdirSync(out).filter(name => pattern.test(name)).sort().flatMap(name => {
-        try {
-            const content = fs.readFileSync(path.join(out, name), 'utf8');
-            return content.startsWith('// Generated by `payrule import mue`') ? [{ name, content }] : [];
-        } catch {
-            return [];
-        }
-    });
+    const files = fs
+        .readdirSync(out)
+        .filter(name => pattern.test(name))
+        .sort()
+        .flatMap(name => {
+            try {
+                const content = fs.readFileSync(path.join(out, name), 'utf8');
+                return content.startsWith('// Generated by `payrule import mue`') ? [{ name, content }] : [];
+            } catch {
+                return [];
+            }
+        });
     for (const file of chainQuarters(prefix, files)) {
         const target = path.join(out, file.name);
         writeAtomically(target, file.content);
@@ -171,8 +209,10 @@ function endEarlierQuarters(out: string, prefix: string): void {
 function usageProblem(options: ImportOptions): string | undefined {
     const idProblem = options.policyId === undefined ? undefined : policyIdProblem(options.policyId);
     if (idProblem) return `--policy-id ${idProblem}`;
-    if (options.payer !== undefined && (options.payer.trim() === '' || /[\r\n]/.test(options.payer))) return '--payer must be a non-empty single line';
-    if (options.effective !== undefined && !isIsoDate(options.effective)) return `--effective '${options.effective}' is not a date written YYYY-MM-DD`;
+    if (options.payer !== undefined && (options.payer.trim() === '' || /[\r\n]/.test(options.payer)))
+        return '--payer must be a non-empty single line';
+    if (options.effective !== undefined && !isIsoDate(options.effective))
+        return `--effective '${options.effective}' is not a date written YYYY-MM-DD`;
     return undefined;
 }
 
@@ -180,18 +220,22 @@ function readTable(file: string): Uint8Array | string {
     try {
         const stat = fs.statSync(file);
         if (stat.isDirectory()) return 'cannot read: is a folder (name the table files)';
-        if (stat.size > MAX_TABLE_BYTES) return `cannot read: ${(stat.size / 1048576).toFixed(0)} MB is over the ${MAX_TABLE_BYTES / 1048576} MB a table may have`;
+        if (stat.size > MAX_TABLE_BYTES)
+            return `cannot read: ${(stat.size / 1048576).toFixed(0)} MB is over the ${MAX_TABLE_BYTES / 1048576} MB a table may have`;
         return fs.readFileSync(file);
     } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        return `cannot read: ${code === 'ENOENT' ? 'no such file' : code ?? String(error)}`;
+        return `cannot read: ${code === 'ENOENT' ? 'no such file' : (code ?? String(error))}`;
     }
 }
 
 function summaryLine(file: string, kind: TableKind, counts: TableCounts): string {
     const parts = [`${counts.imported} imported`];
     if (kind === 'ncci-ptp') {
-        parts.push(`${counts.notApplied} not applied (modifier indicator 9)`, `${counts.neverInEffect} never in effect (deleted the day they took effect)`);
+        parts.push(
+            `${counts.notApplied} not applied (modifier indicator 9)`,
+            `${counts.neverInEffect} never in effect (deleted the day they took effect)`,
+        );
     }
     parts.push(`${counts.bad} bad ${counts.bad === 1 ? 'row' : 'rows'} skipped`);
     return `${file}: ${counts.dataRows} data ${counts.dataRows === 1 ? 'row' : 'rows'}: ${parts.join(', ')}`;

@@ -2,7 +2,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { Command } from 'commander';
-import { generateSigningKeys, parsePack, readPrivateKey, readPublicKey, SIGNATURE_SUFFIX, verifyPackSignature, type RulePack } from '../../src-server/core/pack/index.js';
+import {
+    generateSigningKeys,
+    parsePack,
+    readPrivateKey,
+    readPublicKey,
+    SIGNATURE_SUFFIX,
+    verifyPackSignature,
+    type RulePack,
+} from '../../src-server/core/pack/index.js';
 import { EXIT } from '../exit-codes.js';
 
 /**
@@ -11,20 +19,24 @@ import { EXIT } from '../exit-codes.js';
  * pack that is unsigned or not signed by one of the trusted keys (see src-server/core/pack/sign.ts).
  */
 export function registerKeygenCommand(program: Command): void {
-    program.command('keygen')
+    program
+        .command('keygen')
         .description('make an Ed25519 key pair for signing rule packs: <name>.key (private, owner-only) and <name>.pub')
         .argument('<name>', 'path and name of the key files, without extension (e.g. keys/payrule-signing)')
         .option('--force', 'overwrite existing key files')
-        .addHelpText('after', [
-            '',
-            'Sign packs with `payrule compile --sign <name>.key`; evaluate only signed packs with',
-            '`payrule eval --trust <name>.pub --pack …`. Keep the .key file private: whoever has it can sign packs.',
-            'The same keys can be made with OpenSSL:',
-            '  openssl genpkey -algorithm ed25519 -out <name>.key',
-            '  openssl pkey -in <name>.key -pubout -out <name>.pub',
-            '',
-            'Exit codes: 0 keys written, 2 bad usage or the files exist.',
-        ].join('\n'))
+        .addHelpText(
+            'after',
+            [
+                '',
+                'Sign packs with `payrule compile --sign <name>.key`; evaluate only signed packs with',
+                '`payrule eval --trust <name>.pub --pack …`. Keep the .key file private: whoever has it can sign packs.',
+                'The same keys can be made with OpenSSL:',
+                '  openssl genpkey -algorithm ed25519 -out <name>.key',
+                '  openssl pkey -in <name>.key -pubout -out <name>.pub',
+                '',
+                'Exit codes: 0 keys written, 2 bad usage or the files exist.',
+            ].join('\n'),
+        )
         .action((name: string, options: { force?: boolean }) => {
             process.exitCode = runKeygen(name, options.force ?? false);
         });
@@ -36,7 +48,9 @@ function runKeygen(name: string, force: boolean): number {
     if (!force) {
         const existing = [privatePath, publicPath].filter(file => fs.existsSync(file));
         if (existing.length > 0) {
-            console.error(`payrule keygen: ${existing.join(' and ')} already ${existing.length === 1 ? 'exists' : 'exist'}: choose another name, or --force to replace (packs signed with the old key then no longer verify)`);
+            console.error(
+                `payrule keygen: ${existing.join(' and ')} already ${existing.length === 1 ? 'exists' : 'exist'}: choose another name, or --force to replace (packs signed with the old key then no longer verify)`,
+            );
             return EXIT.badInput;
         }
     }
@@ -60,7 +74,10 @@ export function readSigningKey(file: string): KeyObject {
     try {
         pem = fs.readFileSync(file);
     } catch (error) {
-        throw new Error(`--sign ${file}: cannot read the key: ${(error as { code?: string }).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+        throw new Error(
+            `--sign ${file}: cannot read the key: ${(error as { code?: string }).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+            { cause: error },
+        );
     }
     return readPrivateKey(pem, `--sign ${file}`);
 }
@@ -72,7 +89,10 @@ export function readTrustedKeys(files: readonly string[]): KeyObject[] {
         try {
             pem = fs.readFileSync(file);
         } catch (error) {
-            throw new Error(`--trust ${file}: cannot read the key: ${(error as { code?: string }).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+            throw new Error(
+                `--trust ${file}: cannot read the key: ${(error as { code?: string }).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+                { cause: error },
+            );
         }
         return readPublicKey(pem, `--trust ${file}`);
     });

@@ -4,7 +4,16 @@ import { Option, type Command } from 'commander';
 import { loadPackSync, PackError, type RulePack } from '../../src-server/core/pack/index.js';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import {
-    claimLinesDdl, compileSql, createRuleTables, planRules, ruleTables, ruleTablesDdl, SQL_DIALECTS, SqlCompileError, sqlDialect, type SqlDialectName,
+    claimLinesDdl,
+    compileSql,
+    createRuleTables,
+    planRules,
+    ruleTables,
+    ruleTablesDdl,
+    SQL_DIALECTS,
+    SqlCompileError,
+    sqlDialect,
+    type SqlDialectName,
 } from '../../src-server/core/sql/index.js';
 import { loadDuckdb } from '../../src-server/core/sql/duckdb-module.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
@@ -38,14 +47,18 @@ Examples:
 Exit codes: 0 SQL written, 2 bad usage or a pack the loader refuses (its message says which check).`;
 
 export function registerSqlCommand(program: Command): void {
-    program.command('sql')
+    program
+        .command('sql')
         .description('compile rule packs to SQL (DuckDB, Spark SQL or Trino) that evaluates a claim_lines table')
         .argument('[packs...]', 'rule pack files (.json), or folders of them')
         .addOption(new Option('-d, --dialect <dialect>', 'SQL dialect').choices([...SQL_DIALECTS]).default('duckdb'))
         .option('-t, --table <name>', 'the claim lines table to read, optionally qualified (catalog.schema.table)', 'claim_lines')
         .option('--view <name>', 'write CREATE OR REPLACE VIEW <name> AS ... instead of a query')
         .option('--ddl', 'also write CREATE TABLE for the claim lines table (alone when no packs are given)')
-        .option('--tables <dir>', 'also write the rule tables to this folder: <table>.parquet, <table>.csv and rule-tables.<dialect>.sql (CREATE TABLE)')
+        .option(
+            '--tables <dir>',
+            'also write the rule tables to this folder: <table>.parquet, <table>.csv and rule-tables.<dialect>.sql (CREATE TABLE)',
+        )
         .option('--rule-schema <name>', 'the schema (or catalog.schema) the statement reads the rule tables from; default: unqualified')
         .option('-o, --out <file>', 'write the SQL to a file instead of standard output')
         .addHelpText('after', HELP)
@@ -126,7 +139,9 @@ async function writeTables(packPaths: string[], options: SqlOptions): Promise<Ex
         fs.writeFileSync(path.join(folder, `rule-tables.${options.dialect}.sql`), ruleTablesDdl(options.dialect, options.ruleSchema));
         return EXIT.ok;
     } catch (error) {
-        console.error(`payrule sql: cannot write the rule tables to ${folder}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+        console.error(
+            `payrule sql: cannot write the rule tables to ${folder}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+        );
         return EXIT.badInput;
     } finally {
         connection?.closeSync();
@@ -151,7 +166,10 @@ function loadSqlPacks(paths: readonly string[]): RulePack[] {
             files.push(given);
             continue;
         }
-        const inside = fs.readdirSync(given).filter(name => name.endsWith('.json')).sort();
+        const inside = fs
+            .readdirSync(given)
+            .filter(name => name.endsWith('.json'))
+            .sort();
         if (inside.length === 0) throw new SqlSetupError(`${given}: no rule packs (.json files) in this folder`);
         files.push(...inside.map(name => path.join(given, name)));
     }
@@ -160,7 +178,9 @@ function loadSqlPacks(paths: readonly string[]): RulePack[] {
         const pack = loadPackSync(file);
         const earlier = seen.get(pack.policy.id);
         if (earlier !== undefined) {
-            throw new SqlSetupError(`${earlier} and ${file} both hold policy "${pack.policy.id}": give each policy once, or its rules would apply twice`);
+            throw new SqlSetupError(
+                `${earlier} and ${file} both hold policy "${pack.policy.id}": give each policy once, or its rules would apply twice`,
+            );
         }
         seen.set(pack.policy.id, file);
         return pack;

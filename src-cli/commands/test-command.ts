@@ -3,7 +3,12 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import type { RulePack } from '../../src-server/core/pack/index.js';
 import {
-    findTestFiles, formatCaseResult, parsePolicyTestSuite, runPolicyTestSuite, suitePolicyFiles, summaryText,
+    findTestFiles,
+    formatCaseResult,
+    parsePolicyTestSuite,
+    runPolicyTestSuite,
+    suitePolicyFiles,
+    summaryText,
     type PolicyTestSuite,
 } from '../../src-server/core/policy-tests/index.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
@@ -25,7 +30,8 @@ Exit codes: 0 every case passed, 1 some case failed, 2 bad input (a test file th
 not in this format, with file:line:column; missing policies; policies with errors).`;
 
 export function registerTestCommand(program: Command): void {
-    program.command('test')
+    program
+        .command('test')
         .description('run policy tests: example claims with expected outcomes, kept in *.test.json files beside the policies')
         .argument('[paths...]', 'test files, or folders to search for *.test.json (default: the current folder)', ['.'])
         .addHelpText('after', HELP)
@@ -55,7 +61,8 @@ export async function runPolicyTests(paths: string[]): Promise<ExitCode> {
             continue;
         }
         const policies = suitePolicyFiles(parsed.suite);
-        for (const entry of policies.missing) problems.push(`${displayPath(path.resolve(file))}: policies: no such policy file or folder: ${entry}`);
+        for (const entry of policies.missing)
+            problems.push(`${displayPath(path.resolve(file))}: policies: no such policy file or folder: ${entry}`);
         if (policies.missing.length > 0) continue;
         suites.push({ suite: parsed.suite, policyFiles: policies.files });
     }
@@ -75,7 +82,10 @@ export async function runPolicyTests(paths: string[]): Promise<ExitCode> {
     let failed = 0;
     for (const { suite, policyFiles: files } of suites) {
         const shown = displayPath(path.resolve(suite.file));
-        const result = runPolicyTestSuite(suite, files.map(file => packsByFile.get(file)!));
+        const result = runPolicyTestSuite(
+            suite,
+            files.map(file => packsByFile.get(file)!),
+        );
         console.log(`${shown}${suite.description ? `: ${suite.description}` : ''}`);
         for (const { testCase, ...caseResult } of result.cases) {
             for (const line of formatCaseResult(caseResult, testCase, shown)) console.log(`  ${line}`);

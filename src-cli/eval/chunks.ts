@@ -1,5 +1,11 @@
 import { Claim, UnreadableClaim, readNdjsonLine, type ClaimRecord } from '../../src-server/core/claims/index.js';
-import { addToSummary, emptySummary, unroutedPayer, type Evaluator, type EvaluationSummary } from '../../src-server/core/evaluator/index.js';
+import {
+    addToSummary,
+    emptySummary,
+    unroutedPayer,
+    type Evaluator,
+    type EvaluationSummary,
+} from '../../src-server/core/evaluator/index.js';
 import type { OutputFormat } from './format.js';
 
 /**
@@ -122,7 +128,13 @@ class PartBuilder {
         // A copy of exactly the bytes written, in a buffer of its own (it may be moved to another thread).
         const data = new Uint8Array(this.length);
         data.set(this.bytes.subarray(0, this.length));
-        return { data, entries: this.entries, summary: this.summary, unreadable: this.unreadable, unroutedPayers: [...this.unroutedPayers] };
+        return {
+            data,
+            entries: this.entries,
+            summary: this.summary,
+            unreadable: this.unreadable,
+            unroutedPayers: [...this.unroutedPayers],
+        };
     }
 
     private append(text: string): void {

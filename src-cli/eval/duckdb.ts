@@ -22,7 +22,12 @@ import { x12Records } from './x12.js';
  * which judges NDJSON in runs of consecutive claims of one patient, DuckDB judges the whole input
  * as one batch (as `evaluate` does): the two agree whenever each patient's claims are together.
  */
-export async function evaluateWithDuckdbEngine(claims: string, packs: readonly RulePack[], format: EvalFormat, sink: Sink): Promise<EvalTotals> {
+export async function evaluateWithDuckdbEngine(
+    claims: string,
+    packs: readonly RulePack[],
+    format: EvalFormat,
+    sink: Sink,
+): Promise<EvalTotals> {
     const output = outputFormat(format, new Explainer(packs));
     let unreadable = 0;
     const batcher = entryBatcher(sink, output);
@@ -75,7 +80,9 @@ const CHUNK_BYTES = 2 * 1024 * 1024;
 async function claimRecords(input: ClaimsInput): Promise<Iterable<ClaimRecord> | AsyncIterable<ClaimRecord>> {
     const layout = await input.layout();
     if (input.looksLikePack()) {
-        throw new EvalSetupError(`${input.name}: this is a rule pack, not claims: give the claims file last (after the packs), or before --pack`);
+        throw new EvalSetupError(
+            `${input.name}: this is a rule pack, not claims: give the claims file last (after the packs), or before --pack`,
+        );
     }
     if (layout === 'empty') return [];
     if (layout === 'x12') return x12Records(input);

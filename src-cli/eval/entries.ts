@@ -11,7 +11,10 @@ const BATCH_CHARS = 1 << 20;
  * into writes of about a megabyte; `add` returns a promise only when it wrote (to be awaited for
  * backpressure).
  */
-export function entryBatcher(sink: Sink, format: OutputFormat): {
+export function entryBatcher(
+    sink: Sink,
+    format: OutputFormat,
+): {
     add(entry: ClaimOutput): Promise<void> | undefined;
     end(summary: EvaluationSummary, unreadable: number): Promise<void>;
 } {

@@ -4,7 +4,10 @@ import { outputFormat, type EvalFormat, type OutputFormat } from './format.js';
 import { loadEvalPacks, type PackSources } from './packs.js';
 
 /** An evaluator of the packs and the output format that explains its findings (src-server/core/evaluator/explain.ts). */
-export function explainedJudging(packs: PackSources, format: EvalFormat): { evaluator: Evaluator; format: OutputFormat; explainer: Explainer } {
+export function explainedJudging(
+    packs: PackSources,
+    format: EvalFormat,
+): { evaluator: Evaluator; format: OutputFormat; explainer: Explainer } {
     const loaded = loadEvalPacks(packs);
     const explainer = new Explainer(loaded);
     return { evaluator: new Evaluator(loaded), format: outputFormat(format, explainer), explainer };

@@ -92,8 +92,10 @@ export function entryJson(output: ClaimOutput): string {
 }
 
 function findingJson(finding: Finding): string {
-    return `{"policy":${text(finding.policy)},"rule":${text(finding.rule)},"action":"${finding.action}","reason":${text(finding.reason)},`
-        + `"remarks":${remarksJson(finding.remarks)},"units":${finding.units},"message":${JSON.stringify(finding.message)}${explanationJson(finding)}}`;
+    return (
+        `{"policy":${text(finding.policy)},"rule":${text(finding.rule)},"action":"${finding.action}","reason":${text(finding.reason)},` +
+        `"remarks":${remarksJson(finding.remarks)},"units":${finding.units},"message":${JSON.stringify(finding.message)}${explanationJson(finding)}}`
+    );
 }
 
 function remarksJson(remarks: readonly string[] | undefined): string {
@@ -118,15 +120,18 @@ function entryTable(output: ClaimOutput): string {
     if (!('lines' in output)) return `${row(id, '', '', '', '', 'error', output.error)}\n`;
     if (output.lines.length === 0) return `${row(id, '', '', '', '', '', 'no lines')}\n`;
     let rows = '';
-    for (const line of output.lines) rows += `${row(id, String(line.line), line.code, String(line.billedUnits), String(line.allowedUnits), line.status, findingsCell(line))}\n`;
+    for (const line of output.lines)
+        rows += `${row(id, String(line.line), line.code, String(line.billedUnits), String(line.allowedUnits), line.status, findingsCell(line))}\n`;
     return rows;
 }
 
 function findingsCell(line: LineResult): string {
-    return line.findings.map(f => {
-        const hint = (f as Partial<ExplainedFinding>).hint;
-        return `${f.rule} (${f.policy}, ${f.action} ${f.units}, ${reasonCell(f)}${hint ? `: ${hint}` : ''})`;
-    }).join('; ');
+    return line.findings
+        .map(f => {
+            const hint = (f as Partial<ExplainedFinding>).hint;
+            return `${f.rule} (${f.policy}, ${f.action} ${f.units}, ${reasonCell(f)}${hint ? `: ${hint}` : ''})`;
+        })
+        .join('; ');
 }
 
 /** The reason with its remarks beside it, as an 835 carries them: `CO-151 N362 M76`. */

@@ -85,7 +85,11 @@ export class ClaimsInput {
                 if (looksLikeX12(bytes.subarray(0, 64).toString('latin1'))) return 'x12';
             }
             const complete = this.ended ? bytes.length : bytes.lastIndexOf(10) + 1;
-            const lines = bytes.subarray(0, complete).toString('utf8').split('\n').filter(line => line.trim() !== '');
+            const lines = bytes
+                .subarray(0, complete)
+                .toString('utf8')
+                .split('\n')
+                .filter(line => line.trim() !== '');
             if (this.ended && lines.length === 0) return 'empty';
             const layout = judgeLayout(lines, this.ended);
             if (layout) return layout;
@@ -197,7 +201,9 @@ export function parseClaimsDocument(text: string, name: string): unknown {
         throw new EvalSetupError(`${name}: the claims are not valid JSON or NDJSON: ${describeJsonError(body, error)}`);
     }
     if (typeof value !== 'object' || value === null) {
-        throw new EvalSetupError(`${name}: expected claims (a claim object, an array of claims, NDJSON, or a FHIR Claim or Bundle), found ${value === null ? 'null' : `a ${typeof value}`}`);
+        throw new EvalSetupError(
+            `${name}: expected claims (a claim object, an array of claims, NDJSON, or a FHIR Claim or Bundle), found ${value === null ? 'null' : `a ${typeof value}`}`,
+        );
     }
     if (!Array.isArray(value) && (value as { format?: unknown }).format === 'payrule-pack') {
         throw new EvalSetupError(`${name}: this is a rule pack, not claims: give the claims file last (after the packs), or before --pack`);

@@ -18,14 +18,19 @@ export interface PackSources {
 export function loadEvalPacks(sources: PackSources): RulePack[] {
     const named: Array<{ pack: RulePack; name: string }> = sources.compiled.map(pack => ({ pack, name: `policy ${pack.policy.id}` }));
     for (const file of sources.files) {
-        if (/\.payrule$/i.test(file)) throw new EvalSetupError(`${file} is a policy, not a compiled pack: evaluate it with --policy ${file} (or compile it first with payrule compile)`);
+        if (/\.payrule$/i.test(file))
+            throw new EvalSetupError(
+                `${file} is a policy, not a compiled pack: evaluate it with --policy ${file} (or compile it first with payrule compile)`,
+            );
         named.push({ pack: loadPackSync(file), name: file });
     }
     const seen = new Map<string, string>();
     for (const { pack, name } of named) {
         const earlier = seen.get(pack.policy.id);
         if (earlier !== undefined) {
-            throw new EvalSetupError(`${earlier} and ${name} both hold policy "${pack.policy.id}": give each policy once, or its rules would apply twice`);
+            throw new EvalSetupError(
+                `${earlier} and ${name} both hold policy "${pack.policy.id}": give each policy once, or its rules would apply twice`,
+            );
         }
         seen.set(pack.policy.id, name);
     }

@@ -20,8 +20,14 @@ export function streamSink(stream: Writable): Sink {
             if (failure) throw failure;
             if (stream.write(data)) return;
             await new Promise<void>((resolve, reject) => {
-                const onDrain = () => { stream.off('error', onError); resolve(); };
-                const onError = (error: Error) => { stream.off('drain', onDrain); reject(error); };
+                const onDrain = () => {
+                    stream.off('error', onError);
+                    resolve();
+                };
+                const onError = (error: Error) => {
+                    stream.off('drain', onDrain);
+                    reject(error);
+                };
                 stream.once('drain', onDrain);
                 stream.once('error', onError);
             });
@@ -56,7 +62,12 @@ export class OrderedOutput {
     private failure: unknown;
     private entries = 0;
 
-    constructor(private readonly sink: Sink, private readonly format: OutputFormat, ready: Promise<void>, private readonly onWritten?: (totals: EvalTotals) => void) {
+    constructor(
+        private readonly sink: Sink,
+        private readonly format: OutputFormat,
+        ready: Promise<void>,
+        private readonly onWritten?: (totals: EvalTotals) => void,
+    ) {
         this.done = this.writeAll(ready);
         this.done.catch(error => {
             this.failure ??= error;
@@ -142,7 +153,11 @@ export async function evaluateChunks(
     options: { inFlight: number; onChunk?: (bytes: number) => void; onRunStart?: (run: RunStart) => void },
 ): Promise<void> {
     const pending: Array<{ result: Promise<ChunkResult>; bytes: number }> = [];
-    const stitcher = new RunStitcher(run => output.push(pool.run(run)), part => output.push(part), options.onRunStart);
+    const stitcher = new RunStitcher(
+        run => output.push(pool.run(run)),
+        part => output.push(part),
+        options.onRunStart,
+    );
     const takeOne = async () => {
         const next = pending.shift()!;
         await pool.ready;

@@ -22,7 +22,11 @@ export class InProcessPool implements EvalPool {
     readonly ready = Promise.resolve();
     private readonly format: OutputFormat;
 
-    constructor(private readonly evaluator: Evaluator, format: EvalFormat, explainer?: Explainer) {
+    constructor(
+        private readonly evaluator: Evaluator,
+        format: EvalFormat,
+        explainer?: Explainer,
+    ) {
         this.format = outputFormat(format, explainer);
     }
 
@@ -45,9 +49,7 @@ export interface EvalWorkerData {
     format: EvalFormat;
 }
 
-export type WorkerTask =
-    | { type: 'chunk'; id: number; bytes: Uint8Array; firstLine: number }
-    | { type: 'run'; id: number; run: Run };
+export type WorkerTask = { type: 'chunk'; id: number; bytes: Uint8Array; firstLine: number } | { type: 'run'; id: number; run: Run };
 
 export type WorkerReply =
     | { type: 'ready' }
@@ -92,22 +94,24 @@ export class WorkerPool implements EvalPool {
             });
             this.workers.push(worker);
             this.load.push(0);
-            readiness.push(new Promise<void>((resolve, reject) => {
-                worker.on('message', (reply: WorkerReply) => {
-                    if (reply.type === 'ready') resolve();
-                    else if (reply.type === 'refused') reject(new EvalSetupError(reply.message));
-                    else this.settle(i, reply);
-                });
-                worker.on('error', error => {
-                    reject(error);
-                    this.fail(error);
-                });
-                worker.on('exit', code => {
-                    const error = new Error(`an evaluation worker stopped unexpectedly (exit code ${code})`);
-                    reject(error);
-                    if (this.pending.size > 0) this.fail(error);
-                });
-            }));
+            readiness.push(
+                new Promise<void>((resolve, reject) => {
+                    worker.on('message', (reply: WorkerReply) => {
+                        if (reply.type === 'ready') resolve();
+                        else if (reply.type === 'refused') reject(new EvalSetupError(reply.message));
+                        else this.settle(i, reply);
+                    });
+                    worker.on('error', error => {
+                        reject(error);
+                        this.fail(error);
+                    });
+                    worker.on('exit', code => {
+                        const error = new Error(`an evaluation worker stopped unexpectedly (exit code ${code})`);
+                        reject(error);
+                        if (this.pending.size > 0) this.fail(error);
+                    });
+                }),
+            );
         }
         this.ready = Promise.all(readiness).then(() => undefined);
         // Callers await `ready` before they need it; never leave its rejection unhandled meanwhile.
@@ -116,7 +120,9 @@ export class WorkerPool implements EvalPool {
 
     chunk(bytes: Uint8Array, firstLine: number): Promise<ChunkResult> {
         const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-        return this.send({ type: 'chunk', id: this.nextId++, bytes: owned, firstLine }, [owned.buffer as ArrayBuffer]) as Promise<ChunkResult>;
+        return this.send({ type: 'chunk', id: this.nextId++, bytes: owned, firstLine }, [
+            owned.buffer as ArrayBuffer,
+        ]) as Promise<ChunkResult>;
     }
 
     run(run: Run): Promise<OutputPart> {
@@ -124,10 +130,12 @@ export class WorkerPool implements EvalPool {
     }
 
     async close(): Promise<void> {
-        await Promise.all(this.workers.map(worker => {
-            worker.removeAllListeners('exit');
-            return worker.terminate();
-        }));
+        await Promise.all(
+            this.workers.map(worker => {
+                worker.removeAllListeners('exit');
+                return worker.terminate();
+            }),
+        );
     }
 
     private send(task: WorkerTask, transfer: ArrayBuffer[]): Promise<unknown> {

@@ -11,7 +11,10 @@ export class EvalProgress {
     private bytes = 0;
     private claims = 0;
 
-    constructor(private readonly totalBytes: number | undefined, enabled: boolean) {
+    constructor(
+        private readonly totalBytes: number | undefined,
+        enabled: boolean,
+    ) {
         if (!enabled) return;
         const delay = Number(process.env.PAYRULE_PROGRESS_DELAY_MS ?? 1000);
         this.timer = setTimeout(() => this.start(), Number.isFinite(delay) ? delay : 1000);

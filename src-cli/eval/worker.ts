@@ -23,7 +23,7 @@ try {
     format = outputFormat(data.format, new Explainer(packs));
     port.postMessage({ type: 'ready' } satisfies WorkerReply);
 } catch (error) {
-    const message = setupMessage(error) ?? (error instanceof Error ? error.stack ?? error.message : String(error));
+    const message = setupMessage(error) ?? (error instanceof Error ? (error.stack ?? error.message) : String(error));
     refusal = message;
     port.postMessage({ type: 'refused', message } satisfies WorkerReply);
 }
@@ -45,7 +45,11 @@ port.on('message', (task: WorkerTask) => {
             port.postMessage({ type: 'run', id: task.id, part } satisfies WorkerReply, transfer);
         }
     } catch (error) {
-        port.postMessage({ type: 'failed', id: task.id, message: error instanceof Error ? error.stack ?? error.message : String(error) } satisfies WorkerReply);
+        port.postMessage({
+            type: 'failed',
+            id: task.id,
+            message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        } satisfies WorkerReply);
     }
 });
 

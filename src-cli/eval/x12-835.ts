@@ -17,7 +17,9 @@ import { x12Records } from './x12.js';
  */
 export async function evaluateToRemittance(claims: string, packs: PackSources, engine: 'js' | 'duckdb', sink: Sink): Promise<EvalTotals> {
     if (claims !== '-' && tabularFormatOf(claims)) {
-        throw new EvalSetupError(`${claims}: --format x12-835 needs claims read by payrule (JSON, NDJSON, FHIR or X12 837P), not CSV or Parquet claim lines`);
+        throw new EvalSetupError(
+            `${claims}: --format x12-835 needs claims read by payrule (JSON, NDJSON, FHIR or X12 837P), not CSV or Parquet claim lines`,
+        );
     }
     const input = await ClaimsInput.open(claims);
     let records: ClaimRecord[];
@@ -32,7 +34,9 @@ export async function evaluateToRemittance(claims: string, packs: PackSources, e
         const loaded = loadEvalPacks(packs);
         explainer = new Explainer(loaded);
         outputs = [];
-        await streamWithDuckdb(loaded, records, entry => { outputs.push(entry); });
+        await streamWithDuckdb(loaded, records, entry => {
+            outputs.push(entry);
+        });
     } else {
         const judging = explainedJudging(packs, 'json');
         explainer = judging.explainer;
@@ -45,16 +49,21 @@ export async function evaluateToRemittance(claims: string, packs: PackSources, e
 async function readRecords(input: ClaimsInput): Promise<ClaimRecord[]> {
     const layout = await input.layout();
     if (input.looksLikePack()) {
-        throw new EvalSetupError(`${input.name}: this is a rule pack, not claims: give the claims file last (after the packs), or before --pack`);
+        throw new EvalSetupError(
+            `${input.name}: this is a rule pack, not claims: give the claims file last (after the packs), or before --pack`,
+        );
     }
     switch (layout) {
-        case 'empty': return [];
+        case 'empty':
+            return [];
         case 'x12': {
             const records: ClaimRecord[] = [];
             for await (const record of x12Records(input)) records.push(record);
             return records;
         }
-        case 'document': return readClaimValue(parseClaimsDocument(await input.readAll(), input.name));
-        case 'ndjson': return readClaimsText(await input.readAll());
+        case 'document':
+            return readClaimValue(parseClaimsDocument(await input.readAll(), input.name));
+        case 'ndjson':
+            return readClaimsText(await input.readAll());
     }
 }

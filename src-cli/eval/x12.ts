@@ -14,7 +14,13 @@ import { OrderedOutput, type EvalTotals, type Sink } from './pipeline.js';
  * consecutive claims at a time in bounded memory, and a patient seen again after others stops
  * the run (exit 2), exactly as streamed NDJSON does.
  */
-export async function evaluateX12(input: ClaimsInput, evaluator: Evaluator, format: OutputFormat, whole: boolean, sink: Sink): Promise<EvalTotals> {
+export async function evaluateX12(
+    input: ClaimsInput,
+    evaluator: Evaluator,
+    format: OutputFormat,
+    whole: boolean,
+    sink: Sink,
+): Promise<EvalTotals> {
     const output = new OrderedOutput(sink, format, Promise.resolve());
     try {
         if (whole) {
@@ -42,10 +48,14 @@ export function x12Records(input: ClaimsInput): AsyncGenerator<ClaimRecord> {
 const BATCH_CLAIMS = 2000;
 
 async function judgeInRuns(input: ClaimsInput, evaluator: Evaluator, format: OutputFormat, output: OrderedOutput): Promise<void> {
-    const patients = new PatientRuns(({ patient, line }) => new EvalSetupError(
-        `${input.name}: claim ${line} in the interchange: the claims of patient ${JSON.stringify(patient)} are not together: they come again here, after other patients' claims. `
-        + 'An 837P this large is streamed one run of a patient\'s claims at a time, and rules that look across claims (same day, visits, daily units) need all of them: '
-        + 'keep each subscriber\'s claims together, or pass --whole to read it whole.'));
+    const patients = new PatientRuns(
+        ({ patient, line }) =>
+            new EvalSetupError(
+                `${input.name}: claim ${line} in the interchange: the claims of patient ${JSON.stringify(patient)} are not together: they come again here, after other patients' claims. ` +
+                    "An 837P this large is streamed one run of a patient's claims at a time, and rules that look across claims (same day, visits, daily units) need all of them: " +
+                    "keep each subscriber's claims together, or pass --whole to read it whole.",
+            ),
+    );
     let batch: Run[] = [];
     let batchClaims = 0;
     let run: Run | null = null;

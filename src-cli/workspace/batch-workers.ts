@@ -25,7 +25,10 @@ const YOUNG_GENERATION_MB = Number(process.env.PAYRULE_CHECK_YOUNG_MB) || 192;
 /** Files per batch: enough to spread the cost of a message, few enough to balance the workers. */
 const BATCH_FILES = 8;
 
-interface WorkerOptions extends WorkspaceFolders { payruleBatchWorker: true; compile: boolean }
+interface WorkerOptions extends WorkspaceFolders {
+    payruleBatchWorker: true;
+    compile: boolean;
+}
 type Task = { files: string[] };
 type Reply = { file: string; checked?: CheckedFile; problem?: InputProblem; error?: string };
 /**
@@ -63,7 +66,7 @@ export async function runBatchWorker(): Promise<void> {
                         reply.packText = packText;
                     }
                 } catch (error) {
-                    reply.error = error instanceof Error ? error.stack ?? error.message : String(error);
+                    reply.error = error instanceof Error ? (error.stack ?? error.message) : String(error);
                 }
                 replies.push(reply);
                 if (reply.error) break;
@@ -74,42 +77,56 @@ export async function runBatchWorker(): Promise<void> {
 }
 
 /** Check files on worker threads; results come back in any order (the caller sorts). */
-export async function checkOnWorkers(files: string[], folders: WorkspaceFolders, compile: boolean): Promise<{ checked: CheckedFile[]; problems: InputProblem[] }> {
+export async function checkOnWorkers(
+    files: string[],
+    folders: WorkspaceFolders,
+    compile: boolean,
+): Promise<{ checked: CheckedFile[]; problems: InputProblem[] }> {
     const bundled = fileURLToPath(new URL('./check-worker.js', import.meta.url));
     const entry = existsSync(bundled) ? bundled : fileURLToPath(import.meta.url);
     const count = Math.min(os.availableParallelism(), files.length, 4);
     const pending = [...files];
     const checked: CheckedFile[] = [];
     const problems: InputProblem[] = [];
-    await Promise.all(Array.from({ length: count }, () => new Promise<void>((resolve, reject) => {
-        const worker = new Worker(entry, {
-            workerData: { payruleBatchWorker: true, ...folders, compile } satisfies WorkerOptions,
-            resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-        });
-        let inFlight = 0;
-        const feed = () => {
-            while (inFlight < 2 && pending.length > 0) {
-                inFlight++;
-                worker.postMessage({ files: pending.splice(0, BATCH_FILES) } satisfies Task);
-            }
-            if (inFlight === 0) void worker.terminate().then(() => resolve());
-        };
-        worker.on('message', (replies: WireReply[]) => {
-            inFlight--;
-            for (const wire of replies) {
-                if (wire.error) {
-                    void worker.terminate();
-                    reject(new Error(`checking ${wire.file} failed: ${wire.error}`));
-                    return;
-                }
-                const reply: Reply = { ...wire, checked: wire.checked === undefined ? undefined : { ...decodeChecked(wire.checked), packText: wire.packText } };
-                if (reply.checked) checked.push(reply.checked);
-                if (reply.problem) problems.push(reply.problem);
-            }
-            feed();
-        });
-        worker.on('error', reject);
-        feed();
-    })));
+    await Promise.all(
+        Array.from(
+            { length: count },
+            () =>
+                new Promise<void>((resolve, reject) => {
+                    const worker = new Worker(entry, {
+                        workerData: { payruleBatchWorker: true, ...folders, compile } satisfies WorkerOptions,
+                        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+                    });
+                    let inFlight = 0;
+                    const feed = () => {
+                        while (inFlight < 2 && pending.length > 0) {
+                            inFlight++;
+                            worker.postMessage({ files: pending.splice(0, BATCH_FILES) } satisfies Task);
+                        }
+                        if (inFlight === 0) void worker.terminate().then(() => resolve());
+                    };
+                    worker.on('message', (replies: WireReply[]) => {
+                        inFlight--;
+                        for (const wire of replies) {
+                            if (wire.error) {
+                                void worker.terminate();
+                                reject(new Error(`checking ${wire.file} failed: ${wire.error}`));
+                                return;
+                            }
+                            const reply: Reply = {
+                                ...wire,
+                                checked:
+                                    wire.checked === undefined ? undefined : { ...decodeChecked(wire.checked), packText: wire.packText },
+                            };
+                            if (reply.checked) checked.push(reply.checked);
+                            if (reply.problem) problems.push(reply.problem);
+                        }
+                        feed();
+                    });
+                    worker.on('error', reject);
+                    feed();
+                }),
+        ),
+    );
     return { checked, problems };
 }

@@ -8,7 +8,13 @@ import type { RulePack } from '../../src-server/core/pack/index.js';
  * Compile one checked policy file (every CLI command compiles through here). `origin.file` is the
  * file relative to `originBase` (see workspaceFolders), with forward slashes.
  */
-export function compileFile(ast: PolicyFile, file: string, originBase: string, sources: PolicySources, logicOf?: (rule: Rule) => RuleLogic): RulePack {
+export function compileFile(
+    ast: PolicyFile,
+    file: string,
+    originBase: string,
+    sources: PolicySources,
+    logicOf?: (rule: Rule) => RuleLogic,
+): RulePack {
     return compilePolicy(ast, {
         originFile: path.relative(originBase, file).split(path.sep).join('/'),
         logicOf,

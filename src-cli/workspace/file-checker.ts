@@ -36,11 +36,15 @@ export class BatchChecker {
      * declarations; see FastPayruleParser), which is all a clean file needs; a file with any
      * diagnostic is checked again on a full parse, so every reported position is exact.
      */
-    constructor(root: string, private readonly originBase: string, options: { lean?: boolean } = {}) {
+    constructor(
+        root: string,
+        private readonly originBase: string,
+        options: { lean?: boolean } = {},
+    ) {
         const services = createPayruleServices({ ...NodeFileSystem }, { batch: true, crossFileChecks: false });
         this.shared = services.shared;
         this.shared.payrule.PolicySources.setRoots([root]);
-        this.leanParser = options.lean ?? true ? new FastPayruleParser(services.Payrule) : undefined;
+        this.leanParser = (options.lean ?? true) ? new FastPayruleParser(services.Payrule) : undefined;
     }
 
     async checkFile(file: string, text: string, compile: boolean): Promise<CheckedFile> {
@@ -69,8 +73,16 @@ export class BatchChecker {
             const logicOf = memoizedRuleLogic();
             const summary = summarizeFile(ast, uri.toString(), logicOf);
             // A file with errors is never written as a pack, and its AST may miss parts the compiler needs.
-            const packText = compile && ast.policy && !diagnostics.some(d => d.severity === 1) ? this.compile(ast, file, logicOf) : undefined;
-            return { file, diagnostics, summary, packText, policyId: ast.policy?.name, ruleCount: ast.declarations.filter(d => d.$type === 'Rule').length };
+            const packText =
+                compile && ast.policy && !diagnostics.some(d => d.severity === 1) ? this.compile(ast, file, logicOf) : undefined;
+            return {
+                file,
+                diagnostics,
+                summary,
+                packText,
+                policyId: ast.policy?.name,
+                ruleCount: ast.declarations.filter(d => d.$type === 'Rule').length,
+            };
         } finally {
             documents.deleteDocument(uri);
         }

@@ -15,9 +15,21 @@ type WireRange = [number, number, number, number];
 type WireCodes = [string[], Array<[string, string]>];
 type WirePair = [number, WireCodes, number];
 type WireRule = [
-    name: string, range: WireRange, nameRange: WireRange, action: number, subject: WireCodes, timed: [number, string] | null,
-    reasonGroup: number, reasonCode: number, from: string | null, to: string | null,
-    shapeKey: number, limitKey: number, exceptionsKey: number, exceptionKindsKey: number, pairs: WirePair[],
+    name: string,
+    range: WireRange,
+    nameRange: WireRange,
+    action: number,
+    subject: WireCodes,
+    timed: [number, string] | null,
+    reasonGroup: number,
+    reasonCode: number,
+    from: string | null,
+    to: string | null,
+    shapeKey: number,
+    limitKey: number,
+    exceptionsKey: number,
+    exceptionKindsKey: number,
+    pairs: WirePair[],
 ];
 
 interface WireFile {
@@ -35,22 +47,43 @@ export function encodeChecked(checked: CheckedFile): string {
     const at = (text: string) => {
         let index = indexes.get(text);
         if (index === undefined) {
-            indexes.set(text, index = strings.length);
+            indexes.set(text, (index = strings.length));
             strings.push(text);
         }
         return index;
     };
     const summary = checked.summary;
     const rules = summary.rules.map((rule): WireRule => [
-        rule.name, range(rule.range), range(rule.nameRange), at(rule.logic.action), codes(rule.logic.subject),
+        rule.name,
+        range(rule.range),
+        range(rule.nameRange),
+        at(rule.logic.action),
+        codes(rule.logic.subject),
         rule.logic.timed ? [rule.logic.timed.minutesPerUnit, rule.logic.timed.method] : null,
-        at(rule.logic.reason.group), at(rule.logic.reason.code), rule.effective.from, rule.effective.to,
-        at(rule.shapeKey), at(rule.limitKey), at(rule.exceptionsKey), at(rule.exceptionKindsKey),
+        at(rule.logic.reason.group),
+        at(rule.logic.reason.code),
+        rule.effective.from,
+        rule.effective.to,
+        at(rule.shapeKey),
+        at(rule.limitKey),
+        at(rule.exceptionsKey),
+        at(rule.exceptionKindsKey),
         rule.pairs.map(pair => [at(pair.kind), codes(pair.codes), at(pair.scope)]),
     ]);
     const wire: WireFile = {
-        file: checked.file, diagnostics: checked.diagnostics, packText: checked.packText, policyId: checked.policyId, ruleCount: checked.ruleCount,
-        summary: { documentUri: summary.documentUri, payer: summary.payer, policyId: summary.policyId, policyNameRange: summary.policyNameRange, strings, rules },
+        file: checked.file,
+        diagnostics: checked.diagnostics,
+        packText: checked.packText,
+        policyId: checked.policyId,
+        ruleCount: checked.ruleCount,
+        summary: {
+            documentUri: summary.documentUri,
+            payer: summary.payer,
+            policyId: summary.policyId,
+            policyNameRange: summary.policyNameRange,
+            strings,
+            rules,
+        },
     };
     return JSON.stringify(wire);
 }
@@ -58,28 +91,63 @@ export function encodeChecked(checked: CheckedFile): string {
 export function decodeChecked(text: string): CheckedFile {
     const wire = JSON.parse(text) as WireFile;
     const { strings, documentUri } = wire.summary;
-    const rules = wire.summary.rules.map(([name, rangeOf, nameRangeOf, action, subject, timed, group, code, from, to, shapeKey, limitKey, exceptionsKey, exceptionKindsKey, pairs]): RuleSummary => ({
-        name,
+    const rules = wire.summary.rules.map(
+        ([
+            name,
+            rangeOf,
+            nameRangeOf,
+            action,
+            subject,
+            timed,
+            group,
+            code,
+            from,
+            to,
+            shapeKey,
+            limitKey,
+            exceptionsKey,
+            exceptionKindsKey,
+            pairs,
+        ]): RuleSummary => ({
+            name,
+            documentUri,
+            range: unrange(rangeOf),
+            nameRange: unrange(nameRangeOf),
+            logic: {
+                action: strings[action] as RuleAction,
+                subject: uncodes(subject),
+                conditions: [],
+                exceptions: [],
+                timed: timed ? { minutesPerUnit: timed[0], method: timed[1] as TimedSpec['method'] } : null,
+                reason: { group: strings[group] as ReasonCode['group'], code: strings[code], remarks: [] },
+            },
+            effective: { from, to },
+            shapeKey: strings[shapeKey],
+            limitKey: strings[limitKey],
+            exceptionsKey: strings[exceptionsKey],
+            exceptionKindsKey: strings[exceptionKindsKey],
+            pairs: pairs.map(([kind, codesOf, scope]): PairCondition => ({
+                kind: strings[kind] as PairCondition['kind'],
+                codes: uncodes(codesOf),
+                scope: strings[scope] as PairCondition['scope'],
+            })),
+        }),
+    );
+    const summary: FileSummary = {
         documentUri,
-        range: unrange(rangeOf),
-        nameRange: unrange(nameRangeOf),
-        logic: {
-            action: strings[action] as RuleAction,
-            subject: uncodes(subject),
-            conditions: [],
-            exceptions: [],
-            timed: timed ? { minutesPerUnit: timed[0], method: timed[1] as TimedSpec['method'] } : null,
-            reason: { group: strings[group] as ReasonCode['group'], code: strings[code], remarks: [] },
-        },
-        effective: { from, to },
-        shapeKey: strings[shapeKey],
-        limitKey: strings[limitKey],
-        exceptionsKey: strings[exceptionsKey],
-        exceptionKindsKey: strings[exceptionKindsKey],
-        pairs: pairs.map(([kind, codesOf, scope]): PairCondition => ({ kind: strings[kind] as PairCondition['kind'], codes: uncodes(codesOf), scope: strings[scope] as PairCondition['scope'] })),
-    }));
-    const summary: FileSummary = { documentUri, payer: wire.summary.payer, policyId: wire.summary.policyId, policyNameRange: wire.summary.policyNameRange, rules };
-    return { file: wire.file, diagnostics: wire.diagnostics, summary, packText: wire.packText, policyId: wire.policyId, ruleCount: wire.ruleCount };
+        payer: wire.summary.payer,
+        policyId: wire.summary.policyId,
+        policyNameRange: wire.summary.policyNameRange,
+        rules,
+    };
+    return {
+        file: wire.file,
+        diagnostics: wire.diagnostics,
+        summary,
+        packText: wire.packText,
+        policyId: wire.policyId,
+        ruleCount: wire.ruleCount,
+    };
 }
 
 function range(r: Range): WireRange {

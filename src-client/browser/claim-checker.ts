@@ -11,8 +11,22 @@ import type { PackRule, RulePack } from '../../src-server/core/pack/types.js';
 import { receiveEditedPack } from './edited-pack.js';
 import { element, site } from './site-loader.js';
 
-interface FormLine { code: string; modifiers: string[]; units: number; minutes: number | null; diagnosisPointers: number[] }
-interface FormClaim { id: string; patient: string; payer?: string; date: string; provider?: { type: string }; diagnoses: string[]; lines: FormLine[] }
+interface FormLine {
+    code: string;
+    modifiers: string[];
+    units: number;
+    minutes: number | null;
+    diagnosisPointers: number[];
+}
+interface FormClaim {
+    id: string;
+    patient: string;
+    payer?: string;
+    date: string;
+    provider?: { type: string };
+    diagnoses: string[];
+    lines: FormLine[];
+}
 
 /** A finding as the evaluator may give it: the what-would-pay hint arrives with the explanations module. */
 type ExplainedFinding = Finding & { hint?: string };
@@ -31,7 +45,10 @@ function usePacks(chosen: RulePack[], label: string): void {
 }
 
 function list(text: string): string[] {
-    return text.split(/[\s,]+/).map(item => item.trim()).filter(Boolean);
+    return text
+        .split(/[\s,]+/)
+        .map(item => item.trim())
+        .filter(Boolean);
 }
 
 function numberOrNull(text: string): number | null {
@@ -41,7 +58,9 @@ function numberOrNull(text: string): number | null {
 // ---- the form --------------------------------------------------------------------------------
 
 function addLine(line?: Partial<FormLine>): void {
-    const row = (element<HTMLTemplateElement>('cc-line-template').content.firstElementChild as HTMLElement).cloneNode(true) as HTMLTableRowElement;
+    const row = (element<HTMLTemplateElement>('cc-line-template').content.firstElementChild as HTMLElement).cloneNode(
+        true,
+    ) as HTMLTableRowElement;
     const field = (name: string) => row.querySelector<HTMLInputElement>(`[name="${name}"]`)!;
     field('code').value = line?.code ?? '';
     field('modifiers').value = (line?.modifiers ?? []).join(', ');
@@ -57,10 +76,14 @@ function addLine(line?: Partial<FormLine>): void {
 }
 
 function numberLines(): void {
-    element('cc-lines').querySelectorAll('tr').forEach((row, i) => {
-        row.querySelector('th')!.textContent = String(i + 1);
-        row.querySelectorAll('input').forEach(input => input.setAttribute('aria-label', `Line ${i + 1} ${input.dataset.label ?? input.name}`));
-    });
+    element('cc-lines')
+        .querySelectorAll('tr')
+        .forEach((row, i) => {
+            row.querySelector('th')!.textContent = String(i + 1);
+            row.querySelectorAll('input').forEach(input =>
+                input.setAttribute('aria-label', `Line ${i + 1} ${input.dataset.label ?? input.name}`),
+            );
+        });
 }
 
 function readForm(): FormClaim {
@@ -68,16 +91,18 @@ function readForm(): FormClaim {
     const claim: FormClaim = { id: 'C1', patient: 'P1', date: value('cc-date'), diagnoses: list(value('cc-diagnoses')), lines: [] };
     if (value('cc-payer')) claim.payer = value('cc-payer');
     if (value('cc-provider')) claim.provider = { type: value('cc-provider') };
-    element('cc-lines').querySelectorAll('tr').forEach(row => {
-        const field = (name: string) => row.querySelector<HTMLInputElement>(`[name="${name}"]`)!.value;
-        claim.lines.push({
-            code: field('code').trim(),
-            modifiers: list(field('modifiers')),
-            units: numberOrNull(field('units')) ?? 1,
-            minutes: numberOrNull(field('minutes')),
-            diagnosisPointers: list(field('pointers')).map(Number),
+    element('cc-lines')
+        .querySelectorAll('tr')
+        .forEach(row => {
+            const field = (name: string) => row.querySelector<HTMLInputElement>(`[name="${name}"]`)!.value;
+            claim.lines.push({
+                code: field('code').trim(),
+                modifiers: list(field('modifiers')),
+                units: numberOrNull(field('units')) ?? 1,
+                minutes: numberOrNull(field('minutes')),
+                diagnosisPointers: list(field('pointers')).map(Number),
+            });
         });
-    });
     return claim;
 }
 
@@ -124,7 +149,8 @@ function showResults(outputs: ClaimOutput[]): void {
 function linesTable(lines: LineResult[]): HTMLTableElement {
     const table = document.createElement('table');
     table.className = 'index-table cc-result';
-    table.innerHTML = '<thead><tr><th scope="col">Line</th><th scope="col">Code</th><th scope="col">Status</th><th scope="col">Units allowed</th><th scope="col">Why</th></tr></thead>';
+    table.innerHTML =
+        '<thead><tr><th scope="col">Line</th><th scope="col">Code</th><th scope="col">Status</th><th scope="col">Units allowed</th><th scope="col">Why</th></tr></thead>';
     const body = document.createElement('tbody');
     for (const line of lines) {
         const row = document.createElement('tr');
@@ -163,7 +189,10 @@ function findingBlock(finding: ExplainedFinding): HTMLElement {
     id.className = 'rule-id';
     id.textContent = finding.rule;
     if (id instanceof HTMLAnchorElement) id.href = `policies/${slugs.get(finding.policy)}.html#rule-${finding.rule}`;
-    title.append(id, ` ${finding.message} (${finding.policy}, ${finding.reason}, ${finding.units} unit${finding.units === 1 ? '' : 's'} ${finding.action})`);
+    title.append(
+        id,
+        ` ${finding.message} (${finding.policy}, ${finding.reason}, ${finding.units} unit${finding.units === 1 ? '' : 's'} ${finding.action})`,
+    );
     block.append(title);
     if (found) {
         const english = paragraph(describeRule(found.rule));
@@ -227,7 +256,12 @@ async function main(): Promise<void> {
     const picker = element<HTMLSelectElement>('cc-policy');
     const pickPacks = () => {
         const chosen = sitePacks.filter(pack => picker.value === '' || pack.policy.id === picker.value);
-        usePacks(chosen, picker.value === '' ? `Judged against the ${sitePacks.length} policies of this site.` : `Judged against ${chosen[0]?.policy.title ?? picker.value} only.`);
+        usePacks(
+            chosen,
+            picker.value === ''
+                ? `Judged against the ${sitePacks.length} policies of this site.`
+                : `Judged against ${chosen[0]?.policy.title ?? picker.value} only.`,
+        );
     };
     picker.addEventListener('change', pickPacks);
     const { policy, claim: fromUrl } = claimFromUrl();

@@ -5,7 +5,10 @@
  */
 import type { RulePack } from '../../src-server/core/pack/types.js';
 
-interface PackMessage { kind: 'payrule/pack'; pack: RulePack }
+interface PackMessage {
+    kind: 'payrule/pack';
+    pack: RulePack;
+}
 
 export function handOverPack(pack: RulePack): void {
     const checker = window.open('claim-checker.html?edited=1', '_blank');
@@ -38,5 +41,11 @@ export function receiveEditedPack(timeoutMs = 5000): Promise<RulePack | undefine
 
 function looksLikePack(value: unknown): value is RulePack {
     const pack = value as RulePack | null;
-    return typeof pack === 'object' && pack !== null && typeof pack.policy?.id === 'string' && Array.isArray(pack.rules) && Array.isArray(pack.sources);
+    return (
+        typeof pack === 'object' &&
+        pack !== null &&
+        typeof pack.policy?.id === 'string' &&
+        Array.isArray(pack.rules) &&
+        Array.isArray(pack.sources)
+    );
 }

@@ -5,8 +5,15 @@ import { bracketMatching, foldGutter, foldKeymap, indentOnInput } from '@codemir
 import { lintKeymap } from '@codemirror/lint';
 import type { Extension } from '@codemirror/state';
 import {
-    crosshairCursor, drawSelection, dropCursor, highlightActiveLine, highlightActiveLineGutter, highlightSpecialChars,
-    keymap, lineNumbers, rectangularSelection,
+    crosshairCursor,
+    drawSelection,
+    dropCursor,
+    highlightActiveLine,
+    highlightActiveLineGutter,
+    highlightSpecialChars,
+    keymap,
+    lineNumbers,
+    rectangularSelection,
 } from '@codemirror/view';
 
 export function editorSetup(): Extension {
@@ -24,7 +31,15 @@ export function editorSetup(): Extension {
         rectangularSelection(),
         crosshairCursor(),
         highlightActiveLine(),
-        keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...foldKeymap, ...completionKeymap, ...lintKeymap, indentWithTab]),
+        keymap.of([
+            ...closeBracketsKeymap,
+            ...defaultKeymap,
+            ...historyKeymap,
+            ...foldKeymap,
+            ...completionKeymap,
+            ...lintKeymap,
+            indentWithTab,
+        ]),
     ];
 }
 

@@ -39,9 +39,18 @@ export function workerTransport(worker: WorkerLike, root: string): Transport {
 }
 
 /** Requests whose answer the editor reads as `Location`s. */
-const LOCATION_METHODS = new Set(['textDocument/definition', 'textDocument/declaration', 'textDocument/typeDefinition', 'textDocument/implementation']);
+const LOCATION_METHODS = new Set([
+    'textDocument/definition',
+    'textDocument/declaration',
+    'textDocument/typeDefinition',
+    'textDocument/implementation',
+]);
 
-interface LocationLink { targetUri: string; targetRange: unknown; targetSelectionRange?: unknown }
+interface LocationLink {
+    targetUri: string;
+    targetRange: unknown;
+    targetSelectionRange?: unknown;
+}
 
 /**
  * The server answers go to definition with LocationLinks, which the CodeMirror client (it does not
@@ -50,7 +59,9 @@ interface LocationLink { targetUri: string; targetRange: unknown; targetSelectio
 function asLocations(result: unknown): unknown {
     const convert = (item: unknown) => {
         const link = item as LocationLink;
-        return link && typeof link === 'object' && 'targetUri' in link ? { uri: link.targetUri, range: link.targetSelectionRange ?? link.targetRange } : item;
+        return link && typeof link === 'object' && 'targetUri' in link
+            ? { uri: link.targetUri, range: link.targetSelectionRange ?? link.targetRange }
+            : item;
     };
     return Array.isArray(result) ? result.map(convert) : convert(result);
 }

@@ -7,7 +7,13 @@
 import { defaultHighlightStyle, LanguageSupport, StreamLanguage, syntaxHighlighting, type StringStream } from '@codemirror/language';
 import grammar from '../../syntaxes/payrule.tmLanguage.json' with { type: 'json' };
 
-interface Pattern { name?: string; match?: string; patterns?: Pattern[]; include?: string; captures?: Record<string, { name: string }> }
+interface Pattern {
+    name?: string;
+    match?: string;
+    patterns?: Pattern[];
+    include?: string;
+    captures?: Record<string, { name: string }>;
+}
 
 /** The scope of a TextMate match, as a CodeMirror token name. */
 function tokenFor(scope: string): string | null {
@@ -20,7 +26,11 @@ function tokenFor(scope: string): string | null {
     return null;
 }
 
-interface Rule { regex: RegExp; token: string | null; captureTokens: Array<string | null> }
+interface Rule {
+    regex: RegExp;
+    token: string | null;
+    captureTokens: Array<string | null>;
+}
 
 /** Every `match` pattern of the grammar's top level, in its order (the first that matches wins). */
 function rules(): Rule[] {
@@ -44,7 +54,10 @@ function rules(): Rule[] {
 
 const RULES = rules();
 
-interface State { inComment: boolean; pending: Array<{ end: number; token: string | null }> }
+interface State {
+    inComment: boolean;
+    pending: Array<{ end: number; token: string | null }>;
+}
 
 const payrule = StreamLanguage.define<State>({
     name: 'payrule',

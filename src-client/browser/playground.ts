@@ -4,7 +4,15 @@
  * rules in plain English and the pack JSON beside it, updated as the analyst types.
  */
 import { lintGutter } from '@codemirror/lint';
-import { formatDocument, jumpToDefinition, languageServerExtensions, LSPClient, LSPPlugin, Workspace, type WorkspaceFile } from '@codemirror/lsp-client';
+import {
+    formatDocument,
+    jumpToDefinition,
+    languageServerExtensions,
+    LSPClient,
+    LSPPlugin,
+    Workspace,
+    type WorkspaceFile,
+} from '@codemirror/lsp-client';
 import { EditorState, type Text } from '@codemirror/state';
 import { EditorView, ViewPlugin, type ViewUpdate } from '@codemirror/view';
 import { editorSetup, viewerSetup } from './editor-setup.js';
@@ -22,7 +30,13 @@ const ROOT_URI = `file://${WORKSPACE_ROOT}`;
 
 /** The policy in its editor, and source documents shown read-only when go to definition opens them. */
 class PlaygroundFile implements WorkspaceFile {
-    constructor(readonly uri: string, readonly languageId: string, public version: number, public doc: Text, readonly view: EditorView) {}
+    constructor(
+        readonly uri: string,
+        readonly languageId: string,
+        public version: number,
+        public doc: Text,
+        readonly view: EditorView,
+    ) {}
 
     getView(): EditorView {
         return this.view;
@@ -33,7 +47,10 @@ class PlaygroundWorkspace extends Workspace {
     files: PlaygroundFile[] = [];
     private versions = new Map<string, number>();
 
-    constructor(client: LSPClient, private readonly sources: Map<string, string>) {
+    constructor(
+        client: LSPClient,
+        private readonly sources: Map<string, string>,
+    ) {
         super(client);
     }
 
@@ -108,7 +125,11 @@ function showCompiled(compiled: CompiledNotification): void {
     const list = element('pg-english');
     const packView = element('pg-pack');
     if (!compiled.pack) {
-        setStatus(compiled.problem ?? `${compiled.errors} error${compiled.errors === 1 ? '' : 's'}: the pack shown is from the last version without errors`, 'errors');
+        setStatus(
+            compiled.problem ??
+                `${compiled.errors} error${compiled.errors === 1 ? '' : 's'}: the pack shown is from the last version without errors`,
+            'errors',
+        );
         list.classList.add('stale');
         packView.classList.add('stale');
         return;
@@ -154,21 +175,23 @@ let diagnosed = 0;
  * (the LSP client's own sync waits for 500 ms of quiet typing, which would double the time to a
  * diagnostic). Changes made in one task go as one didChange.
  */
-const eagerSync = ViewPlugin.fromClass(class {
-    private pending: ReturnType<typeof setTimeout> | undefined;
+const eagerSync = ViewPlugin.fromClass(
+    class {
+        private pending: ReturnType<typeof setTimeout> | undefined;
 
-    update(update: ViewUpdate) {
-        if (!update.docChanged || this.pending !== undefined) return;
-        this.pending = setTimeout(() => {
-            this.pending = undefined;
-            LSPPlugin.get(update.view)?.client.sync();
-        }, 0);
-    }
+        update(update: ViewUpdate) {
+            if (!update.docChanged || this.pending !== undefined) return;
+            this.pending = setTimeout(() => {
+                this.pending = undefined;
+                LSPPlugin.get(update.view)?.client.sync();
+            }, 0);
+        }
 
-    destroy() {
-        clearTimeout(this.pending);
-    }
-});
+        destroy() {
+            clearTimeout(this.pending);
+        }
+    },
+);
 
 async function main(): Promise<void> {
     const index = site.payruleSite;
@@ -194,6 +217,7 @@ async function main(): Promise<void> {
 
     const sources = new Map(policy.sources.map(({ file, text }) => [file, text]));
     const uri = `${ROOT_URI}/${policy.file}`;
+    // eslint-disable-next-line prefer-const -- assigned below, once the client whose callbacks read it exists
     let view: EditorView | undefined;
     const client = new LSPClient({
         rootUri: ROOT_URI,
@@ -254,13 +278,15 @@ async function main(): Promise<void> {
 
 function fillPolicyPicker(policies: Array<{ slug: string; title: string }>, current: string): void {
     const picker = element<HTMLSelectElement>('pg-policy');
-    picker.replaceChildren(...policies.map(policy => {
-        const option = document.createElement('option');
-        option.value = policy.slug;
-        option.textContent = policy.title;
-        option.selected = policy.slug === current;
-        return option;
-    }));
+    picker.replaceChildren(
+        ...policies.map(policy => {
+            const option = document.createElement('option');
+            option.value = policy.slug;
+            option.textContent = policy.title;
+            option.selected = policy.slug === current;
+            return option;
+        }),
+    );
     picker.addEventListener('change', () => {
         location.search = `?policy=${encodeURIComponent(picker.value)}`;
     });

@@ -3,7 +3,35 @@
  * through here: only formatting elements are kept and no attribute but a link's `href` to a
  * fragment or one of the site's pages, so a quoted source passage can never run script.
  */
-const KEEP = new Set(['P', 'BR', 'EM', 'STRONG', 'B', 'I', 'CODE', 'PRE', 'BLOCKQUOTE', 'UL', 'OL', 'LI', 'A', 'HR', 'H1', 'H2', 'H3', 'H4', 'SPAN', 'DIV', 'MARK', 'TABLE', 'THEAD', 'TBODY', 'TR', 'TH', 'TD']);
+const KEEP = new Set([
+    'P',
+    'BR',
+    'EM',
+    'STRONG',
+    'B',
+    'I',
+    'CODE',
+    'PRE',
+    'BLOCKQUOTE',
+    'UL',
+    'OL',
+    'LI',
+    'A',
+    'HR',
+    'H1',
+    'H2',
+    'H3',
+    'H4',
+    'SPAN',
+    'DIV',
+    'MARK',
+    'TABLE',
+    'THEAD',
+    'TBODY',
+    'TR',
+    'TH',
+    'TD',
+]);
 
 export function sanitizeHtml(markup: string): string {
     const parsed = new DOMParser().parseFromString(markup, 'text/html');
@@ -20,11 +48,12 @@ function clean(node: Node): void {
         }
         if (!KEEP.has(child.tagName)) {
             // Anything else (script, style, iframe, img, …) becomes its text, or nothing.
-            child.replaceWith(child.tagName === 'SCRIPT' || child.tagName === 'STYLE' ? '' : child.textContent ?? '');
+            child.replaceWith(child.tagName === 'SCRIPT' || child.tagName === 'STYLE' ? '' : (child.textContent ?? ''));
             continue;
         }
         for (const attribute of Array.from(child.attributes)) {
-            const safeLink = child.tagName === 'A' && attribute.name === 'href' && /^(#[\w-]*|[\w./-]+\.html(#[\w-]*)?)$/.test(attribute.value);
+            const safeLink =
+                child.tagName === 'A' && attribute.name === 'href' && /^(#[\w-]*|[\w./-]+\.html(#[\w-]*)?)$/.test(attribute.value);
             if (!safeLink) child.removeAttribute(attribute.name);
         }
         clean(child);

@@ -20,30 +20,35 @@ const tokenField = StateField.define<DecorationSet>({
 
 /** The tokens, asked for again (after `delay` ms) when the view scrolls to another part of the file. */
 export function semanticHighlighting(refresh: (view: EditorView) => void, delay = 100): Extension {
-    const onScroll = ViewPlugin.fromClass(class {
-        private pending: ReturnType<typeof setTimeout> | undefined;
+    const onScroll = ViewPlugin.fromClass(
+        class {
+            private pending: ReturnType<typeof setTimeout> | undefined;
 
-        update(update: ViewUpdate) {
-            if (!update.viewportChanged || update.docChanged) return;
-            clearTimeout(this.pending);
-            this.pending = setTimeout(() => refresh(update.view), delay);
-        }
+            update(update: ViewUpdate) {
+                if (!update.viewportChanged || update.docChanged) return;
+                clearTimeout(this.pending);
+                this.pending = setTimeout(() => refresh(update.view), delay);
+            }
 
-        destroy() {
-            clearTimeout(this.pending);
-        }
-    });
+            destroy() {
+                clearTimeout(this.pending);
+            }
+        },
+    );
     return [tokenField, onScroll];
 }
 
-interface SemanticTokens { data: number[] }
+interface SemanticTokens {
+    data: number[];
+}
 
 /**
  * Ask for the tokens of the part of `uri` on screen (the whole file when the server cannot give a
  * range) and show them, unless the document changed meanwhile.
  */
 export async function refreshSemanticTokens(client: LSPClient, view: EditorView, uri: string): Promise<void> {
-    const provider = client.serverCapabilities?.semanticTokensProvider as { legend?: { tokenTypes: string[] }; range?: unknown } | undefined;
+    const provider = client.serverCapabilities?.semanticTokensProvider as
+        { legend?: { tokenTypes: string[] }; range?: unknown } | undefined;
     const legend = provider?.legend;
     if (!legend) return;
     const doc = view.state.doc;
@@ -52,9 +57,9 @@ export async function refreshSemanticTokens(client: LSPClient, view: EditorView,
     const end = doc.lineAt(to);
     const tokens = provider.range
         ? await client.request<unknown, SemanticTokens | null>('textDocument/semanticTokens/range', {
-            textDocument: { uri },
-            range: { start: { line: start.number - 1, character: 0 }, end: { line: end.number - 1, character: end.length } },
-        })
+              textDocument: { uri },
+              range: { start: { line: start.number - 1, character: 0 }, end: { line: end.number - 1, character: end.length } },
+          })
         : await client.request<unknown, SemanticTokens | null>('textDocument/semanticTokens/full', { textDocument: { uri } });
     if (!tokens || view.state.doc !== doc) return;
     view.dispatch({ effects: setTokens.of(decorations(tokens.data, legend.tokenTypes, doc)) });

@@ -21,7 +21,9 @@ export function checkWorkspaceCommand(cli: PayruleCli, output: OutputChannel) {
             return;
         }
         if (!(await saveDirtyPolicies())) {
-            await window.showErrorMessage('Payrule: some policy files could not be saved; the check reads files from disk, so it did not run.');
+            await window.showErrorMessage(
+                'Payrule: some policy files could not be saved; the check reads files from disk, so it did not run.',
+            );
             return;
         }
         const all: CliFinding[] = [];
@@ -32,17 +34,28 @@ export function checkWorkspaceCommand(cli: PayruleCli, output: OutputChannel) {
             for (const folder of folders) {
                 const root = folder.uri.fsPath;
                 const settings = readSettings(folder.uri);
-                const run = await cli.run(['check', root, '--format', 'json', '--root', root, ...(settings.strict ? ['--strict'] : [])], root, token);
+                const run = await cli.run(
+                    ['check', root, '--format', 'json', '--root', root, ...(settings.strict ? ['--strict'] : [])],
+                    root,
+                    token,
+                );
                 if (run.cancelled) return { kind: 'cancelled' };
                 const report = parseCheckJson(run.stdout, root);
-                if (!report) return { kind: 'failed', folder: folder.name, reason: lastMessage(run.stderr) ?? `the checker stopped with exit code ${run.exitCode}` };
+                if (!report)
+                    return {
+                        kind: 'failed',
+                        folder: folder.name,
+                        reason: lastMessage(run.stderr) ?? `the checker stopped with exit code ${run.exitCode}`,
+                    };
                 // A folder of a multi-root workspace without policies is not a problem of the workspace.
                 if (report.summary.files === 0 && report.findings.every(f => f.file === root && f.code === 'payrule/unreadable-input')) {
                     output.appendLine(`${folder.name}: no policy files`);
                     continue;
                 }
                 files += report.summary.files;
-                output.appendLine(`${folder.name}: ${report.summary.files} policy files, ${report.summary.errors} errors, ${report.summary.warnings} warnings`);
+                output.appendLine(
+                    `${folder.name}: ${report.summary.files} policy files, ${report.summary.errors} errors, ${report.summary.warnings} warnings`,
+                );
                 for (const finding of report.findings) {
                     output.appendLine(`${findingLocation(finding)}: ${finding.severity} ${finding.code}: ${finding.message}`);
                 }
@@ -65,12 +78,17 @@ export function checkWorkspaceCommand(cli: PayruleCli, output: OutputChannel) {
         if (failing) {
             const choice = await window.showErrorMessage(
                 `Payrule: the check found ${counts}; first: ${findingLocation(failing, workspaceRootOf(failing.file))}: ${failing.message}`,
-                'Go to First Problem', 'Show Output');
+                'Go to First Problem',
+                'Show Output',
+            );
             if (choice === 'Go to First Problem') await revealFinding(failing);
             else if (choice === 'Show Output') output.show(true);
             return;
         }
-        const choice = await window.showInformationMessage(`Payrule: the check found ${counts}.`, ...(all.length > 0 ? ['Show Output'] : []));
+        const choice = await window.showInformationMessage(
+            `Payrule: the check found ${counts}.`,
+            ...(all.length > 0 ? ['Show Output'] : []),
+        );
         if (choice === 'Show Output') output.show(true);
     };
 }

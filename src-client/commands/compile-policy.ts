@@ -26,7 +26,10 @@ export function compilePolicyCommand(cli: PayruleCli, output: OutputChannel) {
                 return;
             }
             const rules = `${written.rules} rule${written.rules === 1 ? '' : 's'}`;
-            const choice = await window.showInformationMessage(`Payrule: compiled ${name} to ${shownPath(written.packFile, target.folder)} (${rules}).`, 'Open Pack');
+            const choice = await window.showInformationMessage(
+                `Payrule: compiled ${name} to ${shownPath(written.packFile, target.folder)} (${rules}).`,
+                'Open Pack',
+            );
             if (choice === 'Open Pack') await window.showTextDocument(Uri.file(written.packFile), { preview: true });
             return;
         }

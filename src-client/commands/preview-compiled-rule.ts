@@ -19,12 +19,17 @@ export class CompiledRulePreview implements TextDocumentContentProvider, Disposa
     }
 
     provideTextDocumentContent(uri: Uri): string {
-        return this.contents.get(uri.toString()) ?? '// This compiled rule is no longer available: use "Preview compiled rule" above the rule again.\n';
+        return (
+            this.contents.get(uri.toString()) ??
+            '// This compiled rule is no longer available: use "Preview compiled rule" above the rule again.\n'
+        );
     }
 
     readonly command = async (policyUri?: unknown, ruleId?: unknown, json?: unknown): Promise<void> => {
         if (typeof policyUri !== 'string' || typeof ruleId !== 'string' || typeof json !== 'string') {
-            await window.showErrorMessage('Payrule: Preview Compiled Rule runs from the "Preview compiled rule" code lens above a rule in a policy file.');
+            await window.showErrorMessage(
+                'Payrule: Preview Compiled Rule runs from the "Preview compiled rule" code lens above a rule in a policy file.',
+            );
             return;
         }
         const policy = path.posix.basename(Uri.parse(policyUri).path, '.payrule');

@@ -34,7 +34,11 @@ export class DocsPreview implements Disposable {
     private readonly previews = new Map<string, Preview>();
     private readonly subscriptions: Disposable[] = [];
 
-    constructor(private readonly cli: PayruleCli, private readonly output: OutputChannel, private readonly scratch: ScratchFolders) {
+    constructor(
+        private readonly cli: PayruleCli,
+        private readonly output: OutputChannel,
+        private readonly scratch: ScratchFolders,
+    ) {
         this.subscriptions.push(workspace.onDidSaveTextDocument(document => this.refreshOnSave(document)));
     }
 
@@ -55,7 +59,8 @@ export class DocsPreview implements Disposable {
         const name = path.basename(target.file);
         const site = this.scratch.folderFor('docs', target.file);
         const run = await withCliProgress(`rendering the docs of ${name}`, token =>
-            this.cli.run(['docs', target.file, '--out', site, '--root', target.folder], target.folder, token, { echoStdout: true }));
+            this.cli.run(['docs', target.file, '--out', site, '--root', target.folder], target.folder, token, { echoStdout: true }),
+        );
         if (run.cancelled) return;
         const pages = readManifest(site);
         const page = [...pages].sort().find(file => file.startsWith('policies/'));
@@ -65,8 +70,12 @@ export class DocsPreview implements Disposable {
             const preview = this.previews.get(target.file);
             if (preview) {
                 const nonce = newNonce();
-                preview.panel.webview.html = messagePage(preview.panel.webview.cspSource, nonce, `The docs of ${name} cannot be rendered`,
-                    [...findings.filter(f => f.severity === 'error').map(f => `${path.relative(target.folder, f.file)}:${f.line}:${f.column}: ${f.message}`), reason]);
+                preview.panel.webview.html = messagePage(preview.panel.webview.cspSource, nonce, `The docs of ${name} cannot be rendered`, [
+                    ...findings
+                        .filter(f => f.severity === 'error')
+                        .map(f => `${path.relative(target.folder, f.file)}:${f.line}:${f.column}: ${f.message}`),
+                    reason,
+                ]);
             }
             const what = `cannot render the docs of ${name}`;
             if (!loud && preview) return;
@@ -81,13 +90,18 @@ export class DocsPreview implements Disposable {
     }
 
     private open(target: PolicyTarget, site: string): Preview {
-        const panel = window.createWebviewPanel(DocsPreview.viewType, `Docs: ${path.basename(target.file)}`, { viewColumn: ViewColumn.Beside, preserveFocus: true }, {
-            // Only our nonce'd navigation script may run (see the content security policy).
-            enableScripts: true,
-            enableCommandUris: false,
-            enableFindWidget: true,
-            localResourceRoots: [Uri.file(site)],
-        });
+        const panel = window.createWebviewPanel(
+            DocsPreview.viewType,
+            `Docs: ${path.basename(target.file)}`,
+            { viewColumn: ViewColumn.Beside, preserveFocus: true },
+            {
+                // Only our nonce'd navigation script may run (see the content security policy).
+                enableScripts: true,
+                enableCommandUris: false,
+                enableFindWidget: true,
+                localResourceRoots: [Uri.file(site)],
+            },
+        );
         const preview: Preview = { panel, target, site, pages: new Set(), page: '' };
         this.previews.set(target.file, preview);
         const listeners = [

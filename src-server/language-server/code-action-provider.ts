@@ -39,13 +39,14 @@ export class PayruleCodeActionProvider implements CodeActionProvider {
         if (!file) return [];
         const actions: CodeAction[] = [];
         for (const diagnostic of params.context.diagnostics) {
-            const fix = (title: string, edits: TextEdit[], preferred = false) => actions.push({
-                title,
-                kind: CodeActionKind.QuickFix,
-                diagnostics: [diagnostic],
-                isPreferred: preferred || undefined,
-                edit: { changes: { [document.uri.toString()]: edits } },
-            });
+            const fix = (title: string, edits: TextEdit[], preferred = false) =>
+                actions.push({
+                    title,
+                    kind: CodeActionKind.QuickFix,
+                    diagnostics: [diagnostic],
+                    isPreferred: preferred || undefined,
+                    edit: { changes: { [document.uri.toString()]: edits } },
+                });
             const replacement = (diagnostic.data as { replacement?: unknown } | undefined)?.replacement;
             const written = document.textDocument.getText(diagnostic.range);
             switch (diagnostic.code) {
@@ -55,30 +56,53 @@ export class PayruleCodeActionProvider implements CodeActionProvider {
                     break;
                 }
                 case checkCode('unknown-source'):
-                    this.misspelled(file, written, isSource).forEach((name, i) => fix(`Change to '${name}'`, [{ range: diagnostic.range, newText: name }], i === 0));
+                    this.misspelled(file, written, isSource).forEach((name, i) =>
+                        fix(`Change to '${name}'`, [{ range: diagnostic.range, newText: name }], i === 0),
+                    );
                     for (const sourcePath of this.sourcePathsFor(document, file, written)) {
-                        fix(`Declare source '${written}' (${sourcePath})`, [this.declare(document, file, 'source', `source ${written} ${quoteString(sourcePath)}`)]);
+                        fix(`Declare source '${written}' (${sourcePath})`, [
+                            this.declare(document, file, 'source', `source ${written} ${quoteString(sourcePath)}`),
+                        ]);
                     }
                     break;
                 case checkCode('unknown-codeset'):
-                    this.misspelled(file, written, isCodeset).forEach((name, i) => fix(`Change to '${name}'`, [{ range: diagnostic.range, newText: name }], i === 0));
+                    this.misspelled(file, written, isCodeset).forEach((name, i) =>
+                        fix(`Change to '${name}'`, [{ range: diagnostic.range, newText: name }], i === 0),
+                    );
                     fix(`Declare codeset '${written}'`, [this.declare(document, file, 'codeset', this.codesetText(document, written))]);
                     break;
                 case checkCode('unknown-modifierset'):
-                    this.misspelled(file, written, isModifierset).forEach((name, i) => fix(`Change to '${name}'`, [{ range: diagnostic.range, newText: name }], i === 0));
-                    fix(`Declare modifier set '${written}'`, [this.declare(document, file, 'modifierset', `modifierset ${written} = 59 // TODO: the modifiers of ${written}`)]);
+                    this.misspelled(file, written, isModifierset).forEach((name, i) =>
+                        fix(`Change to '${name}'`, [{ range: diagnostic.range, newText: name }], i === 0),
+                    );
+                    fix(`Declare modifier set '${written}'`, [
+                        this.declare(document, file, 'modifierset', `modifierset ${written} = 59 // TODO: the modifiers of ${written}`),
+                    ]);
                     break;
                 case checkCode('citation-not-found'):
-                    if (typeof replacement === 'string') fix('Quote the closest passage of the source', [{ range: diagnostic.range, newText: quoteString(replacement) }], true);
+                    if (typeof replacement === 'string')
+                        fix(
+                            'Quote the closest passage of the source',
+                            [{ range: diagnostic.range, newText: quoteString(replacement) }],
+                            true,
+                        );
                     break;
                 case checkCode('missing-citation'): {
                     const rule = declarationAt(file, document, diagnostic.range.start);
                     const source = file.declarations.find(isSource);
                     if (rule && isRule(rule) && source && rule.$cstNode) {
                         const end = rule.$cstNode.range.end;
-                        const cite = (name: string, quote: string) => [{ range: { start: end, end }, newText: `\n  cite ${name} ${quoteString(quote)}` }];
+                        const cite = (name: string, quote: string) => [
+                            { range: { start: end, end }, newText: `\n  cite ${name} ${quoteString(quote)}` },
+                        ];
                         const passages = this.passagesAbout(file, rule);
-                        passages.forEach(({ source: name, passage }, i) => fix(`Cite ${name}: "${passage.length > 80 ? `${passage.slice(0, 77)}…` : passage}"`, cite(name, passage), i === 0));
+                        passages.forEach(({ source: name, passage }, i) =>
+                            fix(
+                                `Cite ${name}: "${passage.length > 80 ? `${passage.slice(0, 77)}…` : passage}"`,
+                                cite(name, passage),
+                                i === 0,
+                            ),
+                        );
                         fix(`Add a citation of '${source.name}'`, cite(source.name, ''), passages.length === 0);
                     }
                     break;
@@ -96,7 +120,11 @@ export class PayruleCodeActionProvider implements CodeActionProvider {
                             title: `Create ${declaration.path}`,
                             kind: CodeActionKind.QuickFix,
                             diagnostics: [diagnostic],
-                            edit: { documentChanges: [{ kind: 'create', uri: URI.file(found.file).toString(), options: { ignoreIfExists: true } }] },
+                            edit: {
+                                documentChanges: [
+                                    { kind: 'create', uri: URI.file(found.file).toString(), options: { ignoreIfExists: true } },
+                                ],
+                            },
                         });
                     }
                     break;
@@ -104,7 +132,8 @@ export class PayruleCodeActionProvider implements CodeActionProvider {
                 case checkCode('lowercase'):
                 case checkCode('invalid-range'):
                 case checkCode('diagnosis-category'):
-                    if (typeof replacement === 'string') fix(`Write '${replacement}'`, [{ range: diagnostic.range, newText: replacement }], true);
+                    if (typeof replacement === 'string')
+                        fix(`Write '${replacement}'`, [{ range: diagnostic.range, newText: replacement }], true);
                     break;
                 case checkCode('invalid-reason'): {
                     const upper = written.toUpperCase();
@@ -123,7 +152,11 @@ export class PayruleCodeActionProvider implements CodeActionProvider {
                 }
                 case checkCode('unused-declaration'): {
                     const declaration = declarationAt(file, document, diagnostic.range.start);
-                    if (declaration && !isRule(declaration)) fix(`Remove unused ${isSource(declaration) ? 'source' : isModifierset(declaration) ? 'modifier set' : 'codeset'} '${declaration.name}'`, [removal(document, declaration)]);
+                    if (declaration && !isRule(declaration))
+                        fix(
+                            `Remove unused ${isSource(declaration) ? 'source' : isModifierset(declaration) ? 'modifier set' : 'codeset'} '${declaration.name}'`,
+                            [removal(document, declaration)],
+                        );
                     break;
                 }
             }
@@ -144,7 +177,8 @@ export class PayruleCodeActionProvider implements CodeActionProvider {
             const lookup = this.sources.lookupDeclared(source);
             if (lookup.status !== 'ok') continue;
             for (const passage of phrasesOf(lookup.text)) {
-                if (codes.some(code => new RegExp(`(?<![0-9A-Za-z])${code}(?![0-9A-Za-z])`).test(passage))) found.push({ source: source.name, passage });
+                if (codes.some(code => new RegExp(`(?<![0-9A-Za-z])${code}(?![0-9A-Za-z])`).test(passage)))
+                    found.push({ source: source.name, passage });
                 if (found.length === 3) return found;
             }
         }
@@ -167,7 +201,8 @@ export class PayruleCodeActionProvider implements CodeActionProvider {
         const declared = new Set(file.declarations.filter(isSource).map(s => path.normalize(s.path)));
         let files: string[] = [];
         try {
-            files = fs.readdirSync(path.join(path.dirname(document.uri.fsPath), 'sources'))
+            files = fs
+                .readdirSync(path.join(path.dirname(document.uri.fsPath), 'sources'))
                 .filter(f => /\.(txt|md)$/i.test(f))
                 .map(f => `sources/${f}`)
                 .filter(f => !declared.has(path.normalize(f)));
@@ -197,7 +232,8 @@ export class PayruleCodeActionProvider implements CodeActionProvider {
         const sameKind = file.declarations.filter(kind === 'source' ? isSource : kind === 'codeset' ? isCodeset : isModifierset);
         // A new list goes after the lists of its kind, else after the codesets, else after the sources.
         const lists = kind === 'modifierset' ? file.declarations.filter(isCodeset) : [];
-        const before = sameKind.length > 0 ? sameKind : lists.length > 0 ? lists : kind !== 'source' ? file.declarations.filter(isSource) : [];
+        const before =
+            sameKind.length > 0 ? sameKind : lists.length > 0 ? lists : kind !== 'source' ? file.declarations.filter(isSource) : [];
         const anchor = before[before.length - 1]?.$cstNode ?? file.policy?.$cstNode;
         const at = anchor ? anchor.range.end : document.textDocument.positionAt(0);
         return { range: { start: at, end: at }, newText: `\n\n${text}` };
@@ -211,7 +247,10 @@ export class PayruleCodeActionProvider implements CodeActionProvider {
         const from = propertyRange(clause, 'from');
         const to = propertyRange(clause, 'to');
         if (!from || !to) return undefined;
-        return [{ range: from, newText: clause.to }, { range: to, newText: clause.from }];
+        return [
+            { range: from, newText: clause.to },
+            { range: to, newText: clause.from },
+        ];
     }
 }
 
@@ -238,13 +277,18 @@ function removal(document: LangiumDocument, declaration: Declaration): TextEdit 
     // The last declaration: remove the blank lines before it instead, and end the file with a line break.
     let before = start;
     while (before > 0 && /\s/.test(text[before - 1])) before--;
-    return { range: { start: document.textDocument.positionAt(before), end: document.textDocument.positionAt(text.length) }, newText: '\n' };
+    return {
+        range: { start: document.textDocument.positionAt(before), end: document.textDocument.positionAt(text.length) },
+        newText: '\n',
+    };
 }
 
 /** The provider type of the language closest to a written one (case, a typo), if one is close. */
 function closestProviderType(written: string): string | undefined {
     const lower = written.toLowerCase();
-    const ranked = PROVIDER_TYPES.map(type => ({ type, distance: editDistance(type, lower) })).sort((a, b) => a.distance - b.distance || a.type.localeCompare(b.type));
+    const ranked = PROVIDER_TYPES.map(type => ({ type, distance: editDistance(type, lower) })).sort(
+        (a, b) => a.distance - b.distance || a.type.localeCompare(b.type),
+    );
     return ranked[0] && ranked[0].distance <= Math.max(1, Math.floor(lower.length / 4)) ? ranked[0].type : undefined;
 }
 

@@ -54,7 +54,11 @@ export class PayruleCodeLensProvider implements CodeLensProvider {
         const rule = data && policyFileOf(document)?.declarations.find(d => isRule(d) && d.name === data.rule);
         const compiled = rule && isRule(rule) ? compileForDisplay(rule, compileContextFor(document, this.sources)) : undefined;
         const command = compiled
-            ? { title: 'Preview compiled rule', command: PREVIEW_COMPILED_RULE, arguments: [document.uri.toString(), data!.rule, JSON.stringify(compiled, null, 2)] }
+            ? {
+                  title: 'Preview compiled rule',
+                  command: PREVIEW_COMPILED_RULE,
+                  arguments: [document.uri.toString(), data!.rule, JSON.stringify(compiled, null, 2)],
+              }
             : { title: 'Compiled rule: not until the rule is complete', command: '' };
         return { ...lens, command };
     }

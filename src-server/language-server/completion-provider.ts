@@ -21,15 +21,35 @@ const STATEMENT_SNIPPETS: Array<{ label: string; detail: string; body: string }>
     { label: 'denied with … same day', detail: 'pair edit', body: '${1:97124} denied with ${2:97140} same day unless modifier ${3:59}' },
     { label: 'denied without … same day', detail: 'billed alone', body: '${1:97124} denied without ${2:97110} same day' },
     { label: 'denied above … units per day', detail: 'unit limit', body: '${1:97124} denied above ${2:4} units per ${3|day,line,claim|}' },
-    { label: 'review above … codes per day', detail: 'distinct codes on a date of service', body: '${1:97010..97028} review above ${2:2} codes per day' },
-    { label: 'review after … visits per calendar year', detail: 'visit threshold', body: '${1:97124} review after ${2:6} visits per calendar year' },
-    { label: 'denied when provider …', detail: 'provider condition', body: '${1:97124} denied when provider ${2:massage-therapist} unless modifier ${3:U7}' },
+    {
+        label: 'review above … codes per day',
+        detail: 'distinct codes on a date of service',
+        body: '${1:97010..97028} review above ${2:2} codes per day',
+    },
+    {
+        label: 'review after … visits per calendar year',
+        detail: 'visit threshold',
+        body: '${1:97124} review after ${2:6} visits per calendar year',
+    },
+    {
+        label: 'denied when provider …',
+        detail: 'provider condition',
+        body: '${1:97124} denied when provider ${2:massage-therapist} unless modifier ${3:U7}',
+    },
     { label: 'denied when diagnosis only …', detail: 'diagnosis condition', body: '${1:97124} denied when diagnosis only ${2:R52}' },
     { label: 'requires modifier …', detail: 'sugar for denied unless modifier', body: '${1:97140} requires modifier ${2:59}' },
     { label: 'requires diagnosis …', detail: 'sugar for denied unless diagnosis', body: '${1:97140} requires diagnosis ${2:M54.50}' },
-    { label: 'requires provider …', detail: 'sugar for denied unless provider', body: '${1:97530} requires provider ${2|physical-therapist,occupational-therapist,chiropractor,physician|}' },
+    {
+        label: 'requires provider …',
+        detail: 'sugar for denied unless provider',
+        body: '${1:97530} requires provider ${2|physical-therapist,occupational-therapist,chiropractor,physician|}',
+    },
     { label: 'timed … minutes', detail: 'the CMS 8-minute rule', body: '${1:97110..97124} timed ${2:15} minutes' },
-    { label: 'timed … minutes per code', detail: 'the 8-minute rule, line by line', body: '${1:97110..97124} timed ${2:15} minutes per code' },
+    {
+        label: 'timed … minutes per code',
+        detail: 'the 8-minute rule, line by line',
+        body: '${1:97110..97124} timed ${2:15} minutes per code',
+    },
 ];
 
 /**
@@ -49,12 +69,20 @@ export class PayruleCompletionProvider extends DefaultCompletionProvider {
         super(services);
         this.sources = services.payrule.PolicySources;
         this.documents = services.shared.workspace.LangiumDocuments;
-        this.facts = new WorkspaceFacts(services.shared.workspace.LangiumDocuments, services.payrule.WorkspaceRules, services.payrule.PolicySources);
+        this.facts = new WorkspaceFacts(
+            services.shared.workspace.LangiumDocuments,
+            services.payrule.WorkspaceRules,
+            services.payrule.PolicySources,
+        );
     }
 
     override readonly completionOptions: CompletionProviderOptions = { triggerCharacters: ['"'] };
 
-    override async getCompletion(document: LangiumDocument, params: CompletionParams, cancelToken?: CancellationToken): Promise<CompletionList | undefined> {
+    override async getCompletion(
+        document: LangiumDocument,
+        params: CompletionParams,
+        cancelToken?: CancellationToken,
+    ): Promise<CompletionList | undefined> {
         // Inside a quote the text need not parse (an unterminated string while typing): read the line.
         const quote = this.quoteAt(document, params.position);
         if (quote) return { isIncomplete: false, items: this.quoteCompletions(document, quote) };
@@ -103,7 +131,10 @@ export class PayruleCompletionProvider extends DefaultCompletionProvider {
         // The header, then the declaration the text before the cursor belongs to.
         const text = textDocument.getText();
         const shortened = text.slice(0, around.headerEnd) + text.slice(around.start, offset);
-        return super.findFeaturesAt(TextDocument.create(textDocument.uri, textDocument.languageId, textDocument.version, shortened), shortened.length);
+        return super.findFeaturesAt(
+            TextDocument.create(textDocument.uri, textDocument.languageId, textDocument.version, shortened),
+            shortened.length,
+        );
     }
 
     protected override completionFor(context: CompletionContext, next: NextFeature, acceptor: CompletionAcceptor): MaybePromise<void> {
@@ -132,18 +163,53 @@ export class PayruleCompletionProvider extends DefaultCompletionProvider {
                 for (const set of policyFileOf(context.document)?.declarations.filter(isModifierset) ?? []) {
                     if (!set.name || !isModifierSetName(set.name)) continue;
                     const members = resolveModifierList(set, set.modifiers);
-                    acceptor(context, { label: set.name, kind: CompletionItemKind.Enum, detail: `modifier set: ${members.join(', ')}`, documentation: set.title, sortText: `1_${set.name}` });
+                    acceptor(context, {
+                        label: set.name,
+                        kind: CompletionItemKind.Enum,
+                        detail: `modifier set: ${members.join(', ')}`,
+                        documentation: set.title,
+                        sortText: `1_${set.name}`,
+                    });
                 }
-                for (const { code, meaning } of MODIFIERS) acceptor(context, { label: code, kind: CompletionItemKind.EnumMember, detail: 'modifier', documentation: meaning, sortText: `2_${code}` });
+                for (const { code, meaning } of MODIFIERS)
+                    acceptor(context, {
+                        label: code,
+                        kind: CompletionItemKind.EnumMember,
+                        detail: 'modifier',
+                        documentation: meaning,
+                        sortText: `2_${code}`,
+                    });
                 return;
             case 'RemarkCode.remarks':
-                for (const { code, meaning } of REMARK_ENTRIES) acceptor(context, { label: code, kind: CompletionItemKind.EnumMember, detail: 'remark code (RARC)', documentation: meaning, sortText: `2_${code}` });
+                for (const { code, meaning } of REMARK_ENTRIES)
+                    acceptor(context, {
+                        label: code,
+                        kind: CompletionItemKind.EnumMember,
+                        detail: 'remark code (RARC)',
+                        documentation: meaning,
+                        sortText: `2_${code}`,
+                    });
                 return;
             case 'ReasonCode.reason':
-                REASON_ENTRIES.forEach(({ code, meaning }, i) => acceptor(context, { label: code, kind: CompletionItemKind.EnumMember, detail: 'reason code', documentation: meaning, sortText: `2_${String(i).padStart(3, '0')}` }));
+                REASON_ENTRIES.forEach(({ code, meaning }, i) =>
+                    acceptor(context, {
+                        label: code,
+                        kind: CompletionItemKind.EnumMember,
+                        detail: 'reason code',
+                        documentation: meaning,
+                        sortText: `2_${String(i).padStart(3, '0')}`,
+                    }),
+                );
                 return;
             case 'ProviderType.types':
-                for (const { code, meaning } of PROVIDER_TYPE_ENTRIES) acceptor(context, { label: code, kind: CompletionItemKind.EnumMember, detail: 'provider type', documentation: meaning, sortText: `2_${code}` });
+                for (const { code, meaning } of PROVIDER_TYPE_ENTRIES)
+                    acceptor(context, {
+                        label: code,
+                        kind: CompletionItemKind.EnumMember,
+                        detail: 'provider type',
+                        documentation: meaning,
+                        sortText: `2_${code}`,
+                    });
                 return;
             case 'Source.path':
                 this.completionForSourcePaths(context, acceptor);
@@ -156,37 +222,55 @@ export class PayruleCompletionProvider extends DefaultCompletionProvider {
         const seen = new Set<string>();
         for (const [code, rules] of this.facts.codesInRules()) {
             seen.add(code);
-            acceptor(context, { label: code, kind: CompletionItemKind.Constant, detail: `used by ${rules} rule${rules === 1 ? '' : 's'}`, sortText: `3_${code}` });
+            acceptor(context, {
+                label: code,
+                kind: CompletionItemKind.Constant,
+                detail: `used by ${rules} rule${rules === 1 ? '' : 's'}`,
+                sortText: `3_${code}`,
+            });
         }
         for (const source of this.facts.declaredSources(context.document)) {
             for (const code of codesInSource(source.text)) {
                 if (seen.has(code)) continue;
                 seen.add(code);
-                acceptor(context, { label: code, kind: CompletionItemKind.Constant, detail: `in ${source.title ?? source.name}`, sortText: `4_${code}` });
+                acceptor(context, {
+                    label: code,
+                    kind: CompletionItemKind.Constant,
+                    detail: `in ${source.title ?? source.name}`,
+                    sortText: `4_${code}`,
+                });
             }
         }
     }
 
     private completionForStatements(context: CompletionContext, acceptor: CompletionAcceptor): void {
-        STATEMENT_SNIPPETS.forEach((snippet, i) => acceptor(context, {
-            label: snippet.label,
-            kind: CompletionItemKind.Snippet,
-            detail: snippet.detail,
-            insertText: snippet.body,
-            insertTextFormat: InsertTextFormat.Snippet,
-            filterText: snippet.label,
-            sortText: `1_${i}`,
-        }));
+        STATEMENT_SNIPPETS.forEach((snippet, i) =>
+            acceptor(context, {
+                label: snippet.label,
+                kind: CompletionItemKind.Snippet,
+                detail: snippet.detail,
+                insertText: snippet.body,
+                insertTextFormat: InsertTextFormat.Snippet,
+                filterText: snippet.label,
+                sortText: `1_${i}`,
+            }),
+        );
     }
 
     /** Declaration and clause snippets where their keyword may start. */
     private completionForSnippet(context: CompletionContext, keyword: string, acceptor: CompletionAcceptor): void {
         const firstSource = policyFileOf(context.document)?.declarations.find(isSource)?.name ?? 'source';
         const snippets: Record<string, { detail: string; body: string }> = {
-            rule: { detail: 'a rule with a statement and a citation', body: `rule \${1:RULE-ID} "\${2:What the rule does}"\n  \${3:97124} denied with \${4:97140} same day unless modifier \${5:59}\n  cite \${6:${firstSource}} "\${7:quoted passage}"` },
+            rule: {
+                detail: 'a rule with a statement and a citation',
+                body: `rule \${1:RULE-ID} "\${2:What the rule does}"\n  \${3:97124} denied with \${4:97140} same day unless modifier \${5:59}\n  cite \${6:${firstSource}} "\${7:quoted passage}"`,
+            },
             source: { detail: 'a source document', body: 'source ${1:name} "sources/${2:document}.txt"\n  title "${3:Title}"' },
             codeset: { detail: 'a named code list', body: 'codeset ${1:name} "${2:Title}" = ${3:97110..97124}' },
-            modifierset: { detail: 'a named modifier list', body: 'modifierset ${1:distinct} "${2:NCCI modifiers that show a distinct service}" = ${3:59, XE, XS, XP, XU}' },
+            modifierset: {
+                detail: 'a named modifier list',
+                body: 'modifierset ${1:distinct} "${2:NCCI modifiers that show a distinct service}" = ${3:59, XE, XS, XP, XU}',
+            },
             cite: { detail: 'a citation of a source passage', body: `cite \${1:${firstSource}} "\${2}"` },
             effective: { detail: 'an effective date range', body: 'effective ${1:2025-01-01} to ${2:2025-12-31}' },
         };
@@ -216,15 +300,25 @@ export class PayruleCompletionProvider extends DefaultCompletionProvider {
         const end = context.textDocument.positionAt(Math.max(context.offset, context.tokenEndOffset));
         for (const name of names.sort()) {
             const text = quoteString(`sources/${name}`);
-            acceptor(context, { label: text, kind: CompletionItemKind.File, textEdit: { range: { start, end }, newText: text }, sortText: `2_${name}` });
+            acceptor(context, {
+                label: text,
+                kind: CompletionItemKind.File,
+                textEdit: { range: { start, end }, newText: text },
+                sortText: `2_${name}`,
+            });
         }
     }
 
     /** The cite clause whose quote the cursor is in: source name and the quote's extent on the line. */
-    private quoteAt(document: LangiumDocument, position: { line: number; character: number }): { source: string; start: number; end: number } | undefined {
+    private quoteAt(
+        document: LangiumDocument,
+        position: { line: number; character: number },
+    ): { source: string; start: number; end: number } | undefined {
         const lineStart = document.textDocument.offsetAt({ line: position.line, character: 0 });
         const offset = document.textDocument.offsetAt(position);
-        const line = document.textDocument.getText({ start: { line: position.line, character: 0 }, end: { line: position.line + 1, character: 0 } }).replace(/\r?\n$/, '');
+        const line = document.textDocument
+            .getText({ start: { line: position.line, character: 0 }, end: { line: position.line + 1, character: 0 } })
+            .replace(/\r?\n$/, '');
         const before = line.slice(0, offset - lineStart);
         const match = /\bcite\s+([A-Za-z_][\w-]*)\s+"((?:[^"\\]|\\.)*)$/.exec(before);
         if (!match) return undefined;
@@ -258,7 +352,9 @@ export class PayruleCompletionProvider extends DefaultCompletionProvider {
             const found = this.sources.lookupDeclared(declared);
             return found.status === 'ok' ? found.text : undefined;
         }
-        const written = new RegExp(`\\bsource\\s+${name.replace(/[-]/g, '\\-')}\\s+"((?:[^"\\\\]|\\\\.)*)"`).exec(document.textDocument.getText());
+        const written = new RegExp(`\\bsource\\s+${name.replace(/[-]/g, '\\-')}\\s+"((?:[^"\\\\]|\\\\.)*)"`).exec(
+            document.textDocument.getText(),
+        );
         if (!written) return undefined;
         const found = this.sources.lookup(document.uri, written[1].replace(/\\(["\\])/g, '$1'));
         return found.status === 'ok' ? found.text : undefined;
@@ -294,6 +390,9 @@ function declarationsAround(document: LangiumDocument, offset: number): { start:
 
 /** Whether the completion is at the start of a rule's statement: right after `rule <id> "<title>"`. */
 function isStatementStart(context: CompletionContext): boolean {
-    const before = context.textDocument.getText({ start: { line: Math.max(0, context.position.line - 3), character: 0 }, end: context.textDocument.positionAt(context.tokenOffset) });
+    const before = context.textDocument.getText({
+        start: { line: Math.max(0, context.position.line - 3), character: 0 },
+        end: context.textDocument.positionAt(context.tokenOffset),
+    });
     return /\brule\s+\S+\s+"(?:[^"\\]|\\.)*"\s*$/.test(before);
 }

@@ -29,12 +29,26 @@ export class PayruleDefinitionProvider extends DefaultDefinitionProvider {
             const match = found.status === 'ok' ? found.text.find(node.quote) : undefined;
             if (found.status !== 'ok' || !match) return undefined;
             const target = rangeOf(found.text, match.start, match.end);
-            return [{ originSelectionRange: sourceCstNode.range, targetUri: URI.file(found.file).toString(), targetRange: target, targetSelectionRange: target }];
+            return [
+                {
+                    originSelectionRange: sourceCstNode.range,
+                    targetUri: URI.file(found.file).toString(),
+                    targetRange: target,
+                    targetSelectionRange: target,
+                },
+            ];
         }
         if (isSource(node) && property === 'path') {
             const found = this.sources.lookupDeclared(node);
             if (found.status !== 'ok') return undefined;
-            return [{ originSelectionRange: sourceCstNode.range, targetUri: URI.file(found.file).toString(), targetRange: FILE_START, targetSelectionRange: FILE_START }];
+            return [
+                {
+                    originSelectionRange: sourceCstNode.range,
+                    targetUri: URI.file(found.file).toString(),
+                    targetRange: FILE_START,
+                    targetSelectionRange: FILE_START,
+                },
+            ];
         }
         return super.collectLocationLinks(sourceCstNode, params);
     }

@@ -22,7 +22,10 @@ export class PayruleDocumentLinkProvider implements DocumentLinkProvider {
             const range = propertyRange(source, 'path');
             if (found.status !== 'ok' || !range) continue;
             // The link covers the path without its quotes.
-            const inner = { start: { ...range.start, character: range.start.character + 1 }, end: { ...range.end, character: range.end.character - 1 } };
+            const inner = {
+                start: { ...range.start, character: range.start.character + 1 },
+                end: { ...range.end, character: range.end.character - 1 },
+            };
             links.push({ range: inner, target: URI.file(found.file).toString(), tooltip: `Open ${source.title ?? source.path}` });
         }
         return links;

@@ -9,9 +9,20 @@ import { isCodeset, isModifierset, isPolicy, isPolicyFile, isRule, isSource } fr
  * not walked).
  */
 export class PayruleDocumentSymbolProvider extends DefaultDocumentSymbolProvider {
-    protected override createSymbol(document: LangiumDocument, astNode: AstNode, cstNode: CstNode, nameNode: CstNode, computedName?: string): DocumentSymbol {
+    protected override createSymbol(
+        document: LangiumDocument,
+        astNode: AstNode,
+        cstNode: CstNode,
+        nameNode: CstNode,
+        computedName?: string,
+    ): DocumentSymbol {
         const symbol = super.createSymbol(document, astNode, cstNode, nameNode, computedName);
-        const detail = isPolicy(astNode) || isRule(astNode) || isCodeset(astNode) || isModifierset(astNode) ? astNode.title : isSource(astNode) ? astNode.title ?? astNode.path : undefined;
+        const detail =
+            isPolicy(astNode) || isRule(astNode) || isCodeset(astNode) || isModifierset(astNode)
+                ? astNode.title
+                : isSource(astNode)
+                  ? (astNode.title ?? astNode.path)
+                  : undefined;
         return { ...symbol, detail };
     }
 

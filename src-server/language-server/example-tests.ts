@@ -80,7 +80,10 @@ export class ExampleTests {
                         if (!(lines[at.line - 1] ?? '').startsWith(quoted, column)) return;
                         mentions.push({
                             file,
-                            range: { start: { line: at.line - 1, character: column + 1 }, end: { line: at.line - 1, character: column + 1 + ruleId.length } },
+                            range: {
+                                start: { line: at.line - 1, character: column + 1 },
+                                end: { line: at.line - 1, character: column + 1 + ruleId.length },
+                            },
                             offset: lineStarts[at.line - 1] + column + 1,
                         });
                     });
@@ -96,7 +99,8 @@ export class ExampleTests {
         const found: Array<{ file: string; text: string; suite: PolicyTestSuite }> = [];
         for (const file of new Set(folders.flatMap(testFilesIn))) {
             const cached = this.suiteOf(file);
-            if (cached?.suite && suitePolicyFiles(cached.suite).files.some(f => path.resolve(f) === target)) found.push({ file, text: cached.text, suite: cached.suite });
+            if (cached?.suite && suitePolicyFiles(cached.suite).files.some(f => path.resolve(f) === target))
+                found.push({ file, text: cached.text, suite: cached.suite });
         }
         return found;
     }
@@ -123,7 +127,11 @@ export class ExampleTests {
 
 function testFilesIn(folder: string): string[] {
     try {
-        return fs.readdirSync(folder).filter(name => name.endsWith(TEST_FILE_SUFFIX)).sort().map(name => path.resolve(folder, name));
+        return fs
+            .readdirSync(folder)
+            .filter(name => name.endsWith(TEST_FILE_SUFFIX))
+            .sort()
+            .map(name => path.resolve(folder, name));
     } catch {
         return [];
     }

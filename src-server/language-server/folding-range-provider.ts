@@ -57,7 +57,7 @@ export class PayruleFoldingRangeProvider extends DefaultFoldingRangeProvider {
                 continue;
             }
             let inside = this.commentsInside.get(child);
-            if (!inside) this.commentsInside.set(child, inside = hiddenLeaves(child));
+            if (!inside) this.commentsInside.set(child, (inside = hiddenLeaves(child)));
             found.push(...inside);
         }
         return found as Array<CstNode & { tokenType: { name: string } }>;

@@ -61,8 +61,13 @@ export class PayruleFormatter extends AbstractFormatter {
                     action = lines(1, 1);
                     attached = true;
                 } else {
-                    const count = betweenDeclarations ? (previous.hidden && !attached ? upToOneBlank(breaks) : 2)
-                        : lastToken === undefined ? upToOneBlank(breaks) : 1;
+                    const count = betweenDeclarations
+                        ? previous.hidden && !attached
+                            ? upToOneBlank(breaks)
+                            : 2
+                        : lastToken === undefined
+                          ? upToOneBlank(breaks)
+                          : 1;
                     action = lines(count, next ? indentation(next) : 0);
                     attached = false;
                 }
@@ -87,17 +92,26 @@ export class PayruleFormatter extends AbstractFormatter {
         return this.isNecessary(finalBreak, document.textDocument) ? [...edits, finalBreak] : edits;
     }
 
-    protected override createTextEdit(a: CstNode | undefined, b: CstNode, formatting: FormattingAction, context: FormattingContext): TextEdit[] {
+    protected override createTextEdit(
+        a: CstNode | undefined,
+        b: CstNode,
+        formatting: FormattingAction,
+        _context: FormattingContext,
+    ): TextEdit[] {
         if (!a) return [];
         const move = formatting.moves[0];
         const range: Range = { start: a.range.end, end: b.range.start };
-        const newText = move.lines !== undefined
-            ? this.eol.repeat(move.lines) + INDENT.repeat(move.tabs ?? 0)
-            : ' '.repeat(move.characters ?? 0);
+        const newText =
+            move.lines !== undefined ? this.eol.repeat(move.lines) + INDENT.repeat(move.tabs ?? 0) : ' '.repeat(move.characters ?? 0);
         return [{ range, newText }];
     }
 
-    protected override createHiddenTextEdits(previous: CstNode | undefined, hidden: CstNode, formatting: FormattingAction | undefined, context: FormattingContext): TextEdit[] {
+    protected override createHiddenTextEdits(
+        previous: CstNode | undefined,
+        hidden: CstNode,
+        formatting: FormattingAction | undefined,
+        context: FormattingContext,
+    ): TextEdit[] {
         return formatting ? this.createTextEdit(previous, hidden, formatting, context) : [];
     }
 
@@ -112,11 +126,11 @@ export class PayruleFormatter extends AbstractFormatter {
 }
 
 type Role =
-    | 'top'          // the policy header: at the start of the file
-    | 'declaration'  // a source, codeset, modifier set or rule: after one blank line
-    | 'line'         // its own line, indented one step
-    | 'item'         // a list item, condition or exception: a space, or a kept line break
-    | 'none'         // no space: `,` and around `..`
+    | 'top' // the policy header: at the start of the file
+    | 'declaration' // a source, codeset, modifier set or rule: after one blank line
+    | 'line' // its own line, indented one step
+    | 'item' // a list item, condition or exception: a space, or a kept line break
+    | 'none' // no space: `,` and around `..`
     | 'space';
 
 /** What a token starts, from the grammar rules whose nodes begin with it. */
@@ -132,7 +146,8 @@ function roleOf(leaf: CstNode, previous?: CstNode): Role {
     if (started.includes('Declaration')) return 'declaration';
     if (started.includes('Policy')) return 'top';
     if (started.includes('HeaderClause') || started.includes('Statement') || started.includes('RuleClause')) return 'line';
-    if (started.includes('CodeItem') || started.includes('Condition') || started.includes('Exception') || previous?.text === ',') return 'item';
+    if (started.includes('CodeItem') || started.includes('Condition') || started.includes('Exception') || previous?.text === ',')
+        return 'item';
     return 'space';
 }
 
@@ -142,12 +157,18 @@ function plan(leaf: CstNode, previous: CstNode, breaks: number): FormattingActio
     // After a comment that ends its line (a line comment always does), the token starts a line.
     const afterComment = previous.hidden && breaks > 0;
     switch (role) {
-        case 'top': return lines(upToOneBlank(breaks), 0);
-        case 'declaration': return lines(2, 0);
-        case 'line': return lines(1, 1);
-        case 'none': return afterComment ? lines(1, continuation(leaf)) : NO_SPACE;
-        case 'item': return breaks > 0 ? lines(1, continuation(leaf)) : SPACE;
-        case 'space': return afterComment ? lines(1, continuation(leaf)) : SPACE;
+        case 'top':
+            return lines(upToOneBlank(breaks), 0);
+        case 'declaration':
+            return lines(2, 0);
+        case 'line':
+            return lines(1, 1);
+        case 'none':
+            return afterComment ? lines(1, continuation(leaf)) : NO_SPACE;
+        case 'item':
+            return breaks > 0 ? lines(1, continuation(leaf)) : SPACE;
+        case 'space':
+            return afterComment ? lines(1, continuation(leaf)) : SPACE;
     }
 }
 
@@ -157,8 +178,9 @@ function plan(leaf: CstNode, previous: CstNode, breaks: number): FormattingActio
  */
 function keepLineBreaks(action: FormattingAction, breaks: number, leaf: CstNode, previous: CstNode): FormattingAction {
     const move = action.moves[0];
-    if (breaks === 0) return move.lines === undefined ? action : roleOf(leaf, previous.hidden ? undefined : previous) === 'none' ? NO_SPACE : SPACE;
-    return lines(breaks, move.lines === undefined ? indentation(leaf) : move.tabs ?? 0);
+    if (breaks === 0)
+        return move.lines === undefined ? action : roleOf(leaf, previous.hidden ? undefined : previous) === 'none' ? NO_SPACE : SPACE;
+    return lines(breaks, move.lines === undefined ? indentation(leaf) : (move.tabs ?? 0));
 }
 
 /** The indentation a token gets when it starts a line. */
@@ -175,7 +197,13 @@ function upToOneBlank(breaks: number): number {
 function continuation(leaf: CstNode): number {
     const node = leaf.astNode;
     if (AstUtils.getContainerOfType(node, isRule)) return 2;
-    if (AstUtils.getContainerOfType(node, isCodeset) || AstUtils.getContainerOfType(node, isModifierset) || AstUtils.getContainerOfType(node, isSource) || AstUtils.getContainerOfType(node, isPolicy)) return 1;
+    if (
+        AstUtils.getContainerOfType(node, isCodeset) ||
+        AstUtils.getContainerOfType(node, isModifierset) ||
+        AstUtils.getContainerOfType(node, isSource) ||
+        AstUtils.getContainerOfType(node, isPolicy)
+    )
+        return 1;
     return 0;
 }
 

@@ -6,7 +6,18 @@ import { describeCodes, describeRule } from '../core/review/english.js';
 import { resolveCodeList } from '../language/compiler/code-lists.js';
 import type { CiteClause, Codeset, Modifierset, PayerClause, Rule, Source } from '../language/grammar/generated/ast.js';
 import {
-    isCiteClause, isCodeRange, isCodeset, isCodesetRef, isModifierset, isModifierTest, isPayerClause, isPolicy, isProviderTest, isReasonClause, isRule, isSource,
+    isCiteClause,
+    isCodeRange,
+    isCodeset,
+    isCodesetRef,
+    isModifierset,
+    isModifierTest,
+    isPayerClause,
+    isPolicy,
+    isProviderTest,
+    isReasonClause,
+    isRule,
+    isSource,
 } from '../language/grammar/generated/ast.js';
 import { isModifierSetName, modifierSetNamed, resolveModifierList } from '../language/compiler/modifier-sets.js';
 import { payerIdList } from '../language/compiler/compile-policy.js';
@@ -37,7 +48,11 @@ export class PayruleHoverProvider extends MultilineCommentHoverProvider {
     constructor(services: PayruleServices) {
         super(services);
         this.sources = services.payrule.PolicySources;
-        this.facts = new WorkspaceFacts(services.shared.workspace.LangiumDocuments, services.payrule.WorkspaceRules, services.payrule.PolicySources);
+        this.facts = new WorkspaceFacts(
+            services.shared.workspace.LangiumDocuments,
+            services.payrule.WorkspaceRules,
+            services.payrule.PolicySources,
+        );
     }
 
     override async getHoverContent(document: LangiumDocument, params: HoverParams): Promise<Hover | undefined> {
@@ -47,7 +62,13 @@ export class PayruleHoverProvider extends MultilineCommentHoverProvider {
         return super.getHoverContent(document, params);
     }
 
-    private describe(document: LangiumDocument, node: AstNode, property: string | undefined, index: number | undefined, text: string): string | undefined {
+    private describe(
+        document: LangiumDocument,
+        node: AstNode,
+        property: string | undefined,
+        index: number | undefined,
+        text: string,
+    ): string | undefined {
         if (isCiteClause(node) && property === 'quote') return this.describeQuote(node);
         if (isCiteClause(node) && property === 'source') return node.source?.ref && this.describeSource(node.source.ref);
         if (isCodeRange(node) && (property === 'start' || property === 'end')) return this.describeCode(document, text);
@@ -55,7 +76,9 @@ export class PayruleHoverProvider extends MultilineCommentHoverProvider {
             const item = node.modifiers[index];
             if (!isModifierSetName(item)) return describeModifier(item);
             const set = modifierSetNamed(node, item);
-            return set ? describeModifierSet(set) : `**${escapeMarkdown(item)}**: no modifier set of that name is declared in this file (a modifier is two characters).`;
+            return set
+                ? describeModifierSet(set)
+                : `**${escapeMarkdown(item)}**: no modifier set of that name is declared in this file (a modifier is two characters).`;
         }
         if (isReasonClause(node) && property === 'reason') return describeReason(node.reason);
         if (isReasonClause(node) && property === 'remarks' && index !== undefined) return describeRemark(node.remarks[index]);
@@ -76,11 +99,15 @@ export class PayruleHoverProvider extends MultilineCommentHoverProvider {
         if (!source) return undefined;
         const found = this.sources.lookupDeclared(source);
         const heading = sourceHeading(source);
-        if (found.status !== 'ok') return `${heading}\n\nThe source cannot be read (${found.status === 'outside' ? 'it is outside the workspace' : escapeMarkdown(found.reason)}).`;
+        if (found.status !== 'ok')
+            return `${heading}\n\nThe source cannot be read (${found.status === 'outside' ? 'it is outside the workspace' : escapeMarkdown(found.reason)}).`;
         const match = found.text.find(cite.quote);
         if (!match) {
             const closest = found.text.closestPassage(cite.quote);
-            const hint = closest && closest.score >= 0.5 ? `\n\nThe closest passage, on line ${closest.line}:\n\n> ${escapeMarkdown(closest.text)}` : '';
+            const hint =
+                closest && closest.score >= 0.5
+                    ? `\n\nThe closest passage, on line ${closest.line}:\n\n> ${escapeMarkdown(closest.text)}`
+                    : '';
             return `${heading}\n\nThe quote is not in this source.${hint}`;
         }
         const endLine = found.text.lineOf(Math.max(match.start, match.end - 1));
@@ -99,20 +126,36 @@ export class PayruleHoverProvider extends MultilineCommentHoverProvider {
 
     private describeSource(source: Source): string {
         const found = this.sources.lookupDeclared(source);
-        const state = found.status === 'ok' ? `${lineCount(found.text)} lines` : found.status === 'outside' ? 'outside the workspace: not read' : `cannot be read: ${escapeMarkdown(found.reason)}`;
+        const state =
+            found.status === 'ok'
+                ? `${lineCount(found.text)} lines`
+                : found.status === 'outside'
+                  ? 'outside the workspace: not read'
+                  : `cannot be read: ${escapeMarkdown(found.reason)}`;
         return `${sourceHeading(source)}\n\n${state}`;
     }
 
     private describeCode(document: LangiumDocument, written: string): string {
         const code = written.toUpperCase();
         const shape = codeShape(code);
-        const kind = !shape ? 'not a procedure code' : shape.kind === 'cpt' ? 'CPT code' : shape.kind === 'category' ? `CPT Category ${shape.letter === 'F' ? 'II' : 'III'} code` : 'HCPCS Level II code';
+        const kind = !shape
+            ? 'not a procedure code'
+            : shape.kind === 'cpt'
+              ? 'CPT code'
+              : shape.kind === 'category'
+                ? `CPT Category ${shape.letter === 'F' ? 'II' : 'III'} code`
+                : 'HCPCS Level II code';
         const parts = [`**${code}**: ${kind}`];
         const touches = this.facts.rulesTouching(code);
         if (touches.length === 0) {
             parts.push('No rule in the workspace touches it.');
         } else {
-            const shown = touches.slice(0, MAX_RULES).map(t => `- \`${t.policyId}\` · \`${t.ruleId}\`${t.role === 'partner' ? ' (as a partner code)' : ''}: ${escapeMarkdown(t.english)}`);
+            const shown = touches
+                .slice(0, MAX_RULES)
+                .map(
+                    t =>
+                        `- \`${t.policyId}\` · \`${t.ruleId}\`${t.role === 'partner' ? ' (as a partner code)' : ''}: ${escapeMarkdown(t.english)}`,
+                );
             if (touches.length > MAX_RULES) shown.push(`- … and ${touches.length - MAX_RULES} more`);
             parts.push(`Rules that touch it (${touches.length}):\n\n${shown.join('\n')}`);
         }
@@ -120,7 +163,9 @@ export class PayruleHoverProvider extends MultilineCommentHoverProvider {
         for (const source of this.facts.declaredSources(document)) {
             const lines = linesMentioning(source.text, code);
             if (lines.length === 0) continue;
-            const shown = lines.slice(0, MAX_LINES_PER_SOURCE).map(line => `- line ${line}: ${escapeMarkdown(lineText(source.text, line).trim())}`);
+            const shown = lines
+                .slice(0, MAX_LINES_PER_SOURCE)
+                .map(line => `- line ${line}: ${escapeMarkdown(lineText(source.text, line).trim())}`);
             if (lines.length > MAX_LINES_PER_SOURCE) shown.push(`- … and ${lines.length - MAX_LINES_PER_SOURCE} more lines`);
             mentions.push(`*${escapeMarkdown(source.title ?? source.name)}* (${codeSpan(source.path)}):\n\n${shown.join('\n')}`);
         }
@@ -152,35 +197,43 @@ function describeModifierSet(set: Modifierset): string {
     const title = set.title ? `: ${escapeMarkdown(set.title)}` : '';
     const resolved = resolveModifierList(set, set.modifiers);
     const written = set.modifiers.join(', ');
-    const members = resolved.length === 0 ? 'No valid modifiers.' : resolved.map(m => `- **${m}**: ${escapeMarkdown(modifierMeaning(m) ?? 'not in Payrule\'s table of common modifiers.')}`).join('\n');
+    const members =
+        resolved.length === 0
+            ? 'No valid modifiers.'
+            : resolved
+                  .map(m => `- **${m}**: ${escapeMarkdown(modifierMeaning(m) ?? "not in Payrule's table of common modifiers.")}`)
+                  .join('\n');
     const through = set.modifiers.some(isModifierSetName) ? `\n\nWritten as \`${written}\`.` : '';
     return `**Modifier set ${set.name}**${title} (${resolved.length} modifier${resolved.length === 1 ? '' : 's'})${through}\n\n${members}`;
 }
 
 function describeRemark(remark: string): string {
     const code = remark.toUpperCase();
-    if (!isRemarkCode(code)) return `**${escapeMarkdown(remark)}** is not a remittance advice remark code: write one or two letters, then one to four digits, like N362.`;
+    if (!isRemarkCode(code))
+        return `**${escapeMarkdown(remark)}** is not a remittance advice remark code: write one or two letters, then one to four digits, like N362.`;
     const meaning = remarkMeaning(code);
-    return `**Remark ${code}** (RARC, sent with the reason on the 835): ${meaning ? escapeMarkdown(meaning) : 'not in Payrule\'s table of common remarks: see the X12 RARC list.'}`;
+    return `**Remark ${code}** (RARC, sent with the reason on the 835): ${meaning ? escapeMarkdown(meaning) : "not in Payrule's table of common remarks: see the X12 RARC list."}`;
 }
 
 function describePayer(clause: PayerClause): string {
     const ids = payerIdList(clause.ids);
-    const routed = ids.length === 0
-        ? `Claims whose \`payer\` is "${escapeMarkdown(clause.payer)}" (or that name no payer) are judged by this policy.`
-        : `Claims whose \`payer\` is "${escapeMarkdown(clause.payer)}" or one of its ids (${ids.map(id => `"${escapeMarkdown(id)}"`).join(', ')}), or that name no payer, are judged by this policy.`;
+    const routed =
+        ids.length === 0
+            ? `Claims whose \`payer\` is "${escapeMarkdown(clause.payer)}" (or that name no payer) are judged by this policy.`
+            : `Claims whose \`payer\` is "${escapeMarkdown(clause.payer)}" or one of its ids (${ids.map(id => `"${escapeMarkdown(id)}"`).join(', ')}), or that name no payer, are judged by this policy.`;
     return `**Payer ${escapeMarkdown(clause.payer)}**\n\n${routed} Names and ids are compared ignoring case and spacing.`;
 }
 
 function describeModifier(modifier: string): string {
     const meaning = modifierMeaning(modifier);
-    return `**Modifier ${modifier.toUpperCase()}**: ${meaning ?? 'not in Payrule\'s table of common modifiers.'}`;
+    return `**Modifier ${modifier.toUpperCase()}**: ${meaning ?? "not in Payrule's table of common modifiers."}`;
 }
 
 function describeReason(reason: string): string {
     const meaning = reasonMeaning(reason);
-    if (!meaning) return `**${escapeMarkdown(reason)}** is not a claim adjustment reason code: write a group (CO, PR, OA or PI), a hyphen and the reason, like CO-97.`;
-    const why = meaning.reasonMeaning ?? 'not in Payrule\'s table of common reasons: see the X12 CARC list.';
+    if (!meaning)
+        return `**${escapeMarkdown(reason)}** is not a claim adjustment reason code: write a group (CO, PR, OA or PI), a hyphen and the reason, like CO-97.`;
+    const why = meaning.reasonMeaning ?? "not in Payrule's table of common reasons: see the X12 CARC list.";
     return `**${meaning.group}-${meaning.code}**: ${why}\n\n**${meaning.group}**: ${meaning.groupMeaning}`;
 }
 

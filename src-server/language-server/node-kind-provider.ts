@@ -8,22 +8,33 @@ import { Codeset, Modifierset, Policy, Rule, Source } from '../language/grammar/
 export class PayruleNodeKindProvider extends DefaultNodeKindProvider {
     override getSymbolKind(node: AstNode | AstNodeDescription): SymbolKind {
         switch (typeOf(node)) {
-            case Policy.$type: return SymbolKind.Module;
-            case Source.$type: return SymbolKind.File;
-            case Codeset.$type: return SymbolKind.Enum;
-            case Modifierset.$type: return SymbolKind.Enum;
-            case Rule.$type: return SymbolKind.Function;
-            default: return super.getSymbolKind(node);
+            case Policy.$type:
+                return SymbolKind.Module;
+            case Source.$type:
+                return SymbolKind.File;
+            case Codeset.$type:
+                return SymbolKind.Enum;
+            case Modifierset.$type:
+                return SymbolKind.Enum;
+            case Rule.$type:
+                return SymbolKind.Function;
+            default:
+                return super.getSymbolKind(node);
         }
     }
 
     override getCompletionItemKind(node: AstNode | AstNodeDescription): CompletionItemKind {
         switch (typeOf(node)) {
-            case Source.$type: return CompletionItemKind.File;
-            case Codeset.$type: return CompletionItemKind.Enum;
-            case Modifierset.$type: return CompletionItemKind.Enum;
-            case Rule.$type: return CompletionItemKind.Function;
-            default: return super.getCompletionItemKind(node);
+            case Source.$type:
+                return CompletionItemKind.File;
+            case Codeset.$type:
+                return CompletionItemKind.Enum;
+            case Modifierset.$type:
+                return CompletionItemKind.Enum;
+            case Rule.$type:
+                return CompletionItemKind.Function;
+            default:
+                return super.getCompletionItemKind(node);
         }
     }
 }

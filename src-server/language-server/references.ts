@@ -74,7 +74,14 @@ export class PayruleReferences extends DefaultReferences {
                 node.modifiers.forEach((item, index) => {
                     const cst = items[index];
                     if (item !== set.name || !cst || modifierSetsOf(file).get(item) !== set) return;
-                    found.push({ sourceUri: uri, sourcePath: this.nodeLocator.getAstNodePath(node), targetUri: uri, targetPath, segment: CstUtils.toDocumentSegment(cst), local: true });
+                    found.push({
+                        sourceUri: uri,
+                        sourcePath: this.nodeLocator.getAstNodePath(node),
+                        targetUri: uri,
+                        targetPath,
+                        segment: CstUtils.toDocumentSegment(cst),
+                        local: true,
+                    });
                 });
             });
         }
@@ -84,7 +91,8 @@ export class PayruleReferences extends DefaultReferences {
     /** The rule's id in the expected outcomes of the policy tests that run against its file. */
     private testMentions(ruleId: string, policyUri: URI, onlyIn: URI | undefined): ReferenceDescription[] {
         const folders = testFoldersFor(policyUri.fsPath, this.sources.rootFor(policyUri));
-        return this.tests.ruleMentions(policyUri.fsPath, folders, ruleId)
+        return this.tests
+            .ruleMentions(policyUri.fsPath, folders, ruleId)
             .map(mention => ({ mention, uri: URI.file(mention.file) }))
             .filter(({ uri }) => !onlyIn || UriUtils.equals(uri, onlyIn))
             .map(({ mention, uri }) => ({

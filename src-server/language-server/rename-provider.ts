@@ -24,7 +24,11 @@ export class PayruleRenameProvider extends DefaultRenameProvider {
         this.keywords = grammarKeywords(services.Grammar);
     }
 
-    override async rename(document: LangiumDocument, params: RenameParams, cancelToken?: CancellationToken): Promise<WorkspaceEdit | undefined> {
+    override async rename(
+        document: LangiumDocument,
+        params: RenameParams,
+        cancelToken?: CancellationToken,
+    ): Promise<WorkspaceEdit | undefined> {
         const target = this.renamedDeclaration(document, params.position);
         if (!target) return undefined;
         const problem = this.nameProblem(params.newName, isModifierset(target));
@@ -32,13 +36,22 @@ export class PayruleRenameProvider extends DefaultRenameProvider {
         // Codesets and modifier sets share one namespace (structure-checks.ts).
         const lists = ['Codeset', 'Modifierset'];
         const sameKind = (type: string) => type === target.$type || (lists.includes(type) && lists.includes(target.$type));
-        const clash = isPolicy(target) ? undefined : target.$container.declarations
-            .find(d => d !== target && sameKind(d.$type) && d.name === params.newName);
-        if (clash) throw new ResponseError(ErrorCodes.InvalidParams, `A ${target.$type.toLowerCase()} named '${params.newName}' is already declared in this file.`);
+        const clash = isPolicy(target)
+            ? undefined
+            : target.$container.declarations.find(d => d !== target && sameKind(d.$type) && d.name === params.newName);
+        if (clash)
+            throw new ResponseError(
+                ErrorCodes.InvalidParams,
+                `A ${target.$type.toLowerCase()} named '${params.newName}' is already declared in this file.`,
+            );
         return super.rename(document, params, cancelToken);
     }
 
-    override prepareRename(document: LangiumDocument, params: TextDocumentPositionParams, cancelToken?: CancellationToken): MaybePromise<Range | undefined> {
+    override prepareRename(
+        document: LangiumDocument,
+        params: TextDocumentPositionParams,
+        cancelToken?: CancellationToken,
+    ): MaybePromise<Range | undefined> {
         return this.renamedDeclaration(document, params.position) ? super.prepareRename(document, params, cancelToken) : undefined;
     }
 
@@ -47,7 +60,8 @@ export class PayruleRenameProvider extends DefaultRenameProvider {
         const token = tokenAt(document, document.textDocument.offsetAt(position));
         if (!token) return undefined;
         const { node, property } = token;
-        if (property === 'name' && (isRule(node) || isCodeset(node) || isModifierset(node) || isSource(node) || isPolicy(node))) return node;
+        if (property === 'name' && (isRule(node) || isCodeset(node) || isModifierset(node) || isSource(node) || isPolicy(node)))
+            return node;
         if (property === 'modifiers') return modifierSetAt(token.leaf);
         if (isCodesetRef(node) && property === 'codeset') return node.codeset?.ref;
         if (isCiteClause(node) && property === 'source') return node.source?.ref;
@@ -58,7 +72,8 @@ export class PayruleRenameProvider extends DefaultRenameProvider {
         if (!NAME.test(name)) return `'${name}' is not a name: start with a letter or '_', then letters, digits, '_' or '-'.`;
         if (this.keywords.has(name)) return `'${name}' is a keyword of the language and cannot be a name.`;
         if (isProcedureCode(name)) return `'${name}' has the shape of a procedure code: in a code list it would read as a code.`;
-        if (modifierSet && !isModifierSetName(name)) return `'${name}' is too short for a modifier set: a two-character item of a modifier list is a modifier, so a set's name has at least three characters.`;
+        if (modifierSet && !isModifierSetName(name))
+            return `'${name}' is too short for a modifier set: a two-character item of a modifier list is a modifier, so a set's name has at least three characters.`;
         return undefined;
     }
 }

@@ -6,8 +6,21 @@ import type { Range } from 'vscode-languageserver';
 import { walk } from '../language/linking/declaration-dependencies.js';
 import { SemanticTokenModifiers, SemanticTokenTypes } from 'vscode-languageserver';
 import {
-    isCiteClause, isCodeRange, isCodeset, isCodesetRef, isDiagnosisOnlyTest, isDiagnosisTest, isEffectiveClause, isModifierset, isModifierTest,
-    isPolicy, isPolicyFile, isProviderTest, isReasonClause, isRule, isSource,
+    isCiteClause,
+    isCodeRange,
+    isCodeset,
+    isCodesetRef,
+    isDiagnosisOnlyTest,
+    isDiagnosisTest,
+    isEffectiveClause,
+    isModifierset,
+    isModifierTest,
+    isPolicy,
+    isPolicyFile,
+    isProviderTest,
+    isReasonClause,
+    isRule,
+    isSource,
 } from '../language/grammar/generated/ast.js';
 import type { Modifierset, ModifierTest } from '../language/grammar/generated/ast.js';
 import { isModifierSetName } from '../language/compiler/modifier-sets.js';
@@ -17,7 +30,14 @@ import { isModifierSetName } from '../language/compiler/modifier-sets.js';
  * names are), told apart by length alone, so the tokens never depend on other declarations.
  */
 function modifierItems(node: Modifierset | ModifierTest, acceptor: SemanticTokenAcceptor): void {
-    node.modifiers.forEach((item, index) => acceptor({ node, property: 'modifiers', index, type: isModifierSetName(item) ? SemanticTokenTypes.type : SemanticTokenTypes.modifier }));
+    node.modifiers.forEach((item, index) =>
+        acceptor({
+            node,
+            property: 'modifiers',
+            index,
+            type: isModifierSetName(item) ? SemanticTokenTypes.type : SemanticTokenTypes.modifier,
+        }),
+    );
 }
 
 /** A token of a declaration, its lines counted from the declaration's first line. */
@@ -47,7 +67,11 @@ export class PayruleSemanticTokenProvider extends AbstractSemanticTokenProvider 
      * per-declaration cache, moved to where the declaration stands now: after an edit, only the
      * declarations it touched are looked at again.
      */
-    protected override async computeHighlighting(document: LangiumDocument, acceptor: SemanticTokenAcceptor, cancelToken = Cancellation.CancellationToken.None): Promise<void> {
+    protected override async computeHighlighting(
+        document: LangiumDocument,
+        acceptor: SemanticTokenAcceptor,
+        cancelToken = Cancellation.CancellationToken.None,
+    ): Promise<void> {
         const file = document.parseResult.value;
         if (!isPolicyFile(file)) return super.computeHighlighting(document, acceptor, cancelToken);
         const range = this.currentRange;
@@ -59,9 +83,12 @@ export class PayruleSemanticTokenProvider extends AbstractSemanticTokenProvider 
             const { start, end } = cst.range;
             if (range && (end.line < range.start.line || start.line > range.end.line)) continue;
             let tokens = this.tokensOf.get(declaration);
-            if (!tokens) this.tokensOf.set(declaration, tokens = this.tokensIn(declaration, acceptor, start.line));
+            if (!tokens) this.tokensOf.set(declaration, (tokens = this.tokensIn(declaration, acceptor, start.line)));
             for (const token of tokens) {
-                const moved = { start: { line: token.range.start.line + start.line, character: token.range.start.character }, end: { line: token.range.end.line + start.line, character: token.range.end.character } };
+                const moved = {
+                    start: { line: token.range.start.line + start.line, character: token.range.start.character },
+                    end: { line: token.range.end.line + start.line, character: token.range.end.character },
+                };
                 super.highlightToken({ range: moved, type: token.type, modifier: token.modifier });
             }
         }
@@ -73,11 +100,15 @@ export class PayruleSemanticTokenProvider extends AbstractSemanticTokenProvider 
         const self = this as unknown as { highlightToken(options: SemanticTokenRangeOptions): void; currentRange?: Range };
         const range = self.currentRange;
         self.currentRange = undefined;
-        self.highlightToken = options => recorded.push({
-            range: { start: { line: options.range.start.line - firstLine, character: options.range.start.character }, end: { line: options.range.end.line - firstLine, character: options.range.end.character } },
-            type: options.type,
-            modifier: options.modifier,
-        });
+        self.highlightToken = options =>
+            recorded.push({
+                range: {
+                    start: { line: options.range.start.line - firstLine, character: options.range.start.character },
+                    end: { line: options.range.end.line - firstLine, character: options.range.end.character },
+                },
+                type: options.type,
+                modifier: options.modifier,
+            });
         try {
             walk(declaration, node => this.highlightElement(node, acceptor));
         } finally {
@@ -92,7 +123,12 @@ export class PayruleSemanticTokenProvider extends AbstractSemanticTokenProvider 
         if (isPolicy(node)) {
             acceptor({ node, property: 'name', type: SemanticTokenTypes.namespace, modifier: declaration });
         } else if (isSource(node)) {
-            acceptor({ node, property: 'name', type: SemanticTokenTypes.variable, modifier: [declaration, SemanticTokenModifiers.readonly] });
+            acceptor({
+                node,
+                property: 'name',
+                type: SemanticTokenTypes.variable,
+                modifier: [declaration, SemanticTokenModifiers.readonly],
+            });
         } else if (isCodeset(node)) {
             acceptor({ node, property: 'name', type: SemanticTokenTypes.type, modifier: declaration });
         } else if (isRule(node)) {
@@ -121,7 +157,8 @@ export class PayruleSemanticTokenProvider extends AbstractSemanticTokenProvider 
             node.remarks.forEach((_, index) => acceptor({ node, property: 'remarks', index, type: SemanticTokenTypes.enumMember }));
         } else if (isEffectiveClause(node)) {
             acceptor({ node, property: 'from', type: SemanticTokenTypes.number, modifier: SemanticTokenModifiers.readonly });
-            if (node.to !== undefined) acceptor({ node, property: 'to', type: SemanticTokenTypes.number, modifier: SemanticTokenModifiers.readonly });
+            if (node.to !== undefined)
+                acceptor({ node, property: 'to', type: SemanticTokenTypes.number, modifier: SemanticTokenModifiers.readonly });
         }
     }
 }

@@ -31,11 +31,20 @@ function isRequest(message: Message): message is RequestMessage {
 export class RefuseAfterShutdown implements MessageReader {
     private shutDown = false;
 
-    constructor(private readonly inner: MessageReader, private readonly writer: MessageWriter) {}
+    constructor(
+        private readonly inner: MessageReader,
+        private readonly writer: MessageWriter,
+    ) {}
 
-    get onError() { return this.inner.onError; }
-    get onClose() { return this.inner.onClose; }
-    get onPartialMessage() { return this.inner.onPartialMessage; }
+    get onError() {
+        return this.inner.onError;
+    }
+    get onClose() {
+        return this.inner.onClose;
+    }
+    get onPartialMessage() {
+        return this.inner.onPartialMessage;
+    }
 
     listen(callback: (message: Message) => void) {
         return this.inner.listen(message => {
@@ -44,7 +53,10 @@ export class RefuseAfterShutdown implements MessageReader {
                     void this.writer.write({
                         jsonrpc: '2.0',
                         id: message.id,
-                        error: { code: ErrorCodes.InvalidRequest, message: `The server has shut down: '${message.method}' is refused; send 'exit'.` },
+                        error: {
+                            code: ErrorCodes.InvalidRequest,
+                            message: `The server has shut down: '${message.method}' is refused; send 'exit'.`,
+                        },
                     } as Message);
                     return;
                 }

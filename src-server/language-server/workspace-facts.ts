@@ -57,7 +57,12 @@ export class WorkspaceFacts {
                 role: setContains(rule.logic.subject, code) ? 'subject' : 'partner',
             });
         }
-        return touches.sort((a, b) => a.documentUri.localeCompare(b.documentUri) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+        return touches.sort(
+            (a, b) =>
+                a.documentUri.localeCompare(b.documentUri) ||
+                a.range.start.line - b.range.start.line ||
+                a.range.start.character - b.range.start.character,
+        );
     }
 
     /** Codes written in the workspace's rules (subjects and partners, range ends), with how many rules use each. */

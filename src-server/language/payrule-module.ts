@@ -1,8 +1,12 @@
 import type { DeepPartial, Module } from 'langium';
 import { DefaultIndexManager, inject } from 'langium';
 import {
-    createDefaultModule, createDefaultSharedModule, type DefaultSharedModuleContext, type LangiumServices,
-    type LangiumSharedServices, type PartialLangiumServices,
+    createDefaultModule,
+    createDefaultSharedModule,
+    type DefaultSharedModuleContext,
+    type LangiumServices,
+    type LangiumSharedServices,
+    type PartialLangiumServices,
 } from 'langium/lsp';
 import { PayruleValidationRegistry } from './checks/payrule-validation-registry.js';
 import { registerPayruleChecks } from './checks/payrule-validator.js';
@@ -142,7 +146,10 @@ export interface PayruleServiceOptions {
 }
 
 /** Create the shared and language services; the one place where Payrule's services are wired. */
-export function createPayruleServices(context: DefaultSharedModuleContext, options: PayruleServiceOptions = {}): { shared: PayruleSharedServices; Payrule: PayruleServices } {
+export function createPayruleServices(
+    context: DefaultSharedModuleContext,
+    options: PayruleServiceOptions = {},
+): { shared: PayruleSharedServices; Payrule: PayruleServices } {
     const shared = inject(createDefaultSharedModule(context), PayruleGeneratedSharedModule, PayruleSharedModule);
     const Payrule = options.batch
         ? inject(createDefaultModule({ shared }), PayruleGeneratedModule, PayruleModule, PayruleBatchModule)

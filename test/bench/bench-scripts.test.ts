@@ -10,10 +10,17 @@ import { PROJECT } from '../helpers/cli.js';
  */
 function runBench(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [path.join(PROJECT, 'bench', script), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [path.join(PROJECT, 'bench', script), ...args], {
+            env: { ...process.env, ...env },
+            stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let output = '';
-        child.stdout.on('data', chunk => { output += chunk; });
-        child.stderr.on('data', chunk => { output += chunk; });
+        child.stdout.on('data', chunk => {
+            output += chunk;
+        });
+        child.stderr.on('data', chunk => {
+            output += chunk;
+        });
         child.on('error', reject);
         child.on('close', code => resolve({ code, output }));
     });
@@ -22,8 +29,12 @@ function runBench(script: string, args: string[], env: Record<string, string>): 
 describe('the benchmark scripts run to their report at a tiny size', () => {
     it('eval-bench: the evaluator, json-rules-engine and payrule eval end to end', async () => {
         const { code, output } = await runBench('eval-bench.mjs', [], {
-            PAYRULE_BENCH_LINES: '2000', PAYRULE_BENCH_RULES: '200', PAYRULE_BENCH_ENGINE_RULES: '100',
-            PAYRULE_BENCH_ENGINE_LINES: '500', PAYRULE_BENCH_ENGINE_SECONDS: '0.2', PAYRULE_BENCH_RUNS: '1',
+            PAYRULE_BENCH_LINES: '2000',
+            PAYRULE_BENCH_RULES: '200',
+            PAYRULE_BENCH_ENGINE_RULES: '100',
+            PAYRULE_BENCH_ENGINE_LINES: '500',
+            PAYRULE_BENCH_ENGINE_SECONDS: '0.2',
+            PAYRULE_BENCH_RUNS: '1',
         });
         expect(code, output).toBe(0);
         expect(output).toContain('all three agree on every line judged');
@@ -56,8 +67,11 @@ describe('the benchmark scripts run to their report at a tiny size', () => {
         expect(output).toMatch(/\| identical rules \| 20 \| [\d,]+ \| 0 \| [\d.]+ \| [\d.]+x \|/);
         expect(output).toContain('Every run finished with exit 0 or 1 and no stack trace.');
     }, 300_000);
-    it('playground-bench: edit to diagnostics in the playground\'s worker, in Chromium', async () => {
-        const { code, output } = await runBench('playground-bench.mjs', [], { PAYRULE_PLAYGROUND_RULES: '30', PAYRULE_PLAYGROUND_EDITS: '3' });
+    it("playground-bench: edit to diagnostics in the playground's worker, in Chromium", async () => {
+        const { code, output } = await runBench('playground-bench.mjs', [], {
+            PAYRULE_PLAYGROUND_RULES: '30',
+            PAYRULE_PLAYGROUND_EDITS: '3',
+        });
         expect(code, output).toBe(0);
         expect(output).toMatch(/\| edit to diagnostics, p95 \| [\d.]+ ms \|/);
         expect(output).toContain('first status: Checked: no errors, 30 rules');

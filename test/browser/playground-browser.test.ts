@@ -39,7 +39,9 @@ const editorText = (page: Page) => page.evaluate('globalThis.payrulePlayground.v
 
 /** Put the cursor at `offset` of the policy text (the tests then type as a user would). */
 async function placeCursor(page: Page, offset: number): Promise<void> {
-    await page.evaluate(`(() => { const view = globalThis.payrulePlayground.view; view.dispatch({ selection: { anchor: ${offset} }, scrollIntoView: true }); view.focus(); })()`);
+    await page.evaluate(
+        `(() => { const view = globalThis.payrulePlayground.view; view.dispatch({ selection: { anchor: ${offset} }, scrollIntoView: true }); view.focus(); })()`,
+    );
 }
 
 async function checksOf(page: Page): Promise<number> {
@@ -81,7 +83,7 @@ describe('the playground in Chromium, from file://', () => {
         await policyPage.close();
     });
 
-    it('marks `9712 denied` as an error with the checker\'s own message within 1 s of typing it', async () => {
+    it("marks `9712 denied` as an error with the checker's own message within 1 s of typing it", async () => {
         const page = await openPlayground();
         const text = await editorText(page);
         await placeCursor(page, text.length);
@@ -94,10 +96,14 @@ describe('the playground in Chromium, from file://', () => {
         // The message payrule check gives for the same text.
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'payrule-typo-')), 'typo.payrule');
         fs.writeFileSync(file, 'policy p "P"\nrule TYPO "A typo"\n  9712 denied\n');
-        const checked = JSON.parse(runCli(['check', file, '--format', 'json']).stdout) as { findings: Array<{ severity: string; message: string }> };
+        const checked = JSON.parse(runCli(['check', file, '--format', 'json']).stdout) as {
+            findings: Array<{ severity: string; message: string }>;
+        };
         const message = checked.findings.find(finding => finding.severity === 'error')!.message;
         await page.locator('.cm-lintRange-error').first().hover();
-        await expect.poll(() => page.locator('.cm-tooltip-lint').allInnerTexts(), { timeout: 3000 }).toContainEqual(expect.stringContaining(message));
+        await expect
+            .poll(() => page.locator('.cm-tooltip-lint').allInnerTexts(), { timeout: 3000 })
+            .toContainEqual(expect.stringContaining(message));
         expect(await page.locator('#pg-status').textContent()).toMatch(/^1 error: the pack shown is from the last version without errors$/);
         await page.close();
     });
@@ -109,7 +115,10 @@ describe('the playground in Chromium, from file://', () => {
         const sourceText = fs.readFileSync(path.join('policies', source.path), 'utf8');
         const sourceLine = sourceText.split('\n')[citation.line! - 1].trim();
         const quote = page.locator('.cm-line', { hasText: `cite ${citation.source} "${citation.quote}"` }).first();
-        await quote.locator('span', { hasText: citation.quote.slice(0, 20) }).first().hover();
+        await quote
+            .locator('span', { hasText: citation.quote.slice(0, 20) })
+            .first()
+            .hover();
         const hover = page.locator('.cm-tooltip-hover');
         await hover.waitFor({ timeout: 3000 });
         expect((await hover.innerText()).replace(/\s+/g, ' ')).toContain(sourceLine.replace(/^[•\s]+/, '').replace(/\s+/g, ' '));
@@ -120,8 +129,12 @@ describe('the playground in Chromium, from file://', () => {
         await placeCursor(page, text.indexOf(`cite ${citation.source} "${citation.quote}"`) + `cite ${citation.source} "`.length + 5);
         await page.keyboard.press('F12');
         await page.locator('#source-panel').waitFor({ state: 'visible', timeout: 3000 });
-        expect(await page.locator('#source-name').textContent()).toMatch(new RegExp(`(^|/)${source.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
-        await expect.poll(() => page.locator('#source-editor .cm-activeLine').innerText(), { timeout: 3000 }).toContain(citation.quote.slice(0, 30));
+        expect(await page.locator('#source-name').textContent()).toMatch(
+            new RegExp(`(^|/)${source.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
+        );
+        await expect
+            .poll(() => page.locator('#source-editor .cm-activeLine').innerText(), { timeout: 3000 })
+            .toContain(citation.quote.slice(0, 30));
         await page.close();
     });
 
@@ -144,7 +157,9 @@ describe('the playground in Chromium, from file://', () => {
         // An edit changes the English sentence and the pack once the worker has checked it.
         const reasonAt = original.indexOf('reason CO-97', ruleAt);
         const before = await checksOf(page);
-        await page.evaluate(`globalThis.payrulePlayground.view.dispatch({ changes: { from: ${reasonAt + 'reason CO-'.length}, to: ${reasonAt + 'reason CO-97'.length}, insert: '4' } })`);
+        await page.evaluate(
+            `globalThis.payrulePlayground.view.dispatch({ changes: { from: ${reasonAt + 'reason CO-'.length}, to: ${reasonAt + 'reason CO-97'.length}, insert: '4' } })`,
+        );
         await expect.poll(() => checksOf(page), { timeout: 3000 }).toBeGreaterThan(before);
         await expect.poll(() => page.locator('#pg-english li', { hasText: 'MASSAGE-WITH-97140' }).textContent()).toContain('reason CO-4');
         await page.locator('#pg-pack-details summary').click();
@@ -158,12 +173,18 @@ describe('the playground in Chromium, from file://', () => {
         const formatted = await editorText(page);
         const messy = formatted.replace('  reason CO-4', '        reason   CO-4');
         expect(messy).not.toBe(formatted);
-        await page.evaluate(`(() => { const view = globalThis.payrulePlayground.view; view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: ${JSON.stringify(messy)} } }); })()`);
+        await page.evaluate(
+            `(() => { const view = globalThis.payrulePlayground.view; view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: ${JSON.stringify(messy)} } }); })()`,
+        );
         await page.locator('#pg-format').click();
         await expect.poll(() => editorText(page), { timeout: 3000 }).toBe(formatted);
 
         // Keywords are coloured by the grammar, apart from the plain text.
-        const colour = (selector: string) => page.locator(selector).first().evaluate(element => getComputedStyle(element).color);
+        const colour = (selector: string) =>
+            page
+                .locator(selector)
+                .first()
+                .evaluate(element => getComputedStyle(element).color);
         const keyword = page.locator('.cm-line span', { hasText: /^rule$/ }).first();
         expect(await keyword.evaluate(element => getComputedStyle(element).color)).not.toBe(await colour('.cm-content'));
         await page.close();
@@ -180,7 +201,11 @@ describe('the playground in Chromium, from file://', () => {
             void dialog.dismiss();
         });
         await page.waitForSelector('body[data-checks]', { timeout: 20_000 });
-        await page.locator('.cm-line', { hasText: 'cite guide "the text <script>' }).locator('span', { hasText: 'must never run' }).first().hover();
+        await page
+            .locator('.cm-line', { hasText: 'cite guide "the text <script>' })
+            .locator('span', { hasText: 'must never run' })
+            .first()
+            .hover();
         const hover = page.locator('.cm-tooltip-hover');
         await hover.waitFor({ timeout: 3000 });
         expect(await hover.innerText()).toContain('<script>alert("pwned")</script> must never run');
@@ -198,9 +223,12 @@ describe('the playground in Chromium, from file://', () => {
     });
 
     it('fits a phone and a desktop screen (screenshots in test/artifacts/)', async () => {
-        for (const [name, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', PHONE]] as const) {
+        for (const [name, viewport] of [
+            ['desktop', { width: 1280, height: 900 }],
+            ['phone', PHONE],
+        ] as const) {
             const page = await openPlayground(viewport);
-            const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth') as number;
+            const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
             expect(overflow, name).toBeLessThanOrEqual(0);
             await page.screenshot({ path: path.join(ARTIFACTS, `playground-${name}.png`) });
             await page.close();
@@ -209,7 +237,11 @@ describe('the playground in Chromium, from file://', () => {
 });
 
 describe('the claim checker in Chromium, from file://', () => {
-    async function fillClaim(page: Page, lines: Array<{ code: string; modifiers?: string }>, policy: string | null = POLICY): Promise<void> {
+    async function fillClaim(
+        page: Page,
+        lines: Array<{ code: string; modifiers?: string }>,
+        policy: string | null = POLICY,
+    ): Promise<void> {
         if (policy !== null) await page.selectOption('#cc-policy', policy);
         await page.fill('#cc-date', '2025-03-03');
         await page.fill('#cc-provider', 'physical-therapist');
@@ -260,11 +292,14 @@ describe('the claim checker in Chromium, from file://', () => {
         const page = await open('claim-checker.html', PHONE);
         await page.waitForSelector('body[data-checker=ready]');
         await page.locator('.cc-paste summary').click();
-        await page.fill('#cc-paste', JSON.stringify({ id: 'BAD', patient: 'P1', date: '2025-03-03', lines: [{ code: '97124', units: -2 }] }));
+        await page.fill(
+            '#cc-paste',
+            JSON.stringify({ id: 'BAD', patient: 'P1', date: '2025-03-03', lines: [{ code: '97124', units: -2 }] }),
+        );
         await page.click('#cc-paste-check');
         const alert = page.getByRole('alert');
         expect(await alert.textContent()).toMatch(/^This claim cannot be read: lines\[0\]\.units/);
-        const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth') as number;
+        const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
         expect(overflow).toBeLessThanOrEqual(0);
         await page.fill('#cc-paste', '');
         await page.screenshot({ path: path.join(ARTIFACTS, 'claim-checker-phone.png'), fullPage: true });
@@ -277,7 +312,9 @@ describe('the claim checker in Chromium, from file://', () => {
         // The analyst turns the same-day edit into a review.
         const at = text.indexOf('97124 denied with 97140 same day');
         const before = await checksOf(playground);
-        await playground.evaluate(`globalThis.payrulePlayground.view.dispatch({ changes: { from: ${at + '97124 '.length}, to: ${at + '97124 denied'.length}, insert: 'review' } })`);
+        await playground.evaluate(
+            `globalThis.payrulePlayground.view.dispatch({ changes: { from: ${at + '97124 '.length}, to: ${at + '97124 denied'.length}, insert: 'review' } })`,
+        );
         await expect.poll(() => checksOf(playground), { timeout: 3000 }).toBeGreaterThan(before);
         await expect.poll(() => playground.locator('#pg-status').textContent()).toMatch(/^Checked: no errors/);
         const [checker] = await Promise.all([playground.waitForEvent('popup'), playground.click('#pg-check-claim')]);

@@ -37,16 +37,27 @@ beforeAll(() => {
 });
 
 describe('payrule docs: the playground and claim checker pages', () => {
-    it('writes both pages, their scripts and each policy\'s data; --no-playground writes none of them', () => {
+    it("writes both pages, their scripts and each policy's data; --no-playground writes none of them", () => {
         const written = files(withPlayground);
-        for (const name of ['playground.html', 'claim-checker.html', 'assets/playground.js', 'assets/playground-worker.js', 'assets/claim-checker.js', 'assets/packs.js', 'assets/site-index.js', 'assets/web.css']) {
+        for (const name of [
+            'playground.html',
+            'claim-checker.html',
+            'assets/playground.js',
+            'assets/playground-worker.js',
+            'assets/claim-checker.js',
+            'assets/packs.js',
+            'assets/site-index.js',
+            'assets/web.css',
+        ]) {
             expect(written).toContain(name);
         }
         const policies = fs.readdirSync(path.join(withPlayground, 'policies')).map(name => name.replace(/\.html$/, ''));
         expect(policies.length).toBeGreaterThan(0);
         for (const slug of policies) expect(written).toContain(`assets/policies/${slug}.js`);
         const plain = files(without);
-        expect(plain.filter(name => name.startsWith('assets/') || name.includes('playground') || name.includes('claim-checker'))).toEqual([]);
+        expect(plain.filter(name => name.startsWith('assets/') || name.includes('playground') || name.includes('claim-checker'))).toEqual(
+            [],
+        );
         // The site without the playground has no script at all.
         for (const name of plain.filter(n => n.endsWith('.html'))) expect(read(without, name), name).not.toContain('<script');
     });
@@ -60,7 +71,9 @@ describe('payrule docs: the playground and claim checker pages', () => {
             report.push(`${name}: +${added} bytes`);
             if (name.startsWith('policies/')) {
                 const slug = path.basename(name, '.html');
-                const link = new RegExp(`<p><a href="\\.\\./playground\\.html\\?policy=${slug}">Try editing</a> this policy in the playground, or <a href="\\.\\./claim-checker\\.html">check a claim</a> against it\\.</p>\\n`);
+                const link = new RegExp(
+                    `<p><a href="\\.\\./playground\\.html\\?policy=${slug}">Try editing</a> this policy in the playground, or <a href="\\.\\./claim-checker\\.html">check a claim</a> against it\\.</p>\\n`,
+                );
                 expect(after, name).toMatch(link);
                 expect(after.replace(link, ''), name).toBe(before);
             } else if (name === 'index.html') {
@@ -74,10 +87,11 @@ describe('payrule docs: the playground and claim checker pages', () => {
         console.log(`Bytes added per page by the playground links:\n${report.join('\n')}`);
     });
 
-    it('loads only the site\'s own scripts, under a content security policy that allows a blob: worker and nothing remote', () => {
+    it("loads only the site's own scripts, under a content security policy that allows a blob: worker and nothing remote", () => {
         for (const name of ['playground.html', 'claim-checker.html']) {
             const page = read(withPlayground, name);
-            const csp = "default-src 'none'; script-src 'self'; worker-src blob:; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
+            const csp =
+                "default-src 'none'; script-src 'self'; worker-src blob:; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
             expect(page).toContain(`<meta http-equiv="Content-Security-Policy" content="${csp.replaceAll("'", '&#39;')}">`);
             const scripts = [...page.matchAll(/<script src="([^"]+)"/g)].map(match => match[1]);
             expect(scripts.length).toBeGreaterThan(0);
@@ -88,16 +102,23 @@ describe('payrule docs: the playground and claim checker pages', () => {
             expect(page).not.toMatch(/https?:\/\//);
         }
         // The policy data: the text and sources the language server needs, as a script that sets a global.
-        const data = read(withPlayground, `assets/policies/${fs.readdirSync(path.join(withPlayground, 'policies'))[0].replace(/\.html$/, '')}.js`);
+        const data = read(
+            withPlayground,
+            `assets/policies/${fs.readdirSync(path.join(withPlayground, 'policies'))[0].replace(/\.html$/, '')}.js`,
+        );
         expect(data.startsWith('globalThis.payrulePolicy = {')).toBe(true);
-        const policy = JSON.parse(data.slice('globalThis.payrulePolicy = '.length).replace(/;\n$/, '')) as { file: string; text: string; sources: Array<{ file: string; text: string }> };
+        const policy = JSON.parse(data.slice('globalThis.payrulePolicy = '.length).replace(/;\n$/, '')) as {
+            file: string;
+            text: string;
+            sources: Array<{ file: string; text: string }>;
+        };
         // Under the names the packs record (relative to the documented folder), sources beside them.
         expect(policy.text).toBe(fs.readFileSync(path.join('policies', policy.file), 'utf8'));
         expect(policy.sources.length).toBeGreaterThan(0);
         for (const source of policy.sources) expect(source.text).toBe(fs.readFileSync(path.join('policies', source.file), 'utf8'));
     });
 
-    it('removes the playground\'s files when the same folder is rendered again with --no-playground', () => {
+    it("removes the playground's files when the same folder is rendered again with --no-playground", () => {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), 'payrule-web-optout-'));
         fs.writeFileSync(path.join(out, 'notes.txt'), 'mine');
         expect(runCli(['docs', 'policies', '--out', out]).status).toBe(0);

@@ -12,27 +12,57 @@ import { cli, ndjson } from './helpers.js';
 
 function rule(id: string, codes: string[], extra: Partial<PackRule> = {}): PackRule {
     return {
-        id, title: `${id} title`, action: 'deny', subject: { codes, ranges: [] }, conditions: [], exceptions: [], timed: null,
-        reason: { group: 'CO', code: '97', remarks: [] }, effective: { from: null, to: null }, citations: [], documentation: [], note: null,
-        origin: { file: 'policies/v2.payrule', line: 1 }, ...extra,
+        id,
+        title: `${id} title`,
+        action: 'deny',
+        subject: { codes, ranges: [] },
+        conditions: [],
+        exceptions: [],
+        timed: null,
+        reason: { group: 'CO', code: '97', remarks: [] },
+        effective: { from: null, to: null },
+        citations: [],
+        documentation: [],
+        note: null,
+        origin: { file: 'policies/v2.payrule', line: 1 },
+        ...extra,
     };
 }
 
 function packOf(id: string, payer: string | null, payerIds: string[], rules: PackRule[]): string {
     const pack: RulePack = sealPack({
-        format: 'payrule-pack', formatVersion: 2,
+        format: 'payrule-pack',
+        formatVersion: 2,
         policy: { id, title: id, payer, payerIds, version: null, effective: { from: null, to: null } },
-        sources: [], rules,
+        sources: [],
+        rules,
     });
     return JSON.stringify(pack, null, 2);
 }
 
-const MEDICARE = packOf('medicare_pm', 'Medicare', ['MEDICARE-B', '00882'], [
-    rule('MASSAGE-BUNDLED', ['97124'], { conditions: [{ kind: 'with', codes: { codes: ['97140'], ranges: [] }, scope: 'day' }] }),
-    rule('EIGHT-MINUTE', ['97110', '97124', '97140'], { action: 'timed', timed: { minutesPerUnit: 15, method: 'total' }, reason: { group: 'CO', code: '151', remarks: ['N362'] } }),
-    rule('MUE-97110', ['97110'], { conditions: [{ kind: 'units', max: 4, per: 'day', wholeLine: true }], reason: { group: 'CO', code: '151', remarks: ['N362', 'M76'] } }),
-]);
-const BLUE = packOf('blue_cross', 'Blue Cross', [], [rule('BC-EXCLUDED', ['97124'], { reason: { group: 'PR', code: '96', remarks: ['N130'] } })]);
+const MEDICARE = packOf(
+    'medicare_pm',
+    'Medicare',
+    ['MEDICARE-B', '00882'],
+    [
+        rule('MASSAGE-BUNDLED', ['97124'], { conditions: [{ kind: 'with', codes: { codes: ['97140'], ranges: [] }, scope: 'day' }] }),
+        rule('EIGHT-MINUTE', ['97110', '97124', '97140'], {
+            action: 'timed',
+            timed: { minutesPerUnit: 15, method: 'total' },
+            reason: { group: 'CO', code: '151', remarks: ['N362'] },
+        }),
+        rule('MUE-97110', ['97110'], {
+            conditions: [{ kind: 'units', max: 4, per: 'day', wholeLine: true }],
+            reason: { group: 'CO', code: '151', remarks: ['N362', 'M76'] },
+        }),
+    ],
+);
+const BLUE = packOf(
+    'blue_cross',
+    'Blue Cross',
+    [],
+    [rule('BC-EXCLUDED', ['97124'], { reason: { group: 'PR', code: '96', remarks: ['N130'] } })],
+);
 
 const PT = { id: '1111111112', type: 'physical-therapist' };
 const OT = { id: '2222222224', type: 'occupational-therapist' };
@@ -45,17 +75,33 @@ function claims(): Array<Record<string, unknown>> {
         const payer = ['Medicare', ' medicare-b ', '00882', undefined, 'Blue Cross', 'Aetna', ' AETNA ', 'Cigna'][p % 8];
         const date = `2025-03-${String(1 + (p % 27)).padStart(2, '0')}`;
         out.push({
-            id: `${patient}-1`, patient, ...(payer === undefined ? {} : { payer }), provider: PT, date,
+            id: `${patient}-1`,
+            patient,
+            ...(payer === undefined ? {} : { payer }),
+            provider: PT,
+            date,
             // The massage is bundled (a line edit) and so withdrawn: the 8-minute rule counts only 97140's minutes.
-            lines: [{ line: 1, code: '97124', units: 1, minutes: 10 }, { line: 2, code: '97140', units: 1, minutes: 10 }, { line: 3, code: '97110', units: 3, minutes: 40, modifiers: ['GP'] }],
+            lines: [
+                { line: 1, code: '97124', units: 1, minutes: 10 },
+                { line: 2, code: '97140', units: 1, minutes: 10 },
+                { line: 3, code: '97110', units: 3, minutes: 40, modifiers: ['GP'] },
+            ],
         });
         out.push({
-            id: `${patient}-2`, patient, ...(payer === undefined ? {} : { payer }), provider: OT, date,
+            id: `${patient}-2`,
+            patient,
+            ...(payer === undefined ? {} : { payer }),
+            provider: OT,
+            date,
             // Another provider: its own day for the MUE, and GO minutes totalled apart.
             lines: [{ line: 1, code: '97110', units: 3, minutes: 40, modifiers: ['GO'] }],
         });
         out.push({
-            id: `${patient}-3`, patient, ...(payer === undefined ? {} : { payer }), provider: PT, date,
+            id: `${patient}-3`,
+            patient,
+            ...(payer === undefined ? {} : { payer }),
+            provider: PT,
+            date,
             // The same provider's day: 3 + 2 passes the MUE of 4, so this claim's 97110 is denied in full.
             lines: [{ line: 1, code: '97110', units: 2, minutes: 20, modifiers: ['GP'] }],
         });
@@ -66,23 +112,48 @@ function claims(): Array<Record<string, unknown>> {
 describe('payrule eval: contract version 2', () => {
     const all = claims();
     const root = tempWorkspace({
-        'medicare.json': MEDICARE, 'blue.json': BLUE,
-        'claims.json': JSON.stringify(all), 'claims.ndjson': ndjson(all),
+        'medicare.json': MEDICARE,
+        'blue.json': BLUE,
+        'claims.json': JSON.stringify(all),
+        'claims.ndjson': ndjson(all),
         'bad.json': JSON.stringify([
             { id: 'X1', patient: 'Q', date: '2025-03-04', lines: [{ code: '97110', units: 1_000_000_000 }] },
-            { id: 'X2', patient: 'Q', date: '2025-03-04', lines: [{ code: '97110', minutes: 1000 }, { code: '97140', minutes: 441 }] },
+            {
+                id: 'X2',
+                patient: 'Q',
+                date: '2025-03-04',
+                lines: [
+                    { code: '97110', minutes: 1000 },
+                    { code: '97140', minutes: 441 },
+                ],
+            },
             { id: 'X3', patient: 'Q', date: '2025-03-04', lines: [{ code: '97530', units: 999_999_999 }] },
         ]),
     });
-    const run = (args: string[], env: Record<string, string> = {}) => cli(['eval', '--pack', 'medicare.json', 'blue.json', ...args], { cwd: root, env });
+    const run = (args: string[], env: Record<string, string> = {}) =>
+        cli(['eval', '--pack', 'medicare.json', 'blue.json', ...args], { cwd: root, env });
 
     it('routes claims by payer name or id, judges each by the packs that serve it, and warns once per unknown payer', () => {
         const result = run(['--', 'claims.json']);
         expect(result.status, result.stderr).toBe(1);
         const output = JSON.parse(result.stdout);
-        const byId = new Map<string, { lines: Array<{ status: string; allowedUnits: number; findings: Array<{ rule: string; reason: string; remarks: string[]; units: number }> }> }>(
-            output.claims.map((c: { id: string }) => [c.id, c]));
-        const brief = (id: string) => byId.get(id)!.lines.map(l => `${l.status} ${l.allowedUnits} ${l.findings.map(f => `${f.rule}:${f.units}:${f.reason}${f.remarks.map(r => ` ${r}`).join('')}`).join(',')}`);
+        const byId = new Map<
+            string,
+            {
+                lines: Array<{
+                    status: string;
+                    allowedUnits: number;
+                    findings: Array<{ rule: string; reason: string; remarks: string[]; units: number }>;
+                }>;
+            }
+        >(output.claims.map((c: { id: string }) => [c.id, c]));
+        const brief = (id: string) =>
+            byId
+                .get(id)!
+                .lines.map(
+                    l =>
+                        `${l.status} ${l.allowedUnits} ${l.findings.map(f => `${f.rule}:${f.units}:${f.reason}${f.remarks.map(r => ` ${r}`).join('')}`).join(',')}`,
+                );
         // Medicare (by name, by id with other spacing, by the other id): massage bundled and withdrawn,
         // 97140 keeps its 10 minutes (1 unit), 40 GP minutes allow 3 units of 97110.
         for (const p of ['P000', 'P001', 'P002']) {
@@ -128,7 +199,9 @@ describe('payrule eval: contract version 2', () => {
         const result = run(['--format', 'table', '--', 'claims.json']);
         expect(result.status).toBe(1);
         const rows = result.stdout.trimEnd().split('\n');
-        expect(rows.find(r => r.startsWith('P000-3'))).toMatch(/denied\s+EIGHT-MINUTE \(medicare_pm, timed 1, CO-151 N362\); MUE-97110 \(medicare_pm, deny 2, CO-151 N362 M76\)$/);
+        expect(rows.find(r => r.startsWith('P000-3'))).toMatch(
+            /denied\s+EIGHT-MINUTE \(medicare_pm, timed 1, CO-151 N362\); MUE-97110 \(medicare_pm, deny 2, CO-151 N362 M76\)$/,
+        );
         expect(rows.find(r => r.startsWith('P004-1'))).toMatch(/BC-EXCLUDED \(blue_cross, deny 1, PR-96 N130\)$/);
         expect(rows.at(-1)).toMatch(/^120 claims, 200 lines: .* \(45 claims unrouted\)$/);
     });

@@ -10,7 +10,13 @@ const sampleOutput = JSON.parse(fs.readFileSync(SAMPLE_OUTPUT, 'utf8'));
 const packText = fs.readFileSync(SAMPLE_PACK, 'utf8');
 
 /** A claim of the sample plan: 97110 alone is paid; 97140 with 97110 is denied by MT-EX. */
-const paidClaim = { id: 'OK1', patient: 'Z', provider: { id: '1', type: 'physical-therapist' }, date: '2025-02-03', lines: [{ code: '97110', units: 1 }] };
+const paidClaim = {
+    id: 'OK1',
+    patient: 'Z',
+    provider: { id: '1', type: 'physical-therapist' },
+    date: '2025-02-03',
+    lines: [{ code: '97110', units: 1 }],
+};
 
 describe('payrule eval: output', () => {
     it('writes the spec output for the worked example (json, the default)', () => {
@@ -21,7 +27,11 @@ describe('payrule eval: output', () => {
         expect(withoutText(output)).toEqual(withoutText(sampleOutput));
         // Field order is the spec's, and every message is the rule's title.
         expect(Object.keys(output.claims[0].lines[1])).toEqual(['line', 'code', 'billedUnits', 'allowedUnits', 'status', 'findings']);
-        expect(output.claims[0].lines[1].findings[0]).toEqual({ ...sampleOutput.claims[0].lines[1].findings[0], citation: expect.any(Object), hint: expect.any(String) });
+        expect(output.claims[0].lines[1].findings[0]).toEqual({
+            ...sampleOutput.claims[0].lines[1].findings[0],
+            citation: expect.any(Object),
+            hint: expect.any(String),
+        });
     });
 
     it('reads claims from standard input with -', () => {
@@ -44,7 +54,10 @@ describe('payrule eval: output', () => {
     it('writes ndjson: one claim per line, then the summary line', () => {
         const result = cli(['eval', '--pack', SAMPLE_PACK, '--format', 'ndjson', SAMPLE_CLAIMS]);
         expect(result.status).toBe(1);
-        const lines = result.stdout.trimEnd().split('\n').map(line => JSON.parse(line));
+        const lines = result.stdout
+            .trimEnd()
+            .split('\n')
+            .map(line => JSON.parse(line));
         expect(lines).toHaveLength(sampleClaims.length + 1);
         expect(withoutText(lines.slice(0, -1))).toEqual(withoutText(sampleOutput.claims));
         expect(lines.at(-1)).toEqual({ summary: sampleOutput.summary });
@@ -56,7 +69,9 @@ describe('payrule eval: output', () => {
         const rows = result.stdout.trimEnd().split('\n');
         expect(rows[0]).toMatch(/^claim\s+line\s+code\s+billed\s+allowed\s+status\s+findings$/);
         expect(rows[1]).toMatch(/^S1\s+1\s+97110\s+2\s+2\s+paid$/);
-        expect(rows[2]).toMatch(/^S1\s+2\s+97140\s+1\s+0\s+denied\s+MT-EX \(sample_plan, deny 1, CO-97: payable with modifier 59 on this line\)$/);
+        expect(rows[2]).toMatch(
+            /^S1\s+2\s+97140\s+1\s+0\s+denied\s+MT-EX \(sample_plan, deny 1, CO-97: payable with modifier 59 on this line\)$/,
+        );
         expect(rows.find(row => row.startsWith('S6'))).toMatch(/error\s+claim has no readable "lines" list/);
         expect(rows.at(-1)).toBe('6 claims, 8 lines: 5 paid, 1 reduced, 0 review, 2 denied (1 claim unreadable)');
     });
@@ -74,7 +89,12 @@ describe('payrule eval: output', () => {
 
     it('compiles policies in memory with --policy', () => {
         const root = tempWorkspace({ 'claims.json': JSON.stringify(sampleClaims) });
-        const result = cli(['eval', '--policy', path.join(PROJECT, 'test/fixtures/spec-examples/sample.payrule'), path.join(root, 'claims.json')]);
+        const result = cli([
+            'eval',
+            '--policy',
+            path.join(PROJECT, 'test/fixtures/spec-examples/sample.payrule'),
+            path.join(root, 'claims.json'),
+        ]);
         expect(result.status, result.stderr).toBe(1);
         expect(withoutText(JSON.parse(result.stdout))).toEqual(withoutText(sampleOutput));
     });
@@ -91,7 +111,14 @@ describe('payrule eval: exit codes', () => {
         expect(result.status, result.stderr).toBe(0);
         expect(JSON.parse(result.stdout).summary).toEqual({ claims: 1, lines: 1, paid: 1, reduced: 0, review: 0, denied: 0, unrouted: 0 });
         const flagged = cli(['eval', '--policy', 'policies/general-97124-guidance.payrule', '-'], {
-            input: JSON.stringify({ id: 'F1', patient: 'P', provider: { id: '1', type: 'massage-therapist' }, diagnoses: ['M54.50'], date: '2025-03-04', lines: [{ code: '97124' }] }),
+            input: JSON.stringify({
+                id: 'F1',
+                patient: 'P',
+                provider: { id: '1', type: 'massage-therapist' },
+                diagnoses: ['M54.50'],
+                date: '2025-03-04',
+                lines: [{ code: '97124' }],
+            }),
         });
         expect(flagged.status, flagged.stderr).toBe(0);
         expect(JSON.parse(flagged.stdout).claims[0].lines[0].findings[0].rule).toBe('LMT-CREDENTIALING');
@@ -100,14 +127,20 @@ describe('payrule eval: exit codes', () => {
     it('0 for an empty input', () => {
         const result = cli(['eval', '--pack', SAMPLE_PACK, '-'], { input: '\n' });
         expect(result.status).toBe(0);
-        expect(JSON.parse(result.stdout)).toEqual({ claims: [], summary: { claims: 0, lines: 0, paid: 0, reduced: 0, review: 0, denied: 0, unrouted: 0 } });
+        expect(JSON.parse(result.stdout)).toEqual({
+            claims: [],
+            summary: { claims: 0, lines: 0, paid: 0, reduced: 0, review: 0, denied: 0, unrouted: 0 },
+        });
     });
 
     it('1 when some claims cannot be read, which stay in place as error entries', () => {
         const input = `${JSON.stringify(paidClaim)}\n{"id": "BAD1", "patient": "Z", "date": "2025-02-03", "lines": [{"code": "97110", "units": "2"}]}\n{"id": "BAD2", "patient": \n${JSON.stringify({ ...paidClaim, id: 'OK2' })}\n`;
         const result = cli(['eval', '--pack', SAMPLE_PACK, '--format', 'ndjson', '-'], { input });
         expect(result.status).toBe(1);
-        const lines = result.stdout.trimEnd().split('\n').map(line => JSON.parse(line));
+        const lines = result.stdout
+            .trimEnd()
+            .split('\n')
+            .map(line => JSON.parse(line));
         expect(lines.map(line => line.id ?? 'summary')).toEqual(['OK1', 'BAD1', 'BAD2', 'OK2', 'summary']);
         expect(lines[1].error).toMatch(/lines\[0\]\.units must be a whole number/);
         expect(lines[2].error).toMatch(/input line 3 is not valid JSON: .* at line 1, column \d+/);
@@ -130,7 +163,9 @@ describe('payrule eval: exit codes', () => {
         const result = cli(['eval', '--pack', 'plan.json', SAMPLE_CLAIMS], { cwd: root });
         expect(result.status).toBe(2);
         expect(result.stdout).toBe('');
-        expect(result.stderr).toMatch(/^payrule eval: plan\.json: rule pack refused \(digest check\): "sha256" is [0-9a-f]{64} but the content hashes to [0-9a-f]{64}: the pack was changed after it was compiled\n$/);
+        expect(result.stderr).toMatch(
+            /^payrule eval: plan\.json: rule pack refused \(digest check\): "sha256" is [0-9a-f]{64} but the content hashes to [0-9a-f]{64}: the pack was changed after it was compiled\n$/,
+        );
     });
 
     it('2 for a pack that fails the schema, saying where', () => {
@@ -144,10 +179,14 @@ describe('payrule eval: exit codes', () => {
     });
 
     it('2 for a claims file that is not JSON, with line and column, and nothing written to --out', () => {
-        const root = tempWorkspace({ 'claims.json': '[\n  {"id": "C1", "patient": "P", "lines": []},\n  {"id": "C2" "patient": "P"}\n]\n' });
+        const root = tempWorkspace({
+            'claims.json': '[\n  {"id": "C1", "patient": "P", "lines": []},\n  {"id": "C2" "patient": "P"}\n]\n',
+        });
         const result = cli(['eval', '--pack', SAMPLE_PACK, '--out', 'out.json', 'claims.json'], { cwd: root });
         expect(result.status).toBe(2);
-        expect(result.stderr).toBe('payrule eval: claims.json: the claims are not valid JSON or NDJSON: expected \',\' or \'}\' but found "\\"" at line 3, column 15\n');
+        expect(result.stderr).toBe(
+            "payrule eval: claims.json: the claims are not valid JSON or NDJSON: expected ',' or '}' but found \"\\\"\" at line 3, column 15\n",
+        );
         expect(fs.readdirSync(root)).toEqual(['claims.json']);
     });
 
@@ -193,7 +232,10 @@ describe('payrule eval: exit codes', () => {
     });
 
     it('2 for --policy files with errors, listing them', () => {
-        const root = tempWorkspace({ 'bad.payrule': 'policy bad "Bad"\nrule R "r"\n  9712 denied\n', 'claims.json': JSON.stringify(sampleClaims) });
+        const root = tempWorkspace({
+            'bad.payrule': 'policy bad "Bad"\nrule R "r"\n  9712 denied\n',
+            'claims.json': JSON.stringify(sampleClaims),
+        });
         const result = cli(['eval', '--policy', 'bad.payrule', 'claims.json'], { cwd: root });
         expect(result.status).toBe(2);
         expect(result.stderr).toMatch(/^bad\.payrule:3:3: error payrule\/invalid-code/m);

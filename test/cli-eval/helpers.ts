@@ -28,7 +28,11 @@ export function cli(args: string[], options: { input?: string | Buffer; env?: Re
 
 /** Evaluation output with the free-text fields (message, error) left out: what must match exactly. */
 export function withoutText(output: unknown): unknown {
-    return JSON.parse(JSON.stringify(output, (key, value) => (key === 'message' || key === 'error' || key === 'citation' || key === 'hint' ? undefined : value)));
+    return JSON.parse(
+        JSON.stringify(output, (key, value) =>
+            key === 'message' || key === 'error' || key === 'citation' || key === 'hint' ? undefined : value,
+        ),
+    );
 }
 
 type Plain = Record<string, any>;
@@ -37,7 +41,10 @@ type Plain = Record<string, any>;
 export function policyTestClaims(): Plain[] {
     const folder = path.join(PROJECT, 'policies', 'tests');
     const claims: Plain[] = [];
-    for (const file of fs.readdirSync(folder).filter(name => name.endsWith('.test.json')).sort()) {
+    for (const file of fs
+        .readdirSync(folder)
+        .filter(name => name.endsWith('.test.json'))
+        .sort()) {
         const suite = JSON.parse(fs.readFileSync(path.join(folder, file), 'utf8'));
         suite.cases.forEach((testCase: { claims: Plain[] }, i: number) => {
             const prefix = `${file.replace('.test.json', '')}-${i}-`;
@@ -45,7 +52,8 @@ export function policyTestClaims(): Plain[] {
             // Each patient's claims together, as NDJSON exports sorted by patient have them.
             const order = [...new Set(plain.map(c => c.patient))];
             for (const patient of order) {
-                for (const c of plain.filter(c => c.patient === patient)) claims.push({ ...c, id: prefix + c.id, patient: prefix + c.patient });
+                for (const c of plain.filter(c => c.patient === patient))
+                    claims.push({ ...c, id: prefix + c.id, patient: prefix + c.patient });
             }
         });
     }
@@ -75,15 +83,15 @@ export function toFhirClaim(claim: Plain): Plain {
     if (claim.provider) {
         const type: string = claim.provider.type;
         const code = TAXONOMY[type];
-        resource.careTeam = [{
-            sequence: 1,
-            provider: { identifier: { system: 'http://hl7.org/fhir/sid/us-npi', value: claim.provider.id } },
-            role: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/claimcareteamrole', code: 'primary' }] },
-            // A taxonomy code where there is one, else the type as display text (as "Physical Therapist").
-            qualification: code
-                ? { coding: [{ system: 'http://nucc.org/provider-taxonomy', code }] }
-                : { text: type },
-        }];
+        resource.careTeam = [
+            {
+                sequence: 1,
+                provider: { identifier: { system: 'http://hl7.org/fhir/sid/us-npi', value: claim.provider.id } },
+                role: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/claimcareteamrole', code: 'primary' }] },
+                // A taxonomy code where there is one, else the type as display text (as "Physical Therapist").
+                qualification: code ? { coding: [{ system: 'http://nucc.org/provider-taxonomy', code }] } : { text: type },
+            },
+        ];
     }
     resource.diagnosis = (claim.diagnoses ?? []).map((code: string, i: number) => ({
         sequence: i + 1,
@@ -97,7 +105,8 @@ export function toFhirClaim(claim: Plain): Plain {
         if (line.date) item.servicedDate = line.date;
         if (line.modifiers?.length) item.modifier = line.modifiers.map((m: string) => ({ coding: [{ code: m }] }));
         if (line.units !== undefined) item.quantity = { value: line.units };
-        if (line.minutes !== undefined) item.extension = [{ url: 'https://payrule.dev/fhir/StructureDefinition/minutes', valueInteger: line.minutes }];
+        if (line.minutes !== undefined)
+            item.extension = [{ url: 'https://payrule.dev/fhir/StructureDefinition/minutes', valueInteger: line.minutes }];
         if (line.diagnosisPointers) item.diagnosisSequence = line.diagnosisPointers;
         return item;
     });

@@ -38,7 +38,10 @@ async function sameResult(text: string, name = 'subject.payrule'): Promise<Check
 
 describe('lean batch checking gives what a full parse gives', () => {
     it('on the project policies (clean files and files with warnings)', async () => {
-        for (const name of fs.readdirSync(root).filter(n => n.endsWith('.payrule')).sort()) {
+        for (const name of fs
+            .readdirSync(root)
+            .filter(n => n.endsWith('.payrule'))
+            .sort()) {
             const checked = await sameResult(fs.readFileSync(path.join(root, name), 'utf8'), name);
             expect(checked.packText).toBeDefined();
         }
@@ -46,9 +49,12 @@ describe('lean batch checking gives what a full parse gives', () => {
 
     it('on generated policies', async () => {
         const before = lean.parses.lean;
-        await fc.assert(fc.asyncProperty(policyArb, async policy => {
-            await sameResult(printPolicy(policy));
-        }), { numRuns: runs(40) });
+        await fc.assert(
+            fc.asyncProperty(policyArb, async policy => {
+                await sameResult(printPolicy(policy));
+            }),
+            { numRuns: runs(40) },
+        );
         // Generated policies are clean: they were settled on the lean parse.
         expect(lean.parses.lean - before).toBeGreaterThan(0);
     });
@@ -68,14 +74,26 @@ describe('lean batch checking gives what a full parse gives', () => {
     });
 
     it('on mutated policies', async () => {
-        const seeds = fs.readdirSync(root).filter(n => n.endsWith('.payrule')).sort().map(n => fs.readFileSync(path.join(root, n), 'utf8'));
-        await fc.assert(fc.asyncProperty(fc.oneof(fc.constantFrom(...seeds), policyArb.map(printPolicy)), fc.array(mutationArb, { minLength: 1, maxLength: 3 }), async (text, mutations) => {
-            await sameResult(mutate(text, mutations));
-        }), { numRuns: runs(40) });
+        const seeds = fs
+            .readdirSync(root)
+            .filter(n => n.endsWith('.payrule'))
+            .sort()
+            .map(n => fs.readFileSync(path.join(root, n), 'utf8'));
+        await fc.assert(
+            fc.asyncProperty(
+                fc.oneof(fc.constantFrom(...seeds), policyArb.map(printPolicy)),
+                fc.array(mutationArb, { minLength: 1, maxLength: 3 }),
+                async (text, mutations) => {
+                    await sameResult(mutate(text, mutations));
+                },
+            ),
+            { numRuns: runs(40) },
+        );
     });
 
-    it('sends workers\' results in a wire form that keeps what the conflict pass reads', async () => {
-        const header = (id: string) => `policy ${id} "P"\n  payer "Shared payer"\n  effective 2025-01-01\nsource guide "sources/guide.txt"\n`;
+    it("sends workers' results in a wire form that keeps what the conflict pass reads", async () => {
+        const header = (id: string) =>
+            `policy ${id} "P"\n  payer "Shared payer"\n  effective 2025-01-01\nsource guide "sources/guide.txt"\n`;
         const files: Record<string, string> = {
             'a.payrule': `${header('a')}rule A1 "t" 97124 denied with 97140 same day unless modifier 59, XS cite guide "Therapy guide"\nrule A2 "t" 97110 denied above 4 units per day cite guide "Therapy guide"\n`,
             'b.payrule': `${header('b')}rule B1 "t" 97124 denied with 97140 same day unless modifier 59 cite guide "Therapy guide"\nrule B2 "t" 97140 denied with 97124 same day cite guide "Therapy guide"\n`,
@@ -84,7 +102,8 @@ describe('lean batch checking gives what a full parse gives', () => {
         const checked: CheckedFile[] = [];
         for (const [name, text] of Object.entries(files)) checked.push(await lean.checkFile(path.join(root, name), text, true));
         const decoded = checked.map(file => decodeChecked(encodeChecked(file)));
-        const conflicts = (list: CheckedFile[]) => [...conflictDiagnostics(list.map(file => file.summary))].sort(([a], [b]) => a.localeCompare(b));
+        const conflicts = (list: CheckedFile[]) =>
+            [...conflictDiagnostics(list.map(file => file.summary))].sort(([a], [b]) => a.localeCompare(b));
         const expected = conflicts(checked);
         expect(expected.flatMap(([, diagnostics]) => diagnostics).length).toBeGreaterThan(2);
         expect(conflicts(decoded)).toEqual(expected);

@@ -5,8 +5,10 @@ import { GUIDE_TEXT } from '../helpers/language.js';
 import { spawnSync } from 'node:child_process';
 import { CLI, PROJECT, runCli, tempWorkspace } from '../helpers/cli.js';
 
-const GOOD = 'policy good "Good"\n  payer "P"\nsource guide "sources/guide.txt"\nrule R "r"\n  97124 denied above 4 units per day\n  cite guide "limited to four units per date of service"\n';
-const WITH_ERROR = 'policy bad "Bad"\nsource guide "sources/guide.txt"\nrule R "r"\n  9712 denied\n  reason CO-97\n  cite guide "Therapy guide"\n';
+const GOOD =
+    'policy good "Good"\n  payer "P"\nsource guide "sources/guide.txt"\nrule R "r"\n  97124 denied above 4 units per day\n  cite guide "limited to four units per date of service"\n';
+const WITH_ERROR =
+    'policy bad "Bad"\nsource guide "sources/guide.txt"\nrule R "r"\n  9712 denied\n  reason CO-97\n  cite guide "Therapy guide"\n';
 const WITH_WARNING = 'policy warn "Warn"\nrule R "r"\n  97124 denied\n';
 
 describe('payrule --help and --version', () => {
@@ -74,10 +76,20 @@ describe('payrule check', () => {
         expect(json.status).toBe(1);
         const parsed = JSON.parse(json.stdout);
         expect(parsed.summary).toEqual({ files: 1, errors: 1, warnings: 0 });
-        expect(parsed.findings[0]).toMatchObject({ file: 'bad.payrule', line: 4, column: 3, severity: 'error', code: 'payrule/invalid-code' });
+        expect(parsed.findings[0]).toMatchObject({
+            file: 'bad.payrule',
+            line: 4,
+            column: 3,
+            severity: 'error',
+            code: 'payrule/invalid-code',
+        });
         const sarif = JSON.parse(runCli(['check', '--format', 'sarif', '.'], root).stdout);
         expect(sarif.version).toBe('2.1.0');
-        expect(sarif.runs[0].results[0]).toMatchObject({ ruleId: 'payrule/invalid-code', level: 'error', locations: [{ physicalLocation: { artifactLocation: { uri: 'bad.payrule' }, region: { startLine: 4, startColumn: 3 } } }] });
+        expect(sarif.runs[0].results[0]).toMatchObject({
+            ruleId: 'payrule/invalid-code',
+            level: 'error',
+            locations: [{ physicalLocation: { artifactLocation: { uri: 'bad.payrule' }, region: { startLine: 4, startColumn: 3 } } }],
+        });
         expect(sarif.runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).toContain('payrule/citation-not-found');
     });
 
@@ -161,20 +173,36 @@ describe('payrule check across files', () => {
     });
 
     it('gives the same findings on worker threads for a large workspace as on one thread', () => {
-        const rules = (prefix: string, first: number, count: number) => Array.from({ length: count }, (_, i) =>
-            `rule ${prefix}-${i} "Generated ${i}"\n  ${first + i} denied with ${30000 + (i % 50)} same day\n  cite guide "Therapy guide"\n`).join('');
+        const rules = (prefix: string, first: number, count: number) =>
+            Array.from(
+                { length: count },
+                (_, i) =>
+                    `rule ${prefix}-${i} "Generated ${i}"\n  ${first + i} denied with ${30000 + (i % 50)} same day\n  cite guide "Therapy guide"\n`,
+            ).join('');
         const root = tempWorkspace({
             'a.payrule': `${header('a')}${rules('a', 10000, 12000)}`,
             'b.payrule': `${header('b')}${rules('b', 40000, 12000)}rule clash "c"\n  10001 review with 30001 same day\n  cite guide "Therapy guide"\n`,
             'sources/guide.txt': GUIDE_TEXT,
         });
-        expect(fs.statSync(path.join(root, 'a.payrule')).size + fs.statSync(path.join(root, 'b.payrule')).size).toBeGreaterThan(2 * 1024 * 1024);
+        expect(fs.statSync(path.join(root, 'a.payrule')).size + fs.statSync(path.join(root, 'b.payrule')).size).toBeGreaterThan(
+            2 * 1024 * 1024,
+        );
         const parallel = runCli(['check', '--format', 'json', '.'], root);
-        const serial = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '.'], { cwd: root, encoding: 'utf8', env: { ...process.env, PAYRULE_NO_WORKERS: '1' }, maxBuffer: 64 * 1024 * 1024 });
+        const serial = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '.'], {
+            cwd: root,
+            encoding: 'utf8',
+            env: { ...process.env, PAYRULE_NO_WORKERS: '1' },
+            maxBuffer: 64 * 1024 * 1024,
+        });
         expect(parallel.status).toBe(1);
         expect(parallel.stdout).toBe(serial.stdout);
         const findings = JSON.parse(parallel.stdout).findings as Array<{ code: string; file: string }>;
-        expect(findings.filter(f => f.code === 'payrule/duplicate-rule' || f.code === 'payrule/contradiction').map(f => f.file).sort()).toEqual(['a.payrule', 'b.payrule']);
+        expect(
+            findings
+                .filter(f => f.code === 'payrule/duplicate-rule' || f.code === 'payrule/contradiction')
+                .map(f => f.file)
+                .sort(),
+        ).toEqual(['a.payrule', 'b.payrule']);
     });
 });
 

@@ -21,11 +21,27 @@ export interface Case {
 }
 
 /** A hand-made pack rule: `codes` its subject, the rest as in section 4. */
-function handRule(id: string, action: string, codes: string[], conditions: unknown[], reason: [string, string, string[]]): Record<string, unknown> {
+function handRule(
+    id: string,
+    action: string,
+    codes: string[],
+    conditions: unknown[],
+    reason: [string, string, string[]],
+): Record<string, unknown> {
     return {
-        id, title: `${id} title`, action, subject: { codes, ranges: [] }, conditions, exceptions: [], timed: null,
-        reason: { group: reason[0], code: reason[1], remarks: reason[2] }, effective: { from: null, to: null },
-        citations: [], documentation: [], note: null, origin: { file: 'hand.payrule', line: 1 },
+        id,
+        title: `${id} title`,
+        action,
+        subject: { codes, ranges: [] },
+        conditions,
+        exceptions: [],
+        timed: null,
+        reason: { group: reason[0], code: reason[1], remarks: reason[2] },
+        effective: { from: null, to: null },
+        citations: [],
+        documentation: [],
+        note: null,
+        origin: { file: 'hand.payrule', line: 1 },
     };
 }
 
@@ -54,11 +70,15 @@ export const CASES: Case[] = [
         expected: { C1: ['denied 0 A-PAIR-DAY:2'], C2: ['paid 1'], C3: ['paid 1'], C4: ['paid 1'], C5: ['paid 1'] },
     },
     {
-        name: 'unless modifier: only the acted-on line\'s modifiers count without `on either line`',
+        name: "unless modifier: only the acted-on line's modifiers count without `on either line`",
         rules: ['A-PAIR-DAY'],
-        claims: [claim('C1', 'P1', '2025-03-04', [
-            { code: '97124', modifiers: ['XS'] }, { code: '97124', modifiers: ['GP'] }, { code: '97140', modifiers: ['59'] },
-        ])],
+        claims: [
+            claim('C1', 'P1', '2025-03-04', [
+                { code: '97124', modifiers: ['XS'] },
+                { code: '97124', modifiers: ['GP'] },
+                { code: '97140', modifiers: ['59'] },
+            ]),
+        ],
         expected: { C1: ['paid 1', 'denied 0 A-PAIR-DAY:1', 'paid 1'] },
     },
     {
@@ -101,7 +121,7 @@ export const CASES: Case[] = [
         expected: { C1: ['paid 2 A-ALONE-CLAIM:2'], C2: ['paid 1', 'paid 1'] },
     },
     {
-        name: 'above N units per day: counted in line order across the claims of the day (patient, date, rendering provider); another provider\'s units are not counted',
+        name: "above N units per day: counted in line order across the claims of the day (patient, date, rendering provider); another provider's units are not counted",
         rules: ['A-UNITS-DAY'],
         claims: [
             claim('C1', 'P1', '2025-04-01', [{ code: '97112', units: 2 }, { code: '97530' }]),
@@ -111,7 +131,7 @@ export const CASES: Case[] = [
         expected: { C1: ['paid 2', 'paid 1'], C2: ['paid 2'], C3: ['reduced 3 A-UNITS-DAY:2'] },
     },
     {
-        name: 'above N units per claim whole line: once the claim\'s subject units pass N, every subject line of the claim in full',
+        name: "above N units per claim whole line: once the claim's subject units pass N, every subject line of the claim in full",
         rules: ['A-UNITS-CLAIM-WHOLE'],
         claims: [
             claim('C1', 'P1', '2025-03-04', [{ code: '97124' }, { code: '97124', units: 2 }, { code: '97124', date: '2025-03-05' }]),
@@ -125,7 +145,14 @@ export const CASES: Case[] = [
     {
         name: 'above N units per line, with and without whole line',
         rules: ['A-UNITS-LINE', 'A-UNITS-LINE-WHOLE'],
-        claims: [claim('C1', 'P1', '2025-03-04', [{ code: '97535' }, { code: '97535', units: 2 }, { code: '97110', units: 3 }, { code: '97110', units: 2 }])],
+        claims: [
+            claim('C1', 'P1', '2025-03-04', [
+                { code: '97535' },
+                { code: '97535', units: 2 },
+                { code: '97110', units: 3 },
+                { code: '97110', units: 2 },
+            ]),
+        ],
         expected: { C1: ['paid 1', 'denied 0 A-UNITS-LINE-WHOLE:2', 'reduced 2 A-UNITS-LINE:1', 'paid 2'] },
     },
     {
@@ -144,7 +171,9 @@ export const CASES: Case[] = [
             claim('C4', 'P1', '2025-03-04', [{ code: '97140' }]),
         ],
         expected: {
-            C1: ['paid 2'], C2: ['review 1 A-UNITS-DAY-WHOLE:1', 'paid 1', 'review 1 A-UNITS-DAY-WHOLE:1'], C3: ['paid 2'],
+            C1: ['paid 2'],
+            C2: ['review 1 A-UNITS-DAY-WHOLE:1', 'paid 1', 'review 1 A-UNITS-DAY-WHOLE:1'],
+            C3: ['paid 2'],
             C4: ['review 1 A-UNITS-DAY-WHOLE:1'],
         },
     },
@@ -169,7 +198,9 @@ export const CASES: Case[] = [
             claim('C4', 'P1', '2025-03-05', [{ code: '97110' }, { code: '97110' }, { code: '97112' }, { code: '97530' }]),
         ],
         expected: {
-            C1: ['review 1 A-CODES-DAY:1', 'review 2 A-CODES-DAY:2'], C2: ['review 1 A-CODES-DAY:1'], C3: ['paid 1'],
+            C1: ['review 1 A-CODES-DAY:1', 'review 2 A-CODES-DAY:2'],
+            C2: ['review 1 A-CODES-DAY:1'],
+            C3: ['paid 1'],
             C4: ['paid 1', 'paid 1', 'paid 1', 'paid 1'],
         },
     },
@@ -185,8 +216,12 @@ export const CASES: Case[] = [
             claim('C6', 'P2', '2025-04-10', [{ code: '97124' }]),
         ],
         expected: {
-            C1: ['denied 0 A-VISITS-YEAR:2', 'denied 0 A-VISITS-YEAR:1'], C2: ['paid 1'], C3: ['paid 1'], C4: ['paid 1'],
-            C5: ['paid 1'], C6: ['paid 1'],
+            C1: ['denied 0 A-VISITS-YEAR:2', 'denied 0 A-VISITS-YEAR:1'],
+            C2: ['paid 1'],
+            C3: ['paid 1'],
+            C4: ['paid 1'],
+            C5: ['paid 1'],
+            C6: ['paid 1'],
         },
     },
     {
@@ -199,7 +234,10 @@ export const CASES: Case[] = [
             claim('C4', 'P1', '2025-12-31', [{ code: '97124' }], { provider: MT }),
         ],
         expected: {
-            C1: ['paid 1'], C2: ['paid 1'], C3: ['paid 1'], C4: ['denied 0 A-VISITS-YEAR:1'],
+            C1: ['paid 1'],
+            C2: ['paid 1'],
+            C3: ['paid 1'],
+            C4: ['denied 0 A-VISITS-YEAR:1'],
         },
     },
     {
@@ -215,7 +253,7 @@ export const CASES: Case[] = [
         expected: { C1: ['paid 1'], C2: ['paid 1'], C3: ['paid 1'], C4: ['paid 1'], C5: ['paid 2 A-VISITS-DAYS:2'] },
     },
     {
-        name: 'after N visits: earlier visits before the policy\'s effective date are still the patient\'s history',
+        name: "after N visits: earlier visits before the policy's effective date are still the patient's history",
         rules: ['A-VISITS-DAYS'],
         knownBug: 'visit-history-outside-effective-range',
         claims: [
@@ -226,7 +264,7 @@ export const CASES: Case[] = [
         expected: { C1: ['paid 1'], C2: ['paid 1'], C3: ['paid 1 A-VISITS-DAYS:1'] },
     },
     {
-        name: 'when provider: the claim\'s rendering provider type; no type matches nothing; policy effective edge',
+        name: "when provider: the claim's rendering provider type; no type matches nothing; policy effective edge",
         rules: ['B-PROV-WHEN'],
         claims: [
             claim('C1', 'P1', '2025-03-04', [{ code: '97124' }], { provider: MT }),
@@ -237,12 +275,16 @@ export const CASES: Case[] = [
             claim('C6', 'P1', '2025-03-01', [{ code: '97124' }], { provider: MT }),
         ],
         expected: {
-            C1: ['denied 0 B-PROV-WHEN:1'], C2: ['paid 1'], C3: ['denied 0 B-PROV-WHEN:1'], C4: ['paid 1'], C5: ['paid 1'],
+            C1: ['denied 0 B-PROV-WHEN:1'],
+            C2: ['paid 1'],
+            C3: ['denied 0 B-PROV-WHEN:1'],
+            C4: ['paid 1'],
+            C5: ['paid 1'],
             C6: ['denied 0 B-PROV-WHEN:1'],
         },
     },
     {
-        name: 'when diagnosis only: every diagnosis of the line (its pointers, else the claim\'s) matches (dots ignored, * by prefix); none listed never holds',
+        name: "when diagnosis only: every diagnosis of the line (its pointers, else the claim's) matches (dots ignored, * by prefix); none listed never holds",
         rules: ['B-DX-ONLY'],
         claims: [
             claim('C1', 'P1', '2025-03-04', [{ code: '97124' }], { diagnoses: ['R52'] }),
@@ -251,37 +293,64 @@ export const CASES: Case[] = [
             claim('C4', 'P1', '2025-03-04', [{ code: '97124' }], { diagnoses: [] }),
             claim('C5', 'P1', '2025-03-04', [{ code: '97124' }]),
             claim('C6', 'P1', '2025-03-04', [{ code: '97124', diagnosisPointers: [1] }], { diagnoses: ['M545', 'I97.2'] }),
-            claim('C7', 'P1', '2025-03-04', [{ code: '97124', diagnosisPointers: [2] }, { code: '97124' }], { diagnoses: ['M62.830', 'R52'] }),
+            claim('C7', 'P1', '2025-03-04', [{ code: '97124', diagnosisPointers: [2] }, { code: '97124' }], {
+                diagnoses: ['M62.830', 'R52'],
+            }),
         ],
         expected: {
-            C1: ['review 1 B-DX-ONLY:1'], C2: ['review 1 B-DX-ONLY:1'], C3: ['paid 1'], C4: ['paid 1'], C5: ['paid 1'],
-            C6: ['review 1 B-DX-ONLY:1'], C7: ['review 1 B-DX-ONLY:1', 'paid 1'],
+            C1: ['review 1 B-DX-ONLY:1'],
+            C2: ['review 1 B-DX-ONLY:1'],
+            C3: ['paid 1'],
+            C4: ['paid 1'],
+            C5: ['paid 1'],
+            C6: ['review 1 B-DX-ONLY:1'],
+            C7: ['review 1 B-DX-ONLY:1', 'paid 1'],
         },
     },
     {
-        name: 'unless diagnosis: the line\'s pointers, else the claim\'s; M54.5 is not M54.50, M62830 is M62.830',
+        name: "unless diagnosis: the line's pointers, else the claim's; M54.5 is not M54.50, M62830 is M62.830",
         rules: ['B-DX-UNLESS'],
         claims: [
-            claim('C1', 'P1', '2025-03-04', [
-                { code: '97140', diagnosisPointers: [1] }, { code: '97140', diagnosisPointers: [2] }, { code: '97140' },
-                { code: '97140', diagnosisPointers: [3] }, { code: '97140', diagnosisPointers: [3, 2] },
-            ], { diagnoses: ['M54.50', 'M62830', 'R52'] }),
+            claim(
+                'C1',
+                'P1',
+                '2025-03-04',
+                [
+                    { code: '97140', diagnosisPointers: [1] },
+                    { code: '97140', diagnosisPointers: [2] },
+                    { code: '97140' },
+                    { code: '97140', diagnosisPointers: [3] },
+                    { code: '97140', diagnosisPointers: [3, 2] },
+                ],
+                { diagnoses: ['M54.50', 'M62830', 'R52'] },
+            ),
             claim('C2', 'P1', '2025-03-04', [{ code: '97140' }], { diagnoses: ['M545'] }),
             claim('C3', 'P1', '2025-03-04', [{ code: '97140' }]),
         ],
         expected: {
             C1: ['denied 0 B-DX-UNLESS:1', 'paid 1', 'paid 1', 'denied 0 B-DX-UNLESS:1', 'paid 1'],
-            C2: ['paid 1'], C3: ['denied 0 B-DX-UNLESS:1'],
+            C2: ['paid 1'],
+            C3: ['denied 0 B-DX-UNLESS:1'],
         },
     },
     {
         name: 'requires modifier / diagnosis / provider, an unconditional denial',
         rules: ['B-REQ-MOD', 'B-REQ-DX', 'B-REQ-PROV', 'B-UNCOND'],
         claims: [
-            claim('C1', 'P1', '2025-03-04', [
-                { code: '97530', modifiers: ['GP'] }, { code: '97530' }, { code: '98941', diagnosisPointers: [1] },
-                { code: '98941', diagnosisPointers: [2] }, { code: '0214T' }, { code: '3008F', units: 3 },
-            ], { diagnoses: ['M25.561', 'M54.5'] }),
+            claim(
+                'C1',
+                'P1',
+                '2025-03-04',
+                [
+                    { code: '97530', modifiers: ['GP'] },
+                    { code: '97530' },
+                    { code: '98941', diagnosisPointers: [1] },
+                    { code: '98941', diagnosisPointers: [2] },
+                    { code: '0214T' },
+                    { code: '3008F', units: 3 },
+                ],
+                { diagnoses: ['M25.561', 'M54.5'] },
+            ),
             claim('C2', 'P1', '2025-03-04', [{ code: '0213T', units: 2 }], { provider: MD }),
         ],
         expected: {
@@ -300,7 +369,7 @@ export const CASES: Case[] = [
         expected: { C1: ['paid 2'], C2: ['review 2 B-PROV-UNLESS:2'], C3: ['review 1 B-PROV-UNLESS:1'] },
     },
     {
-        name: 'a rule\'s own effective range, both ends inclusive, with its reason clause',
+        name: "a rule's own effective range, both ends inclusive, with its reason clause",
         rules: ['B-EFF-NARROW', 'B-EFF-FROM'],
         claims: [
             claim('C1', 'P1', '2025-05-31', [{ code: '97110', units: 2 }]),
@@ -310,12 +379,15 @@ export const CASES: Case[] = [
             claim('C5', 'P1', '2025-06-30', [{ code: 'G0283' }], { diagnoses: ['R52'] }),
         ],
         expected: {
-            C1: ['paid 2'], C2: ['paid 2 B-EFF-NARROW:1'], C3: ['paid 2 B-EFF-NARROW:1'], C4: ['paid 2', 'denied 0 B-EFF-FROM:1'],
+            C1: ['paid 2'],
+            C2: ['paid 2 B-EFF-NARROW:1'],
+            C3: ['paid 2 B-EFF-NARROW:1'],
+            C4: ['paid 2', 'denied 0 B-EFF-FROM:1'],
             C5: ['paid 1'],
         },
     },
     {
-        name: 'a policy\'s effective range, both ends inclusive',
+        name: "a policy's effective range, both ends inclusive",
         rules: ['A-UNITS-LINE'],
         claims: [
             claim('C1', 'P1', '2024-12-31', [{ code: '97110', units: 3 }]),
@@ -326,7 +398,7 @@ export const CASES: Case[] = [
         expected: { C1: ['paid 3'], C2: ['reduced 2 A-UNITS-LINE:1'], C3: ['reduced 2 A-UNITS-LINE:1'], C4: ['paid 3'] },
     },
     {
-        name: 'counting conditions count the lines that meet the rule\'s other conditions; exceptions do not change counting',
+        name: "counting conditions count the lines that meet the rule's other conditions; exceptions do not change counting",
         rules: ['B-COMBO-UNITS'],
         claims: [
             claim('C1', 'P1', '2025-04-01', [{ code: '97110', units: 4 }]),
@@ -345,39 +417,61 @@ export const CASES: Case[] = [
             claim('C3', 'P2', '2025-03-04', [{ code: '3008F' }, { code: '0213T' }]),
         ],
         expected: {
-            C1: ['paid 1 W-WIDE-SUBJECT:1', 'paid 1', 'paid 2 W-WIDE-SUBJECT:2'], C2: ['review 1 W-WIDE-PARTNER:1'], C3: ['paid 1', 'paid 1'],
+            C1: ['paid 1 W-WIDE-SUBJECT:1', 'paid 1', 'paid 2 W-WIDE-SUBJECT:2'],
+            C2: ['review 1 W-WIDE-PARTNER:1'],
+            C3: ['paid 1', 'paid 1'],
         },
     },
     {
-        name: 'the 8-minute rule, total time: a day\'s minutes across claims; fewest minutes first, on a tie the later line',
+        name: "the 8-minute rule, total time: a day's minutes across claims; fewest minutes first, on a tie the later line",
         rules: ['T-TOTAL'],
         claims: [
-            claim('C1', 'P1', '2025-03-04', [{ code: '97110', units: 2, minutes: 30 }, { code: '97140', minutes: 15 }]),
-            claim('C2', 'P2', '2025-03-04', [{ code: '97110', units: 2, minutes: 26 }, { code: '97112', minutes: 6 }]),
+            claim('C1', 'P1', '2025-03-04', [
+                { code: '97110', units: 2, minutes: 30 },
+                { code: '97140', minutes: 15 },
+            ]),
+            claim('C2', 'P2', '2025-03-04', [
+                { code: '97110', units: 2, minutes: 26 },
+                { code: '97112', minutes: 6 },
+            ]),
             claim('C3', 'P2', '2025-03-04', [{ code: '97530', minutes: 6 }]),
-            claim('C4', 'P3', '2025-03-04', [{ code: '97110', units: 3, minutes: 7 }, { code: '97124', units: 2 }]),
+            claim('C4', 'P3', '2025-03-04', [
+                { code: '97110', units: 3, minutes: 7 },
+                { code: '97124', units: 2 },
+            ]),
             claim('C5', 'P4', '2025-03-04', [{ code: '97110', minutes: 8 }]),
             claim('C6', 'P4', '2025-03-05', [{ code: '97112', units: 2, minutes: 22 }]),
         ],
         expected: {
             // P2: 38 minutes allow 3 of 4 units; the two 6-minute lines tie and the later one (C3) gives its unit.
-            C1: ['paid 2', 'paid 1'], C2: ['paid 2', 'paid 1'], C3: ['denied 0 T-TOTAL:1'],
-            C4: ['denied 0 T-TOTAL:3', 'paid 2'], C5: ['paid 1'], C6: ['reduced 1 T-TOTAL:1'],
+            C1: ['paid 2', 'paid 1'],
+            C2: ['paid 2', 'paid 1'],
+            C3: ['denied 0 T-TOTAL:1'],
+            C4: ['denied 0 T-TOTAL:3', 'paid 2'],
+            C5: ['paid 1'],
+            C6: ['reduced 1 T-TOTAL:1'],
         },
     },
     {
         name: 'the 8-minute rule per code, and 25-minute units (13 minutes make the first)',
         rules: ['U-PER-CODE', 'U-TOTAL-25'],
         claims: [
-            claim('C1', 'P1', '2025-03-04', [{ code: '97110', units: 2, minutes: 20 }, { code: '97112', minutes: 8 }, { code: '97530', minutes: 7 }]),
+            claim('C1', 'P1', '2025-03-04', [
+                { code: '97110', units: 2, minutes: 20 },
+                { code: '97112', minutes: 8 },
+                { code: '97530', minutes: 7 },
+            ]),
             claim('C2', 'P2', '2025-03-04', [{ code: '97032', minutes: 12 }]),
             claim('C3', 'P3', '2025-03-04', [{ code: '97033', minutes: 13 }]),
             claim('C4', 'P4', '2025-03-04', [{ code: '97032', units: 2, minutes: 37 }]),
             claim('C5', 'P5', '2025-03-04', [{ code: '97032', units: 2, minutes: 38 }]),
         ],
         expected: {
-            C1: ['reduced 1 U-PER-CODE:1', 'paid 1', 'denied 0 U-PER-CODE:1'], C2: ['denied 0 U-TOTAL-25:1'], C3: ['paid 1'],
-            C4: ['reduced 1 U-TOTAL-25:1'], C5: ['paid 2'],
+            C1: ['reduced 1 U-PER-CODE:1', 'paid 1', 'denied 0 U-PER-CODE:1'],
+            C2: ['denied 0 U-TOTAL-25:1'],
+            C3: ['paid 1'],
+            C4: ['reduced 1 U-TOTAL-25:1'],
+            C5: ['paid 2'],
         },
     },
     {
@@ -395,22 +489,34 @@ export const CASES: Case[] = [
     {
         name: 'the 8-minute rule per therapy discipline: GP, GO, GN (the first of them on the line) and none are totalled apart',
         rules: ['T-TOTAL'],
-        claims: [claim('C1', 'P1', '2025-03-04', [
-            { code: '97110', minutes: 10, modifiers: ['GP'] }, { code: '97530', minutes: 10, modifiers: ['GO'] }, { code: '97140', minutes: 5 },
-            { code: '97112', minutes: 8, modifiers: ['59', 'GN'] }, { code: '97110', minutes: 6, modifiers: ['GO', 'GP'] },
-        ])],
+        claims: [
+            claim('C1', 'P1', '2025-03-04', [
+                { code: '97110', minutes: 10, modifiers: ['GP'] },
+                { code: '97530', minutes: 10, modifiers: ['GO'] },
+                { code: '97140', minutes: 5 },
+                { code: '97112', minutes: 8, modifiers: ['59', 'GN'] },
+                { code: '97110', minutes: 6, modifiers: ['GO', 'GP'] },
+            ]),
+        ],
         expected: { C1: ['paid 1', 'paid 1', 'denied 0 T-TOTAL:1', 'paid 1', 'denied 0 T-TOTAL:1'] },
     },
     {
         name: 'line edits first: a line a line edit denies is withdrawn from counting edits (minutes, units); a review does not withdraw',
         rules: ['A-PAIR-DAY', 'T-TOTAL', 'B-REQ-MOD', 'A-UNITS-DAY', 'A-PAIR-DAY-EITHER'],
         claims: [
-            claim('C1', 'P1', '2025-04-01', [{ code: '97124', minutes: 10 }, { code: '97140', minutes: 10 }]),
-            claim('C2', 'P2', '2025-04-01', [{ code: '97530', units: 2 }, { code: '97112', units: 3 }]),
+            claim('C1', 'P1', '2025-04-01', [
+                { code: '97124', minutes: 10 },
+                { code: '97140', minutes: 10 },
+            ]),
+            claim('C2', 'P2', '2025-04-01', [
+                { code: '97530', units: 2 },
+                { code: '97112', units: 3 },
+            ]),
             claim('C3', 'P3', '2025-04-01', [{ code: '98940' }, { code: '97140', minutes: 5 }]),
         ],
         expected: {
-            C1: ['denied 0 A-PAIR-DAY:1', 'paid 1'], C2: ['denied 0 B-REQ-MOD:2', 'paid 3'],
+            C1: ['denied 0 A-PAIR-DAY:1', 'paid 1'],
+            C2: ['denied 0 B-REQ-MOD:2', 'paid 3'],
             C3: ['paid 1', 'denied 0 A-PAIR-DAY-EITHER:1 T-TOTAL:1'],
         },
     },
@@ -419,9 +525,18 @@ export const CASES: Case[] = [
         rules: [],
         handPacks: [
             {
-                id: 'medi', payer: 'Medicare', payerIds: ['MEDICARE-B', '00882'], rules: [
+                id: 'medi',
+                payer: 'Medicare',
+                payerIds: ['MEDICARE-B', '00882'],
+                rules: [
                     handRule('M-DENY', 'deny', ['97124'], [], ['PR', '96', ['N130']]),
-                    handRule('M-UNITS', 'deny', ['97110'], [{ kind: 'units', max: 2, per: 'day', wholeLine: false }], ['CO', '151', ['N362', 'M76']]),
+                    handRule(
+                        'M-UNITS',
+                        'deny',
+                        ['97110'],
+                        [{ kind: 'units', max: 2, per: 'day', wholeLine: false }],
+                        ['CO', '151', ['N362', 'M76']],
+                    ),
                 ],
             },
             { id: 'bcbs', payer: 'Blue Cross', payerIds: [], rules: [handRule('B-DENY', 'deny', ['97124'], [], ['CO', '96', []])] },
@@ -437,20 +552,37 @@ export const CASES: Case[] = [
             claim('C8', 'P2', '2025-03-04', [{ code: '97110' }]),
         ],
         expected: {
-            C1: ['denied 0 M-DENY:1(N130)'], C2: ['denied 0 M-DENY:1(N130)'], C3: ['denied 0 B-DENY:1 M-DENY:1(N130)'], C4: ['paid 1'],
-            C5: ['denied 0 B-DENY:1'], C6: ['paid 2'], C7: ['paid 2'], C8: ['denied 0 M-UNITS:1(N362,M76)'],
+            C1: ['denied 0 M-DENY:1(N130)'],
+            C2: ['denied 0 M-DENY:1(N130)'],
+            C3: ['denied 0 B-DENY:1 M-DENY:1(N130)'],
+            C4: ['paid 1'],
+            C5: ['denied 0 B-DENY:1'],
+            C6: ['paid 2'],
+            C7: ['paid 2'],
+            C8: ['denied 0 M-UNITS:1(N362,M76)'],
         },
         unrouted: 1,
     },
     {
         name: 'a hand-made pack whose subject is also its partner: "another line" is never the line itself',
         rules: [],
-        packRules: [{
-            id: 'SELF', title: 'Self pair', action: 'deny', subject: { codes: ['97124'], ranges: [] },
-            conditions: [{ kind: 'with', codes: { codes: ['97124'], ranges: [] }, scope: 'day' }],
-            exceptions: [], timed: null, reason: { group: 'CO', code: '97', remarks: [] }, effective: { from: null, to: null },
-            citations: [], documentation: [], note: null, origin: { file: 'hand.payrule', line: 1 },
-        }],
+        packRules: [
+            {
+                id: 'SELF',
+                title: 'Self pair',
+                action: 'deny',
+                subject: { codes: ['97124'], ranges: [] },
+                conditions: [{ kind: 'with', codes: { codes: ['97124'], ranges: [] }, scope: 'day' }],
+                exceptions: [],
+                timed: null,
+                reason: { group: 'CO', code: '97', remarks: [] },
+                effective: { from: null, to: null },
+                citations: [],
+                documentation: [],
+                note: null,
+                origin: { file: 'hand.payrule', line: 1 },
+            },
+        ],
         claims: [
             claim('C1', 'P1', '2025-03-04', [{ code: '97124', units: 2 }]),
             claim('C2', 'P2', '2025-03-04', [{ code: '97124' }, { code: '97124' }]),
@@ -480,15 +612,40 @@ export const CASES: Case[] = [
             claim('C17', 'P1', '2025-03-04', [{ code: '97110', units: 1_000_000_000 }]),
             claim('C18', 'P1', '2025-03-04', [{ code: '97110', units: 999_999_999 }]),
             claim('C19', 'P1', '2025-03-04', [{ code: '97110', minutes: 1441 }]),
-            claim('C20', 'P1', '2025-03-04', [{ code: '97110', minutes: 800 }, { code: '97110', minutes: 641 }]),
-            claim('C21', 'P1', '2025-03-04', [{ code: '97110', minutes: 800 }, { code: '97110', minutes: 640 }]),
+            claim('C20', 'P1', '2025-03-04', [
+                { code: '97110', minutes: 800 },
+                { code: '97110', minutes: 641 },
+            ]),
+            claim('C21', 'P1', '2025-03-04', [
+                { code: '97110', minutes: 800 },
+                { code: '97110', minutes: 640 },
+            ]),
             { id: 'C22', patient: 'P1', date: '2025-03-04', lines: [{ line: 2 ** 53, code: '97110' }] },
             claim('C23', 'P1', '2025-03-04', [{ code: '97110', units: 2 ** 53 + 2 }]),
         ],
         expected: {
-            C1: ['reduced 2 A-UNITS-LINE:1'], C2: 'error', C3: 'error', C4: 'error', C5: 'error', C6: 'error', C7: 'error', C8: ['paid 1'],
-            C9: 'error', C10: 'error', C11: 'error', C12: 'error', C13: 'error', C14: 'error', C15: 'error', C16: [],
-            C17: 'error', C18: ['reduced 2 A-UNITS-LINE:999999997'], C19: 'error', C20: 'error', C21: ['paid 1', 'paid 1'], C22: 'error',
+            C1: ['reduced 2 A-UNITS-LINE:1'],
+            C2: 'error',
+            C3: 'error',
+            C4: 'error',
+            C5: 'error',
+            C6: 'error',
+            C7: 'error',
+            C8: ['paid 1'],
+            C9: 'error',
+            C10: 'error',
+            C11: 'error',
+            C12: 'error',
+            C13: 'error',
+            C14: 'error',
+            C15: 'error',
+            C16: [],
+            C17: 'error',
+            C18: ['reduced 2 A-UNITS-LINE:999999997'],
+            C19: 'error',
+            C20: 'error',
+            C21: ['paid 1', 'paid 1'],
+            C22: 'error',
             C23: 'error',
         },
     },

@@ -27,7 +27,10 @@ import { expectedShapePack, KEY_ORDER, SHAPE_FILE, SHAPE_TEXT } from './shape.js
  * once deleted, the test asserts the contract. The random comparison leaves out only what an
  * entry's `excused` says.
  */
-export const KNOWN_PRODUCT_BUGS: Record<string, { summary: string; excused?: (pack: Pack, rule: Pack['rules'][number], claims: PlainClaim[]) => boolean }> = {};
+export const KNOWN_PRODUCT_BUGS: Record<
+    string,
+    { summary: string; excused?: (pack: Pack, rule: Pack['rules'][number], claims: PlainClaim[]) => boolean }
+> = {};
 
 const RUNS = Number(process.env.PAYRULE_CONFORMANCE_RUNS ?? 1500);
 const CLI_BATCHES = Number(process.env.PAYRULE_CONFORMANCE_CLI_BATCHES ?? 60);
@@ -45,19 +48,19 @@ function seal(pack: Record<string, unknown>): Record<string, unknown> {
 
 /** Packs holding only the given rules (by rule id), each in its own policy. */
 function packsWith(all: Pack[], ruleIds: string[]): Pack[] {
-    const missing = ruleIds.filter((id) => !all.some((p) => p.rules.some((r) => r.id === id)));
+    const missing = ruleIds.filter(id => !all.some(p => p.rules.some(r => r.id === id)));
     if (missing.length > 0) throw new Error(`no such rules: ${missing.join(', ')}`);
-    return all
-        .map((p) => ({ ...p, rules: p.rules.filter((r) => ruleIds.includes(r.id)) }))
-        .filter((p) => p.rules.length > 0);
+    return all.map(p => ({ ...p, rules: p.rules.filter(r => ruleIds.includes(r.id)) })).filter(p => p.rules.length > 0);
 }
 
 /** A sealed pack of hand-written rules (section 4 shape). */
 function handPack(rules: Array<Record<string, unknown>>, id = 'hand', payer: string | null = null, payerIds: string[] = []): Pack {
     return seal({
-        format: 'payrule-pack', formatVersion: 2,
+        format: 'payrule-pack',
+        formatVersion: 2,
         policy: { id, title: 'Hand-made', payer, payerIds, version: null, effective: { from: null, to: null } },
-        sources: [], rules,
+        sources: [],
+        rules,
     }) as unknown as Pack;
 }
 
@@ -65,8 +68,16 @@ function handPack(rules: Array<Record<string, unknown>>, id = 'hand', payer: str
 function outcomes(output: unknown): Record<string, string[] | 'error'> {
     const result: Record<string, string[] | 'error'> = {};
     for (const c of comparable(output).claims) {
-        result[String(c.id)] = 'error' in c ? 'error' : c.lines.map((l) =>
-            [l.status, l.allowedUnits, ...l.findings.map((f) => `${f.rule}:${f.units}${f.remarks.length > 0 ? `(${f.remarks.join(',')})` : ''}`).sort()].join(' '));
+        result[String(c.id)] =
+            'error' in c
+                ? 'error'
+                : c.lines.map(l =>
+                      [
+                          l.status,
+                          l.allowedUnits,
+                          ...l.findings.map(f => `${f.rule}:${f.units}${f.remarks.length > 0 ? `(${f.remarks.join(',')})` : ''}`).sort(),
+                      ].join(' '),
+                  );
     }
     return result;
 }
@@ -113,13 +124,15 @@ beforeAll(() => {
 
     const compile = runCli(['compile', 'policies', '--out', 'packs'], workspace);
     expect(compile.status, compile.stdout + compile.stderr).toBe(0);
-    packTexts = new Map(fs.readdirSync(path.join(workspace, 'packs')).map((f) => [f, fs.readFileSync(path.join(workspace, 'packs', f), 'utf8')]));
+    packTexts = new Map(
+        fs.readdirSync(path.join(workspace, 'packs')).map(f => [f, fs.readFileSync(path.join(workspace, 'packs', f), 'utf8')]),
+    );
     packs = Object.keys(DIFFERENTIAL_POLICIES)
-        .map((f) => /^policy\s+(\S+)/m.exec(DIFFERENTIAL_POLICIES[f])![1])
-        .map((id) => JSON.parse(packTexts.get(`${id}.json`)!) as Pack);
+        .map(f => /^policy\s+(\S+)/m.exec(DIFFERENTIAL_POLICIES[f])![1])
+        .map(id => JSON.parse(packTexts.get(`${id}.json`)!) as Pack);
 });
 
-describe('the oracle against the contract\'s worked example', () => {
+describe("the oracle against the contract's worked example", () => {
     it('gives expected-output.json for the sample policy and claims', () => {
         const ws = tempWorkspace({
             'sample.payrule': fs.readFileSync(path.join(EXAMPLES, 'sample.payrule'), 'utf8'),
@@ -139,13 +152,16 @@ describe('the oracle against the contract\'s worked example', () => {
 });
 
 describe('section 1: policy text the spec allows is accepted', () => {
-    const findingsOf = (file: string) => checkFindings.filter((f) => f.file === file || f.file.endsWith(`/${file}`));
+    const findingsOf = (file: string) => checkFindings.filter(f => f.file === file || f.file.endsWith(`/${file}`));
 
     it.each(LAYOUTS.map((l, i) => [l.name, i] as const))('%s', (_name, i) => {
         const layout: Layout = LAYOUTS[i];
-        const found = findingsOf(layoutFile(i)).map((f) => `${f.severity} ${f.line} ${f.code}: ${f.message}`);
+        const found = findingsOf(layoutFile(i)).map(f => `${f.severity} ${f.line} ${f.code}: ${f.message}`);
         if (layout.warnings) {
-            expect(found.every((f) => f.startsWith('warning')), found.join('\n')).toBe(true);
+            expect(
+                found.every(f => f.startsWith('warning')),
+                found.join('\n'),
+            ).toBe(true);
             expect(found.length).toBeGreaterThan(0);
         } else {
             expect(found).toEqual([]);
@@ -159,11 +175,11 @@ describe('section 1: policy text the spec allows is accepted', () => {
     it.each(WARNED_LAYOUTS.map((l, i) => [l.name, i] as const))('warns but accepts: %s', (_name, i) => {
         const found = findingsOf(warnedFile(i));
         expect(found.length).toBeGreaterThan(0);
-        expect(found.filter((f) => f.severity === 'error')).toEqual([]);
+        expect(found.filter(f => f.severity === 'error')).toEqual([]);
     });
 
     it.each(REJECTED_LAYOUTS.map((l, i) => [l.name, i] as const))('refuses: %s', (_name, i) => {
-        expect(findingsOf(rejectedFile(i)).filter((f) => f.severity === 'error').length).toBeGreaterThan(0);
+        expect(findingsOf(rejectedFile(i)).filter(f => f.severity === 'error').length).toBeGreaterThan(0);
     });
 });
 
@@ -172,7 +188,7 @@ describe('section 4: the pack', () => {
     /** Modifier, pattern and type lists compared as sets (the spec orders only code lists). */
     function normal(value: unknown, key = ''): unknown {
         if (Array.isArray(value)) {
-            const items = value.map((v) => normal(v));
+            const items = value.map(v => normal(v));
             return unordered.has(key) ? [...items].sort() : items;
         }
         if (value && typeof value === 'object') {
@@ -188,7 +204,9 @@ describe('section 4: the pack', () => {
         pack.rules.forEach((rule: Record<string, unknown>, i: number) => {
             // Section 4 leaves the empty rule range open (P2): null ends, or the policy's range.
             if (expected.rules[i]?.effective === 'any') {
-                expect([JSON.stringify({ from: null, to: null }), 'null', JSON.stringify(pack.policy.effective)]).toContain(JSON.stringify(rule.effective));
+                expect([JSON.stringify({ from: null, to: null }), 'null', JSON.stringify(pack.policy.effective)]).toContain(
+                    JSON.stringify(rule.effective),
+                );
                 rule.effective = 'any';
             }
         });
@@ -212,7 +230,10 @@ describe('section 4: the pack', () => {
                 for (const c of r.citations) expect(Object.keys(c)).toEqual(KEY_ORDER.citation);
                 expect(path.isAbsolute(r.origin.file), r.origin.file).toBe(false);
                 expect(r.origin.file).not.toContain('\\');
-                for (const list of [r.subject, ...r.conditions.filter((c: { codes?: unknown }) => c.codes).map((c: { codes: unknown }) => c.codes)]) {
+                for (const list of [
+                    r.subject,
+                    ...r.conditions.filter((c: { codes?: unknown }) => c.codes).map((c: { codes: unknown }) => c.codes),
+                ]) {
                     const sorted = [...new Set(list.codes as string[])].sort();
                     expect(list.codes, `${r.id}: code lists are sorted and without duplicates`).toEqual(sorted);
                 }
@@ -247,12 +268,15 @@ describe('section 4: the pack', () => {
     });
 
     it('fills in the default reasons of section 2', () => {
-        const reasons = Object.fromEntries(packs.flatMap((p) => p.rules.map((r) => [r.id, `${r.reason.group}-${r.reason.code}`])));
+        const reasons = Object.fromEntries(packs.flatMap(p => p.rules.map(r => [r.id, `${r.reason.group}-${r.reason.code}`])));
         for (const [id, reason] of Object.entries(EXPECTED_REASONS)) expect([id, reasons[id]]).toEqual([id, reason]);
     });
 
     it('is byte-identical when compiled again from another folder, given the same workspace root', () => {
-        const again = runCli(['compile', path.join(workspace, 'policies'), '--root', workspace, '--out', path.join(workspace, 'again')], PROJECT);
+        const again = runCli(
+            ['compile', path.join(workspace, 'policies'), '--root', workspace, '--out', path.join(workspace, 'again')],
+            PROJECT,
+        );
         expect(again.status, again.stderr).toBe(0);
         const shape = fs.readFileSync(path.join(workspace, 'again/shape_plan.json'), 'utf8');
         expectUnlessKnown('origin-file-depends-on-cwd', shape, packTexts.get('shape_plan.json'));
@@ -260,14 +284,16 @@ describe('section 4: the pack', () => {
 });
 
 describe('section 5: hand-worked outcomes', () => {
-    it.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c: Case) => {
+    it.each(CASES.map(c => [c.name, c] as const))('%s', (_name, c: Case) => {
         const selected = c.handPacks
-            ? c.handPacks.map((p) => handPack(p.rules, p.id, p.payer, p.payerIds))
-            : c.packRules ? [handPack(c.packRules)] : packsWith(packs, c.rules);
+            ? c.handPacks.map(p => handPack(p.rules, p.id, p.payer, p.payerIds))
+            : c.packRules
+              ? [handPack(c.packRules)]
+              : packsWith(packs, c.rules);
         expect(outcomes(theOracle(selected, c.claims)), 'oracle').toEqual(c.expected);
         expectUnlessKnown(c.knownBug, outcomes(ours(selected, c.claims)), c.expected);
         const summary = comparable(ours(selected, c.claims)).summary;
-        const lines = Object.values(c.expected).flatMap((l) => (l === 'error' ? [] : l));
+        const lines = Object.values(c.expected).flatMap(l => (l === 'error' ? [] : l));
         expect(summary.claims).toBe(c.claims.length);
         expect(summary.lines).toBe(lines.length);
         expect(comparable(theOracle(selected, c.claims)).summary.unrouted, 'oracle').toBe(c.unrouted ?? 0);
@@ -280,9 +306,9 @@ describe('section 5: hand-worked outcomes', () => {
  * output: agreeing on batches that never reach a form would prove nothing about it.
  */
 function v2Forms(packs: Pack[], claims: PlainClaim[], output: Comparable, count: (form: string) => void): void {
-    const lineEdits = new Set(packs.flatMap((p) => p.rules.filter(isLineEdit).map((r) => `${p.policy.id}/${r.id}`)));
-    const counting = packs.flatMap((p) => p.rules.filter((r) => !isLineEdit(r)));
-    const timed = packs.flatMap((p) => p.rules.filter((r) => r.action === 'timed' && r.timed?.method === 'total'));
+    const lineEdits = new Set(packs.flatMap(p => p.rules.filter(isLineEdit).map(r => `${p.policy.id}/${r.id}`)));
+    const counting = packs.flatMap(p => p.rules.filter(r => !isLineEdit(r)));
+    const timed = packs.flatMap(p => p.rules.filter(r => r.action === 'timed' && r.timed?.method === 'total'));
     if (output.summary.unrouted > 0) count('unrouted claim');
     const days = new Map<string, Set<string>>();
     const disciplines = new Map<string, Set<string>>();
@@ -291,28 +317,35 @@ function v2Forms(packs: Pack[], claims: PlainClaim[], output: Comparable, count:
         const out = output.claims[i];
         if (!out || 'error' in out) return;
         const provider = c.provider?.id ?? '';
-        if (c.payer !== undefined && out.lines.some((l) => l.findings.length > 0)) count('claim routed by payer');
+        if (c.payer !== undefined && out.lines.some(l => l.findings.length > 0)) count('claim routed by payer');
         c.lines.forEach((l, j) => {
             const line = out.lines[j];
             const date = l.date ?? c.date!;
             const dayKey = JSON.stringify([c.patient, date]);
             days.set(dayKey, (days.get(dayKey) ?? new Set()).add(provider));
-            if (l.minutes !== undefined && timed.some((r) => listHas(r.subject, l.code))) {
+            if (l.minutes !== undefined && timed.some(r => listHas(r.subject, l.code))) {
                 const key = JSON.stringify([c.patient, date, provider]);
-                const discipline = (l.modifiers ?? []).find((m) => ['GP', 'GO', 'GN'].includes(m)) ?? '';
+                const discipline = (l.modifiers ?? []).find(m => ['GP', 'GO', 'GN'].includes(m)) ?? '';
                 disciplines.set(key, (disciplines.get(key) ?? new Set()).add(discipline));
             }
-            const takes = line.findings.filter((f) => f.action === 'deny' || f.action === 'timed').map((f) => f.units);
+            const takes = line.findings.filter(f => f.action === 'deny' || f.action === 'timed').map(f => f.units);
             if (new Set(takes).size > 1) count('largest take of several');
-            if (line.findings.some((f) => f.action === 'deny' && lineEdits.has(`${f.policy}/${f.rule}`)) && counting.some((r) => listHas(r.subject, l.code))) {
+            if (
+                line.findings.some(f => f.action === 'deny' && lineEdits.has(`${f.policy}/${f.rule}`)) &&
+                counting.some(r => listHas(r.subject, l.code))
+            ) {
                 count('line withdrawn from counting edits');
             }
-            if (l.diagnosisPointers && (c.diagnoses?.length ?? 0) > l.diagnosisPointers.length && line.findings.some((f) => f.rule === 'B-DX-ONLY' || f.rule === 'B-EFF-FROM')) {
+            if (
+                l.diagnosisPointers &&
+                (c.diagnoses?.length ?? 0) > l.diagnosisPointers.length &&
+                line.findings.some(f => f.rule === 'B-DX-ONLY' || f.rule === 'B-EFF-FROM')
+            ) {
                 count('diagnosis only through pointers');
             }
-            if (line.findings.some((f) => f.rule === 'A-UNITS-CLAIM-WHOLE') && l.units <= 2) count('whole line per claim, a line under N');
+            if (line.findings.some(f => f.rule === 'A-UNITS-CLAIM-WHOLE') && l.units <= 2) count('whole line per claim, a line under N');
             const mueKey = JSON.stringify([c.patient, date, provider]);
-            if (line.findings.some((f) => f.rule === 'A-MUE-DAY' || f.rule === 'A-UNITS-DAY-WHOLE') && (earlierOfDay.get(mueKey) ?? i) < i) {
+            if (line.findings.some(f => f.rule === 'A-MUE-DAY' || f.rule === 'A-UNITS-DAY-WHOLE') && (earlierOfDay.get(mueKey) ?? i) < i) {
                 count('whole line per day after an earlier claim of the day');
             }
         });
@@ -323,15 +356,21 @@ function v2Forms(packs: Pack[], claims: PlainClaim[], output: Comparable, count:
             }
         }
     });
-    for (const providers of days.values()) if (providers.size > 1) count('several providers on one patient\'s date');
+    for (const providers of days.values()) if (providers.size > 1) count("several providers on one patient's date");
     for (const found of disciplines.values()) if (found.size > 1) count('timed minutes of several disciplines in one day');
 }
 
 /** Every form of v2 must be reached at least this often (as the SQL differential test demands). */
 const V2_MIN_REACHED = 3;
 const V2_FORMS = [
-    'unrouted claim', 'claim routed by payer', 'several providers on one patient\'s date', 'timed minutes of several disciplines in one day',
-    'largest take of several', 'line withdrawn from counting edits', 'diagnosis only through pointers', 'whole line per claim, a line under N',
+    'unrouted claim',
+    'claim routed by payer',
+    "several providers on one patient's date",
+    'timed minutes of several disciplines in one day',
+    'largest take of several',
+    'line withdrawn from counting edits',
+    'diagnosis only through pointers',
+    'whole line per claim, a line under N',
     'whole line per day after an earlier claim of the day',
 ];
 
@@ -347,14 +386,14 @@ describe('section 5: random claims, product against the oracle', () => {
     }
 
     function without(rules: Set<string>): Pack[] {
-        return packs.map((p) => ({ ...p, rules: p.rules.filter((r) => !rules.has(`${p.policy.id}/${r.id}`)) }));
+        return packs.map(p => ({ ...p, rules: p.rules.filter(r => !rules.has(`${p.policy.id}/${r.id}`)) }));
     }
 
     it(`agrees on ${RUNS} random batches (library Evaluator), reaching every form of contract version 2`, () => {
         const full = new Evaluator(packs as never);
         const reached = new Map<string, number>();
         fc.assert(
-            fc.property(batchArb, (claims) => {
+            fc.property(batchArb, claims => {
                 const skip = excused(claims);
                 const selected = skip.size === 0 ? packs : without(skip);
                 const product = comparable(skip.size === 0 ? full.evaluate(structuredClone(claims)) : ours(selected, claims));
@@ -362,26 +401,30 @@ describe('section 5: random claims, product against the oracle', () => {
                 if (JSON.stringify(product) !== JSON.stringify(expected)) {
                     throw new Error(`rules that differ: ${differingRules(product, expected).join(', ') || '(summary)'}`);
                 }
-                v2Forms(selected, claims, expected, (form) => reached.set(form, (reached.get(form) ?? 0) + 1));
+                v2Forms(selected, claims, expected, form => reached.set(form, (reached.get(form) ?? 0) + 1));
             }),
             { numRuns: RUNS },
         );
-        const rare = V2_FORMS.filter((form) => (reached.get(form) ?? 0) < V2_MIN_REACHED);
+        const rare = V2_FORMS.filter(form => (reached.get(form) ?? 0) < V2_MIN_REACHED);
         expect(rare, JSON.stringify(Object.fromEntries([...reached].sort()), null, 1)).toEqual([]);
     });
 
     it('agrees through the CLI: a JSON array, and NDJSON sorted by patient', () => {
         // Many small batches in one run, each with patients of its own.
         const batches = fc.sample(batchArb, { numRuns: CLI_BATCHES });
-        const claims = batches.flatMap((b, i) => b.map((c) => ({ ...c, id: `B${i}-${c.id}`, patient: `B${i}-${c.patient}` })));
-        const packFiles = [...packTexts.keys()].filter((f) => packs.some((p) => `${p.policy.id}.json` === f)).map((f) => path.join(workspace, 'packs', f));
+        const claims = batches.flatMap((b, i) => b.map(c => ({ ...c, id: `B${i}-${c.id}`, patient: `B${i}-${c.patient}` })));
+        const packFiles = [...packTexts.keys()]
+            .filter(f => packs.some(p => `${p.policy.id}.json` === f))
+            .map(f => path.join(workspace, 'packs', f));
         fs.writeFileSync(path.join(workspace, 'random.json'), JSON.stringify(claims));
         const byPatient = [...claims].sort((a, b) => (a.patient < b.patient ? -1 : a.patient > b.patient ? 1 : 0));
-        fs.writeFileSync(path.join(workspace, 'random.ndjson'), byPatient.map((c) => JSON.stringify(c)).join('\n') + '\n');
+        fs.writeFileSync(path.join(workspace, 'random.ndjson'), byPatient.map(c => JSON.stringify(c)).join('\n') + '\n');
 
         const asJson = runCli(['eval', '--pack', ...packFiles, '--', 'random.json'], workspace);
         expect([0, 1], asJson.stderr).toContain(asJson.status);
-        const raw = JSON.parse(asJson.stdout) as { claims: Array<{ error?: unknown; lines?: Array<{ findings: Array<{ message?: unknown }> }> }> };
+        const raw = JSON.parse(asJson.stdout) as {
+            claims: Array<{ error?: unknown; lines?: Array<{ findings: Array<{ message?: unknown }> }> }>;
+        };
         // Wording is free, but the fields are there: every finding has a message, every unreadable claim an error.
         for (const c of raw.claims) {
             if ('error' in c) expect(typeof c.error === 'string' && c.error !== '').toBe(true);
@@ -401,7 +444,7 @@ describe('section 5: random claims, product against the oracle', () => {
 
         const asNdjson = runCli(['eval', '--pack', ...packFiles, '--', 'random.ndjson'], workspace);
         expect([0, 1], asNdjson.stderr).toContain(asNdjson.status);
-        const byId = (o: Comparable) => Object.fromEntries(o.claims.map((c) => [String(c.id), c]));
+        const byId = (o: Comparable) => Object.fromEntries(o.claims.map(c => [String(c.id), c]));
         const nd = comparable(JSON.parse(asNdjson.stdout));
         expect(byId(nd)).toEqual(byId(cli));
         expect(nd.summary).toEqual(cli.summary);
@@ -412,11 +455,21 @@ describe('section 5: random claims, product against the oracle', () => {
         fs.writeFileSync(path.join(workspace, 'one.json'), JSON.stringify(one, null, 2));
         const run = runCli(['eval', '--pack', `packs/conf_a.json`, 'one.json'], workspace);
         expect(run.status, run.stderr).toBe(1);
-        expect(comparable(JSON.parse(run.stdout))).toEqual(comparable(theOracle(packsWith(packs, packs[0].rules.map((r) => r.id)), [one])));
+        expect(comparable(JSON.parse(run.stdout))).toEqual(
+            comparable(
+                theOracle(
+                    packsWith(
+                        packs,
+                        packs[0].rules.map(r => r.id),
+                    ),
+                    [one],
+                ),
+            ),
+        );
         expect(outcomes(JSON.parse(run.stdout))).toEqual({ O1: ['reduced 2 A-UNITS-LINE:1'] });
     });
 
-    it('NDJSON: claims of one patient are read together even when other patients\' claims come between', () => {
+    it("NDJSON: claims of one patient are read together even when other patients' claims come between", () => {
         const lines = [
             { id: 'N1', patient: 'P1', provider: { id: '1' }, date: '2025-03-04', lines: [{ line: 1, code: '97010' }] },
             { id: 'N2', patient: 'P2', provider: { id: '1' }, date: '2025-03-04', lines: [{ line: 1, code: '97110' }] },
@@ -424,11 +477,15 @@ describe('section 5: random claims, product against the oracle', () => {
         ];
         const pack = seal(packsWith(packs, ['A-ALONE-DAY'])[0] as unknown as Record<string, unknown>);
         fs.writeFileSync(path.join(workspace, 'alone.json'), JSON.stringify(pack));
-        fs.writeFileSync(path.join(workspace, 'interleaved.ndjson'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+        fs.writeFileSync(path.join(workspace, 'interleaved.ndjson'), lines.map(l => JSON.stringify(l)).join('\n') + '\n');
         const run = runCli(['eval', '--pack', 'alone.json', 'interleaved.ndjson'], workspace);
         expect([0, 1], run.stderr).toContain(run.status);
         // 97010 is not billed alone: P1's 97110 on the same day and provider is in N3.
         expect(outcomes(theOracle([pack as unknown as Pack], lines))).toEqual({ N1: ['paid 1'], N2: ['paid 1'], N3: ['paid 1'] });
-        expectUnlessKnown('ndjson-interleaved-patients', outcomes(JSON.parse(run.stdout)), { N1: ['paid 1'], N2: ['paid 1'], N3: ['paid 1'] });
+        expectUnlessKnown('ndjson-interleaved-patients', outcomes(JSON.parse(run.stdout)), {
+            N1: ['paid 1'],
+            N2: ['paid 1'],
+            N3: ['paid 1'],
+        });
     });
 });

@@ -132,7 +132,7 @@ function dayNumber(date: string): number {
 }
 
 function isStringArray(value: unknown): value is string[] {
-    return Array.isArray(value) && value.every((v) => typeof v === 'string');
+    return Array.isArray(value) && value.every(v => typeof v === 'string');
 }
 
 /** A23: units are whole numbers from 0 to 999,999,999; anything beyond 2^53 has lost precision. */
@@ -157,7 +157,13 @@ function readClaim(raw: unknown, index: number): Claim {
         const p = c.provider as Record<string, unknown>;
         providerId = typeof p.id === 'string' ? p.id : null;
         // D5: types are compared as identifiers: "Physical Therapist" is physical-therapist.
-        providerType = typeof p.type === 'string' ? p.type.trim().toLowerCase().replace(/[\s_]+/g, '-') || null : null;
+        providerType =
+            typeof p.type === 'string'
+                ? p.type
+                      .trim()
+                      .toLowerCase()
+                      .replace(/[\s_]+/g, '-') || null
+                : null;
     }
     let payer: string | null = null;
     if (c.payer !== undefined && c.payer !== null) {
@@ -166,7 +172,8 @@ function readClaim(raw: unknown, index: number): Claim {
     }
     const claim: Claim = { index, id: c.id, patient: c.patient, providerId, providerType, payer, diagnoses, lines: [] };
     c.lines.forEach((rawLine, i) => {
-        if (rawLine === null || typeof rawLine !== 'object' || Array.isArray(rawLine)) throw new Unreadable(`line ${i + 1} is not an object`);
+        if (rawLine === null || typeof rawLine !== 'object' || Array.isArray(rawLine))
+            throw new Unreadable(`line ${i + 1} is not an object`);
         const l = rawLine as Record<string, unknown>;
         const date = l.date ?? c.date;
         if (!isRealDate(date)) throw new Unreadable(`line ${i + 1} has no ISO date`);
@@ -180,7 +187,7 @@ function readClaim(raw: unknown, index: number): Claim {
         const modifiers = l.modifiers ?? [];
         if (!isStringArray(modifiers)) throw new Unreadable(`line ${i + 1} modifiers is not a list of strings`);
         const pointers = l.diagnosisPointers ?? [];
-        if (!Array.isArray(pointers) || !pointers.every((p) => Number.isInteger(p) && p >= 1 && p <= diagnoses.length)) {
+        if (!Array.isArray(pointers) || !pointers.every(p => Number.isInteger(p) && p >= 1 && p <= diagnoses.length)) {
             throw new Unreadable(`line ${i + 1} diagnosisPointers do not point at the claim's diagnoses`); // A4
         }
         const lineNumber = l.line ?? i + 1; // A3
@@ -191,12 +198,12 @@ function readClaim(raw: unknown, index: number): Claim {
             line: lineNumber as number,
             date,
             code: l.code.toUpperCase(), // A5
-            modifiers: modifiers.map((m) => m.toUpperCase()),
+            modifiers: modifiers.map(m => m.toUpperCase()),
             units,
             minutes: minutes as number | null,
-            diagnoses: pointers.length > 0 ? (pointers as number[]).map((p) => diagnoses[p - 1]) : diagnoses,
+            diagnoses: pointers.length > 0 ? (pointers as number[]).map(p => diagnoses[p - 1]) : diagnoses,
             order: 0,
-            discipline: modifiers.map((m) => m.toUpperCase()).find((m) => m === 'GP' || m === 'GO' || m === 'GN') ?? 'none',
+            discipline: modifiers.map(m => m.toUpperCase()).find(m => m === 'GP' || m === 'GO' || m === 'GN') ?? 'none',
         });
     });
     // A23: one claim cannot report more minutes on one date than the day has.
@@ -271,7 +278,7 @@ function appliesTo(pack: Pack, rule: PackRule, line: Line): boolean {
 
 /** `with`/`without` partners: other lines of the same patient and provider on the same date, or the same claim. */
 function partners(batch: Batch, line: Line, cond: Extract<Condition, { kind: 'with' | 'without' }>): Line[] {
-    return batch.lines.filter((other) => {
+    return batch.lines.filter(other => {
         if (other === line || !listHas(cond.codes, other.code)) return false;
         if (cond.scope === 'claim') return other.claim === line.claim;
         return sameDay(other, line); // A7
@@ -283,7 +290,7 @@ const LINE_CONDITIONS = new Set<Condition['kind']>(['with', 'without', 'provider
 
 /** Whether every line condition of the rule holds for a line (A9: counted lines must meet them). */
 function meetsLineConditions(batch: Batch, rule: PackRule, line: Line): boolean {
-    return rule.conditions.every((c) => !LINE_CONDITIONS.has(c.kind) || lineConditionHolds(batch, line, c));
+    return rule.conditions.every(c => !LINE_CONDITIONS.has(c.kind) || lineConditionHolds(batch, line, c));
 }
 
 /** Lines a counting condition counts: subject lines in range that meet the rule's line conditions (A8, A9). */
@@ -299,18 +306,20 @@ function counted(batch: Batch, pack: Pack, rule: PackRule, other: Line): boolean
  * left alone counting toward N (A24), and every unit of this claim's lines of the day when they pass.
  */
 function unitsPastLimit(batch: Batch, pack: Pack, rule: PackRule, line: Line, cond: Extract<Condition, { kind: 'units' }>): number {
-    const group = cond.per === 'line'
-        ? [line]
-        : batch.lines.filter((other) =>
-            counted(batch, pack, rule, other) && (cond.per === 'day' ? sameDay(other, line) : other.claim === line.claim));
+    const group =
+        cond.per === 'line'
+            ? [line]
+            : batch.lines.filter(
+                  other => counted(batch, pack, rule, other) && (cond.per === 'day' ? sameDay(other, line) : other.claim === line.claim),
+              );
     if (cond.wholeLine && cond.per === 'claim') {
         return group.reduce((sum, l) => sum + l.units, 0) > cond.max ? line.units : 0;
     }
     if (cond.wholeLine && cond.per === 'day') {
-        const claims = [...new Set(group.map((l) => l.claim))].sort((a, b) => a.index - b.index);
+        const claims = [...new Set(group.map(l => l.claim))].sort((a, b) => a.index - b.index);
         let leftAllowed = 0;
         for (const claim of claims) {
-            const units = group.filter((l) => l.claim === claim).reduce((sum, l) => sum + l.units, 0);
+            const units = group.filter(l => l.claim === claim).reduce((sum, l) => sum + l.units, 0);
             const passes = leftAllowed + units > cond.max;
             if (claim === line.claim) return passes ? line.units : 0;
             if (!passes) leftAllowed += units;
@@ -359,7 +368,7 @@ function lineConditionHolds(batch: Batch, line: Line, cond: Condition): boolean 
             return providerIs(line, cond.types);
         case 'diagnosis-only': {
             const dx = line.diagnoses; // version 2: the line's pointers, else the claim's
-            return dx.length > 0 && dx.every((d) => cond.patterns.some((p) => diagnosisMatches(p, d)));
+            return dx.length > 0 && dx.every(d => cond.patterns.some(p => diagnosisMatches(p, d)));
         }
         default:
             throw new Error(`${cond.kind} is not a line condition`);
@@ -372,7 +381,7 @@ function countingUnits(batch: Batch, pack: Pack, rule: PackRule, line: Line, con
         case 'units':
             return unitsPastLimit(batch, pack, rule, line, cond);
         case 'codes': {
-            const codes = new Set(batch.lines.filter((o) => counted(batch, pack, rule, o) && sameDay(o, line)).map((o) => o.code));
+            const codes = new Set(batch.lines.filter(o => counted(batch, pack, rule, o) && sameDay(o, line)).map(o => o.code));
             return codes.size > cond.max ? line.units : 0;
         }
         case 'visits':
@@ -383,22 +392,22 @@ function countingUnits(batch: Batch, pack: Pack, rule: PackRule, line: Line, con
 }
 
 function providerIs(line: Line, types: string[]): boolean {
-    return line.claim.providerType !== null && types.some((t) => t.toLowerCase() === line.claim.providerType);
+    return line.claim.providerType !== null && types.some(t => t.toLowerCase() === line.claim.providerType);
 }
 
 function exceptionLifts(batch: Batch, rule: PackRule, line: Line, exc: Exception): boolean {
     switch (exc.kind) {
         case 'modifier': {
-            const carries = (l: Line) => l.modifiers.some((m) => exc.modifiers.includes(m));
+            const carries = (l: Line) => l.modifiers.some(m => exc.modifiers.includes(m));
             if (carries(line)) return true;
             if (!exc.eitherLine) return false;
             // A12: "the acted-on line or its partner line": any partner line of a `with` condition.
             return rule.conditions
                 .filter((c): c is Extract<Condition, { kind: 'with' }> => c.kind === 'with')
-                .some((c) => partners(batch, line, c).some(carries));
+                .some(c => partners(batch, line, c).some(carries));
         }
         case 'diagnosis':
-            return line.diagnoses.some((d) => exc.patterns.some((p) => diagnosisMatches(p, d)));
+            return line.diagnoses.some(d => exc.patterns.some(p => diagnosisMatches(p, d)));
         case 'provider':
             return providerIs(line, exc.types);
     }
@@ -407,7 +416,7 @@ function exceptionLifts(batch: Batch, rule: PackRule, line: Line, exc: Exception
 /** Units each line loses to a timed rule (section 2, the 8-minute rule). */
 function timedReductions(batch: Batch, pack: Pack, rule: PackRule): Map<Line, number> {
     const timed = rule.timed!;
-    const judged = batch.lines.filter((l) => appliesTo(pack, rule, l) && l.minutes !== null);
+    const judged = batch.lines.filter(l => appliesTo(pack, rule, l) && l.minutes !== null);
     const taken = new Map<Line, number>();
     if (timed.method === 'per-code') {
         for (const l of judged) {
@@ -444,11 +453,11 @@ function judgeRule(batch: Batch, pack: Pack, rule: PackRule, emit: (line: Line, 
     }
     for (const line of batch.lines) {
         if (!appliesTo(pack, rule, line) || !meetsLineConditions(batch, rule, line)) continue;
-        const counting = rule.conditions.filter((c) => !LINE_CONDITIONS.has(c.kind));
+        const counting = rule.conditions.filter(c => !LINE_CONDITIONS.has(c.kind));
         // A13: with several counting conditions the line is acted on for the fewest units any gives.
         const acted = counting.reduce((units, c) => Math.min(units, countingUnits(batch, pack, rule, line, c)), line.units);
         if (counting.length > 0 && acted <= 0) continue;
-        if (rule.exceptions.some((e) => exceptionLifts(batch, rule, line, e))) continue;
+        if (rule.exceptions.some(e => exceptionLifts(batch, rule, line, e))) continue;
         emit(line, acted);
     }
 }
@@ -465,7 +474,7 @@ function payerKey(text: string): string {
 function serves(pack: Pack, claim: Claim): boolean {
     if (claim.payer === null) return true;
     const names = [pack.policy.payer ?? null, ...(pack.policy.payerIds ?? [])].filter((n): n is string => n !== null);
-    return names.some((n) => payerKey(n) === payerKey(claim.payer!));
+    return names.some(n => payerKey(n) === payerKey(claim.payer!));
 }
 
 /**
@@ -473,7 +482,7 @@ function serves(pack: Pack, claim: Claim): boolean {
  * units, codes or visits condition; everything else (those, and timed rules) counts.
  */
 export function isLineEdit(rule: PackRule): boolean {
-    return rule.action !== 'timed' && !rule.conditions.some((c) => c.kind === 'units' || c.kind === 'codes' || c.kind === 'visits');
+    return rule.action !== 'timed' && !rule.conditions.some(c => c.kind === 'units' || c.kind === 'codes' || c.kind === 'visits');
 }
 
 export function evaluate(packs: Pack[], input: unknown): Output {
@@ -490,7 +499,7 @@ export function evaluate(packs: Pack[], input: unknown): Output {
     // A11: lines of one date are in claim input order, then position; a claim's lines in position order.
     // "In date order" needs no sorting here: visit limits compare dates, and every other count is
     // over one date or one claim.
-    const all = readable.flatMap((c) => c.lines);
+    const all = readable.flatMap(c => c.lines);
     all.forEach((l, i) => (l.order = i));
 
     const findings = new Map<Line, Finding[]>();
@@ -511,7 +520,7 @@ export function evaluate(packs: Pack[], input: unknown): Output {
     // Phase 1: line edits judge every line (of the claims each pack serves) as billed.
     const withdrawn = new Set<Line>();
     for (const pack of packs) {
-        const batch: Batch = { lines: all.filter((l) => serves(pack, l.claim)) };
+        const batch: Batch = { lines: all.filter(l => serves(pack, l.claim)) };
         for (const rule of pack.rules.filter(isLineEdit)) {
             judgeRule(batch, pack, rule, (line, units) => {
                 record(pack, rule)(line, units);
@@ -521,8 +530,8 @@ export function evaluate(packs: Pack[], input: unknown): Output {
     }
     // Phase 2: counting edits neither judge nor count withdrawn lines; they count for nothing at all.
     for (const pack of packs) {
-        const batch: Batch = { lines: all.filter((l) => serves(pack, l.claim) && !withdrawn.has(l)) };
-        for (const rule of pack.rules.filter((r) => !isLineEdit(r))) judgeRule(batch, pack, rule, record(pack, rule));
+        const batch: Batch = { lines: all.filter(l => serves(pack, l.claim) && !withdrawn.has(l)) };
+        for (const rule of pack.rules.filter(r => !isLineEdit(r))) judgeRule(batch, pack, rule, record(pack, rule));
     }
 
     const summary = { claims: claims.length, lines: 0, paid: 0, reduced: 0, review: 0, denied: 0, unrouted: 0 };
@@ -532,19 +541,20 @@ export function evaluate(packs: Pack[], input: unknown): Output {
             return { id: raw && typeof raw === 'object' ? (raw.id ?? null) : null, error: claim };
         }
         // A25: unrouted counts readable claims with a payer that no pack serves.
-        if (claim.payer !== null && !packs.some((pack) => serves(pack, claim))) summary.unrouted++;
+        if (claim.payer !== null && !packs.some(pack => serves(pack, claim))) summary.unrouted++;
         return {
             id: claim.id,
-            lines: claim.lines.map((line) => {
+            lines: claim.lines.map(line => {
                 const fs = findings.get(line) ?? [];
-                const takenBy = fs.filter((f) => f.action === 'deny' || f.action === 'timed');
+                const takenBy = fs.filter(f => f.action === 'deny' || f.action === 'timed');
                 // "Limits do not add up": billed less the largest take, never below zero.
                 const allowed = Math.max(0, line.units - takenBy.reduce((max, f) => Math.max(max, f.units), 0));
-                const status: LineResult['status'] = takenBy.length > 0 && allowed === 0
-                    ? 'denied'
-                    : fs.some((f) => f.action === 'review')
-                        ? 'review'
-                        : allowed < line.units
+                const status: LineResult['status'] =
+                    takenBy.length > 0 && allowed === 0
+                        ? 'denied'
+                        : fs.some(f => f.action === 'review')
+                          ? 'review'
+                          : allowed < line.units
                             ? 'reduced'
                             : 'paid';
                 summary.lines++;

@@ -16,7 +16,10 @@ function twoVersions(): { root: string; before: string; after: string } {
         'v1/sources/guide.txt': GUIDE,
         'v1/guide.payrule': policyText({ units: 4, version: '1' }),
         'v2/sources/guide.txt': GUIDE,
-        'v2/guide.payrule': policyText({ units: 2, version: '2', extraRule: EXTRA_RULE }).replace(/rule SCRIPTED[\s\S]*?must never run"\n/, ''),
+        'v2/guide.payrule': policyText({ units: 2, version: '2', extraRule: EXTRA_RULE }).replace(
+            /rule SCRIPTED[\s\S]*?must never run"\n/,
+            '',
+        ),
     });
     return { root, before: path.join(root, 'v1/guide.payrule'), after: path.join(root, 'v2/guide.payrule') };
 }
@@ -27,16 +30,24 @@ describe('payrule diff', () => {
             .replace('payer "Example Health"', 'payer "Example Health" id "EH-1", "EH-2"')
             .replace('rule SCRIPTED', 'modifierset distinct = 59, XS\n\nrule SCRIPTED')
             .replace('unless modifier 59', 'unless modifier distinct');
-        const v2 = v1.replace('id "EH-1", "EH-2"', 'id "EH-2", "EH-3"')
+        const v2 = v1
+            .replace('id "EH-1", "EH-2"', 'id "EH-2", "EH-3"')
             .replace('reason CO-151', 'reason CO-151 remark N362')
             .replace('modifierset distinct = 59, XS', 'modifierset distinct = 59, XS, XU');
-        const root = tempWorkspace({ 'v1/sources/guide.txt': GUIDE, 'v1/guide.payrule': v1, 'v2/sources/guide.txt': GUIDE, 'v2/guide.payrule': v2 });
+        const root = tempWorkspace({
+            'v1/sources/guide.txt': GUIDE,
+            'v1/guide.payrule': v1,
+            'v2/sources/guide.txt': GUIDE,
+            'v2/guide.payrule': v2,
+        });
         const result = runCli(['diff', path.join(root, 'v1/guide.payrule'), path.join(root, 'v2/guide.payrule')]);
         expect(result.status, result.stderr).toBe(0);
         expect(result.stdout).toContain('  payer id added: "EH-3"\n');
         expect(result.stdout).toContain('  payer id removed: "EH-1"\n');
         expect(result.stdout).toContain('  NCCI-97140: remark code of CO-151 added: N362\n');
-        expect(result.stdout).toContain('    after:  97124 is denied for the units past 4 units a day from one rendering provider; reason CO-151 with remark N362, provider liability.');
+        expect(result.stdout).toContain(
+            '    after:  97124 is denied for the units past 4 units a day from one rendering provider; reason CO-151 with remark N362, provider liability.',
+        );
         // A modifier set is resolved in the pack: the rules that use it show what it now lets through.
         expect(result.stdout).toContain('  SCRIPTED: exception modifier added: XU');
     });
@@ -46,10 +57,18 @@ describe('payrule diff', () => {
         const result = runCli(['diff', before, after]);
         expect(result.status, result.stderr).toBe(0);
         expect(result.stdout).toContain('  NCCI-97140: units limit changed from 4 a day to 2 a day; reason CO-151 unchanged\n');
-        expect(result.stdout).toContain('    before: 97124 is denied for the units past 4 units a day from one rendering provider; reason CO-151, provider liability.');
-        expect(result.stdout).toContain('    after:  97124 is denied for the units past 2 units a day from one rendering provider; reason CO-151, provider liability.');
-        expect(result.stdout).toMatch(/Rules added \(1\):\n {2}VISITS "Six visits": 97124 goes to review from a patient's visit after 6 earlier visits in the calendar year; reason CO-119/);
-        expect(result.stdout).toMatch(/Rules removed \(1\):\n {2}SCRIPTED "Quote with markup": 97140 goes to review when billed on the same day as 97530–97542/);
+        expect(result.stdout).toContain(
+            '    before: 97124 is denied for the units past 4 units a day from one rendering provider; reason CO-151, provider liability.',
+        );
+        expect(result.stdout).toContain(
+            '    after:  97124 is denied for the units past 2 units a day from one rendering provider; reason CO-151, provider liability.',
+        );
+        expect(result.stdout).toMatch(
+            /Rules added \(1\):\n {2}VISITS "Six visits": 97124 goes to review from a patient's visit after 6 earlier visits in the calendar year; reason CO-119/,
+        );
+        expect(result.stdout).toMatch(
+            /Rules removed \(1\):\n {2}SCRIPTED "Quote with markup": 97140 goes to review when billed on the same day as 97530–97542/,
+        );
         expect(result.stdout).toContain('  version changed from "1" to "2"');
         expect(result.stdout).toContain('0 rules unchanged.');
     });
@@ -59,15 +78,19 @@ describe('payrule diff', () => {
         const md = runCli(['diff', before, after, '--format', 'md']);
         expect(md.status).toBe(0);
         expect(md.stdout).toMatch(/^## Policy `guide_pm`: version 1 → version 2\n/);
-        expect(md.stdout).toContain('### Rules changed (1)\n\n- `NCCI-97140`: units limit changed from 4 a day to 2 a day; reason CO-151 unchanged\n');
+        expect(md.stdout).toContain(
+            '### Rules changed (1)\n\n- `NCCI-97140`: units limit changed from 4 a day to 2 a day; reason CO-151 unchanged\n',
+        );
         expect(md.stdout).toContain('### Rules removed (1)\n\n- `SCRIPTED` Quote with markup:');
         const json = runCli(['diff', before, after, '-f', 'json']);
         expect(json.status).toBe(0);
         const diff = JSON.parse(json.stdout);
-        expect(diff.changed).toEqual([expect.objectContaining({
-            id: 'NCCI-97140',
-            changes: ['units limit changed from 4 a day to 2 a day', 'reason CO-151 unchanged'],
-        })]);
+        expect(diff.changed).toEqual([
+            expect.objectContaining({
+                id: 'NCCI-97140',
+                changes: ['units limit changed from 4 a day to 2 a day', 'reason CO-151 unchanged'],
+            }),
+        ]);
         expect(diff.added.map((rule: { id: string }) => rule.id)).toEqual(['VISITS']);
         expect(diff.removed.map((rule: { id: string }) => rule.id)).toEqual(['SCRIPTED']);
     });

@@ -39,10 +39,15 @@ describe('ruleChanges', () => {
     });
 
     it('names each change of what the rule decides, and says the reason stayed', () => {
-        expect(ruleChanges(rule(), rule({
-            exceptions: [{ kind: 'modifier', modifiers: ['59', 'XS'], eitherLine: true }],
-            conditions: [{ kind: 'with', codes: { codes: [], ranges: [['97530', '97542']] }, scope: 'day' }],
-        }))).toEqual([
+        expect(
+            ruleChanges(
+                rule(),
+                rule({
+                    exceptions: [{ kind: 'modifier', modifiers: ['59', 'XS'], eitherLine: true }],
+                    conditions: [{ kind: 'with', codes: { codes: [], ranges: [['97530', '97542']] }, scope: 'day' }],
+                }),
+            ),
+        ).toEqual([
             'codes billed with it on the same day: added 97530–97542, removed 97140',
             'exception modifier added: XS',
             'the modifier may now be on either line of the pair',
@@ -51,15 +56,20 @@ describe('ruleChanges', () => {
     });
 
     it('reports the action, reason, dates, title, documentation, note and citations', () => {
-        expect(ruleChanges(rule(), rule({
-            action: 'review',
-            reason: { group: 'CO', code: '4', remarks: [] },
-            effective: { from: '2025-07-01', to: null },
-            title: 'Renamed',
-            documentation: ['Time logs'],
-            note: 'Why',
-            citations: [],
-        }))).toEqual([
+        expect(
+            ruleChanges(
+                rule(),
+                rule({
+                    action: 'review',
+                    reason: { group: 'CO', code: '4', remarks: [] },
+                    effective: { from: '2025-07-01', to: null },
+                    title: 'Renamed',
+                    documentation: ['Time logs'],
+                    note: 'Why',
+                    citations: [],
+                }),
+            ),
+        ).toEqual([
             'action changed from denied to review',
             'reason changed from CO-97 to CO-4',
             "effective dates changed from the policy's dates to 2025-07-01 onwards",
@@ -72,20 +82,34 @@ describe('ruleChanges', () => {
 
     it('describes added and removed conditions and limits', () => {
         const units = rule({ conditions: [{ kind: 'units', max: 4, per: 'day', wholeLine: false }], exceptions: [] });
-        expect(ruleChanges(units, rule({ conditions: [{ kind: 'units', max: 1, per: 'line', wholeLine: true }], exceptions: [] })))
-            .toEqual(['units limit changed from 4 a day to 1 on a line', 'now acts on the whole line that passes the limit', 'reason CO-97 unchanged']);
-        expect(ruleChanges(units, rule({ conditions: [{ kind: 'visits', max: 6, per: { days: 30 } }], exceptions: [] })))
-            .toEqual(['condition removed: above 4 units a day', 'condition added: after 6 visits per 30 days', 'reason CO-97 unchanged']);
+        expect(ruleChanges(units, rule({ conditions: [{ kind: 'units', max: 1, per: 'line', wholeLine: true }], exceptions: [] }))).toEqual(
+            [
+                'units limit changed from 4 a day to 1 on a line',
+                'now acts on the whole line that passes the limit',
+                'reason CO-97 unchanged',
+            ],
+        );
+        expect(ruleChanges(units, rule({ conditions: [{ kind: 'visits', max: 6, per: { days: 30 } }], exceptions: [] }))).toEqual([
+            'condition removed: above 4 units a day',
+            'condition added: after 6 visits per 30 days',
+            'reason CO-97 unchanged',
+        ]);
         const timed = rule({ action: 'timed', conditions: [], exceptions: [], timed: { minutesPerUnit: 15, method: 'total' } });
-        expect(ruleChanges(timed, { ...timed, timed: { minutesPerUnit: 10, method: 'per-code' } }))
-            .toEqual(['unit length changed from 15 to 10 minutes', "time counted per code instead of as the day's total", 'reason CO-97 unchanged']);
+        expect(ruleChanges(timed, { ...timed, timed: { minutesPerUnit: 10, method: 'per-code' } })).toEqual([
+            'unit length changed from 15 to 10 minutes',
+            "time counted per code instead of as the day's total",
+            'reason CO-97 unchanged',
+        ]);
     });
 });
 
 describe('diffPacks', () => {
     it('sorts added, removed and changed rules by id', () => {
         const before = pack([rule({ id: 'B' }), rule({ id: 'Z' }), rule({ id: 'A' }), rule({ id: 'Same' })]);
-        const after = pack([rule({ id: 'Same' }), rule({ id: 'Y' }), rule({ id: 'C' }), rule({ id: 'A', note: 'n' }), rule({ id: 'B', note: 'n' })], '2');
+        const after = pack(
+            [rule({ id: 'Same' }), rule({ id: 'Y' }), rule({ id: 'C' }), rule({ id: 'A', note: 'n' }), rule({ id: 'B', note: 'n' })],
+            '2',
+        );
         const diff = diffPacks(before, after);
         expect(diff.added.map(r => r.id)).toEqual(['C', 'Y']);
         expect(diff.removed.map(r => r.id)).toEqual(['Z']);
@@ -96,6 +120,8 @@ describe('diffPacks', () => {
     });
 
     it('says so when nothing changed', () => {
-        expect(formatDiffText(diffPacks(pack([rule()]), pack([rule()])))).toBe('Policy p version 1 -> p version 1\nNo differences (1 rule).\n');
+        expect(formatDiffText(diffPacks(pack([rule()]), pack([rule()])))).toBe(
+            'Policy p version 1 -> p version 1\nNo differences (1 rule).\n',
+        );
     });
 });

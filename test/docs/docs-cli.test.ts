@@ -62,18 +62,35 @@ describe('payrule docs: the site', () => {
         const result = runCli(['docs', root, '--out', out]);
         expect(result.status, result.stderr).toBe(0);
         expect([...readTree(out).keys()].sort()).toEqual([
-            '.payrule-docs-html', 'assets/claim-checker.js', 'assets/packs.js', 'assets/playground-worker.js', 'assets/playground.js',
-            'assets/policies/guide_pm.js', 'assets/site-index.js', 'assets/web.css', 'claim-checker.html', 'codes.html', 'index.html',
-            'playground.html', 'policies/guide_pm.html', 'sources/guide.html', 'style.css', 'warnings.html',
+            '.payrule-docs-html',
+            'assets/claim-checker.js',
+            'assets/packs.js',
+            'assets/playground-worker.js',
+            'assets/playground.js',
+            'assets/policies/guide_pm.js',
+            'assets/site-index.js',
+            'assets/web.css',
+            'claim-checker.html',
+            'codes.html',
+            'index.html',
+            'playground.html',
+            'policies/guide_pm.html',
+            'sources/guide.html',
+            'style.css',
+            'warnings.html',
         ]);
         const index = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
         expect(index).toContain('<html lang="en">');
         expect(index).toContain('Example Health');
         expect(index).toContain('from 2025-01-01');
         const policy = fs.readFileSync(path.join(out, 'policies/guide_pm.html'), 'utf8');
-        expect(policy).toContain('97124 is denied for the units past 4 units a day from one rendering provider; reason CO-151, provider liability.');
+        expect(policy).toContain(
+            '97124 is denied for the units past 4 units a day from one rendering provider; reason CO-151, provider liability.',
+        );
         // The quoted passage, marked inside its paragraph, with the source's title and a link to it.
-        expect(policy).toMatch(/Units\. CMS currently <mark>allows 4 units of procedure code 97124 per date of service<\/mark>, with more units needing/);
+        expect(policy).toMatch(
+            /Units\. CMS currently <mark>allows 4 units of procedure code 97124 per date of service<\/mark>, with more units needing/,
+        );
         expect(policy).toContain('Billing guide &lt;i&gt;2025&lt;/i&gt; (<span class="rule-id">guide</span>)');
         expect(policy).toMatch(/href="\.\.\/sources\/guide\.html#passage-\d+-\d+">line 3<\/a>/);
         // Highlighted with the project's grammar: the `rule` keyword has a colour of its own.
@@ -97,7 +114,9 @@ describe('payrule docs: the site', () => {
                 // text in them is JSON string data (test/browser checks it stays text on screen).
                 if (name.startsWith('assets/') && name.endsWith('.js')) continue;
                 // A fenced code block shows the policy file verbatim: Markdown renders it as text.
-                const text = bytes.toString('utf8').replace(/^(`{3,})[\s\S]*?^\1$/gm, '')
+                const text = bytes
+                    .toString('utf8')
+                    .replace(/^(`{3,})[\s\S]*?^\1$/gm, '')
                     // The playground's and claim checker's own script tags.
                     .replace(/<script src="assets\/[\w-]+\.js" defer><\/script>/g, '');
                 expect(text, name).not.toMatch(/<script|<img|<b>|<i>|<u>/i);
@@ -108,8 +127,10 @@ describe('payrule docs: the site', () => {
         }
     });
 
-    it('lists the checker\'s open warnings and still renders', () => {
-        const root = reviewWorkspace({ 'uncited.payrule': 'policy uncited "Uncited"\n  payer "Other"\nrule LONELY "No citation"\n  97010 flagged\n' });
+    it("lists the checker's open warnings and still renders", () => {
+        const root = reviewWorkspace({
+            'uncited.payrule': 'policy uncited "Uncited"\n  payer "Other"\nrule LONELY "No citation"\n  97010 flagged\n',
+        });
         const out = outDir();
         const result = runCli(['docs', root, '--out', out]);
         expect(result.status).toBe(0);
@@ -135,7 +156,10 @@ describe('payrule docs: the site', () => {
     });
 
     it('removes the pages of a policy that is gone on the next run, and nothing else', () => {
-        const root = reviewWorkspace({ 'other.payrule': 'policy other "Other"\n  payer "Other"\nsource guide "sources/guide.txt"\nrule O "o"\n  97010 flagged\n  cite guide "Keep the time logs."\n' });
+        const root = reviewWorkspace({
+            'other.payrule':
+                'policy other "Other"\n  payer "Other"\nsource guide "sources/guide.txt"\nrule O "o"\n  97010 flagged\n  cite guide "Keep the time logs."\n',
+        });
         const out = outDir();
         fs.writeFileSync(path.join(out, 'README.txt'), 'mine');
         expect(runCli(['docs', root, '--out', out]).status).toBe(0);
@@ -156,7 +180,12 @@ describe('payrule docs --format md', () => {
         expect(result.status, result.stderr).toBe(0);
         expect(result.stdout).toMatch(/index\.md/);
         expect([...readTree(out).keys()].sort()).toEqual([
-            '.payrule-docs-md', 'codes.md', 'index.md', 'policies/guide_pm.md', 'sources/guide.md', 'warnings.md',
+            '.payrule-docs-md',
+            'codes.md',
+            'index.md',
+            'policies/guide_pm.md',
+            'sources/guide.md',
+            'warnings.md',
         ]);
         const index = fs.readFileSync(path.join(out, 'index.md'), 'utf8');
         expect(index).toMatch(/^# Payrule policies\n/);
@@ -164,21 +193,29 @@ describe('payrule docs --format md', () => {
         expect(index).toContain('| [Guide &lt;b&gt;policy&lt;/b&gt;](policies/guide_pm.md) | `guide_pm` | 1 | from 2025-01-01 | 2 |');
         const policy = fs.readFileSync(path.join(out, 'policies/guide_pm.md'), 'utf8');
         expect(policy).toContain('<a id="rule-NCCI-97140"></a>\n### `NCCI-97140` Four units a day');
-        expect(policy).toContain('**In plain English:** 97124 is denied for the units past 4 units a day from one rendering provider; reason CO-151, provider liability.');
+        expect(policy).toContain(
+            '**In plain English:** 97124 is denied for the units past 4 units a day from one rendering provider; reason CO-151, provider liability.',
+        );
         expect(policy).toContain('- **Effective:** as the policy (from 2025-01-01)');
         expect(policy).toContain('**Documentation required:**\n\n- Time logs &lt;u&gt;signed&lt;/u&gt;');
-        expect(policy).toMatch(/> Units\. CMS currently <strong>allows 4 units of procedure code 97124 per date of service<\/strong>, with more units/);
+        expect(policy).toMatch(
+            /> Units\. CMS currently <strong>allows 4 units of procedure code 97124 per date of service<\/strong>, with more units/,
+        );
         expect(policy).toMatch(/\[line 3\]\(\.\.\/sources\/guide\.md#passage-\d+-\d+\) · \[full source text\]\(\.\.\/sources\/guide\.md\)/);
         // The policy source, fenced, verbatim.
         expect(policy).toContain('```\npolicy guide_pm "Guide <b>policy</b>"');
         const source = fs.readFileSync(path.join(out, 'sources/guide.md'), 'utf8');
-        expect(source).toMatch(/<a id="L3"><\/a>`3` Units\. CMS currently <a id="passage-\d+-\d+"><\/a><strong>allows 4 units of procedure code 97124 per date of service,?<\/strong>/);
+        expect(source).toMatch(
+            /<a id="L3"><\/a>`3` Units\. CMS currently <a id="passage-\d+-\d+"><\/a><strong>allows 4 units of procedure code 97124 per date of service,?<\/strong>/,
+        );
         expect(fs.readFileSync(path.join(out, 'warnings.md'), 'utf8')).toContain('None: the checker has nothing to report.');
     });
 
     it('shows the payer ids in the policy header and the remarks beside the reason (contract v2)', () => {
         const root = reviewWorkspace({
-            'guide.payrule': policyText().replace('payer "Example Health"', 'payer "Example Health" id "EH-1", "00882"').replace('reason CO-151', 'reason CO-151 remark N362, M76'),
+            'guide.payrule': policyText()
+                .replace('payer "Example Health"', 'payer "Example Health" id "EH-1", "00882"')
+                .replace('reason CO-151', 'reason CO-151 remark N362, M76'),
         });
         const out = outDir();
         const result = runCli(['docs', root, '--out', out, '--format', 'md']);
@@ -205,4 +242,3 @@ describe('payrule docs --format md', () => {
         for (const [name, bytes] of a) expect(b.get(name)!.equals(bytes), name).toBe(true);
     });
 });
-

@@ -38,19 +38,25 @@ describe('marked lines', () => {
     it('cuts lines at passage edges, marks overlaps once, anchors each passage where it starts', () => {
         const text = 'alpha beta gamma\ndelta epsilon';
         const marks = [
-            { start: 6, end: 22, line: 1, anchor: 'a', citedBy: [] },  // "beta gamma\ndelta"
+            { start: 6, end: 22, line: 1, anchor: 'a', citedBy: [] }, // "beta gamma\ndelta"
             { start: 11, end: 16, line: 1, anchor: 'b', citedBy: [] }, // "gamma"
         ];
         expect(markedLines(text, marks)).toEqual([
-            { number: 1, segments: [
-                { text: 'alpha ', marked: false, anchors: [] },
-                { text: 'beta ', marked: true, anchors: ['a'] },
-                { text: 'gamma', marked: true, anchors: ['b'] },
-            ] },
-            { number: 2, segments: [
-                { text: 'delta', marked: true, anchors: [] },
-                { text: ' epsilon', marked: false, anchors: [] },
-            ] },
+            {
+                number: 1,
+                segments: [
+                    { text: 'alpha ', marked: false, anchors: [] },
+                    { text: 'beta ', marked: true, anchors: ['a'] },
+                    { text: 'gamma', marked: true, anchors: ['b'] },
+                ],
+            },
+            {
+                number: 2,
+                segments: [
+                    { text: 'delta', marked: true, anchors: [] },
+                    { text: ' epsilon', marked: false, anchors: [] },
+                ],
+            },
         ]);
     });
 });
@@ -58,9 +64,15 @@ describe('marked lines', () => {
 describe('escaping', () => {
     it('escapes every value put into HTML unless it was built as HTML', () => {
         const quote = '<script>alert("x")</script> & \'q\'';
-        expect(html`<p title="${quote}">${quote}</p>`.value)
-            .toBe('<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39;</p>');
-        expect(html`<ul>${['<a>', html`<li>${'<b>'}</li>`]}</ul>${trusted('<br>')}`.value).toBe('<ul>&lt;a&gt;<li>&lt;b&gt;</li></ul><br>');
+        expect(html`<p title="${quote}">${quote}</p>`.value).toBe(
+            '<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39;</p>',
+        );
+        expect(
+            html`<ul>
+                    ${['<a>', html`<li>${'<b>'}</li>`]}
+                </ul>
+                ${trusted('<br>')}`.value,
+        ).toBe('<ul>&lt;a&gt;<li>&lt;b&gt;</li></ul><br>');
     });
 
     it('escapes Markdown syntax, mentions and HTML in Markdown text; code spans and fences stay verbatim', () => {
@@ -74,16 +86,26 @@ describe('escaping', () => {
 });
 
 describe('highlighting', () => {
-    it('colours the project\'s policies with the Payrule grammar', () => {
+    it("colours the project's policies with the Payrule grammar", () => {
         const code = highlightPayrule('policy p "P"\nrule R "r"\n  97124 denied\n');
         const keyword = code.lines[0].find(token => token.text === 'policy')!;
         expect(keyword.color).toMatch(/^#[0-9A-F]{6}$/i);
         expect(keyword.color!.toLowerCase()).not.toBe(code.foreground.toLowerCase());
-        expect(code.lines.map(line => line.map(token => token.text).join(''))).toEqual(['policy p "P"', 'rule R "r"', '  97124 denied', '']);
+        expect(code.lines.map(line => line.map(token => token.text).join(''))).toEqual([
+            'policy p "P"',
+            'rule R "r"',
+            '  97124 denied',
+            '',
+        ]);
     });
 
     it('uses any TextMate grammar it is given', () => {
-        const core = createHighlighter({ name: 'tiny', scopeName: 'source.tiny', patterns: [{ match: '\\bdenied\\b', name: 'keyword.control.tiny' }], repository: {} });
+        const core = createHighlighter({
+            name: 'tiny',
+            scopeName: 'source.tiny',
+            patterns: [{ match: '\\bdenied\\b', name: 'keyword.control.tiny' }],
+            repository: {},
+        });
         const tokens = tokenize(core, 'x denied y').lines[0];
         expect(tokens.map(token => token.text)).toEqual(['x ', 'denied', ' y']);
         expect(tokens[1].color).not.toBe(tokens[0].color);
@@ -92,19 +114,31 @@ describe('highlighting', () => {
 
 function packRule(id: string, overrides: Partial<PackRule> = {}): PackRule {
     return {
-        id, title: `Rule ${id}`, action: 'deny', subject: { codes: ['97124'], ranges: [] }, conditions: [], exceptions: [],
-        timed: null, reason: { group: 'PR', code: '96', remarks: [] }, effective: { from: null, to: null },
-        citations: [{ source: 's', quote: 'the quoted part', line: 4 }], documentation: [], note: null, origin: { file: 'x', line: 1 },
+        id,
+        title: `Rule ${id}`,
+        action: 'deny',
+        subject: { codes: ['97124'], ranges: [] },
+        conditions: [],
+        exceptions: [],
+        timed: null,
+        reason: { group: 'PR', code: '96', remarks: [] },
+        effective: { from: null, to: null },
+        citations: [{ source: 's', quote: 'the quoted part', line: 4 }],
+        documentation: [],
+        note: null,
+        origin: { file: 'x', line: 1 },
         ...overrides,
     };
 }
 
 function policy(id: string, payer: string | null, rules: PackRule[]): PolicyInput {
     const pack: RulePack = {
-        format: 'payrule-pack', formatVersion: 2,
+        format: 'payrule-pack',
+        formatVersion: 2,
         policy: { id, title: `Policy ${id}`, payer, payerIds: [], version: null, effective: { from: null, to: null } },
         sources: [{ id: 's', title: `Title from ${id}`, path: 'src.txt', sha256: '' }],
-        rules, sha256: '',
+        rules,
+        sha256: '',
     };
     return { file: `${id}.payrule`, text: '', pack, sources: [{ id: 's', file: 'src.txt', text: new SourceText(SOURCE) }] };
 }
@@ -112,11 +146,18 @@ function policy(id: string, payer: string | null, rules: PackRule[]): PolicyInpu
 describe('the docs model', () => {
     it('groups payers ignoring case and spaces, sorts payers and policies, puts policies without a payer last', () => {
         const model = buildDocsModel({
-            policies: [policy('zeta', 'medicare', []), policy('none', null, []), policy('alpha', ' Medicare ', []), policy('beta', 'Aetna', [])],
+            policies: [
+                policy('zeta', 'medicare', []),
+                policy('none', null, []),
+                policy('alpha', ' Medicare ', []),
+                policy('beta', 'Aetna', []),
+            ],
             findings: [],
         });
         expect(model.payers.map(group => [group.name, group.policies.map(p => p.id)])).toEqual([
-            ['Aetna', ['beta']], ['Medicare', ['alpha', 'zeta']], [null, ['none']],
+            ['Aetna', ['beta']],
+            ['Medicare', ['alpha', 'zeta']],
+            [null, ['none']],
         ]);
     });
 
@@ -131,13 +172,24 @@ describe('the docs model', () => {
 
     it('indexes codes and ranges, subject and partner, and points codes to the ranges holding them', () => {
         const model = buildDocsModel({
-            policies: [policy('a', 'P', [
-                packRule('R1', { subject: { codes: ['97124', 'G0283'], ranges: [['97110', '97124']] } }),
-                packRule('R2', { subject: { codes: ['97140'], ranges: [] }, conditions: [{ kind: 'with', codes: { codes: ['97124'], ranges: [] }, scope: 'day' }] }),
-            ])],
+            policies: [
+                policy('a', 'P', [
+                    packRule('R1', { subject: { codes: ['97124', 'G0283'], ranges: [['97110', '97124']] } }),
+                    packRule('R2', {
+                        subject: { codes: ['97140'], ranges: [] },
+                        conditions: [{ kind: 'with', codes: { codes: ['97124'], ranges: [] }, scope: 'day' }],
+                    }),
+                ]),
+            ],
             findings: [],
         });
-        expect(model.codes.map(entry => [entry.label, entry.uses.map(use => `${use.rule.id}:${use.role}`), entry.withinRanges.map(range => range.label)])).toEqual([
+        expect(
+            model.codes.map(entry => [
+                entry.label,
+                entry.uses.map(use => `${use.rule.id}:${use.role}`),
+                entry.withinRanges.map(range => range.label),
+            ]),
+        ).toEqual([
             ['97110–97124', ['R1:subject'], []],
             ['97124', ['R1:subject', 'R2:partner'], ['97110–97124']],
             ['97140', ['R2:subject'], []],

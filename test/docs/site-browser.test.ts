@@ -15,7 +15,12 @@ import { reviewWorkspace } from './fixtures.js';
  * installed by scripts/ensure-chromium.sh when missing), as a reviewer would.
  */
 // The browser globals the page.evaluate callbacks use: tsconfig has no DOM library (Node code only).
-interface Element { tagName: string; textContent: string | null; parentElement: Element | null; getAttribute(name: string): string | null }
+interface Element {
+    tagName: string;
+    textContent: string | null;
+    parentElement: Element | null;
+    getAttribute(name: string): string | null;
+}
 declare const document: {
     documentElement: { lang: string; scrollWidth: number };
     title: string;
@@ -41,7 +46,10 @@ beforeAll(async () => {
     site = path.join(work, 'docs');
     const compiled = runCli(['compile', 'policies', '--out', path.join(work, 'packs')]);
     expect(compiled.status, compiled.stderr).toBe(0);
-    packs = fs.readdirSync(path.join(work, 'packs')).sort().map(name => JSON.parse(fs.readFileSync(path.join(work, 'packs', name), 'utf8')));
+    packs = fs
+        .readdirSync(path.join(work, 'packs'))
+        .sort()
+        .map(name => JSON.parse(fs.readFileSync(path.join(work, 'packs', name), 'utf8')));
     const rendered = runCli(['docs', 'policies', '--out', site]);
     expect(rendered.status, rendered.stderr).toBe(0);
     fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -53,7 +61,7 @@ afterAll(async () => {
 });
 
 describe('the rendered site in Chromium', () => {
-    it('lists every payer of the project\'s policies on the index, with effective dates', async () => {
+    it("lists every payer of the project's policies on the index, with effective dates", async () => {
         const page = await open('index.html');
         const payers = await page.locator('main h2').allTextContents();
         const expected = [...new Set(packs.map(pack => pack.policy.payer ?? 'No payer'))];
@@ -67,7 +75,7 @@ describe('the rendered site in Chromium', () => {
         await page.close();
     });
 
-    it('shows each rule\'s English sentence and its quote highlighted in its paragraph, linked to the source', async () => {
+    it("shows each rule's English sentence and its quote highlighted in its paragraph, linked to the source", async () => {
         const pack = packs.find(p => p.rules.some(rule => rule.citations.length > 0))!;
         const rule = pack.rules.find(r => r.citations.length > 0)!;
         const index = await open('index.html');
@@ -85,7 +93,10 @@ describe('the rendered site in Chromium', () => {
         const background = await mark.evaluate(element => getComputedStyle(element).backgroundColor);
         expect(background).not.toBe('rgba(0, 0, 0, 0)');
         // The policy source is highlighted by the grammar: keywords have a colour of their own.
-        const keywordColour = await page.locator('pre.code .line span', { hasText: /^rule$/ }).first().evaluate(element => getComputedStyle(element).color);
+        const keywordColour = await page
+            .locator('pre.code .line span', { hasText: /^rule$/ })
+            .first()
+            .evaluate(element => getComputedStyle(element).color);
         const plainColour = await page.locator('pre.code').evaluate(element => getComputedStyle(element).color);
         expect(keywordColour).not.toBe(plainColour);
         await article.scrollIntoViewIfNeeded();
@@ -104,33 +115,49 @@ describe('the rendered site in Chromium', () => {
     });
 
     it('meets basic accessibility: language, landmarks, skip link, headings in order, contrast', async () => {
-        const pages = ['index.html', 'codes.html', 'warnings.html',
+        const pages = [
+            'index.html',
+            'codes.html',
+            'warnings.html',
             ...fs.readdirSync(path.join(site, 'policies')).map(name => `policies/${name}`),
-            ...fs.readdirSync(path.join(site, 'sources')).map(name => `sources/${name}`)];
+            ...fs.readdirSync(path.join(site, 'sources')).map(name => `sources/${name}`),
+        ];
         for (const relative of pages.sort()) {
             const page = await open(relative);
             const report = await page.evaluate(() => {
                 const levels = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map(h => Number(h.tagName[1]));
                 const skipped = levels.some((level, i) => i > 0 && level > levels[i - 1] + 1);
                 const luminance = (colour: string) => {
-                    const [r, g, b] = colour.match(/\d+(\.\d+)?/g)!.slice(0, 3).map(Number).map(v => {
-                        const c = v / 255;
-                        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-                    });
+                    const [r, g, b] = colour
+                        .match(/\d+(\.\d+)?/g)!
+                        .slice(0, 3)
+                        .map(Number)
+                        .map(v => {
+                            const c = v / 255;
+                            return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+                        });
                     return 0.2126 * r + 0.7152 * g + 0.0722 * b;
                 };
                 const contrast = (element: Element) => {
                     let background = 'rgb(255, 255, 255)';
                     for (let e: Element | null = element; e; e = e.parentElement) {
                         const bg = getComputedStyle(e).backgroundColor;
-                        if (bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent') { background = bg; break; }
+                        if (bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent') {
+                            background = bg;
+                            break;
+                        }
                     }
                     const [a, b] = [luminance(getComputedStyle(element).color), luminance(background)].sort((x, y) => y - x);
                     return (a + 0.05) / (b + 0.05);
                 };
-                const texts = [...document.querySelectorAll('main p, main li, main td, main th, main dd, main dt, main mark, main a, main h1, main h2, main h3, pre.code span, .ln, .meta')]
-                    .filter(element => (element.textContent ?? '').trim() !== '');
-                const lowContrast = texts.filter(element => contrast(element) < 4.5).map(element => `${element.tagName} "${element.textContent!.slice(0, 40)}" ${contrast(element).toFixed(2)}`);
+                const texts = [
+                    ...document.querySelectorAll(
+                        'main p, main li, main td, main th, main dd, main dt, main mark, main a, main h1, main h2, main h3, pre.code span, .ln, .meta',
+                    ),
+                ].filter(element => (element.textContent ?? '').trim() !== '');
+                const lowContrast = texts
+                    .filter(element => contrast(element) < 4.5)
+                    .map(element => `${element.tagName} "${element.textContent!.slice(0, 40)}" ${contrast(element).toFixed(2)}`);
                 return {
                     lang: document.documentElement.lang,
                     h1: document.querySelectorAll('h1').length,
@@ -144,7 +171,16 @@ describe('the rendered site in Chromium', () => {
                     title: document.title,
                 };
             });
-            expect(report, relative).toMatchObject({ lang: 'en', h1: 1, firstHeading: 1, skipped: false, header: 1, main: 1, firstLink: '#main', lowContrast: [] });
+            expect(report, relative).toMatchObject({
+                lang: 'en',
+                h1: 1,
+                firstHeading: 1,
+                skipped: false,
+                header: 1,
+                main: 1,
+                firstLink: '#main',
+                lowContrast: [],
+            });
             expect(report.nav, relative).toBeGreaterThanOrEqual(1);
             expect(report.title, relative).toMatch(/· Payrule policies$/);
             // The skip link is the first stop of the keyboard and moves focus to the content.

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import {
-    Claim, readClaimsText, readClaimValue, readFhirClaim, readPlainClaim, streamClaims, UnreadableClaim, type ClaimRecord,
+    Claim,
+    readClaimsText,
+    readClaimValue,
+    readFhirClaim,
+    readPlainClaim,
+    streamClaims,
+    UnreadableClaim,
+    type ClaimRecord,
 } from '../../src-server/core/claims/index.js';
 import { evaluate, evaluateStream, type ClaimOutput } from '../../src-server/core/evaluator/index.js';
 import { loadPackSync } from '../../src-server/core/pack/index.js';
@@ -61,58 +68,127 @@ describe('FHIR R4 and plain JSON give identical results', () => {
 
 describe('FHIR mapping details', () => {
     it('reads servicedPeriod.start, billablePeriod.start as a fallback, and date-times as dates', () => {
-        const claim = asClaim(readFhirClaim(fhirClaim(c => {
-            delete c.item[0].servicedDate;
-            c.item[0].servicedPeriod = { start: '2025-02-05T09:30:00-05:00', end: '2025-02-05T10:30:00-05:00' };
-            delete c.item[1].servicedDate;
-        })));
+        const claim = asClaim(
+            readFhirClaim(
+                fhirClaim(c => {
+                    delete c.item[0].servicedDate;
+                    c.item[0].servicedPeriod = { start: '2025-02-05T09:30:00-05:00', end: '2025-02-05T10:30:00-05:00' };
+                    delete c.item[1].servicedDate;
+                }),
+            ),
+        );
         expect(claim.lines.map(l => l.date)).toEqual(['2025-02-05', '2025-02-03']);
     });
 
     it('turns diagnosisSequence into positions of the diagnoses sorted by sequence', () => {
-        const claim = asClaim(readFhirClaim(fhirClaim(c => {
-            c.diagnosis = [
-                { sequence: 3, diagnosisCodeableConcept: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'M62.830' }] } },
-                { sequence: 1, diagnosisCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '279039007' }, { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'M54.50' }] } },
-            ];
-            c.item[0].diagnosisSequence = [3];
-            c.item[1].diagnosisSequence = [1, 3];
-        })));
+        const claim = asClaim(
+            readFhirClaim(
+                fhirClaim(c => {
+                    c.diagnosis = [
+                        {
+                            sequence: 3,
+                            diagnosisCodeableConcept: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'M62.830' }] },
+                        },
+                        {
+                            sequence: 1,
+                            diagnosisCodeableConcept: {
+                                coding: [
+                                    { system: 'http://snomed.info/sct', code: '279039007' },
+                                    { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'M54.50' },
+                                ],
+                            },
+                        },
+                    ];
+                    c.item[0].diagnosisSequence = [3];
+                    c.item[1].diagnosisSequence = [1, 3];
+                }),
+            ),
+        );
         expect(claim.diagnoses).toEqual(['M54.50', 'M62.830']);
         expect(claim.lines.map(l => l.diagnosisPointers)).toEqual([[2], [1, 2]]);
     });
 
     it('defaults quantity to 1 and reads minutes from valueInteger too', () => {
-        const claim = asClaim(readFhirClaim(fhirClaim(c => {
-            delete c.item[0].quantity;
-            c.item[0].extension = [{ url: 'https://payrule.dev/fhir/StructureDefinition/minutes', valueInteger: 12 }];
-            delete c.item[1].extension;
-        })));
-        expect(claim.lines.map(l => [l.units, l.minutes])).toEqual([[1, 12], [1, null]]);
+        const claim = asClaim(
+            readFhirClaim(
+                fhirClaim(c => {
+                    delete c.item[0].quantity;
+                    c.item[0].extension = [{ url: 'https://payrule.dev/fhir/StructureDefinition/minutes', valueInteger: 12 }];
+                    delete c.item[1].extension;
+                }),
+            ),
+        );
+        expect(claim.lines.map(l => [l.units, l.minutes])).toEqual([
+            [1, 12],
+            [1, null],
+        ]);
     });
 
     it('picks the primary care-team member as rendering provider and maps its qualification', () => {
-        const claim = asClaim(readFhirClaim(fhirClaim(c => {
-            c.careTeam = [
-                { sequence: 1, provider: { reference: 'Practitioner/assist' }, role: { coding: [{ code: 'assist' }] } },
-                { sequence: 2, provider: { reference: 'Practitioner/dc-9' }, role: { coding: [{ code: 'primary' }] }, qualification: { coding: [{ system: 'http://nucc.org/provider-taxonomy', code: '111N00000X' }] } },
-            ];
-        })));
+        const claim = asClaim(
+            readFhirClaim(
+                fhirClaim(c => {
+                    c.careTeam = [
+                        { sequence: 1, provider: { reference: 'Practitioner/assist' }, role: { coding: [{ code: 'assist' }] } },
+                        {
+                            sequence: 2,
+                            provider: { reference: 'Practitioner/dc-9' },
+                            role: { coding: [{ code: 'primary' }] },
+                            qualification: { coding: [{ system: 'http://nucc.org/provider-taxonomy', code: '111N00000X' }] },
+                        },
+                    ];
+                }),
+            ),
+        );
         expect(claim.provider).toEqual({ id: 'dc-9', type: 'chiropractor' });
-        const physician = asClaim(readFhirClaim(fhirClaim(c => { c.careTeam[0].qualification = { coding: [{ code: '207Q00000X' }] }; })));
+        const physician = asClaim(
+            readFhirClaim(
+                fhirClaim(c => {
+                    c.careTeam[0].qualification = { coding: [{ code: '207Q00000X' }] };
+                }),
+            ),
+        );
         expect(physician.provider.type).toBe('physician');
-        const byText = asClaim(readFhirClaim(fhirClaim(c => { c.careTeam[0].qualification = { text: 'Massage Therapist' }; })));
+        const byText = asClaim(
+            readFhirClaim(
+                fhirClaim(c => {
+                    c.careTeam[0].qualification = { text: 'Massage Therapist' };
+                }),
+            ),
+        );
         expect(byText.provider.type).toBe('massage-therapist');
     });
 
     it('falls back to the billing provider, type unknown, without a care team', () => {
-        const claim = asClaim(readFhirClaim(fhirClaim(c => { delete c.careTeam; })));
+        const claim = asClaim(
+            readFhirClaim(
+                fhirClaim(c => {
+                    delete c.careTeam;
+                }),
+            ),
+        );
         expect(claim.provider).toEqual({ id: 'sample-clinic', type: null });
     });
 
     it('takes the patient id from absolute references and identifiers', () => {
-        expect(asClaim(readFhirClaim(fhirClaim(c => { c.patient = { reference: 'https://ehr.example/fhir/Patient/A/_history/2' }; }))).patient).toBe('A');
-        expect(asClaim(readFhirClaim(fhirClaim(c => { c.patient = { identifier: { system: 'urn:mrn', value: 'MRN-7' } }; }))).patient).toBe('MRN-7');
+        expect(
+            asClaim(
+                readFhirClaim(
+                    fhirClaim(c => {
+                        c.patient = { reference: 'https://ehr.example/fhir/Patient/A/_history/2' };
+                    }),
+                ),
+            ).patient,
+        ).toBe('A');
+        expect(
+            asClaim(
+                readFhirClaim(
+                    fhirClaim(c => {
+                        c.patient = { identifier: { system: 'urn:mrn', value: 'MRN-7' } };
+                    }),
+                ),
+            ).patient,
+        ).toBe('MRN-7');
     });
 
     it('skips non-Claim entries of a Bundle', () => {
@@ -122,14 +198,62 @@ describe('FHIR mapping details', () => {
 
 describe('unreadable FHIR claims become error records saying where', () => {
     const cases: Array<[string, (c: Record<string, any>) => void, RegExp]> = [
-        ['no items', c => { delete c.item; }, /Claim has no readable "item" list/],
-        ['an item without a code', c => { c.item[1].productOrService = { text: 'exercise' }; }, /Claim\.item\[1\]\.productOrService has no coding/],
-        ['a diagnosis by reference', c => { c.diagnosis = [{ sequence: 1, diagnosisReference: { reference: 'Condition/1' } }]; }, /Claim\.diagnosis\[0\] uses diagnosisReference/],
-        ['a quantity in minutes', c => { c.item[0].quantity = { value: 30, unit: 'min', code: 'min' }; }, /Claim\.item\[0\]\.quantity is in minutes/],
-        ['an unknown diagnosis sequence', c => { c.item[0].diagnosisSequence = [4]; }, /Claim\.item\[0\]\.diagnosisSequence\[0\] refers to diagnosis sequence 4/],
-        ['no patient', c => { delete c.patient; }, /Claim\.patient must be a Reference/],
-        ['an impossible date', c => { c.item[0].servicedDate = '2025-02-30'; }, /Claim\.item\[0\]\.servicedDate: '2025-02-30' is not a real date/],
-        ['fractional units', c => { c.item[0].quantity = { value: 1.5 }; }, /Claim\.item\[0\]\.quantity\.value must be a whole number/],
+        [
+            'no items',
+            c => {
+                delete c.item;
+            },
+            /Claim has no readable "item" list/,
+        ],
+        [
+            'an item without a code',
+            c => {
+                c.item[1].productOrService = { text: 'exercise' };
+            },
+            /Claim\.item\[1\]\.productOrService has no coding/,
+        ],
+        [
+            'a diagnosis by reference',
+            c => {
+                c.diagnosis = [{ sequence: 1, diagnosisReference: { reference: 'Condition/1' } }];
+            },
+            /Claim\.diagnosis\[0\] uses diagnosisReference/,
+        ],
+        [
+            'a quantity in minutes',
+            c => {
+                c.item[0].quantity = { value: 30, unit: 'min', code: 'min' };
+            },
+            /Claim\.item\[0\]\.quantity is in minutes/,
+        ],
+        [
+            'an unknown diagnosis sequence',
+            c => {
+                c.item[0].diagnosisSequence = [4];
+            },
+            /Claim\.item\[0\]\.diagnosisSequence\[0\] refers to diagnosis sequence 4/,
+        ],
+        [
+            'no patient',
+            c => {
+                delete c.patient;
+            },
+            /Claim\.patient must be a Reference/,
+        ],
+        [
+            'an impossible date',
+            c => {
+                c.item[0].servicedDate = '2025-02-30';
+            },
+            /Claim\.item\[0\]\.servicedDate: '2025-02-30' is not a real date/,
+        ],
+        [
+            'fractional units',
+            c => {
+                c.item[0].quantity = { value: 1.5 };
+            },
+            /Claim\.item\[0\]\.quantity\.value must be a whole number/,
+        ],
     ];
     for (const [what, edit, message] of cases) {
         it(what, () => {
@@ -141,7 +265,9 @@ describe('unreadable FHIR claims become error records saying where', () => {
 
     it('other resource types and empty Bundle entries', () => {
         expect(errorOf(readClaimValue({ resourceType: 'Patient', id: 'A' })[0])).toMatch(/FHIR Patient resource is not a Claim/);
-        expect(errorOf(readClaimValue({ resourceType: 'Bundle', entry: [{ fullUrl: 'x' }] })[0])).toMatch(/Bundle entry\[0\]: has no "resource"/);
+        expect(errorOf(readClaimValue({ resourceType: 'Bundle', entry: [{ fullUrl: 'x' }] })[0])).toMatch(
+            /Bundle entry\[0\]: has no "resource"/,
+        );
     });
 });
 
@@ -173,10 +299,35 @@ describe('plain JSON and NDJSON', () => {
     });
 
     it('lowercase codes, defaults and claim-level dates are normalised', () => {
-        const claim = asClaim(readPlainClaim({ id: 7, patient: 'P', date: '2025-01-02', provider: { id: 1, type: 'Physical Therapist' }, lines: [{ code: ' g0283 ', modifiers: ['gp'] }] }));
-        expect(claim).toEqual(new Claim('7', 'P', { id: '1', type: 'physical-therapist' }, [], [
-            { line: 1, date: '2025-01-02', code: 'G0283', modifiers: ['GP'], units: 1, minutes: null, diagnosisPointers: [], charge: null },
-        ]));
+        const claim = asClaim(
+            readPlainClaim({
+                id: 7,
+                patient: 'P',
+                date: '2025-01-02',
+                provider: { id: 1, type: 'Physical Therapist' },
+                lines: [{ code: ' g0283 ', modifiers: ['gp'] }],
+            }),
+        );
+        expect(claim).toEqual(
+            new Claim(
+                '7',
+                'P',
+                { id: '1', type: 'physical-therapist' },
+                [],
+                [
+                    {
+                        line: 1,
+                        date: '2025-01-02',
+                        code: 'G0283',
+                        modifiers: ['GP'],
+                        units: 1,
+                        minutes: null,
+                        diagnosisPointers: [],
+                        charge: null,
+                    },
+                ],
+            ),
+        );
     });
 });
 
@@ -190,7 +341,10 @@ describe('streaming NDJSON', () => {
 
     it('reads a file line by line: plain, FHIR and broken lines alike', async () => {
         const path = join(dir, 'claims.ndjson');
-        writeFileSync(path, [JSON.stringify(readable[0]), '', 'not json', JSON.stringify(bundle), JSON.stringify(plainClaims[5])].join('\n'));
+        writeFileSync(
+            path,
+            [JSON.stringify(readable[0]), '', 'not json', JSON.stringify(bundle), JSON.stringify(plainClaims[5])].join('\n'),
+        );
         const records = await collect(streamClaims(path));
         expect(records.map(r => r.id)).toEqual(['S1', null, 'S1', 'S2', 'S3', 'S4', 'S5', 'S6']);
         expect(errorOf(records[1])).toMatch(/^input line 3 is not valid JSON/);

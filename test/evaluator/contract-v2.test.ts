@@ -9,7 +9,10 @@ const blue = pack([{ id: 'B', codes: ['97124'] }], { id: 'blue', payer: 'Blue Cr
 
 function fhir(id: string, insurer: unknown): Record<string, unknown> {
     return {
-        resourceType: 'Claim', id, patient: { reference: 'Patient/P1' }, billablePeriod: { start: '2025-03-04' },
+        resourceType: 'Claim',
+        id,
+        patient: { reference: 'Patient/P1' },
+        billablePeriod: { start: '2025-03-04' },
         ...(insurer === undefined ? {} : { insurer }),
         item: [{ sequence: 1, productOrService: { coding: [{ code: '97124' }] }, quantity: { value: 1 } }],
     };
@@ -17,13 +20,16 @@ function fhir(id: string, insurer: unknown): Record<string, unknown> {
 
 describe('payer routing of FHIR claims (Claim.insurer display, else identifier value)', () => {
     it('routes by display, by identifier value, to every pack without insurer, and to none for an unknown payer', () => {
-        const output = evaluate([medicare, blue], [
-            fhir('F1', { display: '  MEDICARE ' }),
-            fhir('F2', { identifier: { value: '00882' } }),
-            fhir('F3', { display: 'Blue   Cross', identifier: { value: '00882' } }),
-            fhir('F4', undefined),
-            fhir('F5', { display: 'Humana' }),
-        ]);
+        const output = evaluate(
+            [medicare, blue],
+            [
+                fhir('F1', { display: '  MEDICARE ' }),
+                fhir('F2', { identifier: { value: '00882' } }),
+                fhir('F3', { display: 'Blue   Cross', identifier: { value: '00882' } }),
+                fhir('F4', undefined),
+                fhir('F5', { display: 'Humana' }),
+            ],
+        );
         const rules = output.claims.map(c => (c as ClaimResult).lines[0].findings.map(f => f.rule).join(','));
         expect(rules).toEqual(['M', 'M', 'B', 'B,M', '']);
         expect(output.summary.unrouted).toBe(1);
@@ -37,11 +43,13 @@ describe('payer routing of FHIR claims (Claim.insurer display, else identifier v
 describe('linear in the lines of a day (issue 19 item 8)', () => {
     /** One claim of `n` lines on one date, two codes, a pair edit and a daily unit limit. */
     function judge(n: number): number {
-        const evaluator = new Evaluator([pack([
-            { id: 'PAIR', codes: ['97140'], conditions: [withCodes(['97110'])] },
-            { id: 'CAP', codes: ['97110'], conditions: [{ kind: 'units', max: 10, per: 'day', wholeLine: false }] },
-            { id: 'CLAIM', codes: ['97530'], conditions: [withCodes(['97110'], 'claim')] },
-        ])]);
+        const evaluator = new Evaluator([
+            pack([
+                { id: 'PAIR', codes: ['97140'], conditions: [withCodes(['97110'])] },
+                { id: 'CAP', codes: ['97110'], conditions: [{ kind: 'units', max: 10, per: 'day', wholeLine: false }] },
+                { id: 'CLAIM', codes: ['97530'], conditions: [withCodes(['97110'], 'claim')] },
+            ]),
+        ]);
         const big = claim({ id: 'BIG', lines: Array.from({ length: n }, (_, i) => ({ code: ['97110', '97140', '97530'][i % 3] })) });
         const start = performance.now();
         const output = evaluator.evaluate([big]);

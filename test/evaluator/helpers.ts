@@ -45,7 +45,11 @@ export function pack(rules: RuleSpec[], policy: Partial<RulePack['policy']> = {}
 
 export const codes = (...list: string[]) => ({ codes: list, ranges: [] as Array<[string, string]> });
 export const withCodes = (list: string[], scope: 'day' | 'claim' = 'day'): Condition => ({ kind: 'with', codes: codes(...list), scope });
-export const withoutCodes = (list: string[], scope: 'day' | 'claim' = 'day'): Condition => ({ kind: 'without', codes: codes(...list), scope });
+export const withoutCodes = (list: string[], scope: 'day' | 'claim' = 'day'): Condition => ({
+    kind: 'without',
+    codes: codes(...list),
+    scope,
+});
 export const modifierException = (modifiers: string[], eitherLine = false): Exception => ({ kind: 'modifier', modifiers, eitherLine });
 export const reason = (group: ReasonCode['group'], code: string, remarks: string[] = []): ReasonCode => ({ group, code, remarks });
 

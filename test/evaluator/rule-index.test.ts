@@ -7,27 +7,36 @@ import { claim, pack, withCodes } from './helpers.js';
 /** A pack of `count` pair edits "A denied with B same day" over distinct five-digit codes. */
 function pairEdits(count: number): RulePack {
     const code = (n: number) => String(10000 + n);
-    return pack(Array.from({ length: count }, (_, i) => ({
-        id: `E${i}`, codes: [code(i % 8000)], conditions: [withCodes([code((i * 7 + 1) % 8000)])],
-    })), { id: `edits_${count}` });
+    return pack(
+        Array.from({ length: count }, (_, i) => ({
+            id: `E${i}`,
+            codes: [code(i % 8000)],
+            conditions: [withCodes([code((i * 7 + 1) % 8000)])],
+        })),
+        { id: `edits_${count}` },
+    );
 }
 
 describe('rule index', () => {
     const big = pairEdits(100_000);
 
     it('files pair edits under (code, partner), other rules under their codes, ranges expanded', () => {
-        const all = new RuleIndex([big, pack([
-            { id: 'RANGE', codes: [], ranges: [['97110', '97124']] },
-            { id: 'WIDE', codes: [], ranges: [['G0000', 'G9999']] },
-            { id: 'CLAIM', codes: ['97140'], conditions: [withCodes(['97110', '97112'], 'claim')] },
-        ])]);
+        const all = new RuleIndex([
+            big,
+            pack([
+                { id: 'RANGE', codes: [], ranges: [['97110', '97124']] },
+                { id: 'WIDE', codes: [], ranges: [['G0000', 'G9999']] },
+                { id: 'CLAIM', codes: ['97140'], conditions: [withCodes(['97110', '97112'], 'claim')] },
+            ]),
+        ]);
         // Every rule here is a line edit (no units, codes or visits condition): none is a counting edit.
         expect(all.rules.filter(r => !r.judgedLineByLine)).toEqual([]);
         const index = all.lineEdits;
         const expected = Array.from({ length: 13 }, (_, k) => 5 + k * 8000).filter(i => i < 100_000);
         const byPartner = index.pairRulesFor('day', '10005');
-        expect([...byPartner!.entries()].flatMap(([, rules]) => rules.map(r => r.rule.id)).sort())
-            .toEqual(expected.map(i => `E${i}`).sort());
+        expect([...byPartner!.entries()].flatMap(([, rules]) => rules.map(r => r.rule.id)).sort()).toEqual(
+            expected.map(i => `E${i}`).sort(),
+        );
         expect(byPartner!.get(String(10000 + ((5 * 7 + 1) % 8000)))?.map(r => r.rule.id)).toContain('E5');
         expect(index.rulesListedFor('10005')).toBeUndefined();
         expect(index.rulesListedFor('97112')?.map(r => r.rule.id)).toEqual(['RANGE']);
@@ -39,13 +48,22 @@ describe('rule index', () => {
     it('makes a claim cost about the same against 100,000 rules as against 10', () => {
         // The same 10 rules fire in both; the other 99,990 name the billed codes with partners never billed.
         const fires = pairEdits(10);
-        const idle = pack(Array.from({ length: 99_990 }, (_, i) => ({
-            id: `IDLE${i}`, codes: [String(10000 + (i % 8000))], conditions: [withCodes([String(30000 + (i % 9000))])],
-        })), { id: 'idle' });
-        const claims = Array.from({ length: 4000 }, (_, i) => claim({
-            id: `C${i}`, patient: `P${i % 1000}`, date: `2025-03-${String(1 + (i % 28)).padStart(2, '0')}`,
-            lines: [{ code: String(10000 + (i % 8000)) }, { code: String(10000 + ((i * 7 + 1) % 8000)) }, { code: '97110' }],
-        }));
+        const idle = pack(
+            Array.from({ length: 99_990 }, (_, i) => ({
+                id: `IDLE${i}`,
+                codes: [String(10000 + (i % 8000))],
+                conditions: [withCodes([String(30000 + (i % 9000))])],
+            })),
+            { id: 'idle' },
+        );
+        const claims = Array.from({ length: 4000 }, (_, i) =>
+            claim({
+                id: `C${i}`,
+                patient: `P${i % 1000}`,
+                date: `2025-03-${String(1 + (i % 28)).padStart(2, '0')}`,
+                lines: [{ code: String(10000 + (i % 8000)) }, { code: String(10000 + ((i * 7 + 1) % 8000)) }, { code: '97110' }],
+            }),
+        );
         const small = new Evaluator([fires]);
         const large = new Evaluator([fires, idle]);
         const time = (evaluator: Evaluator) => {

@@ -121,7 +121,9 @@ describe('Payrule: Compile Policy to Rule Pack', () => {
         await run('payrule.compilePolicy');
         const pack = path.join(workspace, 'out/packs/medicare_ncci_pm.json');
         expect(messages('error')).toEqual([]);
-        expect(messages('information')).toEqual(['Payrule: compiled medicare-ncci-physical-medicine.payrule to out/packs/medicare_ncci_pm.json (10 rules).']);
+        expect(messages('information')).toEqual([
+            'Payrule: compiled medicare-ncci-physical-medicine.payrule to out/packs/medicare_ncci_pm.json (10 rules).',
+        ]);
         const written = JSON.parse(fs.readFileSync(pack, 'utf8'));
         expect(written.policy.id).toBe('medicare_ncci_pm');
         // Origins are relative to the workspace folder, as `npx payrule compile` run from it writes them.
@@ -201,7 +203,9 @@ describe('Payrule: Check Workspace', () => {
             fake.output.length = 0;
             await run('payrule.checkWorkspace');
             expect(messages('information')).toEqual(['Payrule: the check found 0 errors and 1 warning in 5 policy files.']);
-            expect(fake.output.join('')).toContain(`${path.join(workspace, 'warn.payrule')}:7:9: warning payrule/unused-declaration: Codeset 'unused' is never used.\n`);
+            expect(fake.output.join('')).toContain(
+                `${path.join(workspace, 'warn.payrule')}:7:9: warning payrule/unused-declaration: Codeset 'unused' is never used.\n`,
+            );
 
             // A second folder without policies (multi-root) changes nothing.
             const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'payrule-ext-empty-'));
@@ -210,7 +214,9 @@ describe('Payrule: Check Workspace', () => {
             fake.settings['payrule.strict'] = true;
             await run('payrule.checkWorkspace');
             fake.workspaceFolders.pop();
-            expect(messages('error')).toEqual(["Payrule: the check found 0 errors and 1 warning in 5 policy files; first: warn.payrule:7:9: Codeset 'unused' is never used."]);
+            expect(messages('error')).toEqual([
+                "Payrule: the check found 0 errors and 1 warning in 5 policy files; first: warn.payrule:7:9: Codeset 'unused' is never used.",
+            ]);
         } finally {
             fs.rmSync(path.join(workspace, 'warn.payrule'));
         }
@@ -241,7 +247,9 @@ describe('Payrule: Evaluate Claims File Against Policy', () => {
         open('medicare-ncci-physical-medicine.payrule');
         await run('payrule.evaluateClaims', undefined, Uri.file(bad));
         expect(messages('error')).toHaveLength(1);
-        expect(messages('error')[0]).toMatch(/^Payrule: cannot evaluate bad-claims\.json: \S*bad-claims\.json: the claims are not valid JSON or NDJSON: .* at line 2, column 1$/);
+        expect(messages('error')[0]).toMatch(
+            /^Payrule: cannot evaluate bad-claims\.json: \S*bad-claims\.json: the claims are not valid JSON or NDJSON: .* at line 2, column 1$/,
+        );
     });
 
     it('takes the policy the explorer passes, not its selection, and asks for the claims', async () => {
@@ -249,7 +257,9 @@ describe('Payrule: Evaluate Claims File Against Policy', () => {
         fake.openDialogResult = [Uri.file(path.join(PROJECT, 'test/fixtures/spec-examples/claims.json'))];
         await run('payrule.evaluateClaims', policy.uri, [policy.uri]);
         expect(messages('error')).toEqual([]);
-        expect(messages('information')).toEqual([expect.stringMatching(/^Payrule: claims\.json against hns-massage\.payrule: 6 claims, 8 lines: /)]);
+        expect(messages('information')).toEqual([
+            expect.stringMatching(/^Payrule: claims\.json against hns-massage\.payrule: 6 claims, 8 lines: /),
+        ]);
         expect(fake.shownDocuments.at(-1)!.uri).toMatch(/hns-massage-results\.json$/);
     });
 
@@ -258,7 +268,11 @@ describe('Payrule: Evaluate Claims File Against Policy', () => {
         try {
             open('broken.payrule');
             await run('payrule.evaluateClaims', undefined, Uri.file(path.join(PROJECT, 'test/fixtures/spec-examples/claims.json')));
-            expect(messages('error')).toEqual([expect.stringMatching(/^Payrule: cannot evaluate claims: broken\.payrule does not compile: broken\.payrule:5:3: error payrule\/unknown-codeset: /)]);
+            expect(messages('error')).toEqual([
+                expect.stringMatching(
+                    /^Payrule: cannot evaluate claims: broken\.payrule does not compile: broken\.payrule:5:3: error payrule\/unknown-codeset: /,
+                ),
+            ]);
             expect(fake.shownDocuments).toEqual([]);
         } finally {
             fs.rmSync(path.join(workspace, 'broken.payrule'));
@@ -344,6 +358,8 @@ describe('Payrule: Preview Compiled Rule (the code lens command)', () => {
 
     it('explains where it runs from when started without the lens arguments', async () => {
         await run('payrule.previewCompiledRule');
-        expect(messages('error')).toEqual(['Payrule: Preview Compiled Rule runs from the "Preview compiled rule" code lens above a rule in a policy file.']);
+        expect(messages('error')).toEqual([
+            'Payrule: Preview Compiled Rule runs from the "Preview compiled rule" code lens above a rule in a policy file.',
+        ]);
     });
 });

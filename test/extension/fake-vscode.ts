@@ -30,7 +30,9 @@ export class EventEmitter<T> {
     private listeners: Array<(value: T) => void> = [];
     readonly event = (listener: (value: T) => void) => {
         this.listeners.push(listener);
-        return new Disposable(() => { this.listeners = this.listeners.filter(l => l !== listener); });
+        return new Disposable(() => {
+            this.listeners = this.listeners.filter(l => l !== listener);
+        });
     };
     fire(value: T): void {
         for (const listener of [...this.listeners]) listener(value);
@@ -41,7 +43,10 @@ export class EventEmitter<T> {
 }
 
 export class Uri {
-    private constructor(readonly scheme: string, readonly path: string) {}
+    private constructor(
+        readonly scheme: string,
+        readonly path: string,
+    ) {}
     static file(file: string): Uri {
         return new Uri('file', path.resolve(file));
     }
@@ -62,14 +67,20 @@ export class Uri {
 }
 
 export class Position {
-    constructor(readonly line: number, readonly character: number) {}
+    constructor(
+        readonly line: number,
+        readonly character: number,
+    ) {}
     isBefore(other: Position): boolean {
         return this.line < other.line || (this.line === other.line && this.character < other.character);
     }
 }
 
 export class Selection {
-    constructor(readonly anchor: Position, readonly active: Position) {}
+    constructor(
+        readonly anchor: Position,
+        readonly active: Position,
+    ) {}
 }
 
 export const ViewColumn = { Active: -1, Beside: -2, One: 1, Two: 2 } as const;
@@ -78,7 +89,11 @@ export const ProgressLocation = { SourceControl: 1, Window: 10, Notification: 15
 export class FakeDocument {
     isDirty = false;
     saves = 0;
-    constructor(readonly uri: Uri, readonly languageId: string, private readonly text = '') {}
+    constructor(
+        readonly uri: Uri,
+        readonly languageId: string,
+        private readonly text = '',
+    ) {}
     get isUntitled(): boolean {
         return this.uri.scheme === 'untitled';
     }
@@ -117,7 +132,11 @@ export class FakeWebviewPanel {
     private readonly disposed = new EventEmitter<void>();
     readonly onDidDispose = this.disposed.event;
     reveals = 0;
-    constructor(readonly viewType: string, readonly title: string, options: FakeWebview['options']) {
+    constructor(
+        readonly viewType: string,
+        readonly title: string,
+        options: FakeWebview['options'],
+    ) {
         this.webview = new FakeWebview(options);
     }
     reveal(): void {
@@ -167,7 +186,8 @@ function answer(kind: ShownMessage['kind']) {
 }
 
 async function documentFor(target: Uri | { language?: string; content?: string }): Promise<FakeDocument> {
-    if (!(target instanceof Uri)) return new FakeDocument(Uri.from({ scheme: 'untitled', path: '/Untitled-1' }), target.language ?? 'plaintext', target.content);
+    if (!(target instanceof Uri))
+        return new FakeDocument(Uri.from({ scheme: 'untitled', path: '/Untitled-1' }), target.language ?? 'plaintext', target.content);
     const known = fake.documents.find(d => d.uri.toString() === target.toString());
     if (known) return known;
     const provider = fake.contentProviders.get(target.scheme);
@@ -180,11 +200,24 @@ async function documentFor(target: Uri | { language?: string; content?: string }
 
 export const vscode = {
     version: '1.92.0',
-    Disposable, EventEmitter, Uri, Position, Selection, ViewColumn, ProgressLocation,
+    Disposable,
+    EventEmitter,
+    Uri,
+    Position,
+    Selection,
+    ViewColumn,
+    ProgressLocation,
     // Subclassed by vscode-languageclient when its bundle loads; never used by the extension itself.
-    CallHierarchyItem: class {}, CancellationError: class extends Error {}, CodeAction: class {}, CodeLens: class {},
-    CompletionItem: class {}, Diagnostic: class {}, DocumentLink: class {}, InlayHint: class {},
-    SymbolInformation: class {}, TypeHierarchyItem: class {},
+    CallHierarchyItem: class {},
+    CancellationError: class extends Error {},
+    CodeAction: class {},
+    CodeLens: class {},
+    CompletionItem: class {},
+    Diagnostic: class {},
+    DocumentLink: class {},
+    InlayHint: class {},
+    SymbolInformation: class {},
+    TypeHierarchyItem: class {},
     commands: {
         registerCommand(id: string, callback: (...args: unknown[]) => unknown) {
             if (fake.commands.has(id)) throw new Error(`command ${id} registered twice`);
@@ -219,10 +252,13 @@ export const vscode = {
         async withProgress<T>(_options: unknown, task: (progress: unknown, token: unknown) => Promise<T>): Promise<T> {
             const cancelled = new EventEmitter<void>();
             const token = { isCancellationRequested: false, onCancellationRequested: cancelled.event };
-            const timer = fake.cancelAfterMs === undefined ? undefined : setTimeout(() => {
-                token.isCancellationRequested = true;
-                cancelled.fire();
-            }, fake.cancelAfterMs);
+            const timer =
+                fake.cancelAfterMs === undefined
+                    ? undefined
+                    : setTimeout(() => {
+                          token.isCancellationRequested = true;
+                          cancelled.fire();
+                      }, fake.cancelAfterMs);
             try {
                 return await task({ report: () => undefined }, token);
             } finally {

@@ -28,7 +28,11 @@ beforeAll(() => {
     temp = fs.mkdtempSync(path.join(os.tmpdir(), 'payrule-vsix-'));
     vsix = path.join(temp, `payrule-${manifest.version}.vsix`);
     const started = performance.now();
-    const result = spawnSync('npm', ['run', '--silent', 'vsix', '--', '--out', vsix], { cwd: PROJECT, encoding: 'utf8', shell: process.platform === 'win32' });
+    const result = spawnSync('npm', ['run', '--silent', 'vsix', '--', '--out', vsix], {
+        cwd: PROJECT,
+        encoding: 'utf8',
+        shell: process.platform === 'win32',
+    });
     packSeconds = (performance.now() - started) / 1000;
     if (result.status !== 0) throw new Error(`npm run vsix failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
     entries = readZip(fs.readFileSync(vsix));
@@ -40,7 +44,8 @@ beforeAll(() => {
     }
     extension = path.join(unpacked, 'extension');
     for (let dir = extension; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-        if (fs.existsSync(path.join(dir, 'node_modules'))) throw new Error(`${dir}/node_modules exists: the self-containment checks would prove nothing`);
+        if (fs.existsSync(path.join(dir, 'node_modules')))
+            throw new Error(`${dir}/node_modules exists: the self-containment checks would prove nothing`);
     }
 });
 
@@ -51,9 +56,19 @@ afterAll(() => {
 describe('the .vsix', () => {
     it('holds the bundles, the grammar, the language configuration, README and LICENSE', () => {
         const names = [...entries.keys()];
-        for (const name of ['extension/package.json', 'extension/readme.md', 'extension/LICENSE.txt', 'extension/language-configuration.json',
-            'extension/syntaxes/payrule.tmLanguage.json', 'extension/dist/extension.cjs', 'extension/dist/server.js', 'extension/dist/cli.js',
-            'extension/dist/eval-worker.js', 'extension/docs/checks/citation-not-found.md', 'extension.vsixmanifest']) {
+        for (const name of [
+            'extension/package.json',
+            'extension/readme.md',
+            'extension/LICENSE.txt',
+            'extension/language-configuration.json',
+            'extension/syntaxes/payrule.tmLanguage.json',
+            'extension/dist/extension.cjs',
+            'extension/dist/server.js',
+            'extension/dist/cli.js',
+            'extension/dist/eval-worker.js',
+            'extension/docs/checks/citation-not-found.md',
+            'extension.vsixmanifest',
+        ]) {
             expect(names).toContain(name);
         }
         const size = fs.statSync(vsix).size;
@@ -62,16 +77,23 @@ describe('the .vsix', () => {
     });
 
     it('holds no node_modules, sources, tests, source maps or build output', () => {
-        const unwanted = [...entries.keys()].filter(name =>
-            /(^|\/)node_modules\//.test(name) || /^extension\/(src-|test\/|bench\/|policies\/|scripts\/|build\/|schema\/)/.test(name)
-            || /\.(ts|map|vsix)$/.test(name) || /(^|\/)\.[^/]+$/.test(name));
+        const unwanted = [...entries.keys()].filter(
+            name =>
+                /(^|\/)node_modules\//.test(name) ||
+                /^extension\/(src-|test\/|bench\/|policies\/|scripts\/|build\/|schema\/)/.test(name) ||
+                /\.(ts|map|vsix)$/.test(name) ||
+                /(^|\/)\.[^/]+$/.test(name),
+        );
         expect(unwanted).toEqual([]);
     });
 
     it('holds every file package.json points to', () => {
         const packaged = JSON.parse(entries.get('extension/package.json')!.toString('utf8'));
-        const pointed = [packaged.main, ...packaged.contributes.languages.map((l: { configuration: string }) => l.configuration),
-            ...packaged.contributes.grammars.map((g: { path: string }) => g.path)];
+        const pointed = [
+            packaged.main,
+            ...packaged.contributes.languages.map((l: { configuration: string }) => l.configuration),
+            ...packaged.contributes.grammars.map((g: { path: string }) => g.path),
+        ];
         for (const file of pointed) expect(entries.has(path.posix.join('extension', file))).toBe(true);
         expect(packaged.contributes.commands).toEqual(manifest.contributes.commands);
     });
@@ -84,17 +106,23 @@ describe('the bundles run from the unpacked .vsix alone', () => {
         expect(typeof loaded.deactivate).toBe('function');
     });
 
-    it('cli.js checks, compiles and evaluates (the extension\'s commands run it)', () => {
+    it("cli.js checks, compiles and evaluates (the extension's commands run it)", () => {
         const workspace = path.join(temp, 'workspace');
         fs.cpSync(path.join(PROJECT, 'policies'), workspace, { recursive: true });
-        const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(extension, 'dist', 'cli.js'), ...args], { cwd: workspace, encoding: 'utf8' });
+        const cli = (...args: string[]) =>
+            spawnSync(process.execPath, [path.join(extension, 'dist', 'cli.js'), ...args], { cwd: workspace, encoding: 'utf8' });
         const check = cli('check', '.', '--format', 'json');
         expect(check.stderr).toBe('');
         expect(check.status).toBe(0);
         expect(JSON.parse(check.stdout).summary.files).toBe(4);
         const compile = cli('compile', 'medicare-ncci-physical-medicine.payrule', '--out', 'packs');
         expect(compile.status).toBe(0);
-        const evaluate = cli('eval', path.join(PROJECT, 'test/fixtures/spec-examples/claims.json'), '--pack', 'packs/medicare_ncci_pm.json');
+        const evaluate = cli(
+            'eval',
+            path.join(PROJECT, 'test/fixtures/spec-examples/claims.json'),
+            '--pack',
+            'packs/medicare_ncci_pm.json',
+        );
         expect(evaluate.status).toBe(1);
         expect(JSON.parse(evaluate.stdout).summary.claims).toBe(6);
     });
@@ -115,14 +143,26 @@ describe('the bundles run from the unpacked .vsix alone', () => {
             const root = fs.mkdtempSync(path.join(temp, 'lsp-'));
             const rootUri = pathToFileURL(root).href;
             const initialize = await connection.sendRequest<InitializeResult>('initialize', {
-                processId: process.pid, rootUri, capabilities: {}, workspaceFolders: [{ uri: rootUri, name: 'lsp' }],
+                processId: process.pid,
+                rootUri,
+                capabilities: {},
+                workspaceFolders: [{ uri: rootUri, name: 'lsp' }],
             });
-            expect(initialize.capabilities).toMatchObject({ hoverProvider: true, definitionProvider: true, documentFormattingProvider: true });
+            expect(initialize.capabilities).toMatchObject({
+                hoverProvider: true,
+                definitionProvider: true,
+                documentFormattingProvider: true,
+            });
             expect(initialize.capabilities.completionProvider).toBeDefined();
             expect(initialize.capabilities.codeLensProvider).toBeDefined();
             await connection.sendNotification('initialized', {});
             await connection.sendNotification('textDocument/didOpen', {
-                textDocument: { uri: `${rootUri}/typo.payrule`, languageId: 'payrule', version: 1, text: 'policy p "P"\n\nrule R-1 "r"\n  nosuch denied with 97140 same day\n' },
+                textDocument: {
+                    uri: `${rootUri}/typo.payrule`,
+                    languageId: 'payrule',
+                    version: 1,
+                    text: 'policy p "P"\n\nrule R-1 "r"\n  nosuch denied with 97140 same day\n',
+                },
             });
             const diagnostics = await published;
             expect(diagnostics.diagnostics.map(d => d.code)).toContain('payrule/unknown-codeset');

@@ -15,11 +15,26 @@ const shapeNames = Object.keys(SHAPES) as Array<keyof typeof SHAPES>;
 
 export const policyTextArb: fc.Arbitrary<string> = fc.oneof(
     { weight: 3, arbitrary: policyArb.map(printPolicy) },
-    { weight: 4, arbitrary: fc.tuple(policyArb.map(printPolicy), fc.array(mutationArb, { minLength: 1, maxLength: 8 })).map(([text, mutations]) => mutate(text, mutations)) },
-    { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...shapeNames), fc.integer({ min: 1, max: 300 })).map(([shape, n]) => SHAPES[shape](shape === 'doubling codesets' ? Math.min(n, 30) : n)) },
+    {
+        weight: 4,
+        arbitrary: fc
+            .tuple(policyArb.map(printPolicy), fc.array(mutationArb, { minLength: 1, maxLength: 8 }))
+            .map(([text, mutations]) => mutate(text, mutations)),
+    },
+    {
+        weight: 2,
+        arbitrary: fc
+            .tuple(fc.constantFrom(...shapeNames), fc.integer({ min: 1, max: 300 }))
+            .map(([shape, n]) => SHAPES[shape](shape === 'doubling codesets' ? Math.min(n, 30) : n)),
+    },
     {
         weight: 1,
-        arbitrary: fc.tuple(policyArb.map(printPolicy), fc.nat(), fc.constantFrom('\u202E', '\u2066', '\u200B', '\uFEFF', '\u0000', '\uD800', '`', '</script>'))
+        arbitrary: fc
+            .tuple(
+                policyArb.map(printPolicy),
+                fc.nat(),
+                fc.constantFrom('\u202E', '\u2066', '\u200B', '\uFEFF', '\u0000', '\uD800', '`', '</script>'),
+            )
             .map(([text, at, inserted]) => text.slice(0, at % (text.length + 1)) + inserted + text.slice(at % (text.length + 1))),
     },
 );

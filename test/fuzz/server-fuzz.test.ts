@@ -17,15 +17,33 @@ import { budgetMs, policyTextArb, runs, STACK_TRACE } from './inputs.js';
 type Op =
     | { kind: 'open' | 'change'; doc: number; text: string }
     | { kind: 'close'; doc: number }
-    | { kind: 'request'; doc: number; method: 'textDocument/hover' | 'textDocument/documentSymbol' | 'textDocument/completion' | 'textDocument/formatting' | 'textDocument/foldingRange'; at: number };
+    | {
+          kind: 'request';
+          doc: number;
+          method:
+              | 'textDocument/hover'
+              | 'textDocument/documentSymbol'
+              | 'textDocument/completion'
+              | 'textDocument/formatting'
+              | 'textDocument/foldingRange';
+          at: number;
+      };
 
 const DOCS = 3;
 const opArb: fc.Arbitrary<Op> = fc.oneof(
     fc.record({ kind: fc.constantFrom('open' as const, 'change' as const), doc: fc.nat({ max: DOCS - 1 }), text: policyTextArb }),
     fc.record({ kind: fc.constant('close' as const), doc: fc.nat({ max: DOCS - 1 }) }),
     fc.record({
-        kind: fc.constant('request' as const), doc: fc.nat({ max: DOCS - 1 }), at: fc.nat(),
-        method: fc.constantFrom('textDocument/hover' as const, 'textDocument/documentSymbol' as const, 'textDocument/completion' as const, 'textDocument/formatting' as const, 'textDocument/foldingRange' as const),
+        kind: fc.constant('request' as const),
+        doc: fc.nat({ max: DOCS - 1 }),
+        at: fc.nat(),
+        method: fc.constantFrom(
+            'textDocument/hover' as const,
+            'textDocument/documentSymbol' as const,
+            'textDocument/completion' as const,
+            'textDocument/formatting' as const,
+            'textDocument/foldingRange' as const,
+        ),
     }),
 );
 
@@ -41,7 +59,16 @@ function positionAt(text: string, offset: number): { line: number; character: nu
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
     return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-        promise.then(value => { clearTimeout(timer); resolve(value); }, error => { clearTimeout(timer); reject(error); });
+        promise.then(
+            value => {
+                clearTimeout(timer);
+                resolve(value);
+            },
+            error => {
+                clearTimeout(timer);
+                reject(error);
+            },
+        );
     });
 }
 
@@ -64,64 +91,84 @@ async function settle(server: ServerUnderTest, quietMs = 1500, limitMs = 60_000)
 
 /** Diagnostics as comparable lines; the workspace folder (which differs between servers) as <root>. */
 function comparable(diagnostics: Diagnostic[] | undefined, root: string): string[] {
-    return (diagnostics ?? []).map(d => `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.severity} ${String(d.code)} ${d.message.split(root).join('<root>')}`).sort();
+    return (diagnostics ?? [])
+        .map(
+            d =>
+                `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.severity} ${String(d.code)} ${d.message.split(root).join('<root>')}`,
+        )
+        .sort();
 }
 
 describe('fuzz: the language server under random sessions', () => {
     it('answers, never crashes, and ends with the diagnostics a fresh open gives', async () => {
-        await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 3, maxLength: 14 }), async ops => {
-            const { server } = await ServerUnderTest.start(workspace());
-            const texts = new Map<number, string>();
-            const versions = new Map<number, number>();
-            const name = (doc: number) => `buffer-${doc}.payrule`;
-            const pending: Array<Promise<unknown>> = [];
-            try {
-                for (const op of ops) {
-                    const uri = server.uri(name(op.doc));
-                    if (op.kind === 'open' || op.kind === 'change') {
-                        const version = (versions.get(op.doc) ?? 0) + 1;
-                        versions.set(op.doc, version);
-                        if (texts.has(op.doc)) server.change(uri, op.text, version);
-                        else server.open(name(op.doc), op.text, version);
-                        texts.set(op.doc, op.text);
-                    } else if (op.kind === 'close') {
-                        if (!texts.has(op.doc)) continue;
-                        void server.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
-                        texts.delete(op.doc);
-                    } else {
-                        const request = op as Extract<Op, { kind: 'request' }>;
-                        const text = texts.get(op.doc);
-                        if (text === undefined) continue;
-                        const params = request.method === 'textDocument/formatting'
-                            ? { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } }
-                            : { textDocument: { uri }, position: positionAt(text, request.at) };
-                        pending.push(withTimeout(server.request(request.method, params), budgetMs(text.length, 20_000, 20), request.method)
-                            .catch(error => {
-                                // A request overtaken by a change may be cancelled; anything else fails the run.
-                                if (!/cancel|content modified/i.test(String((error as Error).message))) throw error;
-                            }));
-                    }
-                }
-                await Promise.all(pending);
-                await settle(server);
-                const finalTexts = [...texts];
-                const incremental = new Map(finalTexts.map(([doc]) => [doc, comparable(server.diagnostics.get(server.uri(name(doc)))?.diagnostics, server.root)]));
-                expect(server.stderr).not.toMatch(STACK_TRACE);
-
-                const fresh = (await ServerUnderTest.start(workspace())).server;
+        await fc.assert(
+            fc.asyncProperty(fc.array(opArb, { minLength: 3, maxLength: 14 }), async ops => {
+                const { server } = await ServerUnderTest.start(workspace());
+                const texts = new Map<number, string>();
+                const versions = new Map<number, number>();
+                const name = (doc: number) => `buffer-${doc}.payrule`;
+                const pending: Array<Promise<unknown>> = [];
                 try {
-                    for (const [doc, text] of finalTexts) fresh.open(name(doc), text);
-                    await settle(fresh);
-                    for (const [doc] of finalTexts) {
-                        expect(incremental.get(doc), `buffer-${doc} after ${JSON.stringify(ops.map(op => op.kind))}`)
-                            .toEqual(comparable(fresh.diagnostics.get(fresh.uri(name(doc)))?.diagnostics, fresh.root));
+                    for (const op of ops) {
+                        const uri = server.uri(name(op.doc));
+                        if (op.kind === 'open' || op.kind === 'change') {
+                            const version = (versions.get(op.doc) ?? 0) + 1;
+                            versions.set(op.doc, version);
+                            if (texts.has(op.doc)) server.change(uri, op.text, version);
+                            else server.open(name(op.doc), op.text, version);
+                            texts.set(op.doc, op.text);
+                        } else if (op.kind === 'close') {
+                            if (!texts.has(op.doc)) continue;
+                            void server.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+                            texts.delete(op.doc);
+                        } else {
+                            const request = op as Extract<Op, { kind: 'request' }>;
+                            const text = texts.get(op.doc);
+                            if (text === undefined) continue;
+                            const params =
+                                request.method === 'textDocument/formatting'
+                                    ? { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } }
+                                    : { textDocument: { uri }, position: positionAt(text, request.at) };
+                            pending.push(
+                                withTimeout(
+                                    server.request(request.method, params),
+                                    budgetMs(text.length, 20_000, 20),
+                                    request.method,
+                                ).catch(error => {
+                                    // A request overtaken by a change may be cancelled; anything else fails the run.
+                                    if (!/cancel|content modified/i.test(String((error as Error).message))) throw error;
+                                }),
+                            );
+                        }
+                    }
+                    await Promise.all(pending);
+                    await settle(server);
+                    const finalTexts = [...texts];
+                    const incremental = new Map(
+                        finalTexts.map(([doc]) => [
+                            doc,
+                            comparable(server.diagnostics.get(server.uri(name(doc)))?.diagnostics, server.root),
+                        ]),
+                    );
+                    expect(server.stderr).not.toMatch(STACK_TRACE);
+
+                    const fresh = (await ServerUnderTest.start(workspace())).server;
+                    try {
+                        for (const [doc, text] of finalTexts) fresh.open(name(doc), text);
+                        await settle(fresh);
+                        for (const [doc] of finalTexts) {
+                            expect(incremental.get(doc), `buffer-${doc} after ${JSON.stringify(ops.map(op => op.kind))}`).toEqual(
+                                comparable(fresh.diagnostics.get(fresh.uri(name(doc)))?.diagnostics, fresh.root),
+                            );
+                        }
+                    } finally {
+                        await fresh.stop();
                     }
                 } finally {
-                    await fresh.stop();
+                    await server.stop();
                 }
-            } finally {
-                await server.stop();
-            }
-        }), { numRuns: runs(2), seed: Number(process.env.PAYRULE_FUZZ_SEED) || undefined });
+            }),
+            { numRuns: runs(2), seed: Number(process.env.PAYRULE_FUZZ_SEED) || undefined },
+        );
     }, 900_000);
 });

@@ -29,7 +29,9 @@ describe('payrule check on the inputs of issue 19', () => {
         expect(result.status).toBe(1);
         const lines = result.stdout.trim().split('\n');
         expect(lines.filter(line => line.includes('payrule/invalid-code')).length).toBeGreaterThan(900);
-        expect(result.stdout).toMatch(/error payrule\/too-many-problems: …and [\d,]+ more problems in this file \([\d,]+ errors, [\d,]+ warnings\) not shown/);
+        expect(result.stdout).toMatch(
+            /error payrule\/too-many-problems: …and [\d,]+ more problems in this file \([\d,]+ errors, [\d,]+ warnings\) not shown/,
+        );
         expect(lines.length).toBeLessThan(1010);
     }, 120_000);
 
@@ -70,17 +72,24 @@ describe('payrule check on the inputs of issue 19', () => {
         const text = SHAPES['codeset chain'](3000).replace('codeset link0 = 97110', 'codeset link0 = link3000');
         const result = check(text);
         expect(result.status).toBe(1);
-        expect(result.stdout).toMatch(/payrule\/codeset-cycle: Codeset 'link0' includes itself: link0 -> link3000 -> link2999 -> .* -> … \(3,001 codesets in all\) -> link0\./);
+        expect(result.stdout).toMatch(
+            /payrule\/codeset-cycle: Codeset 'link0' includes itself: link0 -> link3000 -> link2999 -> .* -> … \(3,001 codesets in all\) -> link0\./,
+        );
         const short = check(SHAPES['codeset chain'](3).replace('codeset link0 = 97110', 'codeset link0 = link3'));
         expect(short.stdout).toMatch(/Codeset 'link1' includes itself: link1 -> link0 -> link3 -> link2 -> link1\./);
     }, 60_000);
 
     it('flags Trojan Source characters in comments and strings', () => {
-        const text = 'policy p "P"\n  effective 2025-01-01\n\n// ok \u202E evil \u2066\nrule R "Mass\u200Bage"\n  97124 denied above 4 units per day\n';
+        const text =
+            'policy p "P"\n  effective 2025-01-01\n\n// ok \u202E evil \u2066\nrule R "Mass\u200Bage"\n  97124 denied above 4 units per day\n';
         const result = check(text);
         expect(result.status).toBe(1);
-        expect(result.stdout).toMatch(/hostile\.payrule:4:7: error payrule\/hidden-character: Invisible character U\+202E RIGHT-TO-LEFT OVERRIDE/);
-        expect(result.stdout).toMatch(/hostile\.payrule:5:13: error payrule\/hidden-character: Invisible character U\+200B ZERO WIDTH SPACE/);
+        expect(result.stdout).toMatch(
+            /hostile\.payrule:4:7: error payrule\/hidden-character: Invisible character U\+202E RIGHT-TO-LEFT OVERRIDE/,
+        );
+        expect(result.stdout).toMatch(
+            /hostile\.payrule:5:13: error payrule\/hidden-character: Invisible character U\+200B ZERO WIDTH SPACE/,
+        );
     });
 });
 

@@ -38,7 +38,7 @@ describe('payrule docs --out and symbolic links', () => {
         fs.symlinkSync('../../outside', path.join(root, 'w/site', folder.name));
         const result = runCli(['docs', '--out', 'site', 'p.payrule'], path.join(root, 'w'));
         expect(result.status).toBe(2);
-        expect(result.stderr.trim()).toMatch(new RegExp(`^payrule docs: cannot write to .*site: .*${folder.name} is a symbolic link`, "m"));
+        expect(result.stderr.trim()).toMatch(new RegExp(`^payrule docs: cannot write to .*site: .*${folder.name} is a symbolic link`, 'm'));
         expect(fs.readdirSync(path.join(root, 'outside'))).toEqual(['keep.txt']);
     });
 });

@@ -10,7 +10,11 @@ import { PackError, parsePack, sealPack, type RulePack } from '../../src-server/
  */
 const POLICY = 'policy exercise_limits "Unit limits"\n  effective 2025-01-01\n\nrule EX "Exercise"\n  97110 denied above 2 units per day\n';
 const CLAIM = JSON.stringify({
-    id: 'C1', patient: 'P1', provider: { id: '1234567893', type: 'physical-therapist' }, diagnoses: ['M54.50'], date: '2025-03-03',
+    id: 'C1',
+    patient: 'P1',
+    provider: { id: '1234567893', type: 'physical-therapist' },
+    diagnoses: ['M54.50'],
+    date: '2025-03-03',
     lines: [{ line: 1, code: '97110', modifiers: [], units: 3, minutes: 45 }],
 });
 
@@ -53,11 +57,15 @@ describe('signed packs', () => {
 
     it('refuses a pack changed and sealed again (its sha256 is right, its signature is not)', () => {
         const root = signedWorkspace();
-        reseal(path.join(root, 'packs/exercise_limits.json'), pack => { (pack.rules[0].conditions[0] as { max: number }).max = 99; });
+        reseal(path.join(root, 'packs/exercise_limits.json'), pack => {
+            (pack.rules[0].conditions[0] as { max: number }).max = 99;
+        });
         expect(() => parsePack(fs.readFileSync(path.join(root, 'packs/exercise_limits.json'), 'utf8'))).not.toThrow();
         const result = runCli(['eval', '--trust', 'keys/signer.pub', '--pack', 'packs/exercise_limits.json', 'claims.ndjson'], root);
         expect(result.status).toBe(2);
-        expect(result.stderr.trim()).toBe(`payrule eval: packs/exercise_limits.json: rule pack refused (signature check): the signature in packs/exercise_limits.json.sig does not match the pack's bytes under key ${keyIdOf(root)}: the pack was changed after it was signed`);
+        expect(result.stderr.trim()).toBe(
+            `payrule eval: packs/exercise_limits.json: rule pack refused (signature check): the signature in packs/exercise_limits.json.sig does not match the pack's bytes under key ${keyIdOf(root)}: the pack was changed after it was signed`,
+        );
         expect(result.stdout).toBe('');
     });
 
@@ -66,11 +74,18 @@ describe('signed packs', () => {
         expect(runCli(['keygen', 'keys/other'], root).status).toBe(0);
         const other = runCli(['eval', '--trust', 'keys/other.pub', '--pack', 'packs/exercise_limits.json', 'claims.ndjson'], root);
         expect(other.status).toBe(2);
-        expect(other.stderr).toMatch(/rule pack refused \(signature check\): signed by key [0-9a-f]{16}, which is not trusted \(trusted: [0-9a-f]{16}\)/);
+        expect(other.stderr).toMatch(
+            /rule pack refused \(signature check\): signed by key [0-9a-f]{16}, which is not trusted \(trusted: [0-9a-f]{16}\)/,
+        );
         fs.rmSync(path.join(root, 'packs/exercise_limits.json.sig'));
-        const unsigned = runCli(['eval', '--trust', 'keys/signer.pub', '--trust', 'keys/other.pub', '--pack', 'packs/exercise_limits.json', 'claims.ndjson'], root);
+        const unsigned = runCli(
+            ['eval', '--trust', 'keys/signer.pub', '--trust', 'keys/other.pub', '--pack', 'packs/exercise_limits.json', 'claims.ndjson'],
+            root,
+        );
         expect(unsigned.status).toBe(2);
-        expect(unsigned.stderr).toMatch(/rule pack refused \(signature check\): unsigned: there is no packs\/exercise_limits\.json\.sig beside it/);
+        expect(unsigned.stderr).toMatch(
+            /rule pack refused \(signature check\): unsigned: there is no packs\/exercise_limits\.json\.sig beside it/,
+        );
         const secret = runCli(['eval', '--trust', 'keys/signer.key', '--pack', 'packs/exercise_limits.json', 'claims.ndjson'], root);
         expect(secret.status).toBe(2);
         expect(secret.stderr).toMatch(/--trust keys\/signer\.key: a private key; --trust takes the public key/);
@@ -118,13 +133,48 @@ describe('the pack loader checks what the schema cannot', () => {
     it('refuses reversed dates, duplicate ids, mixed or reversed ranges, repeated codes and unknown cited sources', () => {
         const pack = compiled();
         const cases: Array<[(pack: RulePack) => void, RegExp]> = [
-            [p => { p.policy.effective = { from: '2025-06-01', to: '2025-01-01' }; }, /\/policy\/effective: ends \(2025-01-01\) before it starts \(2025-06-01\)/],
-            [p => { p.rules[1].effective = { from: '2026-01-01', to: '2025-01-01' }; }, /\/rules\/1\/effective: ends/],
-            [p => { p.rules[1].id = p.rules[0].id; }, /\/rules\/1\/id: rule id "EX" is also the id of \/rules\/0/],
-            [p => { p.rules[0].subject.ranges = [['97110', 'G0283']]; }, /\/rules\/0\/subject\/ranges\/0: 97110\.\.G0283 mixes two kinds of code/],
-            [p => { p.rules[0].subject.ranges = [['97530', '97110']]; }, /starts after it ends/],
-            [p => { p.rules[0].subject.codes = ['97110', '97110']; }, /\/rules\/0\/subject\/codes\/1: "97110" is listed twice/],
-            [p => { p.rules[0].citations = [{ source: 'ghost', quote: 'boo', line: null }]; }, /\/rules\/0\/citations\/0\/source: cites source "ghost", which the pack does not hold/],
+            [
+                p => {
+                    p.policy.effective = { from: '2025-06-01', to: '2025-01-01' };
+                },
+                /\/policy\/effective: ends \(2025-01-01\) before it starts \(2025-06-01\)/,
+            ],
+            [
+                p => {
+                    p.rules[1].effective = { from: '2026-01-01', to: '2025-01-01' };
+                },
+                /\/rules\/1\/effective: ends/,
+            ],
+            [
+                p => {
+                    p.rules[1].id = p.rules[0].id;
+                },
+                /\/rules\/1\/id: rule id "EX" is also the id of \/rules\/0/,
+            ],
+            [
+                p => {
+                    p.rules[0].subject.ranges = [['97110', 'G0283']];
+                },
+                /\/rules\/0\/subject\/ranges\/0: 97110\.\.G0283 mixes two kinds of code/,
+            ],
+            [
+                p => {
+                    p.rules[0].subject.ranges = [['97530', '97110']];
+                },
+                /starts after it ends/,
+            ],
+            [
+                p => {
+                    p.rules[0].subject.codes = ['97110', '97110'];
+                },
+                /\/rules\/0\/subject\/codes\/1: "97110" is listed twice/,
+            ],
+            [
+                p => {
+                    p.rules[0].citations = [{ source: 'ghost', quote: 'boo', line: null }];
+                },
+                /\/rules\/0\/citations\/0\/source: cites source "ghost", which the pack does not hold/,
+            ],
         ];
         for (const [change, message] of cases) {
             const error = refusal(pack, change);
@@ -142,7 +192,9 @@ describe('the pack loader checks what the schema cannot', () => {
         const { sha256: _old, ...rest } = pack;
         const loaded = parsePack(JSON.stringify(sealPack(rest)));
         expect(loaded.rules[0].subject.codes).toHaveLength(40_000);
-        const error = refusal(pack, p => { p.rules[0].subject.codes[39_999] = '10000'; });
+        const error = refusal(pack, p => {
+            p.rules[0].subject.codes[39_999] = '10000';
+        });
         expect(error.message).toMatch(/\/rules\/0\/subject\/codes\/39999: "10000" is listed twice/);
     });
 });

@@ -72,15 +72,24 @@ describe('the language server under hostile input', () => {
         for (const [name, text] of inputs) {
             const uri = server.open(name, text.replace('policy hostile', `policy ${name.replace('.payrule', '')}`));
             // Each ends with a rule without a citation: its warning shows the file was checked through.
-            const published = await server.diagnosticsFor(uri, params => params.diagnostics.some(d => d.code === 'payrule/missing-citation'), 60_000);
-            expect(published.diagnostics.filter(d => d.severity === 1).map(d => d.message), name).toEqual([]);
+            const published = await server.diagnosticsFor(
+                uri,
+                params => params.diagnostics.some(d => d.code === 'payrule/missing-citation'),
+                60_000,
+            );
+            expect(
+                published.diagnostics.filter(d => d.severity === 1).map(d => d.message),
+                name,
+            ).toEqual([]);
         }
     }, 120_000);
 
     it('refuses a request after shutdown with an error, not a null result', async () => {
         ({ server } = await ServerUnderTest.start(workspace()));
         await server.connection.sendRequest('shutdown');
-        await expect(server.request('textDocument/documentSymbol', { textDocument: { uri: server.uri('x.payrule') } })).rejects.toThrow(/shut ?down/i);
+        await expect(server.request('textDocument/documentSymbol', { textDocument: { uri: server.uri('x.payrule') } })).rejects.toThrow(
+            /shut ?down/i,
+        );
         await server.connection.sendNotification('exit');
         server = undefined;
     }, 30_000);
@@ -91,7 +100,10 @@ describe('the language server under hostile input', () => {
         const text = `policy p "P"\n  effective 2025-01-01\n\nsource guide "${hostile}" title "Guide"\n\nrule R "r"\n  97110 denied above 2 units per day\n  cite guide "x"\n`;
         const uri = server.open('hover.payrule', text);
         await server.diagnosticsFor(uri, params => params.diagnostics.length > 0);
-        const hover = await server.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 8 } });
+        const hover = await server.request<{ contents: { value: string } }>('textDocument/hover', {
+            textDocument: { uri },
+            position: { line: 3, character: 8 },
+        });
         const value = hover.contents.value;
         expect(value).toContain(`(\`\`${hostile}\`\`)`);
         // Outside the code span nothing of the path is left to render.

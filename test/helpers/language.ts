@@ -50,6 +50,9 @@ export function describeDiagnostics(diagnostics: Diagnostic[] | undefined): stri
 }
 
 /** Wrap rule text in a policy header and a source declaration, as most check tests need. */
-export function policy(body: string, header = 'policy test_policy "Test policy"\n  payer "Test payer"\n  effective 2025-01-01 to 2025-12-31'): string {
+export function policy(
+    body: string,
+    header = 'policy test_policy "Test policy"\n  payer "Test payer"\n  effective 2025-01-01 to 2025-12-31',
+): string {
     return `${header}\nsource guide "sources/guide.txt" title "Therapy guide"\n${body}\n`;
 }

@@ -76,10 +76,14 @@ export function readTree(root: string): Record<string, string> {
 export function compileAndLoad(policies: string): { result: CliResult; packs: RulePack[] } {
     const out = tempDir('payrule-import-packs-');
     const result = runCli(['compile', policies, '--out', out]);
-    const packs = result.status === 0
-        ? fs.readdirSync(out).filter(name => name.endsWith('.json')).sort()
-            .map(name => parsePack(fs.readFileSync(path.join(out, name), 'utf8'), name))
-        : [];
+    const packs =
+        result.status === 0
+            ? fs
+                  .readdirSync(out)
+                  .filter(name => name.endsWith('.json'))
+                  .sort()
+                  .map(name => parsePack(fs.readFileSync(path.join(out, name), 'utf8'), name))
+            : [];
     return { result, packs };
 }
 
@@ -90,6 +94,12 @@ export function claim(id: string, lines: Array<{ code: string; date: string; mod
         patient: `P-${id}`,
         provider: { id: '1234567893', type: 'physician' },
         diagnoses: ['M54.50'],
-        lines: lines.map((line, i) => ({ line: i + 1, date: line.date, code: line.code, modifiers: line.modifiers ?? [], units: line.units ?? 1 })),
+        lines: lines.map((line, i) => ({
+            line: i + 1,
+            date: line.date,
+            code: line.code,
+            modifiers: line.modifiers ?? [],
+            units: line.units ?? 1,
+        })),
     };
 }

@@ -40,7 +40,9 @@ describe('import mue: a table in the exact CMS layout', () => {
 
     it('reports bad rows with their lines, counts, exits 1 and writes one policy per code family', () => {
         expect(result.status).toBe(1);
-        const reported = result.stderr.split('\n').filter(line => line.startsWith(`${table}:`) && /^[0-9]/.test(line.slice(table.length + 1)));
+        const reported = result.stderr
+            .split('\n')
+            .filter(line => line.startsWith(`${table}:`) && /^[0-9]/.test(line.slice(table.length + 1)));
         expect(reported.map(line => line.slice(table.length + 1).replace(/:.*/, ''))).toEqual(['10', '11', '12', '13', '14', '16']);
         expect(reported[0]).toContain("MUE value 'four' is not a whole number of units");
         expect(reported[1]).toContain("MUE adjudication indicator '4 Something Else' is not 1 (line edit), 2 or 3");
@@ -50,12 +52,15 @@ describe('import mue: a table in the exact CMS layout', () => {
         expect(reported[5]).toContain('a quoted field is never closed');
         expect(result.stderr).toContain(`${table}: 11 data rows: 5 imported, 6 bad rows skipped`);
         expect(Object.keys(readTree(out))).toEqual([
-            'mue_practitioner_20250101_021.payrule', 'mue_practitioner_20250101_971.payrule', 'mue_practitioner_20250101_975.payrule',
-            'mue_practitioner_20250101_G02.payrule', 'sources/mue_practitioner_20250101.txt',
+            'mue_practitioner_20250101_021.payrule',
+            'mue_practitioner_20250101_971.payrule',
+            'mue_practitioner_20250101_975.payrule',
+            'mue_practitioner_20250101_G02.payrule',
+            'sources/mue_practitioner_20250101.txt',
         ]);
     });
 
-    it('checks clean; the table\'s date (from the CMS file name) is the policies\' effective date', () => {
+    it("checks clean; the table's date (from the CMS file name) is the policies' effective date", () => {
         const check = runCli(['check', '--strict', out]);
         expect(check.status, check.stdout).toBe(0);
         for (const pack of packs) expect(pack.policy.effective).toEqual({ from: '2025-01-01', to: null });
@@ -67,30 +72,53 @@ describe('import mue: a table in the exact CMS layout', () => {
         expect(packs.map(pack => pack.policy.payer)).toEqual(['Medicare', 'Medicare', 'Medicare', 'Medicare']);
         expect(packs[1].policy.title).toBe('Medically unlikely edits, practitioner services from 2025-01-01: codes 971xx');
         // The note names the indicator; 3 says it may be paid on appeal with documentation, 2 that it is absolute.
-        expect(rules['MUE-97124'].note).toMatch(/^MUE adjudication indicator 3 \(date of service edit: clinical\): .*every line of it on the claim is denied in full; units above the limit may be paid on appeal with documentation of medical necessity\.$/);
-        expect(rules['MUE-G0283'].note).toMatch(/^MUE adjudication indicator 2 \(date of service edit: policy\): .*absolute limit set by CMS policy\.$/);
-        expect(rules['MUE-97140'].note).toBe('MUE adjudication indicator 1 (line edit): a claim line whose units pass the limit is denied in full.');
-        expect(rules['MUE-G0283'].citations[0].quote).toBe('line 9 of MCR_MUE_PractitionerServices_Eff_01-01-2025.csv: G0283 | 1 | 2 Date of Service Edit: Policy | Nature of Service/Procedure, né ’policy’');
+        expect(rules['MUE-97124'].note).toMatch(
+            /^MUE adjudication indicator 3 \(date of service edit: clinical\): .*every line of it on the claim is denied in full; units above the limit may be paid on appeal with documentation of medical necessity\.$/,
+        );
+        expect(rules['MUE-G0283'].note).toMatch(
+            /^MUE adjudication indicator 2 \(date of service edit: policy\): .*absolute limit set by CMS policy\.$/,
+        );
+        expect(rules['MUE-97140'].note).toBe(
+            'MUE adjudication indicator 1 (line edit): a claim line whose units pass the limit is denied in full.',
+        );
+        expect(rules['MUE-G0283'].citations[0].quote).toBe(
+            'line 9 of MCR_MUE_PractitionerServices_Eff_01-01-2025.csv: G0283 | 1 | 2 Date of Service Edit: Policy | Nature of Service/Procedure, né ’policy’',
+        );
     });
 
-    it('denies in full: per day (indicators 2 and 3) every line of the code on the claim that passes, one provider\'s day only; per line (1) the line', () => {
+    it("denies in full: per day (indicators 2 and 3) every line of the code on the claim that passes, one provider's day only; per line (1) the line", () => {
         const date = '2025-02-03';
-        const other = (id: string, units: number) => ({ ...claim(id, [{ code: '97124', date, units }]), patient: 'P-providers', provider: { id: '1992753880', type: 'physician' } });
+        const other = (id: string, units: number) => ({
+            ...claim(id, [{ code: '97124', date, units }]),
+            patient: 'P-providers',
+            provider: { id: '1992753880', type: 'physician' },
+        });
         const output = evaluate(packs, [
-            claim('day-within', [{ code: '97124', date, units: 2 }, { code: '97124', date, units: 2 }]),
-            claim('day-past', [{ code: '97124', date, units: 3 }, { code: '97124', date, units: 2 }]),
+            claim('day-within', [
+                { code: '97124', date, units: 2 },
+                { code: '97124', date, units: 2 },
+            ]),
+            claim('day-past', [
+                { code: '97124', date, units: 3 },
+                { code: '97124', date, units: 2 },
+            ]),
             // One patient, two providers, 3 units each: neither provider's day passes 4.
             { ...claim('provider-a', [{ code: '97124', date, units: 3 }]), patient: 'P-providers' },
             other('provider-b', 3),
             // The same provider's second claim that day: its 3 units and the 3 the first claim was allowed pass 4, so
             // this claim's lines are denied in full and the first claim is not judged again.
             other('provider-b-again', 3),
-            claim('line-within', [{ code: '97140', date, units: 2 }, { code: '97140', date, units: 2 }]),
+            claim('line-within', [
+                { code: '97140', date, units: 2 },
+                { code: '97140', date, units: 2 },
+            ]),
             claim('line-past', [{ code: '97140', date, units: 3 }]),
             claim('zero', [{ code: '0213T', date }]),
             claim('before-table', [{ code: '97124', date: '2024-12-31', units: 9 }]),
         ]);
-        const status = Object.fromEntries(output.claims.map(c => [c.id, 'lines' in c ? c.lines.map(line => `${line.status}:${line.allowedUnits}`) : c.error]));
+        const status = Object.fromEntries(
+            output.claims.map(c => [c.id, 'lines' in c ? c.lines.map(line => `${line.status}:${line.allowedUnits}`) : c.error]),
+        );
         expect(status).toEqual({
             'day-within': ['paid:2', 'paid:2'],
             'day-past': ['denied:0', 'denied:0'],
@@ -99,7 +127,7 @@ describe('import mue: a table in the exact CMS layout', () => {
             'provider-b-again': ['denied:0'],
             'line-within': ['paid:2', 'paid:2'],
             'line-past': ['denied:0'],
-            'zero': ['denied:0'],
+            zero: ['denied:0'],
             'before-table': ['paid:9'],
         });
     });
@@ -118,19 +146,31 @@ describe('import mue: the three CMS tables and their quarters', () => {
 
     it('imports the practitioner, outpatient hospital and DME tables to distinct policies and payers that never overwrite each other', () => {
         const dir = withFiles({
-            'MCR_MUE_PractitionerServices_Eff_01-01-2025.csv': table('Practitioner Services MUE Values', ['97124,4,3 Date of Service Edit: Clinical,Clinical: Data']),
-            'MCR_MUE_OutpatientHospitalServices_Eff_01-01-2025.csv': table('Outpatient Hospital Services MUE Values', ['97124,6,3 Date of Service Edit: Clinical,Clinical: Data']),
+            'MCR_MUE_PractitionerServices_Eff_01-01-2025.csv': table('Practitioner Services MUE Values', [
+                '97124,4,3 Date of Service Edit: Clinical,Clinical: Data',
+            ]),
+            'MCR_MUE_OutpatientHospitalServices_Eff_01-01-2025.csv': table('Outpatient Hospital Services MUE Values', [
+                '97124,6,3 Date of Service Edit: Clinical,Clinical: Data',
+            ]),
             // Named by its file only: the header's value column does not say which table it is.
             'MCR_MUE_DMESupplierServices_Eff_01-01-2025.csv': table('MUE Values', ['E0100,1,1 Line Edit,Nature of Equipment']),
         });
         const out = path.join(dir, 'out');
-        for (const name of ['MCR_MUE_PractitionerServices_Eff_01-01-2025.csv', 'MCR_MUE_OutpatientHospitalServices_Eff_01-01-2025.csv', 'MCR_MUE_DMESupplierServices_Eff_01-01-2025.csv']) {
+        for (const name of [
+            'MCR_MUE_PractitionerServices_Eff_01-01-2025.csv',
+            'MCR_MUE_OutpatientHospitalServices_Eff_01-01-2025.csv',
+            'MCR_MUE_DMESupplierServices_Eff_01-01-2025.csv',
+        ]) {
             const run = runCli(['import', 'mue', path.join(dir, name), '--out', out]);
             expect(run.status, run.stderr).toBe(0);
         }
         expect(Object.keys(readTree(out))).toEqual([
-            'mue_dme_20250101_E01.payrule', 'mue_outpatient_20250101_971.payrule', 'mue_practitioner_20250101_971.payrule',
-            'sources/mue_dme_20250101.txt', 'sources/mue_outpatient_20250101.txt', 'sources/mue_practitioner_20250101.txt',
+            'mue_dme_20250101_E01.payrule',
+            'mue_outpatient_20250101_971.payrule',
+            'mue_practitioner_20250101_971.payrule',
+            'sources/mue_dme_20250101.txt',
+            'sources/mue_outpatient_20250101.txt',
+            'sources/mue_practitioner_20250101.txt',
         ]);
         const check = runCli(['check', '--strict', out]);
         expect(check.status, check.stdout).toBe(0);
@@ -147,32 +187,57 @@ describe('import mue: the three CMS tables and their quarters', () => {
             'a.csv': table('Practitioner Services MUE Values', ['97124,4,3 Date of Service Edit: Clinical,Clinical: Data']),
             'b.csv': table('DME Supplier Services MUE Values', ['E0100,1,1 Line Edit,Nature of Equipment']),
         });
-        const run = runCli(['import', 'mue', path.join(dir, 'a.csv'), path.join(dir, 'b.csv'), '--out', path.join(dir, 'out'), '--effective', '2025-01-01']);
+        const run = runCli([
+            'import',
+            'mue',
+            path.join(dir, 'a.csv'),
+            path.join(dir, 'b.csv'),
+            '--out',
+            path.join(dir, 'out'),
+            '--effective',
+            '2025-01-01',
+        ]);
         expect(run.status).toBe(2);
-        expect(run.stderr.trim()).toBe(`${path.join(dir, 'b.csv')}: is the DME supplier services table and a.csv the practitioner services one: import each MUE table on its own (each has its own values and policies)`);
+        expect(run.stderr.trim()).toBe(
+            `${path.join(dir, 'b.csv')}: is the DME supplier services table and a.csv the practitioner services one: import each MUE table on its own (each has its own values and policies)`,
+        );
         expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
     });
 
-    it('a later quarter ends the earlier quarter\'s rules the day before it starts: old dates of service keep old values', () => {
+    it("a later quarter ends the earlier quarter's rules the day before it starts: old dates of service keep old values", () => {
         const practitioner = 'Practitioner Services MUE Values';
         const dir = withFiles({
-            'MCR_MUE_PractitionerServices_Eff_01-01-2025.csv': table(practitioner, ['97124,4,3 Date of Service Edit: Clinical,Clinical: Data', '97140,2,1 Line Edit,Clinical']),
-            'MCR_MUE_PractitionerServices_Eff_04-01-2025.csv': table(practitioner, ['97124,2,3 Date of Service Edit: Clinical,Clinical: Data', '97530,3,2 Date of Service Edit: Policy,Policy']),
-            'MCR_MUE_PractitionerServices_Eff_07-01-2025.csv': table(practitioner, ['97124,3,3 Date of Service Edit: Clinical,Clinical: Data']),
+            'MCR_MUE_PractitionerServices_Eff_01-01-2025.csv': table(practitioner, [
+                '97124,4,3 Date of Service Edit: Clinical,Clinical: Data',
+                '97140,2,1 Line Edit,Clinical',
+            ]),
+            'MCR_MUE_PractitionerServices_Eff_04-01-2025.csv': table(practitioner, [
+                '97124,2,3 Date of Service Edit: Clinical,Clinical: Data',
+                '97530,3,2 Date of Service Edit: Policy,Policy',
+            ]),
+            'MCR_MUE_PractitionerServices_Eff_07-01-2025.csv': table(practitioner, [
+                '97124,3,3 Date of Service Edit: Clinical,Clinical: Data',
+            ]),
         });
         const out = path.join(dir, 'out');
         const q1 = runCli(['import', 'mue', path.join(dir, 'MCR_MUE_PractitionerServices_Eff_01-01-2025.csv'), '--out', out]);
         expect(q1.status, q1.stderr).toBe(0);
         // The third quarter before the second: each quarter still ends the day before the next one in the folder.
         const q3 = runCli(['import', 'mue', path.join(dir, 'MCR_MUE_PractitionerServices_Eff_07-01-2025.csv'), '--out', out]);
-        expect(q3.stdout).toMatch(/mue_practitioner_20250101_971\.payrule now effective 2025-01-01 to 2025-06-30 \(the table of another quarter is in this folder\)/);
+        expect(q3.stdout).toMatch(
+            /mue_practitioner_20250101_971\.payrule now effective 2025-01-01 to 2025-06-30 \(the table of another quarter is in this folder\)/,
+        );
         const q2 = runCli(['import', 'mue', path.join(dir, 'MCR_MUE_PractitionerServices_Eff_04-01-2025.csv'), '--out', out]);
         expect(q2.status, q2.stderr).toBe(0);
         const files = readTree(out);
-        expect(Object.keys(files).filter(name => name.endsWith('.payrule'))).toEqual([
-            'mue_practitioner_20250101_971.payrule', 'mue_practitioner_20250401_975.payrule', 'mue_practitioner_20250401_971.payrule',
-            'mue_practitioner_20250701_971.payrule',
-        ].sort());
+        expect(Object.keys(files).filter(name => name.endsWith('.payrule'))).toEqual(
+            [
+                'mue_practitioner_20250101_971.payrule',
+                'mue_practitioner_20250401_975.payrule',
+                'mue_practitioner_20250401_971.payrule',
+                'mue_practitioner_20250701_971.payrule',
+            ].sort(),
+        );
         expect(files['mue_practitioner_20250101_971.payrule']).toMatch(/^ {2}effective 2025-01-01 to 2025-03-31$/m);
         expect(files['mue_practitioner_20250401_971.payrule']).toMatch(/^ {2}effective 2025-04-01 to 2025-06-30$/m);
         expect(files['mue_practitioner_20250701_971.payrule']).toMatch(/^ {2}effective 2025-07-01$/m);
@@ -200,9 +265,15 @@ describe('import mue: the three CMS tables and their quarters', () => {
         ]);
         const status = Object.fromEntries(output.claims.map(c => [c.id, 'lines' in c ? c.lines[0].status : c.error]));
         expect(status).toEqual({
-            'q1-4': 'paid', 'q2-3': 'denied', 'q2-2': 'paid', 'q3-3': 'paid',
-            'q1-97140': 'denied', 'q2-97140': 'paid',
-            'q1-97530': 'paid', 'q2-97530': 'denied', 'q3-97530': 'paid',
+            'q1-4': 'paid',
+            'q2-3': 'denied',
+            'q2-2': 'paid',
+            'q3-3': 'paid',
+            'q1-97140': 'denied',
+            'q2-97140': 'paid',
+            'q1-97530': 'paid',
+            'q2-97530': 'denied',
+            'q3-97530': 'paid',
         });
     });
 });
@@ -216,7 +287,10 @@ describe('the MUE reader', () => {
     });
 
     it('reads a tab-delimited MUE table and a bare indicator digit', () => {
-        const table = readMueTable('m.txt', 'HCPCS/CPT Code\tPractitioner Services MUE Values\tMUE Adjudication Indicator\tMUE Rationale\n97124\t4\t2\tCMS Policy\n');
+        const table = readMueTable(
+            'm.txt',
+            'HCPCS/CPT Code\tPractitioner Services MUE Values\tMUE Adjudication Indicator\tMUE Rationale\n97124\t4\t2\tCMS Policy\n',
+        );
         expect(table.delimiter).toBe('\t');
         expect(table.limits[0]).toMatchObject({ code: '97124', max: 4, adjudication: '2' });
     });

@@ -58,20 +58,24 @@ describe('import ncci-ptp: a table in the exact CMS layout', () => {
     it('is the layout CMS publishes: CRLF, Windows-1252 bytes, header lines', () => {
         const bytes = fs.readFileSync(table);
         expect(bytes.includes(Buffer.from('\r\n'))).toBe(true);
-        expect(bytes.includes(Buffer.from([0x50, 0x72, 0x6F, 0x63, 0xE9]))).toBe(true); // "Procé" in Windows-1252
+        expect(bytes.includes(Buffer.from([0x50, 0x72, 0x6f, 0x63, 0xe9]))).toBe(true); // "Procé" in Windows-1252
         expect(bytes.includes(Buffer.from([0x92]))).toBe(true); // ’
         expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toThrow();
     });
 
     it('reports each bad row as FILE:LINE: reason on stderr, counts everything, exits 1 and still writes the policies', () => {
         expect(result.status).toBe(1);
-        const reported = result.stderr.split('\n').filter(line => line.startsWith(`${table}:`) && /^[0-9]/.test(line.slice(table.length + 1)));
+        const reported = result.stderr
+            .split('\n')
+            .filter(line => line.startsWith(`${table}:`) && /^[0-9]/.test(line.slice(table.length + 1)));
         expect(reported).toHaveLength(EXPECTED_BAD.length);
         EXPECTED_BAD.forEach(([line, reason], i) => {
             expect(reported[i].startsWith(`${table}:${line}: `), reported[i]).toBe(true);
             expect(reported[i]).toContain(reason);
         });
-        expect(result.stderr).toContain(`${table}: 16 data rows: 5 imported, 1 not applied (modifier indicator 9), 1 never in effect (deleted the day they took effect), 9 bad rows skipped`);
+        expect(result.stderr).toContain(
+            `${table}: 16 data rows: 5 imported, 1 not applied (modifier indicator 9), 1 never in effect (deleted the day they took effect), 9 bad rows skipped`,
+        );
         expect(Object.keys(readTree(out))).toEqual(['ncci_ptp_975.payrule', 'ncci_ptp_G02.payrule', 'sources/ncci_ptp.txt']);
         expect(result.stdout).toMatch(/ncci_ptp_975\.payrule \(4 rules\)/);
         expect(result.stdout).toMatch(/ncci_ptp_G02\.payrule \(1 rule\)/);
@@ -80,11 +84,19 @@ describe('import ncci-ptp: a table in the exact CMS layout', () => {
     it('writes the provenance: file name, digest, counts, the rows in normalised form and every skipped row with its reason', () => {
         const provenance = fs.readFileSync(path.join(out, 'sources/ncci_ptp.txt'), 'utf8');
         expect(provenance).toMatch(/^Table file: ccipra-test\.txt \(windows-1252, SHA-256 [0-9a-f]{64}\): 16 data rows$/m);
-        expect(provenance).toContain('Data rows: 16: 5 imported as rules, 1 not applied (modifier indicator 9), 1 never in effect (deleted on the day they took effect), 9 rejected');
-        expect(provenance).toContain('line 9 of ccipra-test.txt: 97530 | 97150 | * | 19960101 | 20180101 | 0 | Procédure included in the comprehensive service\n');
+        expect(provenance).toContain(
+            'Data rows: 16: 5 imported as rules, 1 not applied (modifier indicator 9), 1 never in effect (deleted on the day they took effect), 9 rejected',
+        );
+        expect(provenance).toContain(
+            'line 9 of ccipra-test.txt: 97530 | 97150 | * | 19960101 | 20180101 | 0 | Procédure included in the comprehensive service\n',
+        );
         expect(provenance).toContain('line 10 of ccipra-test.txt: 97530 | 97150 |  | 20190101 | * | 1 | CMS’s policy – re-added\n');
-        expect(provenance).toContain('line 11 of ccipra-test.txt: 97530 | 97112 |  | 20100101 | 20100101 | 9 | Deleted retroactively (not applied: modifier indicator 9)');
-        expect(provenance).toContain('line 12 of ccipra-test.txt: 97530 | 97113 |  | 20100101 | 20100101 | 1 | Deleted the day it took effect (not applied: deleted on the day it took effect)');
+        expect(provenance).toContain(
+            'line 11 of ccipra-test.txt: 97530 | 97112 |  | 20100101 | 20100101 | 9 | Deleted retroactively (not applied: modifier indicator 9)',
+        );
+        expect(provenance).toContain(
+            'line 12 of ccipra-test.txt: 97530 | 97113 |  | 20100101 | 20100101 | 1 | Deleted the day it took effect (not applied: deleted on the day it took effect)',
+        );
         for (const [line, reason] of EXPECTED_BAD) expect(provenance).toContain(`ccipra-test.txt:${line}: ${reason}`);
         expect(provenance).toContain('  read: 9753 | 97140 | | 20000101 | * | 1 | Bad code');
         // What the indicators mean, and where the modifier list comes from: the source every rule cites says it.
@@ -102,23 +114,35 @@ describe('import ncci-ptp: a table in the exact CMS layout', () => {
         expect(first.effective).toEqual({ from: '1996-01-01', to: '2017-12-31' });
         expect(first.exceptions).toEqual([]);
         expect(first.title).toBe('97150 with 97530: Procédure included in the comprehensive service');
-        expect(first.note).toBe('Modifier indicator 0: no modifier lifts this edit. Deleted 2018-01-01: applies through 2017-12-31. In existence prior to 1996.');
+        expect(first.note).toBe(
+            'Modifier indicator 0: no modifier lifts this edit. Deleted 2018-01-01: applies through 2017-12-31. In existence prior to 1996.',
+        );
         expect(second.effective).toEqual({ from: '2019-01-01', to: null });
         expect(second.exceptions).toEqual([
             { kind: 'modifier', modifiers: ['59', 'XE', 'XP', 'XS', 'XU'], eitherLine: true },
             { kind: 'modifier', modifiers: [...NCCI_COLUMN_TWO_MODIFIERS].sort(), eitherLine: false },
         ]);
-        expect(second.note).toBe('Modifier indicator 1: 59, XE, XS, XP or XU on either line, or another NCCI-associated modifier on the column two line, lifts this edit.');
+        expect(second.note).toBe(
+            'Modifier indicator 1: 59, XE, XS, XP or XU on either line, or another NCCI-associated modifier on the column two line, lifts this edit.',
+        );
         expect(packs[1].rules[0]).toMatchObject({ id: 'PTP-G0283-97035', exceptions: [] });
         // The modifiers are named once per file, by the files that have an indicator-1 edit.
         const files = readTree(out);
         expect(files['ncci_ptp_975.payrule'].match(/^modifierset /gm)).toHaveLength(2);
-        expect(files['ncci_ptp_975.payrule'].match(/^ {4}unless modifier ncci_distinct on either line\n {4}unless modifier ncci_column_two$/gm)).toHaveLength(3);
+        expect(
+            files['ncci_ptp_975.payrule'].match(
+                /^ {4}unless modifier ncci_distinct on either line\n {4}unless modifier ncci_column_two$/gm,
+            ),
+        ).toHaveLength(3);
         expect(files['ncci_ptp_G02.payrule']).not.toMatch(/modifierset|unless/);
     });
 
     it('ends an edit the day before its deletion date', () => {
-        const pair = (id: string, date: string, modifiers: string[] = []) => claim(id, [{ code: '97530', date }, { code: '97150', date, modifiers }]);
+        const pair = (id: string, date: string, modifiers: string[] = []) =>
+            claim(id, [
+                { code: '97530', date },
+                { code: '97150', date, modifiers },
+            ]);
         const output = evaluate(packs, [
             pair('last-day', '2017-12-31'),
             pair('last-day-59', '2017-12-31', ['59']),
@@ -129,7 +153,12 @@ describe('import ncci-ptp: a table in the exact CMS layout', () => {
         ]);
         const status = Object.fromEntries(output.claims.map(c => [c.id, 'lines' in c ? c.lines[1].status : c.error]));
         expect(status).toEqual({
-            'last-day': 'denied', 'last-day-59': 'denied', 'deletion-date': 'paid', 'gap': 'paid', 're-added': 'denied', 're-added-59': 'paid',
+            'last-day': 'denied',
+            'last-day-59': 'denied',
+            'deletion-date': 'paid',
+            gap: 'paid',
+            're-added': 'denied',
+            're-added-59': 'paid',
         });
     });
 
@@ -161,11 +190,23 @@ describe('import ncci-ptp: a table in the exact CMS layout', () => {
 
     it('--split none writes one policy; --policy-id and --payer name it', () => {
         const single = path.join(dir, 'single');
-        const run = runCli(['import', 'ncci-ptp', table, '--out', single, '--split', 'none', '--policy-id', 'acme_ptp', '--payer', 'Acme Health']);
+        const run = runCli([
+            'import',
+            'ncci-ptp',
+            table,
+            '--out',
+            single,
+            '--split',
+            'none',
+            '--policy-id',
+            'acme_ptp',
+            '--payer',
+            'Acme Health',
+        ]);
         expect(run.status).toBe(1);
         expect(Object.keys(readTree(single))).toEqual(['acme_ptp.payrule', 'sources/acme_ptp.txt']);
         const text = fs.readFileSync(path.join(single, 'acme_ptp.payrule'), 'utf8');
-        expect(text).toMatch(/^policy acme_ptp "NCCI procedure-to-procedure edits"\n  payer "Acme Health"$/m);
+        expect(text).toMatch(/^policy acme_ptp "NCCI procedure-to-procedure edits"\n {2}payer "Acme Health"$/m);
         expect(runCli(['check', '--strict', single]).status).toBe(0);
     });
 });
@@ -180,7 +221,12 @@ describe('the PTP reader', () => {
         ].join('\r\n');
         const table = readPtpTable('ptp.csv', csv);
         expect(table).toMatchObject({ delimiter: ',', headerLine: 2, dataRows: 1, bad: [] });
-        expect(table.edits[0]).toMatchObject({ line: 4, column1: '97530', column2: '97140', rationale: 'Mutually exclusive procedures, see "CPT"' });
+        expect(table.edits[0]).toMatchObject({
+            line: 4,
+            column1: '97530',
+            column2: '97140',
+            rationale: 'Mutually exclusive procedures, see "CPT"',
+        });
     });
 
     it('reads a table without its header lines, and upper-cases codes', () => {
@@ -202,7 +248,9 @@ describe('the PTP reader', () => {
         const dir = withFiles({
             'binary.txt': Buffer.from([0x97, 0x53, 0x00, 0x01, 0x02]),
             'download.zip': Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(20)]),
-            'mue.csv': cp1252('"HCPCS/CPT Code",MUE Values,MUE Adjudication Indicator,MUE Rationale\r\n97124,4,3 Date of Service Edit: Clinical,Clinical: Data\r\n'),
+            'mue.csv': cp1252(
+                '"HCPCS/CPT Code",MUE Values,MUE Adjudication Indicator,MUE Rationale\r\n97124,4,3 Date of Service Edit: Clinical,Clinical: Data\r\n',
+            ),
         });
         const cases: Array<[string, RegExp]> = [
             ['missing.txt', /missing\.txt: cannot read: no such file/],
@@ -238,7 +286,11 @@ describe('the PTP reader', () => {
     });
 
     it('imports through the library as the CLI does', () => {
-        const result = importTables('ncci-ptp', [{ name: 't.txt', bytes: ptpTable(ROWS.slice(0, 2)) }], { payer: 'Medicare', policyId: 'p', split: 'none' });
+        const result = importTables('ncci-ptp', [{ name: 't.txt', bytes: ptpTable(ROWS.slice(0, 2)) }], {
+            payer: 'Medicare',
+            policyId: 'p',
+            split: 'none',
+        });
         expect(result.files.map(file => file.path)).toEqual(['p.payrule', 'sources/p.txt']);
         expect(result.counts).toEqual([{ file: 't.txt', dataRows: 2, imported: 2, notApplied: 0, neverInEffect: 0, bad: 0 }]);
     });

@@ -20,7 +20,14 @@ function sourceColumnTwoCodes(): string[] {
     const text = fs.readFileSync(SOURCE, 'utf8');
     const start = text.indexOf('The below CPTs are not paid separately when submit with CPT 97140');
     const end = text.indexOf('97140: Manual therapy techniques', start);
-    return text.slice(start, end).split('\n').slice(1).join(' ').split(/\s+/).filter(word => /^[0-9]{4}[0-9T]$/.test(word)).sort();
+    return text
+        .slice(start, end)
+        .split('\n')
+        .slice(1)
+        .join(' ')
+        .split(/\s+/)
+        .filter(word => /^[0-9]{4}[0-9T]$/.test(word))
+        .sort();
 }
 
 describe('import ncci-ptp: the 97140 column-two list of the sources', () => {
@@ -37,7 +44,9 @@ describe('import ncci-ptp: the 97140 column-two list of the sources', () => {
     it('reads every row of the fixture, the 57 pairs of the source', () => {
         expect(sourceColumnTwoCodes()).toHaveLength(57);
         expect(imported.status, imported.stderr).toBe(0);
-        expect(imported.stderr).toMatch(/ptp-97140\.txt: 57 data rows: 57 imported, 0 not applied \(modifier indicator 9\), 0 never in effect .*, 0 bad rows skipped/);
+        expect(imported.stderr).toMatch(
+            /ptp-97140\.txt: 57 data rows: 57 imported, 0 not applied \(modifier indicator 9\), 0 never in effect .*, 0 bad rows skipped/,
+        );
         expect(Object.keys(readTree(out))).toEqual(['ncci_ptp_971.payrule', 'sources/ncci_ptp.txt']);
     });
 
@@ -71,7 +80,10 @@ describe('import ncci-ptp: the 97140 column-two list of the sources', () => {
     it('agrees with the hand-written rule NCCI-97140-COL2 of the project policy', () => {
         const written = fs.readFileSync(path.join(PROJECT, 'policies/medicare-ncci-physical-medicine.payrule'), 'utf8');
         const codeset = /codeset ncci_97140_col2 "[^"]*" =([\s\S]*?)\n\s*\n/.exec(written)![1];
-        const listed = codeset.split(/[\s,]+/).filter(Boolean).sort();
+        const listed = codeset
+            .split(/[\s,]+/)
+            .filter(Boolean)
+            .sort();
         expect(listed).toEqual(packs[0].rules.flatMap(rule => rule.subject.codes).sort());
         // The same modifiers lift it, on the same lines: 59/X{EPSU} on either line, the other 39 on the column-two line.
         const project = compileAndLoad(path.join(PROJECT, 'policies')).packs.find(pack => pack.policy.id === 'medicare_ncci_pm')!;
@@ -93,21 +105,54 @@ describe('import ncci-ptp: the 97140 column-two list of the sources', () => {
     it('denies the column-two code with 97140 the same day unless 59/X{EPSU} is on either line or another NCCI modifier on the column-two line', () => {
         const date = '2025-03-04';
         const output = evaluate(packs, [
-            claim('plain', [{ code: '97140', date }, { code: '97124', date }]),
-            claim('59-on-column-one', [{ code: '97140', date, modifiers: ['59'] }, { code: '97124', date }]),
-            claim('XS-on-column-two', [{ code: '97140', date }, { code: '97124', date, modifiers: ['XS'] }]),
-            claim('RT-anatomic', [{ code: '97140', date }, { code: '64450', date, modifiers: ['RT'] }]),
-            claim('RT-on-column-one', [{ code: '97140', date, modifiers: ['RT'] }, { code: '64450', date }]),
-            claim('LT-and-RT', [{ code: '97140', date, modifiers: ['LT'] }, { code: '64450', date, modifiers: ['RT'] }]),
-            claim('25-on-column-one', [{ code: '97140', date, modifiers: ['25'] }, { code: '97124', date }]),
-            claim('91-on-column-two', [{ code: '97140', date }, { code: '97124', date, modifiers: ['91'] }]),
-            claim('76-not-ncci', [{ code: '97140', date }, { code: '97124', date, modifiers: ['76'] }]),
-            claim('other-day', [{ code: '97140', date }, { code: '97124', date: '2025-03-05' }]),
-            claim('before-effective', [{ code: '97140', date: '2014-12-31' }, { code: '97124', date: '2014-12-31' }]),
+            claim('plain', [
+                { code: '97140', date },
+                { code: '97124', date },
+            ]),
+            claim('59-on-column-one', [
+                { code: '97140', date, modifiers: ['59'] },
+                { code: '97124', date },
+            ]),
+            claim('XS-on-column-two', [
+                { code: '97140', date },
+                { code: '97124', date, modifiers: ['XS'] },
+            ]),
+            claim('RT-anatomic', [
+                { code: '97140', date },
+                { code: '64450', date, modifiers: ['RT'] },
+            ]),
+            claim('RT-on-column-one', [
+                { code: '97140', date, modifiers: ['RT'] },
+                { code: '64450', date },
+            ]),
+            claim('LT-and-RT', [
+                { code: '97140', date, modifiers: ['LT'] },
+                { code: '64450', date, modifiers: ['RT'] },
+            ]),
+            claim('25-on-column-one', [
+                { code: '97140', date, modifiers: ['25'] },
+                { code: '97124', date },
+            ]),
+            claim('91-on-column-two', [
+                { code: '97140', date },
+                { code: '97124', date, modifiers: ['91'] },
+            ]),
+            claim('76-not-ncci', [
+                { code: '97140', date },
+                { code: '97124', date, modifiers: ['76'] },
+            ]),
+            claim('other-day', [
+                { code: '97140', date },
+                { code: '97124', date: '2025-03-05' },
+            ]),
+            claim('before-effective', [
+                { code: '97140', date: '2014-12-31' },
+                { code: '97124', date: '2014-12-31' },
+            ]),
         ]);
         const statuses = Object.fromEntries(output.claims.map(c => [c.id, 'lines' in c ? c.lines.map(line => line.status) : c.error]));
         expect(statuses).toEqual({
-            'plain': ['paid', 'denied'],
+            plain: ['paid', 'denied'],
             '59-on-column-one': ['paid', 'paid'],
             'XS-on-column-two': ['paid', 'paid'],
             'RT-anatomic': ['paid', 'paid'],
@@ -120,6 +165,10 @@ describe('import ncci-ptp: the 97140 column-two list of the sources', () => {
             'before-effective': ['paid', 'paid'],
         });
         const denied = output.claims[0];
-        expect('lines' in denied && denied.lines[1].findings[0]).toMatchObject({ policy: 'ncci_ptp_971', rule: 'PTP-97140-97124', reason: 'CO-97' });
+        expect('lines' in denied && denied.lines[1].findings[0]).toMatchObject({
+            policy: 'ncci_ptp_971',
+            rule: 'PTP-97140-97124',
+            reason: 'CO-97',
+        });
     });
 });

@@ -72,9 +72,12 @@ const CASES: Record<CheckName, CheckCase> = {
         failing: policy(`rule R "r"\n  97124 denied above 2 codes per line unless modifier 59 on either line${cite}`),
         passing: policy(`rule R "r"\n  97124 denied with 97140 same day unless modifier 59 on either line${cite}`),
     },
-    'lowercase': {
+    lowercase: {
         failing: policy(`rule R "r"\n  g0283 requires modifier xs${cite}`),
-        alsoFailing: [policy(`rule R "r"\n  97124 denied\n  reason CO-97 remark n362${cite}`), policy(`modifierset distinct = xs\nrule R "r"\n  97124 requires modifier distinct${cite}`)],
+        alsoFailing: [
+            policy(`rule R "r"\n  97124 denied\n  reason CO-97 remark n362${cite}`),
+            policy(`modifierset distinct = xs\nrule R "r"\n  97124 requires modifier distinct${cite}`),
+        ],
         passing: policy(`rule R "r"\n  G0283 requires modifier XS${cite}`),
     },
     'unknown-provider-type': {
@@ -108,7 +111,11 @@ const CASES: Record<CheckName, CheckCase> = {
     },
     'duplicate-id': {
         failing: policy(`rule R "r"\n  97124 denied${cite}\nrule R "again"\n  97140 denied${cite}`),
-        alsoFailing: [policy(`codeset distinct = 97140\nmodifierset distinct = 59\nrule R "r"\n  97124 denied with distinct same day unless modifier distinct${cite}`)],
+        alsoFailing: [
+            policy(
+                `codeset distinct = 97140\nmodifierset distinct = 59\nrule R "r"\n  97124 denied with distinct same day unless modifier distinct${cite}`,
+            ),
+        ],
         passing: policy(`rule R "r"\n  97124 denied${cite}\nrule S "again"\n  97140 denied${cite}`),
     },
     'duplicate-clause': {
@@ -118,7 +125,9 @@ const CASES: Record<CheckName, CheckCase> = {
     'repeated-value': {
         failing: policy(`rule R "r"\n  97124 denied\n  reason CO-97 remark N362, n362${cite}`),
         passing: policy(`rule R "r"\n  97124 denied\n  reason CO-97 remark N362, M76${cite}`),
-        alsoFailing: [policy(`rule R "r"\n  97124 denied${cite}`, 'policy test_policy "Test policy"\n  payer "Test payer" id "TP-1", "tp-1 "')],
+        alsoFailing: [
+            policy(`rule R "r"\n  97124 denied${cite}`, 'policy test_policy "Test policy"\n  payer "Test payer" id "TP-1", "tp-1 "'),
+        ],
     },
     'self-pair': {
         failing: policy(`rule R "r"\n  97124 denied with 97110..97124 same day${cite}`),
@@ -133,8 +142,12 @@ const CASES: Record<CheckName, CheckCase> = {
         passing: policy(`rule R "r"\n  97124 denied${cite}`),
     },
     'citation-not-found': {
-        failing: policy(`rule R "r"\n  97124 denied above 4 units per day\n  cite guide "Massage is limited to five units per date of service."`),
-        passing: policy(`rule R "r"\n  97124 denied above 4 units per day\n  cite guide "MASSAGE (97124) is limited to four   units per date of service."`),
+        failing: policy(
+            `rule R "r"\n  97124 denied above 4 units per day\n  cite guide "Massage is limited to five units per date of service."`,
+        ),
+        passing: policy(
+            `rule R "r"\n  97124 denied above 4 units per day\n  cite guide "MASSAGE (97124) is limited to four   units per date of service."`,
+        ),
     },
     'missing-citation': {
         failing: policy(`rule R "r"\n  97124 denied${cite}\nrule S "s"\n  97140 denied`),
@@ -159,14 +172,20 @@ const CASES: Record<CheckName, CheckCase> = {
         failing: policy(`rule R "r"\n  97124 denied\n  effective 2024-06-01 to 2025-06-01${cite}`),
         passing: policy(`rule R "r"\n  97124 denied\n  effective 2025-06-01${cite}`),
     },
-    'contradiction': {
+    contradiction: {
         failing: [
             policy(`rule R "r"\n  97124 denied with 97140 same day unless modifier 59${cite}`),
-            policy(`rule S "s"\n  97124 review with 97140 same day unless modifier 59${cite}`, 'policy other "Other"\n  payer "Test payer"'),
+            policy(
+                `rule S "s"\n  97124 review with 97140 same day unless modifier 59${cite}`,
+                'policy other "Other"\n  payer "Test payer"',
+            ),
         ],
         passing: [
             policy(`rule R "r"\n  97124 denied with 97140 same day unless modifier 59${cite}`),
-            policy(`rule S "s"\n  97124 review with 97140 same day unless modifier 59${cite}`, 'policy other "Other"\n  payer "Another payer"'),
+            policy(
+                `rule S "s"\n  97124 review with 97140 same day unless modifier 59${cite}`,
+                'policy other "Other"\n  payer "Another payer"',
+            ),
         ],
     },
     'duplicate-rule': {
@@ -176,7 +195,10 @@ const CASES: Record<CheckName, CheckCase> = {
         ],
         passing: [
             policy(`rule R "r"\n  97124 denied above 4 units per day${cite}`),
-            policy(`rule S "s"\n  97124 denied above 4 units per day${cite}`, 'policy other "Other"\n  payer "Test payer"\n  effective 2026-01-01'),
+            policy(
+                `rule S "s"\n  97124 denied above 4 units per day${cite}`,
+                'policy other "Other"\n  payer "Test payer"\n  effective 2026-01-01',
+            ),
         ],
     },
     'too-many-problems': {
@@ -251,7 +273,11 @@ describe('check details', () => {
     });
 
     it('suggests the closest passage for a near-miss citation', async () => {
-        const document = await workspace.validate(policy(`rule R "r"\n  97124 denied above 4 units per day\n  cite guide "Massage (97124) is limited to four unit per date of service."`));
+        const document = await workspace.validate(
+            policy(
+                `rule R "r"\n  97124 denied above 4 units per day\n  cite guide "Massage (97124) is limited to four unit per date of service."`,
+            ),
+        );
         const diagnostic = document.diagnostics!.find(d => d.code === 'payrule/citation-not-found')!;
         expect(diagnostic.message).toContain('Massage (97124) is limited to four units per date of service.');
         expect(diagnostic.message).toContain('line 3');
@@ -259,7 +285,9 @@ describe('check details', () => {
 
     it('never reads a source outside the workspace, even through a symlink', async () => {
         fs.symlinkSync('/etc', path.join(workspace.root, 'sources', 'etc-link'));
-        const document = await workspace.validate(policy(`source link "sources/etc-link/hostname"\nrule R "r"\n  97124 denied${cite}\n  cite link "x"`));
+        const document = await workspace.validate(
+            policy(`source link "sources/etc-link/hostname"\nrule R "r"\n  97124 denied${cite}\n  cite link "x"`),
+        );
         expect(codesOf(document)).toContain('payrule/source-outside-workspace');
         expect(codesOf(document)).not.toContain('payrule/citation-not-found');
     });
@@ -278,40 +306,58 @@ describe('check details', () => {
         const set = 'modifierset distinct = XS, 59\n';
         const [same] = await validateAll([
             policy(`${set}rule R "r"\n  97124 denied with 97140 same day unless modifier distinct${cite}`),
-            policy(`rule S "s"\n  97124 denied with 97140 same day unless modifier 59, XS${cite}`, 'policy other "Other"\n  payer "Test payer"'),
+            policy(
+                `rule S "s"\n  97124 denied with 97140 same day unless modifier 59, XS${cite}`,
+                'policy other "Other"\n  payer "Test payer"',
+            ),
         ]);
         expect(codesOf(same)).toContain('payrule/duplicate-rule');
         workspace.reset();
         const [different] = await validateAll([
             policy(`${set}rule R "r"\n  97124 denied with 97140 same day unless modifier distinct${cite}`),
-            policy(`rule S "s"\n  97124 denied with 97140 same day unless modifier 59${cite}`, 'policy other "Other"\n  payer "Test payer"'),
+            policy(
+                `rule S "s"\n  97124 denied with 97140 same day unless modifier 59${cite}`,
+                'policy other "Other"\n  payer "Test payer"',
+            ),
         ]);
         expect(codesOf(different)).toContain('payrule/contradiction');
         expect(codesOf(different)).not.toContain('payrule/duplicate-rule');
     });
 
     it('treats different limits with different actions as tiers, not a contradiction', async () => {
-        const document = await workspace.validate(policy(`rule R "r"\n  97124 review above 1 units per day${cite}\nrule S "s"\n  97124 denied above 4 units per day${cite}`));
+        const document = await workspace.validate(
+            policy(`rule R "r"\n  97124 review above 1 units per day${cite}\nrule S "s"\n  97124 denied above 4 units per day${cite}`),
+        );
         expect(codesOf(document)).not.toContain('payrule/contradiction');
     });
 
     it('flags the same action with different limits as a contradiction', async () => {
-        const document = await workspace.validate(policy(`rule R "r"\n  97124 denied above 2 units per day${cite}\nrule S "s"\n  97124 denied above 4 units per day${cite}`));
+        const document = await workspace.validate(
+            policy(`rule R "r"\n  97124 denied above 2 units per day${cite}\nrule S "s"\n  97124 denied above 4 units per day${cite}`),
+        );
         expect(codesOf(document)).toContain('payrule/contradiction');
     });
 
     it('treats requirements of different kinds on one code as independent', async () => {
-        const document = await workspace.validate(policy(`rule R "r"\n  97140 requires diagnosis M54.5${cite}\nrule S "s"\n  97140 requires provider chiropractor${cite}`));
+        const document = await workspace.validate(
+            policy(`rule R "r"\n  97140 requires diagnosis M54.5${cite}\nrule S "s"\n  97140 requires provider chiropractor${cite}`),
+        );
         expect(codesOf(document)).not.toContain('payrule/contradiction');
     });
 
     it('flags different exceptions to the same edit as a contradiction', async () => {
-        const document = await workspace.validate(policy(`rule R "r"\n  97124 denied with 97140 same day unless modifier 59${cite}\nrule S "s"\n  97124 denied with 97140 same day unless modifier 59, XS${cite}`));
+        const document = await workspace.validate(
+            policy(
+                `rule R "r"\n  97124 denied with 97140 same day unless modifier 59${cite}\nrule S "s"\n  97124 denied with 97140 same day unless modifier 59, XS${cite}`,
+            ),
+        );
         expect(codesOf(document)).toContain('payrule/contradiction');
     });
 
     it('flags timed rules of different methods on the same code', async () => {
-        const document = await workspace.validate(policy(`rule R "r"\n  97110..97124 timed 15 minutes${cite}\nrule S "s"\n  97124 timed 15 minutes per code${cite}`));
+        const document = await workspace.validate(
+            policy(`rule R "r"\n  97110..97124 timed 15 minutes${cite}\nrule S "s"\n  97124 timed 15 minutes per code${cite}`),
+        );
         expect(codesOf(document)).toContain('payrule/contradiction');
     });
 

@@ -1,7 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { AstUtils, createLangiumParser, EmptyFileSystem, GrammarUtils, isCompositeCstNode, type CompositeCstNode, type CstNode, type ParseResult } from 'langium';
+import {
+    AstUtils,
+    createLangiumParser,
+    EmptyFileSystem,
+    GrammarUtils,
+    isCompositeCstNode,
+    type CompositeCstNode,
+    type CstNode,
+    type ParseResult,
+} from 'langium';
 import { describe, expect, it } from 'vitest';
 import { importTables } from '../../src-server/core/import/index.js';
 import { FastPayruleParser, parsedContents } from '../../src-server/language/parser/fast-parser.js';
@@ -64,7 +73,8 @@ function difference(expected: ParseResult, actual: ParseResult): string | undefi
         for (const key of ['offset', 'length', 'end', 'hidden', 'text'] as const) {
             if (a[key] !== b[key]) return `${at}.${key}: ${JSON.stringify(a[key])} vs ${JSON.stringify(b[key])}`;
         }
-        if (JSON.stringify(a.range) !== JSON.stringify(b.range)) return `${at}.range: ${JSON.stringify(a.range)} vs ${JSON.stringify(b.range)}`;
+        if (JSON.stringify(a.range) !== JSON.stringify(b.range))
+            return `${at}.range: ${JSON.stringify(a.range)} vs ${JSON.stringify(b.range)}`;
         if (a.grammarSource !== b.grammarSource) return `${at}.grammarSource: ${a.grammarSource?.$type} vs ${b.grammarSource?.$type}`;
         const tokenType = (n: CstNode) => (n as { tokenType?: { name: string } }).tokenType;
         if (tokenType(a) !== tokenType(b)) return `${at}.tokenType: ${tokenType(a)?.name} vs ${tokenType(b)?.name}`;
@@ -91,15 +101,23 @@ function agrees(text: string): boolean {
     if (!actual) return false;
     const expected = langium.parse(text);
     expect(expected.lexerErrors, `Langium finds lexing errors in a text the fast parser accepted:\n${text.slice(0, 500)}`).toEqual([]);
-    expect(expected.parserErrors.map(error => error.message), `Langium finds syntax errors in a text the fast parser accepted:\n${text.slice(0, 500)}`).toEqual([]);
+    expect(
+        expected.parserErrors.map(error => error.message),
+        `Langium finds syntax errors in a text the fast parser accepted:\n${text.slice(0, 500)}`,
+    ).toEqual([]);
     expect(difference(expected, actual), `the trees differ on:\n${text.slice(0, 2000)}`).toBeUndefined();
     // The nodes and references it lists are those Langium's linker and validator would walk to, in order.
     const contents = parsedContents(actual.value)!;
     const walked = AstUtils.streamAst(actual.value).toArray();
     expect(contents.nodes.length).toBe(walked.length);
-    expect(contents.nodes.every((node, i) => node === walked[i]), 'nodes in streamAst order').toBe(true);
+    expect(
+        contents.nodes.every((node, i) => node === walked[i]),
+        'nodes in streamAst order',
+    ).toBe(true);
     const references = walked.flatMap(node => AstUtils.streamReferences(node).toArray());
-    expect(contents.references.map(r => [r.reference, r.container, r.property, r.index])).toEqual(references.map(r => [r.reference, r.container, r.property, r.index]));
+    expect(contents.references.map(r => [r.reference, r.container, r.property, r.index])).toEqual(
+        references.map(r => [r.reference, r.container, r.property, r.index]),
+    );
     return true;
 }
 
@@ -121,16 +139,23 @@ describe('the fast parser builds what Langium builds', () => {
 
     it('on imported NCCI policies', () => {
         const bytes = fs.readFileSync(path.join(PROJECT, 'test/fixtures/ncci/ptp-97140.txt'));
-        const result = importTables('ncci-ptp', [{ name: 'ptp-97140.txt', bytes }], { payer: 'Medicare', policyId: 'ncci_ptp', split: 'family' });
+        const result = importTables('ncci-ptp', [{ name: 'ptp-97140.txt', bytes }], {
+            payer: 'Medicare',
+            policyId: 'ncci_ptp',
+            split: 'family',
+        });
         const policies = result.files.filter(file => file.path.endsWith('.payrule'));
         expect(policies.length).toBeGreaterThan(0);
         for (const file of policies) expect(agrees(file.content)).toBe(true);
     });
 
     it('on generated policies of every form', () => {
-        fc.assert(fc.property(policyArb, policy => {
-            expect(agrees(printPolicy(policy))).toBe(true);
-        }), { numRuns: runs(150) });
+        fc.assert(
+            fc.property(policyArb, policy => {
+                expect(agrees(printPolicy(policy))).toBe(true);
+            }),
+            { numRuns: runs(150) },
+        );
     });
 
     it('on the lexical corners: diagnoses, dates, names like keywords, comments, escapes, Unicode spaces', () => {
@@ -157,7 +182,11 @@ describe('the fast parser builds what Langium builds', () => {
         ];
         for (const body of cases) expect(agrees(`${header}${body}\n`), body).toBe(true);
         // Payer ids in the header (one, several, escapes), in any order with the other clauses.
-        for (const payer of ['payer "X" id "1"', 'payer "X" id "00882", "MEDICARE-B", "a \\"b\\""', 'version "1" payer "X" id "1" effective 2025-01-01']) {
+        for (const payer of [
+            'payer "X" id "1"',
+            'payer "X" id "00882", "MEDICARE-B", "a \\"b\\""',
+            'version "1" payer "X" id "1" effective 2025-01-01',
+        ]) {
             expect(agrees(`policy p "P"\n  ${payer}\nrule R "t" 97124 denied\n`), payer).toBe(true);
         }
         // Comments before the header, between declarations and at the very end of the file.
@@ -165,11 +194,25 @@ describe('the fast parser builds what Langium builds', () => {
     });
 
     it('leaves malformed text to Langium', () => {
-        for (const text of ['', 'policy', 'policy p', 'policy p "P" rule', 'policy p "P"\nrule R "t" 97124 denied with', 'policy p "P" "unterminated',
-            'policy p "P"\nrule R "t" 97124 denied above 4 units per day unless', 'policy p "P" /* open', 'policy p "P" \u0000', 'policy p "P" $',
-            'policy p "P" 97124-97125', 'policy p "P"\nrule R "t" 97124 denied above 4 units per week',
-            'policy p "P" payer "X" id', 'policy p "P" payer "X" id "1",', 'policy p "P"\nrule R "t" 97124 denied reason CO-4 remark',
-            'policy p "P"\nmodifierset m_s =', 'policy p "P"\nmodifierset m_s = 59,']) {
+        for (const text of [
+            '',
+            'policy',
+            'policy p',
+            'policy p "P" rule',
+            'policy p "P"\nrule R "t" 97124 denied with',
+            'policy p "P" "unterminated',
+            'policy p "P"\nrule R "t" 97124 denied above 4 units per day unless',
+            'policy p "P" /* open',
+            'policy p "P" \u0000',
+            'policy p "P" $',
+            'policy p "P" 97124-97125',
+            'policy p "P"\nrule R "t" 97124 denied above 4 units per week',
+            'policy p "P" payer "X" id',
+            'policy p "P" payer "X" id "1",',
+            'policy p "P"\nrule R "t" 97124 denied reason CO-4 remark',
+            'policy p "P"\nmodifierset m_s =',
+            'policy p "P"\nmodifierset m_s = 59,',
+        ]) {
             expect(fast.parse(text), JSON.stringify(text)).toBeUndefined();
         }
     });
@@ -184,7 +227,11 @@ describe('the fast parser builds what Langium builds', () => {
                 if (value === null || typeof value !== 'object') return value;
                 const record = value as Record<string, unknown>;
                 if ('$refText' in record) return { $refText: record.$refText };
-                return Object.fromEntries(Object.keys(record).filter(key => !key.startsWith('$') || key === '$type').map(key => [key, strip(record[key])]));
+                return Object.fromEntries(
+                    Object.keys(record)
+                        .filter(key => !key.startsWith('$') || key === '$type')
+                        .map(key => [key, strip(record[key])]),
+                );
             };
             expect(strip(lean.value)).toEqual(strip(full.value));
             const declarations = [full.value.policy, ...full.value.declarations];
@@ -192,7 +239,9 @@ describe('the fast parser builds what Langium builds', () => {
             declarations.forEach((node, i) => {
                 const leanNode = leanDeclarations[i];
                 expect(leanNode.$cstNode?.range).toEqual(node.$cstNode?.range);
-                expect(GrammarUtils.findNodeForProperty(leanNode.$cstNode, 'name')?.range).toEqual(GrammarUtils.findNodeForProperty(node.$cstNode, 'name')?.range);
+                expect(GrammarUtils.findNodeForProperty(leanNode.$cstNode, 'name')?.range).toEqual(
+                    GrammarUtils.findNodeForProperty(node.$cstNode, 'name')?.range,
+                );
                 expect(leanNode.$container).toBe(lean.value);
             });
             const children = (lean.value.$cstNode as CompositeCstNode).content;
@@ -203,15 +252,21 @@ describe('the fast parser builds what Langium builds', () => {
             }
         };
         for (const [, text] of projectPolicies()) check(text);
-        fc.assert(fc.property(policyArb, policy => check(printPolicy(policy))), { numRuns: runs(50) });
+        fc.assert(
+            fc.property(policyArb, policy => check(printPolicy(policy))),
+            { numRuns: runs(50) },
+        );
     });
 
     it('on mutated policies it either agrees with Langium or leaves them to it', () => {
         const seed = fc.oneof(fc.constantFrom(...projectPolicies().map(([, text]) => text)), policyArb.map(printPolicy));
         let accepted = 0;
-        fc.assert(fc.property(seed, fc.array(mutationArb, { minLength: 1, maxLength: 4 }), (text, mutations) => {
-            if (agrees(mutate(text, mutations))) accepted++;
-        }), { numRuns: runs(300) });
+        fc.assert(
+            fc.property(seed, fc.array(mutationArb, { minLength: 1, maxLength: 4 }), (text, mutations) => {
+                if (agrees(mutate(text, mutations))) accepted++;
+            }),
+            { numRuns: runs(300) },
+        );
         // Some mutations keep the text well-formed (a deleted comment, a swapped code): those were compared.
         expect(accepted).toBeGreaterThan(0);
     });

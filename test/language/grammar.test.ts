@@ -14,7 +14,10 @@ describe('grammar', () => {
         const document = await workspace.validate(allForms);
         // The fixture keeps a category diagnosis (M54.5) and an unconditional denial on purpose, to
         // exercise those forms: the two warnings that say so are its only diagnostics.
-        expect((document.diagnostics ?? []).map(d => `${d.range.start.line + 1} ${d.code}`)).toEqual(['63 payrule/diagnosis-category', '94 payrule/patient-responsibility-default']);
+        expect((document.diagnostics ?? []).map(d => `${d.range.start.line + 1} ${d.code}`)).toEqual([
+            '63 payrule/diagnosis-category',
+            '94 payrule/patient-responsibility-default',
+        ]);
         const rules = document.parseResult.value.declarations.filter(isRule);
         expect(rules).toHaveLength(22);
     });
@@ -27,7 +30,11 @@ describe('grammar', () => {
         expect(isRequiresBody(body('REQ-MODIFIER'))).toBe(true);
         expect(isTimedBody(body('TIMED'))).toBe(true);
         const combined = body('COMBINED');
-        expect(isActionBody(combined) && combined.conditions.map(c => c.$type)).toEqual(['PairCondition', 'AboveCondition', 'WhenCondition']);
+        expect(isActionBody(combined) && combined.conditions.map(c => c.$type)).toEqual([
+            'PairCondition',
+            'AboveCondition',
+            'WhenCondition',
+        ]);
         expect(isActionBody(combined) && combined.exceptions).toHaveLength(2);
     });
 
@@ -48,7 +55,9 @@ rule R "r"
     });
 
     it('reads a code-shaped token in a code list as a code, and a name as a codeset', async () => {
-        const document = await workspace.validate(policy('codeset G_codes = G0283..G0290\nrule R "r"\n  G0283, G_codes denied\n  cite guide "Therapy guide"'));
+        const document = await workspace.validate(
+            policy('codeset G_codes = G0283..G0290\nrule R "r"\n  G0283, G_codes denied\n  cite guide "Therapy guide"'),
+        );
         expect(codesOf(document)).not.toContain('payrule/syntax-error');
         expect(codesOf(document)).not.toContain('payrule/unknown-codeset');
     });
@@ -79,7 +88,8 @@ describe('parser error recovery', () => {
     beforeEach(() => workspace.reset());
 
     it('points at the line and column of the unexpected token', async () => {
-        const text = 'policy p "P"\nsource guide "sources/guide.txt"\nrule R1 "one"\n  97124 denied with 97140 same week\n  cite guide "Therapy guide"\n';
+        const text =
+            'policy p "P"\nsource guide "sources/guide.txt"\nrule R1 "one"\n  97124 denied with 97140 same week\n  cite guide "Therapy guide"\n';
         const document = await workspace.validate(text);
         const syntax = document.diagnostics!.filter(d => d.code === 'payrule/syntax-error');
         expect(syntax.length).toBeGreaterThan(0);
@@ -88,7 +98,9 @@ describe('parser error recovery', () => {
     });
 
     it('keeps parsing the rules after a broken one', async () => {
-        const text = policy('rule R1 "one"\n  97124 denied above units per day\n  cite guide "Therapy guide"\nrule R2 "two"\n  97140 denied with 97530 same day\n  cite guide "Therapy guide"');
+        const text = policy(
+            'rule R1 "one"\n  97124 denied above units per day\n  cite guide "Therapy guide"\nrule R2 "two"\n  97140 denied with 97530 same day\n  cite guide "Therapy guide"',
+        );
         const document = await workspace.validate(text);
         const names = document.parseResult.value.declarations.filter(isRule).map(r => r.name);
         expect(names).toContain('R2');
@@ -105,7 +117,9 @@ describe('parser error recovery', () => {
     });
 
     it('reports a keyword used as a name once, as a syntax error, and nothing about the nameless declaration', async () => {
-        const document = await workspace.validate('policy p "P"\ncodeset units = 97110\nrule R "r"\n  97124 denied\n  cite guide "Therapy guide"\n');
+        const document = await workspace.validate(
+            'policy p "P"\ncodeset units = 97110\nrule R "r"\n  97124 denied\n  cite guide "Therapy guide"\n',
+        );
         const codes = codesOf(document);
         expect(codes).toContain('payrule/syntax-error');
         expect(codes).not.toContain('payrule/unused-declaration');

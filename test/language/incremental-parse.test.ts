@@ -11,7 +11,10 @@ const PROJECT = path.resolve(import.meta.dirname, '../..');
 const { Payrule } = createPayruleServices(EmptyFileSystem);
 const parser = Payrule.parser.LangiumParser as PayruleParser;
 
-const POLICIES = fs.readdirSync(path.join(PROJECT, 'policies')).filter(name => name.endsWith('.payrule')).sort()
+const POLICIES = fs
+    .readdirSync(path.join(PROJECT, 'policies'))
+    .filter(name => name.endsWith('.payrule'))
+    .sort()
     .map(name => fs.readFileSync(path.join(PROJECT, 'policies', name), 'utf8'));
 const ALL_FORMS = fs.readFileSync(path.join(PROJECT, 'test/fixtures/all-forms.payrule'), 'utf8');
 /** Edited at random: the fixture with every construct, and the shortest of the project's policies. */
@@ -19,8 +22,29 @@ const SEEDS = [ALL_FORMS, [...POLICIES].sort((a, b) => a.length - b.length)[0]];
 
 /** What an edit may insert: whole declarations, tokens, and what makes lexing hard (comments, quotes, line breaks). */
 const PIECES = [
-    'x', ' ', '\n', '\r\n', '\t', '"', '/*', '*/', '//', ',', '..', '§', 'rule ', 'source ', 'codeset ', 'policy q "Q"\n',
-    'rule R9 "t"\n  97124 denied\n', 'codeset c = 97110', 'cite guide "', 'denied with ', 'same day', '97124', 'M25.5*',
+    'x',
+    ' ',
+    '\n',
+    '\r\n',
+    '\t',
+    '"',
+    '/*',
+    '*/',
+    '//',
+    ',',
+    '..',
+    '§',
+    'rule ',
+    'source ',
+    'codeset ',
+    'policy q "Q"\n',
+    'rule R9 "t"\n  97124 denied\n',
+    'codeset c = 97110',
+    'cite guide "',
+    'denied with ',
+    'same day',
+    '97124',
+    'M25.5*',
 ];
 
 /** The AST, every CST node (kind, grammar source, range, text) and the errors with their positions. */
@@ -29,9 +53,15 @@ function dump(result: ParseResult<AstNode>): string {
         const g = node.grammarSource as { $type?: string; rule?: { ref?: { name: string } }; feature?: string; value?: string } | undefined;
         return g ? `${g.$type}:${g.rule?.ref?.name ?? g.feature ?? g.value ?? ''}` : '-';
     };
-    const cst = (node: CstNode): unknown => isCompositeCstNode(node)
-        ? { g: source(node), own: (node as unknown as { _astNode?: AstNode })._astNode?.$type, range: node.range, content: node.content.map(cst) }
-        : [node.offset, node.length, node.range, node.hidden, node.text, source(node)];
+    const cst = (node: CstNode): unknown =>
+        isCompositeCstNode(node)
+            ? {
+                  g: source(node),
+                  own: (node as unknown as { _astNode?: AstNode })._astNode?.$type,
+                  range: node.range,
+                  content: node.content.map(cst),
+              }
+            : [node.offset, node.length, node.range, node.hidden, node.text, source(node)];
     const ast = (value: unknown): unknown => {
         if (Array.isArray(value)) return value.map(ast);
         if (!value || typeof value !== 'object') return value;
@@ -45,13 +75,20 @@ function dump(result: ParseResult<AstNode>): string {
     };
     const errors = {
         lexer: result.lexerErrors.map(e => [e.offset, e.line, e.column, e.length, e.message]),
-        parser: result.parserErrors.map(e => [e.token.startOffset, e.token.startLine, e.token.startColumn, e.token.endLine, e.token.endColumn, e.message]),
+        parser: result.parserErrors.map(e => [
+            e.token.startOffset,
+            e.token.startLine,
+            e.token.startColumn,
+            e.token.endLine,
+            e.token.endColumn,
+            e.message,
+        ]),
     };
     return JSON.stringify({ ast: ast(result.value), cst: cst(result.value.$cstNode!), errors });
 }
 
 describe('the declaration-at-a-time parser', () => {
-    it('builds the same AST and CST as Langium\'s own parser on valid files', () => {
+    it("builds the same AST and CST as Langium's own parser on valid files", () => {
         const plain = createLangiumParser(Payrule);
         for (const text of [ALL_FORMS, ...POLICIES]) {
             const expected = plain.parse(text);
@@ -63,10 +100,14 @@ describe('the declaration-at-a-time parser', () => {
         }
     });
 
-    it('takes the fast parser\'s segments for a well-formed file: the same trees, and reparsed as well', () => {
+    it("takes the fast parser's segments for a well-formed file: the same trees, and reparsed as well", () => {
         const fast = new FastPayruleParser(Payrule);
-        const texts = [ALL_FORMS, ...POLICIES, ALL_FORMS.replace(/\n/g, '\r\n'),
-            `// before\n/* the header */ ${ALL_FORMS.replace(/\nrule /g, '\n// between\n/* two\n lines */ rule ')}\n// last`];
+        const texts = [
+            ALL_FORMS,
+            ...POLICIES,
+            ALL_FORMS.replace(/\n/g, '\r\n'),
+            `// before\n/* the header */ ${ALL_FORMS.replace(/\nrule /g, '\n// between\n/* two\n lines */ rule ')}\n// last`,
+        ];
         for (const text of texts) {
             expect(fast.parseSegments(text), 'the fast parser accepts it').toBeDefined();
             const expected = dump(parser.parseEachSegment(text));
@@ -83,7 +124,8 @@ describe('the declaration-at-a-time parser', () => {
     });
 
     it('keeps a syntax error inside its declaration: the rules after it are parsed', () => {
-        const text = 'policy p "P"\nrule A "a"\n  97140 denied above 4 units per day\n  cite\nrule B "b" 97110 denied above 1 units per day\n';
+        const text =
+            'policy p "P"\nrule A "a"\n  97140 denied above 4 units per day\n  cite\nrule B "b" 97110 denied above 1 units per day\n';
         const result = parser.parse<AstNode & { declarations: Array<{ name: string }> }>(text);
         expect(result.value.declarations.map(d => d.name)).toEqual(['A', 'B']);
         expect(result.parserErrors).toHaveLength(1);
@@ -93,36 +135,61 @@ describe('the declaration-at-a-time parser', () => {
     });
 
     it('reparses after any sequence of edits to the same result as parsing the new text', () => {
-        const edit = fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), remove: fc.nat(8), insert: fc.constantFrom('', ...PIECES) });
-        fc.assert(fc.property(fc.constantFrom(...SEEDS), fc.array(edit, { minLength: 1, maxLength: 8 }), (seed, edits) => {
-            let text = seed;
-            let previous = parser.parse(text);
-            for (const { at, remove, insert } of edits) {
-                const offset = Math.floor(at * text.length);
-                text = text.slice(0, offset) + insert + text.slice(offset + remove);
-                const incremental = parser.reparse(previous, text);
-                // Langium's parse of each segment is the reference; a well-formed text is parsed by the fast parser.
-                const expected = dump(parser.parseEachSegment(text));
-                expect(dump(incremental)).toBe(expected);
-                expect(dump(parser.parse(text))).toBe(expected);
-                previous = incremental;
-            }
-        }), { numRuns: 100, seed: 20261201 });
+        const edit = fc.record({
+            at: fc.double({ min: 0, max: 1, noNaN: true }),
+            remove: fc.nat(8),
+            insert: fc.constantFrom('', ...PIECES),
+        });
+        fc.assert(
+            fc.property(fc.constantFrom(...SEEDS), fc.array(edit, { minLength: 1, maxLength: 8 }), (seed, edits) => {
+                let text = seed;
+                let previous = parser.parse(text);
+                for (const { at, remove, insert } of edits) {
+                    const offset = Math.floor(at * text.length);
+                    text = text.slice(0, offset) + insert + text.slice(offset + remove);
+                    const incremental = parser.reparse(previous, text);
+                    // Langium's parse of each segment is the reference; a well-formed text is parsed by the fast parser.
+                    const expected = dump(parser.parseEachSegment(text));
+                    expect(dump(incremental)).toBe(expected);
+                    expect(dump(parser.parse(text))).toBe(expected);
+                    previous = incremental;
+                }
+            }),
+            { numRuns: 100, seed: 20261201 },
+        );
     });
 
     it('reparses edits that change how the text after them lexes', () => {
-        const base = 'policy p "P"\nrule A "a"\n  97124 denied above 4 units per day\n\nrule B "b"\n  97110 denied above 1 units per day\n\nrule C "c"\n  97140 denied above 2 units per day\n';
+        const base =
+            'policy p "P"\nrule A "a"\n  97124 denied above 4 units per day\n\nrule B "b"\n  97110 denied above 1 units per day\n\nrule C "c"\n  97140 denied above 2 units per day\n';
         const cases: Array<Array<[find: string, replace: string]>> = [
             // An unterminated block comment, closed by a later edit further down.
-            [['rule A', '/* rule A'], ['rule C', '*/ rule C']],
+            [
+                ['rule A', '/* rule A'],
+                ['rule C', '*/ rule C'],
+            ],
             // A block comment opened before a stray end of comment further down.
-            [['rule C', '*/ rule C'], ['rule A', '/* rule A']],
+            [
+                ['rule C', '*/ rule C'],
+                ['rule A', '/* rule A'],
+            ],
             // A comment or a string opened at the end of a line.
-            [['day\n\nrule B', 'day //\nrule B'], ['rule B "b"', 'rule B "b'], ['"b\n', '"b"\n']],
+            [
+                ['day\n\nrule B', 'day //\nrule B'],
+                ['rule B "b"', 'rule B "b'],
+                ['"b\n', '"b"\n'],
+            ],
             // A declaration keyword taken apart and put back, a declaration joined to the line above.
-            [['rule B', 'rul B'], ['rul B', 'rule B'], ['day\n\nrule C', 'day rule C']],
+            [
+                ['rule B', 'rul B'],
+                ['rul B', 'rule B'],
+                ['day\n\nrule C', 'day rule C'],
+            ],
             // Windows line breaks.
-            [['\nrule B', '\r\nrule B'], ['"b"\n', '"b"\r\n  reason CO-97\r\n']],
+            [
+                ['\nrule B', '\r\nrule B'],
+                ['"b"\n', '"b"\r\n  reason CO-97\r\n'],
+            ],
         ];
         for (const steps of cases) {
             let text = base;
@@ -142,10 +209,15 @@ describe('the declaration-at-a-time parser', () => {
         const before = parser.parse<AstNode & { declarations: AstNode[] }>(text);
         const declarations = [...before.value.declarations];
         const at = text.indexOf('"Units per day"') + 1;
-        const after = parser.reparse(before, text.slice(0, at) + 'More u' + text.slice(at + 1)) as unknown as ParseResult<AstNode & { declarations: AstNode[] }>;
+        const after = parser.reparse(before, text.slice(0, at) + 'More u' + text.slice(at + 1)) as unknown as ParseResult<
+            AstNode & { declarations: AstNode[] }
+        >;
         const kept = after.value.declarations.filter((declaration, i) => declaration === declarations[i]);
         expect(after.value.declarations).toHaveLength(declarations.length);
         expect(kept).toHaveLength(declarations.length - 1);
-        expect(after.value.declarations.find(d => !declarations.includes(d))).toMatchObject({ name: 'UNITS-DAY', title: 'More units per day' });
+        expect(after.value.declarations.find(d => !declarations.includes(d))).toMatchObject({
+            name: 'UNITS-DAY',
+            title: 'More units per day',
+        });
     });
 });

@@ -12,12 +12,15 @@ afterEach(() => workspace.reset());
 async function fixesFor(text: string, code: string, name?: string) {
     const document = await workspace.open(text, name);
     const diagnostic = (document.diagnostics ?? []).find(d => d.code === `payrule/${code}`);
-    expect(diagnostic, `a ${code} diagnostic in:\n${(document.diagnostics ?? []).map(d => `${d.code} ${d.message}`).join('\n')}`).toBeDefined();
-    const actions = await services.lsp.CodeActionProvider!.getCodeActions(document, {
+    expect(
+        diagnostic,
+        `a ${code} diagnostic in:\n${(document.diagnostics ?? []).map(d => `${d.code} ${d.message}`).join('\n')}`,
+    ).toBeDefined();
+    const actions = (await services.lsp.CodeActionProvider!.getCodeActions(document, {
         textDocument: { uri: document.uri.toString() },
         range: diagnostic!.range,
         context: { diagnostics: [diagnostic!] },
-    }) as CodeAction[];
+    })) as CodeAction[];
     return {
         titles: actions.map(action => action.title),
         /** The text after applying the action with this title. */
@@ -38,7 +41,8 @@ async function raises(text: string, code: string): Promise<boolean> {
 
 describe('quick fixes', () => {
     it('corrects a misspelt modifier set, declares it, or removes an unused one (contract v2)', async () => {
-        const text = 'policy p "P"\n  payer "X"\n\ncodeset cmt = 98940\n\nmodifierset distinct = 59, XS\n\nrule R "r"\n  97124 denied with cmt same day unless modifier distnct\n';
+        const text =
+            'policy p "P"\n  payer "X"\n\ncodeset cmt = 98940\n\nmodifierset distinct = 59, XS\n\nrule R "r"\n  97124 denied with cmt same day unless modifier distnct\n';
         const fixes = await fixesFor(text, 'unknown-modifierset');
         expect(fixes.titles).toEqual(["Change to 'distinct'", "Declare modifier set 'distnct'"]);
         const changed = fixes.apply("Change to 'distinct'");
@@ -72,7 +76,9 @@ describe('quick fixes', () => {
         const missing = await fixesFor(POLICY.replace('with cmt same', 'with mods same'), 'unknown-codeset');
         expect(missing.titles).toEqual(["Declare codeset 'mods'"]);
         const declared = missing.apply("Declare codeset 'mods'");
-        expect(declared).toContain('codeset cmt "Chiropractic manipulative treatment" = 98940..98943\n\ncodeset mods "Modalities" = 97010..97028, 97032\n');
+        expect(declared).toContain(
+            'codeset cmt "Chiropractic manipulative treatment" = 98940..98943\n\ncodeset mods "Modalities" = 97010..97028, 97032\n',
+        );
         expect(await raises(declared, 'unknown-codeset')).toBe(false);
     });
 
@@ -84,7 +90,7 @@ describe('quick fixes', () => {
         expect(await raises(fixed, 'citation-not-found')).toBe(false);
     });
 
-    it('adds a citation of a source passage about the rule\'s codes, or a cite clause to fill in', async () => {
+    it("adds a citation of a source passage about the rule's codes, or a cite clause to fill in", async () => {
         const text = POLICY.replace('\n  cite lcd "limited to four units per date of service"', '');
         const fixes = await fixesFor(text, 'missing-citation');
         // MASSAGE-UNITS is about 97124: the sentences of the source that name it, then an empty citation.
@@ -94,7 +100,9 @@ describe('quick fixes', () => {
             "Add a citation of 'lcd'",
         ]);
         const cited = fixes.apply('Cite lcd: "Massage (97124) is limited to four units per date of service."');
-        expect(cited).toBe(text.replace('per day\n', 'per day\n  cite lcd "Massage (97124) is limited to four units per date of service."\n'));
+        expect(cited).toBe(
+            text.replace('per day\n', 'per day\n  cite lcd "Massage (97124) is limited to four units per date of service."\n'),
+        );
         expect(await raises(cited, 'missing-citation')).toBe(false);
         expect(await raises(cited, 'citation-not-found')).toBe(false);
         expect(fixes.apply("Add a citation of 'lcd'")).toBe(text.replace('per day\n', 'per day\n  cite lcd ""\n'));
@@ -105,7 +113,10 @@ describe('quick fixes', () => {
         const fixes = await fixesFor(text, 'unknown-provider-type');
         expect(fixes.titles).toEqual(["Change to 'massage-therapist'"]);
         expect(await raises(fixes.apply("Change to 'massage-therapist'"), 'unknown-provider-type')).toBe(false);
-        const typo = await fixesFor(POLICY.replace('denied above 4 units per day', 'denied when provider chiropracter'), 'unknown-provider-type');
+        const typo = await fixesFor(
+            POLICY.replace('denied above 4 units per day', 'denied when provider chiropracter'),
+            'unknown-provider-type',
+        );
         expect(typo.titles).toEqual(["Change to 'chiropractor'"]);
     });
 
@@ -113,11 +124,15 @@ describe('quick fixes', () => {
         const text = POLICY.replace('source lcd "sources/lcd.txt"', 'source lcd "sources/new-guide.txt"');
         const document = await workspace.open(text);
         const diagnostic = document.diagnostics!.find(d => d.code === 'payrule/source-not-found')!;
-        const actions = await services.lsp.CodeActionProvider!.getCodeActions(document, {
-            textDocument: { uri: document.uri.toString() }, range: diagnostic.range, context: { diagnostics: [diagnostic] },
-        }) as CodeAction[];
+        const actions = (await services.lsp.CodeActionProvider!.getCodeActions(document, {
+            textDocument: { uri: document.uri.toString() },
+            range: diagnostic.range,
+            context: { diagnostics: [diagnostic] },
+        })) as CodeAction[];
         expect(actions.map(a => a.title)).toEqual(['Create sources/new-guide.txt']);
-        expect(actions[0].edit?.documentChanges).toEqual([{ kind: 'create', uri: workspace.uri('sources/new-guide.txt'), options: { ignoreIfExists: true } }]);
+        expect(actions[0].edit?.documentChanges).toEqual([
+            { kind: 'create', uri: workspace.uri('sources/new-guide.txt'), options: { ignoreIfExists: true } },
+        ]);
     });
 
     it('writes lower-case modifiers, codes and reasons in upper case', async () => {
@@ -137,7 +152,8 @@ describe('quick fixes', () => {
     });
 
     it('removes a duplicate rule', async () => {
-        const duplicate = '\nrule UNITS-AGAIN "Four units again"\n  97124 denied above 4 units per day\n  cite lcd "limited to four units per date of service"\n';
+        const duplicate =
+            '\nrule UNITS-AGAIN "Four units again"\n  97124 denied above 4 units per day\n  cite lcd "limited to four units per date of service"\n';
         const fixes = await fixesFor(POLICY + duplicate, 'duplicate-rule');
         expect(fixes.titles).toEqual(["Remove duplicate rule 'MASSAGE-UNITS'"]);
         // The finding is reported on both rules; the first one is removed here.

@@ -17,7 +17,15 @@ afterEach(() => workspace.reset());
 /** The labels offered at the `<|>` marker of `text`. */
 async function labelsAt(text: string): Promise<{ labels: string[]; list: CompletionList }> {
     let list: CompletionList = { isIncomplete: false, items: [] };
-    await complete({ text, index: 0, assert: completions => { list = completions; }, parseOptions: workspace.options(), disposeAfterCheck: true });
+    await complete({
+        text,
+        index: 0,
+        assert: completions => {
+            list = completions;
+        },
+        parseOptions: workspace.options(),
+        disposeAfterCheck: true,
+    });
     return { labels: list.items.map(item => item.label), list };
 }
 
@@ -30,7 +38,8 @@ describe('completion', () => {
 
     it('offers modifiers after `unless modifier` and provider types after `when provider`', async () => {
         const modifiers = await labelsAt(POLICY.replace('unless modifier 59, XS', 'unless modifier <|>'));
-        for (const modifier of ['59', 'XE', 'XS', 'XP', 'XU', 'GP', 'GO', 'GN', 'U7', '25', 'LT', 'RT', 'AT', 'CQ', 'CO', 'KX']) expect(modifiers.labels).toContain(modifier);
+        for (const modifier of ['59', 'XE', 'XS', 'XP', 'XU', 'GP', 'GO', 'GN', 'U7', '25', 'LT', 'RT', 'AT', 'CQ', 'CO', 'KX'])
+            expect(modifiers.labels).toContain(modifier);
         const providers = await labelsAt(POLICY.replace('denied above 4 units per day', 'denied when provider <|>'));
         expect(providers.labels).toEqual(expect.arrayContaining(['physician', 'physical-therapist', 'massage-therapist', 'chiropractor']));
     });
@@ -53,13 +62,24 @@ describe('completion', () => {
     it('offers a snippet for each statement form where a statement starts', async () => {
         const text = POLICY + '\nrule NEW "A new rule"\n  <|>';
         const { labels, list } = await labelsAt(text);
-        expect(labels).toEqual(expect.arrayContaining([
-            'denied with … same day', 'denied without … same day', 'denied above … units per day', 'review above … codes per day',
-            'review after … visits per calendar year', 'denied when provider …', 'denied when diagnosis only …', 'requires modifier …', 'timed … minutes',
-        ]));
+        expect(labels).toEqual(
+            expect.arrayContaining([
+                'denied with … same day',
+                'denied without … same day',
+                'denied above … units per day',
+                'review above … codes per day',
+                'review after … visits per calendar year',
+                'denied when provider …',
+                'denied when diagnosis only …',
+                'requires modifier …',
+                'timed … minutes',
+            ]),
+        );
         const pair = list.items.find(i => i.label === 'denied with … same day');
         expect(pair?.insertTextFormat).toBe(2);
-        expect(pair?.textEdit && 'newText' in pair.textEdit ? pair.textEdit.newText : '').toBe('${1:97124} denied with ${2:97140} same day unless modifier ${3:59}');
+        expect(pair?.textEdit && 'newText' in pair.textEdit ? pair.textEdit.newText : '').toBe(
+            '${1:97124} denied with ${2:97140} same day unless modifier ${3:59}',
+        );
     });
 
     it('offers the keywords of the grammar and declaration snippets between declarations', async () => {
@@ -74,9 +94,13 @@ describe('completion', () => {
         const passage = list.items.find(i => i.documentation === 'Massage (97124) is limited to four units per date of service.');
         expect(passage).toBeDefined();
         expect(passage?.filterText).toBe('"Massage (97124) is limited to four units per date of service.');
-        expect(passage?.textEdit && 'newText' in passage.textEdit ? passage.textEdit.newText : '').toBe('"Massage (97124) is limited to four units per date of service."');
+        expect(passage?.textEdit && 'newText' in passage.textEdit ? passage.textEdit.newText : '').toBe(
+            '"Massage (97124) is limited to four units per date of service."',
+        );
         const quoted = list.items.find(i => i.documentation === 'The "8-minute rule" applies to timed codes such as 97110.');
-        expect(quoted?.textEdit && 'newText' in quoted.textEdit ? quoted.textEdit.newText : '').toBe('"The \\"8-minute rule\\" applies to timed codes such as 97110."');
+        expect(quoted?.textEdit && 'newText' in quoted.textEdit ? quoted.textEdit.newText : '').toBe(
+            '"The \\"8-minute rule\\" applies to timed codes such as 97110."',
+        );
     });
 
     it('replaces a whole existing quote when completing inside it', async () => {
@@ -102,15 +126,20 @@ describe('completion', () => {
         const text = `${fixture}\n// a comment between\nrule LAST "t"\n  97124 denied above 1 units per day\n`;
         const document = await workspace.open(text);
         const provider = workspace.services.lsp.CompletionProvider!;
-        const items = (list: CompletionList | undefined) => (list?.items ?? []).map(item => JSON.stringify([item.label, item.kind, item.detail, item.textEdit])).sort();
+        const items = (list: CompletionList | undefined) =>
+            (list?.items ?? []).map(item => JSON.stringify([item.label, item.kind, item.detail, item.textEdit])).sort();
         // Every token's start and end, and a blank just before each line's text.
         const offsets = new Set<number>();
-        for (const match of text.matchAll(/[^\s,]+|\n +/g)) offsets.add(match.index + (match[0].startsWith('\n') ? match[0].length : 0)).add(match.index + match[0].length);
+        for (const match of text.matchAll(/[^\s,]+|\n +/g))
+            offsets.add(match.index + (match[0].startsWith('\n') ? match[0].length : 0)).add(match.index + match[0].length);
         let compared = 0;
         for (const offset of [...offsets].sort((a, b) => a - b)) {
             const params = { textDocument: { uri: document.uri.toString() }, position: document.textDocument.positionAt(offset) };
             const expected = items(await whole.getCompletion(document, params));
-            expect(items(await provider.getCompletion(document, params)), `at ${JSON.stringify(text.slice(Math.max(0, offset - 30), offset))}<|>`).toEqual(expected);
+            expect(
+                items(await provider.getCompletion(document, params)),
+                `at ${JSON.stringify(text.slice(Math.max(0, offset - 30), offset))}<|>`,
+            ).toEqual(expected);
             compared++;
         }
         expect(compared).toBeGreaterThan(300);

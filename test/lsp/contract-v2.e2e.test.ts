@@ -2,7 +2,18 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CompletionList, Diagnostic, Hover, InitializeResult, Location, LocationLink, Position, SemanticTokens, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type {
+    CompletionList,
+    Diagnostic,
+    Hover,
+    InitializeResult,
+    Location,
+    LocationLink,
+    Position,
+    SemanticTokens,
+    TextEdit,
+    WorkspaceEdit,
+} from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LCD_TEXT } from './helpers.js';
 import { ServerUnderTest } from './lsp-client.js';
@@ -74,11 +85,14 @@ describe('contract v2 in the language server (stdio)', () => {
         const set = markdown(await hoverAt(positionOf(POLICY, 'sites, 25')));
         expect(set).toContain('**Modifier set sites**');
         expect(set).toContain('(7 modifiers)');
-        for (const modifier of ['25', '59', 'LT', 'RT', 'XE', 'XP', 'XS', 'XU'].filter(m => m !== '25')) expect(set).toContain(`**${modifier}**`);
+        for (const modifier of ['25', '59', 'LT', 'RT', 'XE', 'XP', 'XS', 'XU'].filter(m => m !== '25'))
+            expect(set).toContain(`**${modifier}**`);
         expect(set).toContain('Written as `LT, RT, distinct`');
         const declared = markdown(await hoverAt(positionOf(POLICY, 'distinct "NCCI')));
         expect(declared).toMatch(/^\*\*Modifier set distinct\*\*: NCCI modifiers that show a distinct service \(5 modifiers\)/);
-        expect(markdown(await hoverAt(positionOf(POLICY, 'N362')))).toMatch(/^\*\*Remark N362\*\* \(RARC.*days or units of service exceeds/);
+        expect(markdown(await hoverAt(positionOf(POLICY, 'N362')))).toMatch(
+            /^\*\*Remark N362\*\* \(RARC.*days or units of service exceeds/,
+        );
         expect(markdown(await hoverAt(positionOf(POLICY, '25 on')))).toMatch(/^\*\*Modifier 25\*\*/);
         const payer = markdown(await hoverAt(positionOf(POLICY, '00882')));
         expect(payer).toContain('**Payer Medicare**');
@@ -89,17 +103,29 @@ describe('contract v2 in the language server (stdio)', () => {
         const text = POLICY.replace('requires modifier distinct', 'requires modifier ');
         server.change(uri, text, 2);
         const at = positionOf(text, 'requires modifier ', 0, 'requires modifier '.length);
-        const list = await request<CompletionList>('textDocument/completion', { textDocument: { uri }, position: at, context: { triggerKind: 1 } });
+        const list = await request<CompletionList>('textDocument/completion', {
+            textDocument: { uri },
+            position: at,
+            context: { triggerKind: 1 },
+        });
         const sites = list.items.find(item => item.label === 'sites');
         expect(sites?.detail).toBe('modifier set: 25, 59, LT, RT, XE, XP, XS, XU'.replace('25, ', ''));
         expect(list.items.map(item => item.label)).toEqual(expect.arrayContaining(['distinct', 'sites', '59', 'XS']));
         const remarkText = POLICY.replace('remark N362, M76', 'remark ');
         server.change(uri, remarkText, 3);
-        const remarks = await request<CompletionList>('textDocument/completion', { textDocument: { uri }, position: positionOf(remarkText, 'remark ', 0, 'remark '.length), context: { triggerKind: 1 } });
+        const remarks = await request<CompletionList>('textDocument/completion', {
+            textDocument: { uri },
+            position: positionOf(remarkText, 'remark ', 0, 'remark '.length),
+            context: { triggerKind: 1 },
+        });
         expect(remarks.items.map(item => item.label)).toEqual(expect.arrayContaining(['N362', 'M76', 'MA130']));
         const keywordText = POLICY.replace('reason CO-97 remark N362, M76', 'reason CO-97 ');
         server.change(uri, keywordText, 4);
-        const keywords = await request<CompletionList>('textDocument/completion', { textDocument: { uri }, position: positionOf(keywordText, 'reason CO-97 ', 0, 'reason CO-97 '.length), context: { triggerKind: 1 } });
+        const keywords = await request<CompletionList>('textDocument/completion', {
+            textDocument: { uri },
+            position: positionOf(keywordText, 'reason CO-97 ', 0, 'reason CO-97 '.length),
+            context: { triggerKind: 1 },
+        });
         expect(keywords.items.map(item => item.label)).toContain('remark');
         server.change(uri, POLICY, 5);
         await server.diagnosticsFor(uri, p => p.diagnostics.length === 0);
@@ -107,18 +133,34 @@ describe('contract v2 in the language server (stdio)', () => {
 
     it('goes to a modifier set from its use, lists its uses, and renames it everywhere', async () => {
         // 'distinct': declared (0), in the set's title (1), used in `sites` (2), in MASSAGE-GP's title (3) and statement (4).
-        const definition = await request<Location[] | LocationLink[]>('textDocument/definition', { textDocument: { uri }, position: positionOf(POLICY, 'distinct', 4) });
+        const definition = await request<Location[] | LocationLink[]>('textDocument/definition', {
+            textDocument: { uri },
+            position: positionOf(POLICY, 'distinct', 4),
+        });
         const target = (definition[0] as LocationLink).targetSelectionRange ?? (definition[0] as Location).range;
         expect(target.start).toEqual(positionOf(POLICY, 'distinct "NCCI', 0, 0));
-        const references = await request<Location[]>('textDocument/references', { textDocument: { uri }, position: positionOf(POLICY, 'distinct "NCCI'), context: { includeDeclaration: false } });
-        expect(references.map(r => r.range.start).sort((a, b) => a.line - b.line)).toEqual([positionOf(POLICY, 'distinct', 2, 0), positionOf(POLICY, 'distinct', 4, 0)]);
-        const edit = await request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri }, position: positionOf(POLICY, 'distinct', 2), newName: 'separate' });
+        const references = await request<Location[]>('textDocument/references', {
+            textDocument: { uri },
+            position: positionOf(POLICY, 'distinct "NCCI'),
+            context: { includeDeclaration: false },
+        });
+        expect(references.map(r => r.range.start).sort((a, b) => a.line - b.line)).toEqual([
+            positionOf(POLICY, 'distinct', 2, 0),
+            positionOf(POLICY, 'distinct', 4, 0),
+        ]);
+        const edit = await request<WorkspaceEdit>('textDocument/rename', {
+            textDocument: { uri },
+            position: positionOf(POLICY, 'distinct', 2),
+            newName: 'separate',
+        });
         const edits = edit.changes![uri] as TextEdit[];
         const renamed = TextDocument.applyEdits(TextDocument.create(uri, 'payrule', 0, POLICY), edits);
         expect(renamed.match(/\bseparate\b/g)).toHaveLength(3);
         expect(renamed.match(/\bdistinct\b/g)).toHaveLength(2); // the titles' words are text
         // A two-character name would read as a modifier; a codeset's name is taken.
-        await expect(request('textDocument/rename', { textDocument: { uri }, position: positionOf(POLICY, 'sites'), newName: 'ab' })).rejects.toThrow(/too short for a modifier set/);
+        await expect(
+            request('textDocument/rename', { textDocument: { uri }, position: positionOf(POLICY, 'sites'), newName: 'ab' }),
+        ).rejects.toThrow(/too short for a modifier set/);
     });
 
     it('gives modifier-set names and remark codes semantic tokens', async () => {
@@ -143,12 +185,15 @@ describe('contract v2 in the language server (stdio)', () => {
         expect(typeAt('M76')).toBe('enumMember');
     });
 
-    it('formats the new forms and keeps the author\'s line breaks in a long modifier set', async () => {
+    it("formats the new forms and keeps the author's line breaks in a long modifier set", async () => {
         const messy = POLICY.replace('payer "Medicare" id "MEDICARE-B", "00882"', 'payer   "Medicare"  id "MEDICARE-B" ,"00882"')
             .replace('= 59, XE, XS, XP, XU', '=  59,XE,\n XS, XP,   XU')
             .replace('reason CO-97 remark N362, M76', 'reason   CO-97   remark N362 ,M76');
         server.change(uri, messy, 6);
-        const edits = await request<TextEdit[]>('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+        const edits = await request<TextEdit[]>('textDocument/formatting', {
+            textDocument: { uri },
+            options: { tabSize: 2, insertSpaces: true },
+        });
         const formatted = TextDocument.applyEdits(TextDocument.create(uri, 'payrule', 0, messy), edits);
         expect(formatted).toBe(POLICY.replace('= 59, XE, XS, XP, XU', '= 59, XE,\n  XS, XP, XU'));
         server.change(uri, POLICY, 7);
@@ -165,7 +210,11 @@ describe('contract v2 in the language server (stdio)', () => {
         server.change(uri, lower, 10);
         const found = await server.diagnosticsFor(uri, p => p.diagnostics.length > 0);
         expect(codes(found.diagnostics)).toEqual(['payrule/lowercase']);
-        const actions = await request<Array<{ title: string; edit?: WorkspaceEdit }>>('textDocument/codeAction', { textDocument: { uri }, range: found.diagnostics[0].range, context: { diagnostics: found.diagnostics } });
+        const actions = await request<Array<{ title: string; edit?: WorkspaceEdit }>>('textDocument/codeAction', {
+            textDocument: { uri },
+            range: found.diagnostics[0].range,
+            context: { diagnostics: found.diagnostics },
+        });
         const fix = actions.find(action => action.title === "Write 'N362'");
         expect(fix?.edit?.changes?.[uri]).toEqual([{ range: found.diagnostics[0].range, newText: 'N362' }]);
         server.change(uri, POLICY, 11);

@@ -85,7 +85,10 @@ describe('formatter', () => {
     });
 
     it('indents with two spaces whatever the editor asks for', async () => {
-        const formatted = await format('policy p "T"\n\tpayer "X"\nrule R "r"\n        97124 denied\n cite s "q"\n', { tabSize: 8, insertSpaces: false });
+        const formatted = await format('policy p "T"\n\tpayer "X"\nrule R "r"\n        97124 denied\n cite s "q"\n', {
+            tabSize: 8,
+            insertSpaces: false,
+        });
         expect(formatted).toBe('policy p "T"\n  payer "X"\nrule R "r"\n  97124 denied\n  cite s "q"\n');
     });
 
@@ -101,7 +104,10 @@ describe('formatter', () => {
 
     it('is idempotent and never changes the compiled pack (project policies and the all-forms fixture)', async () => {
         const files = [
-            ...fs.readdirSync(path.join(PROJECT, 'policies')).filter(f => f.endsWith('.payrule')).map(f => path.join(PROJECT, 'policies', f)),
+            ...fs
+                .readdirSync(path.join(PROJECT, 'policies'))
+                .filter(f => f.endsWith('.payrule'))
+                .map(f => path.join(PROJECT, 'policies', f)),
             path.join(PROJECT, 'test', 'fixtures', 'all-forms.payrule'),
         ];
         expect(files.length).toBeGreaterThan(1);
@@ -110,7 +116,9 @@ describe('formatter', () => {
             const once = await format(original);
             const twice = await format(once);
             expect(twice, `${file} formats to the same text twice`).toBe(once);
-            expect(JSON.stringify(await compile(once)), `${file} compiles to the same pack, byte for byte`).toBe(JSON.stringify(await compile(original)));
+            expect(JSON.stringify(await compile(once)), `${file} compiles to the same pack, byte for byte`).toBe(
+                JSON.stringify(await compile(original)),
+            );
         }
     });
 
@@ -118,10 +126,13 @@ describe('formatter', () => {
         for (const name of fs.readdirSync(path.join(PROJECT, 'policies')).filter(f => f.endsWith('.payrule'))) {
             const canonical = await format(fs.readFileSync(path.join(PROJECT, 'policies', name), 'utf8'));
             // The same lines, spaced and indented carelessly (strings and comments left alone).
-            const careless = canonical.split('\n').map(line => {
-                const indented = line.replace(/^ {2}/, '\t    ');
-                return /["/]/.test(line) ? indented : indented.replace(/, /g, ' ,  ').replace(/ (denied|review|flagged) /, '   $1   ');
-            }).join('\n');
+            const careless = canonical
+                .split('\n')
+                .map(line => {
+                    const indented = line.replace(/^ {2}/, '\t    ');
+                    return /["/]/.test(line) ? indented : indented.replace(/, /g, ' ,  ').replace(/ (denied|review|flagged) /, '   $1   ');
+                })
+                .join('\n');
             expect(careless, name).not.toBe(canonical);
             const formatted = await format(careless);
             expect(formatted, name).toBe(canonical);
@@ -137,6 +148,8 @@ describe('formatter', () => {
             range: { start: { line: 3, character: 0 }, end: { line: 3, character: 14 } },
             options: { tabSize: 2, insertSpaces: true },
         });
-        expect(TextDocument.applyEdits(document.textDocument, edits)).toBe('policy p "T"\n    payer "X"\nrule R "r"\n  97124 denied\n  cite s "q"\n');
+        expect(TextDocument.applyEdits(document.textDocument, edits)).toBe(
+            'policy p "T"\n    payer "X"\nrule R "r"\n  97124 denied\n  cite s "q"\n',
+        );
     });
 });

@@ -42,19 +42,30 @@ describe('hover', () => {
     });
 
     it('explains modifiers, reason codes and provider types', async () => {
-        await hover({ text: mark(POLICY, offsetOf(POLICY, '59, XS', 1)), index: 0, hover: /^\*\*Modifier 59\*\*: Distinct procedural service/, parseOptions: workspace.options() });
+        await hover({
+            text: mark(POLICY, offsetOf(POLICY, '59, XS', 1)),
+            index: 0,
+            hover: /^\*\*Modifier 59\*\*: Distinct procedural service/,
+            parseOptions: workspace.options(),
+        });
         expect(await hoverAt('XS', 1)).toMatch(/^\*\*Modifier XS\*\*: Separate structure/);
         const reason = await hoverAt('CO-97', 1);
         expect(reason).toContain('**CO-97**: The benefit for this service is included in the payment for another service');
         expect(reason).toContain('**CO**: Contractual obligation');
-        const provider = await hoverAt('massage-therapist', 2, POLICY.replace('97124 denied above 4 units per day', '97124 denied when provider massage-therapist'));
+        const provider = await hoverAt(
+            'massage-therapist',
+            2,
+            POLICY.replace('97124 denied above 4 units per day', '97124 denied when provider massage-therapist'),
+        );
         expect(provider).toMatch(/^\*\*Provider type massage-therapist\*\*: A licensed massage therapist/);
     });
 
     it('shows a rule in plain English with its compiled JSON', async () => {
         const text = await hoverAt('MASSAGE-UNITS', 3);
         expect(text).toContain('**Rule MASSAGE-UNITS**: Four units of massage a day');
-        expect(text).toContain('97124 is denied for the units past 4 units a day from one rendering provider; reason CO-151, provider liability.');
+        expect(text).toContain(
+            '97124 is denied for the units past 4 units a day from one rendering provider; reason CO-151, provider liability.',
+        );
         expect(text).toContain('```json');
         expect(text).toContain('"kind": "units"');
         expect(text).toContain('"line": 3');
@@ -66,7 +77,11 @@ describe('hover', () => {
     });
 
     it('points a quote that is not in its source to the closest passage', async () => {
-        const text = await hoverAt('"limited to 4', 3, POLICY.replace('limited to four units per date of service', 'limited to 4 units per date of service'));
+        const text = await hoverAt(
+            '"limited to 4',
+            3,
+            POLICY.replace('limited to four units per date of service', 'limited to 4 units per date of service'),
+        );
         expect(text).toContain('The quote is not in this source.');
         expect(text).toContain('on line 3');
     });

@@ -16,14 +16,22 @@ export class ServerUnderTest {
     readonly connection: MessageConnection;
     readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
     private readonly process: ChildProcess;
-    private readonly waiters: Array<{ check: (params: PublishDiagnosticsParams) => boolean; resolve: (params: PublishDiagnosticsParams) => void }> = [];
+    private readonly waiters: Array<{
+        check: (params: PublishDiagnosticsParams) => boolean;
+        resolve: (params: PublishDiagnosticsParams) => void;
+    }> = [];
     stderr = '';
 
     private constructor(readonly root: string) {
         if (!fs.existsSync(SERVER)) throw new Error('dist/server.js is missing: run `npm run bundle` (or `npm run build`) first');
         this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-        this.process.stderr!.on('data', chunk => { this.stderr += String(chunk); });
-        this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+        this.process.stderr!.on('data', chunk => {
+            this.stderr += String(chunk);
+        });
+        this.connection = createMessageConnection(
+            new StreamMessageReader(this.process.stdout!),
+            new StreamMessageWriter(this.process.stdin!),
+        );
         this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
             this.diagnostics.set(params.uri, params);
             for (const waiter of [...this.waiters]) {
@@ -48,7 +56,10 @@ export class ServerUnderTest {
             rootUri,
             capabilities: {
                 workspace: { configuration: true, workspaceFolders: true },
-                textDocument: { publishDiagnostics: { relatedInformation: true, tagSupport: { valueSet: [1, 2] } }, hover: { contentFormat: ['markdown'] } },
+                textDocument: {
+                    publishDiagnostics: { relatedInformation: true, tagSupport: { valueSet: [1, 2] } },
+                    hover: { contentFormat: ['markdown'] },
+                },
             },
             workspaceFolders: [{ uri: rootUri, name: path.basename(root) }],
         });
@@ -61,12 +72,30 @@ export class ServerUnderTest {
     }
 
     /** The next diagnostics published for `uri` that satisfy `check` (or the current ones, if they do). */
-    diagnosticsFor(uri: string, check: (params: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 20_000): Promise<PublishDiagnosticsParams> {
+    diagnosticsFor(
+        uri: string,
+        check: (params: PublishDiagnosticsParams) => boolean = () => true,
+        timeoutMs = 20_000,
+    ): Promise<PublishDiagnosticsParams> {
         const current = this.diagnostics.get(uri);
         if (current && check(current)) return Promise.resolve(current);
         return new Promise((resolve, reject) => {
-            const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} within ${timeoutMs} ms; last: ${JSON.stringify(this.diagnostics.get(uri)?.diagnostics.map(d => d.code))}; stderr: ${this.stderr}`)), timeoutMs);
-            this.waiters.push({ check: params => params.uri === uri && check(params), resolve: params => { clearTimeout(timer); resolve(params); } });
+            const timer = setTimeout(
+                () =>
+                    reject(
+                        new Error(
+                            `no diagnostics for ${uri} within ${timeoutMs} ms; last: ${JSON.stringify(this.diagnostics.get(uri)?.diagnostics.map(d => d.code))}; stderr: ${this.stderr}`,
+                        ),
+                    ),
+                timeoutMs,
+            );
+            this.waiters.push({
+                check: params => params.uri === uri && check(params),
+                resolve: params => {
+                    clearTimeout(timer);
+                    resolve(params);
+                },
+            });
         });
     }
 

@@ -2,7 +2,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { URI } from 'langium';
-import { expectFindReferences, expectFoldings, expectGoToDefinition, expectSymbols, expectWorkspaceSymbols, highlightHelper, expectSemanticToken } from 'langium/test';
+import {
+    expectFindReferences,
+    expectFoldings,
+    expectGoToDefinition,
+    expectSymbols,
+    expectWorkspaceSymbols,
+    highlightHelper,
+    expectSemanticToken,
+} from 'langium/test';
 import { SemanticTokenTypes, SymbolKind } from 'vscode-languageserver';
 import type { PayruleCodeLensProvider } from '../../src-server/language-server/code-lens-provider.js';
 import { lspWorkspace, offsetOf, POLICY } from './helpers.js';
@@ -93,7 +101,9 @@ describe('references and rename', () => {
                 position: document.textDocument.positionAt(offsetOf(POLICY, needle, 1)),
                 newName,
             });
-            return (edit?.changes?.[document.uri.toString()] ?? []).map(e => `${e.range.start.line}:${e.range.start.character} ${e.newText}`).sort();
+            return (edit?.changes?.[document.uri.toString()] ?? [])
+                .map(e => `${e.range.start.line}:${e.range.start.character} ${e.newText}`)
+                .sort();
         };
         expect(await rename('cmt same', 'cmt_codes')).toEqual(['11:27 cmt_codes', '8:8 cmt_codes']);
         expect(await rename('lcd "DO', 'lcd2025')).toEqual(['13:7 lcd2025', '17:7 lcd2025', '5:7 lcd2025']);
@@ -102,28 +112,31 @@ describe('references and rename', () => {
 
     it('refuses names that are keywords, code-shaped, malformed or taken', async () => {
         const document = await workspace.open(POLICY);
-        const rename = (newName: string) => services.lsp.RenameProvider!.rename(document, {
-            textDocument: { uri: document.uri.toString() },
-            position: document.textDocument.positionAt(offsetOf(POLICY, 'cmt same', 1)),
-            newName,
-        });
+        const rename = (newName: string) =>
+            services.lsp.RenameProvider!.rename(document, {
+                textDocument: { uri: document.uri.toString() },
+                position: document.textDocument.positionAt(offsetOf(POLICY, 'cmt same', 1)),
+                newName,
+            });
         await expect(rename('denied')).rejects.toThrow(/keyword/);
         await expect(rename('A1234')).rejects.toThrow(/shape of a procedure code/);
         await expect(rename('two words')).rejects.toThrow(/not a name/);
-        const rule = (newName: string) => services.lsp.RenameProvider!.rename(document, {
-            textDocument: { uri: document.uri.toString() },
-            position: document.textDocument.positionAt(offsetOf(POLICY, 'MASSAGE-UNITS', 1)),
-            newName,
-        });
+        const rule = (newName: string) =>
+            services.lsp.RenameProvider!.rename(document, {
+                textDocument: { uri: document.uri.toString() },
+                position: document.textDocument.positionAt(offsetOf(POLICY, 'MASSAGE-UNITS', 1)),
+                newName,
+            });
         await expect(rule('MASSAGE-CMT')).rejects.toThrow(/already declared/);
     });
 
     it('prepares a rename only on names and references', async () => {
         const document = await workspace.open(POLICY);
-        const prepare = (needle: string, delta = 1) => services.lsp.RenameProvider!.prepareRename(document, {
-            textDocument: { uri: document.uri.toString() },
-            position: document.textDocument.positionAt(offsetOf(POLICY, needle, delta)),
-        });
+        const prepare = (needle: string, delta = 1) =>
+            services.lsp.RenameProvider!.prepareRename(document, {
+                textDocument: { uri: document.uri.toString() },
+                position: document.textDocument.positionAt(offsetOf(POLICY, needle, delta)),
+            });
         expect(await prepare('cmt same')).toBeDefined();
         expect(await prepare('MASSAGE-CMT')).toBeDefined();
         expect(await prepare('97124, 97112')).toBeUndefined();
@@ -136,13 +149,14 @@ describe('symbols, folding and links', () => {
         await expectSymbols(services)({
             text: POLICY,
             parseOptions: workspace.options(),
-            assert: symbols => expect(symbols.map(s => [s.name, s.kind, s.detail, s.selectionRange.start.line, s.range.end.line])).toEqual([
-                ['test_pm', SymbolKind.Module, 'Physical medicine', 1, 3],
-                ['lcd', SymbolKind.File, 'Physical medicine LCD', 5, 6],
-                ['cmt', SymbolKind.Enum, 'Chiropractic manipulative treatment', 8, 8],
-                ['MASSAGE-CMT', SymbolKind.Function, 'Massage with CMT needs 59', 10, 13],
-                ['MASSAGE-UNITS', SymbolKind.Function, 'Four units of massage a day', 15, 17],
-            ]),
+            assert: symbols =>
+                expect(symbols.map(s => [s.name, s.kind, s.detail, s.selectionRange.start.line, s.range.end.line])).toEqual([
+                    ['test_pm', SymbolKind.Module, 'Physical medicine', 1, 3],
+                    ['lcd', SymbolKind.File, 'Physical medicine LCD', 5, 6],
+                    ['cmt', SymbolKind.Enum, 'Chiropractic manipulative treatment', 8, 8],
+                    ['MASSAGE-CMT', SymbolKind.Function, 'Massage with CMT needs 59', 10, 13],
+                    ['MASSAGE-UNITS', SymbolKind.Function, 'Four units of massage a day', 15, 17],
+                ]),
         });
     });
 
@@ -152,7 +166,11 @@ describe('symbols, folding and links', () => {
         await expectWorkspaceSymbols(services.shared)({
             query: 'OTHER',
             assert: symbols => {
-                expect(symbols.map(s => `${s.name} ${s.kind}`).sort()).toEqual([`OTHER-CMT ${SymbolKind.Function}`, `OTHER-UNITS ${SymbolKind.Function}`, `other_pm ${SymbolKind.Module}`]);
+                expect(symbols.map(s => `${s.name} ${s.kind}`).sort()).toEqual([
+                    `OTHER-CMT ${SymbolKind.Function}`,
+                    `OTHER-UNITS ${SymbolKind.Function}`,
+                    `other_pm ${SymbolKind.Module}`,
+                ]);
                 expect(symbols.every(s => s.location.uri.endsWith('b.payrule'))).toBe(true);
             },
         });
@@ -161,22 +179,31 @@ describe('symbols, folding and links', () => {
     it('folds the header, multi-line declarations and comment blocks', async () => {
         const text = `// one\n// two\n${POLICY.replace(/^\/\/.*\n/, '')}`;
         await expectFoldings(services)({
-            text: text.replace('policy test_pm', '<|policy test_pm').replace('  effective 2025-01-01', '  effective 2025-01-01|>')
-                .replace('rule MASSAGE-CMT', '<|rule MASSAGE-CMT').replace('when combined with CMT"', 'when combined with CMT"|>')
-                .replace('rule MASSAGE-UNITS', '<|rule MASSAGE-UNITS').replace('per date of service"\n', 'per date of service"|>\n')
-                .replace('// one', '<|// one').replace('// two', '// two|>'),
+            text: text
+                .replace('policy test_pm', '<|policy test_pm')
+                .replace('  effective 2025-01-01', '  effective 2025-01-01|>')
+                .replace('rule MASSAGE-CMT', '<|rule MASSAGE-CMT')
+                .replace('when combined with CMT"', 'when combined with CMT"|>')
+                .replace('rule MASSAGE-UNITS', '<|rule MASSAGE-UNITS')
+                .replace('per date of service"\n', 'per date of service"|>\n')
+                .replace('// one', '<|// one')
+                .replace('// two', '// two|>'),
             parseOptions: workspace.options(),
         });
     });
 
     it('links a source path to its file', async () => {
         const document = await workspace.open(POLICY);
-        const links = await services.lsp.DocumentLinkProvider!.getDocumentLinks(document, { textDocument: { uri: document.uri.toString() } });
-        expect(links).toEqual([{
-            range: { start: { line: 5, character: 12 }, end: { line: 5, character: 27 } },
-            target: URI.file(path.join(workspace.root, 'sources', 'lcd.txt')).toString(),
-            tooltip: 'Open Physical medicine LCD',
-        }]);
+        const links = await services.lsp.DocumentLinkProvider!.getDocumentLinks(document, {
+            textDocument: { uri: document.uri.toString() },
+        });
+        expect(links).toEqual([
+            {
+                range: { start: { line: 5, character: 12 }, end: { line: 5, character: 27 } },
+                target: URI.file(path.join(workspace.root, 'sources', 'lcd.txt')).toString(),
+                tooltip: 'Open Physical medicine LCD',
+            },
+        ]);
     });
 });
 
@@ -205,20 +232,35 @@ describe('code lens', () => {
     it('offers the compiled rule and counts the example tests that name each rule', async () => {
         const document = await workspace.open(POLICY, 'policies/test.payrule');
         const provider = services.lsp.CodeLensProvider as PayruleCodeLensProvider;
-        const lenses = (await provider.provideCodeLens(document, { textDocument: { uri: document.uri.toString() } })).map(lens => lens.command ? lens : provider.resolveCodeLens(document, lens));
+        const lenses = (await provider.provideCodeLens(document, { textDocument: { uri: document.uri.toString() } })).map(lens =>
+            lens.command ? lens : provider.resolveCodeLens(document, lens),
+        );
         expect(lenses?.map(lens => `${lens.range.start.line} ${lens.command?.title}`)).toEqual([
-            '10 Preview compiled rule', '10 2 example tests', '15 Preview compiled rule', '15 1 example test',
+            '10 Preview compiled rule',
+            '10 2 example tests',
+            '15 Preview compiled rule',
+            '15 1 example test',
         ]);
         const preview = lenses![0].command!;
         expect(preview.command).toBe('payrule.previewCompiledRule');
         expect(preview.arguments?.slice(0, 2)).toEqual([document.uri.toString(), 'MASSAGE-CMT']);
-        expect(JSON.parse(preview.arguments![2])).toMatchObject({ id: 'MASSAGE-CMT', action: 'deny', reason: { group: 'CO', code: '97', remarks: [] }, origin: { file: 'policies/test.payrule', line: 11 } });
+        expect(JSON.parse(preview.arguments![2])).toMatchObject({
+            id: 'MASSAGE-CMT',
+            action: 'deny',
+            reason: { group: 'CO', code: '97', remarks: [] },
+            origin: { file: 'policies/test.payrule', line: 11 },
+        });
     });
 
     it('counts no tests when there is no tests folder', async () => {
         const bare = lspWorkspace({ 'policies/test.payrule': POLICY });
         const document = await bare.open(POLICY, 'policies/test.payrule');
-        const lenses = await bare.services.lsp.CodeLensProvider!.provideCodeLens(document, { textDocument: { uri: document.uri.toString() } });
-        expect(lenses?.filter(lens => lens.command?.title.includes('example')).map(lens => lens.command?.title)).toEqual(['0 example tests', '0 example tests']);
+        const lenses = await bare.services.lsp.CodeLensProvider!.provideCodeLens(document, {
+            textDocument: { uri: document.uri.toString() },
+        });
+        expect(lenses?.filter(lens => lens.command?.title.includes('example')).map(lens => lens.command?.title)).toEqual([
+            '0 example tests',
+            '0 example tests',
+        ]);
     });
 });

@@ -27,13 +27,24 @@ describe('editor features on half-typed files', () => {
                 ['completion', () => lsp.CompletionProvider!.getCompletion(document, { textDocument, position })],
                 ['hover', () => lsp.HoverProvider!.getHoverContent(document, { textDocument, position: before })],
                 ['definition', () => lsp.DefinitionProvider!.getDefinition(document, { textDocument, position: before })],
-                ['formatting', () => lsp.Formatter!.formatDocument(document, { textDocument, options: { tabSize: 2, insertSpaces: true } })],
+                [
+                    'formatting',
+                    () => lsp.Formatter!.formatDocument(document, { textDocument, options: { tabSize: 2, insertSpaces: true } }),
+                ],
                 ['symbols', () => lsp.DocumentSymbolProvider!.getSymbols(document, { textDocument })],
                 ['folding', () => lsp.FoldingRangeProvider!.getFoldingRanges(document, { textDocument })],
                 ['semantic tokens', () => lsp.SemanticTokenProvider!.semanticHighlight(document, { textDocument })],
                 ['code lens', () => lsp.CodeLensProvider!.provideCodeLens(document, { textDocument })],
                 ['links', () => lsp.DocumentLinkProvider!.getDocumentLinks(document, { textDocument })],
-                ['code actions', () => lsp.CodeActionProvider!.getCodeActions(document, { textDocument, range: { start: position, end: position }, context: { diagnostics: document.diagnostics ?? [] } })],
+                [
+                    'code actions',
+                    () =>
+                        lsp.CodeActionProvider!.getCodeActions(document, {
+                            textDocument,
+                            range: { start: position, end: position },
+                            context: { diagnostics: document.diagnostics ?? [] },
+                        }),
+                ],
             ];
             for (const [feature, call] of calls) {
                 try {
@@ -43,7 +54,8 @@ describe('editor features on half-typed files', () => {
                 }
             }
             for (const diagnostic of document.diagnostics ?? []) {
-                if (/error occurred during validation/.test(diagnostic.message)) failures.push(`validation at ${cut}: ${diagnostic.message}`);
+                if (/error occurred during validation/.test(diagnostic.message))
+                    failures.push(`validation at ${cut}: ${diagnostic.message}`);
             }
             if (n % 60 === 0) await workspace.reset();
         }

@@ -4,8 +4,21 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
-    CodeAction, CodeLens, CompletionItem, CompletionList, Diagnostic, DocumentSymbol, FoldingRange, Hover, InitializeResult, Location,
-    LocationLink, Position, SemanticTokens, TextEdit, WorkspaceEdit,
+    CodeAction,
+    CodeLens,
+    CompletionItem,
+    CompletionList,
+    Diagnostic,
+    DocumentSymbol,
+    FoldingRange,
+    Hover,
+    InitializeResult,
+    Location,
+    LocationLink,
+    Position,
+    SemanticTokens,
+    TextEdit,
+    WorkspaceEdit,
 } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LCD_TEXT, POLICY } from './helpers.js';
@@ -39,7 +52,9 @@ rule PAIR-DENY "Massage with CMT is denied"
   97124 denied with 98940 same day
   cite lcd "DO use modifier 59 on 97140, 97124, and 97112 when combined with CMT"
 `;
-const PAIR_B = PAIR_A.replace('pair_a "Pair A"', 'pair_b "Pair B"').replace('PAIR-DENY "Massage with CMT is denied"', 'PAIR-REVIEW "Massage with CMT is reviewed"').replace('denied with', 'review with');
+const PAIR_B = PAIR_A.replace('pair_a "Pair A"', 'pair_b "Pair B"')
+    .replace('PAIR-DENY "Massage with CMT is denied"', 'PAIR-REVIEW "Massage with CMT is reviewed"')
+    .replace('denied with', 'review with');
 
 /** Rules whose effective ranges lie outside their policy's: one ended before it, one starts after it. */
 const DATED = `policy dated_pm "Dated"
@@ -60,18 +75,33 @@ rule FUTURE "Not yet"
 `;
 
 /** A policy test suite that expects MASSAGE-CMT to fire in two cases (rename and references follow it here). */
-const SUITE = JSON.stringify({
-    policies: ['../main.payrule'],
-    cases: ['with CMT', 'with CMT, units'].map(name => ({
-        name,
-        claims: [{ id: 'C1', patient: 'P1', date: '2025-03-04', lines: [{ line: 1, code: '98940', units: 1 }, { line: 2, code: '97124', units: 1 }] }],
-        expect: [{ claim: 'C1', line: 2, status: 'denied', rules: ['MASSAGE-CMT'] }],
-    })),
-}, null, 2);
+const SUITE = JSON.stringify(
+    {
+        policies: ['../main.payrule'],
+        cases: ['with CMT', 'with CMT, units'].map(name => ({
+            name,
+            claims: [
+                {
+                    id: 'C1',
+                    patient: 'P1',
+                    date: '2025-03-04',
+                    lines: [
+                        { line: 1, code: '98940', units: 1 },
+                        { line: 2, code: '97124', units: 1 },
+                    ],
+                },
+            ],
+            expect: [{ claim: 'C1', line: 2, status: 'denied', rules: ['MASSAGE-CMT'] }],
+        })),
+    },
+    null,
+    2,
+);
 
 const codes = (diagnostics: Diagnostic[]) => diagnostics.map(d => String(d.code)).sort();
 const markdown = (hover: Hover | null) => (hover?.contents as { value?: string } | undefined)?.value ?? '';
-const labels = (list: CompletionList | CompletionItem[] | null) => (Array.isArray(list) ? list : list?.items ?? []).map(item => item.label);
+const labels = (list: CompletionList | CompletionItem[] | null) =>
+    (Array.isArray(list) ? list : (list?.items ?? [])).map(item => item.label);
 
 /** The position of the first `needle` in `text` (after the first `after`, if given), plus `delta` characters. */
 function positionOf(text: string, needle: string, delta = 0, after?: string): Position {
@@ -89,8 +119,13 @@ let mainUri: string;
 beforeAll(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'payrule-lsp-e2e-'));
     const files: Record<string, string> = {
-        'sources/lcd.txt': LCD_TEXT, 'main.payrule': POLICY, 'other.payrule': OTHER, 'pair-a.payrule': PAIR_A, 'pair-b.payrule': PAIR_B,
-        'dated.payrule': DATED, 'tests/main.test.json': SUITE,
+        'sources/lcd.txt': LCD_TEXT,
+        'main.payrule': POLICY,
+        'other.payrule': OTHER,
+        'pair-a.payrule': PAIR_A,
+        'pair-b.payrule': PAIR_B,
+        'dated.payrule': DATED,
+        'tests/main.test.json': SUITE,
     };
     for (const [name, text] of Object.entries(files)) {
         fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
@@ -108,9 +143,12 @@ afterAll(async () => {
 
 const request = <R>(method: string, params: unknown) => server.request<R>(method, params);
 const hoverAt = (uri: string, position: Position) => request<Hover | null>('textDocument/hover', { textDocument: { uri }, position });
-const completeAt = (uri: string, position: Position, triggerCharacter?: string) => request<CompletionList>('textDocument/completion', {
-    textDocument: { uri }, position, context: triggerCharacter ? { triggerKind: 2, triggerCharacter } : { triggerKind: 1 },
-});
+const completeAt = (uri: string, position: Position, triggerCharacter?: string) =>
+    request<CompletionList>('textDocument/completion', {
+        textDocument: { uri },
+        position,
+        context: triggerCharacter ? { triggerKind: 2, triggerCharacter } : { triggerKind: 1 },
+    });
 
 describe('the bundled server over stdio: initialize and diagnostics', () => {
     it('announces its features in initialize', () => {
@@ -127,11 +165,15 @@ describe('the bundled server over stdio: initialize and diagnostics', () => {
         expect(capabilities.codeActionProvider).toBe(true);
         expect(capabilities.codeLensProvider).toBeTruthy();
         expect(capabilities.documentLinkProvider).toBeTruthy();
-        expect(capabilities.semanticTokensProvider?.legend.tokenTypes).toEqual(expect.arrayContaining(['number', 'modifier', 'enumMember', 'function', 'type']));
+        expect(capabilities.semanticTokensProvider?.legend.tokenTypes).toEqual(
+            expect.arrayContaining(['number', 'modifier', 'enumMember', 'function', 'type']),
+        );
     });
 
     it('checks the files of the workspace at start-up, with codes, pages, tags and related information', async () => {
-        const other = await server.diagnosticsFor(server.uri('other.payrule'), p => p.diagnostics.some(d => d.code === 'payrule/duplicate-rule'));
+        const other = await server.diagnosticsFor(server.uri('other.payrule'), p =>
+            p.diagnostics.some(d => d.code === 'payrule/duplicate-rule'),
+        );
         expect(codes(other.diagnostics)).toEqual(['payrule/duplicate-rule', 'payrule/unused-declaration']);
         const unused = other.diagnostics.find(d => d.code === 'payrule/unused-declaration')!;
         expect(unused.tags).toEqual([1]);
@@ -146,15 +188,26 @@ describe('the bundled server over stdio: initialize and diagnostics', () => {
     it('relates a contradiction to the other rule, in another file', async () => {
         const a = await server.diagnosticsFor(server.uri('pair-a.payrule'), p => p.diagnostics.length > 0);
         expect(codes(a.diagnostics)).toEqual(['payrule/contradiction']);
-        expect(a.diagnostics[0].message).toMatch(/^Contradicts rule 'PAIR-REVIEW' \(pair-b\.payrule:6\): the same billing of 97124 is denied here and sent to review there\./);
+        expect(a.diagnostics[0].message).toMatch(
+            /^Contradicts rule 'PAIR-REVIEW' \(pair-b\.payrule:6\): the same billing of 97124 is denied here and sent to review there\./,
+        );
         expect(a.diagnostics[0].range.start).toEqual(positionOf(PAIR_A, 'PAIR-DENY'));
-        expect(a.diagnostics[0].relatedInformation).toEqual([{ location: { uri: server.uri('pair-b.payrule'), range: { start: { line: 5, character: 0 }, end: { line: 7, character: 81 } } }, message: "rule 'PAIR-REVIEW'" }]);
+        expect(a.diagnostics[0].relatedInformation).toEqual([
+            {
+                location: {
+                    uri: server.uri('pair-b.payrule'),
+                    range: { start: { line: 5, character: 0 }, end: { line: 7, character: 81 } },
+                },
+                message: "rule 'PAIR-REVIEW'",
+            },
+        ]);
         expect(a.diagnostics[0].codeDescription?.href).toMatch(/docs\/checks\/contradiction\.md$/);
     });
 
     it('tags a rule that ended before its policy began as deprecated, one that starts after it as unnecessary', async () => {
         const dated = await server.diagnosticsFor(server.uri('dated.payrule'), p => p.diagnostics.length > 0);
-        const tagOf = (line: number) => dated.diagnostics.find(d => d.code === 'payrule/effective-outside-policy' && d.range.start.line === line)?.tags;
+        const tagOf = (line: number) =>
+            dated.diagnostics.find(d => d.code === 'payrule/effective-outside-policy' && d.range.start.line === line)?.tags;
         expect(tagOf(positionOf(DATED, 'effective 2024').line)).toEqual([2]);
         expect(tagOf(positionOf(DATED, 'effective 2031').line)).toEqual([1]);
     });
@@ -167,10 +220,15 @@ describe('the bundled server over stdio: initialize and diagnostics', () => {
         const notFound = opened.diagnostics.find(d => d.code === 'payrule/citation-not-found')!;
         expect(notFound.data).toEqual({ replacement: 'limited to four units per date of service.' });
         // The passage that comes closest, in the source file: line 3, from "limited" to "service."
-        expect(notFound.relatedInformation).toEqual([{
-            location: { uri: server.uri('sources/lcd.txt'), range: { start: { line: 2, character: 19 }, end: { line: 2, character: 61 } } },
-            message: 'closest passage in Physical medicine LCD, line 3',
-        }]);
+        expect(notFound.relatedInformation).toEqual([
+            {
+                location: {
+                    uri: server.uri('sources/lcd.txt'),
+                    range: { start: { line: 2, character: 19 }, end: { line: 2, character: 61 } },
+                },
+                message: 'closest passage in Physical medicine LCD, line 3',
+            },
+        ]);
 
         server.change(uri, edited, 2);
         expect((await server.diagnosticsFor(uri, p => p.diagnostics.length === 0)).diagnostics).toEqual([]);
@@ -180,7 +238,13 @@ describe('the bundled server over stdio: initialize and diagnostics', () => {
         expect(codes(broken.diagnostics)).toEqual(['payrule/unknown-codeset', 'payrule/unused-declaration']);
 
         // A syntax error stays in its rule: the rule after it is still checked.
-        server.change(uri, edited.replace('denied with cmt same day', 'denied with cmt same week').replace('"limited to four units per date of service"', '"limited to 4 units"'), 4);
+        server.change(
+            uri,
+            edited
+                .replace('denied with cmt same day', 'denied with cmt same week')
+                .replace('"limited to four units per date of service"', '"limited to 4 units"'),
+            4,
+        );
         const syntax = await server.diagnosticsFor(uri, p => p.diagnostics.some(d => d.code === 'payrule/syntax-error'));
         expect(codes(syntax.diagnostics)).toEqual(['payrule/citation-not-found', 'payrule/syntax-error']);
     });
@@ -196,7 +260,9 @@ describe('the bundled server over stdio: initialize and diagnostics', () => {
         const moved = await server.diagnosticsFor(other, p => p.diagnostics.some(d => d.code === 'payrule/duplicate-rule'));
         expect(moved.diagnostics.find(d => d.code === 'payrule/duplicate-rule')!.message).toMatch(/\(main\.payrule:18\)/);
         server.change(mainUri, POLICY, 4);
-        const back = await server.diagnosticsFor(other, p => /\(main\.payrule:16\)/.test(p.diagnostics.find(d => d.code === 'payrule/duplicate-rule')?.message ?? ''));
+        const back = await server.diagnosticsFor(other, p =>
+            /\(main\.payrule:16\)/.test(p.diagnostics.find(d => d.code === 'payrule/duplicate-rule')?.message ?? ''),
+        );
         expect(codes(back.diagnostics)).toEqual(['payrule/duplicate-rule', 'payrule/unused-declaration']);
         await server.diagnosticsFor(mainUri, p => p.diagnostics.some(d => d.code === 'payrule/duplicate-rule'));
     });
@@ -206,7 +272,9 @@ describe('the bundled server over stdio: hover', () => {
     it('shows a cited passage in its surrounding lines, with the source title and line', async () => {
         const text = markdown(await hoverAt(mainUri, positionOf(POLICY, '"DO use', 5)));
         expect(text).toMatch(/^\*\*Physical medicine LCD\*\* \(`sources\/lcd.txt`\), line 4\n\n> Massage \(97124\) is limited/);
-        expect(text).toContain('> **DO use modifier 59 on 97140, 97124, and 97112 when combined with CMT** and provided to separate body regions.');
+        expect(text).toContain(
+            '> **DO use modifier 59 on 97140, 97124, and 97112 when combined with CMT** and provided to separate body regions.',
+        );
         expect(text).toContain('> The "8-minute rule" applies');
     });
 
@@ -244,18 +312,44 @@ describe('the bundled server over stdio: hover', () => {
 
     it('says what a modifier, a reason code and a provider type mean', async () => {
         expect(markdown(await hoverAt(mainUri, positionOf(POLICY, 'XS', 1)))).toMatch(/^\*\*Modifier XS\*\*: Separate structure/);
-        expect(markdown(await hoverAt(mainUri, positionOf(POLICY, 'CO-97', 1)))).toMatch(/^\*\*CO-97\*\*: The benefit for this service is included[\s\S]*\*\*CO\*\*: Contractual obligation/);
-        const uri = server.open('provider.payrule', POLICY.replace('test_pm', 'provider_pm').replace('payer "Test payer"', 'payer "Provider payer"').replace('denied above 4 units per day', 'denied when provider massage-therapist'));
+        expect(markdown(await hoverAt(mainUri, positionOf(POLICY, 'CO-97', 1)))).toMatch(
+            /^\*\*CO-97\*\*: The benefit for this service is included[\s\S]*\*\*CO\*\*: Contractual obligation/,
+        );
+        const uri = server.open(
+            'provider.payrule',
+            POLICY.replace('test_pm', 'provider_pm')
+                .replace('payer "Test payer"', 'payer "Provider payer"')
+                .replace('denied above 4 units per day', 'denied when provider massage-therapist'),
+        );
         await server.diagnosticsFor(uri);
-        expect(markdown(await hoverAt(uri, positionOf(POLICY.replace('denied above 4 units per day', 'denied when provider massage-therapist'), 'massage-therapist', 2)))).toMatch(/^\*\*Provider type massage-therapist\*\*: A licensed massage therapist/);
+        expect(
+            markdown(
+                await hoverAt(
+                    uri,
+                    positionOf(
+                        POLICY.replace('denied above 4 units per day', 'denied when provider massage-therapist'),
+                        'massage-therapist',
+                        2,
+                    ),
+                ),
+            ),
+        ).toMatch(/^\*\*Provider type massage-therapist\*\*: A licensed massage therapist/);
     });
 
     it('shows a rule in plain English and its compiled JSON', async () => {
         const text = markdown(await hoverAt(mainUri, positionOf(POLICY, 'MASSAGE-UNITS', 2)));
         expect(text).toContain('**Rule MASSAGE-UNITS**: Four units of massage a day');
-        expect(text).toContain('97124 is denied for the units past 4 units a day from one rendering provider; reason CO-151, provider liability.');
+        expect(text).toContain(
+            '97124 is denied for the units past 4 units a day from one rendering provider; reason CO-151, provider liability.',
+        );
         const json = JSON.parse(/```json\n([\s\S]*)\n```/.exec(text)![1]);
-        expect(json).toMatchObject({ id: 'MASSAGE-UNITS', action: 'deny', conditions: [{ kind: 'units', max: 4, per: 'day', wholeLine: false }], citations: [{ source: 'lcd', line: 3 }], origin: { file: 'main.payrule', line: 16 } });
+        expect(json).toMatchObject({
+            id: 'MASSAGE-UNITS',
+            action: 'deny',
+            conditions: [{ kind: 'units', max: 4, per: 'day', wholeLine: false }],
+            citations: [{ source: 'lcd', line: 3 }],
+            origin: { file: 'main.payrule', line: 16 },
+        });
     });
 });
 
@@ -265,11 +359,23 @@ describe('the bundled server over stdio: completion', () => {
         const uri = server.open('completion.payrule', text.replace('test_pm', 'completion_pm'));
         await server.diagnosticsFor(uri);
         const statement = await completeAt(uri, positionOf(text, 'rule NEW "A new rule"\n  ', 'rule NEW "A new rule"\n  '.length));
-        expect(labels(statement)).toEqual(expect.arrayContaining([
-            'denied with … same day', 'denied without … same day', 'denied above … units per day', 'review above … codes per day',
-            'review after … visits per calendar year', 'denied when provider …', 'denied when diagnosis only …', 'requires modifier …',
-            'requires diagnosis …', 'requires provider …', 'timed … minutes', 'timed … minutes per code', 'cmt',
-        ]));
+        expect(labels(statement)).toEqual(
+            expect.arrayContaining([
+                'denied with … same day',
+                'denied without … same day',
+                'denied above … units per day',
+                'review above … codes per day',
+                'review after … visits per calendar year',
+                'denied when provider …',
+                'denied when diagnosis only …',
+                'requires modifier …',
+                'requires diagnosis …',
+                'requires provider …',
+                'timed … minutes',
+                'timed … minutes per code',
+                'cmt',
+            ]),
+        );
         const snippet = statement.items.find(item => item.label === 'denied above … units per day')!;
         expect(snippet.insertTextFormat).toBe(2);
         const clauses = await completeAt(mainUri, { line: positionOf(POLICY, '  reason CO-97').line, character: 2 });
@@ -290,7 +396,8 @@ describe('the bundled server over stdio: completion', () => {
         expect(labels(await completeAt(mainUri, positionOf(POLICY, 'lcd "limited')))).toContain('lcd');
         const quotes = await completeAt(mainUri, positionOf(POLICY, '"limited', 1), '"');
         expect(quotes.items.map(item => item.documentation)).toContain('Massage (97124) is limited to four units per date of service.');
-        const edit = quotes.items.find(item => item.documentation === 'Massage (97124) is limited to four units per date of service.')!.textEdit as TextEdit;
+        const edit = quotes.items.find(item => item.documentation === 'Massage (97124) is limited to four units per date of service.')!
+            .textEdit as TextEdit;
         expect(edit.newText).toBe('"Massage (97124) is limited to four units per date of service."');
     });
 
@@ -300,56 +407,116 @@ describe('the bundled server over stdio: completion', () => {
         expect(modifiers.items.find(item => item.label === 'XS')?.documentation).toMatch(/Separate structure/);
         expect(labels(await completeAt(mainUri, positionOf(POLICY, 'CO-97')))).toEqual(expect.arrayContaining(['CO-97', 'PR-96', 'OA-23']));
         const text = POLICY.replace('denied above 4 units per day', 'denied when provider massage-therapist');
-        const uri = server.open('providers.payrule', text.replace('test_pm', 'providers_pm').replace('payer "Test payer"', 'payer "Providers payer"'));
+        const uri = server.open(
+            'providers.payrule',
+            text.replace('test_pm', 'providers_pm').replace('payer "Test payer"', 'payer "Providers payer"'),
+        );
         await server.diagnosticsFor(uri);
-        expect(labels(await completeAt(uri, positionOf(text, 'massage-therapist')))).toEqual(expect.arrayContaining(['physician', 'physical-therapist', 'massage-therapist', 'chiropractor']));
+        expect(labels(await completeAt(uri, positionOf(text, 'massage-therapist')))).toEqual(
+            expect.arrayContaining(['physician', 'physical-therapist', 'massage-therapist', 'chiropractor']),
+        );
     });
 });
 
 describe('the bundled server over stdio: navigation', () => {
     it('goes to the declaration of a codeset and a source, and from a quote to its passage in the source file', async () => {
-        const codeset = await request<LocationLink[]>('textDocument/definition', { textDocument: { uri: mainUri }, position: positionOf(POLICY, 'cmt same', 1) });
+        const codeset = await request<LocationLink[]>('textDocument/definition', {
+            textDocument: { uri: mainUri },
+            position: positionOf(POLICY, 'cmt same', 1),
+        });
         expect(codeset.map(link => [link.targetUri, link.targetSelectionRange.start])).toEqual([[mainUri, positionOf(POLICY, 'cmt "')]]);
-        const source = await request<LocationLink[]>('textDocument/definition', { textDocument: { uri: mainUri }, position: positionOf(POLICY, 'lcd "limited', 1) });
-        expect(source.map(link => [link.targetUri, link.targetSelectionRange.start])).toEqual([[mainUri, positionOf(POLICY, 'lcd "sources')]]);
-        const quote = await request<LocationLink[]>('textDocument/definition', { textDocument: { uri: mainUri }, position: positionOf(POLICY, '"limited', 5) });
+        const source = await request<LocationLink[]>('textDocument/definition', {
+            textDocument: { uri: mainUri },
+            position: positionOf(POLICY, 'lcd "limited', 1),
+        });
+        expect(source.map(link => [link.targetUri, link.targetSelectionRange.start])).toEqual([
+            [mainUri, positionOf(POLICY, 'lcd "sources')],
+        ]);
+        const quote = await request<LocationLink[]>('textDocument/definition', {
+            textDocument: { uri: mainUri },
+            position: positionOf(POLICY, '"limited', 5),
+        });
         expect(quote).toHaveLength(1);
         expect(quote[0].targetUri).toBe(server.uri('sources/lcd.txt'));
         expect(quote[0].targetRange).toEqual({ start: { line: 2, character: 19 }, end: { line: 2, character: 60 } });
     });
 
     it('finds the references of a source, and of a rule in the policy tests that expect it', async () => {
-        const sources = await request<Location[]>('textDocument/references', { textDocument: { uri: mainUri }, position: positionOf(POLICY, 'lcd "sources', 1), context: { includeDeclaration: true } });
-        expect(sources.map(l => `${l.uri === mainUri ? 'main' : l.uri} ${l.range.start.line}:${l.range.start.character}`).sort()).toEqual(['main 13:7', 'main 17:7', 'main 5:7']);
-        const rule = await request<Location[]>('textDocument/references', { textDocument: { uri: mainUri }, position: positionOf(POLICY, 'MASSAGE-CMT', 1), context: { includeDeclaration: false } });
+        const sources = await request<Location[]>('textDocument/references', {
+            textDocument: { uri: mainUri },
+            position: positionOf(POLICY, 'lcd "sources', 1),
+            context: { includeDeclaration: true },
+        });
+        expect(sources.map(l => `${l.uri === mainUri ? 'main' : l.uri} ${l.range.start.line}:${l.range.start.character}`).sort()).toEqual([
+            'main 13:7',
+            'main 17:7',
+            'main 5:7',
+        ]);
+        const rule = await request<Location[]>('textDocument/references', {
+            textDocument: { uri: mainUri },
+            position: positionOf(POLICY, 'MASSAGE-CMT', 1),
+            context: { includeDeclaration: false },
+        });
         expect(rule.map(l => path.relative(root, fileURLToPath(l.uri)))).toEqual(['tests/main.test.json', 'tests/main.test.json']);
     });
 
     it('renames a codeset and a source in their file, and a rule in its file and in the policy tests', async () => {
-        const range = await request<unknown>('textDocument/prepareRename', { textDocument: { uri: mainUri }, position: positionOf(POLICY, 'cmt same', 1) });
+        const range = await request<unknown>('textDocument/prepareRename', {
+            textDocument: { uri: mainUri },
+            position: positionOf(POLICY, 'cmt same', 1),
+        });
         expect(range).toEqual({ start: positionOf(POLICY, 'cmt same'), end: positionOf(POLICY, 'cmt same', 3) });
         const rename = async (needle: string, newName: string) => {
-            const edit = await request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri: mainUri }, position: positionOf(POLICY, needle, 1), newName });
-            return Object.fromEntries(Object.entries(edit.changes ?? {}).map(([uri, edits]) => [path.relative(root, fileURLToPath(uri)), edits.map(e => `${e.range.start.line}:${e.range.start.character} ${e.newText}`).sort()]));
+            const edit = await request<WorkspaceEdit>('textDocument/rename', {
+                textDocument: { uri: mainUri },
+                position: positionOf(POLICY, needle, 1),
+                newName,
+            });
+            return Object.fromEntries(
+                Object.entries(edit.changes ?? {}).map(([uri, edits]) => [
+                    path.relative(root, fileURLToPath(uri)),
+                    edits.map(e => `${e.range.start.line}:${e.range.start.character} ${e.newText}`).sort(),
+                ]),
+            );
         };
         expect(await rename('cmt same', 'cmt_codes')).toEqual({ 'main.payrule': ['11:27 cmt_codes', '8:8 cmt_codes'] });
         expect(await rename('lcd "sources', 'lcd2025')).toEqual({ 'main.payrule': ['13:7 lcd2025', '17:7 lcd2025', '5:7 lcd2025'] });
         const suiteLines = SUITE.split('\n');
-        const mentions = suiteLines.flatMap((line, i) => line.includes('"MASSAGE-CMT"') ? [`${i}:${line.indexOf('"MASSAGE-CMT"') + 1} CMT-MASSAGE`] : []);
+        const mentions = suiteLines.flatMap((line, i) =>
+            line.includes('"MASSAGE-CMT"') ? [`${i}:${line.indexOf('"MASSAGE-CMT"') + 1} CMT-MASSAGE`] : [],
+        );
         expect(mentions).toHaveLength(2);
-        expect(await rename('MASSAGE-CMT', 'CMT-MASSAGE')).toEqual({ 'main.payrule': ['10:5 CMT-MASSAGE'], 'tests/main.test.json': mentions });
-        await expect(request('textDocument/rename', { textDocument: { uri: mainUri }, position: positionOf(POLICY, 'cmt same', 1), newName: 'rule' })).rejects.toThrow(/keyword/);
+        expect(await rename('MASSAGE-CMT', 'CMT-MASSAGE')).toEqual({
+            'main.payrule': ['10:5 CMT-MASSAGE'],
+            'tests/main.test.json': mentions,
+        });
+        await expect(
+            request('textDocument/rename', {
+                textDocument: { uri: mainUri },
+                position: positionOf(POLICY, 'cmt same', 1),
+                newName: 'rule',
+            }),
+        ).rejects.toThrow(/keyword/);
     });
 
     it('serves document and workspace symbols, foldings and document links', async () => {
         const symbols = await request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: mainUri } });
         expect(symbols.map(s => s.name)).toEqual(['test_pm', 'lcd', 'cmt', 'MASSAGE-CMT', 'MASSAGE-UNITS']);
         const workspaceSymbols = await request<Array<{ name: string; location: { uri: string } }>>('workspace/symbol', { query: 'UNITS' });
-        expect(workspaceSymbols.map(s => `${s.name} ${s.location.uri.split('/').pop()}`)).toEqual(expect.arrayContaining(['MASSAGE-UNITS main.payrule', 'UNITS-AGAIN other.payrule']));
+        expect(workspaceSymbols.map(s => `${s.name} ${s.location.uri.split('/').pop()}`)).toEqual(
+            expect.arrayContaining(['MASSAGE-UNITS main.payrule', 'UNITS-AGAIN other.payrule']),
+        );
         const foldings = await request<FoldingRange[]>('textDocument/foldingRange', { textDocument: { uri: mainUri } });
         expect(foldings.map(f => `${f.startLine}-${f.endLine}`)).toEqual(expect.arrayContaining(['1-3', '10-13', '15-17']));
-        const links = await request<Array<{ target: string; range: unknown }>>('textDocument/documentLink', { textDocument: { uri: mainUri } });
-        expect(links).toEqual([expect.objectContaining({ target: server.uri('sources/lcd.txt'), range: { start: positionOf(POLICY, 'sources/lcd.txt'), end: positionOf(POLICY, 'sources/lcd.txt', 15) } })]);
+        const links = await request<Array<{ target: string; range: unknown }>>('textDocument/documentLink', {
+            textDocument: { uri: mainUri },
+        });
+        expect(links).toEqual([
+            expect.objectContaining({
+                target: server.uri('sources/lcd.txt'),
+                range: { start: positionOf(POLICY, 'sources/lcd.txt'), end: positionOf(POLICY, 'sources/lcd.txt', 15) },
+            }),
+        ]);
     });
 
     it('marks codes, modifiers, reason codes and names with semantic tokens', async () => {
@@ -377,24 +544,36 @@ describe('the bundled server over stdio: navigation', () => {
         expect(initialize.capabilities.codeLensProvider).toEqual({ resolveProvider: true });
         const lenses = await request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: mainUri } });
         // The preview is compiled when the editor resolves a lens it shows.
-        const resolved = await Promise.all(lenses.map(lens => lens.command ? lens : request<CodeLens>('codeLens/resolve', lens)));
-        expect(resolved.map(l => `${l.range.start.line} ${l.command?.title}`)).toEqual(['10 Preview compiled rule', '10 2 example tests', '15 Preview compiled rule', '15 0 example tests']);
+        const resolved = await Promise.all(lenses.map(lens => (lens.command ? lens : request<CodeLens>('codeLens/resolve', lens))));
+        expect(resolved.map(l => `${l.range.start.line} ${l.command?.title}`)).toEqual([
+            '10 Preview compiled rule',
+            '10 2 example tests',
+            '15 Preview compiled rule',
+            '15 0 example tests',
+        ]);
         expect(resolved[0].command?.command).toBe('payrule.previewCompiledRule');
         expect(resolved[0].command?.arguments?.slice(0, 2)).toEqual([mainUri, 'MASSAGE-CMT']);
-        expect(JSON.parse(resolved[0].command!.arguments![2])).toMatchObject({ id: 'MASSAGE-CMT', action: 'deny', origin: { file: 'main.payrule', line: 11 } });
+        expect(JSON.parse(resolved[0].command!.arguments![2])).toMatchObject({
+            id: 'MASSAGE-CMT',
+            action: 'deny',
+            origin: { file: 'main.payrule', line: 11 },
+        });
     });
 });
 
 describe('the bundled server over stdio: formatting and quick fixes', () => {
     it('formats a document canonically within its lines, keeps its comments, and formatting again changes nothing', async () => {
-        const messy = 'policy messy "M"   payer "Messy payer"\nsource lcd "sources/lcd.txt" title "LCD"\n// about R\nrule R "r" 97010 denied  with 97012 same day // why\n      cite lcd "limited to four units per date of service"';
+        const messy =
+            'policy messy "M"   payer "Messy payer"\nsource lcd "sources/lcd.txt" title "LCD"\n// about R\nrule R "r" 97010 denied  with 97012 same day // why\n      cite lcd "limited to four units per date of service"';
         const uri = server.open('messy.payrule', messy);
         await server.diagnosticsFor(uri);
         const options = { tabSize: 4, insertSpaces: true };
         const edits = await request<TextEdit[]>('textDocument/formatting', { textDocument: { uri }, options });
         const formatted = TextDocument.applyEdits(TextDocument.create(uri, 'payrule', 1, messy), edits);
         // Spaces and indentation within the author's lines: no line is added, so no rule moves.
-        expect(formatted).toBe('policy messy "M" payer "Messy payer"\nsource lcd "sources/lcd.txt" title "LCD"\n// about R\nrule R "r" 97010 denied with 97012 same day // why\n  cite lcd "limited to four units per date of service"\n');
+        expect(formatted).toBe(
+            'policy messy "M" payer "Messy payer"\nsource lcd "sources/lcd.txt" title "LCD"\n// about R\nrule R "r" 97010 denied with 97012 same day // why\n  cite lcd "limited to four units per date of service"\n',
+        );
         server.change(uri, formatted, 2);
         await server.diagnosticsFor(uri);
         expect(await request<TextEdit[]>('textDocument/formatting', { textDocument: { uri }, options })).toEqual([]);
@@ -405,10 +584,18 @@ describe('the bundled server over stdio: formatting and quick fixes', () => {
         const uri = server.open(name, text);
         const published = await server.diagnosticsFor(uri, p => p.diagnostics.some(d => d.code === `payrule/${code}`));
         const diagnostic = published.diagnostics.find(d => d.code === `payrule/${code}`)!;
-        const actions = await request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
+        const actions = await request<CodeAction[]>('textDocument/codeAction', {
+            textDocument: { uri },
+            range: diagnostic.range,
+            context: { diagnostics: [diagnostic] },
+        });
         return {
             titles: actions.map(a => a.title),
-            apply: (title: string) => TextDocument.applyEdits(TextDocument.create(uri, 'payrule', 1, text), actions.find(a => a.title === title)!.edit!.changes![uri]),
+            apply: (title: string) =>
+                TextDocument.applyEdits(
+                    TextDocument.create(uri, 'payrule', 1, text),
+                    actions.find(a => a.title === title)!.edit!.changes![uri],
+                ),
         };
     }
     const variant = (id: string) => POLICY.replace('test_pm', id).replace('payer "Test payer"', `payer "${id}"`);
@@ -420,36 +607,65 @@ describe('the bundled server over stdio: formatting and quick fixes', () => {
     });
 
     it('declares a missing source or codeset', async () => {
-        const source = await fixesFor('fix-source.payrule', variant('fix_source').replace('cite lcd "limited', 'cite guide "limited'), 'unknown-source');
+        const source = await fixesFor(
+            'fix-source.payrule',
+            variant('fix_source').replace('cite lcd "limited', 'cite guide "limited'),
+            'unknown-source',
+        );
         // sources/lcd.txt is declared already: a new file of that name (which the next quick fix creates).
         expect(source.titles).toEqual(["Declare source 'guide' (sources/guide.txt)"]);
-        expect(source.apply("Declare source 'guide' (sources/guide.txt)")).toContain('  title "Physical medicine LCD"\n\nsource guide "sources/guide.txt"\n');
+        expect(source.apply("Declare source 'guide' (sources/guide.txt)")).toContain(
+            '  title "Physical medicine LCD"\n\nsource guide "sources/guide.txt"\n',
+        );
         const declared = source.apply("Declare source 'guide' (sources/guide.txt)");
         const uri = server.open('fix-source-file.payrule', declared.replace('fix_source', 'fix_source_file'));
-        const missing = (await server.diagnosticsFor(uri, p => p.diagnostics.some(d => d.code === 'payrule/source-not-found'))).diagnostics.find(d => d.code === 'payrule/source-not-found')!;
-        const create = await request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: missing.range, context: { diagnostics: [missing] } });
-        expect(create.map(a => [a.title, a.edit?.documentChanges])).toEqual([['Create sources/guide.txt', [{ kind: 'create', uri: server.uri('sources/guide.txt'), options: { ignoreIfExists: true } }]]]);
-        const codeset = await fixesFor('fix-codeset.payrule', variant('fix_codeset').replace('with cmt same', 'with unused_set same'), 'unknown-codeset');
+        const missing = (
+            await server.diagnosticsFor(uri, p => p.diagnostics.some(d => d.code === 'payrule/source-not-found'))
+        ).diagnostics.find(d => d.code === 'payrule/source-not-found')!;
+        const create = await request<CodeAction[]>('textDocument/codeAction', {
+            textDocument: { uri },
+            range: missing.range,
+            context: { diagnostics: [missing] },
+        });
+        expect(create.map(a => [a.title, a.edit?.documentChanges])).toEqual([
+            ['Create sources/guide.txt', [{ kind: 'create', uri: server.uri('sources/guide.txt'), options: { ignoreIfExists: true } }]],
+        ]);
+        const codeset = await fixesFor(
+            'fix-codeset.payrule',
+            variant('fix_codeset').replace('with cmt same', 'with unused_set same'),
+            'unknown-codeset',
+        );
         // Copied from other.payrule, which declares a codeset of that name.
         expect(codeset.titles).toEqual(["Declare codeset 'unused_set'"]);
         expect(codeset.apply("Declare codeset 'unused_set'")).toContain('\n\ncodeset unused_set = 97010\n');
     });
 
     it('replaces a near-miss quote by the closest passage, and cites a passage about a rule that cites nothing', async () => {
-        const quote = await fixesFor('fix-quote.payrule', variant('fix_quote').replace('four units per date of service', 'four unit per date of servce'), 'citation-not-found');
+        const quote = await fixesFor(
+            'fix-quote.payrule',
+            variant('fix_quote').replace('four units per date of service', 'four unit per date of servce'),
+            'citation-not-found',
+        );
         expect(quote.titles).toEqual(['Quote the closest passage of the source']);
-        expect(quote.apply('Quote the closest passage of the source')).toBe(variant('fix_quote').replace('"limited to four units per date of service"', '"limited to four units per date of service."'));
+        expect(quote.apply('Quote the closest passage of the source')).toBe(
+            variant('fix_quote').replace('"limited to four units per date of service"', '"limited to four units per date of service."'),
+        );
         const missing = variant('fix_cite').replace('\n  cite lcd "limited to four units per date of service"', '');
         const cite = await fixesFor('fix-cite.payrule', missing, 'missing-citation');
         expect(cite.titles[0]).toBe('Cite lcd: "Massage (97124) is limited to four units per date of service."');
-        expect(cite.apply(cite.titles[0])).toBe(missing.replace('per day\n', 'per day\n  cite lcd "Massage (97124) is limited to four units per date of service."\n'));
+        expect(cite.apply(cite.titles[0])).toBe(
+            missing.replace('per day\n', 'per day\n  cite lcd "Massage (97124) is limited to four units per date of service."\n'),
+        );
     });
 
     it('removes a duplicate rule', async () => {
-        const duplicate = '\nrule UNITS-AGAIN "Four units again"\n  97124 denied above 4 units per day\n  cite lcd "limited to four units per date of service"\n';
+        const duplicate =
+            '\nrule UNITS-AGAIN "Four units again"\n  97124 denied above 4 units per day\n  cite lcd "limited to four units per date of service"\n';
         const fixes = await fixesFor('fix-duplicate.payrule', variant('fix_duplicate') + duplicate, 'duplicate-rule');
         expect(fixes.titles).toEqual(["Remove duplicate rule 'MASSAGE-UNITS'"]);
-        expect(fixes.apply("Remove duplicate rule 'MASSAGE-UNITS'")).toBe(variant('fix_duplicate').replace(/\nrule MASSAGE-UNITS[\s\S]*$/, '') + duplicate);
+        expect(fixes.apply("Remove duplicate rule 'MASSAGE-UNITS'")).toBe(
+            variant('fix_duplicate').replace(/\nrule MASSAGE-UNITS[\s\S]*$/, '') + duplicate,
+        );
     });
 });
 
@@ -461,7 +677,10 @@ describe('the bundled server on the project policies', () => {
             const uri = project.uri(file);
             await project.diagnosticsFor(uri);
             const lenses = await project.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
-            const counts = lenses.map(l => /^(\d+) example tests?$/.exec(l.command?.title ?? '')).filter(m => m !== null).map(m => Number(m![1]));
+            const counts = lenses
+                .map(l => /^(\d+) example tests?$/.exec(l.command?.title ?? ''))
+                .filter(m => m !== null)
+                .map(m => Number(m![1]));
             expect(counts.length).toBeGreaterThan(0);
             expect(counts.some(count => count > 0)).toBe(true);
         } finally {

@@ -11,7 +11,9 @@ import { CLI, PROJECT, runCli, tempWorkspace } from '../helpers/cli.js';
  * and exit code 2 (1 where the input is a readable policy with findings), never a stack trace.
  */
 
-const HUGE_CLAIMS = JSON.stringify([{ id: 'C1', patient: 'P1', lines: [{ line: 1, date: '2025-03-04', code: '97124', units: 99999999999999999999, minutes: 1e300 }] }]);
+const HUGE_CLAIMS = JSON.stringify([
+    { id: 'C1', patient: 'P1', lines: [{ line: 1, date: '2025-03-04', code: '97124', units: 1e20, minutes: 1e300 }] },
+]);
 const HUGE_LIMIT = 'policy p "P"\nrule R "r"\n  97124 denied above 99999999999999999999999 units per day\n';
 const BINARY = Buffer.from([0x7b, 0x22, 0x69, 0x00, 0xff, 0xfe, 0x01, 0x02, 0x0a, 0x80, 0x81]);
 
@@ -57,8 +59,12 @@ function run(args: string[]): Promise<Run> {
         const child = spawn(process.execPath, [CLI, ...args.map(arg => (arg === 'PACK' ? pack : arg))], { cwd: root });
         let stdout = '';
         let stderr = '';
-        child.stdout.on('data', chunk => { stdout += String(chunk); });
-        child.stderr.on('data', chunk => { stderr += String(chunk); });
+        child.stdout.on('data', chunk => {
+            stdout += String(chunk);
+        });
+        child.stderr.on('data', chunk => {
+            stderr += String(chunk);
+        });
         child.on('close', status => resolve({ status, stdout, stderr }));
         child.stdin.end();
     });
@@ -82,11 +88,29 @@ const STACK = /^\s+at .+\(?.*:\d+:\d+\)?$|node:internal|^(Type|Range|Reference|S
 
 /** The accidents of a command reading policy files, with the exit code each must give. */
 const POLICY_INPUTS: Array<[string, number]> = [
-    ['README.md', 2], ['notes.txt', 2], ['folder', 2], ['missing.payrule', 2], ['dangling.payrule', 2],
-    ['binary.payrule', 2], ['binary.json', 2], ['empty.payrule', 1], ['huge-limit.payrule', 1],
+    ['README.md', 2],
+    ['notes.txt', 2],
+    ['folder', 2],
+    ['missing.payrule', 2],
+    ['dangling.payrule', 2],
+    ['binary.payrule', 2],
+    ['binary.json', 2],
+    ['empty.payrule', 1],
+    ['huge-limit.payrule', 1],
 ];
 /** The accidents of a command reading packs, claims, test files or tables. */
-const DATA_INPUTS = ['README.md', 'folder', 'missing.json', 'dangling.json', 'empty.json', 'blank.ndjson', 'binary.json', 'binary.ndjson', 'huge.json', 'hns-massage.payrule'];
+const DATA_INPUTS = [
+    'README.md',
+    'folder',
+    'missing.json',
+    'dangling.json',
+    'empty.json',
+    'blank.ndjson',
+    'binary.json',
+    'binary.ndjson',
+    'huge.json',
+    'hns-massage.payrule',
+];
 
 function accidentCases(): Array<{ args: string[]; input: string; status: number | number[] }> {
     const cases: Array<{ args: string[]; input: string; status: number | number[] }> = [];
@@ -122,7 +146,11 @@ function selectedCases() {
     const seenCommand = new Set<string>();
     const seenInput = new Set<string>();
     return all.filter((c, i) => {
-        const command = c.args.slice(0, c.args[0] === 'import' ? 2 : 1).join(' ') + (c.args.includes('duckdb') ? ' duckdb' : '') + (c.args[1] === '--policy' ? ' policy' : '') + (c.args[2] === 'huge.json' ? ' pack' : '');
+        const command =
+            c.args.slice(0, c.args[0] === 'import' ? 2 : 1).join(' ') +
+            (c.args.includes('duckdb') ? ' duckdb' : '') +
+            (c.args[1] === '--policy' ? ' policy' : '') +
+            (c.args[2] === 'huge.json' ? ' pack' : '');
         const fresh = !seenCommand.has(command) || !seenInput.has(c.input);
         seenCommand.add(command);
         seenInput.add(c.input);
@@ -137,18 +165,21 @@ describe('every command, every accident: a message and an exit code, never a sta
         results = await runAll(cases);
     }, 600_000);
 
-    it.each(cases.map((c, i) => [c.args.map(a => (path.isAbsolute(a) ? path.basename(a) : a)).join(' '), i] as const))('payrule %s', (_, i) => {
-        const { args, input, status } = cases[i];
-        const result = results[i];
-        const output = `${result.stderr}${result.stdout}`;
-        expect(output, args.join(' ')).not.toMatch(STACK);
-        expect(result.status, output).toBe(status);
-        // The message names the input it is about (for the huge claim, the output names the claim).
-        const named = input === 'huge.json' && status === 1 ? 'C1' : path.basename(input);
-        const lines = output.split('\n').filter(line => line.includes(named));
-        expect(lines.length, output).toBeGreaterThan(0);
-        if (status === 2) for (const line of lines) expect(line.length, line).toBeLessThan(400);
-    });
+    it.each(cases.map((c, i) => [c.args.map(a => (path.isAbsolute(a) ? path.basename(a) : a)).join(' '), i] as const))(
+        'payrule %s',
+        (_, i) => {
+            const { args, input, status } = cases[i];
+            const result = results[i];
+            const output = `${result.stderr}${result.stdout}`;
+            expect(output, args.join(' ')).not.toMatch(STACK);
+            expect(result.status, output).toBe(status);
+            // The message names the input it is about (for the huge claim, the output names the claim).
+            const named = input === 'huge.json' && status === 1 ? 'C1' : path.basename(input);
+            const lines = output.split('\n').filter(line => line.includes(named));
+            expect(lines.length, output).toBeGreaterThan(0);
+            if (status === 2) for (const line of lines) expect(line.length, line).toBeLessThan(400);
+        },
+    );
 });
 
 describe('usage accidents', () => {
@@ -157,15 +188,21 @@ describe('usage accidents', () => {
         fs.copyFileSync(policy, path.join(project, 'policies', 'hns-massage.payrule'));
         const result = runCli(['check', ...['README.md', 'hns-massage.payrule', 'sources'].map(name => `policies/${name}`)], project);
         expect(result.status).toBe(2);
-        expect(result.stdout).toMatch(/^policies\/README\.md:1:1: error payrule\/unreadable-input: not a policy file: policies end in \.payrule/m);
-        expect(result.stdout).toMatch(/^policies\/sources:1:1: error payrule\/unreadable-input: no \.payrule files in this folder \(see .*docs\/checks\/unreadable-input\.md\)$/m);
+        expect(result.stdout).toMatch(
+            /^policies\/README\.md:1:1: error payrule\/unreadable-input: not a policy file: policies end in \.payrule/m,
+        );
+        expect(result.stdout).toMatch(
+            /^policies\/sources:1:1: error payrule\/unreadable-input: no \.payrule files in this folder \(see .*docs\/checks\/unreadable-input\.md\)$/m,
+        );
         expect(result.stdout).not.toMatch(STACK);
     });
 
     it('compile --out an existing file: one line, exit 2', async () => {
         const result = await run(['compile', policy, '--out', 'a-file']);
         expect(result.status).toBe(2);
-        expect(result.stderr).toBe('payrule compile: cannot write to a-file: --out names a file; it must be a folder (the packs are written into it as <policy id>.json)\n');
+        expect(result.stderr).toBe(
+            'payrule compile: cannot write to a-file: --out names a file; it must be a folder (the packs are written into it as <policy id>.json)\n',
+        );
     });
 
     it('eval --pack with a policy file suggests --policy', async () => {

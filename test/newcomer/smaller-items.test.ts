@@ -23,26 +23,42 @@ describe('smaller items', () => {
         const root = tempWorkspace({ 'acme.payrule': POLICY, 'sources/guide.txt': SOURCE });
         const result = runCli(['docs', '.', '--format', 'md', '--out', 'md'], root);
         expect(result.status, result.stderr).toBe(0);
-        const text = fs.readdirSync(path.join(root, 'md'), { recursive: true, withFileTypes: true })
+        const text = fs
+            .readdirSync(path.join(root, 'md'), { recursive: true, withFileTypes: true })
             .filter(entry => entry.isFile() && entry.name.endsWith('.md'))
-            .map(entry => fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8')).join('\n');
+            .map(entry => fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8'))
+            .join('\n');
         expect(text).toContain('Acme\'s "massage" policy');
-        expect(text).toContain('the member\'s four units');
+        expect(text).toContain("the member's four units");
         expect(text).not.toMatch(/&#39;|&quot;/);
     });
 
     it('a limit too large for a whole number says so', () => {
-        const root = tempWorkspace({ 'acme.payrule': POLICY.replace('above 4 units', 'above 99999999999999999999 units'), 'sources/guide.txt': SOURCE });
+        const root = tempWorkspace({
+            'acme.payrule': POLICY.replace('above 4 units', 'above 99999999999999999999 units'),
+            'sources/guide.txt': SOURCE,
+        });
         const result = runCli(['check', 'acme.payrule'], root);
         expect(result.status).toBe(1);
-        expect(result.stdout).toMatch(/^acme\.payrule:5:22: error payrule\/invalid-number: '99999999999999999999' is too large for a unit limit: the largest is 999999999\./m);
+        expect(result.stdout).toMatch(
+            /^acme\.payrule:5:22: error payrule\/invalid-number: '99999999999999999999' is too large for a unit limit: the largest is 999999999\./m,
+        );
     });
 
     it('payrule test with no argument looks in the current folder', () => {
-        const root = tempWorkspace({ 'acme.payrule': POLICY, 'sources/guide.txt': SOURCE, 'tests/acme.test.json': JSON.stringify({
-            cases: [{ name: 'six units are reduced', claims: [{ id: 'C1', patient: 'P1', date: '2025-03-04', lines: [{ line: 1, code: '97124', units: 6 }] }],
-                expect: [{ claim: 'C1', line: 1, status: 'reduced', allowedUnits: 4, rules: ['UNITS'] }] }],
-        }) });
+        const root = tempWorkspace({
+            'acme.payrule': POLICY,
+            'sources/guide.txt': SOURCE,
+            'tests/acme.test.json': JSON.stringify({
+                cases: [
+                    {
+                        name: 'six units are reduced',
+                        claims: [{ id: 'C1', patient: 'P1', date: '2025-03-04', lines: [{ line: 1, code: '97124', units: 6 }] }],
+                        expect: [{ claim: 'C1', line: 1, status: 'reduced', allowedUnits: 4, rules: ['UNITS'] }],
+                    },
+                ],
+            }),
+        });
         const result = runCli(['test'], root);
         expect(result.status, result.stderr).toBe(0);
         expect(result.stdout).toContain('PASS tests/acme.test.json:1:');
@@ -57,7 +73,9 @@ describe('smaller items', () => {
         const readme = String(readZip(fs.readFileSync(vsix)).get('extension/readme.md'));
         expect(readme).toMatch(/^# Payrule for Visual Studio Code\n/);
         expect(readme).toMatch(/## Install[\s\S]*## Features[\s\S]*## Settings/);
-        const settings = Object.keys(JSON.parse(fs.readFileSync(path.join(PROJECT, 'package.json'), 'utf8')).contributes.configuration.properties);
+        const settings = Object.keys(
+            JSON.parse(fs.readFileSync(path.join(PROJECT, 'package.json'), 'utf8')).contributes.configuration.properties,
+        );
         for (const setting of settings) expect(readme).toContain(`\`${setting}\``);
         expect(readme).not.toContain('npm test');
     }, 120_000);

@@ -51,53 +51,75 @@ const MISTAKES: Mistake[] = [
     {
         name: 'a citation pasted across a wrapped line',
         text: GOOD.replace('per date of service and is not paid', 'per date of service\n    and is not paid'),
-        at: [11, 14], says: /string must stay on one line/, fix: 'Join the quote onto one line',
+        at: [11, 14],
+        says: /string must stay on one line/,
+        fix: 'Join the quote onto one line',
     },
     {
         name: 'curly quotes pasted from Word or a PDF',
-        text: GOOD.replace('"Therapy is covered for 12 visits per calendar year."', '\u201CTherapy is covered for 12 visits per calendar year.\u201D'),
-        at: [15, 14], says: /straight double quotes/, fix: 'Use straight quotes',
+        text: GOOD.replace(
+            '"Therapy is covered for 12 visits per calendar year."',
+            '\u201CTherapy is covered for 12 visits per calendar year.\u201D',
+        ),
+        at: [15, 14],
+        says: /straight double quotes/,
+        fix: 'Use straight quotes',
     },
     {
         name: 'a straight quote closed by a curly one',
         text: GOOD.replace('per calendar year."', 'per calendar year.\u201D'),
-        at: [15, 14], says: /straight double quotes/, fix: 'Use straight quotes',
+        at: [15, 14],
+        says: /straight double quotes/,
+        fix: 'Use straight quotes',
     },
     {
         name: 'a code range written with a dash',
         text: GOOD.replace('98940..98942', '98940-98942'),
-        at: [7, 53], says: /two dots: 98940\.\.98942/, fix: "Write '98940..98942'",
+        at: [7, 53],
+        says: /two dots: 98940\.\.98942/,
+        fix: "Write '98940..98942'",
     },
     {
         name: 'a code range written with an en dash',
         text: GOOD.replace('98940..98942', '98940 \u2013 98942'),
-        at: [7, 53], says: /two dots: 98940\.\.98942/, fix: "Write '98940..98942'",
+        at: [7, 53],
+        says: /two dots: 98940\.\.98942/,
+        fix: "Write '98940..98942'",
     },
     {
         name: 'a HCPCS range written with a dash',
         text: GOOD.replace('97124 denied with cmt', '97124 denied with G0283-G0290'),
-        at: [10, 21], says: /two dots: G0283\.\.G0290/, fix: "Write 'G0283..G0290'",
+        at: [10, 21],
+        says: /two dots: G0283\.\.G0290/,
+        fix: "Write 'G0283..G0290'",
         fixed: GOOD.replace('97124 denied with cmt', '97124 denied with G0283..G0290'),
     },
     {
         name: 'a modifier written with a dash',
         text: GOOD.replace('modifier 59', 'modifier -59'),
-        at: [10, 50], says: /without a dash: 59/, fix: "Write '59'",
+        at: [10, 50],
+        says: /without a dash: 59/,
+        fix: "Write '59'",
     },
     {
         name: 'a visit threshold written with above',
         text: GOOD.replace('after 12 visits', 'above 12 visits'),
-        at: [14, 16], says: /written with 'after'/, fix: "Write 'after'",
+        at: [14, 16],
+        says: /written with 'after'/,
+        fix: "Write 'after'",
     },
     {
         name: 'a US date',
         text: GOOD.replace('effective 2025-03-01', 'effective 03/01/2025'),
-        at: [3, 13], says: /year-month-day: 2025-03-01/, fix: "Write '2025-03-01'",
+        at: [3, 13],
+        says: /year-month-day: 2025-03-01/,
+        fix: "Write '2025-03-01'",
     },
     {
         name: 'a reserved word used as a name',
         text: GOOD.replace('codeset cmt', 'codeset timed').replace('with cmt', 'with 98940'),
-        at: [7, 9], says: /'timed' is a reserved word.*such as timed_codes/,
+        at: [7, 9],
+        says: /'timed' is a reserved word.*such as timed_codes/,
     },
 ];
 
@@ -121,8 +143,11 @@ describe('syntax errors name the fix (CLI)', () => {
         const mistake = MISTAKES[i];
         const result = runCli(['check', `m${i}.payrule`, '--format', 'json'], root);
         expect(result.status).toBe(1);
-        const findings = (JSON.parse(result.stdout) as { findings: Array<{ line: number; column: number; code: string; severity: string; message: string }> }).findings
-            .filter(f => f.severity === 'error');
+        const findings = (
+            JSON.parse(result.stdout) as {
+                findings: Array<{ line: number; column: number; code: string; severity: string; message: string }>;
+            }
+        ).findings.filter(f => f.severity === 'error');
         expect(findings.map(f => `${f.line}:${f.column} ${f.code}`)).toEqual([`${mistake.at[0]}:${mistake.at[1]} payrule/syntax-error`]);
         expect(findings[0].message).toMatch(mistake.says);
     });
@@ -132,7 +157,14 @@ describe('syntax errors name the fix (CLI)', () => {
             const result = runCli(['check', name], root);
             expect(result.status).toBe(1);
             const lines = result.stdout.trim().split('\n');
-            expect(lines).toEqual([expect.stringMatching(new RegExp(`^${name.replace('.', '\\.')}:1:1: error payrule/syntax-error: This policy file is empty: .*policy <id> "<title>"`)), '1 file checked: 1 error, 0 warnings.']);
+            expect(lines).toEqual([
+                expect.stringMatching(
+                    new RegExp(
+                        `^${name.replace('.', '\\.')}:1:1: error payrule/syntax-error: This policy file is empty: .*policy <id> "<title>"`,
+                    ),
+                ),
+                '1 file checked: 1 error, 0 warnings.',
+            ]);
         }
     });
 
@@ -166,9 +198,15 @@ describe('syntax errors name the fix (language server)', () => {
         const text = own(mistake.text, `m${i}`);
         const { uri, diagnostics: all } = await published(`editor-${i}.payrule`, text);
         const diagnostics = all.filter(d => d.severity === 1);
-        expect(diagnostics.map(d => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code}`)).toEqual([`${mistake.at[0]}:${mistake.at[1]} payrule/syntax-error`]);
+        expect(diagnostics.map(d => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code}`)).toEqual([
+            `${mistake.at[0]}:${mistake.at[1]} payrule/syntax-error`,
+        ]);
         expect(diagnostics[0].message).toMatch(mistake.says);
-        const actions = await server.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: diagnostics[0].range, context: { diagnostics } });
+        const actions = await server.request<CodeAction[]>('textDocument/codeAction', {
+            textDocument: { uri },
+            range: diagnostics[0].range,
+            context: { diagnostics },
+        });
         if (!mistake.fix) {
             expect(actions.filter(a => a.kind === 'quickfix')).toEqual([]);
             return;
@@ -186,8 +224,15 @@ describe('syntax errors name the fix (language server)', () => {
     it('an empty file: add a policy header named after the file', async () => {
         const { uri, diagnostics } = await published('acme-chiro.payrule', '');
         expect(diagnostics.map(d => d.message)).toEqual([expect.stringMatching(/^This policy file is empty/)]);
-        const actions = await server.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: diagnostics[0].range, context: { diagnostics } });
-        const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'payrule', 1, ''), actions.find(a => a.title === 'Add a policy header')!.edit!.changes![uri]);
+        const actions = await server.request<CodeAction[]>('textDocument/codeAction', {
+            textDocument: { uri },
+            range: diagnostics[0].range,
+            context: { diagnostics },
+        });
+        const fixed = TextDocument.applyEdits(
+            TextDocument.create(uri, 'payrule', 1, ''),
+            actions.find(a => a.title === 'Add a policy header')!.edit!.changes![uri],
+        );
         expect(fixed).toBe('policy acme-chiro "Title of the policy"\n');
         server.change(uri, fixed, 2);
         const after = await server.diagnosticsFor(uri);

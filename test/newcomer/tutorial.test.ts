@@ -56,7 +56,10 @@ describe('docs/tutorial.md', () => {
         const quoted = /```text\n(acme-chiro\.payrule:\d+:\d+: error payrule\/syntax-error: .*)\n```/.exec(TUTORIAL)![1];
         const policy = fs.readFileSync(path.join(PROJECT, 'examples/tutorial/acme-chiro.payrule'), 'utf8');
         const source = fs.readFileSync(path.join(PROJECT, 'examples/tutorial/sources/acme-chiropractic-policy.txt'), 'utf8');
-        const root = tempWorkspace({ 'acme-chiro.payrule': policy.replace('98940..98942', '98940-98942'), 'sources/acme-chiropractic-policy.txt': source });
+        const root = tempWorkspace({
+            'acme-chiro.payrule': policy.replace('98940..98942', '98940-98942'),
+            'sources/acme-chiropractic-policy.txt': source,
+        });
         const result = runCli(['check', 'acme-chiro.payrule'], root);
         expect(result.status).toBe(1);
         expect(result.stdout.split('\n').map(line => line.replace(/ \(see .*\)$/, ''))).toContain(quoted);

@@ -32,7 +32,11 @@ function compileFrom(cwd: string, args: string[], env: NodeJS.ProcessEnv = proce
 
 describe('packs depend only on the workspace', () => {
     it('the same file compiles to the same bytes from the project, from its own folder and from elsewhere', () => {
-        const project = tempWorkspace({ 'payrule.json': '{}\n', 'policies/v2/acme-pt.payrule': policy('acme_pt'), 'policies/v2/sources/guide.txt': SOURCE });
+        const project = tempWorkspace({
+            'payrule.json': '{}\n',
+            'policies/v2/acme-pt.payrule': policy('acme_pt'),
+            'policies/v2/sources/guide.txt': SOURCE,
+        });
         const file = path.join(project, 'policies/v2/acme-pt.payrule');
         const runs = [
             compileFrom(project, ['policies/v2/acme-pt.payrule']),
@@ -58,8 +62,14 @@ describe('packs depend only on the workspace', () => {
     });
 
     it('--root decides, and its help says that it changes the pack', () => {
-        const project = tempWorkspace({ 'payrule.json': '{}\n', 'policies/acme.payrule': policy('acme'), 'policies/sources/guide.txt': SOURCE });
-        expect(compileFrom(os.tmpdir(), [path.join(project, 'policies'), '--root', path.join(project, 'policies')]).origin).toBe('acme.payrule');
+        const project = tempWorkspace({
+            'payrule.json': '{}\n',
+            'policies/acme.payrule': policy('acme'),
+            'policies/sources/guide.txt': SOURCE,
+        });
+        expect(compileFrom(os.tmpdir(), [path.join(project, 'policies'), '--root', path.join(project, 'policies')]).origin).toBe(
+            'acme.payrule',
+        );
         const help = runCli(['compile', '--help']).stdout.replace(/\s+/g, ' ');
         expect(help).toMatch(/--root <dir> workspace root: .*relative to it \(origin\.file\), so it changes the pack/);
     });
@@ -74,22 +84,38 @@ describe('packs depend only on the workspace', () => {
         });
         const result = runCli(['check', '.'], project);
         expect(result.status).toBe(1);
-        expect(result.stdout).toMatch(/^v1\/acme-pt\.payrule:4:6: error payrule\/contradiction: Contradicts rule 'UNITS' \(v2\/acme-pt\.payrule:4\)/m);
+        expect(result.stdout).toMatch(
+            /^v1\/acme-pt\.payrule:4:6: error payrule\/contradiction: Contradicts rule 'UNITS' \(v2\/acme-pt\.payrule:4\)/m,
+        );
     });
 });
 
 describe('the workspace root never widens to / or a home folder', () => {
     it('files from two folder trees of the home folder: refused with one line, nothing written', () => {
         const home = fs.mkdtempSync(path.join(os.tmpdir(), 'payrule-home-'));
-        for (const [name, text] of Object.entries({ 'a/ok.payrule': policy('ok'), 'a/sources/guide.txt': SOURCE, 'b/other.payrule': policy('other', 'Other').replace('sources/guide.txt', '../../../../../../etc/passwd') })) {
+        for (const [name, text] of Object.entries({
+            'a/ok.payrule': policy('ok'),
+            'a/sources/guide.txt': SOURCE,
+            'b/other.payrule': policy('other', 'Other').replace('sources/guide.txt', '../../../../../../etc/passwd'),
+        })) {
             fs.mkdirSync(path.dirname(path.join(home, name)), { recursive: true });
             fs.writeFileSync(path.join(home, name), text);
         }
         const out = path.join(home, 'site');
-        for (const command of [['docs', 'a/ok.payrule', 'b/other.payrule', '--out', out], ['compile', 'a/ok.payrule', 'b/other.payrule', '--out', out], ['check', 'a/ok.payrule', 'b/other.payrule']]) {
-            const result = spawnSync(process.execPath, [CLI, ...command], { cwd: home, encoding: 'utf8', env: { ...process.env, HOME: home } });
+        for (const command of [
+            ['docs', 'a/ok.payrule', 'b/other.payrule', '--out', out],
+            ['compile', 'a/ok.payrule', 'b/other.payrule', '--out', out],
+            ['check', 'a/ok.payrule', 'b/other.payrule'],
+        ]) {
+            const result = spawnSync(process.execPath, [CLI, ...command], {
+                cwd: home,
+                encoding: 'utf8',
+                env: { ...process.env, HOME: home },
+            });
             expect(result.status, command[0]).toBe(2);
-            expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^payrule: the workspace root would be your home folder \(.*\).*--root <folder>/)]);
+            expect(result.stderr.trim().split('\n')).toEqual([
+                expect.stringMatching(/^payrule: the workspace root would be your home folder \(.*\).*--root <folder>/),
+            ]);
             expect(result.stderr).not.toMatch(/\n\s+at /);
         }
         expect(fs.existsSync(out)).toBe(false);
@@ -103,7 +129,10 @@ describe('the workspace root never widens to / or a home folder', () => {
     });
 
     it('a source outside the workspace is an error, never read, and the site is not written', () => {
-        const project = tempWorkspace({ 'payrule.json': '{}\n', 'policies/acme.payrule': policy('acme').replace('sources/guide.txt', '../../outside.txt') });
+        const project = tempWorkspace({
+            'payrule.json': '{}\n',
+            'policies/acme.payrule': policy('acme').replace('sources/guide.txt', '../../outside.txt'),
+        });
         fs.writeFileSync(path.join(path.dirname(project), 'outside.txt'), SOURCE);
         const result = runCli(['docs', 'policies', '--out', 'site'], project);
         expect(result.status).toBe(1);

@@ -8,7 +8,9 @@ const fixture = new URL('../fixtures/packs/sample_plan.json', import.meta.url).p
 describe('packDigest', () => {
     it('is the lower-case hex SHA-256 of JSON.stringify as UTF-8', () => {
         const value = { format: 'payrule-pack', title: 'Zürich “quotes” ✓' };
-        const expected = createHash('sha256').update(Buffer.from(JSON.stringify(value), 'utf8')).digest('hex');
+        const expected = createHash('sha256')
+            .update(Buffer.from(JSON.stringify(value), 'utf8'))
+            .digest('hex');
         expect(packDigest(value)).toBe(expected);
         expect(packDigest(value)).toMatch(/^[0-9a-f]{64}$/);
     });

@@ -57,7 +57,8 @@ describe('payrule/evaluator', () => {
             console.log(JSON.stringify(new Evaluator([loadPackSync(${JSON.stringify(samplePack)})]).evaluate(claims)));
         `);
         expect(run.stderr).toBe('');
-        const withoutWording = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (key, v) => (key === 'message' || key === 'error' ? undefined : v)));
+        const withoutWording = (value: unknown): unknown =>
+            JSON.parse(JSON.stringify(value, (key, v) => (key === 'message' || key === 'error' ? undefined : v)));
         expect(withoutWording(JSON.parse(run.stdout))).toEqual(withoutWording(JSON.parse(readFileSync(expectedOutput, 'utf8'))));
     });
 });

@@ -76,11 +76,13 @@ describe('parsePack refuses, naming the check', () => {
     });
 
     it('schema violations, listing the JSON pointer of each failing value', () => {
-        const error = refusal(resealed(p => {
-            p.rules[0].subject.codes = ['9714'];
-            p.rules[1].reason.group = 'XX';
-            p.rules[2].extra = true;
-        }));
+        const error = refusal(
+            resealed(p => {
+                p.rules[0].subject.codes = ['9714'];
+                p.rules[1].reason.group = 'XX';
+                p.rules[2].extra = true;
+            }),
+        );
         expect(error.check).toBe('schema');
         expect(error.message).toContain('/rules/0/subject/codes/0');
         expect(error.message).toContain('/rules/1/reason/group');

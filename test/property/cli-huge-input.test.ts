@@ -13,7 +13,12 @@ const TIME_LIMIT_MS = 60_000;
 
 function run(args: string[], cwd: string) {
     const started = performance.now();
-    const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: TIME_LIMIT_MS, maxBuffer: 64 * 1024 * 1024 });
+    const result = spawnSync(process.execPath, [CLI, ...args], {
+        cwd,
+        encoding: 'utf8',
+        timeout: TIME_LIMIT_MS,
+        maxBuffer: 64 * 1024 * 1024,
+    });
     return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr, ms: performance.now() - started };
 }
 
@@ -29,14 +34,20 @@ describe('the CLI on huge and hostile input', () => {
         const check = run(['check', 'huge.payrule'], root);
         expect(check.signal).toBeNull();
         expect(check.status).toBe(2);
-        expect(check.stdout + check.stderr).toMatch(/huge\.payrule:1:1: .*file is too large to be a policy \(50\.0 MB; the limit is 32 MB\)/);
+        expect(check.stdout + check.stderr).toMatch(
+            /huge\.payrule:1:1: .*file is too large to be a policy \(50\.0 MB; the limit is 32 MB\)/,
+        );
         const compile = run(['compile', 'huge.payrule', '--out', 'packs'], root);
         expect(compile.status).toBe(2);
         expect(fs.existsSync(path.join(root, 'packs'))).toBe(false);
     });
 
     it('refuses a binary file with the position of its first NUL byte', () => {
-        const binary = Buffer.concat([Buffer.from(HEADER), Buffer.from([0x00, 0xFF, 0xFE, 0x00, 0x89, 0x50, 0x4E, 0x47]), Buffer.alloc(64 * 1024, 0xAB)]);
+        const binary = Buffer.concat([
+            Buffer.from(HEADER),
+            Buffer.from([0x00, 0xff, 0xfe, 0x00, 0x89, 0x50, 0x4e, 0x47]),
+            Buffer.alloc(64 * 1024, 0xab),
+        ]);
         const root = tempWorkspace({ 'sources/guide.txt': GUIDE_TEXT, 'binary.payrule': binary });
         const check = run(['check', 'binary.payrule'], root);
         expect(check.signal).toBeNull();
@@ -53,7 +64,10 @@ describe('the CLI on huge and hostile input', () => {
             'junk.payrule': `${HEADER}${'97124 ,, .. "x" ~ '.repeat(5_600)}\n${RULE}`,
         };
         for (const [name, text] of Object.entries(lines)) {
-            expect(text.split('\n').some(line => line.length >= 100_000), name).toBe(true);
+            expect(
+                text.split('\n').some(line => line.length >= 100_000),
+                name,
+            ).toBe(true);
             const root = tempWorkspace({ 'sources/guide.txt': GUIDE_TEXT, [name]: text });
             const check = run(['check', name], root);
             expect(check.signal, name).toBeNull();

@@ -36,46 +36,85 @@ describe('property: the evaluator never throws on claims', () => {
         expect(all.status, all.stderr).toBe(0);
         const project = runCli(['compile', 'project', '--out', 'packs'], workspace);
         expect(project.status, project.stderr).toBe(0);
-        packs = fs.readdirSync(path.join(workspace, 'packs')).sort().map(name => loadPackSync(path.join(workspace, 'packs', name)));
-        codes = [...new Set(packs.flatMap(pack => pack.rules.flatMap(rule => [
-            ...rule.subject.codes, ...rule.subject.ranges.flatMap(([start]) => [start]),
-            ...rule.conditions.flatMap(c => ('codes' in c && typeof c.codes === 'object' ? [...c.codes.codes, ...c.codes.ranges.flatMap(([start, end]) => [...rangeCodes(start, end)].slice(0, 3))] : [])),
-        ])))].sort();
+        packs = fs
+            .readdirSync(path.join(workspace, 'packs'))
+            .sort()
+            .map(name => loadPackSync(path.join(workspace, 'packs', name)));
+        codes = [
+            ...new Set(
+                packs.flatMap(pack =>
+                    pack.rules.flatMap(rule => [
+                        ...rule.subject.codes,
+                        ...rule.subject.ranges.flatMap(([start]) => [start]),
+                        ...rule.conditions.flatMap(c =>
+                            'codes' in c && typeof c.codes === 'object'
+                                ? [...c.codes.codes, ...c.codes.ranges.flatMap(([start, end]) => [...rangeCodes(start, end)].slice(0, 3))]
+                                : [],
+                        ),
+                    ]),
+                ),
+            ),
+        ].sort();
         evaluator = new Evaluator(packs);
     });
 
     it('well-formed random claims: the output keeps the contract', () => {
-        fc.assert(fc.property(fc.constant(null).chain(() => claimsArb(codes)), claims => {
-            const output = evaluator.evaluate(claims);
-            checkEvaluation(claims, output);
-            // The order packs come in never changes the result.
-            expect(evaluate([...packs].reverse(), claims)).toEqual(output);
-        }), { numRuns: runs(100) });
+        fc.assert(
+            fc.property(
+                fc.constant(null).chain(() => claimsArb(codes)),
+                claims => {
+                    const output = evaluator.evaluate(claims);
+                    checkEvaluation(claims, output);
+                    // The order packs come in never changes the result.
+                    expect(evaluate([...packs].reverse(), claims)).toEqual(output);
+                },
+            ),
+            { numRuns: runs(100) },
+        );
     });
 
     it('malformed claims and values of any shape: reported as errors in place, never thrown', () => {
-        fc.assert(fc.property(fc.constant(null).chain(() => malformedClaimsArb(codes)), claims => {
-            let output: ReturnType<Evaluator['evaluate']> | undefined;
-            expect(() => { output = evaluator.evaluate(claims); }).not.toThrow();
-            checkEvaluation(undefined, output!);
-        }), { numRuns: runs(100) });
+        fc.assert(
+            fc.property(
+                fc.constant(null).chain(() => malformedClaimsArb(codes)),
+                claims => {
+                    let output: ReturnType<Evaluator['evaluate']> | undefined;
+                    expect(() => {
+                        output = evaluator.evaluate(claims);
+                    }).not.toThrow();
+                    checkEvaluation(undefined, output!);
+                },
+            ),
+            { numRuns: runs(100) },
+        );
     });
 
     it('random input text (JSON, NDJSON, junk) read and evaluated: never thrown', () => {
         const json = fc.oneof(
             fc.json({ maxDepth: 3 }),
-            fc.constant(null).chain(() => malformedClaimsArb(codes)).map(value => JSON.stringify(value) ?? ''),
-            fc.constant(null).chain(() => claimsArb(codes)).map(claims => claims.map(claim => JSON.stringify(claim)).join('\n')),
+            fc
+                .constant(null)
+                .chain(() => malformedClaimsArb(codes))
+                .map(value => JSON.stringify(value) ?? ''),
+            fc
+                .constant(null)
+                .chain(() => claimsArb(codes))
+                .map(claims => claims.map(claim => JSON.stringify(claim)).join('\n')),
         );
         const text = fc.oneof(
             json,
             json.chain(valid => fc.nat({ max: Math.max(0, valid.length) }).map(cut => valid.slice(0, cut))),
             fc.string({ unit: 'binary', maxLength: 500 }),
         );
-        fc.assert(fc.property(text, input => {
-            let records: ReturnType<typeof readClaimsText> = [];
-            expect(() => { records = readClaimsText(input); }).not.toThrow();
-            expect(() => evaluator.evaluateRecords(records)).not.toThrow();
-        }), { numRuns: runs(100) });
+        fc.assert(
+            fc.property(text, input => {
+                let records: ReturnType<typeof readClaimsText> = [];
+                expect(() => {
+                    records = readClaimsText(input);
+                }).not.toThrow();
+                expect(() => evaluator.evaluateRecords(records)).not.toThrow();
+            }),
+            { numRuns: runs(100) },
+        );
     });
 });

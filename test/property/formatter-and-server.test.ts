@@ -34,8 +34,18 @@ const separatorArb = fc.constantFrom(' ', '  ', '\n', '\n\n', '\n    ', '\t', ' 
 /** A policy's text with the whitespace between its tokens replaced at random. */
 const relaidArb = policyArb.chain(model => {
     const tokens = tokenize(printPolicy(model)).filter(token => !/^\s+$/.test(token));
-    return fc.array(separatorArb, { minLength: tokens.length, maxLength: tokens.length })
-        .map(separators => tokens.map((token, i) => (i === 0 ? token : `${needsSpace(tokens[i - 1], token) ? separators[i] : separators[i].replace(/^[ \t]+$/, '')}${token}`)).join('') + '\n');
+    return fc
+        .array(separatorArb, { minLength: tokens.length, maxLength: tokens.length })
+        .map(
+            separators =>
+                tokens
+                    .map((token, i) =>
+                        i === 0
+                            ? token
+                            : `${needsSpace(tokens[i - 1], token) ? separators[i] : separators[i].replace(/^[ \t]+$/, '')}${token}`,
+                    )
+                    .join('') + '\n',
+        );
 });
 
 /** Whether two tokens would run together without a separator (both words, or a `/` before a comment). */
@@ -56,7 +66,10 @@ describe('property: the formatter and the editor features', () => {
     async function format(text: string): Promise<string> {
         const document = await workspace.validate(text, 'format.payrule');
         try {
-            const edits = await workspace.services.lsp.Formatter!.formatDocument(document, { textDocument: { uri: document.uri.toString() }, options: { tabSize: 2, insertSpaces: true } });
+            const edits = await workspace.services.lsp.Formatter!.formatDocument(document, {
+                textDocument: { uri: document.uri.toString() },
+                options: { tabSize: 2, insertSpaces: true },
+            });
             return TextDocument.applyEdits(TextDocument.create(document.uri.toString(), 'payrule', 1, text), edits);
         } finally {
             await workspace.reset();
@@ -66,7 +79,10 @@ describe('property: the formatter and the editor features', () => {
     async function compile(text: string): Promise<RulePack> {
         const document = await workspace.validate(text, 'compile.payrule');
         try {
-            expect(document.parseResult.parserErrors.map(e => e.message), text).toEqual([]);
+            expect(
+                document.parseResult.parserErrors.map(e => e.message),
+                text,
+            ).toEqual([]);
             return compilePolicy(document.parseResult.value, context);
         } finally {
             await workspace.reset();
@@ -74,40 +90,48 @@ describe('property: the formatter and the editor features', () => {
     }
 
     it('formatting a generated policy laid out at random is idempotent and keeps its pack', async () => {
-        await fc.assert(fc.asyncProperty(relaidArb, async text => {
-            const once = await format(text);
-            expect(await format(once), `formats to the same text twice:\n${text}`).toBe(once);
-            expect(withoutLines(await compile(once))).toEqual(withoutLines(await compile(text)));
-        }), { numRuns: runs(40) });
+        await fc.assert(
+            fc.asyncProperty(relaidArb, async text => {
+                const once = await format(text);
+                expect(await format(once), `formats to the same text twice:\n${text}`).toBe(once);
+                expect(withoutLines(await compile(once))).toEqual(withoutLines(await compile(text)));
+            }),
+            { numRuns: runs(40) },
+        );
     });
 
     it('random and mutated text: formatting, hover, completion, symbols, folding and semantic tokens never throw, in time', async () => {
         const lsp = workspace.services.lsp;
         const text = fc.oneof(
-            fc.tuple(policyArb.map(printPolicy), fc.array(mutationArb, { minLength: 1, maxLength: 6 })).map(([seed, mutations]) => mutate(seed, mutations)),
+            fc
+                .tuple(policyArb.map(printPolicy), fc.array(mutationArb, { minLength: 1, maxLength: 6 }))
+                .map(([seed, mutations]) => mutate(seed, mutations)),
             fc.string({ unit: 'binary', maxLength: 800 }),
         );
-        await fc.assert(fc.asyncProperty(text, fc.nat(), async (input, at) => {
-            const started = performance.now();
-            const document = await workspace.validate(input, 'features.payrule');
-            try {
-                const textDocument = { uri: document.uri.toString() };
-                const position: Position = document.textDocument.positionAt(input.length === 0 ? 0 : at % (input.length + 1));
-                await lsp.Formatter!.formatDocument(document, { textDocument, options: { tabSize: 2, insertSpaces: true } });
-                await lsp.HoverProvider!.getHoverContent(document, { textDocument, position });
-                await lsp.CompletionProvider!.getCompletion(document, { textDocument, position });
-                await lsp.DocumentSymbolProvider!.getSymbols(document, { textDocument });
-                await lsp.FoldingRangeProvider!.getFoldingRanges(document, { textDocument });
-                await lsp.SemanticTokenProvider!.semanticHighlight(document, { textDocument });
-                for (const diagnostic of document.diagnostics ?? []) {
-                    expect(diagnostic.message, JSON.stringify(input.slice(0, 500))).not.toMatch(/error occurred during validation/);
+        await fc.assert(
+            fc.asyncProperty(text, fc.nat(), async (input, at) => {
+                const started = performance.now();
+                const document = await workspace.validate(input, 'features.payrule');
+                try {
+                    const textDocument = { uri: document.uri.toString() };
+                    const position: Position = document.textDocument.positionAt(input.length === 0 ? 0 : at % (input.length + 1));
+                    await lsp.Formatter!.formatDocument(document, { textDocument, options: { tabSize: 2, insertSpaces: true } });
+                    await lsp.HoverProvider!.getHoverContent(document, { textDocument, position });
+                    await lsp.CompletionProvider!.getCompletion(document, { textDocument, position });
+                    await lsp.DocumentSymbolProvider!.getSymbols(document, { textDocument });
+                    await lsp.FoldingRangeProvider!.getFoldingRanges(document, { textDocument });
+                    await lsp.SemanticTokenProvider!.semanticHighlight(document, { textDocument });
+                    for (const diagnostic of document.diagnostics ?? []) {
+                        expect(diagnostic.message, JSON.stringify(input.slice(0, 500))).not.toMatch(/error occurred during validation/);
+                    }
+                } finally {
+                    await workspace.reset();
                 }
-            } finally {
-                await workspace.reset();
-            }
-            const elapsed = performance.now() - started;
-            expect(elapsed, `took ${elapsed.toFixed(0)} ms on:\n${JSON.stringify(input.slice(0, 1000))}`).toBeLessThan(TIME_LIMIT_MS);
-        }), { numRuns: runs(60) });
+                const elapsed = performance.now() - started;
+                expect(elapsed, `took ${elapsed.toFixed(0)} ms on:\n${JSON.stringify(input.slice(0, 1000))}`).toBeLessThan(TIME_LIMIT_MS);
+            }),
+            { numRuns: runs(60) },
+        );
     });
 
     it('the bundled server over stdio answers every mutated text with diagnostics, and hover and completion after it', async () => {
@@ -116,7 +140,12 @@ describe('property: the formatter and the editor features', () => {
         fs.writeFileSync(path.join(root, 'sources', 'guide.txt'), GUIDE_TEXT);
         const { server } = await ServerUnderTest.start(root);
         try {
-            const inputs = fc.sample(fc.tuple(policyArb.map(printPolicy), fc.array(mutationArb, { minLength: 1, maxLength: 6 })).map(([seed, mutations]) => mutate(seed, mutations)), { numRuns: runs(12), seed: 7 });
+            const inputs = fc.sample(
+                fc
+                    .tuple(policyArb.map(printPolicy), fc.array(mutationArb, { minLength: 1, maxLength: 6 }))
+                    .map(([seed, mutations]) => mutate(seed, mutations)),
+                { numRuns: runs(12), seed: 7 },
+            );
             const uri = server.open('fuzz.payrule', inputs[0]);
             await server.diagnosticsFor(uri, () => true, 10_000);
             for (const [i, input] of inputs.entries()) {

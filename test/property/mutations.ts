@@ -4,15 +4,62 @@ import fc from 'fast-check';
  * Mutations of policy text for the robustness properties: the language's own tokens and junk
  * inserted, tokens and characters deleted, swapped, duplicated, the text truncated.
  */
-export const KEYWORDS = ('policy payer version effective to source title codeset rule denied review flagged timed minutes per code '
-    + 'requires modifier diagnosis provider with without same day claim line above units codes after visits calendar year '
-    + 'days when only unless on either whole reason note document cite modifierset remark id').split(' ');
+export const KEYWORDS = (
+    'policy payer version effective to source title codeset rule denied review flagged timed minutes per code ' +
+    'requires modifier diagnosis provider with without same day claim line above units codes after visits calendar year ' +
+    'days when only unless on either whole reason note document cite modifierset remark id'
+).split(' ');
 
 export const VOCABULARY = [
-    ...KEYWORDS, ',', '..', '=', '"', '"text"', '"unterminated', '\\', '*', '.', '/*', '*/', '//', '\n', '\r\n', '\t',
-    '97124', '97110..97124', '0213T', 'G0283', '9712', 'g0283', 'A1234', 'R52', 'M25.5*', 'M54.5', 'S*', '59', 'XS',
-    'CO-97', 'XX-1', 'N362', 'MA130', 'distinct', '2025-01-01', '2025-02-30', '0', '4', '99999999999999999999', 'guide', 'R-1', 'cmt', 'timed_codes',
-    'physical-therapist', 'massage-therapist', '\u00e9', '\u{1F600}', '\uFEFF', '\u0000',
+    ...KEYWORDS,
+    ',',
+    '..',
+    '=',
+    '"',
+    '"text"',
+    '"unterminated',
+    '\\',
+    '*',
+    '.',
+    '/*',
+    '*/',
+    '//',
+    '\n',
+    '\r\n',
+    '\t',
+    '97124',
+    '97110..97124',
+    '0213T',
+    'G0283',
+    '9712',
+    'g0283',
+    'A1234',
+    'R52',
+    'M25.5*',
+    'M54.5',
+    'S*',
+    '59',
+    'XS',
+    'CO-97',
+    'XX-1',
+    'N362',
+    'MA130',
+    'distinct',
+    '2025-01-01',
+    '2025-02-30',
+    '0',
+    '4',
+    '99999999999999999999',
+    'guide',
+    'R-1',
+    'cmt',
+    'timed_codes',
+    'physical-therapist',
+    'massage-therapist',
+    '\u00e9',
+    '\u{1F600}',
+    '\uFEFF',
+    '\u0000',
 ];
 
 /** Rough tokens of policy text: whitespace, strings, words, single characters. */
@@ -55,8 +102,14 @@ export function mutate(text: string, mutations: Mutation[]): string {
         const t = (n: number) => (tokens.length === 0 ? 0 : n % tokens.length);
         const c = (n: number) => (current.length === 0 ? 0 : n % (current.length + 1));
         switch (mutation.op) {
-            case 'delete-token': tokens.splice(t(mutation.at), 1); current = tokens.join(''); break;
-            case 'insert-token': tokens.splice(t(mutation.at), 0, mutation.token); current = tokens.join(''); break;
+            case 'delete-token':
+                tokens.splice(t(mutation.at), 1);
+                current = tokens.join('');
+                break;
+            case 'insert-token':
+                tokens.splice(t(mutation.at), 0, mutation.token);
+                current = tokens.join('');
+                break;
             case 'swap-tokens': {
                 const [a, b] = [t(mutation.at), t(mutation.other)];
                 [tokens[a], tokens[b]] = [tokens[b], tokens[a]];
@@ -69,10 +122,24 @@ export function mutate(text: string, mutations: Mutation[]): string {
                 current = tokens.join('');
                 break;
             }
-            case 'delete-char': { const at = c(mutation.at); current = current.slice(0, at) + current.slice(at + 1); break; }
-            case 'insert-text': { const at = c(mutation.at); current = current.slice(0, at) + mutation.text + current.slice(at); break; }
-            case 'replace-char': { const at = c(mutation.at); current = current.slice(0, at) + mutation.text + current.slice(at + 1); break; }
-            case 'truncate': current = current.slice(0, c(mutation.at)); break;
+            case 'delete-char': {
+                const at = c(mutation.at);
+                current = current.slice(0, at) + current.slice(at + 1);
+                break;
+            }
+            case 'insert-text': {
+                const at = c(mutation.at);
+                current = current.slice(0, at) + mutation.text + current.slice(at);
+                break;
+            }
+            case 'replace-char': {
+                const at = c(mutation.at);
+                current = current.slice(0, at) + mutation.text + current.slice(at + 1);
+                break;
+            }
+            case 'truncate':
+                current = current.slice(0, c(mutation.at));
+                break;
         }
     }
     return current;

@@ -13,7 +13,7 @@ import { runs } from './policy-model.js';
  * a loader may accept is whitespace between tokens turned into other whitespace, and then what it
  * loads is the original pack. Any other change is refused with a PackError naming the check.
  */
-const JSON_WHITESPACE = new Set([0x20, 0x09, 0x0A, 0x0D]);
+const JSON_WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
 
 /** For each byte of a JSON text, whether it lies inside a string literal (quotes included). */
 function insideStrings(bytes: Buffer): boolean[] {
@@ -23,7 +23,7 @@ function insideStrings(bytes: Buffer): boolean[] {
         const byte = bytes[i];
         if (inString) {
             inside[i] = true;
-            if (byte === 0x5C) {
+            if (byte === 0x5c) {
                 inside[++i] = true;
             } else if (byte === 0x22) {
                 inString = false;
@@ -54,34 +54,42 @@ describe('property: the pack loader refuses a pack with one byte changed', () =>
         ].sort();
         for (const file of files) {
             const bytes = fs.readFileSync(file);
-            packFiles.push({ name: path.basename(file), bytes, pack: parsePack(bytes.toString('utf8'), file), inside: insideStrings(bytes) });
+            packFiles.push({
+                name: path.basename(file),
+                bytes,
+                pack: parsePack(bytes.toString('utf8'), file),
+                inside: insideStrings(bytes),
+            });
         }
         expect(packFiles.length).toBeGreaterThanOrEqual(3);
     });
 
     it('every one-byte change is refused, unless it swaps layout whitespace for whitespace', () => {
         const change = fc.record({ which: fc.nat(), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) });
-        fc.assert(fc.property(change, ({ which, at, byte }) => {
-            const file = packFiles[which % packFiles.length];
-            const offset = at % file.bytes.length;
-            fc.pre(file.bytes[offset] !== byte);
-            const changed = Buffer.from(file.bytes);
-            changed[offset] = byte;
-            const layoutOnly = !file.inside[offset] && JSON_WHITESPACE.has(file.bytes[offset]) && JSON_WHITESPACE.has(byte);
-            let loaded: RulePack | undefined;
-            let refusal: unknown;
-            try {
-                loaded = parsePack(changed.toString('utf8'), file.name);
-            } catch (error) {
-                refusal = error;
-            }
-            if (layoutOnly) {
-                expect(loaded).toEqual(file.pack);
-            } else {
-                expect(refusal, `byte ${offset} of ${file.name} set to 0x${byte.toString(16)} was accepted`).toBeInstanceOf(PackError);
-                expect((refusal as PackError).message).toMatch(/rule pack refused \((json|format|version|schema|digest) check\)/);
-            }
-        }), { numRuns: runs(300) });
+        fc.assert(
+            fc.property(change, ({ which, at, byte }) => {
+                const file = packFiles[which % packFiles.length];
+                const offset = at % file.bytes.length;
+                fc.pre(file.bytes[offset] !== byte);
+                const changed = Buffer.from(file.bytes);
+                changed[offset] = byte;
+                const layoutOnly = !file.inside[offset] && JSON_WHITESPACE.has(file.bytes[offset]) && JSON_WHITESPACE.has(byte);
+                let loaded: RulePack | undefined;
+                let refusal: unknown;
+                try {
+                    loaded = parsePack(changed.toString('utf8'), file.name);
+                } catch (error) {
+                    refusal = error;
+                }
+                if (layoutOnly) {
+                    expect(loaded).toEqual(file.pack);
+                } else {
+                    expect(refusal, `byte ${offset} of ${file.name} set to 0x${byte.toString(16)} was accepted`).toBeInstanceOf(PackError);
+                    expect((refusal as PackError).message).toMatch(/rule pack refused \((json|format|version|schema|digest) check\)/);
+                }
+            }),
+            { numRuns: runs(300) },
+        );
     });
 
     it('a change in every value of a pack is caught: one flipped character per string and number', () => {

@@ -16,7 +16,10 @@ const TIME_LIMIT_MS = 2000;
 
 const SEEDS = [
     fs.readFileSync(path.join(PROJECT, 'test/fixtures/all-forms.payrule'), 'utf8'),
-    ...fs.readdirSync(path.join(PROJECT, 'policies')).filter(name => name.endsWith('.payrule')).sort()
+    ...fs
+        .readdirSync(path.join(PROJECT, 'policies'))
+        .filter(name => name.endsWith('.payrule'))
+        .sort()
         .map(name => fs.readFileSync(path.join(PROJECT, 'policies', name), 'utf8')),
 ];
 
@@ -46,13 +49,17 @@ describe('property: the parser and checker survive any text', () => {
 
     it('mutated valid policies (tokens and characters deleted, inserted, swapped, duplicated, truncated)', async () => {
         const seed = fc.oneof(fc.constantFrom(...SEEDS), policyArb.map(printPolicy));
-        await fc.assert(fc.asyncProperty(seed, fc.array(mutationArb, { minLength: 1, maxLength: 8 }), async (text, mutations) => {
-            await survives(mutate(text, mutations));
-        }), { numRuns: runs(100) });
+        await fc.assert(
+            fc.asyncProperty(seed, fc.array(mutationArb, { minLength: 1, maxLength: 8 }), async (text, mutations) => {
+                await survives(mutate(text, mutations));
+            }),
+            { numRuns: runs(100) },
+        );
     });
 
-    it('random text: any code points, graphemes, and soups of the language\'s own tokens', async () => {
-        const soup = fc.array(fc.oneof(fc.constantFrom(...VOCABULARY), junk), { maxLength: 300 })
+    it("random text: any code points, graphemes, and soups of the language's own tokens", async () => {
+        const soup = fc
+            .array(fc.oneof(fc.constantFrom(...VOCABULARY), junk), { maxLength: 300 })
             .chain(tokens => fc.constantFrom(' ', '', '\n').map(separator => tokens.join(separator)));
         const text = fc.oneof(
             fc.string({ unit: 'binary', maxLength: 3000 }),
@@ -60,9 +67,12 @@ describe('property: the parser and checker survive any text', () => {
             soup,
             soup.map(body => `policy p "P"\nsource guide "sources/guide.txt"\n${body}`),
         );
-        await fc.assert(fc.asyncProperty(text, async input => {
-            await survives(input);
-        }), { numRuns: runs(100) });
+        await fc.assert(
+            fc.asyncProperty(text, async input => {
+                await survives(input);
+            }),
+            { numRuns: runs(100) },
+        );
     });
 
     it('pathological shapes: deep nesting of lists, long lines, many errors, unclosed comments and strings', async () => {

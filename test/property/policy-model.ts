@@ -84,7 +84,8 @@ export interface PolicyModel {
 const shapeArb = fc.constantFrom<Shape>('cpt', 'category', 'hcpcs');
 
 function blockListArb(block: number): fc.Arbitrary<BlockList> {
-    const item = fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 3 }))
+    const item = fc
+        .tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 3 }))
         .map(([from, span]) => ({ from, to: Math.min(9, from + span) }));
     return fc.record({ shape: shapeArb, block: fc.constant(block), items: fc.array(item, { minLength: 1, maxLength: 3 }) });
 }
@@ -100,7 +101,8 @@ export function blockCodes(list: BlockList): string[] {
     return [...new Set(blockItems(list).flatMap(item => item.codes))].sort();
 }
 
-const textArb = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz ABCXYZ0123456789-,.:;()\'é'), minLength: 1, maxLength: 30 })
+const textArb = fc
+    .string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz ABCXYZ0123456789-,.:;()'é"), minLength: 1, maxLength: 30 })
     .map(text => text.trim() || 'text');
 
 const typesArb = fc.uniqueArray(fc.constantFrom(...PROVIDER_TYPES), { minLength: 1, maxLength: 3 });
@@ -113,22 +115,40 @@ function conditionsArb(block: number): fc.Arbitrary<Condition[]> {
         partners: blockListArb(500 + block),
         scope: fc.constantFrom<'day' | 'claim'>('day', 'claim'),
     });
-    const units = fc.record({ kind: fc.constant('units' as const), max: fc.integer({ min: 0, max: 6 }), per: fc.constantFrom<'line' | 'day' | 'claim'>('line', 'day', 'claim'), wholeLine: fc.boolean() });
+    const units = fc.record({
+        kind: fc.constant('units' as const),
+        max: fc.integer({ min: 0, max: 6 }),
+        per: fc.constantFrom<'line' | 'day' | 'claim'>('line', 'day', 'claim'),
+        wholeLine: fc.boolean(),
+    });
     const codes = fc.record({ kind: fc.constant('codes' as const), max: fc.integer({ min: 0, max: 3 }) });
-    const visits = fc.record({ kind: fc.constant('visits' as const), max: fc.integer({ min: 0, max: 4 }), days: fc.option(fc.integer({ min: 1, max: 90 }), { nil: null }) });
+    const visits = fc.record({
+        kind: fc.constant('visits' as const),
+        max: fc.integer({ min: 0, max: 4 }),
+        days: fc.option(fc.integer({ min: 1, max: 90 }), { nil: null }),
+    });
     const provider = fc.record({ kind: fc.constant('provider' as const), types: typesArb });
     const diagnosisOnly = fc.record({ kind: fc.constant('diagnosis-only' as const), patterns: patternsArb });
     // Pairs may repeat; every other kind at most once.
-    return fc.tuple(
-        fc.array(pair, { maxLength: 2 }),
-        fc.subarray([units, codes, visits, provider, diagnosisOnly] as fc.Arbitrary<Condition>[], { maxLength: 2 }),
-    ).chain(([pairs, others]) => (others.length === 0 ? fc.constant([] as Condition[]) : fc.tuple(...others))
-        .chain(rest => fc.shuffledSubarray([...pairs, ...rest], { minLength: pairs.length + rest.length })));
+    return fc
+        .tuple(
+            fc.array(pair, { maxLength: 2 }),
+            fc.subarray([units, codes, visits, provider, diagnosisOnly] as fc.Arbitrary<Condition>[], { maxLength: 2 }),
+        )
+        .chain(([pairs, others]) =>
+            (others.length === 0 ? fc.constant([] as Condition[]) : fc.tuple(...others)).chain(rest =>
+                fc.shuffledSubarray([...pairs, ...rest], { minLength: pairs.length + rest.length }),
+            ),
+        );
 }
 
 function testArb(allowEitherLine: boolean): fc.Arbitrary<Test> {
     return fc.oneof(
-        fc.record({ kind: fc.constant('modifier' as const), modifiers: modifiersArb, eitherLine: allowEitherLine ? fc.boolean() : fc.constant(false) }),
+        fc.record({
+            kind: fc.constant('modifier' as const),
+            modifiers: modifiersArb,
+            eitherLine: allowEitherLine ? fc.boolean() : fc.constant(false),
+        }),
         fc.record({ kind: fc.constant('diagnosis' as const), patterns: patternsArb }),
         fc.record({ kind: fc.constant('provider' as const), types: typesArb }),
     );
@@ -149,12 +169,14 @@ function bodyArb(block: number): fc.Arbitrary<Body> {
     return fc.oneof({ arbitrary: action, weight: 4 }, { arbitrary: timed, weight: 1 }, { arbitrary: requires, weight: 1 });
 }
 
-const dateArb = (from: number, to: number) => fc.integer({ min: from, max: to })
-    .map(day => new Date(Date.UTC(2025, 0, 1 + day)).toISOString().slice(0, 10));
+const dateArb = (from: number, to: number) =>
+    fc.integer({ min: from, max: to }).map(day => new Date(Date.UTC(2025, 0, 1 + day)).toISOString().slice(0, 10));
 
 const effectiveArb = fc.option(
-    fc.tuple(dateArb(0, 180), fc.option(fc.integer({ min: 0, max: 180 }), { nil: null }))
-        .map(([from, span]) => ({ from, to: span === null ? null : new Date(Date.parse(from) + span * 86400000).toISOString().slice(0, 10) })),
+    fc.tuple(dateArb(0, 180), fc.option(fc.integer({ min: 0, max: 180 }), { nil: null })).map(([from, span]) => ({
+        from,
+        to: span === null ? null : new Date(Date.parse(from) + span * 86400000).toISOString().slice(0, 10),
+    })),
     { nil: null },
 );
 
@@ -173,13 +195,15 @@ function ruleArb(index: number): fc.Arbitrary<RuleModel> {
     });
 }
 
-export const policyArb: fc.Arbitrary<PolicyModel> = fc.integer({ min: 1, max: 5 }).chain(count => fc.record({
-    id: fc.constantFrom('generated', 'gen_policy', 'p-1', '_private'),
-    title: textArb,
-    payer: fc.option(fc.constantFrom('Payer A', 'Payer B'), { nil: null }),
-    version: fc.option(fc.constantFrom('1', '2025.1'), { nil: null }),
-    rules: fc.tuple(...Array.from({ length: count }, (_, i) => ruleArb(i + 1))),
-}));
+export const policyArb: fc.Arbitrary<PolicyModel> = fc.integer({ min: 1, max: 5 }).chain(count =>
+    fc.record({
+        id: fc.constantFrom('generated', 'gen_policy', 'p-1', '_private'),
+        title: textArb,
+        payer: fc.option(fc.constantFrom('Payer A', 'Payer B'), { nil: null }),
+        version: fc.option(fc.constantFrom('1', '2025.1'), { nil: null }),
+        rules: fc.tuple(...Array.from({ length: count }, (_, i) => ruleArb(i + 1))),
+    }),
+);
 
 /** The Payrule text of a policy model: the header's effective range is the year 2025. */
 export function printPolicy(policy: PolicyModel): string {
@@ -188,7 +212,12 @@ export function printPolicy(policy: PolicyModel): string {
     if (policy.version !== null) lines.push(`  version ${quote(policy.version)}`);
     lines.push('  effective 2025-01-01 to 2025-12-31', '', 'source guide "sources/guide.txt" title "Therapy guide"', '');
     for (const rule of policy.rules) {
-        if (rule.viaCodeset) lines.push(`codeset set_${rule.id.replace(/-/g, '_')} = ${blockItems(rule.subject).map(item => item.text).join(', ')}`);
+        if (rule.viaCodeset)
+            lines.push(
+                `codeset set_${rule.id.replace(/-/g, '_')} = ${blockItems(rule.subject)
+                    .map(item => item.text)
+                    .join(', ')}`,
+            );
     }
     for (const rule of policy.rules) lines.push('', ...printRule(rule));
     return `${lines.join('\n')}\n`;
@@ -214,12 +243,18 @@ function printBody(body: Body): string {
 function printCondition(condition: Condition): string {
     switch (condition.kind) {
         case 'with':
-        case 'without': return `${condition.kind} ${printList(condition.partners)} same ${condition.scope}`;
-        case 'units': return `above ${condition.max} units per ${condition.per}${condition.wholeLine ? ' whole line' : ''}`;
-        case 'codes': return `above ${condition.max} codes per day`;
-        case 'visits': return `after ${condition.max} visits per ${condition.days === null ? 'calendar year' : `${condition.days} days`}`;
-        case 'provider': return `when provider ${condition.types.join(', ')}`;
-        case 'diagnosis-only': return `when diagnosis only ${condition.patterns.join(', ')}`;
+        case 'without':
+            return `${condition.kind} ${printList(condition.partners)} same ${condition.scope}`;
+        case 'units':
+            return `above ${condition.max} units per ${condition.per}${condition.wholeLine ? ' whole line' : ''}`;
+        case 'codes':
+            return `above ${condition.max} codes per day`;
+        case 'visits':
+            return `after ${condition.max} visits per ${condition.days === null ? 'calendar year' : `${condition.days} days`}`;
+        case 'provider':
+            return `when provider ${condition.types.join(', ')}`;
+        case 'diagnosis-only':
+            return `when diagnosis only ${condition.patterns.join(', ')}`;
     }
 }
 
@@ -230,7 +265,9 @@ function printTest(test: Test): string {
 }
 
 function printList(list: BlockList): string {
-    return blockItems(list).map(item => item.text).join(', ');
+    return blockItems(list)
+        .map(item => item.text)
+        .join(', ');
 }
 
 function quote(text: string): string {
@@ -245,13 +282,19 @@ export function defaultReason(body: Body): string {
     const first = conditions[0];
     if (first) {
         switch (first.kind) {
-            case 'with': return 'CO-97';
-            case 'without': return 'PR-96';
+            case 'with':
+                return 'CO-97';
+            case 'without':
+                return 'PR-96';
             case 'units':
-            case 'codes': return 'CO-151';
-            case 'visits': return 'CO-119';
-            case 'provider': return 'CO-185';
-            case 'diagnosis-only': return 'CO-11';
+            case 'codes':
+                return 'CO-151';
+            case 'visits':
+                return 'CO-119';
+            case 'provider':
+                return 'CO-185';
+            case 'diagnosis-only':
+                return 'CO-11';
         }
     }
     const exception = exceptions[0];

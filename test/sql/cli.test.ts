@@ -19,9 +19,19 @@ const samplePack = join(PROJECT, 'test/fixtures/packs/sample_plan.json');
 
 beforeAll(async () => {
     await esbuild.build({
-        entryPoints: [join(PROJECT, 'src-cli/main.ts')], outfile: cli, bundle: true, platform: 'node', target: 'node20', format: 'esm',
-        logLevel: 'silent', define: { PAYRULE_VERSION: '"test"' }, external: ['@duckdb/*', 'playwright-core'], absWorkingDir: PROJECT,
-        banner: { js: "import { createRequire as __payruleCreateRequire } from 'node:module'; const require = __payruleCreateRequire(import.meta.url);" },
+        entryPoints: [join(PROJECT, 'src-cli/main.ts')],
+        outfile: cli,
+        bundle: true,
+        platform: 'node',
+        target: 'node20',
+        format: 'esm',
+        logLevel: 'silent',
+        define: { PAYRULE_VERSION: '"test"' },
+        external: ['@duckdb/*', 'playwright-core'],
+        absWorkingDir: PROJECT,
+        banner: {
+            js: "import { createRequire as __payruleCreateRequire } from 'node:module'; const require = __payruleCreateRequire(import.meta.url);",
+        },
         nodePaths: [join(PROJECT, 'node_modules')],
     });
     // The bundle resolves @duckdb/* and friends from a node_modules beside it.
@@ -38,13 +48,24 @@ describe('payrule sql', () => {
     it('explains itself with --help', () => {
         const { status, stdout } = payrule('sql', '--help');
         expect(status).toBe(0);
-        for (const words of ['--dialect', 'duckdb', 'spark', 'trino', '--table', '--view', '--ddl', 'claim_lines', 'docs/sql.md', 'Exit codes']) {
+        for (const words of [
+            '--dialect',
+            'duckdb',
+            'spark',
+            'trino',
+            '--table',
+            '--view',
+            '--ddl',
+            'claim_lines',
+            'docs/sql.md',
+            'Exit codes',
+        ]) {
             expect(stdout).toContain(words);
         }
         expect(payrule('--help').stdout).toMatch(/sql \[options\] \[packs\.\.\.\]/);
     });
 
-    it('writes each dialect\'s SQL for the packs, as the compiler does', () => {
+    it("writes each dialect's SQL for the packs, as the compiler does", () => {
         for (const dialect of ['duckdb', 'spark', 'trino'] as const) {
             const { status, stdout, stderr } = payrule('sql', '--dialect', dialect, samplePack);
             expect(stderr).toBe('');
@@ -59,7 +80,10 @@ describe('payrule sql', () => {
         mkdirSync(packs, { recursive: true });
         copyFileSync(samplePack, join(packs, 'sample_plan.json'));
         const tables = join(folder, 'tables');
-        expect(payrule('sql', '--ddl', '--table', 'main.claim_lines', '--view', 'payrule_lines', '--out', out, '--tables', tables, packs).status).toBe(0);
+        expect(
+            payrule('sql', '--ddl', '--table', 'main.claim_lines', '--view', 'payrule_lines', '--out', out, '--tables', tables, packs)
+                .status,
+        ).toBe(0);
         const sql = readFileSync(out, 'utf8');
         expect(sql.startsWith(claimLinesDdl('duckdb', 'main.claim_lines'))).toBe(true);
         const instance = await DuckDBInstance.create(':memory:');
@@ -72,10 +96,29 @@ describe('payrule sql', () => {
             await connection.run(`INSERT INTO claim_lines VALUES
                 (0, 'S1', 'P1', NULL, '1234567893', 'physical-therapist', ['M54.50'], 1, 1, DATE '2025-03-04', '97110', [], 2, NULL, NULL),
                 (0, 'S1', 'P1', NULL, '1234567893', 'physical-therapist', ['M54.50'], 2, 2, DATE '2025-03-04', '97140', [], 1, NULL, NULL)`);
-            const rows = (await connection.runAndReadAll('SELECT claim_id, line_number, status, findings FROM payrule_lines ORDER BY claim_seq, line_seq')).getRowObjectsJson();
+            const rows = (
+                await connection.runAndReadAll(
+                    'SELECT claim_id, line_number, status, findings FROM payrule_lines ORDER BY claim_seq, line_seq',
+                )
+            ).getRowObjectsJson();
             expect(rows).toEqual([
                 { claim_id: 'S1', line_number: '1', status: 'paid', findings: [] },
-                { claim_id: 'S1', line_number: '2', status: 'denied', findings: [{ policy: 'sample_plan', rule: 'MT-EX', action: 'deny', reason: 'CO-97', remarks: [], units: '1', message: 'Manual therapy bundled into exercise' }] },
+                {
+                    claim_id: 'S1',
+                    line_number: '2',
+                    status: 'denied',
+                    findings: [
+                        {
+                            policy: 'sample_plan',
+                            rule: 'MT-EX',
+                            action: 'deny',
+                            reason: 'CO-97',
+                            remarks: [],
+                            units: '1',
+                            message: 'Manual therapy bundled into exercise',
+                        },
+                    ],
+                },
             ]);
         } finally {
             connection.closeSync();
@@ -89,7 +132,7 @@ describe('payrule sql', () => {
         expect(stdout).toBe(claimLinesDdl('spark'));
     });
 
-    it('exits 2 with the loader\'s message for a bad pack, and writes no SQL', () => {
+    it("exits 2 with the loader's message for a bad pack, and writes no SQL", () => {
         const changed = JSON.parse(readFileSync(samplePack, 'utf8'));
         changed.rules[0].title = 'Changed after compiling';
         const tampered = join(folder, 'tampered.json');

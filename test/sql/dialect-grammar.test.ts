@@ -27,12 +27,17 @@ describe.each(['spark', 'trino'] as const)('%s statements under the %s grammar',
     it('parse: the script and the view for packs of every statement form', () => {
         const packs = allFormsPacks();
         expect(grammarErrors(dialect, compileSql(packs, { dialect }))).toEqual([]);
-        expect(grammarErrors(dialect, compileSql(packs, { dialect, view: 'payrule.pack_outcomes', table: 'warehouse.claims.claim_lines' }))).toEqual([]);
+        expect(
+            grammarErrors(dialect, compileSql(packs, { dialect, view: 'payrule.pack_outcomes', table: 'warehouse.claims.claim_lines' })),
+        ).toEqual([]);
     }, 120_000);
 
     it('parse: the script for generated pack sets', () => {
-        fc.assert(fc.property(packsArbitrary, (packs: RulePack[]) => {
-            expect(grammarErrors(dialect, compileSql(packs, { dialect }))).toEqual([]);
-        }), { seed: 20250305, numRuns: 6 });
+        fc.assert(
+            fc.property(packsArbitrary, (packs: RulePack[]) => {
+                expect(grammarErrors(dialect, compileSql(packs, { dialect }))).toEqual([]);
+            }),
+            { seed: 20250305, numRuns: 6 },
+        );
     }, 120_000);
 });

@@ -38,26 +38,36 @@ function compare(what: string, claims: unknown[], expected: EvaluationOutput, ac
     const at = firstDifference(expected, actual);
     if (at < 0) return;
     const claim = at < claims.length ? JSON.stringify(claims[at]) : '(the summary)';
-    throw new Error(`${what} differs from the evaluator at output entry ${at}: ${claim}\n`
-        + `evaluator: ${JSON.stringify(expected.claims[at] ?? expected.summary)}\n`
-        + `${what}: ${JSON.stringify(actual.claims[at] ?? actual.summary)}`);
+    throw new Error(
+        `${what} differs from the evaluator at output entry ${at}: ${claim}\n` +
+            `evaluator: ${JSON.stringify(expected.claims[at] ?? expected.summary)}\n` +
+            `${what}: ${JSON.stringify(actual.claims[at] ?? actual.summary)}`,
+    );
 }
 
 /** The forms a rule is made of, by the names the coverage check uses. */
 function conditionForms(rule: PackRule): string[] {
     if (rule.action === 'timed') return [`timed ${rule.timed?.method}`];
-    const forms = rule.conditions.map(c => c.kind === 'units' ? `units per ${c.per}${c.wholeLine ? ' whole line' : ''}`
-        : c.kind === 'visits' ? `visits per ${c.per === 'calendar-year' ? 'calendar year' : 'days'}`
-            : c.kind === 'with' || c.kind === 'without' ? `${c.kind} same ${c.scope}` : c.kind === 'provider' ? 'when provider' : c.kind);
+    const forms = rule.conditions.map(c =>
+        c.kind === 'units'
+            ? `units per ${c.per}${c.wholeLine ? ' whole line' : ''}`
+            : c.kind === 'visits'
+              ? `visits per ${c.per === 'calendar-year' ? 'calendar year' : 'days'}`
+              : c.kind === 'with' || c.kind === 'without'
+                ? `${c.kind} same ${c.scope}`
+                : c.kind === 'provider'
+                  ? 'when provider'
+                  : c.kind,
+    );
     if (rule.conditions.length === 0) forms.push('unconditional');
     return forms;
 }
 
 /** Line findings by `<claim>/<line>/<policy>/<rule>` with their units: what a change to a pack is seen by. */
 function findingKeys(output: EvaluationOutput): string[] {
-    return output.claims.flatMap((entry, c) => ('lines' in entry
-        ? entry.lines.flatMap((line, l) => line.findings.map(f => `${c}/${l}/${f.policy}/${f.rule}/${f.units}`))
-        : []));
+    return output.claims.flatMap((entry, c) =>
+        'lines' in entry ? entry.lines.flatMap((line, l) => line.findings.map(f => `${c}/${l}/${f.policy}/${f.rule}/${f.units}`)) : [],
+    );
 }
 
 const covered = new Map<string, number>();
@@ -73,41 +83,72 @@ function coverage(packs: RulePack[], records: readonly ClaimRecord[], expected: 
     const rules = new Map(packs.flatMap(pack => pack.rules.map(rule => [`${pack.policy.id}/${rule.id}`, rule] as const)));
     const baseline = findingKeys(expected).join('\n');
     const changes = (variant: RulePack[]) => findingKeys(evaluatorOutput(variant, records)).join('\n') !== baseline;
-    const withRule = (p: number, r: number, change: Partial<PackRule>) => packs.map((pack, i) => (i !== p ? pack : {
-        ...pack, rules: pack.rules.map((rule, j) => (j === r ? { ...rule, ...change } : rule)),
-    }));
+    const withRule = (p: number, r: number, change: Partial<PackRule>) =>
+        packs.map((pack, i) =>
+            i !== p
+                ? pack
+                : {
+                      ...pack,
+                      rules: pack.rules.map((rule, j) => (j === r ? { ...rule, ...change } : rule)),
+                  },
+        );
     if ((expected.summary as { unrouted?: number }).unrouted) count('unrouted claim');
     records.forEach((record, c) => {
         const entry = expected.claims[c];
-        if (record instanceof Claim && record.payer !== null && 'lines' in entry && entry.lines.some(l => l.findings.length > 0)) count('routed by payer');
+        if (record instanceof Claim && record.payer !== null && 'lines' in entry && entry.lines.some(l => l.findings.length > 0))
+            count('routed by payer');
     });
     // Line edits withdraw lines: without them, some counting edit's findings change.
-    const isCounting = (rule: PackRule) => rule.action === 'timed' || rule.conditions.some(c => c.kind === 'units' || c.kind === 'codes' || c.kind === 'visits');
-    const countingKeys = (output: EvaluationOutput) => output.claims.flatMap((entry, c) => ('lines' in entry
-        ? entry.lines.flatMap((line, l) => line.findings.filter(f => isCounting(rules.get(`${f.policy}/${f.rule}`)!)).map(f => `${c}/${l}/${f.policy}/${f.rule}/${f.units}`))
-        : [])).join('\n');
+    const isCounting = (rule: PackRule) =>
+        rule.action === 'timed' || rule.conditions.some(c => c.kind === 'units' || c.kind === 'codes' || c.kind === 'visits');
+    const countingKeys = (output: EvaluationOutput) =>
+        output.claims
+            .flatMap((entry, c) =>
+                'lines' in entry
+                    ? entry.lines.flatMap((line, l) =>
+                          line.findings
+                              .filter(f => isCounting(rules.get(`${f.policy}/${f.rule}`)!))
+                              .map(f => `${c}/${l}/${f.policy}/${f.rule}/${f.units}`),
+                      )
+                    : [],
+            )
+            .join('\n');
     const noDenyingLineEdits = packs.map(p => ({ ...p, rules: p.rules.filter(r => isCounting(r) || r.action !== 'deny') }));
     if (countingKeys(evaluatorOutput(noDenyingLineEdits, records)) !== countingKeys(expected)) count('line withdrawn from counting');
     for (const entry of expected.claims) {
         if (!('lines' in entry)) continue;
         for (const line of entry.lines) {
-            for (const finding of line.findings) for (const form of conditionForms(rules.get(`${finding.policy}/${finding.rule}`)!)) count(form);
+            for (const finding of line.findings)
+                for (const form of conditionForms(rules.get(`${finding.policy}/${finding.rule}`)!)) count(form);
             if (new Set(line.findings.map(f => f.policy)).size > 1) count('several packs on one line');
         }
     }
     packs.forEach((pack, p) => {
-        if ((pack.policy.effective.from !== null || pack.policy.effective.to !== null)
-            && changes(packs.map((other, i) => (i === p ? { ...pack, policy: { ...pack.policy, effective: { from: null, to: null } } } : other)))) {
+        if (
+            (pack.policy.effective.from !== null || pack.policy.effective.to !== null) &&
+            changes(
+                packs.map((other, i) => (i === p ? { ...pack, policy: { ...pack.policy, effective: { from: null, to: null } } } : other)),
+            )
+        ) {
             count('policy effective range');
         }
         pack.rules.forEach((rule, r) => {
-            if ((rule.effective.from !== null || rule.effective.to !== null) && changes(withRule(p, r, { effective: { from: null, to: null } }))) {
+            if (
+                (rule.effective.from !== null || rule.effective.to !== null) &&
+                changes(withRule(p, r, { effective: { from: null, to: null } }))
+            ) {
                 count('rule effective range');
             }
             rule.exceptions.forEach((exception, e) => {
                 if (changes(withRule(p, r, { exceptions: rule.exceptions.filter((_, k) => k !== e) }))) count(`unless ${exception.kind}`);
-                if (exception.kind === 'modifier' && exception.eitherLine && rule.conditions.some(c => c.kind === 'with')
-                    && changes(withRule(p, r, { exceptions: rule.exceptions.map((x, k) => (k === e ? { ...exception, eitherLine: false } : x)) }))) {
+                if (
+                    exception.kind === 'modifier' &&
+                    exception.eitherLine &&
+                    rule.conditions.some(c => c.kind === 'with') &&
+                    changes(
+                        withRule(p, r, { exceptions: rule.exceptions.map((x, k) => (k === e ? { ...exception, eitherLine: false } : x)) }),
+                    )
+                ) {
                     count('unless modifier on either line (partner)');
                 }
             });
@@ -131,46 +172,99 @@ function coverage(packs: RulePack[], records: readonly ClaimRecord[], expected: 
 }
 
 const EVERY_FORM = [
-    'with same day', 'with same claim', 'without same day', 'without same claim', 'units per line', 'units per day',
-    'units per claim', 'units per line whole line', 'units per day whole line', 'units per claim whole line', 'codes',
-    'visits per calendar year', 'visits per days', 'when provider', 'diagnosis-only', 'timed total', 'timed per-code', 'unconditional',
-    'unless modifier', 'unless modifier on either line (partner)', 'unless diagnosis', 'unless provider',
-    'rule effective range', 'policy effective range', 'several packs on one line',
-    'with same day, across claims', 'units per day, across claims', 'codes, across claims',
-    'visits per calendar year, across claims', 'visits per days, across claims', 'timed total, across claims',
-    'units per day whole line, across claims', 'unrouted claim', 'routed by payer', 'line withdrawn from counting',
+    'with same day',
+    'with same claim',
+    'without same day',
+    'without same claim',
+    'units per line',
+    'units per day',
+    'units per claim',
+    'units per line whole line',
+    'units per day whole line',
+    'units per claim whole line',
+    'codes',
+    'visits per calendar year',
+    'visits per days',
+    'when provider',
+    'diagnosis-only',
+    'timed total',
+    'timed per-code',
+    'unconditional',
+    'unless modifier',
+    'unless modifier on either line (partner)',
+    'unless diagnosis',
+    'unless provider',
+    'rule effective range',
+    'policy effective range',
+    'several packs on one line',
+    'with same day, across claims',
+    'units per day, across claims',
+    'codes, across claims',
+    'visits per calendar year, across claims',
+    'visits per days, across claims',
+    'timed total, across claims',
+    'units per day whole line, across claims',
+    'unrouted claim',
+    'routed by payer',
+    'line withdrawn from counting',
 ];
 
 describe('DuckDB and the JavaScript evaluator', () => {
-    it(`agree on ${RUNS} generated pack sets and claim batches (seed ${SEED}), covering every rule form`, async () => {
-        await fc.assert(fc.asyncProperty(packsArbitrary, claimsArbitrary, async (packs: RulePack[], claims: unknown[]) => {
-            const file = join(folder, `claims-${++fileNumber}.json`);
-            writeFileSync(file, JSON.stringify(claims));
-            const records = readRecords(claims);
-            const expected = evaluatorOutput(packs, records);
-            compare('the DuckDB engine', claims, expected, await evaluateWithDuckdb(packs, file, { threads: 1 }));
-            claimsSeen += claims.length;
-            coverage(packs, records, expected);
-        }), { seed: SEED, numRuns: RUNS, endOnFailure: process.env.SQL_DIFF_NO_SHRINK === "1" });
-        expect(claimsSeen, 'claims generated').toBeGreaterThan(RUNS * 10);
-        const rare = EVERY_FORM.filter(form => (covered.get(form) ?? 0) < 3);
-        expect(rare, JSON.stringify(Object.fromEntries([...covered].sort()), null, 1)).toEqual([]);
-    }, TIMEOUT);
+    it(
+        `agree on ${RUNS} generated pack sets and claim batches (seed ${SEED}), covering every rule form`,
+        async () => {
+            await fc.assert(
+                fc.asyncProperty(packsArbitrary, claimsArbitrary, async (packs: RulePack[], claims: unknown[]) => {
+                    const file = join(folder, `claims-${++fileNumber}.json`);
+                    writeFileSync(file, JSON.stringify(claims));
+                    const records = readRecords(claims);
+                    const expected = evaluatorOutput(packs, records);
+                    compare('the DuckDB engine', claims, expected, await evaluateWithDuckdb(packs, file, { threads: 1 }));
+                    claimsSeen += claims.length;
+                    coverage(packs, records, expected);
+                }),
+                { seed: SEED, numRuns: RUNS, endOnFailure: process.env.SQL_DIFF_NO_SHRINK === '1' },
+            );
+            expect(claimsSeen, 'claims generated').toBeGreaterThan(RUNS * 10);
+            const rare = EVERY_FORM.filter(form => (covered.get(form) ?? 0) < 3);
+            expect(rare, JSON.stringify(Object.fromEntries([...covered].sort()), null, 1)).toEqual([]);
+        },
+        TIMEOUT,
+    );
 
-    it('agree on CSV claim lines read by DuckDB itself', async () => {
-        await fc.assert(fc.asyncProperty(packsArbitrary, claimsArbitrary, async (packs: RulePack[], claims: unknown[]) => {
-            // A table holds claims with lines; unreadable and empty claims have no rows.
-            const records = readRecords(claims).filter(r => r instanceof Claim && r.lines.length > 0);
-            const file = join(folder, `claims-${++fileNumber}.csv`);
-            writeFileSync(file, toCsv(records));
-            compare('the DuckDB engine on CSV', records, evaluatorOutput(packs, records), await evaluateWithDuckdb(packs, file, { threads: 1 }));
-        }), { seed: SEED + 2, numRuns: Math.ceil(RUNS / 8) });
-    }, TIMEOUT);
+    it(
+        'agree on CSV claim lines read by DuckDB itself',
+        async () => {
+            await fc.assert(
+                fc.asyncProperty(packsArbitrary, claimsArbitrary, async (packs: RulePack[], claims: unknown[]) => {
+                    // A table holds claims with lines; unreadable and empty claims have no rows.
+                    const records = readRecords(claims).filter(r => r instanceof Claim && r.lines.length > 0);
+                    const file = join(folder, `claims-${++fileNumber}.csv`);
+                    writeFileSync(file, toCsv(records));
+                    compare(
+                        'the DuckDB engine on CSV',
+                        records,
+                        evaluatorOutput(packs, records),
+                        await evaluateWithDuckdb(packs, file, { threads: 1 }),
+                    );
+                }),
+                { seed: SEED + 2, numRuns: Math.ceil(RUNS / 8) },
+            );
+        },
+        TIMEOUT,
+    );
 
-    it.each(['spark', 'trino'] as const)('agree with the %s SQL run in DuckDB', async dialect => {
-        await fc.assert(fc.asyncProperty(packsArbitrary, claimsArbitrary, async (packs: RulePack[], claims: unknown[]) => {
-            const records = readRecords(claims);
-            compare(`the ${dialect} SQL`, claims, evaluatorOutput(packs, records), await runDialect(dialect, packs, records));
-        }), { seed: SEED + 1, numRuns: Math.ceil(RUNS / 5) });
-    }, TIMEOUT);
+    it.each(['spark', 'trino'] as const)(
+        'agree with the %s SQL run in DuckDB',
+        async dialect => {
+            await fc.assert(
+                fc.asyncProperty(packsArbitrary, claimsArbitrary, async (packs: RulePack[], claims: unknown[]) => {
+                    const records = readRecords(claims);
+                    compare(`the ${dialect} SQL`, claims, evaluatorOutput(packs, records), await runDialect(dialect, packs, records));
+                }),
+                { seed: SEED + 1, numRuns: Math.ceil(RUNS / 5) },
+            );
+        },
+        TIMEOUT,
+    );
 });

@@ -25,7 +25,10 @@ const packs = allFormsPacks();
 
 /** What the evaluator says about the claims a claim_lines table can hold (readable, with lines). */
 function tabularExpectation(records: readonly ClaimRecord[]) {
-    return evaluatorOutput(packs, records.filter(r => r instanceof Claim && r.lines.length > 0));
+    return evaluatorOutput(
+        packs,
+        records.filter(r => r instanceof Claim && r.lines.length > 0),
+    );
 }
 
 describe('evaluateWithDuckdb on JSON, NDJSON and FHIR', () => {
@@ -35,11 +38,12 @@ describe('evaluateWithDuckdb on JSON, NDJSON and FHIR', () => {
         expect(JSON.stringify(output)).toBe(JSON.stringify(reference));
         // The contract's outcomes (the fixture may predate remarks and unrouted, which do not change them).
         const expected = JSON.parse(readFileSync(`${examples}/expected-output.json`, 'utf8'));
-        const outcomes = (o: EvaluationOutput) => o.claims.map(c => ('lines' in c ? c.lines.map(l => [l.allowedUnits, l.status, l.findings.map(f => [f.rule, f.units])]) : c.id));
+        const outcomes = (o: EvaluationOutput) =>
+            o.claims.map(c => ('lines' in c ? c.lines.map(l => [l.allowedUnits, l.status, l.findings.map(f => [f.rule, f.units])]) : c.id));
         expect(outcomes(output)).toEqual(outcomes(expected));
     });
 
-    it('gives the evaluator\'s output for NDJSON, unreadable and empty claims included', async () => {
+    it("gives the evaluator's output for NDJSON, unreadable and empty claims included", async () => {
         const claims = fixtureClaims();
         const path = file('claims.ndjson', `${claims.map(c => JSON.stringify(c)).join('\n')}\nnot json, "id": "BROKEN"\n`);
         const output = await evaluateWithDuckdb(packs, path);
@@ -56,7 +60,10 @@ describe('evaluateWithDuckdb on JSON, NDJSON and FHIR', () => {
     });
 
     it('gives an empty output for an empty file and a file of only errors', async () => {
-        expect(await evaluateWithDuckdb(packs, file('empty.json', ''))).toEqual({ claims: [], summary: { claims: 0, lines: 0, paid: 0, reduced: 0, review: 0, denied: 0, unrouted: 0 } });
+        expect(await evaluateWithDuckdb(packs, file('empty.json', ''))).toEqual({
+            claims: [],
+            summary: { claims: 0, lines: 0, paid: 0, reduced: 0, review: 0, denied: 0, unrouted: 0 },
+        });
         const output = await evaluateWithDuckdb(packs, file('bad.json', '[{"id": "X"}]'));
         expect(output.claims).toEqual([{ id: 'X', error: expect.any(String) }]);
         expect(output.summary.claims).toBe(1);
@@ -73,10 +80,15 @@ describe('evaluateWithDuckdb on JSON, NDJSON and FHIR', () => {
             }
         }
         const seen: unknown[] = [];
-        const summary = await streamWithDuckdb(packs, slowly(), async entry => {
-            await new Promise(resolve => setTimeout(resolve, 1));
-            seen.push(entry);
-        }, { threads: 1 });
+        const summary = await streamWithDuckdb(
+            packs,
+            slowly(),
+            async entry => {
+                await new Promise(resolve => setTimeout(resolve, 1));
+                seen.push(entry);
+            },
+            { threads: 1 },
+        );
         expect({ claims: seen, summary }).toEqual(expected);
     });
 
@@ -89,19 +101,20 @@ describe('evaluateWithDuckdb on JSON, NDJSON and FHIR', () => {
 describe('evaluateWithDuckdb on CSV and Parquet in the claim_lines layout', () => {
     const records = readRecords(fixtureClaims());
 
-    it('CSV gives the evaluator\'s output', async () => {
+    it("CSV gives the evaluator's output", async () => {
         const output = await evaluateWithDuckdb(packs, file('claims.csv', toCsv(records)));
         expect(output).toEqual(tabularExpectation(records));
     });
 
     it('CSV columns may come in any order, without the optional ones, and with any extension given --format csv', async () => {
-        const csv = 'code,service_date,patient_id,claim_id,claim_seq,line_number,extra\n97124,2025-03-04,P1,A,7,1,x\n97140,2025-03-04,P1,A,7,2,y\n';
+        const csv =
+            'code,service_date,patient_id,claim_id,claim_seq,line_number,extra\n97124,2025-03-04,P1,A,7,1,x\n97140,2025-03-04,P1,A,7,2,y\n';
         const output = await evaluateWithDuckdb(packs, file('lines.txt', csv), { format: 'csv' });
         const plain = [{ id: 'A', patient: 'P1', date: '2025-03-04', lines: [{ code: '97124' }, { code: '97140' }] }];
         expect(output).toEqual(evaluatorOutput(packs, readRecords(plain)));
     });
 
-    it('Parquet with list columns, and with lists written as text, gives the evaluator\'s output', async () => {
+    it("Parquet with list columns, and with lists written as text, gives the evaluator's output", async () => {
         for (const listsAsText of [false, true]) {
             const path = join(folder, `claims-${listsAsText}.parquet`);
             await writeParquet(records, path, listsAsText);
@@ -140,10 +153,18 @@ describe('evaluateWithDuckdb on CSV and Parquet in the claim_lines layout', () =
             'C10: row 13 (line 1): units must be a whole number ≥ 0, not "2.5"',
             'C5: row 7 (line 1): claim_seq must be a whole number, not "x"',
         ]);
-        const plain = [{ id: 'C1', patient: 'P1', provider: { id: '111', type: 'Physical Therapist' }, diagnoses: ['M54.50', 'R52'], lines: [
-            { line: 1, date: '2025-03-04', code: '97124', modifiers: ['GP'], units: 2, minutes: 30 },
-            { line: 2, date: '2025-03-04', code: '97140', units: 1, diagnosisPointers: [2] },
-        ] }];
+        const plain = [
+            {
+                id: 'C1',
+                patient: 'P1',
+                provider: { id: '111', type: 'Physical Therapist' },
+                diagnoses: ['M54.50', 'R52'],
+                lines: [
+                    { line: 1, date: '2025-03-04', code: '97124', modifiers: ['GP'], units: 2, minutes: 30 },
+                    { line: 2, date: '2025-03-04', code: '97140', units: 1, diagnosisPointers: [2] },
+                ],
+            },
+        ];
         expect(output.claims[0]).toEqual(evaluatorOutput(packs, readRecords(plain)).claims[0]);
         expect(output.summary).toMatchObject({ claims: 10, lines: 2 });
     });
@@ -151,10 +172,14 @@ describe('evaluateWithDuckdb on CSV and Parquet in the claim_lines layout', () =
     it('refuses a file it cannot use at all, saying why', async () => {
         await expect(evaluateWithDuckdb(packs, join(folder, 'missing.csv'))).rejects.toThrow(ClaimsFileError);
         await expect(evaluateWithDuckdb(packs, join(folder, 'missing.json'))).rejects.toThrow(/no such file/);
-        await expect(evaluateWithDuckdb(packs, file('columns.csv', 'claim_id,code\nA,97110\n'))).rejects.toThrow(/lacks the columns claim_seq, patient_id, service_date/);
+        await expect(evaluateWithDuckdb(packs, file('columns.csv', 'claim_id,code\nA,97110\n'))).rejects.toThrow(
+            /lacks the columns claim_seq, patient_id, service_date/,
+        );
         await expect(evaluateWithDuckdb(packs, file('not.parquet', 'hello'))).rejects.toThrow(/cannot read .* as Parquet/);
         await expect(evaluateWithDuckdb(packs, folder)).rejects.toThrow(/directory/);
-        await expect(evaluateWithDuckdb(packs, `${examples}/claims.json`, { format: 'xml' as never })).rejects.toThrow(/unknown claims format/);
+        await expect(evaluateWithDuckdb(packs, `${examples}/claims.json`, { format: 'xml' as never })).rejects.toThrow(
+            /unknown claims format/,
+        );
         // DuckDB refusing its settings leaves no temporary folder behind.
         const privateTmp = mkdtempSync(join(folder, 'tmp-'));
         const previous = process.env.TMPDIR;

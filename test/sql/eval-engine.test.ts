@@ -49,13 +49,19 @@ function expectSameRun(args: string[], options: { input?: string; env?: Record<s
 describe('payrule eval --engine duckdb writes what the JavaScript engine writes', () => {
     it('payer routing: unrouted claims in the summary and one warning per unknown payer, as spelled first', () => {
         const { sha256: _old, ...pack } = allFormsPacks()[1];
-        const medicare = write('medicare.json', `${JSON.stringify(sealPack({ ...pack, policy: { ...pack.policy, payer: 'Medicare', payerIds: ['00882'] } }))}\n`);
-        const claims = write('payers.json', JSON.stringify([
-            { id: 'A', patient: 'P', payer: 'Aetna', date: '2025-03-04', lines: [{ line: 1, code: '97039' }] },
-            { id: 'B', patient: 'P', payer: ' medicare', date: '2025-03-04', lines: [{ line: 1, code: '97039' }] },
-            { id: 'C', patient: 'Q', payer: 'AETNA ', date: '2025-03-04', lines: [] },
-            { id: 'D', patient: 'Q', payer: 'Cigna', date: '2025-03-04', lines: [{ line: 1, code: '97039' }] },
-        ]));
+        const medicare = write(
+            'medicare.json',
+            `${JSON.stringify(sealPack({ ...pack, policy: { ...pack.policy, payer: 'Medicare', payerIds: ['00882'] } }))}\n`,
+        );
+        const claims = write(
+            'payers.json',
+            JSON.stringify([
+                { id: 'A', patient: 'P', payer: 'Aetna', date: '2025-03-04', lines: [{ line: 1, code: '97039' }] },
+                { id: 'B', patient: 'P', payer: ' medicare', date: '2025-03-04', lines: [{ line: 1, code: '97039' }] },
+                { id: 'C', patient: 'Q', payer: 'AETNA ', date: '2025-03-04', lines: [] },
+                { id: 'D', patient: 'Q', payer: 'Cigna', date: '2025-03-04', lines: [{ line: 1, code: '97039' }] },
+            ]),
+        );
         const run = expectSameRun(['-f', 'ndjson', '--pack', medicare, claims]);
         expect(run.stderr.trim().split('\n')).toEqual([
             expect.stringContaining('no pack serves payer "Aetna": its 2 claims were'),
@@ -82,12 +88,16 @@ describe('payrule eval --engine duckdb writes what the JavaScript engine writes'
         expect(run.status).toBe(1);
         if (format === 'json') {
             const output = JSON.parse(run.stdout);
-            expect(output.claims.filter((c: { error?: string }) => c.error !== undefined).map((c: { id: string | null }) => c.id)).toEqual(['BROKEN', null, 'BAD']);
+            expect(output.claims.filter((c: { error?: string }) => c.error !== undefined).map((c: { id: string | null }) => c.id)).toEqual([
+                'BROKEN',
+                null,
+                'BAD',
+            ]);
             expect(output.summary.denied).toBeGreaterThan(5);
         }
     });
 
-    it('every claim of the project\'s policy tests, against the project\'s policies (--policy; JavaScript on workers)', () => {
+    it("every claim of the project's policy tests, against the project's policies (--policy; JavaScript on workers)", () => {
         const file = write('policy-tests.ndjson', ndjson(policyTestClaims()));
         // Small chunks: the JavaScript engine judges them on worker threads and stitches runs across chunks.
         const run = expectSameRun(['--policy', path.join(PROJECT, 'policies'), file], { env: { PAYRULE_EVAL_CHUNK_BYTES: '4000' } });
@@ -106,7 +116,15 @@ describe('payrule eval --engine duckdb writes what the JavaScript engine writes'
     });
 
     it('exits 0 when every line is paid in full', () => {
-        const paid = [{ id: 'OK1', patient: 'Z', provider: { id: '1', type: 'physical-therapist' }, date: '2025-02-03', lines: [{ code: '97110', units: 1 }] }];
+        const paid = [
+            {
+                id: 'OK1',
+                patient: 'Z',
+                provider: { id: '1', type: 'physical-therapist' },
+                date: '2025-02-03',
+                lines: [{ code: '97110', units: 1 }],
+            },
+        ];
         const run = expectSameRun(['--pack', SAMPLE_PACK, write('paid.json', JSON.stringify(paid))]);
         expect(run.status).toBe(0);
     });
@@ -122,7 +140,7 @@ describe('payrule eval --engine duckdb writes what the JavaScript engine writes'
         expect(fs.readFileSync(duckdbOut, 'utf8')).toBe(fs.readFileSync(jsOut, 'utf8'));
     });
 
-    it('refuses what it cannot run with exit 2 and the JavaScript engine\'s message', () => {
+    it("refuses what it cannot run with exit 2 and the JavaScript engine's message", () => {
         const tampered = JSON.parse(fs.readFileSync(SAMPLE_PACK, 'utf8'));
         tampered.rules[0].title = 'Changed after compiling';
         // The input checks of the claims reader, and the pack loader (the other checks come before either engine).
@@ -138,7 +156,9 @@ describe('payrule eval --engine duckdb writes what the JavaScript engine writes'
             expect(run.stdout).toBe('');
             expect(run.stderr).toMatch(/^payrule eval: /);
         }
-        const setting = cli(['eval', '--engine', 'duckdb', '--pack', SAMPLE_PACK, SAMPLE_CLAIMS], { env: { PAYRULE_DUCKDB_MEMORY_LIMIT: 'lots' } });
+        const setting = cli(['eval', '--engine', 'duckdb', '--pack', SAMPLE_PACK, SAMPLE_CLAIMS], {
+            env: { PAYRULE_DUCKDB_MEMORY_LIMIT: 'lots' },
+        });
         expect(setting.status).toBe(2);
         expect(setting.stderr).toBe('payrule eval: PAYRULE_DUCKDB_MEMORY_LIMIT must be a size such as 4GB or 500MB, not "lots"\n');
     });
@@ -156,10 +176,22 @@ describe('payrule eval --engine duckdb writes what the JavaScript engine writes'
 describe('payrule eval --engine duckdb on CSV and Parquet claim lines', () => {
     const records = readRecords(fixtureClaims());
     // What the JavaScript engine says about the same claims as JSON (those with lines: a table row is a line).
-    const expected = (format: string) => cli(['eval', '--pack', ...packFiles, '--format', format,
-        write(`tabular-${format}.json`, JSON.stringify(fixtureClaims().filter(c => (c as { lines: unknown[] }).lines.length > 0 && (c as { id: string }).id !== 'BAD')))]);
+    const expected = (format: string) =>
+        cli([
+            'eval',
+            '--pack',
+            ...packFiles,
+            '--format',
+            format,
+            write(
+                `tabular-${format}.json`,
+                JSON.stringify(
+                    fixtureClaims().filter(c => (c as { lines: unknown[] }).lines.length > 0 && (c as { id: string }).id !== 'BAD'),
+                ),
+            ),
+        ]);
 
-    it.each(['ndjson', 'table'])('CSV gives the JavaScript engine\'s output for the same claims, --format %s', format => {
+    it.each(['ndjson', 'table'])("CSV gives the JavaScript engine's output for the same claims, --format %s", format => {
         const csv = write('claims.csv', toCsv(records));
         const run = cli(['eval', '--engine', 'duckdb', '--pack', ...packFiles, '--format', format, csv]);
         const js = expected(format);
@@ -168,7 +200,7 @@ describe('payrule eval --engine duckdb on CSV and Parquet claim lines', () => {
         expect(run.status).toBe(js.status);
     });
 
-    it('Parquet gives the JavaScript engine\'s output for the same claims', async () => {
+    it("Parquet gives the JavaScript engine's output for the same claims", async () => {
         const parquet = path.join(folder, 'claims.parquet');
         await writeParquet(records, parquet, false);
         const run = cli(['eval', '--engine', 'duckdb', '--pack', ...packFiles, parquet]);
@@ -176,16 +208,22 @@ describe('payrule eval --engine duckdb on CSV and Parquet claim lines', () => {
         expect(run.status).toBe(1);
     });
 
-    it('reports a bad row as an error entry in its claim\'s place, and the rest go on (exit 1)', () => {
-        const csv = write('bad.csv', [
-            'claim_seq,claim_id,patient_id,service_date,code,line_number,units',
-            '0,A,P1,2025-03-04,97110,1,1',
-            '1,B,P1,2025-03-04,97110,1,two',
-            '2,C,P1,2025-03-05,97110,1,1',
-        ].join('\n'));
+    it("reports a bad row as an error entry in its claim's place, and the rest go on (exit 1)", () => {
+        const csv = write(
+            'bad.csv',
+            [
+                'claim_seq,claim_id,patient_id,service_date,code,line_number,units',
+                '0,A,P1,2025-03-04,97110,1,1',
+                '1,B,P1,2025-03-04,97110,1,two',
+                '2,C,P1,2025-03-05,97110,1,1',
+            ].join('\n'),
+        );
         const run = cli(['eval', '--engine', 'duckdb', '--pack', SAMPLE_PACK, '--format', 'ndjson', csv]);
         expect(run.status).toBe(1);
-        const lines = run.stdout.trimEnd().split('\n').map(line => JSON.parse(line));
+        const lines = run.stdout
+            .trimEnd()
+            .split('\n')
+            .map(line => JSON.parse(line));
         expect(lines.map(entry => entry.id ?? Object.keys(entry)[0])).toEqual(['A', 'B', 'C', 'summary']);
         expect(lines[1]).toEqual({ id: 'B', error: 'row 2 (line 1): units must be a whole number ≥ 0, not "two"' });
         expect(lines[3].summary).toMatchObject({ claims: 3, lines: 2 });
@@ -196,7 +234,9 @@ describe('payrule eval --engine duckdb on CSV and Parquet claim lines', () => {
         const run = cli(['eval', '--engine', 'duckdb', '--pack', SAMPLE_PACK, csv]);
         expect(run.status).toBe(2);
         expect(run.stdout).toBe('');
-        expect(run.stderr).toMatch(/^payrule eval: .*columns\.csv lacks the columns claim_seq, patient_id, service_date, line_seq or line_number: .*docs\/sql\.md/);
+        expect(run.stderr).toMatch(
+            /^payrule eval: .*columns\.csv lacks the columns claim_seq, patient_id, service_date, line_seq or line_number: .*docs\/sql\.md/,
+        );
         const js = cli(['eval', '--pack', SAMPLE_PACK, csv]);
         expect(js.status).toBe(2);
         expect(js.stderr).toBe(`payrule eval: ${csv}: CSV claim lines are read by the DuckDB engine: add --engine duckdb\n`);
@@ -204,7 +244,7 @@ describe('payrule eval --engine duckdb on CSV and Parquet claim lines', () => {
 });
 
 describe('payrule eval --engine duckdb judges the whole input as one batch', () => {
-    it('sees a patient\'s claims wherever they are in NDJSON, as evaluate() does', () => {
+    it("sees a patient's claims wherever they are in NDJSON, as evaluate() does", () => {
         // P1's second visit comes after another patient's claim: the visit limit sees both visits only in one batch.
         // (M54.5 supports the massage, so no line edit denies it and withdraws it from the visit count.)
         const [pack] = allFormsPacks().filter(p => p.policy.id === 'all_forms');
@@ -218,7 +258,9 @@ describe('payrule eval --engine duckdb judges the whole input as one batch', () 
         const packFile = packFiles.find(f => f.endsWith('all_forms.json'))!;
         const duckdb = cli(['eval', '--engine', 'duckdb', '--pack', packFile, '--format', 'ndjson', file]);
         const whole = evaluate([pack], readClaimsText(fs.readFileSync(file, 'utf8')));
-        expect(duckdb.stdout.trimEnd().split('\n').slice(0, -1)).toEqual(whole.claims.map(c => entryJson(new Explainer([pack]).explainOutput(c))));
+        expect(duckdb.stdout.trimEnd().split('\n').slice(0, -1)).toEqual(
+            whole.claims.map(c => entryJson(new Explainer([pack]).explainOutput(c))),
+        );
         const v3 = whole.claims[3] as { lines: Array<{ findings: Array<{ rule: string }> }> };
         expect(v3.lines[0].findings.map(f => f.rule)).toContain('VISITS-YEAR');
         // The JavaScript engine reads NDJSON this small whole, so it agrees; streamed (as NDJSON over
@@ -230,7 +272,9 @@ describe('payrule eval --engine duckdb judges the whole input as one batch', () 
         // ... and agrees streamed once each patient's claims are together, or given as one JSON document.
         const grouped = write('grouped.ndjson', ndjson([claims[0], claims[2], claims[3], claims[1]]));
         expectSameRun(['--pack', packFile, grouped]);
-        expect(cli(['eval', '--pack', packFile, '--format', 'ndjson', write('whole.json', JSON.stringify(claims))]).stdout).toBe(duckdb.stdout);
+        expect(cli(['eval', '--pack', packFile, '--format', 'ndjson', write('whole.json', JSON.stringify(claims))]).stdout).toBe(
+            duckdb.stdout,
+        );
     });
 });
 
@@ -240,14 +284,17 @@ describe('payrule eval without the DuckDB binding', () => {
         const alone = fs.mkdtempSync(path.join(os.tmpdir(), 'payrule-no-duckdb-'));
         try {
             fs.copyFileSync(CLI, path.join(alone, 'cli.js'));
-            const run = (args: string[]) => spawnSync(process.execPath, [path.join(alone, 'cli.js'), ...args], { cwd: alone, encoding: 'utf8' });
+            const run = (args: string[]) =>
+                spawnSync(process.execPath, [path.join(alone, 'cli.js'), ...args], { cwd: alone, encoding: 'utf8' });
             const js = run(['eval', '--pack', SAMPLE_PACK, SAMPLE_CLAIMS]);
             expect(js.status).toBe(1);
             expect(JSON.parse(js.stdout).summary.claims).toBeGreaterThan(0);
             const duckdb = run(['eval', '--engine', 'duckdb', '--pack', SAMPLE_PACK, SAMPLE_CLAIMS]);
             expect(duckdb.status).toBe(2);
             expect(duckdb.stdout).toBe('');
-            expect(duckdb.stderr).toMatch(/^payrule eval: the DuckDB engine cannot load DuckDB here \(.*\)\. It needs @duckdb\/node-api and the binding for this platform, @duckdb\/node-bindings-/);
+            expect(duckdb.stderr).toMatch(
+                /^payrule eval: the DuckDB engine cannot load DuckDB here \(.*\)\. It needs @duckdb\/node-api and the binding for this platform, @duckdb\/node-bindings-/,
+            );
             expect(duckdb.stderr).toContain('npm ci');
             expect(run(['sql', SAMPLE_PACK]).status).toBe(0);
         } finally {

@@ -22,7 +22,7 @@ describe.each(SQL_DIALECTS)('%s golden SQL', dialect => {
         expect(sql).toBe(readFileSync(file, 'utf8'));
     });
 
-    it('gives the evaluator\'s output for claims that make every rule fire', async () => {
+    it("gives the evaluator's output for claims that make every rule fire", async () => {
         const records = readRecords(fixtureClaims());
         const expected = evaluatorOutput(packs, records);
         expect(await runDialect(dialect, packs, records)).toEqual(expected);

@@ -5,7 +5,14 @@ import { evaluate, type ClaimOutput, type EvaluationOutput } from '../../src-ser
 import type { RulePack } from '../../src-server/core/pack/types.js';
 import { compileSqlQuery, sqlDialect, type SqlDialect, type SqlDialectName } from '../../src-server/core/sql/index.js';
 import {
-    disciplineExpression, earlierClaims, findingFields, findingsAggregate, payerKeyExpression, planRules, remarksExpression, wholeDayFold,
+    disciplineExpression,
+    earlierClaims,
+    findingFields,
+    findingsAggregate,
+    payerKeyExpression,
+    planRules,
+    remarksExpression,
+    wholeDayFold,
 } from '../../src-server/core/sql/compile-sql.js';
 import { createRuleTables, ruleTables } from '../../src-server/core/sql/rule-tables.js';
 import { collectOutput, countUnrouted, loadClaimRecords } from '../../src-server/core/sql/duckdb-engine.js';
@@ -30,20 +37,26 @@ export function inDuckdbSyntax(dialectName: SqlDialectName, sql: string): string
     const findingType = (d: SqlDialect) => d.structType(findingFields(d));
     // Exact fragments first, as the dialects write them; then function names.
     let text = sql
-        .split(findingsAggregate(from)).join(findingsAggregate(to))
-        .split(wholeDayFold(from, 'earlier')).join(wholeDayFold(to, 'earlier'))
-        .split(earlierClaims(from)).join(earlierClaims(to))
-        .split(payerKeyExpression(from, 'src.payer')).join(payerKeyExpression(to, 'src.payer'))
-        .split(disciplineExpression(from, 'src.modifiers')).join(disciplineExpression(to, 'src.modifiers'))
-        .split(remarksExpression(from)).join(remarksExpression(to))
-        .split(from.emptyArray(findingType(from))).join(to.emptyArray(findingType(to)))
-        .split(from.emptyArray(from.textType)).join(to.emptyArray(to.textType))
+        .split(findingsAggregate(from))
+        .join(findingsAggregate(to))
+        .split(wholeDayFold(from, 'earlier'))
+        .join(wholeDayFold(to, 'earlier'))
+        .split(earlierClaims(from))
+        .join(earlierClaims(to))
+        .split(payerKeyExpression(from, 'src.payer'))
+        .join(payerKeyExpression(to, 'src.payer'))
+        .split(disciplineExpression(from, 'src.modifiers'))
+        .join(disciplineExpression(to, 'src.modifiers'))
+        .split(remarksExpression(from))
+        .join(remarksExpression(to))
+        .split(from.emptyArray(findingType(from)))
+        .join(to.emptyArray(findingType(to)))
+        .split(from.emptyArray(from.textType))
+        .join(to.emptyArray(to.textType))
         .replace(/\btransform\(/g, 'list_transform(');
     text = text.replace(/\barrays_overlap\(/g, 'list_has_any(');
     if (dialectName === 'spark') {
-        text = text
-            .replace(/(\w+) RLIKE ('[^']*')/g, 'regexp_matches($1, $2)')
-            .replace(/\barray\(/g, 'list_value(');
+        text = text.replace(/(\w+) RLIKE ('[^']*')/g, 'regexp_matches($1, $2)').replace(/\barray\(/g, 'list_value(');
     }
     if (dialectName === 'trino') {
         text = text
@@ -65,7 +78,11 @@ export function readRecords(claims: unknown): ClaimRecord[] {
 }
 
 /** Run a dialect's query (translated where it must be) in DuckDB over the given claims. */
-export async function runDialect(dialect: SqlDialectName, packs: readonly RulePack[], records: readonly ClaimRecord[]): Promise<EvaluationOutput> {
+export async function runDialect(
+    dialect: SqlDialectName,
+    packs: readonly RulePack[],
+    records: readonly ClaimRecord[],
+): Promise<EvaluationOutput> {
     const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
     const connection = await instance.connect();
     try {
@@ -74,9 +91,16 @@ export async function runDialect(dialect: SqlDialectName, packs: readonly RulePa
         await createRuleTables(connection, ruleTables(planRules(packs)));
         const query = inDuckdbSyntax(dialect, compileSqlQuery(packs, { dialect }));
         const claims: ClaimOutput[] = [];
-        const summary = await collectOutput(connection, query, side, entry => {
-            claims.push(entry);
-        }, undefined, await countUnrouted(connection, packs, side));
+        const summary = await collectOutput(
+            connection,
+            query,
+            side,
+            entry => {
+                claims.push(entry);
+            },
+            undefined,
+            await countUnrouted(connection, packs, side),
+        );
         return { claims, summary };
     } finally {
         connection.closeSync();

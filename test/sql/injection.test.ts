@@ -31,18 +31,31 @@ const HOSTILE = [
 function hostilePack(text: string, viaLoader: boolean): RulePack {
     if (viaLoader) {
         // Loader-valid: titles, citation quotes, notes and documentation may hold any text.
-        const sealed = pack([{
-            id: 'R1', title: text, codes: ['97124'],
-            citations: [{ source: 'src', quote: text, line: null }], note: text, documentation: [text],
-        }], { id: 'inj_policy', title: text, payer: text });
+        const sealed = pack(
+            [
+                {
+                    id: 'R1',
+                    title: text,
+                    codes: ['97124'],
+                    citations: [{ source: 'src', quote: text, line: null }],
+                    note: text,
+                    documentation: [text],
+                },
+            ],
+            { id: 'inj_policy', title: text, payer: text },
+        );
         // The loader checks that a citation's source is in the pack.
         const { sha256: _digest, ...unsealed } = sealed;
-        const withSource = sealPack({ ...unsealed, sources: [{ id: 'src', title: text, path: 'sources/src.txt', sha256: '0'.repeat(64) }] });
+        const withSource = sealPack({
+            ...unsealed,
+            sources: [{ id: 'src', title: text, path: 'sources/src.txt', sha256: '0'.repeat(64) }],
+        });
         return parsePack(JSON.stringify(withSource));
     }
     // Not loader-valid (ids are identifiers there), but the compiler must stay safe on any object.
     return sealPack({
-        format: 'payrule-pack', formatVersion: 2,
+        format: 'payrule-pack',
+        formatVersion: 2,
         policy: { id: text, title: text, payer: null, payerIds: [], version: null, effective: { from: null, to: null } },
         sources: [],
         rules: [{ ...rule({ id: text, title: text, codes: ['97124'] }), reason: { group: 'CO', code: text } as never }],
@@ -77,30 +90,48 @@ describe.each(SQL_DIALECTS)('%s SQL from hostile policy text', dialect => {
         const records = readRecords(claims);
         const output = await runDialect(dialect, packs, records);
         expect(output).toEqual(evaluatorOutput(packs, records));
-        const finding = (output.claims[0] as { lines: Array<{ findings: Array<{ message: string; policy: string }> }> }).lines[0].findings[0];
+        const finding = (output.claims[0] as { lines: Array<{ findings: Array<{ message: string; policy: string }> }> }).lines[0]
+            .findings[0];
         expect(finding.message).toBe(text);
         expect(output.claims[0].id).toBe(DROP);
     });
 
-    it.each(HOSTILE.map((text, i) => [i, text] as const))('hostile text %i is a literal as rule id, policy id and reason', async (_, text) => {
-        const packs = [hostilePack(text, false)];
-        expect(await statementCount(inDuckdbSyntax(dialect, compileSql(packs, { dialect })))).toBe(1);
-        const output = await runDialect(dialect, packs, readRecords(claims));
-        const finding = (output.claims[0] as unknown as { lines: Array<{ findings: Array<Record<string, unknown>> }> }).lines[0].findings[0];
-        expect(finding).toMatchObject({ policy: text, rule: text, reason: `CO-${text}`, message: text });
-    });
+    it.each(HOSTILE.map((text, i) => [i, text] as const))(
+        'hostile text %i is a literal as rule id, policy id and reason',
+        async (_, text) => {
+            const packs = [hostilePack(text, false)];
+            expect(await statementCount(inDuckdbSyntax(dialect, compileSql(packs, { dialect })))).toBe(1);
+            const output = await runDialect(dialect, packs, readRecords(claims));
+            const finding = (output.claims[0] as unknown as { lines: Array<{ findings: Array<Record<string, unknown>> }> }).lines[0]
+                .findings[0];
+            expect(finding).toMatchObject({ policy: text, rule: text, reason: `CO-${text}`, message: text });
+        },
+    );
 
     it('keeps hostile codes, modifiers, diagnoses and provider types inside literals', async () => {
-        const packs = [sealPack({
-            format: 'payrule-pack', formatVersion: 2,
-            policy: { id: 'p', title: 't', payer: null, payerIds: [], version: null, effective: { from: null, to: null } },
-            sources: [],
-            rules: [rule({
-                id: 'R', codes: ['97124', DROP], ranges: [[DROP, '97999']],
-                conditions: [{ kind: 'provider', types: [DROP, 'physical-therapist'] }, { kind: 'without', codes: { codes: [DROP], ranges: [] }, scope: 'day' }],
-                exceptions: [{ kind: 'modifier', modifiers: [DROP], eitherLine: true }, { kind: 'diagnosis', patterns: [DROP, `${DROP}*`] }],
-            })],
-        })];
+        const packs = [
+            sealPack({
+                format: 'payrule-pack',
+                formatVersion: 2,
+                policy: { id: 'p', title: 't', payer: null, payerIds: [], version: null, effective: { from: null, to: null } },
+                sources: [],
+                rules: [
+                    rule({
+                        id: 'R',
+                        codes: ['97124', DROP],
+                        ranges: [[DROP, '97999']],
+                        conditions: [
+                            { kind: 'provider', types: [DROP, 'physical-therapist'] },
+                            { kind: 'without', codes: { codes: [DROP], ranges: [] }, scope: 'day' },
+                        ],
+                        exceptions: [
+                            { kind: 'modifier', modifiers: [DROP], eitherLine: true },
+                            { kind: 'diagnosis', patterns: [DROP, `${DROP}*`] },
+                        ],
+                    }),
+                ],
+            }),
+        ];
         expect(await statementCount(inDuckdbSyntax(dialect, compileSql(packs, { dialect })))).toBe(1);
         const records = readRecords(claims);
         expect(await runDialect(dialect, packs, records)).toEqual(evaluatorOutput(packs, records));
@@ -111,23 +142,35 @@ describe.each(SQL_DIALECTS)('%s SQL from hostile policy text', dialect => {
         for (const name of [DROP, `a"b${DROP}`, `a\`b${DROP}`, 'select', 'Claims']) {
             const sql = compileSql(packs, { dialect, table: `claims.${name}`, view: `v${name}` });
             // Spark quotes with backticks (doubled inside); DuckDB reads the same names with double quotes.
-            const asDuckdb = dialect === 'spark' ? sql.replace(/`((?:[^`]|``)*)`/g, (_, inner: string) => `"${inner.replace(/``/g, '`').replace(/"/g, '""')}"`) : sql;
+            const asDuckdb =
+                dialect === 'spark'
+                    ? sql.replace(/`((?:[^`]|``)*)`/g, (_, inner: string) => `"${inner.replace(/``/g, '`').replace(/"/g, '""')}"`)
+                    : sql;
             expect(await statementCount(inDuckdbSyntax(dialect, asDuckdb)), name).toBe(1);
         }
         expect(() => compileSql(packs, { dialect, table: 'a..b' })).toThrow(SqlCompileError);
     });
 
     it('refuses numbers and dates that are not numbers and dates', () => {
-        const bad = (change: Partial<ReturnType<typeof rule>>) => [sealPack({
-            format: 'payrule-pack', formatVersion: 2,
-            policy: { id: 'p', title: 't', payer: null, payerIds: [], version: null, effective: { from: null, to: null } },
-            sources: [], rules: [{ ...rule({ id: 'R' }), ...change }],
-        })];
-        expect(() => compileSql(bad({ conditions: [{ kind: 'units', max: `1) ${DROP}` as never, per: 'day', wholeLine: false }] }), { dialect }))
-            .toThrow(SqlCompileError);
-        expect(() => compileSql(bad({ conditions: [{ kind: 'visits', max: 1, per: { days: 1.5 } }] }), { dialect })).toThrow(SqlCompileError);
+        const bad = (change: Partial<ReturnType<typeof rule>>) => [
+            sealPack({
+                format: 'payrule-pack',
+                formatVersion: 2,
+                policy: { id: 'p', title: 't', payer: null, payerIds: [], version: null, effective: { from: null, to: null } },
+                sources: [],
+                rules: [{ ...rule({ id: 'R' }), ...change }],
+            }),
+        ];
+        expect(() =>
+            compileSql(bad({ conditions: [{ kind: 'units', max: `1) ${DROP}` as never, per: 'day', wholeLine: false }] }), { dialect }),
+        ).toThrow(SqlCompileError);
+        expect(() => compileSql(bad({ conditions: [{ kind: 'visits', max: 1, per: { days: 1.5 } }] }), { dialect })).toThrow(
+            SqlCompileError,
+        );
         expect(() => compileSql(bad({ effective: { from: `2025-01-01${DROP}`, to: null } }), { dialect })).toThrow(SqlCompileError);
         expect(() => compileSql(bad({ action: `deny${DROP}` as never }), { dialect })).toThrow(SqlCompileError);
-        expect(() => compileSql(bad({ action: 'timed', timed: { minutesPerUnit: 0, method: 'total' } }), { dialect })).toThrow(SqlCompileError);
+        expect(() => compileSql(bad({ action: 'timed', timed: { minutesPerUnit: 0, method: 'total' } }), { dialect })).toThrow(
+            SqlCompileError,
+        );
     });
 });

@@ -13,8 +13,18 @@ afterAll(() => rmSync(folder, { recursive: true, force: true }));
 describe('SQL regressions', () => {
     it('two packs of one policy id with different payers route their pair edits each by its own payers', async () => {
         const open = pack([{ id: 'R1-1', codes: ['97039'] }], { id: 'alpha' });
-        const medicare = pack([{ id: 'R2-1', action: 'review', codes: ['97530'], conditions: [withCodes(['97535'], 'claim')], exceptions: [modifierException(['U7'], true)] }],
-            { id: 'alpha', payer: 'Medicare', payerIds: ['00882'] });
+        const medicare = pack(
+            [
+                {
+                    id: 'R2-1',
+                    action: 'review',
+                    codes: ['97530'],
+                    conditions: [withCodes(['97535'], 'claim')],
+                    exceptions: [modifierException(['U7'], true)],
+                },
+            ],
+            { id: 'alpha', payer: 'Medicare', payerIds: ['00882'] },
+        );
         const packs = [open, medicare];
         const claims = [{ ...claim({ id: 'C6', lines: [{ code: '97535' }, { code: '97530', units: 5 }] }), payer: 'medicare' }];
         const file = join(folder, 'claims.json');

@@ -5,7 +5,15 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ClaimOutput } from '../../src-server/core/evaluator/index.js';
 import type { RulePack } from '../../src-server/core/pack/types.js';
-import { compileSql, compileSqlQuery, evaluateWithDuckdb, isTableRule, planRules, ruleTables, SQL_DIALECTS } from '../../src-server/core/sql/index.js';
+import {
+    compileSql,
+    compileSqlQuery,
+    evaluateWithDuckdb,
+    isTableRule,
+    planRules,
+    ruleTables,
+    SQL_DIALECTS,
+} from '../../src-server/core/sql/index.js';
 import { collectOutput, loadClaimRecords } from '../../src-server/core/sql/duckdb-engine.js';
 import { runCli } from '../helpers/cli.js';
 import { claim, modifierException, pack, withCodes } from '../evaluator/helpers.js';
@@ -30,23 +38,33 @@ function pairPack(count: number): RulePack {
 
 function makePairPack(count: number): RulePack {
     const code = (n: number) => String(10000 + n);
-    return pack(Array.from({ length: count }, (_, i) => ({
-        id: `PTP-${code(i % 5000)}-${code(5000 + Math.floor(i / 5000))}`,
-        title: `${code(i % 5000)} is a column-two code of ${code(5000 + Math.floor(i / 5000))}`,
-        codes: [code(i % 5000)],
-        conditions: [withCodes([code(5000 + Math.floor(i / 5000))])],
-        exceptions: [modifierException(['59', 'XE', 'XP', 'XS', 'XU'], true)],
-    })), { id: 'zz_ncci_ptp', title: 'NCCI PTP', payer: 'Medicare', payerIds: ['00882'] });
+    return pack(
+        Array.from({ length: count }, (_, i) => ({
+            id: `PTP-${code(i % 5000)}-${code(5000 + Math.floor(i / 5000))}`,
+            title: `${code(i % 5000)} is a column-two code of ${code(5000 + Math.floor(i / 5000))}`,
+            codes: [code(i % 5000)],
+            conditions: [withCodes([code(5000 + Math.floor(i / 5000))])],
+            exceptions: [modifierException(['59', 'XE', 'XP', 'XS', 'XU'], true)],
+        })),
+        { id: 'zz_ncci_ptp', title: 'NCCI PTP', payer: 'Medicare', payerIds: ['00882'] },
+    );
 }
 
 describe('rules as data', () => {
     it('writes pair edits as rows and every other form as SQL', () => {
         const packs = [...allFormsPacks(), pairPack(3)];
-        const formed = planRules(packs).filter(p => isTableRule(p.rule)).map(p => p.rule.id);
+        const formed = planRules(packs)
+            .filter(p => isTableRule(p.rule))
+            .map(p => p.rule.id);
         // WITH-CLAIM-EITHER pairs with a range of codes: SQL.
         expect(formed).toEqual(['WITH-DAY', 'PTP-10000-15000', 'PTP-10001-15000', 'PTP-10002-15000']);
         const tables = Object.fromEntries(ruleTables(planRules(packs)).map(t => [t.name, t.rows.length]));
-        expect(tables).toEqual({ pr_rules: planRules(packs).length, pr_pair_rules: 1 + 3, pr_pair_modifiers: 5 + 3 * 5, pr_policy_payers: 2 });
+        expect(tables).toEqual({
+            pr_rules: planRules(packs).length,
+            pr_pair_rules: 1 + 3,
+            pr_pair_modifiers: 5 + 3 * 5,
+            pr_policy_payers: 2,
+        });
     });
 
     it.each(SQL_DIALECTS)('%s: the statement for 10 pair edits and for 100,000 is the same text', dialect => {
@@ -70,11 +88,17 @@ describe('rules as data', () => {
         const file = join(folder, 'pairs.json');
         writeFileSync(file, JSON.stringify(claims));
         const output = await evaluateWithDuckdb(packs, file, { threads: 1 });
-        const statuses = output.claims.map(c => ('lines' in c ? c.lines.map(l => `${l.status} ${l.findings.map(f => f.rule).join(' ')}`.trim()) : []));
-        expect(statuses).toEqual([['denied PTP-10007-15001', 'paid'], ['paid', 'paid'], ['paid', 'paid']]);
+        const statuses = output.claims.map(c =>
+            'lines' in c ? c.lines.map(l => `${l.status} ${l.findings.map(f => f.rule).join(' ')}`.trim()) : [],
+        );
+        expect(statuses).toEqual([
+            ['denied PTP-10007-15001', 'paid'],
+            ['paid', 'paid'],
+            ['paid', 'paid'],
+        ]);
     }, 120_000);
 
-    it('payrule sql --tables writes Parquet, CSV and DDL; the statement over tables loaded from them gives the engine\'s output', async () => {
+    it("payrule sql --tables writes Parquet, CSV and DDL; the statement over tables loaded from them gives the engine's output", async () => {
         const packs = [...allFormsPacks(), pairPack(20)];
         const packFiles = packs.map((p, i) => {
             const path = join(folder, `pack-${i}.json`);
@@ -105,7 +129,9 @@ describe('rules as data', () => {
             for (const name of ['pr_rules', 'pr_pair_rules', 'pr_pair_modifiers']) {
                 await connection.run(`CREATE TABLE payrule.${name} AS SELECT * FROM read_parquet('${join(tablesDir, `${name}.parquet`)}')`);
             }
-            await connection.run(`CREATE TABLE payrule.pr_policy_payers AS SELECT * FROM read_csv('${join(tablesDir, 'pr_policy_payers.csv')}', header = true)`);
+            await connection.run(
+                `CREATE TABLE payrule.pr_policy_payers AS SELECT * FROM read_csv('${join(tablesDir, 'pr_policy_payers.csv')}', header = true)`,
+            );
             const claims: ClaimOutput[] = [];
             await collectOutput(connection, compileSqlQuery(packs, { dialect: 'duckdb', ruleSchema: 'payrule' }), side, entry => {
                 claims.push(entry);

@@ -4,7 +4,8 @@ import { loadClaimRecords } from '../../src-server/core/sql/duckdb-engine.js';
 
 /** Claims as CSV and Parquet files in the claim_lines layout (docs/sql.md), for the DuckDB engine's tests. */
 
-export const CSV_HEADER = 'claim_seq,claim_id,patient_id,payer,provider_id,provider_type,diagnoses,line_seq,line_number,service_date,code,modifiers,units,minutes,diagnosis_pointers';
+export const CSV_HEADER =
+    'claim_seq,claim_id,patient_id,payer,provider_id,provider_type,diagnoses,line_seq,line_number,service_date,code,modifiers,units,minutes,diagnosis_pointers';
 
 function csvField(value: unknown): string {
     const text = value === null || value === undefined ? '' : Array.isArray(value) ? value.join('|') : String(value);
@@ -16,10 +17,29 @@ export function toCsv(records: readonly ClaimRecord[]): string {
     const rows = [CSV_HEADER];
     records.forEach((record, seq) => {
         if (!(record instanceof Claim)) return;
-        record.lines.forEach((line, i) => rows.push([
-            seq, record.id, record.patient, record.payer, record.provider.id, record.provider.type, record.diagnoses, i + 1, line.line,
-            line.date, line.code, line.modifiers, line.units, line.minutes, line.diagnosisPointers,
-        ].map(csvField).join(',')));
+        record.lines.forEach((line, i) =>
+            rows.push(
+                [
+                    seq,
+                    record.id,
+                    record.patient,
+                    record.payer,
+                    record.provider.id,
+                    record.provider.type,
+                    record.diagnoses,
+                    i + 1,
+                    line.line,
+                    line.date,
+                    line.code,
+                    line.modifiers,
+                    line.units,
+                    line.minutes,
+                    line.diagnosisPointers,
+                ]
+                    .map(csvField)
+                    .join(','),
+            ),
+        );
     });
     return `${rows.join('\n')}\n`;
 }

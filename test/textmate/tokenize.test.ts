@@ -22,9 +22,8 @@ beforeAll(async () => {
             createOnigScanner: (patterns: string[]) => new oniguruma.OnigScanner(patterns),
             createOnigString: (text: string) => new oniguruma.OnigString(text),
         }),
-        loadGrammar: async (scopeName: string) => scopeName === 'source.payrule'
-            ? vsctm.parseRawGrammar(fs.readFileSync(GRAMMAR_FILE, 'utf8'), GRAMMAR_FILE)
-            : null,
+        loadGrammar: async (scopeName: string) =>
+            scopeName === 'source.payrule' ? vsctm.parseRawGrammar(fs.readFileSync(GRAMMAR_FILE, 'utf8'), GRAMMAR_FILE) : null,
     });
     const loaded = await registry.loadGrammar('source.payrule');
     if (!loaded) throw new Error('grammar source.payrule did not load');
@@ -286,16 +285,18 @@ describe('TextMate grammar', () => {
     });
 
     it('scopes the forms of contract version 2: payer ids, remark codes and modifier sets', () => {
-        const lines = tokenize([
-            /* 1 */ 'policy p "P"',
-            /* 2 */ '  payer "Medicare" id "MEDICARE-B", "00882"',
-            /* 3 */ 'modifierset distinct "Distinct service" = 59, XE, XS,',
-            /* 4 */ '  XP, XU, anatomic // and more',
-            /* 5 */ 'rule R "r"',
-            /* 6 */ '  97124 denied with 97140 same day unless modifier distinct, 25 on either line',
-            /* 7 */ '  reason CO-151 remark N362, MA130',
-            /* 8 */ '  cite lcd "x"',
-        ].join('\n'));
+        const lines = tokenize(
+            [
+                /* 1 */ 'policy p "P"',
+                /* 2 */ '  payer "Medicare" id "MEDICARE-B", "00882"',
+                /* 3 */ 'modifierset distinct "Distinct service" = 59, XE, XS,',
+                /* 4 */ '  XP, XU, anatomic // and more',
+                /* 5 */ 'rule R "r"',
+                /* 6 */ '  97124 denied with 97140 same day unless modifier distinct, 25 on either line',
+                /* 7 */ '  reason CO-151 remark N362, MA130',
+                /* 8 */ '  cite lcd "x"',
+            ].join('\n'),
+        );
         expect(scopeOf(lines, 2, 'id')).toBe('keyword.other.clause.payrule');
         expect(tokenAt(lines, 2, 'MEDICARE-B').scopes).toContain('string.quoted.double.payrule');
         expect(scopeOf(lines, 3, 'modifierset')).toBe('keyword.declaration.modifierset.payrule');
@@ -324,7 +325,10 @@ describe('TextMate grammar', () => {
             // Before a string, so that declaration keywords are not waiting for a name.
             const [line] = tokenize(`${word} "x"`);
             expect(line[0].text, word).toBe(word);
-            expect(line[0].scopes.some(s => s.startsWith('keyword.')), `${word}: ${line[0].scopes.join(' ')}`).toBe(true);
+            expect(
+                line[0].scopes.some(s => s.startsWith('keyword.')),
+                `${word}: ${line[0].scopes.join(' ')}`,
+            ).toBe(true);
         }
     });
 });

@@ -12,7 +12,10 @@ let lib: Json;
 beforeAll(async () => {
     const out = path.join(tempWorkspace({}), 'packs');
     expect(cli(['compile', 'policies', '--out', out]).status).toBe(0);
-    packFiles = fs.readdirSync(out).sort().map(name => path.join(out, name));
+    packFiles = fs
+        .readdirSync(out)
+        .sort()
+        .map(name => path.join(out, name));
     const pack = await import(path.join(PROJECT, 'dist/lib/pack.js'));
     lib = await import(path.join(PROJECT, 'dist/lib/evaluator.js'));
     packs = packFiles.map(file => pack.loadPackSync(file));
@@ -26,33 +29,41 @@ const EIGHT = '1 unit from 8 minutes, 15 more per further unit (8–22 minutes 1
 const HINTS: Record<string, string> = {
     'bluecross_massage MASSAGE-ALONE-SUBSCRIBER': `payable only with ${THERAPY}`,
     'bluecross_massage MASSAGE-PREP-PROVIDER': `payable only without ${THERAPY}`,
-    'bluecross_massage INDEPENDENT-LMT': 'not covered for this provider type (massage-therapist): no modifier or diagnosis makes it payable',
+    'bluecross_massage INDEPENDENT-LMT':
+        'not covered for this provider type (massage-therapist): no modifier or diagnosis makes it payable',
     'bluecross_massage U7-CHIRO-MASSAGE': 'not flagged with modifier U7 on this line',
-    'general_97124 ASSISTANT-SUPERVISION': 'always flagged for this provider type (occupational-therapy-assistant or physical-therapist-assistant): information only, the payment is not affected',
+    'general_97124 ASSISTANT-SUPERVISION':
+        'always flagged for this provider type (occupational-therapy-assistant or physical-therapist-assistant): information only, the payment is not affected',
     'general_97124 BEYOND-SIX-VISITS': 'paid without review for up to 6 visits a calendar year',
     'general_97124 EIGHT-MINUTE': `payable for the units the day's timed minutes of the discipline support: ${EIGHT}`,
     'general_97124 FOUR-UNITS': 'paid without review up to 4 units a day',
-    'general_97124 LMT-BILLING-97110': 'always flagged for this provider type (massage-therapist): information only, the payment is not affected',
-    'general_97124 LMT-CREDENTIALING': 'always flagged for this provider type (massage-therapist): information only, the payment is not affected',
+    'general_97124 LMT-BILLING-97110':
+        'always flagged for this provider type (massage-therapist): information only, the payment is not affected',
+    'general_97124 LMT-CREDENTIALING':
+        'always flagged for this provider type (massage-therapist): information only, the payment is not affected',
     'general_97124 MANUAL-WITH-CMT': `payable with ${MODIFIERS}`,
     'general_97124 MASSAGE-WITH-97140': `payable with ${MODIFIERS}`,
     'general_97124 MASSAGE-WITH-THERAPY': `not flagged with ${MODIFIERS}`,
     'general_97124 MORE-THAN-ONE-UNIT': 'not flagged up to 1 unit a day',
     'general_97124 R52-ALONE': 'payable with a supporting diagnosis besides R52 on the line',
-    'general_97124 SUPPORTING-DIAGNOSIS': 'paid without review with a diagnosis of I97.2*, M25.5*, M54.5*, M62.8*, M79.1*, M96.1* or S* on the line',
+    'general_97124 SUPPORTING-DIAGNOSIS':
+        'paid without review with a diagnosis of I97.2*, M25.5*, M54.5*, M62.8*, M79.1*, M96.1* or S* on the line',
     'hns_massage AUDIT-UNITS': 'paid without review up to 1 unit a day',
     'hns_massage AUDIT-VISITS': 'paid without review for up to 3 visits a calendar year',
     'hns_massage CMT-97124-59': 'payable with modifier 59 on this line',
     'hns_massage EIGHT-MINUTE': `payable for the units each line's own minutes support: ${EIGHT}`,
-    'hns_massage PROVIDER-MASSAGE': 'payable when billed by a chiropractor, massage-therapist, occupational-therapist, physical-therapist or physician',
+    'hns_massage PROVIDER-MASSAGE':
+        'payable when billed by a chiropractor, massage-therapist, occupational-therapist, physical-therapist or physician',
     'hns_massage PROVIDER-THERAPY': 'payable when billed by a chiropractor, occupational-therapist, physical-therapist or physician',
     'hns_massage TWO-MODALITIES': 'paid without review with at most 2 distinct codes of this group a day',
     'medicare_ncci_pm CMT-97124-97112': `payable with ${MODIFIERS}`,
     'medicare_ncci_pm CMT-97140': `payable with ${MODIFIERS}`,
     'medicare_ncci_pm DX-R52-ONLY': 'payable with a supporting diagnosis besides R52 on the line',
     'medicare_ncci_pm NCCI-97140-COL2': `payable with ${MODIFIERS} or on the 97140 line`,
-    'medicare_ncci_pm PROVIDER-ASSISTANT': 'always flagged for this provider type (occupational-therapy-assistant or physical-therapist-assistant): information only, the payment is not affected',
-    'medicare_ncci_pm PROVIDER-CHIRO-NONCMT': 'always held for review for this provider type (chiropractor): no modifier or diagnosis lifts it',
+    'medicare_ncci_pm PROVIDER-ASSISTANT':
+        'always flagged for this provider type (occupational-therapy-assistant or physical-therapist-assistant): information only, the payment is not affected',
+    'medicare_ncci_pm PROVIDER-CHIRO-NONCMT':
+        'always held for review for this provider type (chiropractor): no modifier or diagnosis lifts it',
     'medicare_ncci_pm PROVIDER-LMT': 'not covered for this provider type (massage-therapist): no modifier or diagnosis makes it payable',
     'medicare_ncci_pm TIMED-8MIN': `payable for the units the day's timed minutes of the discipline support: ${EIGHT}`,
 };
@@ -62,7 +73,7 @@ function findings(output: Json): Json[] {
 }
 
 describe('findings explain themselves', () => {
-    it('every finding of the policy tests carries its rule\'s hint and cited passage (library)', () => {
+    it("every finding of the policy tests carries its rule's hint and cited passage (library)", () => {
         const output = lib.evaluate(packs, policyTestClaims());
         const all = findings(output);
         expect(all.length).toBeGreaterThan(50);
@@ -76,7 +87,9 @@ describe('findings explain themselves', () => {
             const cited = rule.citations[0];
             const source = pack.sources.find((s: Json) => s.id === cited.source);
             expect(finding.citation, key).toEqual({ source: cited.source, title: source.title ?? source.path, quote: cited.quote });
-            expect(source.path.length > 0 && fs.readFileSync(path.resolve(PROJECT, 'policies', source.path), 'utf8').replace(/\s+/g, ' ')).toContain(cited.quote.replace(/\s+/g, ' ').slice(0, 40));
+            expect(
+                source.path.length > 0 && fs.readFileSync(path.resolve(PROJECT, 'policies', source.path), 'utf8').replace(/\s+/g, ' '),
+            ).toContain(cited.quote.replace(/\s+/g, ' ').slice(0, 40));
         }
         expect([...fired].sort()).toEqual(Object.keys(HINTS).sort());
     });
@@ -85,7 +98,9 @@ describe('findings explain themselves', () => {
         const claims = policyTestClaims();
         const streamed: Json[] = [];
         for await (const entry of lib.evaluateStream(packs, claims)) streamed.push(entry);
-        expect(streamed.every(e => !('lines' in e) || e.lines.every((l: Json) => l.findings.every((f: Json) => typeof f.hint === 'string')))).toBe(true);
+        expect(
+            streamed.every(e => !('lines' in e) || e.lines.every((l: Json) => l.findings.every((f: Json) => typeof f.hint === 'string'))),
+        ).toBe(true);
     });
 
     for (const engine of ['js', 'duckdb']) {
@@ -101,14 +116,29 @@ describe('findings explain themselves', () => {
         });
     }
 
-    it('the reviewer docs show each rule\'s hint, the same sentence the findings carry (HTML and Markdown)', () => {
+    it("the reviewer docs show each rule's hint, the same sentence the findings carry (HTML and Markdown)", () => {
         const root = tempWorkspace({});
         expect(cli(['docs', 'policies', '--out', path.join(root, 'html')]).status).toBe(0);
         expect(cli(['docs', 'policies', '--format', 'md', '--out', path.join(root, 'md')]).status).toBe(0);
-        const html = fs.readFileSync(path.join(root, 'html', 'policies', fs.readdirSync(path.join(root, 'html', 'policies')).find(f => f.includes('medicare'))!), 'utf8');
+        const html = fs.readFileSync(
+            path.join(
+                root,
+                'html',
+                'policies',
+                fs.readdirSync(path.join(root, 'html', 'policies')).find(f => f.includes('medicare'))!,
+            ),
+            'utf8',
+        );
         const article = html.slice(html.indexOf('id="rule-NCCI-97140-COL2"'));
-        expect(article.slice(0, article.indexOf('</article>'))).toContain(`<dt>What would pay</dt><dd class="hint">${HINTS['medicare_ncci_pm NCCI-97140-COL2']}</dd>`);
-        const md = fs.readdirSync(path.join(root, 'md'), { recursive: true }).map(String).filter(f => f.endsWith('.md')).map(f => fs.readFileSync(path.join(root, 'md', f), 'utf8')).join('\n');
+        expect(article.slice(0, article.indexOf('</article>'))).toContain(
+            `<dt>What would pay</dt><dd class="hint">${HINTS['medicare_ncci_pm NCCI-97140-COL2']}</dd>`,
+        );
+        const md = fs
+            .readdirSync(path.join(root, 'md'), { recursive: true })
+            .map(String)
+            .filter(f => f.endsWith('.md'))
+            .map(f => fs.readFileSync(path.join(root, 'md', f), 'utf8'))
+            .join('\n');
         expect(md).toContain(`- **What would pay:** ${HINTS['hns_massage CMT-97124-59']}`);
     });
 });

@@ -26,7 +26,15 @@ function remittanceOutcomes(text: string): Map<string, Json> {
             for (const [tag, ...el] of rows(transaction.segments)) {
                 if (tag === 'CLP') claim = el[0];
                 if (tag === 'SVC') {
-                    current = { code: el[0].split(':')[1], charge: Number(el[1]), paid: Number(el[2]), allowedUnits: Number(el[4]), billedUnits: Number(el[6]), adjustments: [], remarks: [] };
+                    current = {
+                        code: el[0].split(':')[1],
+                        charge: Number(el[1]),
+                        paid: Number(el[2]),
+                        allowedUnits: Number(el[4]),
+                        billedUnits: Number(el[6]),
+                        adjustments: [],
+                        remarks: [],
+                    };
                 }
                 if (tag === 'CAS') for (let i = 1; i < el.length; i += 3) current!.adjustments.push(`${el[0]}-${el[i]}:${el[i + 2]}`);
                 if (tag === 'LQ') current!.remarks.push(el[1]);
@@ -52,7 +60,10 @@ describe('payrule eval --format x12-835', () => {
 
     it('parses back with node-x12 in strict mode, with counts and control numbers that match', () => {
         const interchange = new X12Parser(true).parse(text) as X12Interchange;
-        const segments = text.trim().split('~\n').map(s => s.replace(/~$/, ''));
+        const segments = text
+            .trim()
+            .split('~\n')
+            .map(s => s.replace(/~$/, ''));
         expect(segments[0].startsWith('ISA*')).toBe(true);
         expect(segments[0].length).toBe(105);
         const [group] = interchange.functionalGroups;
@@ -87,7 +98,7 @@ describe('payrule eval --format x12-835', () => {
                 else {
                     const largest = taking.reduce((best: Json, f: Json) => (f.units > best.units ? f : best));
                     expect(got.adjustments).toEqual([`${largest.reason}:${line.billedUnits - line.allowedUnits}`]);
-                    expect(got.paid).toBeCloseTo(got.charge * line.allowedUnits / line.billedUnits, 2);
+                    expect(got.paid).toBeCloseTo((got.charge * line.allowedUnits) / line.billedUnits, 2);
                 }
             }
         }
@@ -95,19 +106,24 @@ describe('payrule eval --format x12-835', () => {
     });
 
     it('the hand-checked golden lines: denied, reduced by the 8-minute rule, patient responsibility', () => {
-        expect(text).toContain('CLP*MC-1001*1*225*120*0*ZZ*MC-1001~\nNM1*QC*1*1EG4TE5MK73*****MI*1EG4TE5MK73~\nSVC*HC:97140:GP*75*0**0**2~\nDTM*472*20250303~\nCAS*CO*97*75*2~\nREF*6R*1~');
+        expect(text).toContain(
+            'CLP*MC-1001*1*225*120*0*ZZ*MC-1001~\nNM1*QC*1*1EG4TE5MK73*****MI*1EG4TE5MK73~\nSVC*HC:97140:GP*75*0**0**2~\nDTM*472*20250303~\nCAS*CO*97*75*2~\nREF*6R*1~',
+        );
         expect(text).toContain('SVC*HC:97110:GP*90*60**2**3~\nDTM*472*20250303~\nCAS*CO*151*30*1~\nREF*6R*3~');
         expect(text).toContain('CLP*BC-2001*4*80*0*80*ZZ*BC-2001~');
         expect(text).toContain('BPR*I*165*C*NON************20250310~');
     });
 
-    it('carries the rule\'s remark codes in LQ*HE, on both engines alike', () => {
+    it("carries the rule's remark codes in LQ*HE, on both engines alike", () => {
         const pack = JSON.parse(read('test/fixtures/packs/sample_plan.json'));
         const root = tempWorkspace({ 'claims.json': read('test/fixtures/spec-examples/claims.json') });
         // A copy of the sample pack whose rules carry remarks, resealed.
         for (const rule of pack.rules) rule.reason.remarks = ['N362', 'M76'].slice(0, 1 + (rule.id.length % 2));
         const { sha256: _, ...rest } = pack;
-        fs.writeFileSync(path.join(root, 'pack.json'), JSON.stringify({ ...rest, sha256: createHash('sha256').update(JSON.stringify(rest)).digest('hex') }));
+        fs.writeFileSync(
+            path.join(root, 'pack.json'),
+            JSON.stringify({ ...rest, sha256: createHash('sha256').update(JSON.stringify(rest)).digest('hex') }),
+        );
         const js = cli(['eval', '--format', 'x12-835', '--pack', 'pack.json', 'claims.json'], { cwd: root });
         const duckdb = cli(['eval', '--engine', 'duckdb', '--format', 'x12-835', '--pack', 'pack.json', 'claims.json'], { cwd: root });
         expect(js.stderr).toBe('');
@@ -117,7 +133,13 @@ describe('payrule eval --format x12-835', () => {
         const remitted = remittanceOutcomes(js.stdout);
         for (const claim of json.claims.filter((c: Json) => 'lines' in c)) {
             for (const line of claim.lines) {
-                const expected = [...new Set(line.findings.filter((f: Json) => f.action !== 'flag').flatMap((f: Json) => pack.rules.find((r: Json) => r.id === f.rule).reason.remarks))];
+                const expected = [
+                    ...new Set(
+                        line.findings
+                            .filter((f: Json) => f.action !== 'flag')
+                            .flatMap((f: Json) => pack.rules.find((r: Json) => r.id === f.rule).reason.remarks),
+                    ),
+                ];
                 expect(remitted.get(`${claim.id}/${line.line}`)!.remarks).toEqual(expected);
             }
         }
@@ -125,11 +147,31 @@ describe('payrule eval --format x12-835', () => {
     });
 
     it('refuses CSV claim lines (exit 2) and leaves unreadable claims out of the remittance', () => {
-        const root = tempWorkspace({ 'lines.csv': 'claim_id\n1\n', 'claims.ndjson': '{"id":"A","patient":"P","lines":[{"code":"97110","date":"2025-01-02"}]}\n{"id":"B"}\n' });
-        const csv = cli(['eval', '--engine', 'duckdb', '--format', 'x12-835', '--pack', path.join(PROJECT, 'test/fixtures/packs/sample_plan.json'), 'lines.csv'], { cwd: root });
+        const root = tempWorkspace({
+            'lines.csv': 'claim_id\n1\n',
+            'claims.ndjson': '{"id":"A","patient":"P","lines":[{"code":"97110","date":"2025-01-02"}]}\n{"id":"B"}\n',
+        });
+        const csv = cli(
+            [
+                'eval',
+                '--engine',
+                'duckdb',
+                '--format',
+                'x12-835',
+                '--pack',
+                path.join(PROJECT, 'test/fixtures/packs/sample_plan.json'),
+                'lines.csv',
+            ],
+            { cwd: root },
+        );
         expect(csv.status).toBe(2);
-        expect(csv.stderr).toBe('payrule eval: lines.csv: --format x12-835 needs claims read by payrule (JSON, NDJSON, FHIR or X12 837P), not CSV or Parquet claim lines\n');
-        const mixed = cli(['eval', '--format', 'x12-835', '--pack', path.join(PROJECT, 'test/fixtures/packs/sample_plan.json'), 'claims.ndjson'], { cwd: root });
+        expect(csv.stderr).toBe(
+            'payrule eval: lines.csv: --format x12-835 needs claims read by payrule (JSON, NDJSON, FHIR or X12 837P), not CSV or Parquet claim lines\n',
+        );
+        const mixed = cli(
+            ['eval', '--format', 'x12-835', '--pack', path.join(PROJECT, 'test/fixtures/packs/sample_plan.json'), 'claims.ndjson'],
+            { cwd: root },
+        );
         expect(mixed.status).toBe(1);
         expect(mixed.stdout).toContain('CLP*A*1*0*0*0*ZZ*A~');
         expect(mixed.stdout).not.toContain('CLP*B');

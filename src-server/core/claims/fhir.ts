@@ -1,7 +1,19 @@
 import { PROVIDER_TYPES } from '../common/vocabulary.js';
 import {
-    CLAIM_LIMITS, chargeValue, checkMinutesPerDate, codeText, idText, isObject, isoDate, optionalArray, optionalText, problem, shown, unitsValue,
-    wholeNumber, type Json,
+    CLAIM_LIMITS,
+    chargeValue,
+    checkMinutesPerDate,
+    codeText,
+    idText,
+    isObject,
+    isoDate,
+    optionalArray,
+    optionalText,
+    problem,
+    shown,
+    unitsValue,
+    wholeNumber,
+    type Json,
 } from './fields.js';
 import { unreadable } from './plain.js';
 import { Claim, ClaimProblem, type ClaimLine, type ClaimProvider, type ClaimRecord } from './types.js';
@@ -15,7 +27,11 @@ import { Claim, ClaimProblem, type ClaimLine, type ClaimProvider, type ClaimReco
 export const MINUTES_EXTENSION = 'https://payrule.dev/fhir/StructureDefinition/minutes';
 
 const CPT_SYSTEMS = ['http://www.ama-assn.org/go/cpt', 'urn:oid:2.16.840.1.113883.6.12'];
-const HCPCS_SYSTEMS = ['https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets', 'http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets', 'urn:oid:2.16.840.1.113883.6.285'];
+const HCPCS_SYSTEMS = [
+    'https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets',
+    'http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets',
+    'urn:oid:2.16.840.1.113883.6.285',
+];
 const ICD10_SYSTEMS = ['http://hl7.org/fhir/sid/icd-10-cm', 'http://hl7.org/fhir/sid/icd-10', 'urn:oid:2.16.840.1.113883.6.90'];
 const NPI_SYSTEM = 'http://hl7.org/fhir/sid/us-npi';
 
@@ -80,7 +96,7 @@ function fhirClaim(resource: Json, id: string | null): Claim {
 
 function fhirClaimId(resource: Json): string | null {
     const identifier = Array.isArray(resource.identifier) ? resource.identifier[0] : undefined;
-    return idText(resource.id) ?? (isObject(identifier) ? idText(identifier.value) ?? null : null);
+    return idText(resource.id) ?? (isObject(identifier) ? (idText(identifier.value) ?? null) : null);
 }
 
 /** `Patient/123` → `123` (also for absolute URLs); a bare identifier's value when there is no reference. */
@@ -128,7 +144,13 @@ function providerId(value: unknown, path: string): string {
 /** A qualification coded with a language provider type, a NUCC taxonomy code, or a matching display/text. */
 function qualificationType(qualification: unknown): string | null {
     const known = PROVIDER_TYPES as readonly string[];
-    const slug = (text: unknown) => typeof text === 'string' ? text.trim().toLowerCase().replace(/[\s_]+/g, '-') : '';
+    const slug = (text: unknown) =>
+        typeof text === 'string'
+            ? text
+                  .trim()
+                  .toLowerCase()
+                  .replace(/[\s_]+/g, '-')
+            : '';
     for (const coding of codings(qualification)) {
         if (typeof coding.code === 'string') {
             if (known.includes(slug(coding.code))) return slug(coding.code);
@@ -207,13 +229,16 @@ function serviceDate(item: Json, at: string, claimDate: string | undefined): str
 function fhirUnits(quantity: unknown, path: string): number {
     if (quantity === undefined || quantity === null) return 1;
     if (!isObject(quantity)) problem(path, `must be a Quantity, not ${shown(quantity)}`);
-    if (isMinuteUnit(quantity)) problem(path, `is in minutes; give billed units in quantity and minutes in the extension ${MINUTES_EXTENSION}`);
+    if (isMinuteUnit(quantity))
+        problem(path, `is in minutes; give billed units in quantity and minutes in the extension ${MINUTES_EXTENSION}`);
     return quantity.value === undefined ? 1 : unitsValue(quantity.value, `${path}.value`);
 }
 
 function fhirMinutes(extensions: unknown, path: string): number | null {
     const list = optionalArray(extensions, path);
-    const index = list.findIndex(e => isObject(e) && typeof e.url === 'string' && (e.url === MINUTES_EXTENSION || e.url.endsWith('/minutes')));
+    const index = list.findIndex(
+        e => isObject(e) && typeof e.url === 'string' && (e.url === MINUTES_EXTENSION || e.url.endsWith('/minutes')),
+    );
     if (index < 0) return null;
     const extension = list[index] as Json;
     const at = `${path}[${index}]`;
@@ -222,8 +247,10 @@ function fhirMinutes(extensions: unknown, path: string): number | null {
         if (!isMinuteUnit(extension.valueQuantity)) problem(`${at}.valueQuantity`, 'must be in minutes (unit "min")');
         value = extension.valueQuantity.value;
     }
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) problem(at, `must carry a number of minutes ≥ 0, not ${shown(value)}`);
-    if (value > CLAIM_LIMITS.maxMinutesPerDay) problem(at, `must carry at most ${CLAIM_LIMITS.maxMinutesPerDay} minutes (a day), not ${shown(value)}`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+        problem(at, `must carry a number of minutes ≥ 0, not ${shown(value)}`);
+    if (value > CLAIM_LIMITS.maxMinutesPerDay)
+        problem(at, `must carry at most ${CLAIM_LIMITS.maxMinutesPerDay} minutes (a day), not ${shown(value)}`);
     return value;
 }
 

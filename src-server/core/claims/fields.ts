@@ -77,7 +77,8 @@ export function wholeNumber(value: unknown, path: string, min: number): number {
 /** Billed units: a whole number from 0 to CLAIM_LIMITS.maxUnits. */
 export function unitsValue(value: unknown, path: string): number {
     const units = wholeNumber(value, path, 0);
-    if (units > CLAIM_LIMITS.maxUnits) problem(path, `must be at most ${CLAIM_LIMITS.maxUnits.toLocaleString('en-US')} units, not ${shown(value)}`);
+    if (units > CLAIM_LIMITS.maxUnits)
+        problem(path, `must be at most ${CLAIM_LIMITS.maxUnits.toLocaleString('en-US')} units, not ${shown(value)}`);
     return units;
 }
 
@@ -86,7 +87,8 @@ export function minutesValue(value: unknown, path: string): number | null {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
         problem(path, `must be a number of minutes ≥ 0, not ${shown(value)}`);
     }
-    if (value > CLAIM_LIMITS.maxMinutesPerDay) problem(path, `must be at most ${CLAIM_LIMITS.maxMinutesPerDay} minutes (a day), not ${shown(value)}`);
+    if (value > CLAIM_LIMITS.maxMinutesPerDay)
+        problem(path, `must be at most ${CLAIM_LIMITS.maxMinutesPerDay} minutes (a day), not ${shown(value)}`);
     return value;
 }
 
@@ -107,7 +109,10 @@ export function checkMinutesPerDate(lines: ReadonlyArray<{ date: string; minutes
 export function providerTypeText(value: unknown, path: string): string | null {
     if (value === undefined || value === null) return null;
     if (typeof value !== 'string') problem(path, `must be a string, not ${shown(value)}`);
-    const type = value.trim().toLowerCase().replace(/[\s_]+/g, '-');
+    const type = value
+        .trim()
+        .toLowerCase()
+        .replace(/[\s_]+/g, '-');
     return type === '' ? null : type;
 }
 

@@ -1,6 +1,20 @@
 import {
-    chargeValue, checkMinutesPerDate, codeText, idText, isObject, isoDate, minutesValue, optionalArray, optionalText, problem, providerTypeText,
-    requiredId, shown, unitsValue, wholeNumber, type Json,
+    chargeValue,
+    checkMinutesPerDate,
+    codeText,
+    idText,
+    isObject,
+    isoDate,
+    minutesValue,
+    optionalArray,
+    optionalText,
+    problem,
+    providerTypeText,
+    requiredId,
+    shown,
+    unitsValue,
+    wholeNumber,
+    type Json,
 } from './fields.js';
 import { Claim, ClaimProblem, UnreadableClaim, type ClaimLine, type ClaimProvider, type ClaimRecord } from './types.js';
 
@@ -10,7 +24,7 @@ import { Claim, ClaimProblem, UnreadableClaim, type ClaimLine, type ClaimProvide
  * in its input ("input line 7") for claims whose id cannot be found.
  */
 export function readPlainClaim(value: unknown, where = ''): ClaimRecord {
-    const id = isObject(value) ? idText(value.id) ?? null : null;
+    const id = isObject(value) ? (idText(value.id) ?? null) : null;
     try {
         if (!isObject(value)) problem('', `a claim must be a JSON object, not ${shown(value)}`);
         return plainClaim(value);

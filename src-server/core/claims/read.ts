@@ -36,7 +36,12 @@ export function readClaimsText(text: string): ClaimRecord[] {
         // A broken single document (an array, a pretty-printed object) is one bad claim; NDJSON
         // is read line by line so that one bad line does not sink the others.
         const lines = body.split('\n');
-        if (judgeLayout(lines.filter(line => line.trim() !== ''), true) !== 'ndjson') {
+        if (
+            judgeLayout(
+                lines.filter(line => line.trim() !== ''),
+                true,
+            ) !== 'ndjson'
+        ) {
             return [new UnreadableClaim(guessId(body), `the input is not valid JSON: ${describeJsonError(body, error)}`)];
         }
         const records: ClaimRecord[] = [];

@@ -25,14 +25,22 @@ export async function* streamClaims(input: string | Readable): AsyncGenerator<Cl
         }
         held.push(line);
         if (layout === 'document') continue;
-        layout = judgeLayout(held.filter(l => l.trim() !== ''), false);
+        layout = judgeLayout(
+            held.filter(l => l.trim() !== ''),
+            false,
+        );
         if (layout === 'ndjson') {
             for (let i = 0; i < held.length; i++) yield* readNdjsonLine(held[i], i + 1);
             held.length = 0;
         }
     }
     if (held.length === 0) return;
-    if (judgeLayout(held.filter(l => l.trim() !== ''), true) === 'ndjson') {
+    if (
+        judgeLayout(
+            held.filter(l => l.trim() !== ''),
+            true,
+        ) === 'ndjson'
+    ) {
         for (let i = 0; i < held.length; i++) yield* readNdjsonLine(held[i], i + 1);
     } else {
         yield* readClaimsText(held.join('\n'));

@@ -31,7 +31,11 @@ interface Judged {
 }
 
 /** The 835 text for claim records and their outputs (one output per record, in order, as the engines give them). */
-export function writeX12Remittance(records: readonly ClaimRecord[], outputs: readonly ClaimOutput[], options: RemittanceOptions = {}): string {
+export function writeX12Remittance(
+    records: readonly ClaimRecord[],
+    outputs: readonly ClaimOutput[],
+    options: RemittanceOptions = {},
+): string {
     const judged: Judged[] = [];
     records.forEach((record, i) => {
         const output = outputs[i];
@@ -43,9 +47,32 @@ export function writeX12Remittance(records: readonly ClaimRecord[], outputs: rea
     const sender = options.sender ?? 'PAYRULE';
     const remarksOf = options.remarksOf ?? ((finding: Finding) => (finding as Finding & { remarks?: string[] }).remarks ?? []);
     const receiver = options.receiver ?? 'PROVIDER';
-    const interchange = new X12Interchange({ segmentTerminator: '~', elementDelimiter: '*', subElementDelimiter: ':', repetitionDelimiter: '^', endOfLine: '\n', format: true });
-    interchange.setHeader(['00', ' '.repeat(10), '00', ' '.repeat(10), 'ZZ', sender.padEnd(15).slice(0, 15), 'ZZ', receiver.padEnd(15).slice(0, 15),
-        date.slice(2), '0000', '^', '00501', '000000001', '0', 'P', ':']);
+    const interchange = new X12Interchange({
+        segmentTerminator: '~',
+        elementDelimiter: '*',
+        subElementDelimiter: ':',
+        repetitionDelimiter: '^',
+        endOfLine: '\n',
+        format: true,
+    });
+    interchange.setHeader([
+        '00',
+        ' '.repeat(10),
+        '00',
+        ' '.repeat(10),
+        'ZZ',
+        sender.padEnd(15).slice(0, 15),
+        'ZZ',
+        receiver.padEnd(15).slice(0, 15),
+        date.slice(2),
+        '0000',
+        '^',
+        '00501',
+        '000000001',
+        '0',
+        'P',
+        ':',
+    ]);
     const group = interchange.addFunctionalGroup();
     group.setHeader(['HP', sender, receiver, date, '0000', '1', 'X', '005010X221A1']);
     const transactions = new Map<string, Judged[]>();
@@ -67,16 +94,38 @@ export function writeX12Remittance(records: readonly ClaimRecord[], outputs: rea
         transaction.addSegment('BPR', ['I', money(total), 'C', 'NON', '', '', '', '', '', '', '', '', '', '', '', date]);
         transaction.addSegment('TRN', ['1', `${sender}-${control}`, `1${(sender.replace(/\W/g, '') + '000000000').slice(0, 9)}`]);
         transaction.addSegment('N1', ['PR', payer ?? 'UNKNOWN PAYER']);
-        transaction.addSegment('N1', ['PE', provider.id ? `PROVIDER ${provider.id}` : 'UNKNOWN PROVIDER', ...(provider.id ? ['XX', provider.id] : [])]);
+        transaction.addSegment('N1', [
+            'PE',
+            provider.id ? `PROVIDER ${provider.id}` : 'UNKNOWN PROVIDER',
+            ...(provider.id ? ['XX', provider.id] : []),
+        ]);
         transaction.addSegment('LX', ['1']);
         for (const claim of priced) {
             const { id, patient } = claim.judged.claim;
-            const allDenied = claim.judged.output.lines.length > 0 && claim.judged.output.lines.every(line => line.allowedUnits === 0 && line.billedUnits > 0);
-            transaction.addSegment('CLP', [id, allDenied ? '4' : '1', money(claim.charge), money(claim.paid), money(claim.patientShare), 'ZZ', id]);
+            const allDenied =
+                claim.judged.output.lines.length > 0 &&
+                claim.judged.output.lines.every(line => line.allowedUnits === 0 && line.billedUnits > 0);
+            transaction.addSegment('CLP', [
+                id,
+                allDenied ? '4' : '1',
+                money(claim.charge),
+                money(claim.paid),
+                money(claim.patientShare),
+                'ZZ',
+                id,
+            ]);
             transaction.addSegment('NM1', ['QC', '1', patient, '', '', '', '', 'MI', patient]);
             for (const line of claim.lines) {
                 const { source, result } = line;
-                transaction.addSegment('SVC', [['HC', result.code, ...source.modifiers.slice(0, 4)].join(':'), money(line.charge), money(line.paid), '', String(result.allowedUnits), '', String(result.billedUnits)]);
+                transaction.addSegment('SVC', [
+                    ['HC', result.code, ...source.modifiers.slice(0, 4)].join(':'),
+                    money(line.charge),
+                    money(line.paid),
+                    '',
+                    String(result.allowedUnits),
+                    '',
+                    String(result.billedUnits),
+                ]);
                 transaction.addSegment('DTM', ['472', source.date.replace(/-/g, '')]);
                 for (const [groupCode, adjustments] of line.adjustments) {
                     transaction.addSegment('CAS', [groupCode, ...adjustments.flatMap(a => [a.reason, money(a.amount), String(a.units)])]);
@@ -89,7 +138,11 @@ export function writeX12Remittance(records: readonly ClaimRecord[], outputs: rea
     return `${interchange.toString()}\n`;
 }
 
-interface Adjustment { reason: string; amount: number; units: number }
+interface Adjustment {
+    reason: string;
+    amount: number;
+    units: number;
+}
 
 interface PricedLine {
     source: ClaimLine;
@@ -101,11 +154,14 @@ interface PricedLine {
 }
 
 /** Amounts of a claim's lines: paid in proportion to allowed units, the rest adjusted under the finding that set them. */
-function price(judged: Judged, remarksOf: (finding: Finding) => readonly string[]): { judged: Judged; lines: PricedLine[]; charge: number; paid: number; patientShare: number } {
+function price(
+    judged: Judged,
+    remarksOf: (finding: Finding) => readonly string[],
+): { judged: Judged; lines: PricedLine[]; charge: number; paid: number; patientShare: number } {
     const lines = judged.output.lines.map((result, i): PricedLine => {
         const source = judged.claim.lines[i];
         const charge = cents(source.charge ?? 0);
-        const paid = result.billedUnits === 0 ? charge : cents(charge * result.allowedUnits / result.billedUnits);
+        const paid = result.billedUnits === 0 ? charge : cents((charge * result.allowedUnits) / result.billedUnits);
         const adjustments = new Map<string, Adjustment[]>();
         const taken = result.billedUnits - result.allowedUnits;
         if (taken > 0 || paid < charge) {

@@ -57,7 +57,12 @@ export class X12ClaimReader {
     private inTransaction = false;
     private transactionErrors: string[] = [];
     private billing = { id: null as string | null, type: null as string | null };
-    private subscriber: { member: string | null; payer: string | null; patient: string | null; errors: string[] } = { member: null, payer: null, patient: null, errors: [] };
+    private subscriber: { member: string | null; payer: string | null; patient: string | null; errors: string[] } = {
+        member: null,
+        payer: null,
+        patient: null,
+        errors: [],
+    };
     private claim: ClaimDraft | null = null;
     private line: LineDraft | null = null;
     private readonly out: ClaimRecord[] = [];
@@ -102,16 +107,20 @@ export class X12ClaimReader {
             case 'ISA':
                 this.finishClaim();
                 this.sawIsa = true;
-                if (el.length !== 16) this.subscriber.errors.push(this.where('ISA', el.length, `the ISA segment has ${el.length} elements, not 16`));
+                if (el.length !== 16)
+                    this.subscriber.errors.push(this.where('ISA', el.length, `the ISA segment has ${el.length} elements, not 16`));
                 if (el[15]) this.component = el[15];
                 return;
-            case 'GS': case 'GE': case 'IEA':
+            case 'GS':
+            case 'GE':
+            case 'IEA':
                 this.finishClaim();
                 return;
             case 'ST':
                 this.finishClaim();
                 this.inTransaction = true;
-                this.transactionErrors = el[0] === '837' ? [] : [this.where('ST', 1, `transaction set ${el[0] || '(none)'} is not an 837 claim`)];
+                this.transactionErrors =
+                    el[0] === '837' ? [] : [this.where('ST', 1, `transaction set ${el[0] || '(none)'} is not an 837 claim`)];
                 this.billing = { id: null, type: null };
                 this.resetSubscriber();
                 return;
@@ -122,15 +131,24 @@ export class X12ClaimReader {
         }
         if (!this.inTransaction) return;
         switch (tag) {
-            case 'HL': return this.hierarchy(el);
-            case 'NM1': return this.name(el);
-            case 'PRV': return this.taxonomy(el);
-            case 'CLM': return this.startClaim(el);
-            case 'HI': return this.diagnoses(el);
-            case 'LX': return this.startLine(el);
-            case 'SV1': return this.service(el);
-            case 'DTP': return this.date(el);
-            case 'NTE': return this.note(el);
+            case 'HL':
+                return this.hierarchy(el);
+            case 'NM1':
+                return this.name(el);
+            case 'PRV':
+                return this.taxonomy(el);
+            case 'CLM':
+                return this.startClaim(el);
+            case 'HI':
+                return this.diagnoses(el);
+            case 'LX':
+                return this.startLine(el);
+            case 'SV1':
+                return this.service(el);
+            case 'DTP':
+                return this.date(el);
+            case 'NTE':
+                return this.note(el);
         }
     }
 
@@ -157,7 +175,7 @@ export class X12ClaimReader {
                 this.billing.id = id;
                 return;
             case 'IL':
-                if (!id) this.subscriber.errors.push(this.where('NM1', 9, 'the subscriber\'s member id (NM1*IL, NM109) is missing'));
+                if (!id) this.subscriber.errors.push(this.where('NM1', 9, "the subscriber's member id (NM1*IL, NM109) is missing"));
                 this.subscriber.member = id;
                 return;
             case 'QC':
@@ -230,10 +248,14 @@ export class X12ClaimReader {
         if (!this.claim || !line) return;
         line.at = this.position;
         const parts = el[0].split(this.component);
-        if (parts[0] !== 'HC' && parts[0] !== 'ER' && parts[0] !== 'WK') this.problem('SV1', 1, `product qualifier "${parts[0]}" is not HC (HCPCS/CPT)`);
+        if (parts[0] !== 'HC' && parts[0] !== 'ER' && parts[0] !== 'WK')
+            this.problem('SV1', 1, `product qualifier "${parts[0]}" is not HC (HCPCS/CPT)`);
         if (!parts[1]) this.problem('SV1', 1, 'the procedure code is missing');
         line.code = parts[1].toUpperCase();
-        line.modifiers = parts.slice(2, 6).filter(m => m !== '').map(m => m.toUpperCase());
+        line.modifiers = parts
+            .slice(2, 6)
+            .filter(m => m !== '')
+            .map(m => m.toUpperCase());
         if (el[1] !== undefined && el[1] !== '') {
             const charge = Number(el[1]);
             if (!/^-?\d*\.?\d+$/.test(el[1]) || charge < 0) this.problem('SV1', 2, `the charge must be an amount ≥ 0, not "${el[1]}"`);
@@ -242,17 +264,21 @@ export class X12ClaimReader {
         if (el[2] !== 'UN') this.problem('SV1', 3, `the unit of measure must be UN (units), not "${el[2] ?? ''}"`);
         if (!/^\d+(\.0+)?$/.test(el[3] ?? '')) this.problem('SV1', 4, `the units must be a whole number ≥ 0, not "${el[3] ?? ''}"`);
         line.units = Number(el[3]);
-        line.diagnosisPointers = (el[6] ?? '').split(this.component).filter(p => p !== '').map(pointer => {
-            const n = Number(pointer);
-            if (!/^\d+$/.test(pointer) || n < 1 || n > 12) this.problem('SV1', 7, `diagnosis pointer "${pointer}" must be 1 to 12`);
-            return n;
-        });
+        line.diagnosisPointers = (el[6] ?? '')
+            .split(this.component)
+            .filter(p => p !== '')
+            .map(pointer => {
+                const n = Number(pointer);
+                if (!/^\d+$/.test(pointer) || n < 1 || n > 12) this.problem('SV1', 7, `diagnosis pointer "${pointer}" must be 1 to 12`);
+                return n;
+            });
     }
 
     private date(el: string[]): void {
         if (el[0] !== '472' || !this.line) return;
         const value = el[2] ?? '';
-        const match = el[1] === 'D8' ? /^(\d{4})(\d{2})(\d{2})$/.exec(value) : el[1] === 'RD8' ? /^(\d{4})(\d{2})(\d{2})-\d{8}$/.exec(value) : null;
+        const match =
+            el[1] === 'D8' ? /^(\d{4})(\d{2})(\d{2})$/.exec(value) : el[1] === 'RD8' ? /^(\d{4})(\d{2})(\d{2})-\d{8}$/.exec(value) : null;
         if (!match) this.problem('DTP', 3, `the service date must be CCYYMMDD (D8) or CCYYMMDD-CCYYMMDD (RD8), not "${el[1]}*${value}"`);
         this.line.date = `${match[1]}-${match[2]}-${match[3]}`;
     }
@@ -279,7 +305,8 @@ export class X12ClaimReader {
             if (draft.patient === null) draft.errors.push(`claim ${draft.id} at segment ${draft.at} has no subscriber (loop 2010BA)`);
             for (const line of draft.lines) {
                 if (line.code === undefined) draft.errors.push(`segment ${line.at} (LX ${line.line}): the service line has no SV1`);
-                else if (line.date === undefined) draft.errors.push(`segment ${line.at} (SV1): line ${line.line} has no service date (DTP*472)`);
+                else if (line.date === undefined)
+                    draft.errors.push(`segment ${line.at} (SV1): line ${line.line} has no service date (DTP*472)`);
             }
         }
         if (draft.errors.length > 0) {
@@ -372,7 +399,9 @@ class SegmentTokenizer {
 
     private run(step: (done: (error?: Error | null) => void) => void): X12Segment[] {
         let failure: Error | undefined;
-        step(error => { failure ??= error ?? undefined; });
+        step(error => {
+            failure ??= error ?? undefined;
+        });
         const segments = this.segments;
         this.segments = [];
         if (failure) throw failure;
@@ -431,7 +460,8 @@ async function* safePieces(source: AsyncIterable<Uint8Array>): AsyncGenerator<Bu
     let rest = Buffer.concat(held, heldBytes);
     let end = rest.length;
     while (end > 0 && (rest[end - 1] === 0x0a || rest[end - 1] === 0x0d || rest[end - 1] === 0x20)) end--;
-    if (terminator !== undefined && terminator > 0x20 && end > 0 && rest[end - 1] !== terminator) rest = Buffer.concat([rest.subarray(0, end), Buffer.from([terminator])]);
+    if (terminator !== undefined && terminator > 0x20 && end > 0 && rest[end - 1] !== terminator)
+        rest = Buffer.concat([rest.subarray(0, end), Buffer.from([terminator])]);
     if (rest.length > 0) yield rest;
 }
 

@@ -4,10 +4,7 @@
  * A range matches every code of its ends' shape in between, so the shape includes the letter.
  */
 
-export type CodeShape =
-    | { kind: 'cpt' }
-    | { kind: 'category'; letter: string }
-    | { kind: 'hcpcs'; letter: string };
+export type CodeShape = { kind: 'cpt' } | { kind: 'category'; letter: string } | { kind: 'hcpcs'; letter: string };
 
 const CPT = /^[0-9]{5}$/;
 const CATEGORY = /^[0-9]{4}[A-Za-z]$/;

@@ -51,7 +51,7 @@ function normalizeWithCodes(original: string): NormalizedText & { codes: Uint16A
         }
         if (code < 0x80) {
             offsets[size] = i;
-            out[size++] = code >= 0x41 && code <= 0x5A ? code + 0x20 : code;
+            out[size++] = code >= 0x41 && code <= 0x5a ? code + 0x20 : code;
         } else if (isCurlyDouble(code)) {
             offsets[size] = i;
             out[size++] = 0x22;
@@ -83,11 +83,11 @@ export function normalizedQuote(text: string): string {
 }
 
 function isCurlyDouble(code: number): boolean {
-    return (code >= 0x201C && code <= 0x201F) || code === 0x2033 || code === 0xAB || code === 0xBB;
+    return (code >= 0x201c && code <= 0x201f) || code === 0x2033 || code === 0xab || code === 0xbb;
 }
 
 function isCurlySingle(code: number): boolean {
-    return (code >= 0x2018 && code <= 0x201B) || code === 0x2032;
+    return (code >= 0x2018 && code <= 0x201b) || code === 0x2032;
 }
 
 /** A string of UTF-16 code units, lone surrogates kept (Node's utf16le decoding keeps them). */
@@ -190,7 +190,7 @@ export class SourceText {
 
     /** 1-based line number of an offset in the original text. */
     lineOf(offset: number): number {
-        const starts = this.lineStarts ??= computeLineStarts(this.original);
+        const starts = (this.lineStarts ??= computeLineStarts(this.original));
         let lo = 0;
         let hi = starts.length - 1;
         while (lo < hi) {
@@ -207,7 +207,7 @@ export class SourceText {
      * A small source is scanned at every word boundary; a large one only where the quote's words
      * (their first twelve characters) occur, so a miss costs milliseconds, not minutes.
      */
-    closestPassage(quote: string): QuoteMatch & { text: string; score: number } | undefined {
+    closestPassage(quote: string): (QuoteMatch & { text: string; score: number }) | undefined {
         const needle = normalizedQuote(quote);
         const haystack = this.normalized.text;
         if (needle.length < 4 || haystack.length === 0) return undefined;
@@ -259,7 +259,8 @@ export class SourceText {
             this.lineFrequency = new Map();
             const lines = this.normalizedLines();
             this.lineCount = lines.length;
-            for (const line of lines) for (const word of contentWords(line)) this.lineFrequency.set(word, (this.lineFrequency.get(word) ?? 0) + 1);
+            for (const line of lines)
+                for (const word of contentWords(line)) this.lineFrequency.set(word, (this.lineFrequency.get(word) ?? 0) + 1);
         }
         const weight = new Map<string, number>();
         let total = 0;
@@ -274,7 +275,10 @@ export class SourceText {
     }
 
     private normalizedLines(): string[] {
-        return this.original.split(/\r?\n|\r/).map(line => normalizedQuote(line)).filter(line => line !== '');
+        return this.original
+            .split(/\r?\n|\r/)
+            .map(line => normalizedQuote(line))
+            .filter(line => line !== '');
     }
 
     /** Word-boundary starts of the passages that share the most word keys with the needle. */
@@ -290,12 +294,15 @@ export class SourceText {
                 return true;
             });
         }
-        return [...votes].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, CLOSEST_CANDIDATES).map(([at]) => at);
+        return [...votes]
+            .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+            .slice(0, CLOSEST_CANDIDATES)
+            .map(([at]) => at);
     }
 }
 
 function isWordChar(code: number): boolean {
-    return (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x7A);
+    return (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x7a);
 }
 
 /** The nearest position at or before `at` that starts the text or follows a space. */
@@ -315,7 +322,10 @@ class WordStartIndex {
     private readonly positions: Int32Array;
     private readonly mask: number;
 
-    constructor(private readonly text: string, codes: Uint16Array) {
+    constructor(
+        private readonly text: string,
+        codes: Uint16Array,
+    ) {
         const length = codes.length;
         let starts = new Int32Array(Math.max(16, length >> 3));
         let count = 0;
@@ -363,14 +373,14 @@ class WordStartIndex {
 
 /** FNV-1a over the key, then MurmurHash3's finaliser: FNV alone leaves the low bits (the slot) poorly mixed. */
 function hashKey(text: string, at: number): number {
-    let hash = 0x811C9DC5;
+    let hash = 0x811c9dc5;
     for (let k = 0; k < KEY_LENGTH; k++) hash = Math.imul(hash ^ text.charCodeAt(at + k), 0x01000193);
     return mixHash(hash);
 }
 
 /** hashKey over code units (the index is built from them; quotes are looked up as strings). */
 function hashCodes(codes: Uint16Array, at: number): number {
-    let hash = 0x811C9DC5;
+    let hash = 0x811c9dc5;
     for (let k = 0; k < KEY_LENGTH; k++) hash = Math.imul(hash ^ codes[at + k], 0x01000193);
     return mixHash(hash);
 }
@@ -378,9 +388,9 @@ function hashCodes(codes: Uint16Array, at: number): number {
 /** MurmurHash3's 32-bit finaliser. */
 function mixHash(hash: number): number {
     hash ^= hash >>> 16;
-    hash = Math.imul(hash, 0x85EBCA6B);
+    hash = Math.imul(hash, 0x85ebca6b);
     hash ^= hash >>> 13;
-    hash = Math.imul(hash, 0xC2B2AE35);
+    hash = Math.imul(hash, 0xc2b2ae35);
     hash ^= hash >>> 16;
     return hash >>> 0;
 }
@@ -403,7 +413,11 @@ function computeLineStarts(text: string): Int32Array {
 const SENTENCE_START_BONUS = 0.03;
 
 /** Words that say nothing about which passage a quote is: left out when comparing content words. */
-const STOP_WORDS = new Set('the and for are was were with without not but any all per its this that than then from into onto when unless must may can will shall should has have had been being each only also such other which who whom whose what where there their they them these those our your his her our out off over under same day days date dates'.split(' '));
+const STOP_WORDS = new Set(
+    'the and for are was were with without not but any all per its this that than then from into onto when unless must may can will shall should has have had been being each only also such other which who whom whose what where there their they them these those our your his her our out off over under same day days date dates'.split(
+        ' ',
+    ),
+);
 
 /** The content words and codes of a normalised text: words of three or more characters, not stop words. */
 function contentWords(text: string): Set<string> {

@@ -20,7 +20,7 @@ export function isModifier(text: string): boolean {
 }
 
 function isAsciiAlphanumeric(code: number): boolean {
-    return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5A) || (code >= 0x61 && code <= 0x7A);
+    return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
 }
 
 /**
@@ -43,7 +43,7 @@ export function normalizeDiagnosis(text: string): string {
 }
 
 export const REASON_GROUPS = ['CO', 'PR', 'OA', 'PI'] as const;
-export type ReasonGroup = typeof REASON_GROUPS[number];
+export type ReasonGroup = (typeof REASON_GROUPS)[number];
 
 /** A claim adjustment reason code: group, hyphen, numeric or alphanumeric reason (CO-97, PR-96, CO-A1). */
 export function parseReason(text: string): { group: ReasonGroup; code: string } | undefined {

@@ -60,7 +60,6 @@ export class CompiledRule {
      */
     readonly judgedLineByLine: boolean;
 
-
     /** Whether the rule applies on this date of service. */
     inEffect(date: string): boolean {
         return (this.from === null || date >= this.from) && (this.to === null || date <= this.to);
@@ -89,7 +88,7 @@ export function compileRule(pack: RulePack, rule: PackRule, rank: number, packIn
         lineTests,
         counters,
         exceptions,
-        rule.action === 'timed' ? rule.timed ?? { minutesPerUnit: 15, method: 'total' } : null,
+        rule.action === 'timed' ? (rule.timed ?? { minutesPerUnit: 15, method: 'total' }) : null,
         withPartners,
     );
 }
@@ -99,12 +98,18 @@ type Part = { kind: 'test'; test: LineTest } | { kind: 'counter'; counter: UnitC
 function compileCondition(condition: Condition, packIndex: number): Part {
     switch (condition.kind) {
         case 'with':
-        case 'without': return { kind: 'test', test: pairTest(condition, packIndex) };
-        case 'provider': return { kind: 'test', test: providerTest(condition.types) };
-        case 'diagnosis-only': return { kind: 'test', test: diagnosisOnlyTest(condition) };
-        case 'units': return { kind: 'counter', counter: unitsCounter(condition) };
-        case 'codes': return { kind: 'counter', counter: codesCounter(condition) };
-        case 'visits': return { kind: 'counter', counter: visitsCounter(condition) };
+        case 'without':
+            return { kind: 'test', test: pairTest(condition, packIndex) };
+        case 'provider':
+            return { kind: 'test', test: providerTest(condition.types) };
+        case 'diagnosis-only':
+            return { kind: 'test', test: diagnosisOnlyTest(condition) };
+        case 'units':
+            return { kind: 'counter', counter: unitsCounter(condition) };
+        case 'codes':
+            return { kind: 'counter', counter: codesCounter(condition) };
+        case 'visits':
+            return { kind: 'counter', counter: visitsCounter(condition) };
     }
 }
 

@@ -105,7 +105,11 @@ export function evaluate(packs: readonly RulePack[], claims: Iterable<unknown>):
  * group's distinct codes.
  */
 function meetByPartners(
-    byPartner: ReadonlyMap<string, readonly CompiledRule[]>, group: LineGroup, line: WorkLine, collecting: CompiledRule[] | undefined, stamp: number,
+    byPartner: ReadonlyMap<string, readonly CompiledRule[]>,
+    group: LineGroup,
+    line: WorkLine,
+    collecting: CompiledRule[] | undefined,
+    stamp: number,
 ): void {
     if (group.small) {
         for (const other of group.lines) {

@@ -16,8 +16,9 @@ export function exceptionTest(exception: Exception, withPartners: readonly Partn
         case 'modifier': {
             const modifiers = new Set(exception.modifiers);
             if (!exception.eitherLine || withPartners.length === 0) return line => line.hasModifier(modifiers);
-            return line => line.hasModifier(modifiers)
-                || withPartners.some(search => firstPartner(line, search, partner => partner.hasModifier(modifiers)) !== undefined);
+            return line =>
+                line.hasModifier(modifiers) ||
+                withPartners.some(search => firstPartner(line, search, partner => partner.hasModifier(modifiers)) !== undefined);
         }
         case 'diagnosis': {
             const matcher = new DiagnosisMatcher(exception.patterns);

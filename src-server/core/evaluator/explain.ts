@@ -65,7 +65,9 @@ export class Explainer {
         if (!('lines' in output) || output.lines.every(line => line.findings.length === 0)) return output;
         return {
             ...output,
-            lines: output.lines.map(line => line.findings.length === 0 ? line : { ...line, findings: line.findings.map(finding => this.explainFinding(finding)) }),
+            lines: output.lines.map(line =>
+                line.findings.length === 0 ? line : { ...line, findings: line.findings.map(finding => this.explainFinding(finding)) },
+            ),
         };
     }
 
@@ -91,16 +93,20 @@ export function hintOf(rule: PackRule): string {
     const provider = rule.conditions.find(c => c.kind === 'provider');
     if (provider && provider.kind === 'provider') return nothingLifts(rule.action, `for this provider type (${joinOr(provider.types)})`);
     const only = rule.conditions.find(c => c.kind === 'diagnosis-only');
-    if (only && only.kind === 'diagnosis-only') return `${outcome} with a supporting diagnosis besides ${joinOr(only.patterns)} on the line`;
+    if (only && only.kind === 'diagnosis-only')
+        return `${outcome} with a supporting diagnosis besides ${joinOr(only.patterns)} on the line`;
     return nothingLifts(rule.action, 'for any provider');
 }
 
 /** The hint of a rule that nothing on the claim can lift. */
 function nothingLifts(action: PackRule['action'], scope: string): string {
     switch (action) {
-        case 'review': return `always held for review ${scope}: no modifier or diagnosis lifts it`;
-        case 'flag': return `always flagged ${scope}: information only, the payment is not affected`;
-        default: return `not covered ${scope}: no modifier or diagnosis makes it payable`;
+        case 'review':
+            return `always held for review ${scope}: no modifier or diagnosis lifts it`;
+        case 'flag':
+            return `always flagged ${scope}: information only, the payment is not affected`;
+        default:
+            return `not covered ${scope}: no modifier or diagnosis makes it payable`;
     }
 }
 
@@ -116,7 +122,10 @@ function exceptionPhrase(exception: Exception, conditions: readonly Condition[])
     switch (exception.kind) {
         case 'modifier': {
             const partner = conditions.find(c => c.kind === 'with');
-            const where = exception.eitherLine && partner && partner.kind === 'with' ? `on this line or on the ${codesText(partner.codes)} line` : 'on this line';
+            const where =
+                exception.eitherLine && partner && partner.kind === 'with'
+                    ? `on this line or on the ${codesText(partner.codes)} line`
+                    : 'on this line';
             return `with modifier ${joinOr(exception.modifiers)} ${where}`;
         }
         case 'diagnosis':
@@ -148,7 +157,7 @@ const PER = { line: 'on a line', day: 'a day', claim: 'on a claim' } as const;
 
 function timedHint(minutes: number, method: 'total' | 'per-code'): string {
     const half = Math.ceil(minutes / 2);
-    const basis = method === 'per-code' ? 'each line\'s own minutes' : 'the day\'s timed minutes of the discipline';
+    const basis = method === 'per-code' ? "each line's own minutes" : "the day's timed minutes of the discipline";
     return `payable for the units ${basis} support: 1 unit from ${half} minutes, ${minutes} more per further unit (${half}–${half + minutes - 1} minutes 1 unit, ${half + minutes}–${half + 2 * minutes - 1} minutes 2)`;
 }
 

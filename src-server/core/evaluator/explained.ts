@@ -28,6 +28,9 @@ export function evaluate(packs: readonly RulePack[], claims: Iterable<unknown>):
 }
 
 /** evaluateStream (stream.ts) with explained findings. */
-export function evaluateStream(packs: readonly RulePack[] | BaseEvaluator, claims: AsyncIterable<unknown> | Iterable<unknown>): AsyncGenerator<ClaimOutput> {
+export function evaluateStream(
+    packs: readonly RulePack[] | BaseEvaluator,
+    claims: AsyncIterable<unknown> | Iterable<unknown>,
+): AsyncGenerator<ClaimOutput> {
     return baseEvaluateStream(packs instanceof BaseEvaluator ? packs : new Evaluator(packs), claims);
 }

@@ -8,7 +8,13 @@ import type { WorkLine } from './work-line.js';
 export function recordFinding(line: WorkLine, rule: CompiledRule, units: number): void {
     const { action } = rule.rule;
     line.findings.push({
-        policy: rule.policy, rule: rule.rule.id, action, reason: rule.reason, remarks: rule.remarks, units, message: rule.rule.title,
+        policy: rule.policy,
+        rule: rule.rule.id,
+        action,
+        reason: rule.reason,
+        remarks: rule.remarks,
+        units,
+        message: rule.rule.title,
     });
     line.findingRanks.push(rule.rank);
     if (action === 'deny' || action === 'timed') {

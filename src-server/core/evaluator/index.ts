@@ -5,5 +5,12 @@ export { allowedTimedUnits } from './timed.js';
 export { addToSummary, emptySummary, summarize, unroutedPayer } from './summary.js';
 export { payerKey } from './rule-index.js';
 export type {
-    ClaimErrorResult, ClaimOutput, ClaimResult, EvaluationOutput, EvaluationSummary, Finding, LineResult, LineStatus,
+    ClaimErrorResult,
+    ClaimOutput,
+    ClaimResult,
+    EvaluationOutput,
+    EvaluationSummary,
+    Finding,
+    LineResult,
+    LineStatus,
 } from './types.js';

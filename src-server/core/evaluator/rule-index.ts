@@ -32,8 +32,9 @@ export class CodeIndex {
             this.wideRangeRules.push(rule);
             return;
         }
-        const gate = rule.withPartners.find(search => search.codes.wideRanges.length === 0
-            && search.codes.codes.size * rule.subject.codes.size <= PAIR_INDEX_LIMIT);
+        const gate = rule.withPartners.find(
+            search => search.codes.wideRanges.length === 0 && search.codes.codes.size * rule.subject.codes.size <= PAIR_INDEX_LIMIT,
+        );
         for (const code of rule.subject.codes) {
             if (!gate) {
                 listIn(this.byCode, code).push(rule);
@@ -71,7 +72,8 @@ export class RuleIndex {
 
     constructor(packs: readonly RulePack[]) {
         // A stable order independent of the order packs were given in: policy id, then file order.
-        const ordered = packs.map((pack, i) => ({ pack, i }))
+        const ordered = packs
+            .map((pack, i) => ({ pack, i }))
             .sort((a, b) => (a.pack.policy.id < b.pack.policy.id ? -1 : a.pack.policy.id > b.pack.policy.id ? 1 : a.i - b.i));
         ordered.forEach(({ pack }, packIndex) => {
             const names = [pack.policy.payer, ...(pack.policy.payerIds ?? [])];

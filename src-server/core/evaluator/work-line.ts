@@ -70,12 +70,24 @@ export class WorkLine {
         readonly route: Route,
     ) {}
 
-    get code(): string { return this.source.code; }
-    get date(): string { return this.source.date; }
-    get units(): number { return this.source.units; }
-    get minutes(): number | null { return this.source.minutes; }
-    get providerId(): string | null { return this.claim.provider.id; }
-    get providerType(): string | null { return this.claim.provider.type; }
+    get code(): string {
+        return this.source.code;
+    }
+    get date(): string {
+        return this.source.date;
+    }
+    get units(): number {
+        return this.source.units;
+    }
+    get minutes(): number | null {
+        return this.source.minutes;
+    }
+    get providerId(): string | null {
+        return this.claim.provider.id;
+    }
+    get providerType(): string | null {
+        return this.claim.provider.type;
+    }
 
     /** Whether the pack at `packIndex` serves this line's claim (payer routing). */
     servedBy(packIndex: number): boolean {

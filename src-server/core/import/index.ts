@@ -72,7 +72,12 @@ export function importTables(kind: TableKind, inputs: TableInput[], request: Imp
         const tables = texts.map((text, i) => readPtpTable(sorted[i].name, text));
         rejectOverlaps(tables);
         const settings: ImportSettings = { ...request, payer: request.payer ?? 'Medicare', policyId: request.policyId ?? 'ncci_ptp' };
-        return { settings, files: ptpOutput(tables, infos, settings), bad: tables.flatMap(table => table.bad), counts: tables.map(ptpCounts) };
+        return {
+            settings,
+            files: ptpOutput(tables, infos, settings),
+            bad: tables.flatMap(table => table.bad),
+            counts: tables.map(ptpCounts),
+        };
     }
     const tables = texts.map((text, i) => readMueTable(sorted[i].name, text));
     const service = oneService(tables);
@@ -83,9 +88,9 @@ export function importTables(kind: TableKind, inputs: TableInput[], request: Imp
 
 /** How each MUE table is named by default: its policy ids' prefix and its payer. */
 export const MUE_SERVICES: Record<MueService, { prefix: string; payer: string; title: string }> = {
-    'practitioner': { prefix: 'mue_practitioner', payer: 'Medicare', title: 'practitioner services' },
+    practitioner: { prefix: 'mue_practitioner', payer: 'Medicare', title: 'practitioner services' },
     'outpatient-hospital': { prefix: 'mue_outpatient', payer: 'Medicare outpatient hospital', title: 'outpatient hospital services' },
-    'dme': { prefix: 'mue_dme', payer: 'Medicare DME', title: 'DME supplier services' },
+    dme: { prefix: 'mue_dme', payer: 'Medicare DME', title: 'DME supplier services' },
 };
 
 /**
@@ -107,7 +112,10 @@ function oneService(tables: MueTable[]): MueService | null {
     const known = tables.filter(table => table.service !== null);
     for (const table of known) {
         if (table.service !== known[0].service) {
-            throw new UnreadableTableError(table.file, `is the ${MUE_SERVICES[table.service!].title} table and ${known[0].file} the ${MUE_SERVICES[known[0].service!].title} one: import each MUE table on its own (each has its own values and policies)`);
+            throw new UnreadableTableError(
+                table.file,
+                `is the ${MUE_SERVICES[table.service!].title} table and ${known[0].file} the ${MUE_SERVICES[known[0].service!].title} one: import each MUE table on its own (each has its own values and policies)`,
+            );
         }
     }
     return known[0]?.service ?? null;
@@ -116,26 +124,42 @@ function oneService(tables: MueTable[]): MueService | null {
 function ptpCounts(table: PtpTable): TableCounts {
     const notApplied = table.skipped.filter(row => row.why === 'indicator-9').length;
     return {
-        file: table.file, dataRows: table.dataRows, imported: table.edits.length, notApplied,
-        neverInEffect: table.skipped.length - notApplied, bad: table.bad.length,
+        file: table.file,
+        dataRows: table.dataRows,
+        imported: table.edits.length,
+        notApplied,
+        neverInEffect: table.skipped.length - notApplied,
+        bad: table.bad.length,
     };
 }
 
 function mueCounts(table: MueTable): TableCounts {
-    return { file: table.file, dataRows: table.dataRows, imported: table.limits.length, notApplied: 0, neverInEffect: 0, bad: table.bad.length };
+    return {
+        file: table.file,
+        dataRows: table.dataRows,
+        imported: table.limits.length,
+        notApplied: 0,
+        neverInEffect: 0,
+        bad: table.bad.length,
+    };
 }
 
 /** A policy id given on the command line: an identifier that is not a keyword nor code-shaped. */
 export function policyIdProblem(id: string): string | undefined {
-    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(id)) return `'${id}' is not an identifier: start with a letter or _, then letters, digits, _ or -`;
+    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(id))
+        return `'${id}' is not an identifier: start with a letter or _, then letters, digits, _ or -`;
     if (/^[A-Za-z][0-9]{4}$/.test(id)) return `'${id}' has the shape of a procedure code; choose another name`;
     if (KEYWORDS.has(id)) return `'${id}' is a Payrule keyword`;
     return undefined;
 }
 
-const KEYWORDS = new Set(('policy payer version effective to source title codeset rule denied review flagged timed minutes per code '
-    + 'requires modifier diagnosis provider with without same day claim line above units codes after visits calendar year '
-    + 'days when only unless on either whole reason note document cite modifierset remark id').split(' '));
+const KEYWORDS = new Set(
+    (
+        'policy payer version effective to source title codeset rule denied review flagged timed minutes per code ' +
+        'requires modifier diagnosis provider with without same day claim line above units codes after visits calendar year ' +
+        'days when only unless on either whole reason note document cite modifierset remark id'
+    ).split(' '),
+);
 
 /**
  * The date a CMS MUE file name says the table takes effect (`MCR_MUE_PractitionerServices_Eff_01-01-2025.csv`,

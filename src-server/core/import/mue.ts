@@ -45,14 +45,23 @@ export const MUE_FIELDS = ['HCPCS/CPT code', 'MUE value', 'MUE adjudication indi
 const MUE_LAYOUT: TableLayout = {
     name: 'an MUE table (CSV or tab-delimited text with the columns "HCPCS/CPT Code", "MUE Values", ...)',
     delimiters: [',', '\t'],
-    isHeader: fields => /^HCPCS\s*\/?\s*CPT\s*Code$/i.test(fields[0] ?? '') || (/CPT/i.test(fields[0] ?? '') && /MUE\s*Values?/i.test(fields[1] ?? '')),
+    isHeader: fields =>
+        /^HCPCS\s*\/?\s*CPT\s*Code$/i.test(fields[0] ?? '') || (/CPT/i.test(fields[0] ?? '') && /MUE\s*Values?/i.test(fields[1] ?? '')),
     looksLikeData: fields => fields.length >= 3 && codeShape(fields[0]) !== undefined && /^[0-9]+$/.test(fields[1]),
 };
 
 export function readMueTable(file: string, text: string): MueTable {
     const located = locateTable(file, text, MUE_LAYOUT);
     const service = mueService(located.headerFields[1] ?? '') ?? mueService(file);
-    const table: MueTable = { file, service, delimiter: located.delimiter, headerLine: located.headerLine, dataRows: 0, limits: [], bad: [] };
+    const table: MueTable = {
+        file,
+        service,
+        delimiter: located.delimiter,
+        headerLine: located.headerLine,
+        dataRows: 0,
+        limits: [],
+        bad: [],
+    };
     for (const record of located.records) {
         if (isBlankRecord(record)) continue;
         table.dataRows++;
@@ -109,7 +118,12 @@ export function rejectDuplicateCodes(tables: MueTable[]): void {
                 seen.set(limit.code, limit);
                 return true;
             }
-            table.bad.push({ file: table.file, line: limit.line, raw: limit.text, reason: `${limit.code} already has an MUE (${first.file}:${first.line}); a code has one MUE per table` });
+            table.bad.push({
+                file: table.file,
+                line: limit.line,
+                raw: limit.text,
+                reason: `${limit.code} already has an MUE (${first.file}:${first.line}); a code has one MUE per table`,
+            });
             return false;
         });
         table.bad.sort((a, b) => a.line - b.line);

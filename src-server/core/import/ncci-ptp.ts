@@ -45,8 +45,13 @@ export interface PtpTable {
 }
 
 export const PTP_FIELDS = [
-    'column 1', 'column 2', '* = in existence prior to 1996', 'effective date', 'deletion date (* = none)',
-    'modifier indicator', 'PTP edit rationale',
+    'column 1',
+    'column 2',
+    '* = in existence prior to 1996',
+    'effective date',
+    'deletion date (* = none)',
+    'modifier indicator',
+    'PTP edit rationale',
 ] as const;
 
 const PTP_LAYOUT: TableLayout = {
@@ -59,7 +64,15 @@ const PTP_LAYOUT: TableLayout = {
 /** Read one PTP table (the file's text, already decoded). `file` is the name rows are reported under. */
 export function readPtpTable(file: string, text: string): PtpTable {
     const located = locateTable(file, text, PTP_LAYOUT);
-    const table: PtpTable = { file, delimiter: located.delimiter, headerLine: located.headerLine, dataRows: 0, edits: [], skipped: [], bad: [] };
+    const table: PtpTable = {
+        file,
+        delimiter: located.delimiter,
+        headerLine: located.headerLine,
+        dataRows: 0,
+        edits: [],
+        skipped: [],
+        bad: [],
+    };
     for (const record of located.records) {
         if (isBlankRecord(record)) continue;
         table.dataRows++;
@@ -109,19 +122,32 @@ export function parsePtpFields(fields: string[]): PtpFields | string {
         return `modifier indicator '${indicator}' is not 0, 1 or 9`;
     }
     return {
-        column1, column2, prior1996: flag === '*', effective, deletion,
+        column1,
+        column2,
+        prior1996: flag === '*',
+        effective,
+        deletion,
         lastDay: deletion === null ? null : dayBefore(deletion),
-        modifierIndicator: indicator, rationale: cleanField(rationaleText),
+        modifierIndicator: indicator,
+        rationale: cleanField(rationaleText),
     };
 }
 
 /** `line N of FILE: column 1 | column 2 | * | effective | deletion | indicator | rationale`, dates as CMS writes them. */
 function ptpRowText(edit: PtpEdit): string {
-    const compact = (iso: string | null) => iso === null ? '*' : iso.replace(/-/g, '');
-    return `${rowLabel(edit.file, edit.line)} ` + [
-        edit.column1, edit.column2, edit.prior1996 ? '*' : '', compact(edit.effective),
-        compact(edit.deletion), edit.modifierIndicator, edit.rationale,
-    ].join(' | ');
+    const compact = (iso: string | null) => (iso === null ? '*' : iso.replace(/-/g, ''));
+    return (
+        `${rowLabel(edit.file, edit.line)} ` +
+        [
+            edit.column1,
+            edit.column2,
+            edit.prior1996 ? '*' : '',
+            compact(edit.effective),
+            compact(edit.deletion),
+            edit.modifierIndicator,
+            edit.rationale,
+        ].join(' | ')
+    );
 }
 
 /** Whether two edits' ranges of days in effect overlap. */
@@ -143,9 +169,14 @@ export function rejectOverlaps(tables: PtpTable[]): void {
             const same = byPair.get(`${edit.column1} ${edit.column2}`) ?? [];
             const clash = same.find(other => editsOverlap(edit, other));
             if (clash) {
-                const identical = clash.effective === edit.effective && clash.deletion === edit.deletion && clash.modifierIndicator === edit.modifierIndicator;
+                const identical =
+                    clash.effective === edit.effective &&
+                    clash.deletion === edit.deletion &&
+                    clash.modifierIndicator === edit.modifierIndicator;
                 table.bad.push({
-                    file: table.file, line: edit.line, raw: edit.text,
+                    file: table.file,
+                    line: edit.line,
+                    raw: edit.text,
                     reason: identical
                         ? `duplicate of the edit ${edit.column1}/${edit.column2} on ${clash.file}:${clash.line}`
                         : `the edit ${edit.column1}/${edit.column2} is already in effect on some of these dates (${clash.file}:${clash.line}); rows for one pair must not overlap`,
@@ -155,7 +186,9 @@ export function rejectOverlaps(tables: PtpTable[]): void {
             const reversed = (byPair.get(`${edit.column2} ${edit.column1}`) ?? []).find(other => editsOverlap(edit, other));
             if (reversed) {
                 table.bad.push({
-                    file: table.file, line: edit.line, raw: edit.text,
+                    file: table.file,
+                    line: edit.line,
+                    raw: edit.text,
                     reason: `reverses the edit ${reversed.column1}/${reversed.column2} of ${reversed.file}:${reversed.line} over overlapping dates: together they would deny both codes`,
                 });
                 continue;

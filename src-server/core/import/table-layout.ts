@@ -1,6 +1,4 @@
-import {
-    cleanField, readRecords, UnreadableTableError, type Delimiter, type TableRecord,
-} from './table-text.js';
+import { cleanField, readRecords, UnreadableTableError, type Delimiter, type TableRecord } from './table-text.js';
 
 /** A data row the importer could not use: reported as FILE:LINE: reason, and skipped. */
 export interface BadRow {

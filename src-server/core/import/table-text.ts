@@ -12,15 +12,18 @@ export type Delimiter = '\t' | ',';
 /** A table the importer cannot read at all (exit code 2): binary, or not the expected layout. */
 export class UnreadableTableError extends Error {
     override readonly name = 'UnreadableTableError';
-    constructor(readonly file: string, readonly reason: string) {
+    constructor(
+        readonly file: string,
+        readonly reason: string,
+    ) {
         super(`${file}: ${reason}`);
     }
 }
 
 /** Windows-1252 code points of bytes 0x80-0x9F (the five unassigned bytes map to the C1 control of the same value). */
 const CP1252_HIGH = [
-    0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
-    0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+    0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8d, 0x017d, 0x8f, 0x90, 0x2018,
+    0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x9d, 0x017e, 0x0178,
 ];
 
 /** Decode Windows-1252 bytes (Node 20's TextDecoder drops some of them, so the table is ours). */
@@ -32,7 +35,7 @@ export function decodeWindows1252(bytes: Uint8Array): string {
         const codes = new Array<number>(end - start);
         for (let i = start; i < end; i++) {
             const byte = bytes[i];
-            codes[i - start] = byte >= 0x80 && byte <= 0x9F ? CP1252_HIGH[byte - 0x80] : byte;
+            codes[i - start] = byte >= 0x80 && byte <= 0x9f ? CP1252_HIGH[byte - 0x80] : byte;
         }
         parts.push(String.fromCharCode(...codes));
     }
@@ -53,10 +56,13 @@ export interface DecodedText {
 export function decodeTable(file: string, bytes: Uint8Array, encoding: Encoding = 'auto'): DecodedText {
     const nul = bytes.indexOf(0);
     if (nul >= 0) {
-        const zip = bytes[0] === 0x50 && bytes[1] === 0x4B;
-        throw new UnreadableTableError(file, zip
-            ? 'this is a zip archive (or an .xlsx workbook): unzip the CMS download and import the .txt or .csv table inside'
-            : `binary file (a NUL byte at offset ${nul}): import the tab-delimited .txt or the .csv table CMS publishes`);
+        const zip = bytes[0] === 0x50 && bytes[1] === 0x4b;
+        throw new UnreadableTableError(
+            file,
+            zip
+                ? 'this is a zip archive (or an .xlsx workbook): unzip the CMS download and import the .txt or .csv table inside'
+                : `binary file (a NUL byte at offset ${nul}): import the tab-delimited .txt or the .csv table CMS publishes`,
+        );
     }
     if (isAscii(bytes)) return { text: decodeWindows1252(bytes), encoding: 'ascii' };
     if (encoding === 'windows-1252') return { text: decodeWindows1252(bytes), encoding };
@@ -64,7 +70,8 @@ export function decodeTable(file: string, bytes: Uint8Array, encoding: Encoding 
         const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
         return { text: stripBom(text), encoding: 'utf-8' };
     } catch {
-        if (encoding === 'utf-8') throw new UnreadableTableError(file, 'not valid UTF-8 text (CMS tables are Windows-1252: leave --encoding at auto)');
+        if (encoding === 'utf-8')
+            throw new UnreadableTableError(file, 'not valid UTF-8 text (CMS tables are Windows-1252: leave --encoding at auto)');
         return { text: decodeWindows1252(bytes), encoding: 'windows-1252' };
     }
 }
@@ -75,7 +82,7 @@ function isAscii(bytes: Uint8Array): boolean {
 }
 
 function stripBom(text: string): string {
-    return text.charCodeAt(0) === 0xFEFF ? text.slice(1) : text;
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 export interface TableRecord {
@@ -183,7 +190,13 @@ function* readCsvRecords(text: string): Generator<TableRecord> {
 
 /** Collapse runs of whitespace (a field may hold line breaks in CSV) and drop other control characters. */
 export function cleanField(value: string): string {
-    return value.replace(/[\u0000-\u0008\u000E-\u001F\u007F-\u009F]/g, '\uFFFD').replace(/\s+/g, ' ').trim();
+    return (
+        value
+            // eslint-disable-next-line no-control-regex -- control characters are exactly what this removes
+            .replace(/[\u0000-\u0008\u000E-\u001F\u007F-\u009F]/g, '\uFFFD')
+            .replace(/\s+/g, ' ')
+            .trim()
+    );
 }
 
 /** Whether a record holds nothing but empty fields (a blank line, or `,,,` from a spreadsheet). */

@@ -40,7 +40,8 @@ export function packContentProblems(pack: RulePack, limit = 20): string[] {
             else if (exception.kind === 'provider') checkUnique(`${where}/types`, exception.types, add);
         });
         rule.citations.forEach((citation, j) => {
-            if (!sourceIds.has(citation.source)) add(`${at}/citations/${j}/source`, `cites source "${citation.source}", which the pack does not hold`);
+            if (!sourceIds.has(citation.source))
+                add(`${at}/citations/${j}/source`, `cites source "${citation.source}", which the pack does not hold`);
         });
     });
     return problems;
@@ -50,7 +51,8 @@ type Add = (where: string, what: string) => void;
 
 function checkRange(where: string, range: DateRange, add: Add): void {
     // ISO dates compare as text.
-    if (range.from !== null && range.to !== null && range.to < range.from) add(where, `ends (${range.to}) before it starts (${range.from})`);
+    if (range.from !== null && range.to !== null && range.to < range.from)
+        add(where, `ends (${range.to}) before it starts (${range.from})`);
 }
 
 function checkCodeSet(where: string, set: CodeSet, add: Add): void {

@@ -4,4 +4,13 @@ export { packDigest, sealPack, type UnsealedPack } from './digest.js';
 export { PackError, type PackCheck } from './errors.js';
 export { parsePack, loadPack, loadPackSync, loadPacks } from './loader.js';
 export { packSchema, packSchemaProblems } from './schema.js';
-export { generateSigningKeys, keyId, readPrivateKey, readPublicKey, signPack, verifyPackSignature, SIGNATURE_SUFFIX, type PackSignature } from './sign.js';
+export {
+    generateSigningKeys,
+    keyId,
+    readPrivateKey,
+    readPublicKey,
+    signPack,
+    verifyPackSignature,
+    SIGNATURE_SUFFIX,
+    type PackSignature,
+} from './sign.js';

@@ -47,7 +47,10 @@ export function stripBom(text: string): string {
 }
 
 class JsonSyntax {
-    constructor(readonly offset: number, readonly reason: string) {}
+    constructor(
+        readonly offset: number,
+        readonly reason: string,
+    ) {}
 }
 
 /** The first syntax error in `text`, or undefined when it is valid JSON (RFC 8259). */
@@ -70,7 +73,10 @@ export function findJsonError(text: string): { offset: number; reason: string } 
         for (;;) {
             if (i >= text.length) fail('unterminated string');
             const c = text.charCodeAt(i);
-            if (c === 34) { i++; return; }
+            if (c === 34) {
+                i++;
+                return;
+            }
             if (c < 0x20) fail('control character inside a string (escape it)');
             if (c === 92) {
                 const next = text[i + 1];
@@ -99,7 +105,10 @@ export function findJsonError(text: string): { offset: number; reason: string } 
         if (c === '{') {
             i++;
             skipSpace();
-            if (text[i] === '}') { i++; return; }
+            if (text[i] === '}') {
+                i++;
+                return;
+            }
             for (;;) {
                 skipSpace();
                 if (text[i] !== '"') fail(`expected a property name in double quotes but found ${shown()}`);
@@ -107,27 +116,45 @@ export function findJsonError(text: string): { offset: number; reason: string } 
                 expect(':', "':' after a property name");
                 value();
                 skipSpace();
-                if (text[i] === ',') { i++; continue; }
-                if (text[i] === '}') { i++; return; }
+                if (text[i] === ',') {
+                    i++;
+                    continue;
+                }
+                if (text[i] === '}') {
+                    i++;
+                    return;
+                }
                 fail(`expected ',' or '}' but found ${shown()}`);
             }
         }
         if (c === '[') {
             i++;
             skipSpace();
-            if (text[i] === ']') { i++; return; }
+            if (text[i] === ']') {
+                i++;
+                return;
+            }
             for (;;) {
                 value();
                 skipSpace();
-                if (text[i] === ',') { i++; continue; }
-                if (text[i] === ']') { i++; return; }
+                if (text[i] === ',') {
+                    i++;
+                    continue;
+                }
+                if (text[i] === ']') {
+                    i++;
+                    return;
+                }
                 fail(`expected ',' or ']' but found ${shown()}`);
             }
         }
         if (c === '"') return string();
         if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return number();
         for (const literal of ['true', 'false', 'null']) {
-            if (text.startsWith(literal, i)) { i += literal.length; return; }
+            if (text.startsWith(literal, i)) {
+                i += literal.length;
+                return;
+            }
         }
         fail(`expected a value but found ${shown()}`);
     };

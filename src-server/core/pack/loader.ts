@@ -19,15 +19,21 @@ export function parsePack(text: string, origin = '<pack>'): RulePack {
 
     const format = isObject(value) ? value.format : undefined;
     if (format !== PACK_FORMAT) {
-        const found = isObject(value) ? `"format" is ${JSON.stringify(format) ?? 'missing'}` : `the top level is ${describeType(value)}, not an object`;
+        const found = isObject(value)
+            ? `"format" is ${JSON.stringify(format) ?? 'missing'}`
+            : `the top level is ${describeType(value)}, not an object`;
         throw new PackError('format', origin, `not a Payrule rule pack: ${found}, expected "${PACK_FORMAT}"`);
     }
     const version = (value as Record<string, unknown>).formatVersion;
     if (version !== PACK_FORMAT_VERSION) {
         const older = typeof version === 'number' && version < PACK_FORMAT_VERSION;
-        throw new PackError('version', origin, older
-            ? `"formatVersion" is ${version}: the pack was compiled by an older payrule; recompile it with this version of payrule (format version ${PACK_FORMAT_VERSION})`
-            : `"formatVersion" is ${JSON.stringify(version) ?? 'missing'}; this loader reads format version ${PACK_FORMAT_VERSION} only`);
+        throw new PackError(
+            'version',
+            origin,
+            older
+                ? `"formatVersion" is ${version}: the pack was compiled by an older payrule; recompile it with this version of payrule (format version ${PACK_FORMAT_VERSION})`
+                : `"formatVersion" is ${JSON.stringify(version) ?? 'missing'}; this loader reads format version ${PACK_FORMAT_VERSION} only`,
+        );
     }
 
     const problems = packSchemaProblems(value);
@@ -39,8 +45,11 @@ export function parsePack(text: string, origin = '<pack>'): RulePack {
     const { sha256: recorded, ...rest } = value as RulePack;
     const actual = packDigest(rest);
     if (actual !== recorded) {
-        throw new PackError('digest', origin,
-            `"sha256" is ${recorded} but the content hashes to ${actual}: the pack was changed after it was compiled`);
+        throw new PackError(
+            'digest',
+            origin,
+            `"sha256" is ${recorded} but the content hashes to ${actual}: the pack was changed after it was compiled`,
+        );
     }
     const content = packContentProblems(value as RulePack);
     if (content.length > 0) {
@@ -78,7 +87,8 @@ export async function loadPacks(paths: readonly string[]): Promise<RulePack[]> {
 
 function ioError(path: string, error: unknown): PackError {
     const code = (error as { code?: string }).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : error instanceof Error ? error.message : String(error);
+    const reason =
+        code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : error instanceof Error ? error.message : String(error);
     return new PackError('io', path, `cannot read the file: ${reason}`);
 }
 

@@ -39,15 +39,24 @@ function describe(error: ErrorObject): string {
     const at = error.instancePath === '' ? '(the top level)' : error.instancePath;
     const params = error.params as Record<string, unknown>;
     switch (error.keyword) {
-        case 'required': return `${at}: missing required key "${String(params.missingProperty)}"`;
-        case 'additionalProperties': return `${at}: unknown key "${String(params.additionalProperty)}"`;
-        case 'enum': return `${at}: must be one of ${(params.allowedValues as unknown[]).map(v => JSON.stringify(v)).join(', ')}`;
-        case 'const': return `${at}: must be ${JSON.stringify(params.allowedValue)}`;
-        case 'pattern': return `${at}: ${JSON.stringify(error.data)} does not match ${String(params.pattern)}`;
-        case 'format': return `${at}: ${JSON.stringify(error.data)} is not a valid ${String(params.format)}`;
+        case 'required':
+            return `${at}: missing required key "${String(params.missingProperty)}"`;
+        case 'additionalProperties':
+            return `${at}: unknown key "${String(params.additionalProperty)}"`;
+        case 'enum':
+            return `${at}: must be one of ${(params.allowedValues as unknown[]).map(v => JSON.stringify(v)).join(', ')}`;
+        case 'const':
+            return `${at}: must be ${JSON.stringify(params.allowedValue)}`;
+        case 'pattern':
+            return `${at}: ${JSON.stringify(error.data)} does not match ${String(params.pattern)}`;
+        case 'format':
+            return `${at}: ${JSON.stringify(error.data)} is not a valid ${String(params.format)}`;
         // The schema's only `not` is the one that keeps code lists from being empty.
-        case 'not': return `${at}: must hold at least one code or range`;
-        case 'discriminator': return `${at}: "kind" ${JSON.stringify(params.tagValue)} is not a known kind here`;
-        default: return `${at}: ${error.message ?? error.keyword}`;
+        case 'not':
+            return `${at}: must hold at least one code or range`;
+        case 'discriminator':
+            return `${at}: "kind" ${JSON.stringify(params.tagValue)} is not a known kind here`;
+        default:
+            return `${at}: ${error.message ?? error.keyword}`;
     }
 }

@@ -37,7 +37,10 @@ export function generateSigningKeys(): { privateKey: string; publicKey: string }
 
 /** A short, stable id of a public key: the first 16 hex digits of the sha256 of its SPKI DER bytes. */
 export function keyId(publicKey: KeyObject): string {
-    return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+    return createHash('sha256')
+        .update(publicKey.export({ type: 'spki', format: 'der' }))
+        .digest('hex')
+        .slice(0, 16);
 }
 
 /** Read an Ed25519 private key from PEM text; throws a one-line message naming `origin`. */
@@ -48,7 +51,8 @@ export function readPrivateKey(pem: string | Buffer, origin: string): KeyObject 
     } catch {
         throw new Error(`${origin}: not a private key in PEM form (make one with payrule keygen)`);
     }
-    if (key.asymmetricKeyType !== 'ed25519') throw new Error(`${origin}: an ${key.asymmetricKeyType} key, not Ed25519 (make one with payrule keygen)`);
+    if (key.asymmetricKeyType !== 'ed25519')
+        throw new Error(`${origin}: an ${key.asymmetricKeyType} key, not Ed25519 (make one with payrule keygen)`);
     return key;
 }
 
@@ -56,7 +60,9 @@ export function readPrivateKey(pem: string | Buffer, origin: string): KeyObject 
 export function readPublicKey(pem: string | Buffer, origin: string): KeyObject {
     const text = pem.toString();
     if (/-----BEGIN (ENCRYPTED )?PRIVATE KEY-----/.test(text)) {
-        throw new Error(`${origin}: a private key; --trust takes the public key (the .pub file), and the private key should not leave the signer`);
+        throw new Error(
+            `${origin}: a private key; --trust takes the public key (the .pub file), and the private key should not leave the signer`,
+        );
     }
     let key: KeyObject;
     try {
@@ -85,10 +91,19 @@ export function signPack(packBytes: Buffer | string, privateKey: KeyObject): str
  * Check a pack's bytes against its signature file and the trusted public keys; throws a PackError
  * of the `signature` check saying what is wrong. `origin` names the pack in messages.
  */
-export function verifyPackSignature(packBytes: Buffer, signatureText: string | undefined, trusted: readonly KeyObject[], origin: string): void {
+export function verifyPackSignature(
+    packBytes: Buffer,
+    signatureText: string | undefined,
+    trusted: readonly KeyObject[],
+    origin: string,
+): void {
     const sigFile = `${origin}${SIGNATURE_SUFFIX}`;
     if (signatureText === undefined) {
-        throw new PackError('signature', origin, `unsigned: there is no ${sigFile} beside it, and --trust accepts signed packs only (sign with payrule compile --sign KEY)`);
+        throw new PackError(
+            'signature',
+            origin,
+            `unsigned: there is no ${sigFile} beside it, and --trust accepts signed packs only (sign with payrule compile --sign KEY)`,
+        );
     }
     let parsed: Partial<PackSignature>;
     try {
@@ -96,9 +111,19 @@ export function verifyPackSignature(packBytes: Buffer, signatureText: string | u
     } catch {
         throw new PackError('signature', origin, `${sigFile} is not a signature file (not JSON)`);
     }
-    if (parsed === null || typeof parsed !== 'object' || parsed.format !== SIGNATURE_FORMAT || parsed.algorithm !== 'ed25519'
-        || typeof parsed.signature !== 'string' || typeof parsed.key !== 'string') {
-        throw new PackError('signature', origin, `${sigFile} is not a Payrule Ed25519 pack signature (format "${SIGNATURE_FORMAT}", algorithm "ed25519")`);
+    if (
+        parsed === null ||
+        typeof parsed !== 'object' ||
+        parsed.format !== SIGNATURE_FORMAT ||
+        parsed.algorithm !== 'ed25519' ||
+        typeof parsed.signature !== 'string' ||
+        typeof parsed.key !== 'string'
+    ) {
+        throw new PackError(
+            'signature',
+            origin,
+            `${sigFile} is not a Payrule Ed25519 pack signature (format "${SIGNATURE_FORMAT}", algorithm "ed25519")`,
+        );
     }
     const key = trusted.find(candidate => keyId(candidate) === parsed.key);
     if (!key) {
@@ -109,6 +134,10 @@ export function verifyPackSignature(packBytes: Buffer, signatureText: string | u
     if (signature.length !== 64 || !verify(null, packBytes, key, signature)) {
         const actual = createHash('sha256').update(packBytes).digest('hex');
         const changed = typeof parsed.sha256 === 'string' && parsed.sha256 !== actual ? ': the pack was changed after it was signed' : '';
-        throw new PackError('signature', origin, `the signature in ${sigFile} does not match the pack's bytes under key ${parsed.key}${changed}`);
+        throw new PackError(
+            'signature',
+            origin,
+            `the signature in ${sigFile} does not match the pack's bytes under key ${parsed.key}${changed}`,
+        );
     }
 }

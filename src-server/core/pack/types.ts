@@ -27,30 +27,60 @@ export type PairKind = 'with' | 'without';
 export type PairScope = 'day' | 'claim';
 export type UnitsPer = 'line' | 'day' | 'claim';
 
-export interface PairCondition { kind: PairKind; codes: CodeSet; scope: PairScope }
-export interface UnitsCondition { kind: 'units'; max: number; per: UnitsPer; wholeLine: boolean }
-export interface CodesCondition { kind: 'codes'; max: number; per: 'day' }
-export interface VisitsCondition { kind: 'visits'; max: number; per: 'calendar-year' | { days: number } }
-export interface ProviderCondition { kind: 'provider'; types: string[] }
-export interface DiagnosisOnlyCondition { kind: 'diagnosis-only'; patterns: string[] }
+export interface PairCondition {
+    kind: PairKind;
+    codes: CodeSet;
+    scope: PairScope;
+}
+export interface UnitsCondition {
+    kind: 'units';
+    max: number;
+    per: UnitsPer;
+    wholeLine: boolean;
+}
+export interface CodesCondition {
+    kind: 'codes';
+    max: number;
+    per: 'day';
+}
+export interface VisitsCondition {
+    kind: 'visits';
+    max: number;
+    per: 'calendar-year' | { days: number };
+}
+export interface ProviderCondition {
+    kind: 'provider';
+    types: string[];
+}
+export interface DiagnosisOnlyCondition {
+    kind: 'diagnosis-only';
+    patterns: string[];
+}
 
-export type Condition =
-    | PairCondition
-    | UnitsCondition
-    | CodesCondition
-    | VisitsCondition
-    | ProviderCondition
-    | DiagnosisOnlyCondition;
+export type Condition = PairCondition | UnitsCondition | CodesCondition | VisitsCondition | ProviderCondition | DiagnosisOnlyCondition;
 
-export interface ModifierException { kind: 'modifier'; modifiers: string[]; eitherLine: boolean }
-export interface DiagnosisException { kind: 'diagnosis'; patterns: string[] }
-export interface ProviderException { kind: 'provider'; types: string[] }
+export interface ModifierException {
+    kind: 'modifier';
+    modifiers: string[];
+    eitherLine: boolean;
+}
+export interface DiagnosisException {
+    kind: 'diagnosis';
+    patterns: string[];
+}
+export interface ProviderException {
+    kind: 'provider';
+    types: string[];
+}
 
 export type Exception = ModifierException | DiagnosisException | ProviderException;
 
 export type RuleAction = 'deny' | 'review' | 'flag' | 'timed';
 
-export interface TimedSpec { minutesPerUnit: number; method: 'total' | 'per-code' }
+export interface TimedSpec {
+    minutesPerUnit: number;
+    method: 'total' | 'per-code';
+}
 
 export interface ReasonCode {
     group: 'CO' | 'PR' | 'OA' | 'PI';

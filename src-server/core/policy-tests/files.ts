@@ -67,5 +67,8 @@ function payruleFilesIn(folder: string): string[] {
     } catch {
         return [];
     }
-    return entries.filter(entry => entry.isFile() && entry.name.endsWith('.payrule')).map(entry => path.join(folder, entry.name)).sort();
+    return entries
+        .filter(entry => entry.isFile() && entry.name.endsWith('.payrule'))
+        .map(entry => path.join(folder, entry.name))
+        .sort();
 }

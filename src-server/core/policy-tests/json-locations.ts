@@ -52,7 +52,8 @@ function recordOffsets(text: string, offsets: Map<string, number>): void {
     let i = 0;
     const path: Array<string | number> = [];
     const space = () => {
-        while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r' || text[i] === '\uFEFF')) i++;
+        while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r' || text[i] === '\uFEFF'))
+            i++;
     };
     const string = (): string => {
         const start = i++;
@@ -67,7 +68,10 @@ function recordOffsets(text: string, offsets: Map<string, number>): void {
         if (c === '{') {
             i++;
             space();
-            if (text[i] === '}') { i++; return; }
+            if (text[i] === '}') {
+                i++;
+                return;
+            }
             for (;;) {
                 space();
                 const key = string();
@@ -83,7 +87,10 @@ function recordOffsets(text: string, offsets: Map<string, number>): void {
         if (c === '[') {
             i++;
             space();
-            if (text[i] === ']') { i++; return; }
+            if (text[i] === ']') {
+                i++;
+                return;
+            }
             for (let index = 0; ; index++) {
                 path.push(index);
                 value();

@@ -12,9 +12,10 @@ export function formatCaseResult(result: CaseResult, testCase: PolicyTestCase, f
 }
 
 export function formatDifference(difference: LineDifference): string[] {
-    const where = difference.line > 0
-        ? `claim ${difference.claim} line ${difference.line}${difference.code ? ` (${difference.code})` : ''}`
-        : `claim ${difference.claim}`;
+    const where =
+        difference.line > 0
+            ? `claim ${difference.claim} line ${difference.line}${difference.code ? ` (${difference.code})` : ''}`
+            : `claim ${difference.claim}`;
     if (difference.problem) {
         const lines = [`${where}: ${difference.problem}`];
         if (difference.expected) lines.push(`  expected: ${describeExpected(difference.expected)}`);

@@ -53,7 +53,14 @@ export function runPolicyTestCase(testCase: PolicyTestCase, packs: readonly Rule
     output.claims.forEach((claim, i) => {
         if (!('lines' in claim)) {
             const id = claim.id ?? `(claim ${i + 1}, no id)`;
-            differences.push({ claim: id, line: 0, code: null, expected: null, actual: null, problem: `the claim could not be read: ${claim.error}` });
+            differences.push({
+                claim: id,
+                line: 0,
+                code: null,
+                expected: null,
+                actual: null,
+                problem: `the claim could not be read: ${claim.error}`,
+            });
             for (const entry of testCase.expect) if (entry.claim === claim.id) met.add(key(entry.claim, entry.line));
             return;
         }
@@ -72,7 +79,11 @@ export function runPolicyTestCase(testCase: PolicyTestCase, packs: readonly Rule
         if (met.has(key(entry.claim, entry.line))) continue;
         const claimExists = output.claims.some(c => c.id === entry.claim);
         differences.push({
-            claim: entry.claim, line: entry.line, code: null, expected: expectation(entry), actual: null,
+            claim: entry.claim,
+            line: entry.line,
+            code: null,
+            expected: expectation(entry),
+            actual: null,
             problem: claimExists ? `claim ${entry.claim} has no line ${entry.line}` : `the case has no claim ${entry.claim}`,
         });
     }
@@ -94,7 +105,8 @@ function expectation(entry: ExpectedLine): LineDifference['expected'] {
 function matches(want: ExpectedLine, actual: LineOutcome): boolean {
     if (want.status !== actual.status) return false;
     if (want.allowedUnits !== undefined && want.allowedUnits !== actual.allowedUnits) return false;
-    if (want.rules !== undefined && (want.rules.length !== actual.rules.length || want.rules.some((rule, i) => rule !== actual.rules[i]))) return false;
+    if (want.rules !== undefined && (want.rules.length !== actual.rules.length || want.rules.some((rule, i) => rule !== actual.rules[i])))
+        return false;
     return true;
 }
 

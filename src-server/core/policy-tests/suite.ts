@@ -61,30 +61,35 @@ export function parsePolicyTestSuite(text: string, file: string): ParsedSuite {
     const parsed = parseLocatedJson(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     if (!parsed.ok) return { ok: false, problems: [{ file, ...parsed.location, message: `not valid JSON: ${parsed.message}` }] };
     const problems: SuiteProblem[] = [];
-    const problem = (path: Path, message: string) => problems.push({ file, ...parsed.locate(path), message: `${describePath(path)}${message}` });
+    const problem = (path: Path, message: string) =>
+        problems.push({ file, ...parsed.locate(path), message: `${describePath(path)}${message}` });
     const root = parsed.value;
     if (!isObject(root)) {
         problem([], 'a policy test file must be a JSON object { "description", "policies", "cases" }');
         return { ok: false, problems };
     }
     for (const key of Object.keys(root)) {
-        if (!['description', 'policies', 'cases'].includes(key)) problem([key], `is not a field of a policy test file (expected "description", "policies", "cases")`);
+        if (!['description', 'policies', 'cases'].includes(key))
+            problem([key], `is not a field of a policy test file (expected "description", "policies", "cases")`);
     }
     const description = typeof root.description === 'string' ? root.description : '';
     if (root.description !== undefined && typeof root.description !== 'string') problem(['description'], 'must be a string');
     let policies: string[] | null = null;
     if (root.policies !== undefined) {
-        if (!Array.isArray(root.policies) || root.policies.length === 0) problem(['policies'], 'must be a non-empty list of policy paths (relative to the test file), or left out');
+        if (!Array.isArray(root.policies) || root.policies.length === 0)
+            problem(['policies'], 'must be a non-empty list of policy paths (relative to the test file), or left out');
         else {
             policies = [];
             root.policies.forEach((entry, i) => {
-                if (typeof entry !== 'string' || entry.trim() === '') problem(['policies', i], 'must be a path to a .payrule file or a folder');
+                if (typeof entry !== 'string' || entry.trim() === '')
+                    problem(['policies', i], 'must be a path to a .payrule file or a folder');
                 else policies!.push(entry);
             });
         }
     }
     const cases: PolicyTestCase[] = [];
-    if (!Array.isArray(root.cases)) problem(['cases'], root.cases === undefined ? 'is missing: a list of test cases' : 'must be a list of test cases');
+    if (!Array.isArray(root.cases))
+        problem(['cases'], root.cases === undefined ? 'is missing: a list of test cases' : 'must be a list of test cases');
     else {
         const names = new Set<string>();
         root.cases.forEach((value, i) => {
@@ -118,12 +123,14 @@ function readCase(value: unknown, at: Path, problem: Problem) {
         problem(path, message);
     };
     for (const key of Object.keys(value)) {
-        if (!['name', 'claims', 'expect'].includes(key)) fail([...at, key], 'is not a field of a test case (expected "name", "claims", "expect")');
+        if (!['name', 'claims', 'expect'].includes(key))
+            fail([...at, key], 'is not a field of a test case (expected "name", "claims", "expect")');
     }
     if (typeof value.name !== 'string' || value.name.trim() === '') fail([...at, 'name'], 'must be a non-empty string naming the case');
     if (!Array.isArray(value.claims) || value.claims.length === 0) fail([...at, 'claims'], 'must be a non-empty list of claims');
     const expect: Array<Omit<ExpectedLine, 'location'> & { path: Path }> = [];
-    if (!Array.isArray(value.expect)) fail([...at, 'expect'], 'must be a list of expected line outcomes (empty: every line paid with no findings)');
+    if (!Array.isArray(value.expect))
+        fail([...at, 'expect'], 'must be a list of expected line outcomes (empty: every line paid with no findings)');
     else {
         const seen = new Set<string>();
         value.expect.forEach((entry, i) => {
@@ -151,7 +158,8 @@ function readExpected(value: unknown, at: Path, fail: Problem): Omit<ExpectedLin
         fail([...at, key], message);
     };
     for (const key of Object.keys(value)) {
-        if (!['claim', 'line', 'status', 'allowedUnits', 'rules'].includes(key)) bad(key, 'is not a field of an expected line (expected "claim", "line", "status", "allowedUnits", "rules")');
+        if (!['claim', 'line', 'status', 'allowedUnits', 'rules'].includes(key))
+            bad(key, 'is not a field of an expected line (expected "claim", "line", "status", "allowedUnits", "rules")');
     }
     const claim = typeof value.claim === 'number' && Number.isFinite(value.claim) ? String(value.claim) : value.claim;
     if (typeof claim !== 'string' || claim.trim() === '') bad('claim', 'must be the id of a claim of the case');
@@ -160,7 +168,10 @@ function readExpected(value: unknown, at: Path, fail: Problem): Omit<ExpectedLin
     if (value.allowedUnits !== undefined && (!Number.isInteger(value.allowedUnits) || (value.allowedUnits as number) < 0)) {
         bad('allowedUnits', 'must be a whole number of units ≥ 0');
     }
-    if (value.rules !== undefined && (!Array.isArray(value.rules) || value.rules.some(rule => typeof rule !== 'string' || rule.trim() === ''))) {
+    if (
+        value.rules !== undefined &&
+        (!Array.isArray(value.rules) || value.rules.some(rule => typeof rule !== 'string' || rule.trim() === ''))
+    ) {
         bad('rules', 'must be a list of rule ids (empty: no findings)');
     }
     if (!ok) return undefined;

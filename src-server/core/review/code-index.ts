@@ -53,7 +53,8 @@ export function buildCodeIndex(policies: Array<{ policy: PolicyDoc; pack: RulePa
             const doc = policy.rules[i];
             addSet(rule.subject, { policy, rule: doc, role: 'subject' });
             for (const condition of rule.conditions) {
-                if (condition.kind === 'with' || condition.kind === 'without') addSet(condition.codes, { policy, rule: doc, role: 'partner' });
+                if (condition.kind === 'with' || condition.kind === 'without')
+                    addSet(condition.codes, { policy, rule: doc, role: 'partner' });
             }
         });
     }

@@ -13,7 +13,8 @@ export function formatDiffText(diff: PackDiff): string {
     }
     if (diff.policy.length > 0) lines.push('Policy changes:', ...diff.policy.map(change => `  ${change}`));
     const ruleList = (title: string, rules: RuleSummary[]) => {
-        if (rules.length > 0) lines.push(`${title} (${rules.length}):`, ...rules.map(rule => `  ${rule.id} "${rule.title}": ${rule.english}`));
+        if (rules.length > 0)
+            lines.push(`${title} (${rules.length}):`, ...rules.map(rule => `  ${rule.id} "${rule.title}": ${rule.english}`));
     };
     ruleList('Rules added', diff.added);
     ruleList('Rules removed', diff.removed);
@@ -29,21 +30,33 @@ export function formatDiffText(diff: PackDiff): string {
 }
 
 export function formatDiffMarkdown(diff: PackDiff): string {
-    const out = [`## Policy ${mdCode(diff.old.id)}${diff.old.id !== diff.new.id ? ` → ${mdCode(diff.new.id)}` : ''}: ${mdText(versionText(diff.old))} → ${mdText(versionText(diff.new))}`];
+    const out = [
+        `## Policy ${mdCode(diff.old.id)}${diff.old.id !== diff.new.id ? ` → ${mdCode(diff.new.id)}` : ''}: ${mdText(versionText(diff.old))} → ${mdText(versionText(diff.new))}`,
+    ];
     if (!hasDifferences(diff)) out.push(`No differences (${plural(diff.unchanged.length, 'rule')}).`);
     if (diff.policy.length > 0) out.push('### Policy changes', diff.policy.map(change => `- ${mdText(change)}`).join('\n'));
     const ruleList = (title: string, rules: RuleSummary[]) => {
         if (rules.length > 0) {
-            out.push(`### ${title} (${rules.length})`, rules.map(rule => `- ${mdCode(rule.id)} ${mdText(rule.title)}: ${mdText(rule.english)}`).join('\n'));
+            out.push(
+                `### ${title} (${rules.length})`,
+                rules.map(rule => `- ${mdCode(rule.id)} ${mdText(rule.title)}: ${mdText(rule.english)}`).join('\n'),
+            );
         }
     };
     ruleList('Rules added', diff.added);
     ruleList('Rules removed', diff.removed);
     if (diff.changed.length > 0) {
-        out.push(`### Rules changed (${diff.changed.length})`, diff.changed.map(rule => [
-            `- ${mdCode(rule.id)}: ${mdText(rule.changes.join('; '))}`,
-            ...(rule.before !== rule.after ? [`  - Before: ${mdText(rule.before)}`, `  - After: ${mdText(rule.after)}`] : []),
-        ].join('\n')).join('\n'));
+        out.push(
+            `### Rules changed (${diff.changed.length})`,
+            diff.changed
+                .map(rule =>
+                    [
+                        `- ${mdCode(rule.id)}: ${mdText(rule.changes.join('; '))}`,
+                        ...(rule.before !== rule.after ? [`  - Before: ${mdText(rule.before)}`, `  - After: ${mdText(rule.after)}`] : []),
+                    ].join('\n'),
+                )
+                .join('\n'),
+        );
     }
     if (hasDifferences(diff)) out.push(`${plural(diff.unchanged.length, 'rule')} unchanged.`);
     return `${out.join('\n\n')}\n`;

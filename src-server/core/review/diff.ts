@@ -22,9 +22,25 @@ export interface PackDiff {
     unchanged: string[];
 }
 
-export interface PackSummary { id: string; title: string; version: string | null; rules: number; sha256: string }
-export interface RuleSummary { id: string; title: string; english: string }
-export interface RuleChange { id: string; title: string; changes: string[]; before: string; after: string }
+export interface PackSummary {
+    id: string;
+    title: string;
+    version: string | null;
+    rules: number;
+    sha256: string;
+}
+export interface RuleSummary {
+    id: string;
+    title: string;
+    english: string;
+}
+export interface RuleChange {
+    id: string;
+    title: string;
+    changes: string[];
+    before: string;
+    after: string;
+}
 
 export function diffPacks(before: RulePack, after: RulePack): PackDiff {
     const oldRules = new Map(before.rules.map(rule => [rule.id, rule]));
@@ -43,8 +59,14 @@ export function diffPacks(before: RulePack, after: RulePack): PackDiff {
         old: summary(before),
         new: summary(after),
         policy: policyChanges(before, after),
-        added: after.rules.filter(rule => !oldRules.has(rule.id)).map(ruleSummary).sort(byId),
-        removed: before.rules.filter(rule => !newRules.has(rule.id)).map(ruleSummary).sort(byId),
+        added: after.rules
+            .filter(rule => !oldRules.has(rule.id))
+            .map(ruleSummary)
+            .sort(byId),
+        removed: before.rules
+            .filter(rule => !newRules.has(rule.id))
+            .map(ruleSummary)
+            .sort(byId),
         changed: changed.sort(byId),
         unchanged: unchanged.sort(compareText),
     };
@@ -74,7 +96,8 @@ function policyChanges(before: RulePack, after: RulePack): string[] {
     field('payer', a.payer, b.payer);
     changes.push(...listChanges('payer id', a.payerIds.map(quotedId), b.payerIds.map(quotedId)));
     field('version', a.version, b.version);
-    if (!sameRange(a.effective, b.effective)) changes.push(`effective dates changed from ${datesText(a.effective)} to ${datesText(b.effective)}`);
+    if (!sameRange(a.effective, b.effective))
+        changes.push(`effective dates changed from ${datesText(a.effective)} to ${datesText(b.effective)}`);
     const oldSources = new Map(before.sources.map(source => [source.id, source]));
     const newSources = new Map(after.sources.map(source => [source.id, source]));
     for (const source of after.sources) {
@@ -82,8 +105,10 @@ function policyChanges(before: RulePack, after: RulePack): string[] {
         if (!previous) changes.push(`source ${source.id} added (${source.path})`);
         else {
             if (previous.path !== source.path) changes.push(`source ${source.id} now reads ${source.path} instead of ${previous.path}`);
-            if (previous.title !== source.title) changes.push(`source ${source.id} title changed from ${quoted(previous.title)} to ${quoted(source.title)}`);
-            if (previous.path === source.path && previous.sha256 !== source.sha256) changes.push(`source ${source.id}: the text of ${source.path} changed`);
+            if (previous.title !== source.title)
+                changes.push(`source ${source.id} title changed from ${quoted(previous.title)} to ${quoted(source.title)}`);
+            if (previous.path === source.path && previous.sha256 !== source.sha256)
+                changes.push(`source ${source.id}: the text of ${source.path} changed`);
         }
     }
     for (const source of before.sources) if (!newSources.has(source.id)) changes.push(`source ${source.id} removed (${source.path})`);
@@ -104,17 +129,30 @@ export function ruleChanges(a: PackRule, b: PackRule): string[] {
     const reasonB = reasonCode(b.reason);
     const sameCarc = a.reason.group === b.reason.group && a.reason.code === b.reason.code;
     // The same CARC with other remark codes: say which remarks came and went.
-    if (sameCarc && reasonA !== reasonB) changes.push(...listChanges(`remark code of ${a.reason.group}-${a.reason.code}`, a.reason.remarks, b.reason.remarks), ...remarkOrder(a.reason.remarks, b.reason.remarks));
+    if (sameCarc && reasonA !== reasonB)
+        changes.push(
+            ...listChanges(`remark code of ${a.reason.group}-${a.reason.code}`, a.reason.remarks, b.reason.remarks),
+            ...remarkOrder(a.reason.remarks, b.reason.remarks),
+        );
     else if (reasonA !== reasonB) changes.push(`reason changed from ${reasonA} to ${reasonB}`);
     // When what the rule decides changed, say the reason stayed: claims engineers look for it.
     else if (logic.length > 0) changes.push(`reason ${reasonA} unchanged`);
-    if (!sameRange(a.effective, b.effective)) changes.push(`effective dates changed from ${ruleRange(a.effective)} to ${ruleRange(b.effective)}`);
+    if (!sameRange(a.effective, b.effective))
+        changes.push(`effective dates changed from ${ruleRange(a.effective)} to ${ruleRange(b.effective)}`);
     if (a.title !== b.title) changes.push(`title changed from ${quoted(a.title)} to ${quoted(b.title)}`);
     changes.push(...listChanges('documentation requirement', a.documentation.map(quoted), b.documentation.map(quoted)));
     if (a.note !== b.note) {
-        changes.push(a.note === null ? `note added: ${quoted(b.note)}` : b.note === null ? 'note removed' : `note changed to ${quoted(b.note)}`);
+        changes.push(
+            a.note === null ? `note added: ${quoted(b.note)}` : b.note === null ? 'note removed' : `note changed to ${quoted(b.note)}`,
+        );
     }
-    changes.push(...listChanges('citation', a.citations.map(c => `${c.source} ${quoted(c.quote)}`), b.citations.map(c => `${c.source} ${quoted(c.quote)}`)));
+    changes.push(
+        ...listChanges(
+            'citation',
+            a.citations.map(c => `${c.source} ${quoted(c.quote)}`),
+            b.citations.map(c => `${c.source} ${quoted(c.quote)}`),
+        ),
+    );
     return changes;
 }
 
@@ -134,8 +172,10 @@ function conditionChange(x: Condition, y: Condition): string[] {
     }
     if (x.kind === 'units' && y.kind === 'units') {
         const changes: string[] = [];
-        if (x.max !== y.max || x.per !== y.per) changes.push(`units limit changed from ${unitsLimit(x.max, x.per)} to ${unitsLimit(y.max, y.per)}`);
-        if (x.wholeLine !== y.wholeLine) changes.push(y.wholeLine ? 'now acts on the whole line that passes the limit' : 'now acts only on the units past the limit');
+        if (x.max !== y.max || x.per !== y.per)
+            changes.push(`units limit changed from ${unitsLimit(x.max, x.per)} to ${unitsLimit(y.max, y.per)}`);
+        if (x.wholeLine !== y.wholeLine)
+            changes.push(y.wholeLine ? 'now acts on the whole line that passes the limit' : 'now acts only on the units past the limit');
         return changes;
     }
     if (x.kind === 'codes' && y.kind === 'codes') {
@@ -157,7 +197,10 @@ function exceptionChanges(a: Exception[], b: Exception[]): string[] {
         if (!x) return [`exception added: ${exceptionText(y)}`];
         if (x.kind === 'modifier' && y.kind === 'modifier') {
             const changes = listChanges('exception modifier', x.modifiers, y.modifiers);
-            if (x.eitherLine !== y.eitherLine) changes.push(y.eitherLine ? 'the modifier may now be on either line of the pair' : 'the modifier must now be on the acted-on line');
+            if (x.eitherLine !== y.eitherLine)
+                changes.push(
+                    y.eitherLine ? 'the modifier may now be on either line of the pair' : 'the modifier must now be on the acted-on line',
+                );
             return changes;
         }
         if (x.kind === 'diagnosis' && y.kind === 'diagnosis') return listChanges('exception diagnosis', x.patterns, y.patterns);
@@ -169,12 +212,13 @@ function exceptionChanges(a: Exception[], b: Exception[]): string[] {
 function timedChanges(a: PackRule, b: PackRule): string[] {
     if (!a.timed || !b.timed) return [];
     const changes: string[] = [];
-    if (a.timed.minutesPerUnit !== b.timed.minutesPerUnit) changes.push(`unit length changed from ${a.timed.minutesPerUnit} to ${b.timed.minutesPerUnit} minutes`);
+    if (a.timed.minutesPerUnit !== b.timed.minutesPerUnit)
+        changes.push(`unit length changed from ${a.timed.minutesPerUnit} to ${b.timed.minutesPerUnit} minutes`);
     if (a.timed.method !== b.timed.method) changes.push(`time counted ${METHODS[b.timed.method]} instead of ${METHODS[a.timed.method]}`);
     return changes;
 }
 
-const METHODS = { total: 'as the day\'s total', 'per-code': 'per code' } as const;
+const METHODS = { total: "as the day's total", 'per-code': 'per code' } as const;
 
 /** Match items of the same kind in order; an unmatched item on either side was added or removed. */
 function pairUp<T>(a: T[], b: T[], key: (item: T) => string): Array<[T | undefined, T | undefined]> {
@@ -244,7 +288,9 @@ function codeListChange(what: string, a: CodeSet, b: CodeSet): string[] {
     const added = after.filter(item => !before.includes(item));
     const removed = before.filter(item => !after.includes(item));
     if (added.length === 0 && removed.length === 0) return [];
-    const parts = [added.length > 0 ? `added ${added.join(', ')}` : '', removed.length > 0 ? `removed ${removed.join(', ')}` : ''].filter(Boolean);
+    const parts = [added.length > 0 ? `added ${added.join(', ')}` : '', removed.length > 0 ? `removed ${removed.join(', ')}` : ''].filter(
+        Boolean,
+    );
     return [`${what}: ${parts.join(', ')}`];
 }
 

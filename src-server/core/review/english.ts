@@ -14,16 +14,22 @@ export function describeRule(rule: Pick<PackRule, 'action' | 'subject' | 'condit
         const { minutesPerUnit: u, method } = rule.timed;
         const half = Math.ceil(u / 2);
         const table = `${half}–${half + u - 1} minutes 1 unit, ${half + u}–${half + 2 * u - 1} minutes 2 units, and so on; under ${half} minutes no unit`;
-        const basis = method === 'total'
-            ? 'the timed minutes of a patient\'s day with one rendering provider are added up for each therapy discipline (GP, GO, GN, none) on its own'
-            : 'each line\'s own minutes count on their own';
+        const basis =
+            method === 'total'
+                ? "the timed minutes of a patient's day with one rendering provider are added up for each therapy discipline (GP, GO, GN, none) on its own"
+                : "each line's own minutes count on their own";
         return `${subject} ${plural ? 'are' : 'is'} paid by time in ${u}-minute units: ${basis} (${table}), and billed units past that are reduced${method === 'total' ? ', starting with the lines with the fewest minutes' : ''}; reason ${reasonText(rule.reason)}.`;
     }
     // A whole-line limit acts on every unit of the lines it reaches: say so first, as payers do
     // ("every unit of 97035 on a claim that brings the provider's units for the day above 3 is denied").
     const whole = rule.conditions.find((c): c is Extract<Condition, { kind: 'units' }> => c.kind === 'units' && c.wholeLine);
     const singular = whole !== undefined || !plural;
-    const verb = { deny: singular ? 'is denied' : 'are denied', review: singular ? 'goes to review' : 'go to review', flag: singular ? 'is flagged' : 'are flagged', timed: 'is timed' }[rule.action];
+    const verb = {
+        deny: singular ? 'is denied' : 'are denied',
+        review: singular ? 'goes to review' : 'go to review',
+        flag: singular ? 'is flagged' : 'are flagged',
+        timed: 'is timed',
+    }[rule.action];
     const conditions = rule.conditions.filter(c => c !== whole).map(describeCondition);
     const exceptions = rule.exceptions.map(describeException);
     let sentence = whole ? `${wholeLineSubject(subject, plural, whole)} ${verb}` : `${subject} ${verb}`;
@@ -38,7 +44,12 @@ export function describeCodes(codes: CodeSet): string {
         ...codes.codes.map(code => ({ key: code, text: code })),
         ...codes.ranges.map(([start, end]) => ({ key: start, text: `${start}–${end}` })),
     ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return items.length === 0 ? 'no codes' : joinWords(items.map(item => item.text), 'or');
+    return items.length === 0
+        ? 'no codes'
+        : joinWords(
+              items.map(item => item.text),
+              'or',
+          );
 }
 
 function describeCondition(condition: Condition): string {
@@ -110,14 +121,20 @@ function wholeLineSubject(subject: string, plural: boolean, limit: { max: number
     const of = plural ? 'these codes' : subject;
     const n = `${limit.max} ${units(limit.max)}`;
     switch (limit.per) {
-        case 'line': return `Every unit of ${subject} on a line billed with more than ${n}`;
-        case 'claim': return `Every unit of ${subject} on a claim that bills more than ${n} of ${of}`;
-        case 'day': return `Every unit of ${subject} on a claim that brings the rendering provider's units of ${of} for the patient's day above ${n} (units allowed on the provider's earlier claims that day count)`;
+        case 'line':
+            return `Every unit of ${subject} on a line billed with more than ${n}`;
+        case 'claim':
+            return `Every unit of ${subject} on a claim that bills more than ${n} of ${of}`;
+        case 'day':
+            return `Every unit of ${subject} on a claim that brings the rendering provider's units of ${of} for the patient's day above ${n} (units allowed on the provider's earlier claims that day count)`;
     }
 }
 
 function providerList(types: string[]): string {
-    return joinWords(types.map(type => `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type.replace(/-/g, ' ')}`), 'or');
+    return joinWords(
+        types.map(type => `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type.replace(/-/g, ' ')}`),
+        'or',
+    );
 }
 
 function codeCount(codes: CodeSet): number {

@@ -47,12 +47,14 @@ export function tokenize(core: HighlighterCore, text: string): HighlightedCode {
     return {
         foreground: result.fg ?? '#24292e',
         background: result.bg ?? '#ffffff',
-        lines: result.tokens.map(line => line.map(token => ({
-            text: token.content,
-            color: token.color,
-            // FontStyle flags: 1 italic, 2 bold.
-            italic: ((token.fontStyle ?? 0) & 1) !== 0,
-            bold: ((token.fontStyle ?? 0) & 2) !== 0,
-        }))),
+        lines: result.tokens.map(line =>
+            line.map(token => ({
+                text: token.content,
+                color: token.color,
+                // FontStyle flags: 1 italic, 2 bold.
+                italic: ((token.fontStyle ?? 0) & 1) !== 0,
+                bold: ((token.fontStyle ?? 0) & 2) !== 0,
+            })),
+        ),
     };
 }

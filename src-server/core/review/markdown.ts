@@ -34,13 +34,19 @@ function indexPage(model: DocsModel): string {
             [
                 '| Policy | Id | Version | Effective | Rules |',
                 '| --- | --- | --- | --- | --- |',
-                ...group.policies.map(policy =>
-                    `| ${mdLink(mdText(policy.title), `policies/${policy.slug}.md`)} | ${mdCode(policy.id)} | ${mdText(policy.version ?? 'none')} | ${rangeText(policy.effective)} | ${policy.rules.length} |`),
+                ...group.policies.map(
+                    policy =>
+                        `| ${mdLink(mdText(policy.title), `policies/${policy.slug}.md`)} | ${mdCode(policy.id)} | ${mdText(policy.version ?? 'none')} | ${rangeText(policy.effective)} | ${policy.rules.length} |`,
+                ),
             ].join('\n'),
         ]),
         '## Source documents',
-        model.sources.map(source =>
-            `- ${mdLink(mdText(source.titles[0] ?? source.file), `sources/${source.slug}.md`)} (${mdCode(source.file)}, ${plural(source.marks.length, 'cited passage')})`).join('\n'),
+        model.sources
+            .map(
+                source =>
+                    `- ${mdLink(mdText(source.titles[0] ?? source.file), `sources/${source.slug}.md`)} (${mdCode(source.file)}, ${plural(source.marks.length, 'cited passage')})`,
+            )
+            .join('\n'),
     );
 }
 
@@ -60,12 +66,21 @@ function policyPage(model: DocsModel, policy: PolicyDoc): string {
         '## Rules',
         ...policy.rules.map(rule => ruleSection(policy, rule)),
         '## Sources',
-        policy.sources.map(source => `- ${mdCode(source.id)}: ${source.slug
-            ? mdLink(mdText(source.title ?? source.file), `../sources/${source.slug}.md`)
-            : mdText(source.title ?? source.file)} (${mdCode(source.file)})`).join('\n'),
+        policy.sources
+            .map(
+                source =>
+                    `- ${mdCode(source.id)}: ${
+                        source.slug
+                            ? mdLink(mdText(source.title ?? source.file), `../sources/${source.slug}.md`)
+                            : mdText(source.title ?? source.file)
+                    } (${mdCode(source.file)})`,
+            )
+            .join('\n'),
         findings.length > 0 && '## Open warnings',
-        findings.length > 0 && findings.map(finding =>
-            `- line ${finding.line}: ${finding.severity} ${mdCode(finding.code)}: ${mdText(finding.message)}`).join('\n'),
+        findings.length > 0 &&
+            findings
+                .map(finding => `- line ${finding.line}: ${finding.severity} ${mdCode(finding.code)}: ${mdText(finding.message)}`)
+                .join('\n'),
         '## Policy source',
         mdFence(policy.text),
     );
@@ -96,29 +111,36 @@ function citationQuote(citation: CitationDoc): string {
         ? `${context.cutBefore ? '… ' : ''}${mdText(context.before)}<strong>${mdText(context.passage)}</strong>${mdText(context.after)}${context.cutAfter ? ' …' : ''}`
         : `<strong>${mdText(citation.quote)}</strong>`;
     const page = source.slug ? `../sources/${source.slug}.md` : null;
-    const where = page && citation.anchor
-        ? `${mdLink(`line ${citation.line}`, `${page}#${citation.anchor}`)} · ${mdLink('full source text', page)}`
-        : 'passage not found in the source';
+    const where =
+        page && citation.anchor
+            ? `${mdLink(`line ${citation.line}`, `${page}#${citation.anchor}`)} · ${mdLink('full source text', page)}`
+            : 'passage not found in the source';
     return `> ${quote}\n>\n> — ${title}, ${where}`;
 }
 
 function sourcePage(source: SourceDoc): string {
     const lines = markedLines(source.text, source.marks).map(line => {
-        const text = line.segments.map(segment => {
-            const anchors = segment.anchors.map(mdAnchor).join('');
-            if (!segment.marked) return anchors + mdText(segment.text);
-            const [lead, core, trail] = splitEdges(segment.text);
-            return `${mdText(lead)}${anchors}${core ? `<strong>${mdText(core)}</strong>` : ''}${mdText(trail)}`;
-        }).join('').trim();
+        const text = line.segments
+            .map(segment => {
+                const anchors = segment.anchors.map(mdAnchor).join('');
+                if (!segment.marked) return anchors + mdText(segment.text);
+                const [lead, core, trail] = splitEdges(segment.text);
+                return `${mdText(lead)}${anchors}${core ? `<strong>${mdText(core)}</strong>` : ''}${mdText(trail)}`;
+            })
+            .join('')
+            .trim();
         return { number: line.number, text };
     });
     // Each line keeps its number and anchor; a blank source line stays a paragraph break.
-    const fullText = lines.map((line, i) => {
-        if (line.text === '') return '';
-        const next = lines[i + 1];
-        const hardBreak = next !== undefined && next.text !== '' ? '\\' : '';
-        return `${mdAnchor(`L${line.number}`)}${mdCode(String(line.number))} ${line.text}${hardBreak}`;
-    }).join('\n').replace(/\n{3,}/g, '\n\n');
+    const fullText = lines
+        .map((line, i) => {
+            if (line.text === '') return '';
+            const next = lines[i + 1];
+            const hardBreak = next !== undefined && next.text !== '' ? '\\' : '';
+            return `${mdAnchor(`L${line.number}`)}${mdCode(String(line.number))} ${line.text}${hardBreak}`;
+        })
+        .join('\n')
+        .replace(/\n{3,}/g, '\n\n');
     return blocks(
         `${mdLink('Policies', '../index.md')} › Sources`,
         `# ${mdText(source.titles[0] ?? source.file)}`,
@@ -126,11 +148,23 @@ function sourcePage(source: SourceDoc): string {
             `- **File:** ${mdCode(source.file)}`,
             source.titles.length > 1 ? `- **Also titled:** ${mdText(source.titles.slice(1).join('; '))}` : '',
             `- **Cited passages:** ${source.marks.length}`,
-        ].filter(Boolean).join('\n'),
+        ]
+            .filter(Boolean)
+            .join('\n'),
         '## Cited passages',
-        source.marks.length === 0 ? 'No rule cites this source.' : source.marks.map((mark, i) =>
-            `${i + 1}. ${mdLink(`Line ${mark.line}`, `#${mark.anchor}`)}: cited by ${mark.citedBy.map(cite =>
-                `${mdLink(mdCode(cite.rule.id), `../policies/${cite.policy.slug}.md#${cite.rule.anchor}`)} (${mdCode(cite.policy.id)})`).join(', ')}`).join('\n'),
+        source.marks.length === 0
+            ? 'No rule cites this source.'
+            : source.marks
+                  .map(
+                      (mark, i) =>
+                          `${i + 1}. ${mdLink(`Line ${mark.line}`, `#${mark.anchor}`)}: cited by ${mark.citedBy
+                              .map(
+                                  cite =>
+                                      `${mdLink(mdCode(cite.rule.id), `../policies/${cite.policy.slug}.md#${cite.rule.anchor}`)} (${mdCode(cite.policy.id)})`,
+                              )
+                              .join(', ')}`,
+                  )
+                  .join('\n'),
         '## Full text',
         fullText.trim(),
     );
@@ -145,8 +179,10 @@ function codesPage(model: DocsModel): string {
             '| Code | Rules |',
             '| --- | --- |',
             ...model.codes.map(entry => {
-                const uses = entry.uses.map(use =>
-                    `${mdLink(mdCode(use.rule.id), `policies/${use.policy.slug}.md#${use.rule.anchor}`)} (${mdCode(use.policy.id)}) ${mdText(use.rule.title)} *as ${use.role}*`);
+                const uses = entry.uses.map(
+                    use =>
+                        `${mdLink(mdCode(use.rule.id), `policies/${use.policy.slug}.md#${use.rule.anchor}`)} (${mdCode(use.policy.id)}) ${mdText(use.rule.title)} *as ${use.role}*`,
+                );
                 if (entry.withinRanges.length > 0) {
                     uses.push(`Also within ${entry.withinRanges.map(range => mdLink(range.label, `#${range.anchor}`)).join(', ')}`);
                 }
@@ -167,8 +203,13 @@ function warningsPage(model: DocsModel): string {
             const policy = model.policies.find(p => p.file === file);
             return [
                 `## ${mdCode(file)}${policy ? ` (${mdLink(mdCode(policy.id), `policies/${policy.slug}.md`)})` : ''}`,
-                model.findings.filter(finding => finding.file === file).map(finding =>
-                    `- line ${finding.line}, column ${finding.column}: ${finding.severity} ${mdCode(finding.code)}: ${mdText(finding.message)}`).join('\n'),
+                model.findings
+                    .filter(finding => finding.file === file)
+                    .map(
+                        finding =>
+                            `- line ${finding.line}, column ${finding.column}: ${finding.severity} ${mdCode(finding.code)}: ${mdText(finding.message)}`,
+                    )
+                    .join('\n'),
             ];
         }),
     );

@@ -6,7 +6,8 @@ import escapeHtml from 'escape-html';
  * and `>` are written as entities (a quote holding `<script>` stays text on GitHub too).
  */
 export function mdText(text: string): string {
-    const markdownEscaped = text.replace(/\s+/g, ' ')
+    const markdownEscaped = text
+        .replace(/\s+/g, ' ')
         .replace(/[\\`*_[\]|~#@]/g, '\\$&')
         // A line-start marker only matters at the start of a line, where some texts end up.
         .replace(/^([-+])(?=\s|$)/, '\\$1')

@@ -129,8 +129,10 @@ export interface SourceMark {
 }
 
 export function buildDocsModel(input: DocsInput): DocsModel {
-    const policyInputs = [...input.policies].sort((a, b) =>
-        compareText(payerKey(a.pack.policy.payer), payerKey(b.pack.policy.payer)) || compareText(a.pack.policy.id, b.pack.policy.id));
+    const policyInputs = [...input.policies].sort(
+        (a, b) =>
+            compareText(payerKey(a.pack.policy.payer), payerKey(b.pack.policy.payer)) || compareText(a.pack.policy.id, b.pack.policy.id),
+    );
     const sources = collectSources(policyInputs);
     const policySlugs = uniqueSlugs(policyInputs.map(p => p.pack.policy.id));
     const policies = policyInputs.map((policy, i) => buildPolicy(policy, policySlugs[i], sources));
@@ -139,8 +141,14 @@ export function buildDocsModel(input: DocsInput): DocsModel {
         policies,
         sources: [...sources.values()].sort((a, b) => compareText(a.file, b.file)).map(finishSource),
         codes: buildCodeIndex(policies.map((policy, i) => ({ policy, pack: policyInputs[i].pack }))),
-        findings: [...input.findings].sort((a, b) =>
-            compareText(a.file, b.file) || a.line - b.line || a.column - b.column || compareText(a.code, b.code) || compareText(a.message, b.message)),
+        findings: [...input.findings].sort(
+            (a, b) =>
+                compareText(a.file, b.file) ||
+                a.line - b.line ||
+                a.column - b.column ||
+                compareText(a.code, b.code) ||
+                compareText(a.message, b.message),
+        ),
     };
 }
 
@@ -211,8 +219,12 @@ function buildRule(rule: PackRule, policy: PolicyDoc, sources: Map<string, Sourc
         citations: [],
     };
     doc.citations = rule.citations.map((citation): CitationDoc => {
-        const ref = policy.sources.find(source => source.id === citation.source)
-            ?? { id: citation.source, title: null, file: citation.source, slug: null };
+        const ref = policy.sources.find(source => source.id === citation.source) ?? {
+            id: citation.source,
+            title: null,
+            file: citation.source,
+            slug: null,
+        };
         const build = sources.get(ref.file);
         const found = build?.text.find(citation.quote);
         if (!build || !found) return { source: ref, quote: citation.quote, line: citation.line, anchor: null, context: null };
@@ -223,7 +235,13 @@ function buildRule(rule: PackRule, policy: PolicyDoc, sources: Map<string, Sourc
             build.marks.set(key, mark);
         }
         mark.citedBy.push({ policy, rule: doc });
-        return { source: ref, quote: citation.quote, line: found.line, anchor: mark.anchor, context: citationContext(build.text.original, found) };
+        return {
+            source: ref,
+            quote: citation.quote,
+            line: found.line,
+            anchor: mark.anchor,
+            context: citationContext(build.text.original, found),
+        };
     });
     return doc;
 }

@@ -13,7 +13,11 @@ export function compareText(a: string, b: string): number {
 export function uniqueSlugs(names: string[]): string[] {
     const taken = new Set<string>();
     return names.map(name => {
-        const base = name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'page';
+        const base =
+            name
+                .toLowerCase()
+                .replace(/[^a-z0-9_-]+/g, '-')
+                .replace(/^-+|-+$/g, '') || 'page';
         let slug = base;
         for (let n = 2; taken.has(slug); n++) slug = `${base}-${n}`;
         taken.add(slug);

@@ -1,7 +1,5 @@
 import { codeShape, sameShape } from '../common/codes.js';
-import type {
-    CodeSet, Condition, Exception, PackRule, PairCondition, RulePack, TimedSpec,
-} from '../pack/types.js';
+import type { CodeSet, Condition, Exception, PackRule, PairCondition, RulePack, TimedSpec } from '../pack/types.js';
 import { qualifiedName, SqlCompileError, sqlDialect, type SqlDialect, type SqlDialectName } from './dialect.js';
 import { isTableRule, RULE_TABLE_NAMES, ruleTableName, type RuleTableName } from './rule-tables.js';
 
@@ -64,7 +62,15 @@ export const DEFAULT_TABLE = 'claim_lines';
 
 /** The output columns of the query, in order. */
 export const OUTPUT_COLUMNS = [
-    'claim_seq', 'claim_id', 'line_seq', 'line_number', 'code', 'billed_units', 'allowed_units', 'status', 'findings',
+    'claim_seq',
+    'claim_id',
+    'line_seq',
+    'line_number',
+    'code',
+    'billed_units',
+    'allowed_units',
+    'status',
+    'findings',
 ] as const;
 
 /** The fields of each element of `findings`, with their logical types. */
@@ -79,17 +85,22 @@ export function compileSql(packs: readonly RulePack[], options: SqlScriptOptions
     const plan = planRules(packs);
     const header = headerComment(dialect, packs, plan, options);
     const query = new QueryWriter(dialect, plan, options.table ?? DEFAULT_TABLE, 'structs', options.ruleSchema).write();
-    const body = options.view
-        ? dialect.createView(qualifiedName(dialect, options.view), query)
-        : `${query}\nORDER BY claim_seq, line_seq`;
+    const body = options.view ? dialect.createView(qualifiedName(dialect, options.view), query) : `${query}\nORDER BY claim_seq, line_seq`;
     return `${header}${body};\n`;
 }
 
 /** The bare query (no header, no ORDER BY, no `;`), to embed in a larger statement. */
 export function compileSqlQuery(packs: readonly RulePack[], options: SqlCompileOptions): string {
     const dialect = sqlDialect(options.dialect);
-    if (options.findings === 'compact' && dialect.name !== 'duckdb') throw new SqlCompileError('compact findings are written for DuckDB only');
-    return new QueryWriter(dialect, planRules(packs), options.table ?? DEFAULT_TABLE, options.findings ?? 'structs', options.ruleSchema).write();
+    if (options.findings === 'compact' && dialect.name !== 'duckdb')
+        throw new SqlCompileError('compact findings are written for DuckDB only');
+    return new QueryWriter(
+        dialect,
+        planRules(packs),
+        options.table ?? DEFAULT_TABLE,
+        options.findings ?? 'structs',
+        options.ruleSchema,
+    ).write();
 }
 
 /** A rule with its place in the finding order. */
@@ -125,7 +136,8 @@ export function payerKeyExpression(d: SqlDialect, column = 'payer'): string {
 
 /** Every rule of every pack in the evaluator's finding order (src-server/core/evaluator/rule-index.ts). */
 export function planRules(packs: readonly RulePack[]): PlannedRule[] {
-    const ordered = packs.map((pack, i) => ({ pack, i }))
+    const ordered = packs
+        .map((pack, i) => ({ pack, i }))
         .sort((a, b) => (a.pack.policy.id < b.pack.policy.id ? -1 : a.pack.policy.id > b.pack.policy.id ? 1 : a.i - b.i));
     const planned: PlannedRule[] = [];
     for (const [k, { pack }] of ordered.entries()) {
@@ -208,7 +220,9 @@ class QueryWriter {
         for (const planned of this.plan) this.addRule(planned);
         // The pair edits of the rule tables: findings of line edits, like pr_judged's own.
         this.needs.modifiers = true;
-        this.judged.push('  -- pair edits: the rows of the rule tables\n  SELECT rule_no, withdraws, claim_seq, line_seq, units FROM pr_pair_findings');
+        this.judged.push(
+            '  -- pair edits: the rows of the rule tables\n  SELECT rule_no, withdraws, claim_seq, line_seq, units FROM pr_pair_findings',
+        );
         const ctes: string[] = [];
         // Each rule reads the lines it is about straight from the table (DuckDB would otherwise copy
         // the whole table once: a CTE used more than once may be materialized).
@@ -222,8 +236,9 @@ class QueryWriter {
             findingSources.push('  SELECT rule_no, claim_seq, line_seq, units FROM pr_judged');
         }
         // Phase 2, counting edits: they neither judge nor count a line that a line edit denied.
-        const live = '  SELECT *\n  FROM pr_lines l\n'
-            + '  WHERE NOT EXISTS (SELECT 1 FROM pr_judged j WHERE j.withdraws = 1 AND j.claim_seq = l.claim_seq AND j.line_seq = l.line_seq)';
+        const live =
+            '  SELECT *\n  FROM pr_lines l\n' +
+            '  WHERE NOT EXISTS (SELECT 1 FROM pr_judged j WHERE j.withdraws = 1 AND j.claim_seq = l.claim_seq AND j.line_seq = l.line_seq)';
         const counts = this.late.length > 0 || this.counting.length > 0 || this.timed.length > 0;
         if (counts) ctes.push(`pr_live AS ${this.d.name === 'duckdb' ? 'NOT MATERIALIZED ' : ''}(\n${live}\n)`);
         for (const partner of this.partners.values()) if (partner.source === 'pr_live') ctes.push(partnerCte(partner));
@@ -251,14 +266,19 @@ class QueryWriter {
      */
     private pairStages(): string[] {
         const d = this.d;
-        const served = (line: string) => `(${line}.payer_key IS NULL OR EXISTS (SELECT 1 FROM ${this.ruleTable('pr_policy_payers')} y `
-            + `WHERE y.policy_no = r.policy_no AND y.payer_key = ${line}.payer_key))`;
-        const pairs = (scope: 'day' | 'claim') => `  SELECT r.rule_no, s.claim_seq, s.line_seq, s.units, s.modifiers AS own_modifiers, p.modifiers AS partner_modifiers
+        const served = (line: string) =>
+            `(${line}.payer_key IS NULL OR EXISTS (SELECT 1 FROM ${this.ruleTable('pr_policy_payers')} y ` +
+            `WHERE y.policy_no = r.policy_no AND y.payer_key = ${line}.payer_key))`;
+        const pairs = (
+            scope: 'day' | 'claim',
+        ) => `  SELECT r.rule_no, s.claim_seq, s.line_seq, s.units, s.modifiers AS own_modifiers, p.modifiers AS partner_modifiers
   FROM pr_lines s
   JOIN ${this.ruleTable('pr_pair_rules')} r ON r.subject_code = s.code AND r.scope = '${scope}'
-  JOIN pr_lines p ON p.code = r.partner_code AND ${scope === 'day'
-        ? 'p.patient_id = s.patient_id AND p.service_date = s.service_date AND p.provider_id IS NOT DISTINCT FROM s.provider_id'
-        : 'p.claim_seq = s.claim_seq'}
+  JOIN pr_lines p ON p.code = r.partner_code AND ${
+      scope === 'day'
+          ? 'p.patient_id = s.patient_id AND p.service_date = s.service_date AND p.provider_id IS NOT DISTINCT FROM s.provider_id'
+          : 'p.claim_seq = s.claim_seq'
+  }
   WHERE NOT (p.claim_seq = s.claim_seq AND p.line_seq = s.line_seq)
     AND (r.effective_from IS NULL OR s.service_date >= r.effective_from) AND (r.effective_to IS NULL OR s.service_date <= r.effective_to)
     AND ${served('s')} AND ${served('p')}`;
@@ -324,9 +344,14 @@ class QueryWriter {
         const effect = this.inEffect(planned, where);
         const subject = `${subjectCode}${effect}`;
         switch (rule.action) {
-            case 'timed': return this.addTimedRule(n, comment, subject, rule.timed ?? { minutesPerUnit: 15, method: 'total' }, where);
-            case 'deny': case 'review': case 'flag': break;
-            default: throw new SqlCompileError(`${where}: unknown action ${JSON.stringify(rule.action)}`);
+            case 'timed':
+                return this.addTimedRule(n, comment, subject, rule.timed ?? { minutesPerUnit: 15, method: 'total' }, where);
+            case 'deny':
+            case 'review':
+            case 'flag':
+                break;
+            default:
+                throw new SqlCompileError(`${where}: unknown action ${JSON.stringify(rule.action)}`);
         }
         // Line edits read every line as billed; counting edits only the lines no line edit denied.
         const counting = rule.conditions.some(c => c.kind === 'units' || c.kind === 'codes' || c.kind === 'visits');
@@ -345,17 +370,26 @@ class QueryWriter {
                     if (condition.kind === 'with') withConditions.push(condition);
                     break;
                 }
-                case 'provider': tests.push(this.providerIs(condition.types)); break;
+                case 'provider':
+                    tests.push(this.providerIs(condition.types));
+                    break;
                 case 'diagnosis-only': {
                     // The line has diagnoses (its pointers', else the claim's) and none of them fails to match.
                     const d = this.d;
                     const matches = this.diagnosisMatch('pr_x', condition.patterns, where);
-                    tests.push(`${count(d, d.filter(this.lineDiagnoses(), 'pr_x', 'pr_x IS NOT NULL'))} > 0`
-                        + ` AND ${count(d, d.filter(this.lineDiagnoses(), 'pr_x', `pr_x IS NOT NULL AND NOT (${matches})`))} = 0`);
+                    tests.push(
+                        `${count(d, d.filter(this.lineDiagnoses(), 'pr_x', 'pr_x IS NOT NULL'))} > 0` +
+                            ` AND ${count(d, d.filter(this.lineDiagnoses(), 'pr_x', `pr_x IS NOT NULL AND NOT (${matches})`))} = 0`,
+                    );
                     break;
                 }
-                case 'units': case 'codes': case 'visits': counters.push(condition); break;
-                default: throw new SqlCompileError(`${where}: unknown condition ${JSON.stringify((condition as { kind: unknown }).kind)}`);
+                case 'units':
+                case 'codes':
+                case 'visits':
+                    counters.push(condition);
+                    break;
+                default:
+                    throw new SqlCompileError(`${where}: unknown condition ${JSON.stringify((condition as { kind: unknown }).kind)}`);
             }
         }
         const lifts = rule.exceptions.flatMap(exception => this.exceptionLifts(exception, withConditions, joins, where, partnerOf));
@@ -365,7 +399,9 @@ class QueryWriter {
             // Judged line by line: a finding of the line's billed units wherever no exception lifts.
             const unlifted = lifts.length === 0 ? '' : `\n    AND NOT (${lifts.map(part => `(${part})`).join(' OR ')})`;
             const withdraws = rule.action === 'deny' ? 1 : 0;
-            this.judged.push(`${comment}\n  SELECT ${n} AS rule_no, ${withdraws} AS withdraws, claim_seq, line_seq, units\n${from}\n  WHERE ${eligible}${unlifted}`);
+            this.judged.push(
+                `${comment}\n  SELECT ${n} AS rule_no, ${withdraws} AS withdraws, claim_seq, line_seq, units\n${from}\n  WHERE ${eligible}${unlifted}`,
+            );
             return;
         }
         // Counting: one row per eligible line and counter; lifted lines are counted all the same.
@@ -382,10 +418,12 @@ class QueryWriter {
                 const carried = ['claim_seq', 'line_seq', 'patient_id', 'provider_id', 'service_date', 'code', 'units'];
                 if (this.needs.dayNumber) carried.push('day_number');
                 if (this.needs.year) carried.push('service_year');
-                return `${comment}\n  SELECT ${n} AS rule_no, ${counters.length} AS counters, ${k + 1} AS counter_no, ${kind} AS counter_kind, `
-                    + `CAST(${max} AS ${this.d.bigintType}) AS counter_max, ${wholeLine ? 'TRUE' : 'FALSE'} AS whole_line, `
-                    + `CAST(${days ?? 'NULL'} AS ${this.d.bigintType}) AS visit_days,\n    ${carried.join(', ')}, ${lifted} AS lifted, `
-                    + `${history ? inEffect : 'TRUE'} AS in_effect\n${from}\n  WHERE ${history ? withHistory : eligible}`;
+                return (
+                    `${comment}\n  SELECT ${n} AS rule_no, ${counters.length} AS counters, ${k + 1} AS counter_no, ${kind} AS counter_kind, ` +
+                    `CAST(${max} AS ${this.d.bigintType}) AS counter_max, ${wholeLine ? 'TRUE' : 'FALSE'} AS whole_line, ` +
+                    `CAST(${days ?? 'NULL'} AS ${this.d.bigintType}) AS visit_days,\n    ${carried.join(', ')}, ${lifted} AS lifted, ` +
+                    `${history ? inEffect : 'TRUE'} AS in_effect\n${from}\n  WHERE ${history ? withHistory : eligible}`
+                );
             });
         });
     }
@@ -403,10 +441,12 @@ class QueryWriter {
             case 'units': {
                 const max = whole(condition.max, 0, `${where}: "max"`);
                 const kind = { line: KIND.unitsLine, day: KIND.unitsDay, claim: KIND.unitsClaim }[condition.per];
-                if (kind === undefined) throw new SqlCompileError(`${where}: units are counted per line, day or claim, not ${JSON.stringify(condition.per)}`);
+                if (kind === undefined)
+                    throw new SqlCompileError(`${where}: units are counted per line, day or claim, not ${JSON.stringify(condition.per)}`);
                 return [kind, max, condition.wholeLine === true, null];
             }
-            case 'codes': return [KIND.codes, whole(condition.max, 0, `${where}: "max"`), false, null];
+            case 'codes':
+                return [KIND.codes, whole(condition.max, 0, `${where}: "max"`), false, null];
             case 'visits': {
                 const max = whole(condition.max, 0, `${where}: "max"`);
                 if (condition.per === 'calendar-year') return [KIND.visitsYear, max, false, null];
@@ -415,7 +455,8 @@ class QueryWriter {
                 }
                 throw new SqlCompileError(`${where}: visits are counted per calendar year or per a number of days`);
             }
-            default: throw new SqlCompileError(`${where}: not a counting condition`);
+            default:
+                throw new SqlCompileError(`${where}: not a counting condition`);
         }
     }
 
@@ -432,67 +473,83 @@ class QueryWriter {
      */
     private countingStages(): string[] {
         const keep = 'rule_no, counters, claim_seq, line_seq, lifted, in_effect';
-        const past = (before: string) => `CASE WHEN ${before} + units <= counter_max THEN 0 WHEN whole_line THEN units`
-            + ` ELSE LEAST(units, ${before} + units - counter_max) END`;
-        const ofKind = (kinds: number[]) => `pr_counting WHERE counter_kind ${kinds.length === 1 ? `= ${kinds[0]}` : `IN (${kinds.join(', ')})`}`;
+        const past = (before: string) =>
+            `CASE WHEN ${before} + units <= counter_max THEN 0 WHEN whole_line THEN units` +
+            ` ELSE LEAST(units, ${before} + units - counter_max) END`;
+        const ofKind = (kinds: number[]) =>
+            `pr_counting WHERE counter_kind ${kinds.length === 1 ? `= ${kinds[0]}` : `IN (${kinds.join(', ')})`}`;
         const stages: string[] = [];
         if (this.kinds.has(KIND.unitsLine)) {
             stages.push(`pr_units_line AS (\n  SELECT ${keep}, ${past('0')} AS acted\n  FROM ${ofKind([KIND.unitsLine])}\n)`);
         }
         if (this.kinds.has(KIND.unitsDay)) {
             // A day is the patient's date with one rendering provider (a NULL provider is one unknown provider).
-            stages.push(`pr_units_day AS (\n  SELECT ${keep}, ${past('units_before')} AS acted\n  FROM (\n`
-                + `    SELECT *, COALESCE(SUM(units) OVER (PARTITION BY ${DAY} `
-                + `${JUDGING_ORDER} ${BEFORE}), 0) AS units_before\n    FROM ${ofKind([KIND.unitsDay])} AND NOT whole_line\n  ) pr_u\n)`);
+            stages.push(
+                `pr_units_day AS (\n  SELECT ${keep}, ${past('units_before')} AS acted\n  FROM (\n` +
+                    `    SELECT *, COALESCE(SUM(units) OVER (PARTITION BY ${DAY} ` +
+                    `${JUDGING_ORDER} ${BEFORE}), 0) AS units_before\n    FROM ${ofKind([KIND.unitsDay])} AND NOT whole_line\n  ) pr_u\n)`,
+            );
             // Whole line per day: the day's claims in judging order; the units the rule left allowed on
             // earlier claims count toward N, and a claim whose own units then pass N is acted on in full.
-            stages.push(`pr_day_claims AS (\n  SELECT rule_no, counter_no, counter_max, patient_id, provider_id, service_date, claim_seq,\n`
-                + '    SUM(units) AS claim_units, SUM(CASE WHEN lifted THEN units ELSE 0 END) AS lifted_units\n'
-                + `  FROM ${ofKind([KIND.unitsDay])} AND whole_line\n`
-                + '  GROUP BY rule_no, counter_no, counter_max, patient_id, provider_id, service_date, claim_seq\n)',
-            `pr_day_allowed AS (\n  SELECT rule_no, counter_no, patient_id, provider_id, service_date, claim_seq,\n`
-                + `    CASE WHEN COALESCE(${wholeDayFold(this.d, 'earlier')}, 0) + claim_units > counter_max THEN 1 ELSE 0 END AS passes\n`
-                + `  FROM (\n    SELECT *, ${earlierClaims(this.d)} OVER (PARTITION BY ${DAY} ORDER BY claim_seq ${BEFORE}) AS earlier\n`
-                + '    FROM pr_day_claims\n  ) pr_e\n)',
-            `pr_units_day_whole AS (\n  SELECT ${prefixed('c', keep)}, CASE WHEN a.passes = 1 THEN c.units ELSE 0 END AS acted\n`
-                + `  FROM pr_counting c\n  JOIN pr_day_allowed a ON ${joinOn('c', 'a', 'rule_no, counter_no, patient_id, service_date, claim_seq')}`
-                + ' AND c.provider_id IS NOT DISTINCT FROM a.provider_id\n'
-                + `  WHERE c.counter_kind = ${KIND.unitsDay} AND c.whole_line\n)`);
+            stages.push(
+                `pr_day_claims AS (\n  SELECT rule_no, counter_no, counter_max, patient_id, provider_id, service_date, claim_seq,\n` +
+                    '    SUM(units) AS claim_units, SUM(CASE WHEN lifted THEN units ELSE 0 END) AS lifted_units\n' +
+                    `  FROM ${ofKind([KIND.unitsDay])} AND whole_line\n` +
+                    '  GROUP BY rule_no, counter_no, counter_max, patient_id, provider_id, service_date, claim_seq\n)',
+                `pr_day_allowed AS (\n  SELECT rule_no, counter_no, patient_id, provider_id, service_date, claim_seq,\n` +
+                    `    CASE WHEN COALESCE(${wholeDayFold(this.d, 'earlier')}, 0) + claim_units > counter_max THEN 1 ELSE 0 END AS passes\n` +
+                    `  FROM (\n    SELECT *, ${earlierClaims(this.d)} OVER (PARTITION BY ${DAY} ORDER BY claim_seq ${BEFORE}) AS earlier\n` +
+                    '    FROM pr_day_claims\n  ) pr_e\n)',
+                `pr_units_day_whole AS (\n  SELECT ${prefixed('c', keep)}, CASE WHEN a.passes = 1 THEN c.units ELSE 0 END AS acted\n` +
+                    `  FROM pr_counting c\n  JOIN pr_day_allowed a ON ${joinOn('c', 'a', 'rule_no, counter_no, patient_id, service_date, claim_seq')}` +
+                    ' AND c.provider_id IS NOT DISTINCT FROM a.provider_id\n' +
+                    `  WHERE c.counter_kind = ${KIND.unitsDay} AND c.whole_line\n)`,
+            );
         }
         if (this.kinds.has(KIND.unitsClaim)) {
             // Whole line per claim: when the claim's subject units pass N, every subject line in full.
-            stages.push(`pr_units_claim AS (\n  SELECT ${keep}, CASE WHEN whole_line THEN CASE WHEN claim_units > counter_max THEN units ELSE 0 END`
-                + ` ELSE ${past('units_before')} END AS acted\n  FROM (\n`
-                + `    SELECT *, COALESCE(SUM(units) OVER (PARTITION BY rule_no, counter_no, claim_seq ORDER BY line_seq ${BEFORE}), 0) AS units_before,\n`
-                + '      SUM(units) OVER (PARTITION BY rule_no, counter_no, claim_seq) AS claim_units\n'
-                + `    FROM ${ofKind([KIND.unitsClaim])}\n  ) pr_u\n)`);
+            stages.push(
+                `pr_units_claim AS (\n  SELECT ${keep}, CASE WHEN whole_line THEN CASE WHEN claim_units > counter_max THEN units ELSE 0 END` +
+                    ` ELSE ${past('units_before')} END AS acted\n  FROM (\n` +
+                    `    SELECT *, COALESCE(SUM(units) OVER (PARTITION BY rule_no, counter_no, claim_seq ORDER BY line_seq ${BEFORE}), 0) AS units_before,\n` +
+                    '      SUM(units) OVER (PARTITION BY rule_no, counter_no, claim_seq) AS claim_units\n' +
+                    `    FROM ${ofKind([KIND.unitsClaim])}\n  ) pr_u\n)`,
+            );
         }
         if (this.kinds.has(KIND.codes)) {
             const keys = 'rule_no, counter_no, patient_id, service_date';
-            stages.push(`pr_day_codes AS (\n  SELECT ${keys}, provider_id, COUNT(DISTINCT code) AS day_codes\n  FROM ${ofKind([KIND.codes])}\n  GROUP BY ${keys}, provider_id\n)`,
-                `pr_codes AS (\n  SELECT ${prefixed('c', keep)}, CASE WHEN g.day_codes > c.counter_max THEN c.units ELSE 0 END AS acted\n`
-                + `  FROM pr_counting c\n  JOIN pr_day_codes g ON ${joinOn('c', 'g', keys)} AND c.provider_id IS NOT DISTINCT FROM g.provider_id\n`
-                + `  WHERE c.counter_kind = ${KIND.codes}\n)`);
+            stages.push(
+                `pr_day_codes AS (\n  SELECT ${keys}, provider_id, COUNT(DISTINCT code) AS day_codes\n  FROM ${ofKind([KIND.codes])}\n  GROUP BY ${keys}, provider_id\n)`,
+                `pr_codes AS (\n  SELECT ${prefixed('c', keep)}, CASE WHEN g.day_codes > c.counter_max THEN c.units ELSE 0 END AS acted\n` +
+                    `  FROM pr_counting c\n  JOIN pr_day_codes g ON ${joinOn('c', 'g', keys)} AND c.provider_id IS NOT DISTINCT FROM g.provider_id\n` +
+                    `  WHERE c.counter_kind = ${KIND.codes}\n)`,
+            );
         }
         const visitKinds = [KIND.visitsYear, KIND.visitsDays].filter(kind => this.kinds.has(kind));
         if (visitKinds.length > 0) {
             const keys = 'rule_no, counter_no, counter_kind, visit_days, patient_id, service_date';
             const windows: string[] = [];
             if (this.kinds.has(KIND.visitsYear)) {
-                windows.push(`WHEN counter_kind = ${KIND.visitsYear} THEN COUNT(*) OVER (PARTITION BY rule_no, counter_no, patient_id, service_year `
-                    + 'ORDER BY day_number RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)');
+                windows.push(
+                    `WHEN counter_kind = ${KIND.visitsYear} THEN COUNT(*) OVER (PARTITION BY rule_no, counter_no, patient_id, service_year ` +
+                        'ORDER BY day_number RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)',
+                );
             }
             for (const days of [...this.visitDays].sort((a, b) => a - b)) {
                 // The window is the date and the D - 1 days before it; earlier visits are in the D - 1 days.
-                windows.push(`WHEN visit_days = ${days} THEN COUNT(*) OVER (PARTITION BY rule_no, counter_no, patient_id `
-                    + `ORDER BY day_number RANGE BETWEEN ${days - 1} PRECEDING AND 1 PRECEDING)`);
+                windows.push(
+                    `WHEN visit_days = ${days} THEN COUNT(*) OVER (PARTITION BY rule_no, counter_no, patient_id ` +
+                        `ORDER BY day_number RANGE BETWEEN ${days - 1} PRECEDING AND 1 PRECEDING)`,
+                );
             }
             const year = this.needs.year ? ', service_year' : '';
-            stages.push(`pr_visit_dates AS (\n  SELECT DISTINCT ${keys}, day_number${year}\n  FROM ${ofKind(visitKinds)}\n)`,
+            stages.push(
+                `pr_visit_dates AS (\n  SELECT DISTINCT ${keys}, day_number${year}\n  FROM ${ofKind(visitKinds)}\n)`,
                 `pr_visits AS (\n  SELECT ${keys}, ${windows.length === 0 ? '0' : `COALESCE(CASE\n      ${windows.join('\n      ')}\n    END, 0)`} AS earlier_visits\n  FROM pr_visit_dates\n)`,
-                `pr_visit_lines AS (\n  SELECT ${prefixed('c', keep)}, CASE WHEN v.earlier_visits >= c.counter_max THEN c.units ELSE 0 END AS acted\n`
-                + `  FROM pr_counting c\n  JOIN pr_visits v ON ${joinOn('c', 'v', 'rule_no, counter_no, patient_id, service_date')}\n`
-                + `  WHERE c.counter_kind IN (${visitKinds.join(', ')})\n)`);
+                `pr_visit_lines AS (\n  SELECT ${prefixed('c', keep)}, CASE WHEN v.earlier_visits >= c.counter_max THEN c.units ELSE 0 END AS acted\n` +
+                    `  FROM pr_counting c\n  JOIN pr_visits v ON ${joinOn('c', 'v', 'rule_no, counter_no, patient_id, service_date')}\n` +
+                    `  WHERE c.counter_kind IN (${visitKinds.join(', ')})\n)`,
+            );
         }
         return stages;
     }
@@ -503,18 +560,25 @@ class QueryWriter {
      */
     private countingFindings(): string {
         const acted = [
-            [KIND.unitsLine, 'pr_units_line'], [KIND.unitsDay, 'pr_units_day'], [KIND.unitsDay, 'pr_units_day_whole'],
-            [KIND.unitsClaim, 'pr_units_claim'], [KIND.codes, 'pr_codes'],
-        ].filter(([kind]) => this.kinds.has(kind as number)).map(([, cte]) => cte as string);
+            [KIND.unitsLine, 'pr_units_line'],
+            [KIND.unitsDay, 'pr_units_day'],
+            [KIND.unitsDay, 'pr_units_day_whole'],
+            [KIND.unitsClaim, 'pr_units_claim'],
+            [KIND.codes, 'pr_codes'],
+        ]
+            .filter(([kind]) => this.kinds.has(kind as number))
+            .map(([, cte]) => cte as string);
         if (this.kinds.has(KIND.visitsYear) || this.kinds.has(KIND.visitsDays)) acted.push('pr_visit_lines');
         const all = acted.map(cte => `    SELECT * FROM ${cte}`).join('\n    UNION ALL\n');
-        return `  SELECT rule_no, claim_seq, line_seq, CAST(acted AS ${this.d.bigintType}) AS units\n  FROM (\n${all}\n  ) pr_a\n`
-            + '  WHERE counters = 1 AND acted > 0 AND NOT lifted AND in_effect\n'
-            + '  UNION ALL\n'
-            + `  SELECT rule_no, claim_seq, line_seq, CAST(MIN(acted) AS ${this.d.bigintType}) AS units\n  FROM (\n${all}\n  ) pr_a\n`
-            + '  WHERE counters > 1\n'
-            + '  GROUP BY rule_no, claim_seq, line_seq\n'
-            + '  HAVING MIN(acted) > 0 AND MAX(CASE WHEN lifted THEN 1 ELSE 0 END) = 0 AND MIN(CASE WHEN in_effect THEN 1 ELSE 0 END) = 1';
+        return (
+            `  SELECT rule_no, claim_seq, line_seq, CAST(acted AS ${this.d.bigintType}) AS units\n  FROM (\n${all}\n  ) pr_a\n` +
+            '  WHERE counters = 1 AND acted > 0 AND NOT lifted AND in_effect\n' +
+            '  UNION ALL\n' +
+            `  SELECT rule_no, claim_seq, line_seq, CAST(MIN(acted) AS ${this.d.bigintType}) AS units\n  FROM (\n${all}\n  ) pr_a\n` +
+            '  WHERE counters > 1\n' +
+            '  GROUP BY rule_no, claim_seq, line_seq\n' +
+            '  HAVING MIN(acted) > 0 AND MAX(CASE WHEN lifted THEN 1 ELSE 0 END) = 0 AND MIN(CASE WHEN in_effect THEN 1 ELSE 0 END) = 1'
+        );
     }
 
     /**
@@ -526,20 +590,30 @@ class QueryWriter {
         const half = Math.ceil(perUnit / 2);
         if (spec.method === 'per-code') {
             const excess = `units - ${allowance('minutes', String(half), String(perUnit))}`;
-            this.late.push(`${comment}\n  SELECT ${n} AS rule_no, claim_seq, line_seq, CAST(${excess} AS ${this.d.bigintType}) AS units\n`
-                + `  FROM pr_live\n  WHERE (${subject}) AND minutes IS NOT NULL AND ${excess} > 0`);
+            this.late.push(
+                `${comment}\n  SELECT ${n} AS rule_no, claim_seq, line_seq, CAST(${excess} AS ${this.d.bigintType}) AS units\n` +
+                    `  FROM pr_live\n  WHERE (${subject}) AND minutes IS NOT NULL AND ${excess} > 0`,
+            );
             return;
         }
         if (spec.method !== 'total') throw new SqlCompileError(`${where}: unknown timed method ${JSON.stringify(spec.method)}`);
         this.needs.discipline = true;
-        this.timed.push(`${comment}\n  SELECT ${n} AS rule_no, CAST(${perUnit} AS DOUBLE) AS per_unit, CAST(${half} AS DOUBLE) AS half_unit,\n`
-            + `    claim_seq, line_seq, patient_id, provider_id, service_date, discipline, units, minutes\n  FROM pr_live\n  WHERE (${subject}) AND minutes IS NOT NULL`);
+        this.timed.push(
+            `${comment}\n  SELECT ${n} AS rule_no, CAST(${perUnit} AS DOUBLE) AS per_unit, CAST(${half} AS DOUBLE) AS half_unit,\n` +
+                `    claim_seq, line_seq, patient_id, provider_id, service_date, discipline, units, minutes\n  FROM pr_live\n  WHERE (${subject}) AND minutes IS NOT NULL`,
+        );
     }
 
     // ---- conditions and exceptions ----
 
     /** The tests that lift a rule's action from a line (any one of them). */
-    private exceptionLifts(exception: Exception, withConditions: readonly PairCondition[], joins: Set<string>, where: string, partnerOf: PartnerOf): string[] {
+    private exceptionLifts(
+        exception: Exception,
+        withConditions: readonly PairCondition[],
+        joins: Set<string>,
+        where: string,
+        partnerOf: PartnerOf,
+    ): string[] {
         switch (exception.kind) {
             case 'modifier': {
                 const modifiers = textList(exception.modifiers, `${where}: modifiers`);
@@ -553,8 +627,10 @@ class QueryWriter {
                 const d = this.d;
                 return [`${count(d, d.filter(this.lineDiagnoses(), 'pr_x', this.diagnosisMatch('pr_x', exception.patterns, where)))} > 0`];
             }
-            case 'provider': return [this.providerIs(exception.types)];
-            default: throw new SqlCompileError(`${where}: unknown exception ${JSON.stringify((exception as { kind: unknown }).kind)}`);
+            case 'provider':
+                return [this.providerIs(exception.types)];
+            default:
+                throw new SqlCompileError(`${where}: unknown exception ${JSON.stringify((exception as { kind: unknown }).kind)}`);
         }
     }
 
@@ -562,7 +638,10 @@ class QueryWriter {
     private hasModifier(modifiers: readonly string[]): string {
         this.needs.modifiers = true;
         const d = this.d;
-        return `COALESCE(${d.hasAny('modifiers', modifiers.map(m => d.literal(m)))}, FALSE)`;
+        return `COALESCE(${d.hasAny(
+            'modifiers',
+            modifiers.map(m => d.literal(m)),
+        )}, FALSE)`;
     }
 
     /** A diagnosis as matching compares it: dots removed, trimmed, upper case. */
@@ -575,8 +654,14 @@ class QueryWriter {
         this.needs.diagnoses = true;
         this.needs.pointers = true;
         const d = this.d;
-        const pointed = d.transform('diagnosis_pointers', 'pr_p', `CASE WHEN pr_p >= 1 AND pr_p <= ${d.size('diagnoses')} THEN ${d.element('diagnoses', 'pr_p')} END`);
-        return this.normalisedDiagnoses(`CASE WHEN diagnosis_pointers IS NULL OR ${d.size('diagnosis_pointers')} = 0 THEN diagnoses ELSE ${pointed} END`);
+        const pointed = d.transform(
+            'diagnosis_pointers',
+            'pr_p',
+            `CASE WHEN pr_p >= 1 AND pr_p <= ${d.size('diagnoses')} THEN ${d.element('diagnoses', 'pr_p')} END`,
+        );
+        return this.normalisedDiagnoses(
+            `CASE WHEN diagnosis_pointers IS NULL OR ${d.size('diagnosis_pointers')} = 0 THEN diagnoses ELSE ${pointed} END`,
+        );
     }
 
     /** Provider types compare in lower case; an unknown (NULL) type matches none. */
@@ -592,7 +677,13 @@ class QueryWriter {
      * provider, a NULL provider being one unknown provider; or the claim), less the line itself.
      * Adds the join to the partner CTE to `joins`.
      */
-    private partnerCount(condition: PairCondition, modifiers: readonly string[] | null, joins: Set<string>, where: string, of: PartnerOf): string {
+    private partnerCount(
+        condition: PairCondition,
+        modifiers: readonly string[] | null,
+        joins: Set<string>,
+        where: string,
+        of: PartnerOf,
+    ): string {
         const scope = condition.scope;
         if (scope !== 'day' && scope !== 'claim') throw new SqlCompileError(`${where}: unknown pair scope ${JSON.stringify(scope)}`);
         // Only lines of claims the rule's pack serves are its partners.
@@ -606,9 +697,11 @@ class QueryWriter {
             this.partners.set(key, partner);
         }
         const a = partner.alias;
-        joins.add(scope === 'day'
-            ? `  LEFT JOIN ${partner.cte} ${a} ON ${a}.pp_patient = patient_id AND ${a}.pp_date = service_date AND ${a}.pp_provider IS NOT DISTINCT FROM provider_id`
-            : `  LEFT JOIN ${partner.cte} ${a} ON ${a}.pp_claim = claim_seq`);
+        joins.add(
+            scope === 'day'
+                ? `  LEFT JOIN ${partner.cte} ${a} ON ${a}.pp_patient = patient_id AND ${a}.pp_date = service_date AND ${a}.pp_provider IS NOT DISTINCT FROM provider_id`
+                : `  LEFT JOIN ${partner.cte} ${a} ON ${a}.pp_claim = claim_seq`,
+        );
         return `(COALESCE(${a}.pp_lines, 0) - CASE WHEN ${match} THEN 1 ELSE 0 END)`;
     }
 
@@ -634,12 +727,16 @@ class QueryWriter {
             if (!shape || !sameShape(start, end)) continue;
             if (shape.kind === 'category') {
                 // Four digits and a letter: the letter must match, and the digits come first.
-                parts.push(`(substr(code, 5, 1) = ${d.literal(shape.letter)} AND substr(code, 1, 4) BETWEEN ${d.literal(start.slice(0, 4))} `
-                    + `AND ${d.literal(end.slice(0, 4))} AND length(code) = 5 AND ${d.regexFind('code', '^[0-9]{4}[A-Z]')})`);
+                parts.push(
+                    `(substr(code, 5, 1) = ${d.literal(shape.letter)} AND substr(code, 1, 4) BETWEEN ${d.literal(start.slice(0, 4))} ` +
+                        `AND ${d.literal(end.slice(0, 4))} AND length(code) = 5 AND ${d.regexFind('code', '^[0-9]{4}[A-Z]')})`,
+                );
             } else {
                 // Both ends start with the same letter (or digit), so anything between them does too.
-                parts.push(`(code BETWEEN ${d.literal(start)} AND ${d.literal(end)} AND length(code) = 5 `
-                    + `AND ${d.regexFind('code', shape.kind === 'cpt' ? '^[0-9]{5}' : '^[A-Z][0-9]{4}')})`);
+                parts.push(
+                    `(code BETWEEN ${d.literal(start)} AND ${d.literal(end)} AND length(code) = 5 ` +
+                        `AND ${d.regexFind('code', shape.kind === 'cpt' ? '^[0-9]{5}' : '^[A-Z][0-9]{4}')})`,
+                );
             }
         }
         if (parts.length === 0) return 'FALSE';
@@ -735,10 +832,13 @@ class QueryWriter {
             ['code', 'code'],
             ['billed_units', 'units'],
             ['allowed_units', allowed],
-            ['status', withFindings
-                ? `CASE WHEN lf_takes = 1 AND ${allowed} = 0 THEN 'denied' WHEN lf_reviews = 1 THEN 'review'`
-                    + ` WHEN ${allowed} < units THEN 'reduced' ELSE 'paid' END`
-                : "'paid'"],
+            [
+                'status',
+                withFindings
+                    ? `CASE WHEN lf_takes = 1 AND ${allowed} = 0 THEN 'denied' WHEN lf_reviews = 1 THEN 'review'` +
+                      ` WHEN ${allowed} < units THEN 'reduced' ELSE 'paid' END`
+                    : "'paid'",
+            ],
             [compact ? 'findings_compact' : 'findings', withFindings ? `COALESCE(lf_findings, ${empty})` : empty],
         ];
         const join = withFindings ? '\nLEFT JOIN pr_line_findings ON lf_claim_seq = claim_seq AND lf_line_seq = line_seq' : '';
@@ -753,17 +853,25 @@ function count(d: SqlDialect, array: string): string {
 
 /** `a.x, a.y` for `x, y`. */
 function prefixed(alias: string, columns: string): string {
-    return columns.split(', ').map(column => `${alias}.${column}`).join(', ');
+    return columns
+        .split(', ')
+        .map(column => `${alias}.${column}`)
+        .join(', ');
 }
 
 /** `a.x = b.x AND a.y = b.y` for `x, y`. */
 function joinOn(a: string, b: string, columns: string): string {
-    return columns.split(', ').map(column => `${a}.${column} = ${b}.${column}`).join(' AND ');
+    return columns
+        .split(', ')
+        .map(column => `${a}.${column} = ${b}.${column}`)
+        .join(' AND ');
 }
 
 /** The fields of a finding with their types in the dialect. */
 export function findingFields(d: SqlDialect): Array<readonly [string, string]> {
-    return FINDING_FIELDS.map(name => [name, name === 'units' ? d.bigintType : name === 'remarks' ? d.arrayType(d.textType) : d.textType] as const);
+    return FINDING_FIELDS.map(
+        name => [name, name === 'units' ? d.bigintType : name === 'remarks' ? d.arrayType(d.textType) : d.textType] as const,
+    );
 }
 
 /** pr_rules' comma-separated remarks as an array of text (exported for the tests' dialect translation). */
@@ -781,15 +889,19 @@ export function wholeDayFold(d: SqlDialect, earlier: string): string {
     if (d.name !== 'duckdb') return d.fold(earlier, next('acc'));
     // DuckDB's list_reduce keeps the elements' type: the running total travels in a struct's `u`.
     const zero = 'CAST(0 AS BIGINT)';
-    return `list_reduce(${earlier}, lambda acc, x: struct_pack(u := ${next('acc.u')}, lu := ${zero}, m := ${zero}), `
-        + `struct_pack(u := ${zero}, lu := ${zero}, m := ${zero})).u`;
+    return (
+        `list_reduce(${earlier}, lambda acc, x: struct_pack(u := ${next('acc.u')}, lu := ${zero}, m := ${zero}), ` +
+        `struct_pack(u := ${zero}, lu := ${zero}, m := ${zero})).u`
+    );
 }
 
 /** The window aggregate listing a day's claims for wholeDayFold (exported for the tests). */
 export function earlierClaims(d: SqlDialect): string {
     const big = (column: string) => `CAST(${column} AS ${d.bigintType})`;
     return d.windowList([
-        ['u', d.bigintType, big('claim_units')], ['lu', d.bigintType, big('lifted_units')], ['m', d.bigintType, big('counter_max')],
+        ['u', d.bigintType, big('claim_units')],
+        ['lu', d.bigintType, big('lifted_units')],
+        ['m', d.bigintType, big('counter_max')],
     ]);
 }
 
@@ -801,16 +913,26 @@ export function disciplineExpression(d: SqlDialect, modifiers = 'modifiers'): st
 /** The aggregate that lists a line's findings in rule order (pr_line_findings; exported for the tests). */
 export function findingsAggregate(d: SqlDialect): string {
     const values: Record<(typeof FINDING_FIELDS)[number], string> = {
-        policy: 'i.policy', rule: 'i.rule_id', action: 'i.action', reason: 'i.reason', remarks: 'i.remarks', units: 'f.units', message: 'i.message',
+        policy: 'i.policy',
+        rule: 'i.rule_id',
+        action: 'i.action',
+        reason: 'i.reason',
+        remarks: 'i.remarks',
+        units: 'f.units',
+        message: 'i.message',
     };
-    return d.orderedAgg('f.rule_no', findingFields(d).map(([name, type]) => [name, type, values[name as keyof typeof values]] as const));
+    return d.orderedAgg(
+        'f.rule_no',
+        findingFields(d).map(([name, type]) => [name, type, values[name as keyof typeof values]] as const),
+    );
 }
 
 /** Lines of a partner set, counted per group of the condition's scope. */
 function partnerCte(partner: Partner): string {
-    const [keys, group] = partner.scope === 'day'
-        ? ['patient_id AS pp_patient, service_date AS pp_date, provider_id AS pp_provider', 'patient_id, service_date, provider_id']
-        : ['claim_seq AS pp_claim', 'claim_seq'];
+    const [keys, group] =
+        partner.scope === 'day'
+            ? ['patient_id AS pp_patient, service_date AS pp_date, provider_id AS pp_provider', 'patient_id, service_date, provider_id']
+            : ['claim_seq AS pp_claim', 'claim_seq'];
     return `${partner.cte} AS (\n  SELECT ${keys}, COUNT(*) AS pp_lines\n  FROM ${partner.source}\n  WHERE ${partner.match}\n  GROUP BY ${group}\n)`;
 }
 
@@ -866,7 +988,8 @@ function isoDate(value: unknown, what: string): string {
 }
 
 function textList(value: unknown, what: string): string[] {
-    if (!Array.isArray(value) || value.some(item => typeof item !== 'string')) throw new SqlCompileError(`${what} must be a list of strings`);
+    if (!Array.isArray(value) || value.some(item => typeof item !== 'string'))
+        throw new SqlCompileError(`${what} must be a list of strings`);
     return value as string[];
 }
 

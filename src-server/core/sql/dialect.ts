@@ -77,7 +77,8 @@ export function qualifiedName(dialect: SqlDialect, name: string): string {
  * this list that are plain lower-case words are written bare, so the SQL stays readable; any other
  * name is quoted.
  */
-const RESERVED = new Set(`
+const RESERVED = new Set(
+    `
 all alter analyze and any array as asc at authorization between both by case cast check collate column
 constraint create cross cube current current_date current_path current_role current_schema current_time
 current_timestamp current_user deallocate default delete describe desc distinct do drop else end escape
@@ -88,7 +89,10 @@ not null of offset on only or order outer over partition pivot placing prepare p
 recursive references returning right rollup row rows select semi session_user similar skip some struct
 symmetric table tablesample then time timestamp to trailing trim true try_cast uescape union unique unknown
 unnest unpivot user using values variadic verbose when where window with within
-`.split(/\s+/).filter(Boolean));
+`
+        .split(/\s+/)
+        .filter(Boolean),
+);
 
 const PLAIN = /^[a-z_][a-z0-9_]*$/;
 
@@ -105,7 +109,11 @@ function standardLiteral(text: string): string {
  * Split `text` into quoted runs joined with `||`, writing characters that `escapeInside` cannot
  * escape within a literal (it returns undefined for them) and all control characters as chr(n).
  */
-function joinPieces(text: string, escapeInside: (char: string) => string | undefined, mustBreak: (char: string) => boolean = () => false): string {
+function joinPieces(
+    text: string,
+    escapeInside: (char: string) => string | undefined,
+    mustBreak: (char: string) => boolean = () => false,
+): string {
     const pieces: string[] = [];
     let run = '';
     for (const char of text) {
@@ -140,9 +148,10 @@ const duckdb: SqlDialect = {
     struct: fields => `struct_pack(${fields.map(([name, , value]) => `${name} := ${value}`).join(', ')})`,
     // list(... ORDER BY ...) sorts each group on its own, which is slow over many small groups:
     // collect (order, fields) structs, sort each list (structs compare field by field), drop `order`.
-    orderedAgg: (order, fields) => `list_transform(list_sort(list(struct_pack(pr_order := ${order}, `
-        + `${fields.map(([name, , value]) => `${name} := ${value}`).join(', ')}))), lambda pr_f: `
-        + `struct_pack(${fields.map(([name]) => `${name} := pr_f.${name}`).join(', ')}))`,
+    orderedAgg: (order, fields) =>
+        `list_transform(list_sort(list(struct_pack(pr_order := ${order}, ` +
+        `${fields.map(([name, , value]) => `${name} := ${value}`).join(', ')}))), lambda pr_f: ` +
+        `struct_pack(${fields.map(([name]) => `${name} := pr_f.${name}`).join(', ')}))`,
     hasAny: (array, items) => `list_has_any(${array}, [${items.join(', ')}])`,
     regexFind: (text, pattern) => `regexp_matches(${text}, ${standardLiteral(pattern)})`,
     dayNumber: date => `date_diff('day', DATE '1970-01-01', ${date})`,
@@ -162,7 +171,12 @@ const duckdb: SqlDialect = {
  */
 const spark: SqlDialect = {
     name: 'spark',
-    literal: text => joinPieces(text, () => undefined, char => char === "'" || char === '\\' || char === '$'),
+    literal: text =>
+        joinPieces(
+            text,
+            () => undefined,
+            char => char === "'" || char === '\\' || char === '$',
+        ),
     identifier: name => (isPlain(name) ? name : `\`${name.replace(/`/g, '``')}\``),
     filter: (array, v, predicate) => `filter(${array}, ${v} -> ${predicate})`,
     transform: (array, v, expression) => `transform(${array}, ${v} -> ${expression})`,
@@ -178,9 +192,10 @@ const spark: SqlDialect = {
     struct: fields => `named_struct(${fields.map(([name, , value]) => `'${name}', ${value}`).join(', ')})`,
     // collect_list has no ORDER BY: collect (order, fields) structs, sort them (structs compare field
     // by field, so by `order` first), then drop `order`.
-    orderedAgg: (order, fields) => `transform(array_sort(collect_list(named_struct('pr_order', ${order}, `
-        + `${fields.map(([name, , value]) => `'${name}', ${value}`).join(', ')}))), pr_f -> `
-        + `named_struct(${fields.map(([name]) => `'${name}', pr_f.${name}`).join(', ')}))`,
+    orderedAgg: (order, fields) =>
+        `transform(array_sort(collect_list(named_struct('pr_order', ${order}, ` +
+        `${fields.map(([name, , value]) => `'${name}', ${value}`).join(', ')}))), pr_f -> ` +
+        `named_struct(${fields.map(([name]) => `'${name}', pr_f.${name}`).join(', ')}))`,
     // arrays_overlap is NULL rather than false when the arrays share nothing but hold a NULL.
     hasAny: (array, items) => `arrays_overlap(${array}, array(${items.join(', ')}))`,
     regexFind: (text, pattern) => `${text} RLIKE ${spark.literal(pattern)}`,
@@ -210,7 +225,8 @@ const trino: SqlDialect = {
     bigintType: 'BIGINT',
     arrayType: type => `ARRAY(${type})`,
     structType: fields => `ROW(${fields.map(([name, type]) => `${name} ${type}`).join(', ')})`,
-    struct: fields => `CAST(ROW(${fields.map(([, , value]) => value).join(', ')}) AS ${trino.structType(fields.map(([name, type]) => [name, type] as const))})`,
+    struct: fields =>
+        `CAST(ROW(${fields.map(([, , value]) => value).join(', ')}) AS ${trino.structType(fields.map(([name, type]) => [name, type] as const))})`,
     orderedAgg: (order, fields) => `array_agg(${trino.struct(fields)} ORDER BY ${order})`,
     hasAny: (array, items) => `arrays_overlap(${array}, ARRAY[${items.join(', ')}])`,
     regexFind: (text, pattern) => `regexp_like(${text}, ${standardLiteral(pattern)})`,

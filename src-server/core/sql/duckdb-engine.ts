@@ -60,11 +60,20 @@ export type EntryHandler = (entry: ClaimOutput) => void | Promise<void>;
  * DuckDB cannot be loaded, and the compiler's SqlCompileError for a pack it cannot write (never for
  * a pack the loader accepted).
  */
-export async function evaluateWithDuckdb(packs: readonly RulePack[], source: ClaimsSource, options: DuckdbEvaluateOptions = {}): Promise<EvaluationOutput> {
+export async function evaluateWithDuckdb(
+    packs: readonly RulePack[],
+    source: ClaimsSource,
+    options: DuckdbEvaluateOptions = {},
+): Promise<EvaluationOutput> {
     const claims: ClaimOutput[] = [];
-    const summary = await streamWithDuckdb(packs, source, entry => {
-        claims.push(entry);
-    }, options);
+    const summary = await streamWithDuckdb(
+        packs,
+        source,
+        entry => {
+            claims.push(entry);
+        },
+        options,
+    );
     return { claims, summary };
 }
 
@@ -147,7 +156,9 @@ async function ensureReadable(file: string): Promise<void> {
     } catch (error) {
         if (error instanceof ClaimsFileError) throw error;
         const code = (error as { code?: string }).code;
-        throw new ClaimsFileError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error)}`);
+        throw new ClaimsFileError(
+            `cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error)}`,
+        );
     }
 }
 
@@ -163,8 +174,13 @@ async function* readClaimsFile(file: string): AsyncGenerator<ClaimRecord> {
 /** The column types of claim_lines as the DuckDB DDL declares them, for the appender. */
 function appendTypes(duckdb: DuckdbModule): Record<string, DuckDBType> {
     return {
-        BIGINT: duckdb.BIGINT, VARCHAR: duckdb.VARCHAR, INTEGER: duckdb.INTEGER, DATE: duckdb.DATE, DOUBLE: duckdb.DOUBLE,
-        'VARCHAR[]': duckdb.LIST(duckdb.VARCHAR), 'INTEGER[]': duckdb.LIST(duckdb.INTEGER),
+        BIGINT: duckdb.BIGINT,
+        VARCHAR: duckdb.VARCHAR,
+        INTEGER: duckdb.INTEGER,
+        DATE: duckdb.DATE,
+        DOUBLE: duckdb.DOUBLE,
+        'VARCHAR[]': duckdb.LIST(duckdb.VARCHAR),
+        'INTEGER[]': duckdb.LIST(duckdb.INTEGER),
     };
 }
 
@@ -176,7 +192,10 @@ const CHUNK_ROWS = 2048;
  * in the input, and return the entries that have no rows (unreadable claims, claims without lines).
  * Exported for the tests, which run other dialects' SQL over the same table.
  */
-export async function loadClaimRecords(connection: DuckDBConnection, records: Iterable<ClaimRecord> | AsyncIterable<ClaimRecord>): Promise<SideEntry[]> {
+export async function loadClaimRecords(
+    connection: DuckDBConnection,
+    records: Iterable<ClaimRecord> | AsyncIterable<ClaimRecord>,
+): Promise<SideEntry[]> {
     const duckdb = await loadDuckdb();
     await connection.run(claimLinesDdl('duckdb', 'claim_lines'));
     const appender = await connection.createAppender('claim_lines');
@@ -223,9 +242,21 @@ export async function loadClaimRecords(connection: DuckDBConnection, records: It
         const diagnoses = list(record.diagnoses);
         record.lines.forEach((line, position) => {
             const values: DuckDBValue[] = [
-                claimSeq, record.id, record.patient, record.payer, record.provider.id, record.provider.type, diagnoses,
-                position + 1, BigInt(line.line), dateOf(line.date), line.code, list(line.modifiers),
-                BigInt(line.units), line.minutes, list(line.diagnosisPointers),
+                claimSeq,
+                record.id,
+                record.patient,
+                record.payer,
+                record.provider.id,
+                record.provider.type,
+                diagnoses,
+                position + 1,
+                BigInt(line.line),
+                dateOf(line.date),
+                line.code,
+                list(line.modifiers),
+                BigInt(line.units),
+                line.minutes,
+                list(line.diagnosisPointers),
             ];
             for (let i = 0; i < values.length; i++) columns[i].push(values[i]);
             if (++rows === CHUNK_ROWS) flush();
@@ -275,13 +306,19 @@ export async function countUnrouted(connection: DuckDBConnection, packs: readonl
  * The payers no pack serves, each with its number of readable claims, in the order of their first
  * claim, spelled as that claim spells it (the JavaScript engine's warnings name them alike).
  */
-export async function unroutedPayers(connection: DuckDBConnection, packs: readonly RulePack[], side: readonly SideEntry[]): Promise<Array<[string, number]>> {
+export async function unroutedPayers(
+    connection: DuckDBConnection,
+    packs: readonly RulePack[],
+    side: readonly SideEntry[],
+): Promise<Array<[string, number]>> {
     const keys = new Set(planRules(packs).flatMap(p => p.payers));
     const d = sqlDialect('duckdb');
     const key = payerKeyExpression(d);
     const known = keys.size === 0 ? 'FALSE' : `${key} IN (${[...keys].map(k => d.literal(k)).join(', ')})`;
-    const rows = (await connection.runAndReadAll(`SELECT arg_min(payer, claim_seq), CAST(count(DISTINCT claim_seq) AS DOUBLE), CAST(min(claim_seq) AS DOUBLE)
-FROM claim_lines WHERE payer IS NOT NULL AND NOT (${known}) GROUP BY ${key}`)).getRowsJS() as Array<[string, number, number]>;
+    const rows = (
+        await connection.runAndReadAll(`SELECT arg_min(payer, claim_seq), CAST(count(DISTINCT claim_seq) AS DOUBLE), CAST(min(claim_seq) AS DOUBLE)
+FROM claim_lines WHERE payer IS NOT NULL AND NOT (${known}) GROUP BY ${key}`)
+    ).getRowsJS() as Array<[string, number, number]>;
     const found = new Map<string, { payer: string; claims: number; first: number }>();
     for (const [payer, claims, first] of rows) found.set(payerKey(payer), { payer, claims, first });
     for (const entry of side) {
@@ -314,9 +351,7 @@ export async function collectOutput(
     plan?: readonly PlannedRule[],
     unrouted = 0,
 ): Promise<EvaluationSummary> {
-    const findingsColumn = plan
-        ? 'findings_compact'
-        : "CASE WHEN len(findings) > 0 THEN CAST(to_json(findings) AS VARCHAR) ELSE '' END";
+    const findingsColumn = plan ? 'findings_compact' : "CASE WHEN len(findings) > 0 THEN CAST(to_json(findings) AS VARCHAR) ELSE '' END";
     const result = await connection.stream(`SELECT
     CAST(claim_seq AS DOUBLE) AS seq, claim_id, CAST(line_number AS DOUBLE) AS line_number, code,
     CAST(billed_units AS DOUBLE) AS billed_units, CAST(allowed_units AS DOUBLE) AS allowed_units,
@@ -341,7 +376,9 @@ ORDER BY claim_seq, line_seq`);
     let sideAt = 0;
     let claim: { seq: number; id: string; lines: LineResult[] } | undefined;
     for await (const chunk of result) {
-        const [seqs, ids, lineNumbers, codes, billed, allowed, statuses, findings] = [0, 1, 2, 3, 4, 5, 6, 7].map(i => chunk.getColumnVector(i));
+        const [seqs, ids, lineNumbers, codes, billed, allowed, statuses, findings] = [0, 1, 2, 3, 4, 5, 6, 7].map(i =>
+            chunk.getColumnVector(i),
+        );
         for (let i = 0; i < chunk.rowCount; i++) {
             const seq = seqs.getItem(i) as number;
             if (claim?.seq !== seq) {
@@ -375,20 +412,35 @@ ORDER BY claim_seq, line_seq`);
 /** Findings from `<rule number>:<units>,…` in any order (rule numbers as planRules gives them), in rule order. */
 function compactDecoder(plan: readonly PlannedRule[]): (text: string) => Finding[] {
     const rules = plan.map(p => ({
-        policy: p.policy, rule: p.rule.id, action: p.rule.action, reason: `${p.rule.reason.group}-${p.rule.reason.code}`,
-        remarks: Object.freeze([...(p.rule.reason.remarks ?? [])]) as string[], message: p.rule.title,
+        policy: p.policy,
+        rule: p.rule.id,
+        action: p.rule.action,
+        reason: `${p.rule.reason.group}-${p.rule.reason.code}`,
+        remarks: Object.freeze([...(p.rule.reason.remarks ?? [])]) as string[],
+        message: p.rule.title,
     }));
     const finding = (item: string): Finding => {
         const colon = item.indexOf(':');
         const r = rules[Number(item.slice(0, colon)) - 1];
         // Keys in the order of the contract's findings (section 5).
-        const found = { policy: r.policy, rule: r.rule, action: r.action, reason: r.reason, remarks: r.remarks, units: Number(item.slice(colon + 1)), message: r.message };
+        const found = {
+            policy: r.policy,
+            rule: r.rule,
+            action: r.action,
+            reason: r.reason,
+            remarks: r.remarks,
+            units: Number(item.slice(colon + 1)),
+            message: r.message,
+        };
         return found as Finding;
     };
     const rank = (item: string) => Number(item.slice(0, item.indexOf(':')));
     const decode = (text: string) => {
         if (text.indexOf(',') < 0) return [finding(text)];
-        return text.split(',').sort((a, b) => rank(a) - rank(b)).map(finding);
+        return text
+            .split(',')
+            .sort((a, b) => rank(a) - rank(b))
+            .map(finding);
     };
     // Most lines repeat a few combinations of findings (the rules that fired, with their units):
     // each is decoded once and its frozen findings are shared by the lines that have it.

@@ -18,9 +18,11 @@ export function loadDuckdb(): Promise<DuckdbModule> {
         loading = undefined;
         const platform = `${process.platform}-${process.arch}`;
         const cause = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-        throw new DuckdbUnavailableError(`the DuckDB engine cannot load DuckDB here (${cause}). It needs @duckdb/node-api and the binding `
-            + `for this platform, @duckdb/node-bindings-${platform}, an optional dependency: reinstall with \`npm ci\` (not --omit=optional), `
-            + 'or use --engine js');
+        throw new DuckdbUnavailableError(
+            `the DuckDB engine cannot load DuckDB here (${cause}). It needs @duckdb/node-api and the binding ` +
+                `for this platform, @duckdb/node-bindings-${platform}, an optional dependency: reinstall with \`npm ci\` (not --omit=optional), ` +
+                'or use --engine js',
+        );
     });
     return loading;
 }

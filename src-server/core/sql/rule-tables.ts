@@ -77,7 +77,12 @@ export function isTableRule(rule: PackRule): boolean {
 }
 
 function listedOnly(set: { codes: unknown; ranges: unknown }): boolean {
-    return Array.isArray(set.codes) && Array.isArray(set.ranges) && set.ranges.length === 0 && set.codes.every(code => typeof code === 'string');
+    return (
+        Array.isArray(set.codes) &&
+        Array.isArray(set.ranges) &&
+        set.ranges.length === 0 &&
+        set.codes.every(code => typeof code === 'string')
+    );
 }
 
 /** The rule tables of planned rules (planRules), rows in a fixed order: the same packs give the same tables. */
@@ -94,7 +99,15 @@ export function ruleTables(plan: readonly PlannedRule[]): RuleTable[] {
         if (remarks.some(remark => typeof remark !== 'string' || remark.includes(','))) {
             throw new SqlCompileError(`rule ${p.policy}/${rule.id}: remark codes must be text without commas`);
         }
-        rules.push([p.n, p.policy, String(rule.id), rule.action, `${rule.reason.group}-${rule.reason.code}`, remarks.join(','), rule.title]);
+        rules.push([
+            p.n,
+            p.policy,
+            String(rule.id),
+            rule.action,
+            `${rule.reason.group}-${rule.reason.code}`,
+            remarks.join(','),
+            rule.title,
+        ]);
         const policy = p.packNo;
         if (!seenPack.has(policy)) {
             seenPack.add(policy);
@@ -110,10 +123,16 @@ export function ruleTables(plan: readonly PlannedRule[]): RuleTable[] {
             if (exception.kind !== 'modifier') continue;
             for (const modifier of exception.modifiers) seen.set(modifier, (seen.get(modifier) ?? false) || exception.eitherLine === true);
         }
-        for (const [modifier, either] of [...seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) modifiers.push([p.n, modifier, either]);
+        for (const [modifier, either] of [...seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+            modifiers.push([p.n, modifier, either]);
     }
     const table = (name: RuleTableName, rows: Value[][]): RuleTable => ({ name, columns: COLUMNS[name], rows });
-    return [table('pr_rules', rules), table('pr_pair_rules', pairs), table('pr_pair_modifiers', modifiers), table('pr_policy_payers', payers)];
+    return [
+        table('pr_rules', rules),
+        table('pr_pair_rules', pairs),
+        table('pr_pair_modifiers', modifiers),
+        table('pr_policy_payers', payers),
+    ];
 }
 
 /** A rule table's name as the SQL writes it: in `schema` when given (`rules` or `catalog.rules`). */
@@ -132,7 +151,10 @@ export function ruleTablesDdl(dialectName: SqlDialectName, schema?: string): str
     return RULE_TABLE_NAMES.map(name => {
         const columns = COLUMNS[name];
         const width = Math.max(...columns.map(c => c.name.length));
-        const lines = columns.map((column, i) => `  ${column.name.padEnd(width)} ${`${columnType(dialectName, column.type)}${i < columns.length - 1 ? ',' : ''}`.padEnd(9)} -- ${column.meaning}`);
+        const lines = columns.map(
+            (column, i) =>
+                `  ${column.name.padEnd(width)} ${`${columnType(dialectName, column.type)}${i < columns.length - 1 ? ',' : ''}`.padEnd(9)} -- ${column.meaning}`,
+        );
         return `CREATE TABLE ${qualifiedName(dialect, ruleTableName(name, schema))} (\n${lines.join('\n')}\n);\n`;
     }).join('\n');
 }
@@ -141,7 +163,9 @@ export function ruleTablesDdl(dialectName: SqlDialectName, schema?: string): str
 export async function createRuleTables(connection: DuckDBConnection, tables: readonly RuleTable[]): Promise<void> {
     const duckdb = await loadDuckdb();
     for (const table of tables) {
-        await connection.run(`CREATE OR REPLACE TABLE ${table.name} (${table.columns.map(c => `${c.name} ${columnType('duckdb', c.type)}`).join(', ')})`);
+        await connection.run(
+            `CREATE OR REPLACE TABLE ${table.name} (${table.columns.map(c => `${c.name} ${columnType('duckdb', c.type)}`).join(', ')})`,
+        );
         const appender = await connection.createAppender(table.name);
         try {
             for (const row of table.rows) {

@@ -19,14 +19,23 @@ import { ClaimsFileError, type SideEntry } from './engine-types.js';
 const duckdb = sqlDialect('duckdb');
 const q = (text: string) => duckdb.literal(text);
 
-interface Column { ref: string; type: string }
+interface Column {
+    ref: string;
+    type: string;
+}
 type ColumnRef = (name: string) => Column | undefined;
 
-export async function loadTabularClaims(connection: DuckDBConnection, file: string, format: 'csv' | 'parquet', table: string): Promise<SideEntry[]> {
+export async function loadTabularClaims(
+    connection: DuckDBConnection,
+    file: string,
+    format: 'csv' | 'parquet',
+    table: string,
+): Promise<SideEntry[]> {
     // Rows are numbered from 1 in file order, for messages (DuckDB keeps a CSV's order).
-    const source = format === 'csv'
-        ? `SELECT *, row_number() OVER () AS pr_row FROM read_csv(${q(file)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')`
-        : `SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS pr_row FROM read_parquet(${q(file)}, file_row_number = true)`;
+    const source =
+        format === 'csv'
+            ? `SELECT *, row_number() OVER () AS pr_row FROM read_csv(${q(file)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')`
+            : `SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS pr_row FROM read_parquet(${q(file)}, file_row_number = true)`;
     let described: Array<{ column_name: string; column_type: string }>;
     try {
         await connection.run(`CREATE TEMP VIEW pr_raw AS ${source}`);
@@ -34,12 +43,16 @@ export async function loadTabularClaims(connection: DuckDBConnection, file: stri
     } catch (error) {
         throw new ClaimsFileError(`cannot read ${file} as ${format === 'csv' ? 'CSV' : 'Parquet'}: ${firstLine(error)}`);
     }
-    const types = new Map(described.map(row => [row.column_name.toLowerCase(), { ref: duckdb.identifier(row.column_name), type: row.column_type }]));
+    const types = new Map(
+        described.map(row => [row.column_name.toLowerCase(), { ref: duckdb.identifier(row.column_name), type: row.column_type }]),
+    );
     const missing = ['claim_seq', 'claim_id', 'patient_id', 'service_date', 'code'].filter(name => !types.has(name));
     if (!types.has('line_seq') && !types.has('line_number')) missing.push('line_seq or line_number');
     if (missing.length > 0) {
-        throw new ClaimsFileError(`${file} lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: `
-            + `claim files use the claim_lines layout (docs/sql.md): ${CLAIM_LINES_COLUMNS.map(c => c.name).join(', ')}`);
+        throw new ClaimsFileError(
+            `${file} lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: ` +
+                `claim files use the claim_lines layout (docs/sql.md): ${CLAIM_LINES_COLUMNS.map(c => c.name).join(', ')}`,
+        );
     }
     try {
         await connection.run(typedRows(name => types.get(name)));
@@ -48,15 +61,21 @@ export async function loadTabularClaims(connection: DuckDBConnection, file: stri
     }
     await connection.run(claimChecks());
     // Only the claims that cannot be evaluated come back here; the others are read by the pack query.
-    const rows = (await connection.runAndReadAll(`
+    const rows = (
+        await connection.runAndReadAll(`
 SELECT part, CAST(o AS DOUBLE) AS o, id, problem FROM (
   SELECT 0 AS part, claim_seq AS o, id, problem FROM pr_claims WHERE problem IS NOT NULL
   UNION ALL
   SELECT 1 AS part, pr_row, claim_id, ${PLACED} FROM pr_typed WHERE claim_seq IS NULL
-) ORDER BY part, o`)).getRowsJS() as Array<[number, number, string | null, string | null]>;
+) ORDER BY part, o`)
+    ).getRowsJS() as Array<[number, number, string | null, string | null]>;
     // Bad claims (rare) leave the table; the pack query reads the rest through a view.
-    await connection.run('DELETE FROM pr_typed WHERE claim_seq IS NULL OR claim_seq IN (SELECT claim_seq FROM pr_claims WHERE problem IS NOT NULL)');
-    await connection.run(`CREATE TEMP VIEW ${duckdb.identifier(table)} AS SELECT ${CLAIM_LINES_COLUMNS.map(c => c.name).join(', ')} FROM pr_typed`);
+    await connection.run(
+        'DELETE FROM pr_typed WHERE claim_seq IS NULL OR claim_seq IN (SELECT claim_seq FROM pr_claims WHERE problem IS NOT NULL)',
+    );
+    await connection.run(
+        `CREATE TEMP VIEW ${duckdb.identifier(table)} AS SELECT ${CLAIM_LINES_COLUMNS.map(c => c.name).join(', ')} FROM pr_typed`,
+    );
     // A bad claim takes its claim_seq's place; a row without a claim_seq comes after every claim.
     return rows.map(([part, order, id, problem]): SideEntry => ({
         order: part === 0 ? order : Infinity,
@@ -90,7 +109,7 @@ function wholeOf(column: Column | undefined): string {
 function itemsOf(column: Column | undefined, item: (x: string) => string = x => x): string {
     if (!column) return 'CAST(NULL AS VARCHAR[])';
     const items = isList(column.type)
-        ? `list_transform(${column.ref}, lambda pr_i: ${item('NULLIF(trim(CAST(pr_i AS VARCHAR)), \'\')')})`
+        ? `list_transform(${column.ref}, lambda pr_i: ${item("NULLIF(trim(CAST(pr_i AS VARCHAR)), '')")})`
         : `list_transform(string_split(CAST(${column.ref} AS VARCHAR), '|'), lambda pr_i: ${item("NULLIF(trim(pr_i), '')")})`;
     // Most lists are empty: skip the work for them.
     const empty = isList(column.type) ? `len(${column.ref}) = 0` : `trim(CAST(${column.ref} AS VARCHAR)) = ''`;
@@ -98,7 +117,8 @@ function itemsOf(column: Column | undefined, item: (x: string) => string = x => 
 }
 
 /** A row's problem with its place: `row 12 (line 2): units must be …`. */
-const PLACED = "CASE WHEN row_problem IS NOT NULL THEN 'row ' || pr_row || COALESCE(' (line ' || COALESCE(line_number_raw, line_seq_raw) || ')', '') || ': ' || row_problem END";
+const PLACED =
+    "CASE WHEN row_problem IS NOT NULL THEN 'row ' || pr_row || COALESCE(' (line ' || COALESCE(line_number_raw, line_seq_raw) || ')', '') || ': ' || row_problem END";
 
 /** Quote a raw value for a message: "abc". */
 const shown = (raw: string) => `'"' || ${raw} || '"'`;
@@ -110,14 +130,18 @@ const shown = (raw: string) => `'"' || ${raw} || '"'`;
  */
 function typedRows(column: ColumnRef): string {
     const date = column('service_date')!;
-    const serviceDate = date.type === 'DATE' ? date.ref
-        : /^TIMESTAMP/.test(date.type) ? `CAST(${date.ref} AS DATE)`
-            : `CASE WHEN regexp_full_match(${textOf(date)}, '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN TRY_CAST(${textOf(date)} AS DATE) END`;
+    const serviceDate =
+        date.type === 'DATE'
+            ? date.ref
+            : /^TIMESTAMP/.test(date.type)
+              ? `CAST(${date.ref} AS DATE)`
+              : `CASE WHEN regexp_full_match(${textOf(date)}, '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN TRY_CAST(${textOf(date)} AS DATE) END`;
     const providerType = `lower(${textOf(column('provider_type'))})`;
     const pointers = column('diagnosis_pointers');
-    const pointerItems = pointers && isList(pointers.type) && INTEGER_TYPES.test(pointers.type.slice(0, -2))
-        ? `CASE WHEN ${pointers.ref} IS NULL OR len(${pointers.ref}) = 0 THEN CAST([] AS BIGINT[]) ELSE CAST(${pointers.ref} AS BIGINT[]) END`
-        : `list_transform(${itemsOf(pointers)}, lambda pr_i: CASE WHEN regexp_full_match(pr_i, '[0-9]{1,9}') THEN CAST(pr_i AS BIGINT) END)`;
+    const pointerItems =
+        pointers && isList(pointers.type) && INTEGER_TYPES.test(pointers.type.slice(0, -2))
+            ? `CASE WHEN ${pointers.ref} IS NULL OR len(${pointers.ref}) = 0 THEN CAST([] AS BIGINT[]) ELSE CAST(${pointers.ref} AS BIGINT[]) END`
+            : `list_transform(${itemsOf(pointers)}, lambda pr_i: CASE WHEN regexp_full_match(pr_i, '[0-9]{1,9}') THEN CAST(pr_i AS BIGINT) END)`;
     const pointersText = pointers ? `CAST(${pointers.ref} AS VARCHAR)` : "''";
     return `CREATE TEMP TABLE pr_typed AS
 WITH raw AS (
@@ -183,8 +207,9 @@ FROM raw`;
  * problems are placed ("row 12 (line 2): ...") here.
  */
 function claimChecks(): string {
-    const disagree = (field: string) => `WHEN min(${field}) <> max(${field}) OR (count(${field}) > 0 AND count(${field}) < count(*))`
-        + ` THEN 'the rows of claim_seq ' || claim_seq || ' disagree on ${field}'`;
+    const disagree = (field: string) =>
+        `WHEN min(${field}) <> max(${field}) OR (count(${field}) > 0 AND count(${field}) < count(*))` +
+        ` THEN 'the rows of claim_seq ' || claim_seq || ' disagree on ${field}'`;
     return `CREATE TEMP TABLE pr_claims AS
 SELECT
   claim_seq,

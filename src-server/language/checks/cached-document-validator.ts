@@ -1,4 +1,12 @@
-import type { AstNode, DiagnosticInfo, LangiumDocument, ValidationAcceptor, ValidationCheck, ValidationOptions, ValidationSeverity } from 'langium';
+import type {
+    AstNode,
+    DiagnosticInfo,
+    LangiumDocument,
+    ValidationAcceptor,
+    ValidationCheck,
+    ValidationOptions,
+    ValidationSeverity,
+} from 'langium';
 import { AstUtils, Cancellation, interruptAndCheck } from 'langium';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { Codeset, PolicyFile, Source } from '../grammar/generated/ast.js';
@@ -45,7 +53,11 @@ export class CachedDocumentValidator extends PayruleDocumentValidator {
         this.sources = services.payrule.PolicySources;
     }
 
-    override async validateDocument(document: LangiumDocument, options?: ValidationOptions, cancelToken?: Cancellation.CancellationToken): Promise<Diagnostic[]> {
+    override async validateDocument(
+        document: LangiumDocument,
+        options?: ValidationOptions,
+        cancelToken?: Cancellation.CancellationToken,
+    ): Promise<Diagnostic[]> {
         const diagnostics = await super.validateDocument(document, options, cancelToken);
         for (const diagnostic of diagnostics) {
             const href = typeof diagnostic.code === 'string' ? checkDocsHref(diagnostic.code) : undefined;
@@ -54,7 +66,12 @@ export class CachedDocumentValidator extends PayruleDocumentValidator {
         return diagnostics;
     }
 
-    protected override async validateAstNodes(root: AstNode, options: ValidationOptions, acceptor: ValidationAcceptor, cancelToken = Cancellation.CancellationToken.None): Promise<void> {
+    protected override async validateAstNodes(
+        root: AstNode,
+        options: ValidationOptions,
+        acceptor: ValidationAcceptor,
+        cancelToken = Cancellation.CancellationToken.None,
+    ): Promise<void> {
         if (!isPolicyFile(root)) return super.validateAstNodes(root, options, acceptor, cancelToken);
         await this.runChecks(root, options, acceptor, cancelToken);
         const categories = (options.categories ?? []).join(',');
@@ -69,11 +86,15 @@ export class CachedDocumentValidator extends PayruleDocumentValidator {
             if (!declaration) continue;
             if (++count % DECLARATIONS_PER_CHECK === 0) await interruptAndCheck(cancelToken);
             let cached = this.cache.get(declaration);
-            const current = cached !== undefined && cached.categories === categories
-                && (cached.environment === environment || sameDependencies(cached.dependencies, this.dependenciesOf(declaration, root, closure)));
+            const current =
+                cached !== undefined &&
+                cached.categories === categories &&
+                (cached.environment === environment ||
+                    sameDependencies(cached.dependencies, this.dependenciesOf(declaration, root, closure)));
             if (!current) {
                 const findings: Finding[] = [];
-                const record: ValidationAcceptor = (severity, message, info) => findings.push({ severity, message, info: info as DiagnosticInfo<AstNode> });
+                const record: ValidationAcceptor = (severity, message, info) =>
+                    findings.push({ severity, message, info: info as DiagnosticInfo<AstNode> });
                 const nodes: AstNode[] = [];
                 walk(declaration, node => nodes.push(node));
                 for (const node of nodes) {
@@ -94,9 +115,17 @@ export class CachedDocumentValidator extends PayruleDocumentValidator {
      * synchronous (PayruleValidationRegistry), and an await per node is a million microtasks when
      * a 20,000-rule file is opened.
      */
-    private runChecks(node: AstNode, options: ValidationOptions, acceptor: ValidationAcceptor, cancelToken: Cancellation.CancellationToken): Promise<void> | undefined {
+    private runChecks(
+        node: AstNode,
+        options: ValidationOptions,
+        acceptor: ValidationAcceptor,
+        cancelToken: Cancellation.CancellationToken,
+    ): Promise<void> | undefined {
         const registry = this.validationRegistry;
-        const checks = registry instanceof PayruleValidationRegistry ? registry.checksFor(node.$type, options.categories) : registry.getChecks(node.$type, options.categories).toArray();
+        const checks =
+            registry instanceof PayruleValidationRegistry
+                ? registry.checksFor(node.$type, options.categories)
+                : registry.getChecks(node.$type, options.categories).toArray();
         for (let i = 0; i < checks.length; i++) {
             const pending = checks[i](node, acceptor, cancelToken);
             if (pending) return finishChecks(pending, checks.slice(i + 1), node, acceptor, cancelToken);
@@ -124,7 +153,13 @@ export class CachedDocumentValidator extends PayruleDocumentValidator {
 }
 
 /** The rest of a node's checks after one returned a promise, in order. */
-async function finishChecks(pending: Promise<void>, rest: ValidationCheck[], node: AstNode, acceptor: ValidationAcceptor, cancelToken: Cancellation.CancellationToken): Promise<void> {
+async function finishChecks(
+    pending: Promise<void>,
+    rest: ValidationCheck[],
+    node: AstNode,
+    acceptor: ValidationAcceptor,
+    cancelToken: Cancellation.CancellationToken,
+): Promise<void> {
     await pending;
     for (const check of rest) {
         const next = check(node, acceptor, cancelToken);

@@ -23,9 +23,17 @@ export class CitationChecks {
         if (source.path === undefined) return; // a syntax error
         const found = this.sources.lookupDeclared(source);
         if (found.status === 'outside') {
-            report(accept, 'source-outside-workspace', `Source path '${source.path}' leaves the workspace (${found.root}); it is not read. Keep sources inside the workspace, for example under sources/.`, { node: source, property: 'path' });
+            report(
+                accept,
+                'source-outside-workspace',
+                `Source path '${source.path}' leaves the workspace (${found.root}); it is not read. Keep sources inside the workspace, for example under sources/.`,
+                { node: source, property: 'path' },
+            );
         } else if (found.status === 'missing') {
-            report(accept, 'source-not-found', `Source file '${source.path}' cannot be read (${found.reason}): looked for ${found.file}.`, { node: source, property: 'path' });
+            report(accept, 'source-not-found', `Source file '${source.path}' cannot be read (${found.reason}): looked for ${found.file}.`, {
+                node: source,
+                property: 'path',
+            });
         }
     }
 
@@ -33,7 +41,10 @@ export class CitationChecks {
         const source = cite.source?.ref;
         if (!source || cite.quote === undefined) return; // reported as an unknown source or a syntax error
         if (cite.quote.trim() === '') {
-            report(accept, 'citation-not-found', 'The quote is empty: cite the passage of the source that states the rule.', { node: cite, property: 'quote' });
+            report(accept, 'citation-not-found', 'The quote is empty: cite the passage of the source that states the rule.', {
+                node: cite,
+                property: 'quote',
+            });
             return;
         }
         const found = this.sources.lookupDeclared(source);
@@ -49,9 +60,20 @@ export class CitationChecks {
             property: 'quote',
             data: near ? { replacement: near.text } : undefined,
             // Where to look: the passage of the source that comes closest, else the source file.
-            relatedInformation: [near
-                ? { location: { uri: sourceFile, range: { start: found.text.positionOf(near.start), end: found.text.positionOf(near.end) } }, message: `closest passage in ${source.title ?? source.path}, line ${near.line}` }
-                : { location: { uri: sourceFile, range: fileStart }, message: `the source ${source.title ?? source.path}: no passage comes close` }],
+            relatedInformation: [
+                near
+                    ? {
+                          location: {
+                              uri: sourceFile,
+                              range: { start: found.text.positionOf(near.start), end: found.text.positionOf(near.end) },
+                          },
+                          message: `closest passage in ${source.title ?? source.path}, line ${near.line}`,
+                      }
+                    : {
+                          location: { uri: sourceFile, range: fileStart },
+                          message: `the source ${source.title ?? source.path}: no passage comes close`,
+                      },
+            ],
         });
     }
 }

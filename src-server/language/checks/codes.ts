@@ -16,7 +16,7 @@ export const CHECKS = {
     'invalid-payer-id': { severity: 'error', summary: 'A payer id is empty.' },
     'invalid-number': { severity: 'error', summary: 'A count, limit or duration is not a whole number in range.' },
     'invalid-combination': { severity: 'error', summary: 'A statement combines options that have no meaning together.' },
-    'lowercase': { severity: 'warning', summary: 'A code, modifier, diagnosis or remark is written in lower case.' },
+    lowercase: { severity: 'warning', summary: 'A code, modifier, diagnosis or remark is written in lower case.' },
     'unknown-provider-type': { severity: 'warning', summary: 'A provider type is not one the language knows.' },
     'unknown-codeset': { severity: 'error', summary: 'A code list names a codeset that is not declared in the file.' },
     'unknown-modifierset': { severity: 'error', summary: 'A modifier list names a modifier set that is not declared in the file.' },
@@ -36,10 +36,13 @@ export const CHECKS = {
     'diagnosis-category': { severity: 'warning', summary: 'A diagnosis without * names an ICD-10-CM category, which no claim carries.' },
     'patient-responsibility-default': { severity: 'warning', summary: 'A rule with no condition and no reason bills the patient (PR-96).' },
     'effective-outside-policy': { severity: 'error', summary: "A rule's effective range lies outside its policy's." },
-    'contradiction': { severity: 'error', summary: "Two rules of one payer's policies treat the same billing differently." },
+    contradiction: { severity: 'error', summary: "Two rules of one payer's policies treat the same billing differently." },
     'duplicate-rule': { severity: 'warning', summary: "Two rules of one payer's policies say the same thing." },
     'unused-declaration': { severity: 'warning', summary: 'A codeset, modifier set or source is declared but never used.' },
-    'too-many-problems': { severity: 'error', summary: 'A file has more problems than are listed; the rest are counted in one line (a warning when they are all warnings).' },
+    'too-many-problems': {
+        severity: 'error',
+        summary: 'A file has more problems than are listed; the rest are counted in one line (a warning when they are all warnings).',
+    },
     'hidden-character': { severity: 'error', summary: 'Text holds an invisible or direction-changing character (Trojan Source).' },
 } as const;
 

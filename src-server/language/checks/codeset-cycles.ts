@@ -22,7 +22,7 @@ export function codesetCycle(codeset: Codeset): string[] | undefined {
         // A node outside a document (a test building ASTs by hand): key by the file itself.
     }
     let cycles = cyclesByParse.get(key);
-    if (!cycles) cyclesByParse.set(key, cycles = findCycles(file));
+    if (!cycles) cyclesByParse.set(key, (cycles = findCycles(file)));
     return cycles.get(codeset);
 }
 
@@ -48,8 +48,11 @@ function findCycles(file: PolicyFile): Map<Codeset, string[]> {
     for (const start of codesets) {
         if (index.has(start)) continue;
         const work: Array<{ node: Codeset; next: number }> = [{ node: start, next: 0 }];
-        index.set(start, counter); low.set(start, counter); counter++;
-        stack.push(start); onStack.add(start);
+        index.set(start, counter);
+        low.set(start, counter);
+        counter++;
+        stack.push(start);
+        onStack.add(start);
         while (work.length > 0) {
             const frame = work[work.length - 1];
             const out = edges.get(frame.node) ?? [];
@@ -57,8 +60,11 @@ function findCycles(file: PolicyFile): Map<Codeset, string[]> {
                 const target = out[frame.next++];
                 if (!edges.has(target)) continue; // a codeset of another file: never this file's cycle
                 if (!index.has(target)) {
-                    index.set(target, counter); low.set(target, counter); counter++;
-                    stack.push(target); onStack.add(target);
+                    index.set(target, counter);
+                    low.set(target, counter);
+                    counter++;
+                    stack.push(target);
+                    onStack.add(target);
                     work.push({ node: target, next: 0 });
                 } else if (onStack.has(target)) {
                     low.set(frame.node, Math.min(low.get(frame.node)!, index.get(target)!));
@@ -86,7 +92,8 @@ function findCycles(file: PolicyFile): Map<Codeset, string[]> {
     for (const component of components) {
         const members = new Set(component);
         for (const codeset of component) {
-            const path = component.length <= MAX_SEARCHED ? pathBack(codeset, members, edges) : pathStart(codeset, members, edges, component.length);
+            const path =
+                component.length <= MAX_SEARCHED ? pathBack(codeset, members, edges) : pathStart(codeset, members, edges, component.length);
             if (path) cycles.set(codeset, path);
         }
     }

@@ -24,7 +24,10 @@ export class ConflictChecks {
                 node: file,
                 range: conflict.range,
                 tags: conflict.check === 'duplicate-rule' ? [1] : undefined,
-                relatedInformation: [conflict.related, ...(conflict.alsoRelated ?? [])].map(related => ({ location: { uri: related.uri, range: related.range }, message: `rule '${related.name}'` })),
+                relatedInformation: [conflict.related, ...(conflict.alsoRelated ?? [])].map(related => ({
+                    location: { uri: related.uri, range: related.range },
+                    message: `rule '${related.name}'`,
+                })),
             });
         }
     }

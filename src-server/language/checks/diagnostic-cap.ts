@@ -56,7 +56,10 @@ export function capDiagnostics(diagnostics: Diagnostic[], max = MAX_DIAGNOSTICS_
         else hiddenWarnings++;
     });
     const hidden = hiddenErrors + hiddenWarnings;
-    const parts = [hiddenErrors > 0 ? plural(hiddenErrors, 'error') : '', hiddenWarnings > 0 ? plural(hiddenWarnings, 'warning') : ''].filter(Boolean);
+    const parts = [
+        hiddenErrors > 0 ? plural(hiddenErrors, 'error') : '',
+        hiddenWarnings > 0 ? plural(hiddenWarnings, 'warning') : '',
+    ].filter(Boolean);
     kept.push({
         severity: hiddenErrors > 0 ? ERROR : 2,
         range: lastRange(kept),
@@ -79,7 +82,8 @@ export function hiddenCounts(diagnostic: Diagnostic): { errors: number; warnings
 function lastRange(kept: Diagnostic[]): Diagnostic['range'] {
     let last = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
     for (const { range } of kept) {
-        if (range.start.line > last.start.line || (range.start.line === last.start.line && range.start.character > last.start.character)) last = range;
+        if (range.start.line > last.start.line || (range.start.line === last.start.line && range.start.character > last.start.character))
+            last = range;
     }
     return last;
 }

@@ -20,7 +20,11 @@ const MAX_SYNTAX_ERRORS = 100;
  * checker (payrule/syntax-error, payrule/unknown-codeset, payrule/unknown-source).
  */
 export class PayruleDocumentValidator extends DefaultDocumentValidator {
-    override async validateDocument(document: LangiumDocument, options?: ValidationOptions, cancelToken?: Cancellation.CancellationToken): Promise<Diagnostic[]> {
+    override async validateDocument(
+        document: LangiumDocument,
+        options?: ValidationOptions,
+        cancelToken?: Cancellation.CancellationToken,
+    ): Promise<Diagnostic[]> {
         const diagnostics = withSyntaxHints(document, await this.collectDiagnostics(document, options, cancelToken));
         const result: Diagnostic[] = [];
         let syntaxErrors = 0;
@@ -66,17 +70,33 @@ export class PayruleDocumentValidator extends DefaultDocumentValidator {
      * stack past about 100,000 findings (Langium then logs the error and the file looked clean),
      * and with an error in a check reported on the file rather than only logged (issue 19).
      */
-    private async collectDiagnostics(document: LangiumDocument, options: ValidationOptions = {}, cancelToken = Cancellation.CancellationToken.None): Promise<Diagnostic[]> {
+    private async collectDiagnostics(
+        document: LangiumDocument,
+        options: ValidationOptions = {},
+        cancelToken = Cancellation.CancellationToken.None,
+    ): Promise<Diagnostic[]> {
         const parseResult = document.parseResult;
         const diagnostics: Diagnostic[] = [];
         await interruptAndCheck(cancelToken);
         if (!options.categories || options.categories.includes('built-in')) {
             this.processLexingErrors(parseResult, diagnostics, options);
-            if (options.stopAfterLexingErrors && diagnostics.some(d => (d.data as { code?: string } | undefined)?.code === DocumentValidator.LexingError)) return diagnostics;
+            if (
+                options.stopAfterLexingErrors &&
+                diagnostics.some(d => (d.data as { code?: string } | undefined)?.code === DocumentValidator.LexingError)
+            )
+                return diagnostics;
             this.processParsingErrors(parseResult, diagnostics, options);
-            if (options.stopAfterParsingErrors && diagnostics.some(d => (d.data as { code?: string } | undefined)?.code === DocumentValidator.ParsingError)) return diagnostics;
+            if (
+                options.stopAfterParsingErrors &&
+                diagnostics.some(d => (d.data as { code?: string } | undefined)?.code === DocumentValidator.ParsingError)
+            )
+                return diagnostics;
             this.processLinkingErrors(document, diagnostics, options);
-            if (options.stopAfterLinkingErrors && diagnostics.some(d => (d.data as { code?: string } | undefined)?.code === DocumentValidator.LinkingError)) return diagnostics;
+            if (
+                options.stopAfterLinkingErrors &&
+                diagnostics.some(d => (d.data as { code?: string } | undefined)?.code === DocumentValidator.LinkingError)
+            )
+                return diagnostics;
         }
         try {
             pushAll(diagnostics, await this.validateAst(parseResult.value, options, cancelToken));
@@ -100,7 +120,12 @@ export class PayruleDocumentValidator extends DefaultDocumentValidator {
      * order with the same checks, awaiting only a check that returns a promise and, every few
      * hundred nodes, a chance to cancel.
      */
-    protected override async validateAstNodes(rootNode: AstNode, options: ValidationOptions, acceptor: ValidationAcceptor, cancelToken = Cancellation.CancellationToken.None): Promise<void> {
+    protected override async validateAstNodes(
+        rootNode: AstNode,
+        options: ValidationOptions,
+        acceptor: ValidationAcceptor,
+        cancelToken = Cancellation.CancellationToken.None,
+    ): Promise<void> {
         const registry = this.validationRegistry;
         if (!(registry instanceof PayruleValidationRegistry) || this.profiler?.isActive('validating')) {
             return super.validateAstNodes(rootNode, options, acceptor, cancelToken);

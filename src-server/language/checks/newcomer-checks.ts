@@ -31,8 +31,12 @@ export class NewcomerChecks {
         test.patterns.forEach((pattern, index) => {
             if (pattern === undefined || pattern.endsWith('*') || !isDiagnosisCategory(pattern)) return;
             const prefix = `${pattern.toUpperCase()}*`;
-            report(accept, 'diagnosis-category', `'${pattern}' is an ICD-10-CM category, not a billable code: claims carry the codes under it, which '${pattern}' does not match. Write '${prefix}' to match them all.`,
-                { node: test, property: 'patterns', index, data: { replacement: prefix } });
+            report(
+                accept,
+                'diagnosis-category',
+                `'${pattern}' is an ICD-10-CM category, not a billable code: claims carry the codes under it, which '${pattern}' does not match. Write '${prefix}' to match them all.`,
+                { node: test, property: 'patterns', index, data: { replacement: prefix } },
+            );
         });
     }
 
@@ -41,8 +45,12 @@ export class NewcomerChecks {
         const body = rule.statement?.body;
         if (!isActionBody(body) || body.action === 'flagged') return;
         if (body.conditions.length > 0 || body.exceptions.length > 0 || rule.clauses.some(isReasonClause)) return;
-        report(accept, 'patient-responsibility-default', `Rule '${rule.name}' has no condition and no reason, so it takes PR-96: the patient is billed for every line it ${body.action === 'review' ? 'pends' : 'denies'}. Write the reason you mean (for example reason CO-16 for missing documentation, or reason PR-96 if the patient should pay).`,
-            { node: rule.statement! });
+        report(
+            accept,
+            'patient-responsibility-default',
+            `Rule '${rule.name}' has no condition and no reason, so it takes PR-96: the patient is billed for every line it ${body.action === 'review' ? 'pends' : 'denies'}. Write the reason you mean (for example reason CO-16 for missing documentation, or reason PR-96 if the patient should pay).`,
+            { node: rule.statement! },
+        );
     }
 
     /** `cite rp "the"`: found in nearly any source, so it shows nothing about where the rule comes from. */
@@ -56,7 +64,11 @@ export class NewcomerChecks {
         const source = cite.source?.ref;
         const found = source ? this.sources.lookupDeclared(source) : undefined;
         if (found?.status !== 'ok' || !found.text.find(cite.quote)) return;
-        report(accept, 'quote-too-short', `The quote "${cite.quote}" is too short to show which passage the rule comes from: quote the sentence that states the rule (at least ${MIN_QUOTE_WORDS} words and ${MIN_QUOTE_CHARACTERS} characters).`,
-            { node: cite, property: 'quote' });
+        report(
+            accept,
+            'quote-too-short',
+            `The quote "${cite.quote}" is too short to show which passage the rule comes from: quote the sentence that states the rule (at least ${MIN_QUOTE_WORDS} words and ${MIN_QUOTE_CHARACTERS} characters).`,
+            { node: cite, property: 'quote' },
+        );
     }
 }

@@ -29,9 +29,9 @@ export class PayruleValidationRegistry extends ValidationRegistry {
     checksFor(type: string, categories: ValidationCategory[] | undefined): ValidationCheck[] {
         const key = categories ?? this.allCategories;
         let byType = this.byCategories.get(key);
-        if (!byType) this.byCategories.set(key, byType = new Map());
+        if (!byType) this.byCategories.set(key, (byType = new Map()));
         let checks = byType.get(type);
-        if (!checks) byType.set(type, checks = this.getChecks(type, categories).toArray());
+        if (!checks) byType.set(type, (checks = this.getChecks(type, categories).toArray()));
         return checks;
     }
 

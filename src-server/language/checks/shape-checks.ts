@@ -1,7 +1,21 @@
 import type { ValidationAcceptor, ValidationChecks } from 'langium';
 import type {
-    AboveCondition, CodeRange, Codeset, DiagnosisOnlyTest, Modifierset, DiagnosisTest, EffectiveClause, ModifierTest, Policy,
-    PayruleAstType, ProviderTest, ReasonClause, Rule, Source, TimedBody, VisitsCondition,
+    AboveCondition,
+    CodeRange,
+    Codeset,
+    DiagnosisOnlyTest,
+    Modifierset,
+    DiagnosisTest,
+    EffectiveClause,
+    ModifierTest,
+    Policy,
+    PayruleAstType,
+    ProviderTest,
+    ReasonClause,
+    Rule,
+    Source,
+    TimedBody,
+    VisitsCondition,
 } from '../grammar/generated/ast.js';
 import { codeNumber, codeShape, isProcedureCode, sameShape } from '../../core/common/codes.js';
 import { dateProblem } from '../../core/common/dates.js';
@@ -35,23 +49,40 @@ export class ShapeChecks {
     }
 
     checkCodeRange(range: CodeRange, accept: ValidationAcceptor): void {
-        const ends = range.end === undefined ? ['start'] as const : ['start', 'end'] as const;
+        const ends = range.end === undefined ? (['start'] as const) : (['start', 'end'] as const);
         let wellFormed = true;
         for (const property of ends) {
             const code = range[property];
             if (code === undefined) continue;
             if (!isProcedureCode(code)) {
                 wellFormed = false;
-                report(accept, 'invalid-code', `'${code}' is not a procedure code: codes are five characters, like 97124 (CPT), 0213T (Category III) or G0283 (HCPCS).`, { node: range, property });
+                report(
+                    accept,
+                    'invalid-code',
+                    `'${code}' is not a procedure code: codes are five characters, like 97124 (CPT), 0213T (Category III) or G0283 (HCPCS).`,
+                    { node: range, property },
+                );
             } else if (code !== code.toUpperCase()) {
-                report(accept, 'lowercase', `Write the code in upper case: '${code.toUpperCase()}'.`, { node: range, property, data: { replacement: code.toUpperCase() } });
+                report(accept, 'lowercase', `Write the code in upper case: '${code.toUpperCase()}'.`, {
+                    node: range,
+                    property,
+                    data: { replacement: code.toUpperCase() },
+                });
             }
         }
         if (!wellFormed || range.end === undefined) return;
         if (!sameShape(range.start, range.end)) {
-            report(accept, 'invalid-range', `The range ${range.start}..${range.end} mixes code shapes: both ends must be ${describeShape(range.start)}.`, { node: range });
+            report(
+                accept,
+                'invalid-range',
+                `The range ${range.start}..${range.end} mixes code shapes: both ends must be ${describeShape(range.start)}.`,
+                { node: range },
+            );
         } else if (codeNumber(range.start) > codeNumber(range.end)) {
-            report(accept, 'invalid-range', `The range ${range.start}..${range.end} is reversed: write ${range.end}..${range.start}.`, { node: range, data: { replacement: `${range.end}..${range.start}` } });
+            report(accept, 'invalid-range', `The range ${range.start}..${range.end} is reversed: write ${range.end}..${range.start}.`, {
+                node: range,
+                data: { replacement: `${range.end}..${range.start}` },
+            });
         }
     }
 
@@ -59,9 +90,19 @@ export class ShapeChecks {
         test.modifiers.forEach((modifier, index) => {
             if (isModifierSetName(modifier)) return; // a modifier set's name: see v2-checks.ts
             if (!isModifier(modifier)) {
-                report(accept, 'invalid-modifier', `'${modifier}' is not a modifier: modifiers are two letters or digits, like 59, XS or GP.`, { node: test, property: 'modifiers', index });
+                report(
+                    accept,
+                    'invalid-modifier',
+                    `'${modifier}' is not a modifier: modifiers are two letters or digits, like 59, XS or GP.`,
+                    { node: test, property: 'modifiers', index },
+                );
             } else if (modifier !== modifier.toUpperCase()) {
-                report(accept, 'lowercase', `Write the modifier in upper case: '${modifier.toUpperCase()}'.`, { node: test, property: 'modifiers', index, data: { replacement: modifier.toUpperCase() } });
+                report(accept, 'lowercase', `Write the modifier in upper case: '${modifier.toUpperCase()}'.`, {
+                    node: test,
+                    property: 'modifiers',
+                    index,
+                    data: { replacement: modifier.toUpperCase() },
+                });
             }
         });
     }
@@ -69,9 +110,19 @@ export class ShapeChecks {
     checkDiagnoses(test: DiagnosisTest | DiagnosisOnlyTest, accept: ValidationAcceptor): void {
         test.patterns.forEach((pattern, index) => {
             if (!isDiagnosisPattern(pattern)) {
-                report(accept, 'invalid-diagnosis', `'${pattern}' is not an ICD-10-CM diagnosis: write a code like M54.5 or R52, or a prefix pattern like M25.5*.`, { node: test, property: 'patterns', index });
+                report(
+                    accept,
+                    'invalid-diagnosis',
+                    `'${pattern}' is not an ICD-10-CM diagnosis: write a code like M54.5 or R52, or a prefix pattern like M25.5*.`,
+                    { node: test, property: 'patterns', index },
+                );
             } else if (pattern !== pattern.toUpperCase()) {
-                report(accept, 'lowercase', `Write the diagnosis in upper case: '${pattern.toUpperCase()}'.`, { node: test, property: 'patterns', index, data: { replacement: pattern.toUpperCase() } });
+                report(accept, 'lowercase', `Write the diagnosis in upper case: '${pattern.toUpperCase()}'.`, {
+                    node: test,
+                    property: 'patterns',
+                    index,
+                    data: { replacement: pattern.toUpperCase() },
+                });
             }
         });
     }
@@ -79,7 +130,11 @@ export class ShapeChecks {
     checkProviderTypes(test: ProviderTest, accept: ValidationAcceptor): void {
         test.types.forEach((type, index) => {
             if (!isKnownProviderType(type)) {
-                report(accept, 'unknown-provider-type', `Unknown provider type '${type}'. Known types: ${PROVIDER_TYPES.join(', ')}.`, { node: test, property: 'types', index });
+                report(accept, 'unknown-provider-type', `Unknown provider type '${type}'. Known types: ${PROVIDER_TYPES.join(', ')}.`, {
+                    node: test,
+                    property: 'types',
+                    index,
+                });
             }
         });
     }
@@ -88,7 +143,12 @@ export class ShapeChecks {
         if (clause.reason === undefined || parseReason(clause.reason)) return; // missing: a syntax error
         const upper = clause.reason.toUpperCase();
         const fix = parseReason(upper) ? ` Write '${upper}'.` : '';
-        report(accept, 'invalid-reason', `'${clause.reason}' is not a claim adjustment reason code: write a group (CO, PR, OA or PI), a hyphen and the reason, like CO-97.${fix}`, { node: clause, property: 'reason' });
+        report(
+            accept,
+            'invalid-reason',
+            `'${clause.reason}' is not a claim adjustment reason code: write a group (CO, PR, OA or PI), a hyphen and the reason, like CO-97.${fix}`,
+            { node: clause, property: 'reason' },
+        );
     }
 
     checkDates(clause: EffectiveClause, accept: ValidationAcceptor): void {
@@ -98,17 +158,26 @@ export class ShapeChecks {
             if (problem) report(accept, 'invalid-date', problem, { node: clause, property });
         }
         if (clause.to !== undefined && !dateProblem(clause.from) && !dateProblem(clause.to) && clause.to < clause.from) {
-            report(accept, 'reversed-date-range', `The effective range ends (${clause.to}) before it starts (${clause.from}).`, { node: clause });
+            report(accept, 'reversed-date-range', `The effective range ends (${clause.to}) before it starts (${clause.from}).`, {
+                node: clause,
+            });
         }
     }
 
     checkAboveNumbers(condition: AboveCondition, accept: ValidationAcceptor): void {
-        checkWholeNumber(condition.max, 0, `a ${condition.measure === 'codes' ? 'code' : 'unit'} limit`, { node: condition, property: 'max' }, accept);
+        checkWholeNumber(
+            condition.max,
+            0,
+            `a ${condition.measure === 'codes' ? 'code' : 'unit'} limit`,
+            { node: condition, property: 'max' },
+            accept,
+        );
     }
 
     checkVisitNumbers(condition: VisitsCondition, accept: ValidationAcceptor): void {
         checkWholeNumber(condition.max, 0, 'a visit count', { node: condition, property: 'max' }, accept);
-        if (condition.days !== undefined) checkWholeNumber(condition.days, 1, 'a number of days', { node: condition, property: 'days' }, accept);
+        if (condition.days !== undefined)
+            checkWholeNumber(condition.days, 1, 'a number of days', { node: condition, property: 'days' }, accept);
     }
 
     checkMinutes(body: TimedBody, accept: ValidationAcceptor): void {
@@ -117,20 +186,34 @@ export class ShapeChecks {
 
     checkName(node: Policy | Source | Codeset | Modifierset | Rule, accept: ValidationAcceptor): void {
         if (node.name && isProcedureCode(node.name)) {
-            report(accept, 'code-shaped-name', `'${node.name}' has the shape of a procedure code, so in a code list it would read as a code: choose a name that does not look like one.`, { node, property: 'name' });
+            report(
+                accept,
+                'code-shaped-name',
+                `'${node.name}' has the shape of a procedure code, so in a code list it would read as a code: choose a name that does not look like one.`,
+                { node, property: 'name' },
+            );
         }
     }
 }
 
 function checkWholeNumber<N extends AboveCondition | VisitsCondition | TimedBody>(
-    text: string, minimum: number, what: string, info: { node: N; property: string }, accept: ValidationAcceptor,
+    text: string,
+    minimum: number,
+    what: string,
+    info: { node: N; property: string },
+    accept: ValidationAcceptor,
 ): void {
     const valid = /^[0-9]+$/.test(text) && text.length <= 9 && Number(text) >= minimum;
     if (!valid) {
         const tooLarge = /^[0-9]+$/.test(text) && text.length > 9;
-        report(accept, 'invalid-number', tooLarge
-            ? `'${text}' is too large for ${what}: the largest is 999999999.`
-            : `'${text}' is not valid as ${what}: write a whole number of at least ${minimum}.`, info as never);
+        report(
+            accept,
+            'invalid-number',
+            tooLarge
+                ? `'${text}' is too large for ${what}: the largest is 999999999.`
+                : `'${text}' is not valid as ${what}: write a whole number of at least ${minimum}.`,
+            info as never,
+        );
     }
 }
 

@@ -2,8 +2,14 @@ import type { AstNode, ValidationAcceptor, ValidationChecks } from 'langium';
 import { AstUtils } from 'langium';
 import type { ActionBody, Codeset, PayruleAstType, Policy, PolicyFile, RequiresBody, Rule } from '../grammar/generated/ast.js';
 import {
-    isCiteClause, isEffectiveClause, isModifierTest, isNoteClause, isPairCondition,
-    isPayerClause, isReasonClause, isVersionClause,
+    isCiteClause,
+    isEffectiveClause,
+    isModifierTest,
+    isNoteClause,
+    isPairCondition,
+    isPayerClause,
+    isReasonClause,
+    isVersionClause,
 } from '../grammar/generated/ast.js';
 import { isIsoDate, rangesOverlap, rangeWithin } from '../../core/common/dates.js';
 import { codeSetsOverlap, resolveCodeList, sharedCodeExample } from '../compiler/code-lists.js';
@@ -37,8 +43,14 @@ export class StructureChecks {
             if (first) {
                 const line = (first.$cstNode?.range.start.line ?? 0) + 1;
                 const kind = declaration.$type.toLowerCase();
-                const other = first.$type === declaration.$type ? '' : ` as a ${first.$type.toLowerCase()} (codesets and modifier sets share their names)`;
-                report(accept, 'duplicate-id', `Duplicate ${kind} id '${name}': it is already declared on line ${line}${other}.`, { node: declaration, property: 'name' });
+                const other =
+                    first.$type === declaration.$type
+                        ? ''
+                        : ` as a ${first.$type.toLowerCase()} (codesets and modifier sets share their names)`;
+                report(accept, 'duplicate-id', `Duplicate ${kind} id '${name}': it is already declared on line ${line}${other}.`, {
+                    node: declaration,
+                    property: 'name',
+                });
             } else {
                 seen[declaration.$type].set(name, declaration);
             }
@@ -55,25 +67,54 @@ export class StructureChecks {
         for (const declaration of file.declarations) {
             // A declaration without a name is a syntax error already (`codeset units = …`).
             // Modifier sets are named by text, not by reference: v2-checks.ts finds the unused ones.
-            const unused = declaration.$type !== 'Rule' && declaration.$type !== 'Modifierset' && declaration.name !== undefined && !used.has(declaration);
+            const unused =
+                declaration.$type !== 'Rule' &&
+                declaration.$type !== 'Modifierset' &&
+                declaration.name !== undefined &&
+                !used.has(declaration);
             if (unused) {
                 const kind = declaration.$type;
-                report(accept, 'unused-declaration', `${kind} '${declaration.name}' is never used.`, { node: declaration, property: 'name', tags: [1] });
+                report(accept, 'unused-declaration', `${kind} '${declaration.name}' is never used.`, {
+                    node: declaration,
+                    property: 'name',
+                    tags: [1],
+                });
             }
         }
     }
 
     checkHeaderClauses(policy: Policy, accept: ValidationAcceptor): void {
-        reportRepeated(policy.clauses, [['payer', isPayerClause], ['version', isVersionClause], ['effective', isEffectiveClause]], 'policy header', accept);
+        reportRepeated(
+            policy.clauses,
+            [
+                ['payer', isPayerClause],
+                ['version', isVersionClause],
+                ['effective', isEffectiveClause],
+            ],
+            'policy header',
+            accept,
+        );
     }
 
     checkRuleClauses(rule: Rule, accept: ValidationAcceptor): void {
-        reportRepeated(rule.clauses, [['reason', isReasonClause], ['effective', isEffectiveClause], ['note', isNoteClause]], 'rule', accept);
+        reportRepeated(
+            rule.clauses,
+            [
+                ['reason', isReasonClause],
+                ['effective', isEffectiveClause],
+                ['note', isNoteClause],
+            ],
+            'rule',
+            accept,
+        );
     }
 
     checkCitationPresent(rule: Rule, accept: ValidationAcceptor): void {
         if (!rule.clauses.some(isCiteClause)) {
-            report(accept, 'missing-citation', `Rule '${rule.name}' cites no source: add a cite clause with the passage it comes from.`, { node: rule, property: 'name' });
+            report(accept, 'missing-citation', `Rule '${rule.name}' cites no source: add a cite clause with the passage it comes from.`, {
+                node: rule,
+                property: 'name',
+            });
         }
     }
 
@@ -91,16 +132,26 @@ export class StructureChecks {
         if (!never && rangeWithin(ruleRange, policyRange)) return;
         const shown = `${policyRange.from} to ${policyRange.to ?? 'open end'}`;
         if (!never && rangesOverlap(ruleRange, policyRange)) {
-            report(accept, 'effective-outside-policy', `The rule's effective range reaches outside its policy's (${shown}); it only applies where both hold.`, { node: clause });
+            report(
+                accept,
+                'effective-outside-policy',
+                `The rule's effective range reaches outside its policy's (${shown}); it only applies where both hold.`,
+                { node: clause },
+            );
             return;
         }
         // A rule that can never apply: struck through when it ended before its policy began (it is
         // obsolete), greyed out when it begins after its policy ends.
         const ended = ruleRange.to !== null && policyRange.from !== null && ruleRange.to < policyRange.from;
-        report(accept, 'effective-outside-policy', `The rule's effective range lies entirely outside its policy's (${shown}): the rule can never apply.`, {
-            node: clause,
-            tags: [ended ? DEPRECATED : UNNECESSARY],
-        });
+        report(
+            accept,
+            'effective-outside-policy',
+            `The rule's effective range lies entirely outside its policy's (${shown}): the rule can never apply.`,
+            {
+                node: clause,
+                tags: [ended ? DEPRECATED : UNNECESSARY],
+            },
+        );
     }
 
     checkSelfPair(rule: Rule, accept: ValidationAcceptor): void {
@@ -111,7 +162,12 @@ export class StructureChecks {
             const partners = resolveCodeList(condition.codes);
             if (codeSetsOverlap(subject, partners)) {
                 const code = sharedCodeExample(subject, partners);
-                report(accept, 'self-pair', `${code ?? 'A code'} is paired with itself: it is both a subject of the rule and in its '${condition.kind}' list.`, { node: condition, property: 'codes' });
+                report(
+                    accept,
+                    'self-pair',
+                    `${code ?? 'A code'} is paired with itself: it is both a subject of the rule and in its '${condition.kind}' list.`,
+                    { node: condition, property: 'codes' },
+                );
             }
         }
     }
@@ -120,37 +176,65 @@ export class StructureChecks {
         const hasWith = body.conditions.some(c => isPairCondition(c) && c.kind === 'with');
         for (const exception of body.exceptions) {
             if (isModifierTest(exception.test) && exception.test.eitherLine && !hasWith) {
-                report(accept, 'invalid-combination', "'on either line' needs a 'with' condition: without a partner line there is no other line to look at.", { node: exception.test, property: 'eitherLine' });
+                report(
+                    accept,
+                    'invalid-combination',
+                    "'on either line' needs a 'with' condition: without a partner line there is no other line to look at.",
+                    { node: exception.test, property: 'eitherLine' },
+                );
             }
         }
         for (const condition of body.conditions) {
             if (condition.$type !== 'AboveCondition') continue;
             const above = condition as import('../grammar/generated/ast.js').AboveCondition;
             if (above.measure === 'codes' && above.per !== 'day') {
-                report(accept, 'invalid-combination', `'above N codes' counts distinct codes on a date of service: write 'per day', not 'per ${above.per}'.`, { node: above, property: 'per' });
+                report(
+                    accept,
+                    'invalid-combination',
+                    `'above N codes' counts distinct codes on a date of service: write 'per day', not 'per ${above.per}'.`,
+                    { node: above, property: 'per' },
+                );
             }
             if (above.measure === 'codes' && above.wholeLine) {
-                report(accept, 'invalid-combination', "'whole line' applies to unit limits only: 'above N codes per day' already acts on every line of the day.", { node: above, property: 'wholeLine' });
+                report(
+                    accept,
+                    'invalid-combination',
+                    "'whole line' applies to unit limits only: 'above N codes per day' already acts on every line of the day.",
+                    { node: above, property: 'wholeLine' },
+                );
             }
         }
         const kinds = body.conditions.map(conditionKind);
         kinds.forEach((kind, index) => {
             if (kind !== 'PairCondition' && kinds.indexOf(kind) !== index) {
-                report(accept, 'invalid-combination', 'This condition repeats one of the same kind: a rule has at most one of each limit, visit count and when-test; write a second rule instead.', { node: body.conditions[index] });
+                report(
+                    accept,
+                    'invalid-combination',
+                    'This condition repeats one of the same kind: a rule has at most one of each limit, visit count and when-test; write a second rule instead.',
+                    { node: body.conditions[index] },
+                );
             }
         });
     }
 
     checkRequiresCombinations(body: RequiresBody, accept: ValidationAcceptor): void {
         if (isModifierTest(body.test) && body.test.eitherLine) {
-            report(accept, 'invalid-combination', "'requires modifier' looks at the line itself: 'on either line' needs a 'with' condition, so write 'denied with … unless modifier … on either line'.", { node: body.test, property: 'eitherLine' });
+            report(
+                accept,
+                'invalid-combination',
+                "'requires modifier' looks at the line itself: 'on either line' needs a 'with' condition, so write 'denied with … unless modifier … on either line'.",
+                { node: body.test, property: 'eitherLine' },
+            );
         }
     }
 
     checkCodesetCycle(codeset: Codeset, accept: ValidationAcceptor): void {
         const path = codesetCycle(codeset);
         if (path) {
-            report(accept, 'codeset-cycle', `Codeset '${codeset.name}' includes itself: ${[codeset.name, ...path].join(' -> ')}.`, { node: codeset, property: 'name' });
+            report(accept, 'codeset-cycle', `Codeset '${codeset.name}' includes itself: ${[codeset.name, ...path].join(' -> ')}.`, {
+                node: codeset,
+                property: 'name',
+            });
         }
     }
 }
@@ -173,9 +257,17 @@ function reportRepeated(
     accept: ValidationAcceptor,
 ): void {
     for (const [keyword, is] of once) {
-        clauses.filter(is).slice(1).forEach(clause => {
-            report(accept, 'duplicate-clause', `A ${where} has at most one '${keyword}' clause; remove this one or merge it into the first.`, { node: clause });
-        });
+        clauses
+            .filter(is)
+            .slice(1)
+            .forEach(clause => {
+                report(
+                    accept,
+                    'duplicate-clause',
+                    `A ${where} has at most one '${keyword}' clause; remove this one or merge it into the first.`,
+                    { node: clause },
+                );
+            });
     }
 }
 

@@ -12,13 +12,27 @@ import { report } from './report.js';
 const HIDDEN = /[\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 
 const NAMES: Record<string, string> = {
-    '\u061C': 'ARABIC LETTER MARK', '\u200B': 'ZERO WIDTH SPACE', '\u200C': 'ZERO WIDTH NON-JOINER',
-    '\u200D': 'ZERO WIDTH JOINER', '\u200E': 'LEFT-TO-RIGHT MARK', '\u200F': 'RIGHT-TO-LEFT MARK',
-    '\u202A': 'LEFT-TO-RIGHT EMBEDDING', '\u202B': 'RIGHT-TO-LEFT EMBEDDING', '\u202C': 'POP DIRECTIONAL FORMATTING',
-    '\u202D': 'LEFT-TO-RIGHT OVERRIDE', '\u202E': 'RIGHT-TO-LEFT OVERRIDE', '\u2060': 'WORD JOINER',
-    '\u2061': 'FUNCTION APPLICATION', '\u2062': 'INVISIBLE TIMES', '\u2063': 'INVISIBLE SEPARATOR',
-    '\u2064': 'INVISIBLE PLUS', '\u2066': 'LEFT-TO-RIGHT ISOLATE', '\u2067': 'RIGHT-TO-LEFT ISOLATE',
-    '\u2068': 'FIRST STRONG ISOLATE', '\u2069': 'POP DIRECTIONAL ISOLATE', '\uFEFF': 'ZERO WIDTH NO-BREAK SPACE',
+    '\u061C': 'ARABIC LETTER MARK',
+    '\u200B': 'ZERO WIDTH SPACE',
+    '\u200C': 'ZERO WIDTH NON-JOINER',
+    '\u200D': 'ZERO WIDTH JOINER',
+    '\u200E': 'LEFT-TO-RIGHT MARK',
+    '\u200F': 'RIGHT-TO-LEFT MARK',
+    '\u202A': 'LEFT-TO-RIGHT EMBEDDING',
+    '\u202B': 'RIGHT-TO-LEFT EMBEDDING',
+    '\u202C': 'POP DIRECTIONAL FORMATTING',
+    '\u202D': 'LEFT-TO-RIGHT OVERRIDE',
+    '\u202E': 'RIGHT-TO-LEFT OVERRIDE',
+    '\u2060': 'WORD JOINER',
+    '\u2061': 'FUNCTION APPLICATION',
+    '\u2062': 'INVISIBLE TIMES',
+    '\u2063': 'INVISIBLE SEPARATOR',
+    '\u2064': 'INVISIBLE PLUS',
+    '\u2066': 'LEFT-TO-RIGHT ISOLATE',
+    '\u2067': 'RIGHT-TO-LEFT ISOLATE',
+    '\u2068': 'FIRST STRONG ISOLATE',
+    '\u2069': 'POP DIRECTIONAL ISOLATE',
+    '\uFEFF': 'ZERO WIDTH NO-BREAK SPACE',
 };
 
 /** Checks of a file's raw text, wherever it is (strings, comments, between tokens). */
@@ -39,10 +53,15 @@ export class TextChecks {
             const character = match[0];
             const code = `U+${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
             const start = document.positionAt(match.index);
-            report(accept, 'hidden-character', `Invisible character ${code} ${NAMES[character] ?? ''}: it changes how the text around it is shown without being seen (Trojan Source); delete it, or write the text without it.`, {
-                node: file,
-                range: { start, end: document.positionAt(match.index + 1) },
-            });
+            report(
+                accept,
+                'hidden-character',
+                `Invisible character ${code} ${NAMES[character] ?? ''}: it changes how the text around it is shown without being seen (Trojan Source); delete it, or write the text without it.`,
+                {
+                    node: file,
+                    range: { start, end: document.positionAt(match.index + 1) },
+                },
+            );
         }
     }
 }

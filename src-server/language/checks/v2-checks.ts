@@ -27,15 +27,31 @@ export class V2Checks {
         clause.remarks.forEach((remark, index) => {
             const upper = remark.toUpperCase();
             if (!isRemarkCode(upper)) {
-                report(accept, 'invalid-remark', `'${remark}' is not a remittance advice remark code: write one or two letters, then one to four digits, like N362, M76 or MA130.`, { node: clause, property: 'remarks', index });
+                report(
+                    accept,
+                    'invalid-remark',
+                    `'${remark}' is not a remittance advice remark code: write one or two letters, then one to four digits, like N362, M76 or MA130.`,
+                    { node: clause, property: 'remarks', index },
+                );
             } else if (remark !== upper) {
-                report(accept, 'lowercase', `Write the remark code in upper case: '${upper}'.`, { node: clause, property: 'remarks', index, data: { replacement: upper } });
+                report(accept, 'lowercase', `Write the remark code in upper case: '${upper}'.`, {
+                    node: clause,
+                    property: 'remarks',
+                    index,
+                    data: { replacement: upper },
+                });
             }
         });
         const seen = new Set<string>();
         clause.remarks.forEach((remark, index) => {
             const upper = remark.toUpperCase();
-            if (seen.has(upper)) report(accept, 'repeated-value', `Remark ${upper} is already listed in this reason; the pack keeps it once: remove this one.`, { node: clause, property: 'remarks', index });
+            if (seen.has(upper))
+                report(
+                    accept,
+                    'repeated-value',
+                    `Remark ${upper} is already listed in this reason; the pack keeps it once: remove this one.`,
+                    { node: clause, property: 'remarks', index },
+                );
             seen.add(upper);
         });
     }
@@ -46,9 +62,18 @@ export class V2Checks {
         clause.ids.forEach((id, index) => {
             const key = payerKey(id);
             if (key === '') {
-                report(accept, 'invalid-payer-id', 'A payer id cannot be empty: write the id claims carry, like "00882".', { node: clause, property: 'ids', index });
+                report(accept, 'invalid-payer-id', 'A payer id cannot be empty: write the id claims carry, like "00882".', {
+                    node: clause,
+                    property: 'ids',
+                    index,
+                });
             } else if (seen.has(key)) {
-                report(accept, 'repeated-value', `Payer id "${id}" is already listed (ids are compared as claims are routed: ignoring case and spacing); the pack keeps the first: remove this one.`, { node: clause, property: 'ids', index });
+                report(
+                    accept,
+                    'repeated-value',
+                    `Payer id "${id}" is already listed (ids are compared as claims are routed: ignoring case and spacing); the pack keeps the first: remove this one.`,
+                    { node: clause, property: 'ids', index },
+                );
             }
             seen.add(key);
         });
@@ -59,7 +84,12 @@ export class V2Checks {
         const table = node.modifiers.some(isModifierSetName) ? modifierSetsOf(fileOf(node)) : undefined;
         node.modifiers.forEach((item, index) => {
             if (!isModifierSetName(item) || table?.has(item)) return;
-            report(accept, 'unknown-modifierset', `Unknown modifier set '${item}': declare it in this file with modifierset ${item} = …, or check the spelling (a modifier is two characters, like 59 or XS).`, { node, property: 'modifiers', index, data: { name: item } });
+            report(
+                accept,
+                'unknown-modifierset',
+                `Unknown modifier set '${item}': declare it in this file with modifierset ${item} = …, or check the spelling (a modifier is two characters, like 59 or XS).`,
+                { node, property: 'modifiers', index, data: { name: item } },
+            );
         });
     }
 
@@ -68,16 +98,30 @@ export class V2Checks {
         set.modifiers.forEach((modifier, index) => {
             if (isModifierSetName(modifier)) return;
             if (!isModifier(modifier)) {
-                report(accept, 'invalid-modifier', `'${modifier}' is not a modifier: modifiers are two letters or digits, like 59, XS or GP.`, { node: set, property: 'modifiers', index });
+                report(
+                    accept,
+                    'invalid-modifier',
+                    `'${modifier}' is not a modifier: modifiers are two letters or digits, like 59, XS or GP.`,
+                    { node: set, property: 'modifiers', index },
+                );
             } else if (modifier !== modifier.toUpperCase()) {
-                report(accept, 'lowercase', `Write the modifier in upper case: '${modifier.toUpperCase()}'.`, { node: set, property: 'modifiers', index, data: { replacement: modifier.toUpperCase() } });
+                report(accept, 'lowercase', `Write the modifier in upper case: '${modifier.toUpperCase()}'.`, {
+                    node: set,
+                    property: 'modifiers',
+                    index,
+                    data: { replacement: modifier.toUpperCase() },
+                });
             }
         });
     }
 
     checkModifierSetCycle(set: Modifierset, accept: ValidationAcceptor): void {
         const path = set.name ? modifierSetCycle(set) : undefined;
-        if (path) report(accept, 'modifierset-cycle', `Modifier set '${set.name}' includes itself: ${path.join(' -> ')}.`, { node: set, property: 'name' });
+        if (path)
+            report(accept, 'modifierset-cycle', `Modifier set '${set.name}' includes itself: ${path.join(' -> ')}.`, {
+                node: set,
+                property: 'name',
+            });
     }
 
     /** A modifier set no modifier list of the file names (directly, or through another used set). */
@@ -107,7 +151,11 @@ export class V2Checks {
         }
         for (const set of sets) {
             if (set.name && !used.has(set) && table.get(set.name) === set) {
-                report(accept, 'unused-declaration', `Modifierset '${set.name}' is never used.`, { node: set, property: 'name', tags: [1] });
+                report(accept, 'unused-declaration', `Modifierset '${set.name}' is never used.`, {
+                    node: set,
+                    property: 'name',
+                    tags: [1],
+                });
             }
         }
     }

@@ -15,9 +15,9 @@ export function resolveCodeList(list: CodeList | undefined): CodeSet {
         const known = (list as Resolvable)[RESOLVED];
         if (known) return known;
         // One code written in upper case (an NCCI edit's subject and partner): nothing to sort or merge.
-        const only = list.items.length === 1 ? list.items[0] as CodeRange : undefined;
+        const only = list.items.length === 1 ? (list.items[0] as CodeRange) : undefined;
         if (only && only.end === undefined && isUpperCaseCode(only.start)) {
-            return (list as Resolvable)[RESOLVED] = freeze({ codes: [only.start], ranges: [] });
+            return ((list as Resolvable)[RESOLVED] = freeze({ codes: [only.start], ranges: [] }));
         }
     }
     const codes = new Set<string>();
@@ -42,7 +42,7 @@ type Resolvable = CodeList & { [RESOLVED]?: CodeSet };
 function isUpperCaseCode(code: string | undefined): code is string {
     if (code === undefined || code.length !== 5) return false;
     const digit = (i: number) => code.charCodeAt(i) >= 0x30 && code.charCodeAt(i) <= 0x39;
-    const upper = (i: number) => code.charCodeAt(i) >= 0x41 && code.charCodeAt(i) <= 0x5A;
+    const upper = (i: number) => code.charCodeAt(i) >= 0x41 && code.charCodeAt(i) <= 0x5a;
     const middle = digit(1) && digit(2) && digit(3);
     return middle && ((digit(0) && (digit(4) || upper(4))) || (upper(0) && digit(4)));
 }
@@ -110,11 +110,10 @@ export function normalizeCodeSet(codes: Iterable<string>, ranges: Array<[string,
  */
 function rangeLookup(ranges: Array<[string, string]>): (code: string) => boolean {
     const byShape = new Map<string, { starts: number[]; maxEnds: number[] }>();
-    const sorted = ranges.map(([start, end]) => [shapeKey(start), codeNumber(start), codeNumber(end)] as const)
-        .sort((a, b) => a[1] - b[1]);
+    const sorted = ranges.map(([start, end]) => [shapeKey(start), codeNumber(start), codeNumber(end)] as const).sort((a, b) => a[1] - b[1]);
     for (const [key, start, end] of sorted) {
         let group = byShape.get(key);
-        if (!group) byShape.set(key, group = { starts: [], maxEnds: [] });
+        if (!group) byShape.set(key, (group = { starts: [], maxEnds: [] }));
         const before = group.maxEnds.length > 0 ? group.maxEnds[group.maxEnds.length - 1] : -1;
         group.starts.push(start);
         group.maxEnds.push(Math.max(before, end));
@@ -151,8 +150,9 @@ export function codeSetsOverlap(a: CodeSet, b: CodeSet): boolean {
     if (a.codes.some(code => bCodes.has(code))) return true;
     if (a.codes.some(code => b.ranges.some(([s, e]) => rangeContains(s, e, code)))) return true;
     if (b.codes.some(code => a.ranges.some(([s, e]) => rangeContains(s, e, code)))) return true;
-    return a.ranges.some(([as, ae]) => b.ranges.some(([bs, be]) =>
-        sameShape(as, bs) && codeNumber(as) <= codeNumber(be) && codeNumber(bs) <= codeNumber(ae)));
+    return a.ranges.some(([as, ae]) =>
+        b.ranges.some(([bs, be]) => sameShape(as, bs) && codeNumber(as) <= codeNumber(be) && codeNumber(bs) <= codeNumber(ae)),
+    );
 }
 
 /** The codes two sets share, for messages: explicit codes first, then a range overlap if any. */

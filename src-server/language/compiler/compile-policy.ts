@@ -1,16 +1,48 @@
 import type { AstNode } from 'langium';
 import type {
-    ActionBody, Condition as AstCondition, EffectiveClause, Policy, PolicyFile, Rule, Source, Test,
+    ActionBody,
+    Condition as AstCondition,
+    EffectiveClause,
+    Policy,
+    PolicyFile,
+    Rule,
+    Source,
+    Test,
 } from '../grammar/generated/ast.js';
 import {
-    isAboveCondition, isActionBody, isCiteClause, isDiagnosisOnlyTest, isDiagnosisTest, isDocumentClause,
-    isEffectiveClause, isModifierTest, isNoteClause, isPairCondition, isPayerClause, isProviderTest,
-    isReasonClause, isRequiresBody, isRule, isSource, isTimedBody, isVersionClause, isVisitsCondition,
+    isAboveCondition,
+    isActionBody,
+    isCiteClause,
+    isDiagnosisOnlyTest,
+    isDiagnosisTest,
+    isDocumentClause,
+    isEffectiveClause,
+    isModifierTest,
+    isNoteClause,
+    isPairCondition,
+    isPayerClause,
+    isProviderTest,
+    isReasonClause,
+    isRequiresBody,
+    isRule,
+    isSource,
+    isTimedBody,
+    isVersionClause,
+    isVisitsCondition,
 } from '../grammar/generated/ast.js';
 import { parseReason } from '../../core/common/vocabulary.js';
 import { sealPack } from '../../core/pack/digest.js';
 import type {
-    Condition, DateRange, Exception, PackPolicy, PackRule, PackSource, ReasonCode, RuleAction, RulePack, TimedSpec,
+    Condition,
+    DateRange,
+    Exception,
+    PackPolicy,
+    PackRule,
+    PackSource,
+    ReasonCode,
+    RuleAction,
+    RulePack,
+    TimedSpec,
 } from '../../core/pack/types.js';
 import { PACK_FORMAT, PACK_FORMAT_VERSION } from '../../core/pack/types.js';
 import { resolveCodeList } from './code-lists.js';
@@ -81,7 +113,7 @@ export function compileRule(rule: Rule, context: CompileContext): PackRule {
             return {
                 source: cite.source.$refText,
                 quote: cite.quote,
-                line: source ? context.source(source)?.lineOf(cite.quote) ?? null : null,
+                line: source ? (context.source(source)?.lineOf(cite.quote) ?? null) : null,
             };
         }),
         documentation: rule.clauses.filter(isDocumentClause).map(clause => clause.text),
@@ -124,7 +156,7 @@ export function memoizedRuleLogic(): (rule: Rule) => RuleLogic {
     const known = new WeakMap<Rule, RuleLogic>();
     return rule => {
         let logic = known.get(rule);
-        if (!logic) known.set(rule, logic = compileRuleLogic(rule));
+        if (!logic) known.set(rule, (logic = compileRuleLogic(rule)));
         return logic;
     };
 }
@@ -133,14 +165,22 @@ const ACTIONS: Record<string, RuleAction> = { denied: 'deny', review: 'review', 
 
 function compileCondition(condition: AstCondition): Condition | undefined {
     if (isPairCondition(condition)) {
-        return { kind: condition.kind === 'without' ? 'without' : 'with', codes: resolveCodeList(condition.codes), scope: condition.scope === 'claim' ? 'claim' : 'day' };
+        return {
+            kind: condition.kind === 'without' ? 'without' : 'with',
+            codes: resolveCodeList(condition.codes),
+            scope: condition.scope === 'claim' ? 'claim' : 'day',
+        };
     }
     if (isAboveCondition(condition)) {
         if (condition.measure === 'codes') return { kind: 'codes', max: Number(condition.max), per: 'day' };
         return { kind: 'units', max: Number(condition.max), per: condition.per, wholeLine: condition.wholeLine };
     }
     if (isVisitsCondition(condition)) {
-        return { kind: 'visits', max: Number(condition.max), per: condition.calendarYear ? 'calendar-year' : { days: Number(condition.days) } };
+        return {
+            kind: 'visits',
+            max: Number(condition.max),
+            per: condition.calendarYear ? 'calendar-year' : { days: Number(condition.days) },
+        };
     }
     const test = condition.test;
     if (isProviderTest(test)) return { kind: 'provider', types: sortedUnique(test.types) };
@@ -165,20 +205,30 @@ function defaultReason(body: ActionBody | { $type: string } | undefined, conditi
     const first = conditions[0];
     if (first) {
         switch (first.kind) {
-            case 'with': return { group: 'CO', code: '97', remarks: [] };
-            case 'without': return { group: 'PR', code: '96', remarks: [] };
+            case 'with':
+                return { group: 'CO', code: '97', remarks: [] };
+            case 'without':
+                return { group: 'PR', code: '96', remarks: [] };
             case 'units':
-            case 'codes': return { group: 'CO', code: '151', remarks: [] };
-            case 'visits': return { group: 'CO', code: '119', remarks: [] };
-            case 'provider': return { group: 'CO', code: '185', remarks: [] };
-            case 'diagnosis-only': return { group: 'CO', code: '11', remarks: [] };
+            case 'codes':
+                return { group: 'CO', code: '151', remarks: [] };
+            case 'visits':
+                return { group: 'CO', code: '119', remarks: [] };
+            case 'provider':
+                return { group: 'CO', code: '185', remarks: [] };
+            case 'diagnosis-only':
+                return { group: 'CO', code: '11', remarks: [] };
         }
     }
     switch (exceptions[0]?.kind) {
-        case 'modifier': return { group: 'CO', code: '4', remarks: [] };
-        case 'diagnosis': return { group: 'CO', code: '11', remarks: [] };
-        case 'provider': return { group: 'CO', code: '185', remarks: [] };
-        default: return { group: 'PR', code: '96', remarks: [] };
+        case 'modifier':
+            return { group: 'CO', code: '4', remarks: [] };
+        case 'diagnosis':
+            return { group: 'CO', code: '11', remarks: [] };
+        case 'provider':
+            return { group: 'CO', code: '185', remarks: [] };
+        default:
+            return { group: 'PR', code: '96', remarks: [] };
     }
 }
 
@@ -200,7 +250,8 @@ let lastModifiers: { written: string[]; compiled: string[] } | undefined;
 function modifierList(node: AstNode, written: string[]): string[] {
     if (written.some(isModifierSetName)) return resolveModifierList(node, written);
     const last = lastModifiers;
-    if (last && last.written.length === written.length && last.written.every((modifier, i) => modifier === written[i])) return last.compiled.slice();
+    if (last && last.written.length === written.length && last.written.every((modifier, i) => modifier === written[i]))
+        return last.compiled.slice();
     const compiled = sortedUnique(written.map(upper));
     lastModifiers = { written: written.slice(), compiled };
     return compiled.slice();

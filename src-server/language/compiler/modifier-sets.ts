@@ -21,7 +21,8 @@ export function modifierSetsOf(file: PolicyFile | undefined): Map<string, Modifi
     if (!table) {
         table = new Map();
         for (const declaration of file.declarations) {
-            if (declaration.$type === 'Modifierset' && declaration.name && !table.has(declaration.name)) table.set(declaration.name, declaration as Modifierset);
+            if (declaration.$type === 'Modifierset' && declaration.name && !table.has(declaration.name))
+                table.set(declaration.name, declaration as Modifierset);
         }
         tables.set(file, table);
     }

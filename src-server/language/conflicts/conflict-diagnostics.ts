@@ -19,7 +19,10 @@ export function conflictDiagnostics(files: FileSummary[]): Map<string, Diagnosti
             diagnostics.push({
                 ...diagnostic(conflict.check, conflict.message, conflict.rule.nameRange),
                 tags: conflict.check === 'duplicate-rule' ? [1] : undefined,
-                relatedInformation: (conflict.others ?? [conflict.other]).map(other => ({ location: { uri: other.documentUri, range: other.range }, message: `rule '${other.name}'` })),
+                relatedInformation: (conflict.others ?? [conflict.other]).map(other => ({
+                    location: { uri: other.documentUri, range: other.range },
+                    message: `rule '${other.name}'`,
+                })),
             });
         }
         if (diagnostics.length > 0) byFile.set(file.documentUri, diagnostics);

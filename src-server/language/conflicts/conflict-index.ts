@@ -143,7 +143,7 @@ export class ConflictIndex {
                 this.groupOf.set(rule, group);
                 return;
             }
-            this.groups.set(key, group = new RuleGroup(key));
+            this.groups.set(key, (group = new RuleGroup(key)));
             group.add(rule);
             this.groupOf.set(rule, group);
         } else {
@@ -155,12 +155,12 @@ export class ConflictIndex {
         }
         const comparable = `${payer}\u0000${comparabilityKey(rule)}`;
         let keyed = this.comparable.get(comparable);
-        if (!keyed) this.comparable.set(comparable, keyed = new KeyedRules());
+        if (!keyed) this.comparable.set(comparable, (keyed = new KeyedRules()));
         keyed[how](comparableKeys(rule), group);
         const withPairs = rule.pairs.filter(p => p.kind === 'with');
         if (rule.logic.action === 'deny' && withPairs.length > 0) {
             let mirror = this.mutual.get(payer);
-            if (!mirror) this.mutual.set(payer, mirror = new KeyedRules());
+            if (!mirror) this.mutual.set(payer, (mirror = new KeyedRules()));
             for (const pair of withPairs) mirror[how](pairKeys(rule.logic.subject, pair.codes), group);
         }
     }
@@ -205,8 +205,16 @@ export class ConflictIndex {
 function identityKey(rule: RuleSummary): string {
     const { logic } = rule;
     return JSON.stringify([
-        comparabilityKey(rule), rule.limitKey, rule.exceptionsKey, logic.action, logic.reason, logic.timed ?? null,
-        logic.subject, rule.pairs, rule.effective.from, rule.effective.to,
+        comparabilityKey(rule),
+        rule.limitKey,
+        rule.exceptionsKey,
+        logic.action,
+        logic.reason,
+        logic.timed ?? null,
+        logic.subject,
+        rule.pairs,
+        rule.effective.from,
+        rule.effective.to,
     ]);
 }
 

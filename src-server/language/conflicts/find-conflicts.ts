@@ -23,7 +23,9 @@ type Verdict = { check: Conflict['check']; why: string };
  * codes) and exceptions; mutual denials are found through the partner codes.
  */
 export function findConflicts(index: ConflictIndex, file: FileSummary): Conflict[] {
-    return file.rules.flatMap(rule => findRuleConflicts(index, file.payer, rule).map(found => ({ ...found, message: describeConflict(found) })));
+    return file.rules.flatMap(rule =>
+        findRuleConflicts(index, file.payer, rule).map(found => ({ ...found, message: describeConflict(found) })),
+    );
 }
 
 /** A conflict of one rule, without its message (which names where the other rule is now). */
@@ -65,7 +67,13 @@ export function findRuleConflicts(index: ConflictIndex, payer: string, rule: Rul
 
 function groupConflict(verdict: Verdict, rule: RuleSummary, group: RuleGroup): RuleConflict {
     const other = group.first!;
-    return { check: verdict.check, rule, other, others: group.members.size > 1 ? [other, ...group.others(other)] : undefined, why: verdict.why };
+    return {
+        check: verdict.check,
+        rule,
+        other,
+        others: group.members.size > 1 ? [other, ...group.others(other)] : undefined,
+        why: verdict.why,
+    };
 }
 
 /** At most this many other rules are named in a message (all of them are in its related information). */
@@ -76,7 +84,8 @@ export function describeConflict(conflict: RuleConflict): string {
     const { rule } = conflict;
     const lead = conflict.check === 'contradiction' ? 'Contradicts' : 'Duplicates';
     const others = conflict.others ?? [conflict.other];
-    const where = (other: RuleSummary) => other.documentUri === rule.documentUri ? `line ${line(other)}` : `${fileName(other.documentUri, rule.documentUri)}:${line(other)}`;
+    const where = (other: RuleSummary) =>
+        other.documentUri === rule.documentUri ? `line ${line(other)}` : `${fileName(other.documentUri, rule.documentUri)}:${line(other)}`;
     if (others.length === 1) return `${lead} rule '${others[0].name}' (${where(others[0])}): ${conflict.why}`;
     const named = others.slice(0, NAMED_IN_MESSAGE).map(other => `'${other.name}' (${where(other)})`);
     const more = others.length > NAMED_IN_MESSAGE ? ` and ${(others.length - NAMED_IN_MESSAGE).toLocaleString('en-US')} more` : '';
@@ -102,25 +111,39 @@ function judge(a: RuleSummary, b: RuleSummary): Verdict | undefined {
         if (a.logic.action !== b.logic.action) return undefined;
         const [ta, tb] = [a.logic.timed!, b.logic.timed!];
         if (ta.minutesPerUnit !== tb.minutesPerUnit || ta.method !== tb.method) {
-            return { check: 'contradiction', why: `both time ${code}, but with ${ta.minutesPerUnit}-minute units (${ta.method}) here and ${tb.minutesPerUnit}-minute units (${tb.method}) there.` };
+            return {
+                check: 'contradiction',
+                why: `both time ${code}, but with ${ta.minutesPerUnit}-minute units (${ta.method}) here and ${tb.minutesPerUnit}-minute units (${tb.method}) there.`,
+            };
         }
         if (!sameReason) return { check: 'contradiction', why: `both time ${code} the same way but give different reasons (${reasons}).` };
         return { check: 'duplicate-rule', why: `both apply the same timing to ${code}.` };
     }
     if (a.logic.action === 'flag' || b.logic.action === 'flag') {
-        if (a.logic.action !== b.logic.action || a.limitKey !== b.limitKey || a.exceptionsKey !== b.exceptionsKey || !sameReason) return undefined;
+        if (a.logic.action !== b.logic.action || a.limitKey !== b.limitKey || a.exceptionsKey !== b.exceptionsKey || !sameReason)
+            return undefined;
         return { check: 'duplicate-rule', why: `both flag ${code} under the same conditions.` };
     }
     if (a.limitKey !== b.limitKey) {
         if (a.logic.action !== b.logic.action) return undefined; // tiers: review past one limit, deny past another
-        return { check: 'contradiction', why: `both ${verb(a)} ${code} under the same kind of limit, but the limits differ, so one of them never decides.` };
+        return {
+            check: 'contradiction',
+            why: `both ${verb(a)} ${code} under the same kind of limit, but the limits differ, so one of them never decides.`,
+        };
     }
     if (a.logic.action !== b.logic.action) {
         return { check: 'contradiction', why: `the same billing of ${code} is ${past(a)} here and ${past(b)} there.` };
     }
-    if (!sameReason) return { check: 'contradiction', why: `both ${verb(a)} ${code} under the same conditions but give different reasons (${reasons}).` };
+    if (!sameReason)
+        return {
+            check: 'contradiction',
+            why: `both ${verb(a)} ${code} under the same conditions but give different reasons (${reasons}).`,
+        };
     if (a.exceptionsKey !== b.exceptionsKey) {
-        return { check: 'contradiction', why: `both ${verb(a)} ${code} under the same conditions, but their exceptions differ, so what lifts the ${a.logic.action === 'deny' ? 'denial' : 'review'} depends on which rule is read.` };
+        return {
+            check: 'contradiction',
+            why: `both ${verb(a)} ${code} under the same conditions, but their exceptions differ, so what lifts the ${a.logic.action === 'deny' ? 'denial' : 'review'} depends on which rule is read.`,
+        };
     }
     return { check: 'duplicate-rule', why: `both ${verb(a)} ${code} under the same conditions, with the same exceptions and reason.` };
 }
@@ -133,7 +156,10 @@ function judgeMutualDenial(a: RuleSummary, b: RuleSummary): Verdict | undefined 
             if (codeSetsOverlap(mine.codes, b.logic.subject) && codeSetsOverlap(theirs.codes, a.logic.subject)) {
                 const x = sharedCodeExample(a.logic.subject, theirs.codes);
                 const y = sharedCodeExample(b.logic.subject, mine.codes);
-                return { check: 'contradiction', why: `each denies the other's code: ${x} is denied with ${y} here and ${y} with ${x} there, so neither line of the pair would be paid.` };
+                return {
+                    check: 'contradiction',
+                    why: `each denies the other's code: ${x} is denied with ${y} here and ${y} with ${x} there, so neither line of the pair would be paid.`,
+                };
             }
         }
     }

@@ -49,7 +49,10 @@ export function summarizeFile(file: PolicyFile, documentUri: string, logicOf: (r
         payer: payerKey(file),
         policyId: file.policy?.name || undefined,
         policyNameRange: file.policy?.$cstNode ? nameRange(file.policy) : undefined,
-        rules: file.declarations.filter(isRule).filter(rule => rule.statement).map(rule => summarizeRule(rule, documentUri, policyRange, logicOf)),
+        rules: file.declarations
+            .filter(isRule)
+            .filter(rule => rule.statement)
+            .map(rule => summarizeRule(rule, documentUri, policyRange, logicOf)),
     };
 }
 
@@ -64,12 +67,26 @@ export function payerKey(file: PolicyFile): string {
     return payer !== undefined ? `payer:${payer.trim().toLowerCase()}` : `policy:${file.policy?.name}`;
 }
 
-export function summarizeRule(rule: Rule, documentUri: string, policyRange: OpenRange, logicOf: (rule: Rule) => RuleLogic = compileRuleLogic): RuleSummary {
-    return { ...summarizeRuleMeaning(rule, documentUri, policyRange, logicOf), range: rule.$cstNode?.range ?? NO_RANGE, nameRange: nameRange(rule) };
+export function summarizeRule(
+    rule: Rule,
+    documentUri: string,
+    policyRange: OpenRange,
+    logicOf: (rule: Rule) => RuleLogic = compileRuleLogic,
+): RuleSummary {
+    return {
+        ...summarizeRuleMeaning(rule, documentUri, policyRange, logicOf),
+        range: rule.$cstNode?.range ?? NO_RANGE,
+        nameRange: nameRange(rule),
+    };
 }
 
 /** A rule's summary without its positions (the language server reads them from the CST when asked). */
-export function summarizeRuleMeaning(rule: Rule, documentUri: string, policyRange: OpenRange, logicOf: (rule: Rule) => RuleLogic = compileRuleLogic): Omit<RuleSummary, 'range' | 'nameRange'> {
+export function summarizeRuleMeaning(
+    rule: Rule,
+    documentUri: string,
+    policyRange: OpenRange,
+    logicOf: (rule: Rule) => RuleLogic = compileRuleLogic,
+): Omit<RuleSummary, 'range' | 'nameRange'> {
     const logic = logicOf(rule);
     const own = safeRange(rule.clauses.find(isEffectiveClause));
     const shapes = logic.conditions.map(c => conditionKey(c, false)).sort();
@@ -85,7 +102,10 @@ export function summarizeRuleMeaning(rule: Rule, documentUri: string, policyRang
         shapeKey: shapes.join('|'),
         limitKey: limits.join('|'),
         exceptionsKey: JSON.stringify([...logic.exceptions.map(e => JSON.stringify(e))].sort()),
-        exceptionKindsKey: logic.exceptions.map(e => e.kind).sort().join(','),
+        exceptionKindsKey: logic.exceptions
+            .map(e => e.kind)
+            .sort()
+            .join(','),
         pairs,
     };
 }
@@ -131,12 +151,18 @@ function assignedFeature(element: AstNode | undefined): string | null {
 function conditionKey(condition: Condition, withLimits: boolean): string {
     switch (condition.kind) {
         case 'with':
-        case 'without': return `${condition.kind}:${condition.scope}`;
-        case 'units': return `units:${condition.per}:${condition.wholeLine}${withLimits ? `:${condition.max}` : ''}`;
-        case 'codes': return `codes:day${withLimits ? `:${condition.max}` : ''}`;
-        case 'visits': return `visits:${JSON.stringify(condition.per)}${withLimits ? `:${condition.max}` : ''}`;
-        case 'provider': return `provider:${condition.types.join(',')}`;
-        case 'diagnosis-only': return `diagnosis-only:${condition.patterns.join(',')}`;
+        case 'without':
+            return `${condition.kind}:${condition.scope}`;
+        case 'units':
+            return `units:${condition.per}:${condition.wholeLine}${withLimits ? `:${condition.max}` : ''}`;
+        case 'codes':
+            return `codes:day${withLimits ? `:${condition.max}` : ''}`;
+        case 'visits':
+            return `visits:${JSON.stringify(condition.per)}${withLimits ? `:${condition.max}` : ''}`;
+        case 'provider':
+            return `provider:${condition.types.join(',')}`;
+        case 'diagnosis-only':
+            return `diagnosis-only:${condition.patterns.join(',')}`;
     }
 }
 

@@ -198,8 +198,10 @@ export class WorkspaceRules {
         for (const declaration of ast.declarations) {
             if (declaration.$type !== 'Rule' || !declaration.statement) continue;
             let cached = this.rules.get(declaration);
-            const current = cached !== undefined && cached.uri === uri
-                && (cached.environment === environment || sameDependencies(cached.dependencies, dependenciesOf(declaration, ast, closure)));
+            const current =
+                cached !== undefined &&
+                cached.uri === uri &&
+                (cached.environment === environment || sameDependencies(cached.dependencies, dependenciesOf(declaration, ast, closure)));
             if (!current) {
                 const summary = withLivePositions(summarizeRuleMeaning(declaration, uri, policyRange), declaration);
                 cached = { uri, dependencies: dependenciesOf(declaration, ast, closure), environment, summary };
@@ -226,7 +228,7 @@ export class WorkspaceRules {
         const conflicts: ConflictFinding[] = [];
         for (const rule of summary.rules) {
             let found = this.conflicts.get(rule);
-            if (!found) this.conflicts.set(rule, found = findRuleConflicts(this.index, summary.payer, rule));
+            if (!found) this.conflicts.set(rule, (found = findRuleConflicts(this.index, summary.payer, rule)));
             for (const conflict of found) {
                 conflicts.push({
                     check: conflict.check,
@@ -238,16 +240,23 @@ export class WorkspaceRules {
             }
         }
         // The same order whatever the history of edits: by position, then by the other rule's place.
-        conflicts.sort((a, b) => compareRanges(a.range, b.range) || a.related.uri.localeCompare(b.related.uri) || compareRanges(a.related.range, b.related.range));
+        conflicts.sort(
+            (a, b) =>
+                compareRanges(a.range, b.range) ||
+                a.related.uri.localeCompare(b.related.uri) ||
+                compareRanges(a.related.range, b.related.range),
+        );
         return { policyIdClash: policyIdClash(this.index, summary), conflicts };
     }
 
     private recordReported(uri: string, tracked: TrackedFile, findings: FileFindings | undefined): void {
         for (const named of tracked.names) this.namedBy.get(named)?.delete(uri);
-        tracked.names = new Set(findings?.conflicts.flatMap(c => [c.related.uri, ...(c.alsoRelated ?? []).map(r => r.uri)]).filter(other => other !== uri));
+        tracked.names = new Set(
+            findings?.conflicts.flatMap(c => [c.related.uri, ...(c.alsoRelated ?? []).map(r => r.uri)]).filter(other => other !== uri),
+        );
         for (const named of tracked.names) {
             let by = this.namedBy.get(named);
-            if (!by) this.namedBy.set(named, by = new Set());
+            if (!by) this.namedBy.set(named, (by = new Set()));
             by.add(uri);
         }
         tracked.reported = findings && JSON.stringify(findings);

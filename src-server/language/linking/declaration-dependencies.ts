@@ -21,10 +21,13 @@ export function referencesIn(node: AstNode): readonly ReferenceInfo[] {
                 if (property.charCodeAt(0) === 36 /* $ */) continue;
                 const value = (child as unknown as Record<string, unknown>)[property];
                 if (isReference(value)) collected.push({ reference: value, container: child, property });
-                else if (Array.isArray(value)) value.forEach((item, index) => { if (isReference(item)) collected.push({ reference: item, container: child, property, index }); });
+                else if (Array.isArray(value))
+                    value.forEach((item, index) => {
+                        if (isReference(item)) collected.push({ reference: item, container: child, property, index });
+                    });
             }
         });
-        references.set(node, found = collected);
+        references.set(node, (found = collected));
     }
     return found;
 }
@@ -83,7 +86,7 @@ function modifierListsIn(node: AstNode): Array<{ items: readonly string[] }> {
             if (isModifierTest(child) && child.modifiers.some(isModifierSetName)) collected.push({ items: child.modifiers });
             else if (isModifierset(child) && child.modifiers.some(isModifierSetName)) collected.push({ items: child.modifiers });
         });
-        modifierLists.set(node, found = collected);
+        modifierLists.set(node, (found = collected));
     }
     return found;
 }

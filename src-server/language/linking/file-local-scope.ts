@@ -15,7 +15,7 @@ export class FileLocalScopeProvider extends DefaultScopeProvider {
         if (!isPolicyFile(root)) return super.getScope(context);
         const type = this.reflection.getReferenceType(context);
         let byType = this.scopes.get(root);
-        if (!byType) this.scopes.set(root, byType = new Map());
+        if (!byType) this.scopes.set(root, (byType = new Map()));
         let scope = byType.get(type);
         if (!scope) {
             // MapScope keeps the last of equal names; reverse so the first declaration wins.

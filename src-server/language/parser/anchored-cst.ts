@@ -72,7 +72,15 @@ export class AnchoredLeaf extends LeafCstNodeImpl {
     }
 
     /** A token on one line, at `line` and `character` relative to the anchor (see RelativePositions). */
-    static onOneLine(anchor: Anchor, relativeOffset: number, length: number, line: number, character: number, tokenType: TokenType, hidden: boolean): AnchoredLeaf {
+    static onOneLine(
+        anchor: Anchor,
+        relativeOffset: number,
+        length: number,
+        line: number,
+        character: number,
+        tokenType: TokenType,
+        hidden: boolean,
+    ): AnchoredLeaf {
         SCRATCH.startLine = SCRATCH.endLine = line;
         SCRATCH.startCharacter = character;
         SCRATCH.endCharacter = character + length;
@@ -91,7 +99,10 @@ export class AnchoredLeaf extends LeafCstNodeImpl {
         if (this.cachedVersion !== this.anchor.version || !this.cachedRange) {
             const { line, character } = this.anchor;
             this.cachedRange = {
-                start: { character: this.startLine === 0 ? character + this.startCharacter : this.startCharacter, line: line + this.startLine },
+                start: {
+                    character: this.startLine === 0 ? character + this.startCharacter : this.startCharacter,
+                    line: line + this.startLine,
+                },
                 end: { character: this.endLine === 0 ? character + this.endCharacter : this.endCharacter, line: line + this.endLine },
             };
             this.cachedVersion = this.anchor.version;
@@ -174,7 +185,11 @@ export class AnchoredCstNodeBuilder extends CstNodeBuilder {
     override addHiddenNodes(tokens: IToken[]): void {
         if (tokens.length === 0) return;
         if (!this.segment) return super.addHiddenNodes(tokens);
-        placeHiddenNodes(tokens.map(token => this.leaf(token, true)), this.current, this.rootOfParse);
+        placeHiddenNodes(
+            tokens.map(token => this.leaf(token, true)),
+            this.current,
+            this.rootOfParse,
+        );
     }
 
     private leaf(token: IToken, hidden: boolean): AnchoredLeaf {

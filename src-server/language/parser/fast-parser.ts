@@ -1,6 +1,24 @@
-import type { AstNode, AstReflection, CompositeCstNode, CstNode, Reference, GrammarAST, LangiumCoreServices, Linker, ParseResult, ValueConverter as ValueConverterService } from 'langium';
+import type {
+    AstNode,
+    AstReflection,
+    CompositeCstNode,
+    CstNode,
+    Reference,
+    GrammarAST,
+    LangiumCoreServices,
+    Linker,
+    ParseResult,
+    ValueConverter as ValueConverterService,
+} from 'langium';
 import {
-    AstUtils, CompositeCstNodeImpl, DefaultValueConverter, GrammarAST as G, GrammarUtils, LeafCstNodeImpl, RootCstNodeImpl, ValueConverter,
+    AstUtils,
+    CompositeCstNodeImpl,
+    DefaultValueConverter,
+    GrammarAST as G,
+    GrammarUtils,
+    LeafCstNodeImpl,
+    RootCstNodeImpl,
+    ValueConverter,
 } from 'langium';
 import type { TokenType } from 'chevrotain';
 import { isSpace } from '../../core/common/whitespace.js';
@@ -88,11 +106,15 @@ export class FastPayruleParser {
         if (!this.defaultConverter) return this.converter.convert(image, leaf!);
         switch (feature.conversion) {
             // Without a backslash, convertString only drops the quotes (and it builds its result a character at a time).
-            case 'string': return image.includes('\\') ? ValueConverter.convertString(image) : image.slice(1, -1);
-            case 'id': return ValueConverter.convertID(image);
-            case 'none': return image;
+            case 'string':
+                return image.includes('\\') ? ValueConverter.convertString(image) : image.slice(1, -1);
+            case 'id':
+                return ValueConverter.convertID(image);
+            case 'none':
+                return image;
             // Lean mode has no leaf: the default converter reads only its grammar source.
-            default: return this.converter.convert(image, leaf ?? ({ grammarSource: feature.element } as unknown as CstNode));
+            default:
+                return this.converter.convert(image, leaf ?? ({ grammarSource: feature.element } as unknown as CstNode));
         }
     }
 
@@ -215,7 +237,7 @@ interface Position {
 
 /** Token kinds the parser tests for, besides keywords (which are looked up by their text). */
 const TERMINALS = ['DATE', 'DIAGNOSIS', 'HCPCS', 'NUM', 'ID', 'STRING'] as const;
-type Terminal = typeof TERMINALS[number];
+type Terminal = (typeof TERMINALS)[number];
 
 /**
  * Mirrors Chevrotain's lexer on Langium's token definitions: at each offset the first token type
@@ -229,7 +251,13 @@ class FastLexer {
     private readonly typeIndex = new Map<TokenType, number>();
     private readonly keywords = new Map<string, number>();
     readonly terminal: Record<Terminal, number>;
-    private readonly ordered: Array<{ index: number; type: TokenType; match: (text: string, at: number) => number; longerAlts: Array<(text: string, at: number) => number>; longerAltIndexes: number[] }>;
+    private readonly ordered: Array<{
+        index: number;
+        type: TokenType;
+        match: (text: string, at: number) => number;
+        longerAlts: Array<(text: string, at: number) => number>;
+        longerAltIndexes: number[];
+    }>;
 
     constructor(definition: Record<string, TokenType>) {
         this.types = Object.values(definition);
@@ -257,8 +285,14 @@ class FastLexer {
             throw new Error(`FastLexer: token ${type.name} has a custom pattern`);
         };
         this.ordered = this.types.map((type, index) => {
-            const alts = (type.LONGER_ALT === undefined ? [] : Array.isArray(type.LONGER_ALT) ? type.LONGER_ALT : [type.LONGER_ALT]);
-            return { index, type, match: matcher(type), longerAlts: alts.map(matcher), longerAltIndexes: alts.map(alt => this.typeIndex.get(alt)!) };
+            const alts = type.LONGER_ALT === undefined ? [] : Array.isArray(type.LONGER_ALT) ? type.LONGER_ALT : [type.LONGER_ALT];
+            return {
+                index,
+                type,
+                match: matcher(type),
+                longerAlts: alts.map(matcher),
+                longerAltIndexes: alts.map(alt => this.typeIndex.get(alt)!),
+            };
         });
     }
 
@@ -305,11 +339,11 @@ class FastLexer {
                 } while (at < length && isSpace(text.charCodeAt(at)));
                 continue;
             }
-            if (isLetter(c) || c === 0x5F) {
+            if (isLetter(c) || c === 0x5f) {
                 let stop = at + 1;
                 while (stop < length && isIdChar(text.charCodeAt(stop))) stop++;
                 const next = text.charCodeAt(stop);
-                if (next === 0x2E || next === 0x2A) {
+                if (next === 0x2e || next === 0x2a) {
                     // `.` or `*` after a word: a diagnosis (M54.5, M25.5*) or not; match exactly.
                     at = this.general(text, at, push);
                     if (at < 0) return undefined;
@@ -324,7 +358,7 @@ class FastLexer {
             if (isDigit(c)) {
                 let stop = at + 1;
                 while (stop < length && isAlphanumeric(text.charCodeAt(stop))) stop++;
-                if (stop - at === 4 && text.charCodeAt(stop) === 0x2D) {
+                if (stop - at === 4 && text.charCodeAt(stop) === 0x2d) {
                     // Four digits and a hyphen: a date (2025-01-01), or not; match exactly.
                     at = this.general(text, at, push);
                     if (at < 0) return undefined;
@@ -341,21 +375,21 @@ class FastLexer {
                 at = stop;
                 continue;
             }
-            if (c === 0x2C || c === 0x3D) {
-                push(this.keywords.get(c === 0x2C ? ',' : '=')!, at, at + 1);
+            if (c === 0x2c || c === 0x3d) {
+                push(this.keywords.get(c === 0x2c ? ',' : '=')!, at, at + 1);
                 at++;
                 continue;
             }
-            if (c === 0x2E && text.charCodeAt(at + 1) === 0x2E) {
+            if (c === 0x2e && text.charCodeAt(at + 1) === 0x2e) {
                 push(this.keywords.get('..')!, at, at + 2);
                 at += 2;
                 continue;
             }
-            if (c === 0x2F) {
+            if (c === 0x2f) {
                 const d = text.charCodeAt(at + 1);
-                if (d === 0x2F || d === 0x2A) {
+                if (d === 0x2f || d === 0x2a) {
                     let stop: number;
-                    if (d === 0x2F) {
+                    if (d === 0x2f) {
                         stop = at + 2;
                         while (stop < length && text.charCodeAt(stop) !== 10 && text.charCodeAt(stop) !== 13) stop++;
                     } else {
@@ -371,10 +405,15 @@ class FastLexer {
                             lineStart = i + 1;
                         }
                     }
-                    const name = d === 0x2F ? 'SL_COMMENT' : 'ML_COMMENT';
+                    const name = d === 0x2f ? 'SL_COMMENT' : 'ML_COMMENT';
                     const commentType = this.types.find(t => t.name === name);
                     if (!commentType) return undefined;
-                    hidden.push({ type: commentType, start: at, end: stop, range: { start: startPosition, end: { character: stop - lineStart, line: lineNumber } } });
+                    hidden.push({
+                        type: commentType,
+                        start: at,
+                        end: stop,
+                        range: { start: startPosition, end: { character: stop - lineStart, line: lineNumber } },
+                    });
                     at = stop;
                     continue;
                 }
@@ -414,7 +453,7 @@ function grow(array: Int32Array<ArrayBuffer>, capacity: number): Int32Array<Arra
 }
 
 function isLetter(code: number): boolean {
-    return (code >= 0x41 && code <= 0x5A) || (code >= 0x61 && code <= 0x7A);
+    return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
 }
 
 function isDigit(code: number): boolean {
@@ -427,7 +466,7 @@ function isAlphanumeric(code: number): boolean {
 
 /** The characters of ID after its first: [0-9A-Za-z_-]. */
 function isIdChar(code: number): boolean {
-    return isAlphanumeric(code) || code === 0x5F || code === 0x2D;
+    return isAlphanumeric(code) || code === 0x5f || code === 0x2d;
 }
 
 /** HCPCS: a letter and four digits, the whole word (the terminal's lookahead). */
@@ -443,9 +482,9 @@ function scanString(text: string, at: number): number {
         const c = text.charCodeAt(i);
         if (c === 0x22) return i + 1;
         if (c === 10 || c === 13) return -1;
-        if (c === 0x5C) {
+        if (c === 0x5c) {
             const d = text.charCodeAt(i + 1);
-            if (d !== 0x22 && d !== 0x5C) return -1;
+            if (d !== 0x22 && d !== 0x5c) return -1;
             i++;
         }
     }
@@ -477,14 +516,24 @@ class Features {
 
     /** The `occurrence`-th keyword `value` in rule `rule`. */
     keyword(rule: string, value: string, occurrence = 0): Feature {
-        return this.keywords.get(rule)?.get(value)?.[occurrence]
-            ?? this.find(this.keywords, rule, value, occurrence, node => G.isKeyword(node) && node.value === value);
+        return (
+            this.keywords.get(rule)?.get(value)?.[occurrence] ??
+            this.find(this.keywords, rule, value, occurrence, node => G.isKeyword(node) && node.value === value)
+        );
     }
 
     /** The `occurrence`-th call of rule `called` in rule `rule`. */
     call(rule: string, called: string, occurrence = 0): Feature {
-        return this.calls.get(rule)?.get(called)?.[occurrence]
-            ?? this.find(this.calls, rule, called, occurrence, node => G.isRuleCall(node) && node.rule.ref?.name === called && !G.isCrossReference(node.$container));
+        return (
+            this.calls.get(rule)?.get(called)?.[occurrence] ??
+            this.find(
+                this.calls,
+                rule,
+                called,
+                occurrence,
+                node => G.isRuleCall(node) && node.rule.ref?.name === called && !G.isCrossReference(node.$container),
+            )
+        );
     }
 
     private readonly datatypeTables = new Map<string, Array<Feature | undefined>>();
@@ -510,10 +559,16 @@ class Features {
         return feature;
     }
 
-    private find(cache: Map<string, Map<string, Feature[]>>, rule: string, name: string, occurrence: number, test: (node: AstNode) => boolean): Feature {
+    private find(
+        cache: Map<string, Map<string, Feature[]>>,
+        rule: string,
+        name: string,
+        occurrence: number,
+        test: (node: AstNode) => boolean,
+    ): Feature {
         const found = this.elements(rule, test).map(element => this.describe(element, `${name} in ${rule}`));
         let byName = cache.get(rule);
-        if (!byName) cache.set(rule, byName = new Map());
+        if (!byName) cache.set(rule, (byName = new Map()));
         byName.set(name, found);
         const feature = found[occurrence];
         if (!feature) throw new Error(`FastPayruleParser: no ${name} (${occurrence}) in rule ${rule}`);
@@ -545,9 +600,12 @@ function conversionOf(element: GrammarAST.AbstractElement): Feature['conversion'
     if (!target || !G.isRuleCall(target) || !target.rule.ref) return 'other';
     const rule = target.rule.ref;
     switch (rule.name.toUpperCase()) {
-        case 'STRING': return 'string';
-        case 'ID': return 'id';
-        case 'INT': return 'other';
+        case 'STRING':
+            return 'string';
+        case 'ID':
+            return 'id';
+        case 'INT':
+            return 'other';
     }
     const type = GrammarUtils.getRuleType(rule)?.toLowerCase();
     return type === undefined || type === 'string' ? 'none' : 'other';
@@ -580,8 +638,14 @@ class ParseRun {
     /** Whether `contents` is kept (parse() hands it to the batch linker; segments mode has no use for it). */
     private readonly listContents: boolean;
 
-    constructor(private readonly text: string, private readonly tokens: Tokens, private readonly lexer: FastLexer, features: Features,
-        private readonly host: FastPayruleParser, mode: Mode) {
+    constructor(
+        private readonly text: string,
+        private readonly tokens: Tokens,
+        private readonly lexer: FastLexer,
+        features: Features,
+        private readonly host: FastPayruleParser,
+        mode: Mode,
+    ) {
         this.root = new RootCstNodeImpl(text);
         this.root.root = this.root;
         this.stack = [this.root];
@@ -625,7 +689,11 @@ class ParseRun {
         const i = this.at;
         this.flushHidden(this.tokens.start[i]);
         this.anchor = { offset: this.tokens.start[i], line: this.tokens.line[i], character: this.tokens.character[i], version: 0 };
-        this.segments!.push({ anchor: this.anchor, keywordLength: this.tokens.end[i] - this.tokens.start[i], firstNode: this.root.content.length });
+        this.segments!.push({
+            anchor: this.anchor,
+            keywordLength: this.tokens.end[i] - this.tokens.start[i],
+            firstNode: this.root.content.length,
+        });
     }
 
     /** Segments mode, after parseFile: each segment with its text range and its nodes. */
@@ -654,11 +722,16 @@ class ParseRun {
             this.terminal(node, this.f.call('Policy', 'STRING'), 'STRING');
             while (this.is('payer') || this.is('version') || this.is('effective')) {
                 const feature = this.f.call('Policy', 'HeaderClause');
-                this.assign(node, feature, this.alternatives(feature, () => {
-                    if (this.is('payer')) return this.payer(this.f.call('HeaderClause', 'PayerClause'));
-                    if (this.is('version')) return this.simpleClause(this.f.call('HeaderClause', 'VersionClause'), 'VersionClause', 'version');
-                    return this.effective(this.f.call('HeaderClause', 'EffectiveClause'));
-                }));
+                this.assign(
+                    node,
+                    feature,
+                    this.alternatives(feature, () => {
+                        if (this.is('payer')) return this.payer(this.f.call('HeaderClause', 'PayerClause'));
+                        if (this.is('version'))
+                            return this.simpleClause(this.f.call('HeaderClause', 'VersionClause'), 'VersionClause', 'version');
+                        return this.effective(this.f.call('HeaderClause', 'EffectiveClause'));
+                    }),
+                );
             }
         });
     }
@@ -699,12 +772,16 @@ class ParseRun {
     }
 
     private declaration(call: Feature): Node {
-        return this.alternatives(call, () => {
-            if (this.is('source')) return this.source(this.f.call('Declaration', 'Source'));
-            if (this.is('codeset')) return this.codeset(this.f.call('Declaration', 'Codeset'));
-            if (this.is('modifierset')) return this.modifierset(this.f.call('Declaration', 'Modifierset'));
-            return this.ruleDeclaration(this.f.call('Declaration', 'Rule'));
-        }, true);
+        return this.alternatives(
+            call,
+            () => {
+                if (this.is('source')) return this.source(this.f.call('Declaration', 'Source'));
+                if (this.is('codeset')) return this.codeset(this.f.call('Declaration', 'Codeset'));
+                if (this.is('modifierset')) return this.modifierset(this.f.call('Declaration', 'Modifierset'));
+                return this.ruleDeclaration(this.f.call('Declaration', 'Rule'));
+            },
+            true,
+        );
     }
 
     private source(call: Feature): Node {
@@ -751,7 +828,8 @@ class ParseRun {
                 if (this.is('reason')) clause = () => this.reason(this.f.call('RuleClause', 'ReasonClause'));
                 else if (this.is('effective')) clause = () => this.effective(this.f.call('RuleClause', 'EffectiveClause'));
                 else if (this.is('note')) clause = () => this.simpleClause(this.f.call('RuleClause', 'NoteClause'), 'NoteClause', 'note');
-                else if (this.is('document')) clause = () => this.simpleClause(this.f.call('RuleClause', 'DocumentClause'), 'DocumentClause', 'document');
+                else if (this.is('document'))
+                    clause = () => this.simpleClause(this.f.call('RuleClause', 'DocumentClause'), 'DocumentClause', 'document');
                 else if (this.is('cite')) clause = () => this.cite(this.f.call('RuleClause', 'CiteClause'));
                 if (!clause) break;
                 this.assign(node, feature, this.alternatives(feature, clause));
@@ -783,12 +861,17 @@ class ParseRun {
         return this.rule(call, 'Statement', false, node => {
             this.assign(node, this.f.call('Statement', 'CodeList'), this.codeList(this.f.call('Statement', 'CodeList')));
             const feature = this.f.call('Statement', 'StatementBody');
-            this.assign(node, feature, this.alternatives(feature, () => {
-                if (this.is('denied') || this.is('review') || this.is('flagged')) return this.actionBody(this.f.call('StatementBody', 'ActionBody'));
-                if (this.is('timed')) return this.timedBody(this.f.call('StatementBody', 'TimedBody'));
-                if (this.is('requires')) return this.requiresBody(this.f.call('StatementBody', 'RequiresBody'));
-                return giveUp();
-            }));
+            this.assign(
+                node,
+                feature,
+                this.alternatives(feature, () => {
+                    if (this.is('denied') || this.is('review') || this.is('flagged'))
+                        return this.actionBody(this.f.call('StatementBody', 'ActionBody'));
+                    if (this.is('timed')) return this.timedBody(this.f.call('StatementBody', 'TimedBody'));
+                    if (this.is('requires')) return this.requiresBody(this.f.call('StatementBody', 'RequiresBody'));
+                    return giveUp();
+                }),
+            );
         });
     }
 
@@ -808,11 +891,15 @@ class ParseRun {
             }
             while (this.is('unless')) {
                 const feature = this.f.call('ActionBody', 'Exception');
-                this.assign(node, feature, this.rule(feature, 'Exception', false, exception => {
-                    this.keyword('Exception', 'unless');
-                    const test = this.f.call('Exception', 'Test');
-                    this.assign(exception, test, this.test(test));
-                }));
+                this.assign(
+                    node,
+                    feature,
+                    this.rule(feature, 'Exception', false, exception => {
+                        this.keyword('Exception', 'unless');
+                        const test = this.f.call('Exception', 'Test');
+                        this.assign(exception, test, this.test(test));
+                    }),
+                );
             }
         });
     }
@@ -884,7 +971,11 @@ class ParseRun {
                 this.assign(node, feature, this.listTest(feature, 'ProviderTest', 'provider', 'ProviderType', ['ID', 'HCPCS']));
             } else if (this.is('diagnosis')) {
                 const feature = this.f.call('WhenCondition', 'DiagnosisOnlyTest');
-                this.assign(node, feature, this.listTest(feature, 'DiagnosisOnlyTest', 'diagnosis', 'Diagnosis', DIAGNOSIS_TERMINALS, 'only'));
+                this.assign(
+                    node,
+                    feature,
+                    this.listTest(feature, 'DiagnosisOnlyTest', 'diagnosis', 'Diagnosis', DIAGNOSIS_TERMINALS, 'only'),
+                );
             } else {
                 giveUp();
             }
@@ -894,8 +985,10 @@ class ParseRun {
     private test(call: Feature): Node {
         return this.alternatives(call, () => {
             if (this.is('modifier')) return this.modifierTest(this.f.call('Test', 'ModifierTest'));
-            if (this.is('diagnosis')) return this.listTest(this.f.call('Test', 'DiagnosisTest'), 'DiagnosisTest', 'diagnosis', 'Diagnosis', DIAGNOSIS_TERMINALS);
-            if (this.is('provider')) return this.listTest(this.f.call('Test', 'ProviderTest'), 'ProviderTest', 'provider', 'ProviderType', ['ID', 'HCPCS']);
+            if (this.is('diagnosis'))
+                return this.listTest(this.f.call('Test', 'DiagnosisTest'), 'DiagnosisTest', 'diagnosis', 'Diagnosis', DIAGNOSIS_TERMINALS);
+            if (this.is('provider'))
+                return this.listTest(this.f.call('Test', 'ProviderTest'), 'ProviderTest', 'provider', 'ProviderType', ['ID', 'HCPCS']);
             return giveUp();
         });
     }
@@ -1047,7 +1140,8 @@ class ParseRun {
             const reference = this.host.buildReference(node, assignment.feature, cst, value) as Reference;
             const list = node[assignment.feature];
             const index = assignment.operator === '+=' ? (Array.isArray(list) ? list.length : 0) : undefined;
-            if (this.listContents) this.contents.references.push({ reference, container: node as unknown as AstNode, property: assignment.feature, index });
+            if (this.listContents)
+                this.contents.references.push({ reference, container: node as unknown as AstNode, property: assignment.feature, index });
             this.store(node, assignment, reference);
             return;
         }
@@ -1188,9 +1282,23 @@ class ParseRun {
         if (anchor) {
             // A token is on one line: relative to the anchor's line, and to its character on that line.
             const relativeLine = line - anchor.line;
-            leaf = AnchoredLeaf.onOneLine(anchor, start - anchor.offset, length, relativeLine, relativeLine === 0 ? character - anchor.character : character, type, false);
+            leaf = AnchoredLeaf.onOneLine(
+                anchor,
+                start - anchor.offset,
+                length,
+                relativeLine,
+                relativeLine === 0 ? character - anchor.character : character,
+                type,
+                false,
+            );
         } else {
-            leaf = new LeafCstNodeImpl(start, length, { start: { character, line }, end: { character: character + length, line } }, type, false);
+            leaf = new LeafCstNodeImpl(
+                start,
+                length,
+                { start: { character, line }, end: { character: character + length, line } },
+                type,
+                false,
+            );
         }
         leaf.grammarSource = feature.element;
         leaf.root = this.root;
@@ -1205,7 +1313,14 @@ class ParseRun {
         while (this.hiddenAt < hidden.length && hidden[this.hiddenAt].start < offset) {
             const token = hidden[this.hiddenAt++];
             const leaf = this.anchor
-                ? new AnchoredLeaf(this.anchor, token.start - this.anchor.offset, token.end - token.start, relativePositions(token.range, this.anchor), token.type, true)
+                ? new AnchoredLeaf(
+                      this.anchor,
+                      token.start - this.anchor.offset,
+                      token.end - token.start,
+                      relativePositions(token.range, this.anchor),
+                      token.type,
+                      true,
+                  )
                 : new LeafCstNodeImpl(token.start, token.end - token.start, token.range, token.type, true);
             leaf.root = this.root;
             nodes.push(leaf);

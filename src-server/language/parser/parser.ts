@@ -41,7 +41,9 @@ export class PayruleParser extends LangiumParser {
         this.tokenizer = services.parser.Lexer;
         (this as unknown as { nodeBuilder: AnchoredCstNodeBuilder }).nodeBuilder = new AnchoredCstNodeBuilder();
         const entry = services.Grammar.rules.find(rule => rule.name === 'PolicyFile')!;
-        const assignment = AstUtils.streamAllContents(entry).find(node => node.$type === 'Assignment' && (node as GrammarAST.Assignment).feature === 'declarations') as GrammarAST.Assignment;
+        const assignment = AstUtils.streamAllContents(entry).find(
+            node => node.$type === 'Assignment' && (node as GrammarAST.Assignment).feature === 'declarations',
+        ) as GrammarAST.Assignment;
         this.declarationsFeature = assignment.terminal as GrammarAST.RuleCall;
     }
 
@@ -54,7 +56,9 @@ export class PayruleParser extends LangiumParser {
     parseEachSegment(input: string): ParseResult<PolicyFile> {
         const root = new RootCstNodeImpl(input);
         root.root = root;
-        const segments = this.cut(input, 0, input.length, { line: 0, character: 0 })!.map(pending => this.parseSegment(input, pending, root));
+        const segments = this.cut(input, 0, input.length, { line: 0, character: 0 })!.map(pending =>
+            this.parseSegment(input, pending, root),
+        );
         for (const segment of segments) pushAll(root.content, segment.nodes);
         return this.join(root, segments);
     }
@@ -101,7 +105,12 @@ export class PayruleParser extends LangiumParser {
         for (let i = 0; i < window.first; i++) nodesBefore += old[i].nodes.length;
         let nodesReplaced = 0;
         for (let i = window.first; i <= window.last; i++) nodesReplaced += old[i].nodes.length;
-        spliceAll(root.content, nodesBefore, nodesReplaced, parsed.flatMap(segment => segment.nodes));
+        spliceAll(
+            root.content,
+            nodesBefore,
+            nodesReplaced,
+            parsed.flatMap(segment => segment.nodes),
+        );
         const after = old.slice(window.last + 1);
         if (window.offsetDelta !== 0 || window.lineDelta !== 0) {
             for (const segment of after) {
@@ -122,7 +131,9 @@ export class PayruleParser extends LangiumParser {
         const slice = text.slice(start, end);
         const lexed = this.tokenizer.tokenize(slice);
         if (end < text.length && lexed.errors.some(error => opensComment(slice, error))) return undefined;
-        const starts: Array<{ at: number; token?: IToken }> = [{ at: 0, token: lexed.tokens[0]?.startOffset === 0 ? lexed.tokens[0] : undefined }];
+        const starts: Array<{ at: number; token?: IToken }> = [
+            { at: 0, token: lexed.tokens[0]?.startOffset === 0 ? lexed.tokens[0] : undefined },
+        ];
         for (const token of lexed.tokens) {
             if (token.startOffset > 0 && this.declarationKeywords.has(token.tokenType.name)) starts.push({ at: token.startOffset, token });
         }
@@ -130,7 +141,8 @@ export class PayruleParser extends LangiumParser {
             start: start + at,
             end: start + (starts[i + 1]?.at ?? slice.length),
             line: at === 0 ? base.line : base.line + token!.startLine! - 1,
-            character: at === 0 ? base.character : token!.startLine === 1 ? base.character + token!.startColumn! - 1 : token!.startColumn! - 1,
+            character:
+                at === 0 ? base.character : token!.startLine === 1 ? base.character + token!.startColumn! - 1 : token!.startColumn! - 1,
             keywordLength: start + at === 0 || !token ? 0 : token.image.length,
         }));
     }
@@ -166,8 +178,8 @@ export class PayruleParser extends LangiumParser {
             anchor,
             length: pending.end - pending.start,
             keywordLength: pending.keywordLength,
-            file: isHeader ? own.value as PolicyFile : undefined,
-            declaration: isHeader ? undefined : own.value as Declaration,
+            file: isHeader ? (own.value as PolicyFile) : undefined,
+            declaration: isHeader ? undefined : (own.value as Declaration),
             nodes,
             opensComment: own.lexerErrors.some(error => opensComment(text, { ...error, offset: pending.start + error.offset })),
             lexerErrors: own.lexerErrors,
@@ -185,7 +197,8 @@ export class PayruleParser extends LangiumParser {
         for (const segment of segments) {
             for (const error of segment.lexerErrors) lexerErrors.push(anchoredLexingError(error, segment.anchor));
             for (const error of segment.parserErrors) parserErrors.push(anchoredRecognitionError(error, segment.anchor));
-            const declaration = segment.declaration as (Declaration & { $container: AstNode; $containerProperty: string; $containerIndex: number }) | undefined;
+            const declaration = segment.declaration as
+                (Declaration & { $container: AstNode; $containerProperty: string; $containerIndex: number }) | undefined;
             if (!declaration) continue;
             declaration.$container = result;
             if (declaration.$containerIndex !== result.declarations.length) {
@@ -284,7 +297,11 @@ function commonPrefix(a: string, b: string, max: number): number {
 
 function commonSuffix(a: string, b: string, max: number): number {
     let length = 0;
-    while (length + CHUNK <= max && a.slice(a.length - length - CHUNK, a.length - length) === b.slice(b.length - length - CHUNK, b.length - length)) length += CHUNK;
+    while (
+        length + CHUNK <= max &&
+        a.slice(a.length - length - CHUNK, a.length - length) === b.slice(b.length - length - CHUNK, b.length - length)
+    )
+        length += CHUNK;
     while (length < max && a.charCodeAt(a.length - 1 - length) === b.charCodeAt(b.length - 1 - length)) length++;
     return length;
 }
@@ -299,7 +316,12 @@ function anchoredColumn(line: number | undefined, column: number | undefined, an
 }
 
 function anchoredLexingError(error: ILexingError, anchor: Anchor): ILexingError {
-    return { ...error, offset: error.offset + anchor.offset, line: anchoredLine(error.line, anchor), column: anchoredColumn(error.line, error.column, anchor) };
+    return {
+        ...error,
+        offset: error.offset + anchor.offset,
+        line: anchoredLine(error.line, anchor),
+        column: anchoredColumn(error.line, error.column, anchor),
+    };
 }
 
 function anchoredToken(token: IToken, anchor: Anchor): IToken {
@@ -315,7 +337,12 @@ function anchoredToken(token: IToken, anchor: Anchor): IToken {
 }
 
 function anchoredRecognitionError(error: IRecognitionException, anchor: Anchor): IRecognitionException {
-    const moved = { ...error, name: error.name, message: error.message, token: anchoredToken(error.token, anchor) } as IRecognitionException & { previousToken?: IToken };
+    const moved = {
+        ...error,
+        name: error.name,
+        message: error.message,
+        token: anchoredToken(error.token, anchor),
+    } as IRecognitionException & { previousToken?: IToken };
     const previous = (error as { previousToken?: IToken }).previousToken;
     if (previous) moved.previousToken = anchoredToken(previous, anchor);
     return moved;

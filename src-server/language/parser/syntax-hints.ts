@@ -22,10 +22,14 @@ import type { Diagnostic, Range, TextEdit } from 'vscode-languageserver-types';
  */
 
 /** The reserved words of the language (contract, section 1). */
-export const RESERVED_WORDS: ReadonlySet<string> = new Set(('policy payer version effective to source title codeset modifierset rule '
-    + 'denied review flagged timed minutes per code requires modifier diagnosis provider with without same '
-    + 'day claim line above units codes after visits calendar year days when only unless on either whole '
-    + 'reason remark note document cite id').split(' '));
+export const RESERVED_WORDS: ReadonlySet<string> = new Set(
+    (
+        'policy payer version effective to source title codeset modifierset rule ' +
+        'denied review flagged timed minutes per code requires modifier diagnosis provider with without same ' +
+        'day claim line above units codes after visits calendar year days when only unless on either whole ' +
+        'reason remark note document cite id'
+    ).split(' '),
+);
 
 /** The fix a hint offers, carried in the diagnostic's `data` to the editor's quick fixes. */
 export interface HintFix {
@@ -160,12 +164,19 @@ function scan(text: string): Scanned {
             const close = findCurly(text, i + 1, end);
             const straight = close < 0 ? text.indexOf('"', i + 1) : -1;
             const last = close >= 0 ? close : straight >= 0 && straight < end ? straight : -1;
-            hints.push(last >= 0 ? curlyHint(text, i, last, position) : {
-                offset: i,
-                range: { start: position(i), end: position(i + 1) },
-                message: `Use straight double quotes (") for strings: '${c}' is a curly quote pasted from a word processor or PDF.`,
-                fix: { title: 'Use a straight quote', edits: [{ range: { start: position(i), end: position(i + 1) }, newText: '"' }] },
-            });
+            hints.push(
+                last >= 0
+                    ? curlyHint(text, i, last, position)
+                    : {
+                          offset: i,
+                          range: { start: position(i), end: position(i + 1) },
+                          message: `Use straight double quotes (") for strings: '${c}' is a curly quote pasted from a word processor or PDF.`,
+                          fix: {
+                              title: 'Use a straight quote',
+                              edits: [{ range: { start: position(i), end: position(i + 1) }, newText: '"' }],
+                          },
+                      },
+            );
             const stop = last >= 0 ? last + 1 : i + 1;
             blank(i, stop);
             i = stop;
@@ -199,13 +210,19 @@ function wrappedEnd(text: string, end: number): { close: number } | undefined {
         const close = closingQuote(text, start, stop);
         if (close >= 0) return { close };
         // A line that starts a clause or declaration is not the rest of a quote.
-        if (/^\s*(cite|note|document|reason|effective|rule|source|codeset|modifierset|title)\s/.test(text.slice(start, stop))) return undefined;
+        if (/^\s*(cite|note|document|reason|effective|rule|source|codeset|modifierset|title)\s/.test(text.slice(start, stop)))
+            return undefined;
         at = stop;
     }
     return undefined;
 }
 
-function wrappedHint(text: string, open: number, close: number, position: (offset: number) => { line: number; character: number }): LocatedHint {
+function wrappedHint(
+    text: string,
+    open: number,
+    close: number,
+    position: (offset: number) => { line: number; character: number },
+): LocatedHint {
     const from = position(open);
     const to = position(close);
     const body = text.slice(open + 1, close).replace(/[ \t]*\r?\n[ \t]*/g, ' ');
@@ -217,8 +234,16 @@ function wrappedHint(text: string, open: number, close: number, position: (offse
     };
 }
 
-function curlyHint(text: string, open: number, close: number, position: (offset: number) => { line: number; character: number }): LocatedHint {
-    const body = text.slice(open + 1, close).replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+function curlyHint(
+    text: string,
+    open: number,
+    close: number,
+    position: (offset: number) => { line: number; character: number },
+): LocatedHint {
+    const body = text
+        .slice(open + 1, close)
+        .replace(/\\/g, '\\\\')
+        .replace(/"/g, '\\"');
     const range = { start: position(open), end: position(close + 1) };
     return {
         offset: open,
@@ -235,7 +260,12 @@ function patternHints(code: string): LocatedHint[] {
     const hints: LocatedHint[] = [];
     const replaceHint = (offset: number, length: number, message: string, title?: string, newText?: string) => {
         const range = { start: position(offset), end: position(offset + length) };
-        hints.push({ offset, range, message, fix: title !== undefined && newText !== undefined ? { title, edits: [{ range, newText }] } : undefined });
+        hints.push({
+            offset,
+            range,
+            message,
+            fix: title !== undefined && newText !== undefined ? { title, edits: [{ range, newText }] } : undefined,
+        });
     };
     const procedure = '(?:[0-9]{4}[0-9A-Za-z]|[A-Za-z][0-9]{4})';
     for (const match of code.matchAll(new RegExp(`(?<![\\w.-])(${procedure})[ \\t]*[-\u2013\u2014][ \\t]*(${procedure})(?![\\w-])`, 'g'))) {
@@ -246,24 +276,44 @@ function patternHints(code: string): LocatedHint[] {
         replaceHint(match.index, match[0].length, `A modifier is written without a dash: ${match[1]}.`, `Write '${match[1]}'`, match[1]);
     }
     for (const match of code.matchAll(/(?<![\w-])above(?=\s+[0-9]+\s+visits(?![\w-]))/g)) {
-        replaceHint(match.index, 5, "A visit threshold is written with 'after': after N visits per calendar year (or per N days). 'above' counts units or codes.", "Write 'after'", 'after');
+        replaceHint(
+            match.index,
+            5,
+            "A visit threshold is written with 'after': after N visits per calendar year (or per N days). 'above' counts units or codes.",
+            "Write 'after'",
+            'after',
+        );
     }
     for (const match of code.matchAll(/(?<![\w-])after(?=\s+[0-9]+\s+(units|codes)(?![\w-]))/g)) {
-        replaceHint(match.index, 5, `A limit on ${match[1]} is written with 'above': above N ${match[1]} per … . 'after' counts visits.`, "Write 'above'", 'above');
+        replaceHint(
+            match.index,
+            5,
+            `A limit on ${match[1]} is written with 'above': above N ${match[1]} per … . 'after' counts visits.`,
+            "Write 'above'",
+            'above',
+        );
     }
     for (const match of code.matchAll(/(?<![\w./-])([0-9]{1,4})([/.-])([0-9]{1,2})\2([0-9]{1,4})(?![\w./-])/g)) {
         const iso = isoDate(match[1], match[3], match[4]);
         if (!iso && match[2] === '-') continue;
-        replaceHint(match.index, match[0].length,
+        replaceHint(
+            match.index,
+            match[0].length,
             iso ? `Dates are written year-month-day: ${iso}.` : 'Dates are written year-month-day, as in 2025-03-01.',
-            iso ? `Write '${iso}'` : undefined, iso);
+            iso ? `Write '${iso}'` : undefined,
+            iso,
+        );
     }
     for (const match of code.matchAll(/(?<![\w-])(policy|source|codeset|modifierset|rule)(\s+)([A-Za-z_][\w-]*)(?![\w-])/g)) {
         const name = match[3];
         if (!RESERVED_WORDS.has(name)) continue;
         const offset = match.index + match[1].length + match[2].length;
         const suggestion = `${name}${{ policy: '_policy', source: '_source', codeset: '_codes', modifierset: '_modifiers', rule: '-rule' }[match[1]]}`;
-        replaceHint(offset, name.length, `'${name}' is a reserved word of the language and cannot name a ${match[1]}: choose another name, such as ${suggestion}.`);
+        replaceHint(
+            offset,
+            name.length,
+            `'${name}' is a reserved word of the language and cannot name a ${match[1]}: choose another name, such as ${suggestion}.`,
+        );
     }
     return hints;
 }
@@ -286,14 +336,24 @@ function isoDate(a: string, b: string, c: string): string | undefined {
 
 function emptyFileHint(code: string, fileName: string): LocatedHint[] {
     if (code.trim() !== '') return [];
-    const stem = fileName.replace(/\.payrule$/, '').replace(/[^\w-]/g, '_').replace(/^(?=[^A-Za-z_])/, 'p_') || 'my_policy';
+    const stem =
+        fileName
+            .replace(/\.payrule$/, '')
+            .replace(/[^\w-]/g, '_')
+            .replace(/^(?=[^A-Za-z_])/, 'p_') || 'my_policy';
     const start = { line: 0, character: 0 };
-    return [{
-        offset: 0,
-        range: { start, end: start },
-        message: 'This policy file is empty: a policy file starts with a header, policy <id> "<title>", then its sources, codesets and rules.',
-        fix: { title: 'Add a policy header', edits: [{ range: { start, end: start }, newText: `policy ${stem} "Title of the policy"\n` }] },
-    }];
+    return [
+        {
+            offset: 0,
+            range: { start, end: start },
+            message:
+                'This policy file is empty: a policy file starts with a header, policy <id> "<title>", then its sources, codesets and rules.',
+            fix: {
+                title: 'Add a policy header',
+                edits: [{ range: { start, end: start }, newText: `policy ${stem} "Title of the policy"\n` }],
+            },
+        },
+    ];
 }
 
 /** Offsets where declarations start (0 for the header), as the parser cuts the file. */

@@ -57,7 +57,8 @@ export class PayruleDocumentBuilder extends DefaultDocumentBuilder {
         this.sources.refresh();
         for (const document of this.documentsCiting(changed)) this.resetToState(document, DocumentState.IndexedReferences);
         await super.update(changed, deleted, cancelToken);
-        const stale = this.rules.staleDocuments()
+        const stale = this.rules
+            .staleDocuments()
             .map(uri => this.langiumDocuments.getDocument(URI.parse(uri)))
             .filter((document): document is LangiumDocument => document?.state === DocumentState.Validated);
         if (stale.length === 0) return;
@@ -78,9 +79,11 @@ export class PayruleDocumentBuilder extends DefaultDocumentBuilder {
             }
         }
         if (files.size === 0) return [];
-        return this.langiumDocuments.all.filter(document => {
-            const file = document.parseResult.value;
-            return isPolicyFile(file) && file.declarations.some(d => isSource(d) && files.has(this.sources.lookupDeclared(d).file));
-        }).toArray();
+        return this.langiumDocuments.all
+            .filter(document => {
+                const file = document.parseResult.value;
+                return isPolicyFile(file) && file.declarations.some(d => isSource(d) && files.has(this.sources.lookupDeclared(d).file));
+            })
+            .toArray();
     }
 }

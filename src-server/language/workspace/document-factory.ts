@@ -11,7 +11,10 @@ export class PayruleDocumentFactory extends DefaultLangiumDocumentFactory {
     /** The previous parse of each document being updated (set only during `update`). */
     private readonly previous = new Map<string, ParseResult<AstNode>>();
 
-    override async update<T extends AstNode = AstNode>(document: LangiumDocument<T>, cancellationToken: Cancellation.CancellationToken): Promise<LangiumDocument<T>> {
+    override async update<T extends AstNode = AstNode>(
+        document: LangiumDocument<T>,
+        cancellationToken: Cancellation.CancellationToken,
+    ): Promise<LangiumDocument<T>> {
         const key = document.uri.toString();
         this.previous.set(key, document.parseResult);
         try {
@@ -27,10 +30,15 @@ export class PayruleDocumentFactory extends DefaultLangiumDocumentFactory {
         }
     }
 
-    protected override parseAsync<T extends AstNode>(uri: URI, text: string, cancellationToken: Cancellation.CancellationToken): Promise<ParseResult<T>> {
+    protected override parseAsync<T extends AstNode>(
+        uri: URI,
+        text: string,
+        cancellationToken: Cancellation.CancellationToken,
+    ): Promise<ParseResult<T>> {
         const previous = this.previous.get(uri.toString());
         const parser = this.serviceRegistry.getServices(uri).parser.LangiumParser;
-        if (previous && parser instanceof PayruleParser) return Promise.resolve(parser.reparse(previous, text) as unknown as ParseResult<T>);
+        if (previous && parser instanceof PayruleParser)
+            return Promise.resolve(parser.reparse(previous, text) as unknown as ParseResult<T>);
         return super.parseAsync(uri, text, cancellationToken);
     }
 }

@@ -48,8 +48,9 @@ export class PolicySources {
     /** The workspace root that holds a policy document. */
     rootFor(documentUri: URI): string {
         const file = documentUri.fsPath;
-        const roots = this.explicitRoots ?? (this.shared.workspace.WorkspaceManager.workspaceFolders ?? [])
-            .map(folder => URI.parse(folder.uri).fsPath);
+        const roots =
+            this.explicitRoots ??
+            (this.shared.workspace.WorkspaceManager.workspaceFolders ?? []).map(folder => URI.parse(folder.uri).fsPath);
         const containing = roots.filter(root => isInside(root, file)).sort((a, b) => b.length - a.length);
         return containing[0] ?? path.dirname(file);
     }

@@ -22,7 +22,10 @@ const facts = new WeakMap<SourceText, Facts>();
 const CODE = '(?:[0-9]{5}|[0-9]{4}[A-Z]|[A-Z][0-9]{4})';
 const CODE_PATTERN = new RegExp(`(?<![0-9A-Za-z])${CODE}(?![0-9A-Za-z])`, 'g');
 // Spaces but no line break around the dash: a range is written on one line.
-const RANGE_PATTERN = new RegExp(`(?<![0-9A-Za-z])(${CODE})[^\\S\\n]*(?:-|\u2013|\u2014|to|through)[^\\S\\n]*(${CODE})(?![0-9A-Za-z])`, 'g');
+const RANGE_PATTERN = new RegExp(
+    `(?<![0-9A-Za-z])(${CODE})[^\\S\\n]*(?:-|\u2013|\u2014|to|through)[^\\S\\n]*(${CODE})(?![0-9A-Za-z])`,
+    'g',
+);
 
 function factsOf(text: SourceText): Facts {
     let found = facts.get(text);
@@ -43,7 +46,8 @@ function factsOf(text: SourceText): Facts {
     const ranges: Facts['ranges'] = [];
     const rangeLineOf = lineFinder(lineStarts);
     for (const match of original.matchAll(RANGE_PATTERN)) {
-        if (sameShape(match[1], match[2]) && match[1] < match[2]) ranges.push({ start: match[1], end: match[2], line: rangeLineOf(match.index) });
+        if (sameShape(match[1], match[2]) && match[1] < match[2])
+            ranges.push({ start: match[1], end: match[2], line: rangeLineOf(match.index) });
     }
     found = { lineStarts, codes, ranges };
     facts.set(text, found);

@@ -38,7 +38,8 @@ export function firstPartner(line: WorkLine, search: PartnerSearch, accept: (par
     const codes = search.codes;
     if (group.small) {
         for (const other of group.lines) {
-            if (other !== line && codes.has(other.code) && !other.withdrawn && other.servedBy(search.packIndex) && accept(other)) return other;
+            if (other !== line && codes.has(other.code) && !other.withdrawn && other.servedBy(search.packIndex) && accept(other))
+                return other;
         }
         return undefined;
     }

@@ -10,9 +10,10 @@ import type { HistoryCounter } from '../rule-parts.js';
  */
 export function visitsCounter(condition: VisitsCondition): HistoryCounter {
     const { max, per } = condition;
-    const inWindow = per === 'calendar-year'
-        ? (earlier: string, date: string) => earlier.slice(0, 4) === date.slice(0, 4)
-        : (earlier: string, date: string) => dayNumber(earlier) > dayNumber(date) - per.days;
+    const inWindow =
+        per === 'calendar-year'
+            ? (earlier: string, date: string) => earlier.slice(0, 4) === date.slice(0, 4)
+            : (earlier: string, date: string) => dayNumber(earlier) > dayNumber(date) - per.days;
     const count = (lines: readonly WorkLine[]) => {
         // Lines arrive in judging order, so distinct dates come sorted and the window only moves on.
         const dates: string[] = [];
