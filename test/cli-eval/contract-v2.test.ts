@@ -199,10 +199,11 @@ describe('payrule eval: contract version 2', () => {
         const result = run(['--format', 'table', '--', 'claims.json']);
         expect(result.status).toBe(1);
         const rows = result.stdout.trimEnd().split('\n');
-        expect(rows.find(r => r.startsWith('P000-3'))).toMatch(
-            /denied\s+EIGHT-MINUTE \(medicare_pm, timed 1, CO-151 N362\); MUE-97110 \(medicare_pm, deny 2, CO-151 N362 M76\)$/,
-        );
-        expect(rows.find(r => r.startsWith('P004-1'))).toMatch(/BC-EXCLUDED \(blue_cross, deny 1, PR-96 N130\)$/);
+        const row = rows.find(r => r.startsWith('P000-3'))!;
+        // Each finding: rule (policy, action units, reason and remarks: what would pay).
+        expect(row).toMatch(/\bdenied\s+EIGHT-MINUTE \(medicare_pm, timed 1, CO-151 N362: /);
+        expect(row).toContain('; MUE-97110 (medicare_pm, deny 2, CO-151 N362 M76: ');
+        expect(rows.find(r => r.startsWith('P004-1'))).toMatch(/BC-EXCLUDED \(blue_cross, deny 1, PR-96 N130: [^;]*\)$/);
         expect(rows.at(-1)).toMatch(/^120 claims, 200 lines: .* \(45 claims unrouted\)$/);
     });
 

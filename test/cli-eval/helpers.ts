@@ -80,6 +80,8 @@ export function toFhirClaim(claim: Plain): Plain {
         patient: { reference: `Patient/${claim.patient}` },
     };
     if (claim.date) resource.billablePeriod = { start: claim.date, end: claim.date };
+    // Contract v2 routes a claim by its payer: FHIR names it in Claim.insurer.
+    if (claim.payer) resource.insurer = { display: claim.payer };
     if (claim.provider) {
         const type: string = claim.provider.type;
         const code = TAXONOMY[type];

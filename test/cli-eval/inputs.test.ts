@@ -33,7 +33,8 @@ describe('payrule eval: input forms', () => {
         expect(output.claims.every((c: { lines?: unknown }) => c.lines !== undefined)).toBe(true);
         expect(output.summary.denied).toBeGreaterThan(100);
         // Contract v2 counts limits per rendering provider and withdraws denied lines, so fewer lines go to review than in v1.
-        expect(output.summary.review).toBeGreaterThan(10);
+        // The policies send few lines to review since the experts' review (a chiropractor's non-CMT services are denied, PR-96).
+        expect(output.summary.review).toBeGreaterThan(0);
         expect(output.summary.reduced).toBeGreaterThan(0);
         for (const file of ['plain.ndjson', 'fhir-bundle.json', 'fhir.ndjson']) {
             const other = run(file);

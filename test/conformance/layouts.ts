@@ -232,6 +232,8 @@ export const LAYOUTS: Layout[] = [
     },
     {
         name: 'dotless diagnoses and `M25.5*` patterns',
+        // The project may warn beyond the spec's minimum (docs/checks/): these layouts are allowed, not silent.
+        warnings: ['diagnosis-category'],
         text: policy('lay_dx', `rule R1 "x"\n  97124 requires diagnosis M545, M25561, M25.5*, M255*, I97.2\n  ${CITE}\n`),
         expect: p => {
             const patterns = (p.rules[0].exceptions[0].patterns as string[]).slice().sort();
@@ -271,6 +273,8 @@ export const LAYOUTS: Layout[] = [
     },
     {
         name: 'the conditions and exception kinds with flagged and review',
+        // The project may warn beyond the spec's minimum (docs/checks/): these layouts are allowed, not silent.
+        warnings: ['patient-responsibility-default'],
         text: policy(
             'lay_actions',
             `rule R1 "x"\n  97124 flagged above 2 codes per day\n  ${CITE}\nrule R2 "y"\n  97140 review without 97110 same day\n  ${CITE}\nrule R3 "z"\n  3008F denied\n  ${CITE}\n`,
@@ -384,6 +388,8 @@ export const LAYOUTS: Layout[] = [
     },
     {
         name: 'default reasons: the first condition decides, with none the first exception',
+        // The project may warn beyond the spec's minimum (docs/checks/): these layouts are allowed, not silent.
+        warnings: ['patient-responsibility-default'],
         text: policy(
             'lay_defaults',
             [

@@ -202,8 +202,9 @@ const CASES: Record<CheckName, CheckCase> = {
         ],
     },
     'too-many-problems': {
-        failing: policy(Array.from({ length: 1001 }, (_, i) => `rule R${i} "r"\n  9712 denied${cite}`).join('\n')),
-        passing: policy(Array.from({ length: 999 }, (_, i) => `rule R${i} "r"\n  9712 denied${cite}`).join('\n')),
+        // Each rule names its reason, so the only problem per rule is the code (no PR-96 default warning).
+        failing: policy(Array.from({ length: 1001 }, (_, i) => `rule R${i} "r"\n  9712 denied\n  reason PR-96${cite}`).join('\n')),
+        passing: policy(Array.from({ length: 999 }, (_, i) => `rule R${i} "r"\n  9712 denied\n  reason PR-96${cite}`).join('\n')),
     },
     'hidden-character': {
         failing: policy(`// access level: \u202E \u2066// admin\u2069 \u2066\nrule R "r\u200B"\n  97124 denied${cite}`),

@@ -27,43 +27,38 @@ const EIGHT = '1 unit from 8 minutes, 15 more per further unit (8–22 minutes 1
 
 /** Every rule that fires in the project's policy tests, with the hint a reader should get (checked by hand). */
 const HINTS: Record<string, string> = {
+    'bluecross_massage INDEPENDENT-LMT': 'payable with modifier U7 on this line',
     'bluecross_massage MASSAGE-ALONE-SUBSCRIBER': `payable only with ${THERAPY}`,
     'bluecross_massage MASSAGE-PREP-PROVIDER': `payable only without ${THERAPY}`,
-    'bluecross_massage INDEPENDENT-LMT':
-        'not covered for this provider type (massage-therapist): no modifier or diagnosis makes it payable',
     'bluecross_massage U7-CHIRO-MASSAGE': 'not flagged with modifier U7 on this line',
     'general_97124 ASSISTANT-SUPERVISION':
         'always flagged for this provider type (occupational-therapy-assistant or physical-therapist-assistant): information only, the payment is not affected',
-    'general_97124 BEYOND-SIX-VISITS': 'paid without review for up to 6 visits a calendar year',
     'general_97124 EIGHT-MINUTE': `payable for the units the day's timed minutes of the discipline support: ${EIGHT}`,
-    'general_97124 FOUR-UNITS': 'paid without review up to 4 units a day',
-    'general_97124 LMT-BILLING-97110':
-        'always flagged for this provider type (massage-therapist): information only, the payment is not affected',
     'general_97124 LMT-CREDENTIALING':
         'always flagged for this provider type (massage-therapist): information only, the payment is not affected',
     'general_97124 MANUAL-WITH-CMT': `payable with ${MODIFIERS}`,
     'general_97124 MASSAGE-WITH-97140': `payable with ${MODIFIERS}`,
-    'general_97124 MASSAGE-WITH-THERAPY': `not flagged with ${MODIFIERS}`,
     'general_97124 MORE-THAN-ONE-UNIT': 'not flagged up to 1 unit a day',
-    'general_97124 R52-ALONE': 'payable with a supporting diagnosis besides R52 on the line',
+    'general_97124 R52-ALONE':
+        'payable with a supporting diagnosis besides R52, Z00*, Z01*, Z02*, Z03*, Z04*, Z05*, Z08*, Z09*, Z10*, Z11*, Z12* or Z13* on the line',
     'general_97124 SUPPORTING-DIAGNOSIS':
         'paid without review with a diagnosis of I97.2*, M25.5*, M54.5*, M62.8*, M79.1*, M96.1* or S* on the line',
-    'hns_massage AUDIT-UNITS': 'paid without review up to 1 unit a day',
-    'hns_massage AUDIT-VISITS': 'paid without review for up to 3 visits a calendar year',
     'hns_massage CMT-97124-59': 'payable with modifier 59 on this line',
     'hns_massage EIGHT-MINUTE': `payable for the units each line's own minutes support: ${EIGHT}`,
     'hns_massage PROVIDER-MASSAGE':
-        'payable when billed by a chiropractor, massage-therapist, occupational-therapist, physical-therapist or physician',
-    'hns_massage PROVIDER-THERAPY': 'payable when billed by a chiropractor, occupational-therapist, physical-therapist or physician',
+        'payable when billed by a chiropractor, massage-therapist, occupational-therapist, occupational-therapy-assistant, physical-therapist, physical-therapist-assistant or physician',
+    'hns_massage PROVIDER-THERAPY':
+        'payable when billed by a chiropractor, occupational-therapist, occupational-therapy-assistant, physical-therapist, physical-therapist-assistant or physician',
     'hns_massage TWO-MODALITIES': 'paid without review with at most 2 distinct codes of this group a day',
     'medicare_ncci_pm CMT-97124-97112': `payable with ${MODIFIERS}`,
     'medicare_ncci_pm CMT-97140': `payable with ${MODIFIERS}`,
-    'medicare_ncci_pm DX-R52-ONLY': 'payable with a supporting diagnosis besides R52 on the line',
-    'medicare_ncci_pm NCCI-97140-COL2': `payable with ${MODIFIERS} or on the 97140 line`,
+    'medicare_ncci_pm DX-R52-ONLY':
+        'payable with a supporting diagnosis besides R52, Z00*, Z01*, Z02*, Z03*, Z04*, Z05*, Z08*, Z09*, Z10*, Z11*, Z12* or Z13* on the line',
+    'medicare_ncci_pm NCCI-97140-COL2': `payable with ${MODIFIERS} or on the 97140 line or with modifier 24, 25, 27, 57, 58, 78, 79, 91, E1, E2, E3, E4, F1, F2, F3, F4, F5, F6, F7, F8, F9, FA, LC, LD, LM, LT, RC, RI, RT, T1, T2, T3, T4, T5, T6, T7, T8, T9 or TA on this line`,
     'medicare_ncci_pm PROVIDER-ASSISTANT':
         'always flagged for this provider type (occupational-therapy-assistant or physical-therapist-assistant): information only, the payment is not affected',
     'medicare_ncci_pm PROVIDER-CHIRO-NONCMT':
-        'always held for review for this provider type (chiropractor): no modifier or diagnosis lifts it',
+        'not covered for this provider type (chiropractor): no modifier or diagnosis makes it payable',
     'medicare_ncci_pm PROVIDER-LMT': 'not covered for this provider type (massage-therapist): no modifier or diagnosis makes it payable',
     'medicare_ncci_pm TIMED-8MIN': `payable for the units the day's timed minutes of the discipline support: ${EIGHT}`,
 };
@@ -130,7 +125,7 @@ describe('findings explain themselves', () => {
             'utf8',
         );
         const article = html.slice(html.indexOf('id="rule-NCCI-97140-COL2"'));
-        expect(article.slice(0, article.indexOf('</article>'))).toContain(
+        expect(article.slice(0, article.indexOf('</article>')).replace(/>\s+</g, '><')).toContain(
             `<dt>What would pay</dt><dd class="hint">${HINTS['medicare_ncci_pm NCCI-97140-COL2']}</dd>`,
         );
         const md = fs

@@ -111,7 +111,8 @@ describe('payrule eval --format x12-835', () => {
         );
         expect(text).toContain('SVC*HC:97110:GP*90*60**2**3~\nDTM*472*20250303~\nCAS*CO*151*30*1~\nREF*6R*3~');
         expect(text).toContain('CLP*BC-2001*4*80*0*80*ZZ*BC-2001~');
-        expect(text).toContain('BPR*I*165*C*NON************20250310~');
+        // Medicare's transaction pays MC-1001 (120) and MC-1002 (120 in full: routed by payer, no other payer's rule judges it).
+        expect(text).toContain('BPR*I*240*C*NON************20250310~');
     });
 
     it("carries the rule's remark codes in LQ*HE, on both engines alike", () => {
