@@ -10,6 +10,8 @@ import grammar from '../../syntaxes/payrule.tmLanguage.json' with { type: 'json'
 interface Pattern {
     name?: string;
     match?: string;
+    begin?: string;
+    beginCaptures?: Record<string, { name: string }>;
     patterns?: Pattern[];
     include?: string;
     captures?: Record<string, { name: string }>;
@@ -38,6 +40,17 @@ function rules(): Rule[] {
     const out: Rule[] = [];
     const visit = (pattern: Pattern) => {
         if (pattern.include?.startsWith('#')) visit(repository[pattern.include.slice(1)]);
+        if (pattern.begin && !pattern.name?.startsWith('comment') && !pattern.name?.startsWith('string')) {
+            // A begin/end block's inner patterns hold only inside it (a set's members, a modifier list), and
+            // flattened they would colour keywords as names: take its opening match, and let the server's
+            // semantic tokens colour what is inside.
+            out.push({
+                regex: new RegExp(pattern.begin, 'y'),
+                token: pattern.name ? tokenFor(pattern.name) : null,
+                captureTokens: Object.entries(pattern.beginCaptures ?? {}).map(([, capture]) => tokenFor(capture.name)),
+            });
+            return;
+        }
         for (const inner of pattern.patterns ?? []) visit(inner);
         if (pattern.match && !pattern.name?.startsWith('comment')) {
             const captures = Object.entries(pattern.captures ?? {});

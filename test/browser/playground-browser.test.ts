@@ -52,8 +52,8 @@ beforeAll(async () => {
     ensureChromium();
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'payrule-playground-'));
     site = path.join(work, 'docs');
-    // The site's packs record origins relative to the folder it documents, as --root does.
-    const compiled = runCli(['compile', 'policies', '--root', 'policies', '--out', path.join(work, 'packs')]);
+    // The site's packs record origins relative to the workspace root (the nearest folder with package.json), as compile does.
+    const compiled = runCli(['compile', 'policies', '--out', path.join(work, 'packs')]);
     expect(compiled.status, compiled.stderr).toBe(0);
     pack = JSON.parse(fs.readFileSync(path.join(work, 'packs', `${POLICY}.json`), 'utf8'));
     const rendered = runCli(['docs', 'policies', '--out', site]);
