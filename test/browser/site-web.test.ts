@@ -112,10 +112,10 @@ describe('payrule docs: the playground and claim checker pages', () => {
             text: string;
             sources: Array<{ file: string; text: string }>;
         };
-        // Under the names the packs record (relative to the documented folder), sources beside them.
-        expect(policy.text).toBe(fs.readFileSync(path.join('policies', policy.file), 'utf8'));
+        // Under the names the packs record (relative to the workspace root, the repository), sources beside them.
+        expect(policy.text).toBe(fs.readFileSync(policy.file, 'utf8'));
         expect(policy.sources.length).toBeGreaterThan(0);
-        for (const source of policy.sources) expect(source.text).toBe(fs.readFileSync(path.join('policies', source.file), 'utf8'));
+        for (const source of policy.sources) expect(source.text).toBe(fs.readFileSync(source.file, 'utf8'));
     });
 
     it("removes the playground's files when the same folder is rendered again with --no-playground", () => {

@@ -221,7 +221,7 @@ describe('payrule docs --format md', () => {
         const result = runCli(['docs', root, '--out', out, '--format', 'md']);
         expect(result.status, result.stderr).toBe(0);
         const policy = fs.readFileSync(path.join(out, 'policies/guide_pm.md'), 'utf8');
-        expect(policy).toContain('- **Payer:** Example Health (payer ids &quot;EH-1&quot;, &quot;00882&quot;)');
+        expect(policy).toContain('- **Payer:** Example Health (payer ids "EH-1", "00882")');
         expect(policy).toContain('- **Reason:** CO-151 with remarks N362 and M76');
         expect(policy).toContain('reason CO-151 with remarks N362 and M76, provider liability.');
         const site = outDir();

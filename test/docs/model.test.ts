@@ -67,12 +67,7 @@ describe('escaping', () => {
         expect(html`<p title="${quote}">${quote}</p>`.value).toBe(
             '<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39;</p>',
         );
-        expect(
-            html`<ul>
-                    ${['<a>', html`<li>${'<b>'}</li>`]}
-                </ul>
-                ${trusted('<br>')}`.value,
-        ).toBe('<ul>&lt;a&gt;<li>&lt;b&gt;</li></ul><br>');
+        expect(html`<ul>${['<a>', html`<li>${'<b>'}</li>`]}</ul>${trusted('<br>')}`.value).toBe('<ul>&lt;a&gt;<li>&lt;b&gt;</li></ul><br>');
     });
 
     it('escapes Markdown syntax, mentions and HTML in Markdown text; code spans and fences stay verbatim', () => {

@@ -87,48 +87,44 @@ function dataScript(name: string, value: unknown): string {
 }
 
 function head(scripts: string[]) {
-    return html`<meta http-equiv="Content-Security-Policy" content="${WEB_CSP}" />
-        <link rel="stylesheet" href="assets/web.css" />
-        ${scripts.map(src => html`<script src="${src}" defer></script> `)}`;
+    return html`<meta http-equiv="Content-Security-Policy" content="${WEB_CSP}">
+<link rel="stylesheet" href="assets/web.css">
+${scripts.map(
+    src => html`<script src="${src}" defer></script>
+`,
+)}`;
 }
 
 function playgroundPage(model: DocsModel): string {
     const body = html`<h1>Policy playground</h1>
-        <p class="lead">
-            Edit <a id="pg-policy-link" href="index.html"><span id="pg-policy-title">a policy</span></a> with the project's own checker
-            running in your browser: errors as you type, the cited passage on hover (over a <code>cite</code>), completion (Ctrl+Space), go
-            to definition (F12) into the cited source, formatting (Shift+Alt+F). Nothing is saved or sent anywhere.
-        </p>
-        <div class="pg-toolbar">
-            <label for="pg-policy">Policy</label>
-            <select id="pg-policy"></select>
-            <button type="button" id="pg-format">Format</button>
-            <button type="button" id="pg-definition">Go to definition</button>
-            <button type="button" id="pg-check-claim">Check a claim with this version</button>
-            <p id="pg-status" role="status" aria-live="polite" data-kind="busy">Loading…</p>
-            <p id="pg-notice" class="meta"></p>
-        </div>
-        <div class="pg-grid">
-            <section class="pg-editor-panel" aria-labelledby="pg-editor-heading">
-                <h2 id="pg-editor-heading" class="visually-hidden">Policy source</h2>
-                <div id="pg-editor"></div>
-            </section>
-            <section class="pg-side" aria-labelledby="pg-english-heading">
-                <h2 id="pg-english-heading">Rules in plain English</h2>
-                <ol id="pg-english" class="plain-list pg-english"></ol>
-                <details id="pg-pack-details" class="pg-pack-details">
-                    <summary>Rule pack (JSON)</summary>
-                    <pre id="pg-pack" class="pg-pack"></pre>
-                </details>
-                <section id="source-panel" class="pg-source" aria-labelledby="source-heading" hidden>
-                    <h2 id="source-heading">Source: <code id="source-name"></code></h2>
-                    <div id="source-editor"></div>
-                </section>
-            </section>
-        </div>
-        <noscript
-            ><p>The playground needs JavaScript; the <a href="index.html">policy pages</a> do not.</p></noscript
-        >`;
+<p class="lead">Edit <a id="pg-policy-link" href="index.html"><span id="pg-policy-title">a policy</span></a> with the project's own checker running in your browser: errors as you type, the cited passage on hover (over a <code>cite</code>), completion (Ctrl+Space), go to definition (F12) into the cited source, formatting (Shift+Alt+F). Nothing is saved or sent anywhere.</p>
+<div class="pg-toolbar">
+<label for="pg-policy">Policy</label> <select id="pg-policy"></select>
+<button type="button" id="pg-format">Format</button>
+<button type="button" id="pg-definition">Go to definition</button>
+<button type="button" id="pg-check-claim">Check a claim with this version</button>
+<p id="pg-status" role="status" aria-live="polite" data-kind="busy">Loading…</p>
+<p id="pg-notice" class="meta"></p>
+</div>
+<div class="pg-grid">
+<section class="pg-editor-panel" aria-labelledby="pg-editor-heading">
+<h2 id="pg-editor-heading" class="visually-hidden">Policy source</h2>
+<div id="pg-editor"></div>
+</section>
+<section class="pg-side" aria-labelledby="pg-english-heading">
+<h2 id="pg-english-heading">Rules in plain English</h2>
+<ol id="pg-english" class="plain-list pg-english"></ol>
+<details id="pg-pack-details" class="pg-pack-details">
+<summary>Rule pack (JSON)</summary>
+<pre id="pg-pack" class="pg-pack"></pre>
+</details>
+<section id="source-panel" class="pg-source" aria-labelledby="source-heading" hidden>
+<h2 id="source-heading">Source: <code id="source-name"></code></h2>
+<div id="source-editor"></div>
+</section>
+</section>
+</div>
+<noscript><p>The playground needs JavaScript; the <a href="index.html">policy pages</a> do not.</p></noscript>`;
     return page({
         title: 'Policy playground',
         root: '',
@@ -142,96 +138,51 @@ function playgroundPage(model: DocsModel): string {
 function claimCheckerPage(model: DocsModel): string {
     const payers = [...new Set(model.policies.map(policy => policy.payer).filter((payer): payer is string => payer !== null))];
     const body = html`<h1>Claim checker</h1>
-        <p class="lead">
-            See, before you submit, how these policies judge a claim: each line's status and allowed units, the rule that applies in plain
-            English and the passage it cites. The claim stays in your browser; the link below the form holds it for sharing.
-        </p>
-        <form id="cc-form" class="cc-form" novalidate>
-            <fieldset>
-                <legend>Claim</legend>
-                <div class="cc-fields">
-                    <label
-                        >Policies
-                        <select id="cc-policy">
-                            <option value="">Every policy of this site</option>
-                            ${model.policies.map(policy => html`<option value="${policy.id}">${policy.title}</option> `)}
-                        </select></label
-                    >
-                    <label>Date of service <input id="cc-date" type="date" required /></label>
-                    <label
-                        >Payer
-                        <select id="cc-payer">
-                            <option value="">Any payer: every policy applies</option>
-                            ${payers.map(payer => html`<option value="${payer}">${payer}</option> `)}
-                        </select></label
-                    >
-                    <label
-                        >Provider type <input id="cc-provider" type="text" placeholder="e.g. physical-therapist" autocomplete="off"
-                    /></label>
-                    <label
-                        >Diagnoses (ICD-10-CM, in order)
-                        <input id="cc-diagnoses" type="text" placeholder="e.g. M54.5, M62.830" autocomplete="off"
-                    /></label>
-                </div>
-            </fieldset>
-            <fieldset>
-                <legend>Lines</legend>
-                <div class="cc-table-wrap">
-                    <table class="index-table cc-lines-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">#</th>
-                                <th scope="col">Code</th>
-                                <th scope="col">Modifiers</th>
-                                <th scope="col">Units</th>
-                                <th scope="col">Minutes</th>
-                                <th scope="col">Diagnosis pointers</th>
-                                <th scope="col"><span class="visually-hidden">Remove</span></th>
-                            </tr>
-                        </thead>
-                        <tbody id="cc-lines"></tbody>
-                    </table>
-                </div>
-                <template id="cc-line-template"
-                    ><tr>
-                        <th scope="row"></th>
-                        <td><input name="code" data-label="code" type="text" size="7" placeholder="97124" autocomplete="off" /></td>
-                        <td>
-                            <input name="modifiers" data-label="modifiers" type="text" size="8" placeholder="59, GP" autocomplete="off" />
-                        </td>
-                        <td><input name="units" data-label="units" type="number" min="0" step="1" value="1" /></td>
-                        <td><input name="minutes" data-label="minutes" type="number" min="0" step="1" /></td>
-                        <td>
-                            <input
-                                name="pointers"
-                                data-label="diagnosis pointers"
-                                type="text"
-                                size="5"
-                                placeholder="1, 2"
-                                autocomplete="off"
-                            />
-                        </td>
-                        <td><button type="button">Remove</button></td>
-                    </tr></template
-                >
-                <button type="button" id="cc-add-line">Add a line</button>
-            </fieldset>
-            <p id="cc-packs" class="meta"></p>
-            <p><button type="submit" id="cc-check">Check claim</button> <a id="cc-share" href="#">Link to this claim</a></p>
-        </form>
-        <details class="cc-paste">
-            <summary>Or paste claims as JSON, NDJSON or FHIR R4</summary>
-            <label for="cc-paste">Claims</label>
-            <textarea id="cc-paste" rows="8" spellcheck="false"></textarea>
-            <p><button type="button" id="cc-paste-check">Check pasted claims</button></p>
-        </details>
-        <section aria-labelledby="cc-results-heading">
-            <h2 id="cc-results-heading">Result</h2>
-            <div id="cc-results" aria-live="polite">
-                <p class="meta">Fill in the claim and choose <strong>Check claim</strong>.</p>
-            </div>
-        </section>
-        <noscript><p>The claim checker needs JavaScript.</p></noscript>`;
+<p class="lead">See, before you submit, how these policies judge a claim: each line's status and allowed units, the rule that applies in plain English and the passage it cites. The claim stays in your browser; the link below the form holds it for sharing.</p>
+<form id="cc-form" class="cc-form" novalidate>
+<fieldset>
+<legend>Claim</legend>
+<div class="cc-fields">
+<label>Policies <select id="cc-policy"><option value="">Every policy of this site</option>
+${model.policies.map(
+    policy => html`<option value="${policy.id}">${policy.title}</option>
+`,
+)}</select></label>
+<label>Date of service <input id="cc-date" type="date" required></label>
+<label>Payer <select id="cc-payer"><option value="">Any payer: every policy applies</option>
+${payers.map(
+    payer => html`<option value="${payer}">${payer}</option>
+`,
+)}</select></label>
+<label>Provider type <input id="cc-provider" type="text" placeholder="e.g. physical-therapist" autocomplete="off"></label>
+<label>Diagnoses (ICD-10-CM, in order) <input id="cc-diagnoses" type="text" placeholder="e.g. M54.5, M62.830" autocomplete="off"></label>
+</div>
+</fieldset>
+<fieldset>
+<legend>Lines</legend>
+<div class="cc-table-wrap">
+<table class="index-table cc-lines-table">
+<thead><tr><th scope="col">#</th><th scope="col">Code</th><th scope="col">Modifiers</th><th scope="col">Units</th><th scope="col">Minutes</th><th scope="col">Diagnosis pointers</th><th scope="col"><span class="visually-hidden">Remove</span></th></tr></thead>
+<tbody id="cc-lines"></tbody>
+</table>
+</div>
+<template id="cc-line-template"><tr><th scope="row"></th><td><input name="code" data-label="code" type="text" size="7" placeholder="97124" autocomplete="off"></td><td><input name="modifiers" data-label="modifiers" type="text" size="8" placeholder="59, GP" autocomplete="off"></td><td><input name="units" data-label="units" type="number" min="0" step="1" value="1"></td><td><input name="minutes" data-label="minutes" type="number" min="0" step="1"></td><td><input name="pointers" data-label="diagnosis pointers" type="text" size="5" placeholder="1, 2" autocomplete="off"></td><td><button type="button">Remove</button></td></tr></template>
+<button type="button" id="cc-add-line">Add a line</button>
+</fieldset>
+<p id="cc-packs" class="meta"></p>
+<p><button type="submit" id="cc-check">Check claim</button> <a id="cc-share" href="#">Link to this claim</a></p>
+</form>
+<details class="cc-paste">
+<summary>Or paste claims as JSON, NDJSON or FHIR R4</summary>
+<label for="cc-paste">Claims</label>
+<textarea id="cc-paste" rows="8" spellcheck="false"></textarea>
+<p><button type="button" id="cc-paste-check">Check pasted claims</button></p>
+</details>
+<section aria-labelledby="cc-results-heading">
+<h2 id="cc-results-heading">Result</h2>
+<div id="cc-results" aria-live="polite"><p class="meta">Fill in the claim and choose <strong>Check claim</strong>.</p></div>
+</section>
+<noscript><p>The claim checker needs JavaScript.</p></noscript>`;
     return page({
         title: 'Claim checker',
         root: '',
