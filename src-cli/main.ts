@@ -8,6 +8,7 @@ import { registerEvalCommand } from './eval-command.js';
 import { registerTestCommand } from './test-command.js';
 import { EXIT } from './exit-codes.js';
 import { registerImportCommand } from './import-command.js';
+import { registerImpactCommand } from './impact-command.js';
 import { registerKeygenCommand } from './sign-commands.js';
 import { VERSION } from './findings.js';
 import { WorkspaceRootError } from './paths.js';
@@ -28,6 +29,7 @@ registerTestCommand(program);
 registerSqlCommand(program);
 registerImportCommand(program);
 registerKeygenCommand(program);
+registerImpactCommand(program);
 program.commands.forEach(command => command.exitOverride());
 
 if (isBatchWorker()) {
