@@ -152,9 +152,11 @@ function minutesOf(timed: PackRule[]): Array<number | null> {
 }
 
 function datesOf(rules: PackRule[], policies: PackPolicy[]): string[] {
-    const ends = [...rules.map(r => r.effective), ...policies.map(p => p.effective)].flatMap(r => [r.from, r.to]).filter(d => d !== null);
-    if (ends.length === 0) return [DEFAULT_DATE];
-    return unique(ends.flatMap(d => [addDays(d, -1), d, addDays(d, 1)])).sort();
+    const ranges = [...rules.map(r => r.effective), ...policies.map(p => p.effective)];
+    const ends = ranges.flatMap(r => [r.from, r.to]).filter(d => d !== null);
+    // One date well inside each range as well, so that earlier visits fit in its calendar year.
+    const inside = ranges.map(r => (r.from === null ? DEFAULT_DATE : addDays(r.from, 60))).filter(d => ranges.every(r => r.to === null || d <= r.to));
+    return unique([...ends.flatMap(d => [addDays(d, -1), d, addDays(d, 1)]), ...inside]).sort();
 }
 
 export function addDays(date: string, days: number): string {
