@@ -19,10 +19,17 @@ interface ClaimContext { payer: string | null; providerType: string | null; diag
 const PROVIDER = '1234567893';
 
 /**
- * Every candidate over the domain, smallest first: one-line claims (with 0, N or N+1 earlier visits),
- * then two lines on one claim or on two claims of the same day, then N and N+1 distinct codes on a day.
+ * Every candidate over the domain, smallest first: N and N+1 distinct codes on a day (few), then
+ * one-line claims (with 0, N or N+1 earlier visits), then two lines on one claim or on two claims of the same day.
  */
 export function* candidates(domain: Domain): Generator<Candidate> {
+    for (const count of domain.codeCounts) {
+        const codes = domain.subjectCodes.slice(0, count);
+        if (codes.length < count) continue;
+        for (const context of contexts(domain)) {
+            yield [claim('J', context, codes.map(code => ({ code, modifiers: [], units: 1, minutes: null })))];
+        }
+    }
     for (const context of contexts(domain)) {
         for (const code of domain.subjectCodes) {
             for (const modifiers of domain.modifiers) {
@@ -59,13 +66,6 @@ export function* candidates(domain: Domain): Generator<Candidate> {
                     }
                 }
             }
-        }
-    }
-    for (const count of domain.codeCounts) {
-        const codes = domain.subjectCodes.slice(0, count);
-        if (codes.length < count) continue;
-        for (const context of contexts(domain)) {
-            yield [claim('J', context, codes.map(code => ({ code, modifiers: [], units: 1, minutes: null })))];
         }
     }
 }
