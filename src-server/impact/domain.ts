@@ -125,12 +125,20 @@ function concreteDiagnosis(pattern: string): string {
     return pattern.endsWith('*') ? `${pattern.slice(0, -1)}9` : pattern;
 }
 
+const matchers = new WeakMap<PackRule, CodeMatcher>();
+
+function matcherOf(rule: PackRule): CodeMatcher {
+    let matcher = matchers.get(rule);
+    if (!matcher) matchers.set(rule, matcher = new CodeMatcher(rule.subject));
+    return matcher;
+}
+
 /** The rules of `rules` whose subject shares a code with one of `subjects` (ranges meet at an end). */
 function overlapping(subjects: CodeSet[], rules: readonly PackRule[]): PackRule[] {
     const mine = subjects.map(s => new CodeMatcher(s));
     const myCodes = subjects.flatMap(s => [...s.codes, ...s.ranges.flat()]);
     return rules.filter(rule => {
-        const theirs = new CodeMatcher(rule.subject);
+        const theirs = matcherOf(rule);
         if (myCodes.some(code => theirs.has(code))) return true;
         return [...rule.subject.codes, ...rule.subject.ranges.flat()].some(code => mine.some(m => m.has(code)));
     });
