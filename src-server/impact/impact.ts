@@ -76,7 +76,7 @@ export function impact(oldPacks: readonly RulePack[], newPacks: readonly RulePac
     const witnesses = [...found.values()]
         .sort((a, b) => (a.direction === b.direction ? (a.pair.key < b.pair.key ? -1 : 1) : a.direction === 'paid-to-worse' ? -1 : 1))
         .flatMap(({ pair, direction, candidate }) => {
-            const witness = verifiedWitness(pair, direction, candidate, oldPacks, newPacks, changedKeys);
+            const witness = verifiedWitness(pair, direction, candidate, before, after, changedKeys);
             return witness ? [witness] : [];
         });
     return {
@@ -141,11 +141,11 @@ function sizeOf(candidate: Candidate): number {
     return size;
 }
 
-/** Run the witness alone through fresh evaluators of both sides; keep it only if it still differs. */
-function verifiedWitness(pair: RuleChangePair, direction: Direction, candidate: Candidate, oldPacks: readonly RulePack[], newPacks: readonly RulePack[], changedKeys: Set<string>): Witness | undefined {
+/** Run the witness alone (a batch of its own) through the evaluators of both sides; keep it only if it still differs. */
+function verifiedWitness(pair: RuleChangePair, direction: Direction, candidate: Candidate, before: Evaluator, after: Evaluator, changedKeys: Set<string>): Witness | undefined {
     const claims = candidate.map(claim => ({ ...claim, id: `W-${claim.id}` }));
-    const old = new Evaluator(oldPacks).evaluate(claims);
-    const now = new Evaluator(newPacks).evaluate(claims);
+    const old = before.evaluate(claims);
+    const now = after.evaluate(claims);
     if (!directionsOf(old.claims, now.claims).includes(direction)) return undefined;
     const fired = new Set<string>();
     for (const output of [old, now]) {
