@@ -45,14 +45,14 @@ const UNKNOWN_PAYER = 'UNKNOWN PAYER';
  * candidate can also escape a rule that would otherwise hide the change (a provider requirement on
  * the same code, say).
  */
-export function domainOf(pair: RuleChangePair, allRules: readonly PackRule[] = []): Domain {
+export function domainOf(pair: RuleChangePair, allRules: SubjectIndex = new SubjectIndex([])): Domain {
     const sides = [pair.old, pair.new].filter(s => s !== undefined);
     const rules = sides.map(s => s.rule);
     const policies = sides.map(s => s.policy);
     const conditions = rules.flatMap(r => r.conditions);
     const exceptions = rules.flatMap(r => r.exceptions);
     const subjects = rules.map(r => r.subject);
-    const others = overlapping(subjects, allRules.filter(r => !rules.includes(r)));
+    const others = allRules.overlapping(subjects).filter(r => !rules.includes(r));
     const otherConditions = others.flatMap(r => r.conditions);
     const otherExceptions = others.flatMap(r => r.exceptions);
     const partnerSets = conditions.flatMap(c => (c.kind === 'with' || c.kind === 'without' ? [c.codes] : []));
@@ -131,6 +131,38 @@ function matcherOf(rule: PackRule): CodeMatcher {
     let matcher = matchers.get(rule);
     if (!matcher) matchers.set(rule, matcher = new CodeMatcher(rule.subject));
     return matcher;
+}
+
+/**
+ * The rules of both sides by the codes of their subjects, so that finding the rules that share a code
+ * with a changed rule does not scan every rule (an NCCI quarter has 100,000).
+ */
+export class SubjectIndex {
+    private readonly byCode = new Map<string, number[]>();
+    /** Rules whose subject has a range too wide to expand: always tested directly. */
+    private readonly wide: number[] = [];
+
+    constructor(private readonly rules: readonly PackRule[]) {
+        rules.forEach((rule, i) => {
+            const matcher = matcherOf(rule);
+            if (matcher.wideRanges.length > 0) this.wide.push(i);
+            for (const code of matcher.codes) {
+                const found = this.byCode.get(code);
+                if (found) found.push(i);
+                else this.byCode.set(code, [i]);
+            }
+        });
+    }
+
+    /** The rules whose subject shares a code with one of `subjects`, in their original order. */
+    overlapping(subjects: CodeSet[]): PackRule[] {
+        const mine = subjects.map(s => new CodeMatcher(s));
+        if (mine.some(m => m.wideRanges.length > 0)) return overlapping(subjects, this.rules);
+        const found = new Set<number>();
+        for (const matcher of mine) for (const code of matcher.codes) for (const i of this.byCode.get(code) ?? []) found.add(i);
+        for (const i of overlapping(subjects, this.wide.map(w => this.rules[w])).map(rule => this.rules.indexOf(rule))) found.add(i);
+        return [...found].sort((a, b) => a - b).map(i => this.rules[i]);
+    }
 }
 
 /** The rules of `rules` whose subject shares a code with one of `subjects` (ranges meet at an end). */

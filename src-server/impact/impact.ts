@@ -3,7 +3,7 @@ import type { ClaimOutput, EvaluationOutput, LineResult, LineStatus } from '../e
 import type { RulePack } from '../pack/types.js';
 import { candidateCount, candidates, type Candidate, type PlainClaim } from './candidates.js';
 import { changedRules, type RuleChangePair } from './changes.js';
-import { domainOf } from './domain.js';
+import { domainOf, SubjectIndex } from './domain.js';
 
 export type Direction = 'paid-to-worse' | 'worse-to-paid';
 
@@ -49,7 +49,7 @@ export function impact(oldPacks: readonly RulePack[], newPacks: readonly RulePac
     let tried = 0;
     const changed = changedRules(oldPacks, newPacks);
     const changedKeys = new Set(changed.map(pair => pair.key));
-    const allRules = [...oldPacks, ...newPacks].flatMap(pack => pack.rules);
+    const allRules = new SubjectIndex([...oldPacks, ...newPacks].flatMap(pack => pack.rules));
     for (const pair of changed) {
         const domain = domainOf(pair, allRules);
         const total = candidateCount(domain);
