@@ -8,6 +8,7 @@ import { registerEvalCommand } from './commands/eval-command.js';
 import { registerTestCommand } from './commands/test-command.js';
 import { EXIT } from './exit-codes.js';
 import { registerImportCommand } from './commands/import-command.js';
+import { registerImpactCommand } from './commands/impact-command.js';
 import { registerKeygenCommand } from './commands/sign-commands.js';
 import { VERSION } from './findings.js';
 import { WorkspaceRootError } from './paths.js';
@@ -28,6 +29,7 @@ registerTestCommand(program);
 registerSqlCommand(program);
 registerImportCommand(program);
 registerKeygenCommand(program);
+registerImpactCommand(program);
 program.commands.forEach(command => command.exitOverride());
 
 if (isBatchWorker()) {

@@ -1,0 +1,5 @@
+/** Change impact: which claims a policy change can pay worse or better, with verified witnesses (docs/impact.md). */
+export { impact, compareLine, directionsOf, type Direction, type ImpactOptions, type ImpactResult, type Witness } from './impact.js';
+export { changedRules, type RuleChangePair } from './changes.js';
+export { formatImpactText, formatImpactJson } from './format.js';
+export type { PlainClaim } from './candidates.js';
