@@ -13,7 +13,14 @@ const changed = Number(process.env.CHANGED ?? 1);
 const seal = pack => {
     const { sha256: _, ...unsealed } = pack;
     unsealed.policy = { ...unsealed.policy, payerIds: [] };
-    unsealed.policy = { id: unsealed.policy.id, title: unsealed.policy.title, payer: unsealed.policy.payer, payerIds: [], version: unsealed.policy.version, effective: unsealed.policy.effective };
+    unsealed.policy = {
+        id: unsealed.policy.id,
+        title: unsealed.policy.title,
+        payer: unsealed.policy.payer,
+        payerIds: [],
+        version: unsealed.policy.version,
+        effective: unsealed.policy.effective,
+    };
     unsealed.rules = unsealed.rules.map(r => ({ ...r, reason: { ...r.reason, remarks: [] } }));
     return { ...unsealed, sha256: createHash('sha256').update(JSON.stringify(unsealed), 'utf8').digest('hex') };
 };
@@ -25,8 +32,14 @@ const dir = mkdtempSync(join(tmpdir(), 'payrule-impact-bench-'));
 writeFileSync(join(dir, 'old.json'), JSON.stringify(old));
 writeFileSync(join(dir, 'new.json'), JSON.stringify(resealed));
 const started = performance.now();
-const run = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'dist', 'cli.js'), 'impact', join(dir, 'old.json'), join(dir, 'new.json'), '--format', 'json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+const run = spawnSync(
+    process.execPath,
+    [join(import.meta.dirname, '..', 'dist', 'cli.js'), 'impact', join(dir, 'old.json'), join(dir, 'new.json'), '--format', 'json'],
+    { encoding: 'utf8', maxBuffer: 1 << 30 },
+);
 const seconds = (performance.now() - started) / 1000;
 if (run.status === 2) throw new Error(run.stderr);
 const result = JSON.parse(run.stdout);
-console.log(`impact: ${rules} rules, ${changed} changed: ${seconds.toFixed(2)} s, exit ${run.status}, worseToPaid ${result.worseToPaid}, paidToWorse ${result.paidToWorse}, complete ${result.complete}, ${result.witnesses.length} witnesses`);
+console.log(
+    `impact: ${rules} rules, ${changed} changed: ${seconds.toFixed(2)} s, exit ${run.status}, worseToPaid ${result.worseToPaid}, paidToWorse ${result.paidToWorse}, complete ${result.complete}, ${result.witnesses.length} witnesses`,
+);

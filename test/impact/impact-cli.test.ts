@@ -30,12 +30,18 @@ interface Witness {
     old: { claims: Array<{ id: string; lines: Array<{ status: string; allowedUnits: number }> }> };
     new: { claims: Array<{ id: string; lines: Array<{ status: string; allowedUnits: number }> }> };
 }
-interface Impact { paidToWorse: boolean; worseToPaid: boolean; complete: boolean; incomplete: string[]; witnesses: Witness[] }
+interface Impact {
+    paidToWorse: boolean;
+    worseToPaid: boolean;
+    complete: boolean;
+    incomplete: string[];
+    witnesses: Witness[];
+}
 
 function impactOf(newText: string, extra: string[] = []) {
     const root = tempWorkspace({ 'old/demo.payrule': BASE, 'new/demo.payrule': newText });
     const result = runCli(['impact', 'old/demo.payrule', 'new/demo.payrule', '--format', 'json', ...extra], root);
-    return { root, result, json: result.stdout ? JSON.parse(result.stdout) as Impact : undefined };
+    return { root, result, json: result.stdout ? (JSON.parse(result.stdout) as Impact) : undefined };
 }
 
 const RANK: Record<string, number> = { paid: 0, reduced: 1, review: 2, denied: 3 };
@@ -51,16 +57,24 @@ function confirm(root: string, witness: Witness): void {
     };
     const before = outcome('old');
     const after = outcome('new');
-    expect(before.claims.map(c => c.lines.map(l => [l.status, l.allowedUnits]))).toEqual(witness.old.claims.map(c => c.lines.map(l => [l.status, l.allowedUnits])));
-    expect(after.claims.map(c => c.lines.map(l => [l.status, l.allowedUnits]))).toEqual(witness.new.claims.map(c => c.lines.map(l => [l.status, l.allowedUnits])));
-    const worse = before.claims.some((c, i) => c.lines.some((l, j) => {
-        const n = after.claims[i].lines[j];
-        return n.allowedUnits < l.allowedUnits || (n.allowedUnits === l.allowedUnits && RANK[n.status] > RANK[l.status]);
-    }));
-    const better = before.claims.some((c, i) => c.lines.some((l, j) => {
-        const n = after.claims[i].lines[j];
-        return n.allowedUnits > l.allowedUnits || (n.allowedUnits === l.allowedUnits && RANK[n.status] < RANK[l.status]);
-    }));
+    expect(before.claims.map(c => c.lines.map(l => [l.status, l.allowedUnits]))).toEqual(
+        witness.old.claims.map(c => c.lines.map(l => [l.status, l.allowedUnits])),
+    );
+    expect(after.claims.map(c => c.lines.map(l => [l.status, l.allowedUnits]))).toEqual(
+        witness.new.claims.map(c => c.lines.map(l => [l.status, l.allowedUnits])),
+    );
+    const worse = before.claims.some((c, i) =>
+        c.lines.some((l, j) => {
+            const n = after.claims[i].lines[j];
+            return n.allowedUnits < l.allowedUnits || (n.allowedUnits === l.allowedUnits && RANK[n.status] > RANK[l.status]);
+        }),
+    );
+    const better = before.claims.some((c, i) =>
+        c.lines.some((l, j) => {
+            const n = after.claims[i].lines[j];
+            return n.allowedUnits > l.allowedUnits || (n.allowedUnits === l.allowedUnits && RANK[n.status] < RANK[l.status]);
+        }),
+    );
     expect(witness.direction === 'paid-to-worse' ? worse : better).toBe(true);
 }
 
@@ -92,43 +106,83 @@ describe('payrule impact', () => {
     });
 
     it('a rule added can deny a claim paid before', () => {
-        const [witness] = expectAnswer(`${BASE}\nrule NO-97012 "Traction is not covered"\n  97012 denied\n`, { paidToWorse: true, worseToPaid: false, cause: 'rule added', rule: 'NO-97012' });
+        const [witness] = expectAnswer(`${BASE}\nrule NO-97012 "Traction is not covered"\n  97012 denied\n`, {
+            paidToWorse: true,
+            worseToPaid: false,
+            cause: 'rule added',
+            rule: 'NO-97012',
+        });
         expect(witness.claims).toHaveLength(1);
     });
 
     it('a rule removed can pay a claim denied before', () => {
-        expectAnswer(BASE.replace(/rule PROVIDER[\s\S]*$/, ''), { paidToWorse: false, worseToPaid: true, cause: 'rule removed', rule: 'PROVIDER' });
+        expectAnswer(BASE.replace(/rule PROVIDER[\s\S]*$/, ''), {
+            paidToWorse: false,
+            worseToPaid: true,
+            cause: 'rule removed',
+            rule: 'PROVIDER',
+        });
     });
 
     it('a lower unit limit denies the units past it, found at the boundary N+1', () => {
-        const [witness] = expectAnswer(BASE.replace('above 4 units', 'above 3 units'), { paidToWorse: true, worseToPaid: false, cause: 'limit changed', rule: 'UNITS' });
+        const [witness] = expectAnswer(BASE.replace('above 4 units', 'above 3 units'), {
+            paidToWorse: true,
+            worseToPaid: false,
+            cause: 'limit changed',
+            rule: 'UNITS',
+        });
         expect(witness.old.claims[0].lines[0]).toMatchObject({ status: 'paid', allowedUnits: 4 });
         expect(witness.new.claims[0].lines[0]).toMatchObject({ status: 'reduced', allowedUnits: 3 });
     });
 
     it('a new modifier exception only pays more, and needs the partner line and an escape from other rules', () => {
-        const [witness] = expectAnswer(BASE.replace('unless modifier 59', 'unless modifier 59, XS'), { paidToWorse: false, worseToPaid: true, cause: 'exception changed', rule: 'MASSAGE-CMT' });
+        const [witness] = expectAnswer(BASE.replace('unless modifier 59', 'unless modifier 59, XS'), {
+            paidToWorse: false,
+            worseToPaid: true,
+            cause: 'exception changed',
+            rule: 'MASSAGE-CMT',
+        });
         expect(JSON.stringify(witness.claims)).toContain('"XS"');
     });
 
     it('a wider partner range can deny with the new partner code', () => {
-        const [witness] = expectAnswer(BASE.replace('98940..98942', '98940..98943'), { paidToWorse: true, worseToPaid: false, cause: 'condition changed', rule: 'MASSAGE-CMT' });
+        const [witness] = expectAnswer(BASE.replace('98940..98942', '98940..98943'), {
+            paidToWorse: true,
+            worseToPaid: false,
+            cause: 'condition changed',
+            rule: 'MASSAGE-CMT',
+        });
         expect(JSON.stringify(witness.claims)).toContain('98943');
     });
 
     it('a lower visit limit reviews the visit after N, with the earlier visits in the witness', () => {
-        const [witness] = expectAnswer(BASE.replace('after 3 visits', 'after 2 visits'), { paidToWorse: true, worseToPaid: false, cause: 'limit changed', rule: 'VISITS' });
+        const [witness] = expectAnswer(BASE.replace('after 3 visits', 'after 2 visits'), {
+            paidToWorse: true,
+            worseToPaid: false,
+            cause: 'limit changed',
+            rule: 'VISITS',
+        });
         expect(witness.claims).toHaveLength(3);
     });
 
     it('a later effective date pays claims before it', () => {
-        const [witness] = expectAnswer(BASE.replace('97530 requires provider physical-therapist', '97530 requires provider physical-therapist\n  effective 2025-03-01'), { paidToWorse: false, worseToPaid: true, cause: 'effective dates changed', rule: 'PROVIDER' });
+        const [witness] = expectAnswer(
+            BASE.replace(
+                '97530 requires provider physical-therapist',
+                '97530 requires provider physical-therapist\n  effective 2025-03-01',
+            ),
+            { paidToWorse: false, worseToPaid: true, cause: 'effective dates changed', rule: 'PROVIDER' },
+        );
         const dates = JSON.stringify(witness.claims).match(/\d{4}-\d{2}-\d{2}/g)!;
         expect(dates.every(d => d >= '2025-01-01' && d < '2025-03-01')).toBe(true);
     });
 
     it('routing: a payer id dropped leaves claims with that id unjudged', () => {
-        const witnesses = expectAnswer(BASE.replace(' id "ACME-1"', ''), { paidToWorse: false, worseToPaid: true, cause: 'routing changed' });
+        const witnesses = expectAnswer(BASE.replace(' id "ACME-1"', ''), {
+            paidToWorse: false,
+            worseToPaid: true,
+            cause: 'routing changed',
+        });
         for (const witness of witnesses) expect(JSON.stringify(witness.claims)).toContain('"payer":"ACME-1"');
     });
 

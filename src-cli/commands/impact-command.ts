@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
-import { impact, formatImpactJson, formatImpactText, type Direction } from '../src-server/impact/index.js';
-import { loadPackSync, PackError, type RulePack } from '../src-server/pack/index.js';
-import { EXIT, type ExitCode } from './exit-codes.js';
-import { displayPath } from './findings.js';
-import { compilePolicies } from './policy-packs.js';
+import { impact, formatImpactJson, formatImpactText, type Direction } from '../../src-server/core/impact/index.js';
+import { loadPackSync, PackError, type RulePack } from '../../src-server/core/pack/index.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import { displayPath } from '../findings.js';
+import { compilePolicies } from '../workspace/policy-packs.js';
 
 export interface ImpactCommandOptions {
     format: 'text' | 'json';
@@ -14,14 +14,28 @@ export interface ImpactCommandOptions {
 }
 
 export function registerImpactCommand(program: Command): void {
-    program.command('impact')
-        .description('prove what a policy change can do to a claim: can a line paid under OLD be denied, reduced or reviewed under NEW, and the reverse; each answer "yes" comes with a smallest claim the evaluator confirms')
+    program
+        .command('impact')
+        .description(
+            'prove what a policy change can do to a claim: can a line paid under OLD be denied, reduced or reviewed under NEW, and the reverse; each answer "yes" comes with a smallest claim the evaluator confirms',
+        )
         .argument('<old>', 'the earlier version: a .payrule file, a compiled pack (.json), or a folder of either')
         .argument('<new>', 'the later version, in the same forms')
         .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-        .addOption(new Option('--direction <direction>', 'which question decides the exit code').choices(['both', 'paid-to-worse', 'worse-to-paid']).default('both'))
-        .option('--max-candidates <n>', 'candidate claims tried per changed rule before the search is capped (the output then says complete: false)', '200000')
-        .addHelpText('after', '\nExit codes: 0 no claim can change in the asked direction, 1 some claim can (witnesses printed), 2 bad usage, unreadable input or a policy with errors.')
+        .addOption(
+            new Option('--direction <direction>', 'which question decides the exit code')
+                .choices(['both', 'paid-to-worse', 'worse-to-paid'])
+                .default('both'),
+        )
+        .option(
+            '--max-candidates <n>',
+            'candidate claims tried per changed rule before the search is capped (the output then says complete: false)',
+            '200000',
+        )
+        .addHelpText(
+            'after',
+            '\nExit codes: 0 no claim can change in the asked direction, 1 some claim can (witnesses printed), 2 bad usage, unreadable input or a policy with errors.',
+        )
         .action(async (oldPath: string, newPath: string, options: ImpactCommandOptions) => {
             process.exitCode = await runImpact(oldPath, newPath, options);
         });
@@ -54,7 +68,11 @@ async function readSide(given: string): Promise<RulePack[] | ExitCode> {
     }
     if (stat.isFile() && given.endsWith('.json')) return loadPacks([given]);
     if (stat.isDirectory()) {
-        const packs = fs.readdirSync(given).filter(name => name.endsWith('.json')).sort().map(name => path.join(given, name));
+        const packs = fs
+            .readdirSync(given)
+            .filter(name => name.endsWith('.json'))
+            .sort()
+            .map(name => path.join(given, name));
         const hasPolicies = fs.readdirSync(given, { recursive: true }).some(name => String(name).endsWith('.payrule'));
         if (packs.length > 0 && !hasPolicies) return loadPacks(packs);
     } else if (!given.endsWith('.payrule')) {

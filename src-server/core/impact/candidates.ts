@@ -13,8 +13,18 @@ export interface PlainClaim {
 /** One candidate: the claims of one patient, the judged claim last. */
 export type Candidate = PlainClaim[];
 
-interface LineSpec { code: string; modifiers: string[]; units: number; minutes: number | null }
-interface ClaimContext { payer: string | null; providerType: string | null; diagnoses: string[]; date: string }
+interface LineSpec {
+    code: string;
+    modifiers: string[];
+    units: number;
+    minutes: number | null;
+}
+interface ClaimContext {
+    payer: string | null;
+    providerType: string | null;
+    diagnoses: string[];
+    date: string;
+}
 
 const PROVIDER = '1234567893';
 
@@ -27,7 +37,13 @@ export function* candidates(domain: Domain): Generator<Candidate> {
         const codes = domain.subjectCodes.slice(0, count);
         if (codes.length < count) continue;
         for (const context of contexts(domain)) {
-            yield [claim('J', context, codes.map(code => ({ code, modifiers: [], units: 1, minutes: null })))];
+            yield [
+                claim(
+                    'J',
+                    context,
+                    codes.map(code => ({ code, modifiers: [], units: 1, minutes: null })),
+                ),
+            ];
         }
     }
     for (const context of contexts(domain)) {
@@ -55,7 +71,12 @@ export function* candidates(domain: Domain): Generator<Candidate> {
                                     for (const minutes of domain.minutes) {
                                         for (const partnerMinutes of domain.minutes) {
                                             const first = { code, modifiers, units, minutes };
-                                            const second = { code: partner, modifiers: partnerModifiers, units: partnerUnits, minutes: partnerMinutes };
+                                            const second = {
+                                                code: partner,
+                                                modifiers: partnerModifiers,
+                                                units: partnerUnits,
+                                                minutes: partnerMinutes,
+                                            };
                                             yield [claim('J', context, [first, second])];
                                             yield [claim('K', context, [second]), claim('J', context, [first])];
                                         }
@@ -73,10 +94,16 @@ export function* candidates(domain: Domain): Generator<Candidate> {
 /** How many candidates `candidates(domain)` yields, without building them. */
 export function candidateCount(domain: Domain): number {
     const contextCount = domain.payers.length * domain.providerTypes.length * domain.diagnoses.length * domain.dates.length;
-    const single = domain.subjectCodes.length * domain.modifiers.length * domain.units.length * domain.minutes.length * domain.priorVisits.length;
+    const single =
+        domain.subjectCodes.length * domain.modifiers.length * domain.units.length * domain.minutes.length * domain.priorVisits.length;
     const pairs = domain.twoLines
-        ? domain.subjectCodes.length * domain.partnerCodes.length * domain.modifiers.length * domain.partnerModifiers.length
-            * domain.units.length ** 2 * domain.minutes.length ** 2 * 2
+        ? domain.subjectCodes.length *
+          domain.partnerCodes.length *
+          domain.modifiers.length *
+          domain.partnerModifiers.length *
+          domain.units.length ** 2 *
+          domain.minutes.length ** 2 *
+          2
         : 0;
     const counts = domain.codeCounts.filter(c => c <= domain.subjectCodes.length).length;
     return contextCount * (single + pairs + counts);
@@ -96,7 +123,11 @@ function* contexts(domain: Domain): Generator<ClaimContext> {
 function history(context: ClaimContext, code: string, visits: number): PlainClaim[] {
     const claims: PlainClaim[] = [];
     for (let day = visits; day >= 1; day--) {
-        claims.push(claim(`H${visits - day + 1}`, { ...context, date: addDays(context.date, -day) }, [{ code, modifiers: [], units: 1, minutes: null }]));
+        claims.push(
+            claim(`H${visits - day + 1}`, { ...context, date: addDays(context.date, -day) }, [
+                { code, modifiers: [], units: 1, minutes: null },
+            ]),
+        );
     }
     return claims;
 }

@@ -50,7 +50,8 @@ function causesOf(pair: RuleChangePair): string[] {
     if (!same(a.conditions, b.conditions)) causes.add(onlyLimitsDiffer(a.conditions, b.conditions) ? 'limit changed' : 'condition changed');
     if (!same(a.timed, b.timed)) causes.add('limit changed');
     if (!same(a.exceptions, b.exceptions)) causes.add('exception changed');
-    if (!same(a.effective, b.effective) || !same(pair.old.policy.effective, pair.new.policy.effective)) causes.add('effective dates changed');
+    if (!same(a.effective, b.effective) || !same(pair.old.policy.effective, pair.new.policy.effective))
+        causes.add('effective dates changed');
     if (!same(routing(pair.old.policy), routing(pair.new.policy))) causes.add('routing changed');
     return [...causes];
 }

@@ -98,7 +98,8 @@ function differing(batch: Candidate[], before: Evaluator, after: Evaluator): Arr
     let at = 0;
     for (const candidate of batch) {
         const span = candidate.length;
-        for (const direction of directionsOf(oldOut.slice(at, at + span), newOut.slice(at, at + span))) result.push({ candidate, direction });
+        for (const direction of directionsOf(oldOut.slice(at, at + span), newOut.slice(at, at + span)))
+            result.push({ candidate, direction });
         at += span;
     }
     return result;
@@ -135,21 +136,33 @@ export function compareLine(oldLine: LineResult, newLine: LineResult): Direction
 function sizeOf(candidate: Candidate): number {
     let size = 0;
     for (const claim of candidate) {
-        size += 1000 * claim.lines.length + 10 * claim.diagnoses.length + (claim.payer === undefined ? 0 : 1) + (claim.provider.type === undefined ? 0 : 1);
+        size +=
+            1000 * claim.lines.length +
+            10 * claim.diagnoses.length +
+            (claim.payer === undefined ? 0 : 1) +
+            (claim.provider.type === undefined ? 0 : 1);
         for (const line of claim.lines) size += 10 * line.units + 10 * line.modifiers.length + (line.minutes ?? 0) / 100;
     }
     return size;
 }
 
 /** Run the witness alone (a batch of its own) through the evaluators of both sides; keep it only if it still differs. */
-function verifiedWitness(pair: RuleChangePair, direction: Direction, candidate: Candidate, before: Evaluator, after: Evaluator, changedKeys: Set<string>): Witness | undefined {
+function verifiedWitness(
+    pair: RuleChangePair,
+    direction: Direction,
+    candidate: Candidate,
+    before: Evaluator,
+    after: Evaluator,
+    changedKeys: Set<string>,
+): Witness | undefined {
     const claims = candidate.map(claim => ({ ...claim, id: `W-${claim.id}` }));
     const old = before.evaluate(claims);
     const now = after.evaluate(claims);
     if (!directionsOf(old.claims, now.claims).includes(direction)) return undefined;
     const fired = new Set<string>();
     for (const output of [old, now]) {
-        for (const claim of output.claims) if ('lines' in claim) for (const line of claim.lines) for (const f of line.findings) fired.add(`${f.policy}/${f.rule}`);
+        for (const claim of output.claims)
+            if ('lines' in claim) for (const line of claim.lines) for (const f of line.findings) fired.add(`${f.policy}/${f.rule}`);
     }
     const differently = [...fired].filter(key => firedDifferently(key, old, now));
     // Another changed rule made the difference: its own search reports it under its own cause.
@@ -159,6 +172,11 @@ function verifiedWitness(pair: RuleChangePair, direction: Direction, candidate: 
 }
 
 function firedDifferently(key: string, a: EvaluationOutput, b: EvaluationOutput): boolean {
-    const units = (output: EvaluationOutput) => JSON.stringify(output.claims.map(c => ('lines' in c ? c.lines.map(l => l.findings.filter(f => `${f.policy}/${f.rule}` === key).map(f => f.units)) : [])));
+    const units = (output: EvaluationOutput) =>
+        JSON.stringify(
+            output.claims.map(c =>
+                'lines' in c ? c.lines.map(l => l.findings.filter(f => `${f.policy}/${f.rule}` === key).map(f => f.units)) : [],
+            ),
+        );
     return units(a) !== units(b);
 }

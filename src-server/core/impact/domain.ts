@@ -58,13 +58,19 @@ export function domainOf(pair: RuleChangePair, allRules: SubjectIndex = new Subj
     const partnerSets = conditions.flatMap(c => (c.kind === 'with' || c.kind === 'without' ? [c.codes] : []));
     const otherPartnerSets = otherConditions.flatMap(c => (c.kind === 'with' || c.kind === 'without' ? [c.codes] : []));
     const subjectMatchers = subjects.map(s => new CodeMatcher(s));
-    const otherBoundaries = others.flatMap(r => [...r.subject.codes, ...r.subject.ranges.flat()])
+    const otherBoundaries = others
+        .flatMap(r => [...r.subject.codes, ...r.subject.ranges.flat()])
         .flatMap(code => [code, step(code, -1), step(code, 1)])
         .filter((code): code is string => code !== undefined && subjectMatchers.some(m => m.has(code)));
     const subjectCodes = unique([...codesOf(subjects, [...subjects, ...partnerSets]), ...otherBoundaries]);
-    const partnerCodes = unique([...codesOf([...partnerSets, ...otherPartnerSets], [...subjects, ...partnerSets, ...otherPartnerSets]), subjectCodes[0]]);
+    const partnerCodes = unique([
+        ...codesOf([...partnerSets, ...otherPartnerSets], [...subjects, ...partnerSets, ...otherPartnerSets]),
+        subjectCodes[0],
+    ]);
     const modifierNames = unique(exceptions.flatMap(e => (e.kind === 'modifier' ? e.modifiers : [])));
-    const otherModifiers = unique(otherExceptions.flatMap(e => (e.kind === 'modifier' ? e.modifiers : []))).filter(m => !modifierNames.includes(m));
+    const otherModifiers = unique(otherExceptions.flatMap(e => (e.kind === 'modifier' ? e.modifiers : []))).filter(
+        m => !modifierNames.includes(m),
+    );
     const either = [...exceptions, ...otherExceptions].some(e => e.kind === 'modifier' && e.eitherLine);
     const timed = rules.filter(r => r.timed !== null);
     const own = [[], ...modifierNames.map(m => [m]), ...(timed.length > 0 ? [['GP'], ['GO']] : [])];
@@ -75,15 +81,25 @@ export function domainOf(pair: RuleChangePair, allRules: SubjectIndex = new Subj
         modifiers: unique(modifiers.map(list => unique(list))),
         partnerModifiers: either ? modifiers : [[]],
         diagnoses: diagnosesOf([...conditions, ...exceptions], [...otherConditions, ...otherExceptions]),
-        providerTypes: [null, ...unique([...conditions, ...exceptions, ...otherConditions, ...otherExceptions].flatMap(c => (c.kind === 'provider' ? c.types : [])))],
+        providerTypes: [
+            null,
+            ...unique(
+                [...conditions, ...exceptions, ...otherConditions, ...otherExceptions].flatMap(c => (c.kind === 'provider' ? c.types : [])),
+            ),
+        ],
         payers: payersOf(policies),
-        units: unique([1, ...conditions.flatMap(c => (c.kind === 'units' ? [c.max, c.max + 1] : [])), ...(timed.length > 0 ? [2] : [])]).sort((a, b) => a - b),
+        units: unique([
+            1,
+            ...conditions.flatMap(c => (c.kind === 'units' ? [c.max, c.max + 1] : [])),
+            ...(timed.length > 0 ? [2] : []),
+        ]).sort((a, b) => a - b),
         minutes: minutesOf(timed),
         dates: datesOf(rules, policies),
         priorVisits: unique([0, ...conditions.flatMap(c => (c.kind === 'visits' ? [c.max, c.max + 1] : []))]).sort((a, b) => a - b),
         codeCounts: unique(conditions.flatMap(c => (c.kind === 'codes' ? [c.max, c.max + 1] : []))).sort((a, b) => a - b),
-        twoLines: conditions.some(c => c.kind === 'with' || c.kind === 'without' || (c.kind === 'units' && c.per !== 'line'))
-            || timed.some(r => r.timed!.method === 'total'),
+        twoLines:
+            conditions.some(c => c.kind === 'with' || c.kind === 'without' || (c.kind === 'units' && c.per !== 'line')) ||
+            timed.some(r => r.timed!.method === 'total'),
     };
 }
 
@@ -110,9 +126,12 @@ function step(code: string, delta: number): string | undefined {
 }
 
 function diagnosesOf(own: Array<Condition | Exception>, others: Array<Condition | Exception>): string[][] {
-    const patternsOf = (items: Array<Condition | Exception>) => unique(items.flatMap(c => (c.kind === 'diagnosis-only' || c.kind === 'diagnosis' ? c.patterns : [])));
+    const patternsOf = (items: Array<Condition | Exception>) =>
+        unique(items.flatMap(c => (c.kind === 'diagnosis-only' || c.kind === 'diagnosis' ? c.patterns : [])));
     const mine = patternsOf(own).map(concreteDiagnosis);
-    const theirs = patternsOf(others).map(concreteDiagnosis).filter(d => !mine.includes(d));
+    const theirs = patternsOf(others)
+        .map(concreteDiagnosis)
+        .filter(d => !mine.includes(d));
     const all = [...mine, ...theirs];
     if (all.length === 0) return [[]];
     const matcher = new DiagnosisMatcher([...patternsOf(own), ...patternsOf(others)]);
@@ -129,7 +148,7 @@ const matchers = new WeakMap<PackRule, CodeMatcher>();
 
 function matcherOf(rule: PackRule): CodeMatcher {
     let matcher = matchers.get(rule);
-    if (!matcher) matchers.set(rule, matcher = new CodeMatcher(rule.subject));
+    if (!matcher) matchers.set(rule, (matcher = new CodeMatcher(rule.subject)));
     return matcher;
 }
 
@@ -160,7 +179,11 @@ export class SubjectIndex {
         if (mine.some(m => m.wideRanges.length > 0)) return overlapping(subjects, this.rules);
         const found = new Set<number>();
         for (const matcher of mine) for (const code of matcher.codes) for (const i of this.byCode.get(code) ?? []) found.add(i);
-        for (const i of overlapping(subjects, this.wide.map(w => this.rules[w])).map(rule => this.rules.indexOf(rule))) found.add(i);
+        for (const i of overlapping(
+            subjects,
+            this.wide.map(w => this.rules[w]),
+        ).map(rule => this.rules.indexOf(rule)))
+            found.add(i);
         return [...found].sort((a, b) => a - b).map(i => this.rules[i]);
     }
 }
@@ -195,7 +218,9 @@ function datesOf(rules: PackRule[], policies: PackPolicy[]): string[] {
     const ranges = [...rules.map(r => r.effective), ...policies.map(p => p.effective)];
     const ends = ranges.flatMap(r => [r.from, r.to]).filter(d => d !== null);
     // One date well inside each range as well, so that earlier visits fit in its calendar year.
-    const inside = ranges.map(r => (r.from === null ? DEFAULT_DATE : addDays(r.from, 60))).filter(d => ranges.every(r => r.to === null || d <= r.to));
+    const inside = ranges
+        .map(r => (r.from === null ? DEFAULT_DATE : addDays(r.from, 60)))
+        .filter(d => ranges.every(r => r.to === null || d <= r.to));
     return unique([...ends.flatMap(d => [addDays(d, -1), d, addDays(d, 1)]), ...inside]).sort();
 }
 

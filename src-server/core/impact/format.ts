@@ -8,7 +8,14 @@ export function formatImpactJson(result: ImpactResult): string {
         worseToPaid: result.worseToPaid,
         complete: result.complete,
         incomplete: result.incomplete,
-        witnesses: result.witnesses.map(w => ({ direction: w.direction, cause: w.cause, rules: w.rules, claims: w.claims, old: w.old, new: w.new })),
+        witnesses: result.witnesses.map(w => ({
+            direction: w.direction,
+            cause: w.cause,
+            rules: w.rules,
+            claims: w.claims,
+            old: w.old,
+            new: w.new,
+        })),
     };
     return `${JSON.stringify(body, null, 2)}\n`;
 }
@@ -36,14 +43,18 @@ export function formatImpactText(result: ImpactResult, directions: readonly Dire
         }
         out.push('');
     }
-    out.push(result.complete
-        ? `Search complete: ${result.candidates} candidate claims over the boundary values of the changed rules (see docs/impact.md).`
-        : `Search NOT complete (${result.candidates} candidate claims tried): ${result.incomplete.join('; ')}`);
+    out.push(
+        result.complete
+            ? `Search complete: ${result.candidates} candidate claims over the boundary values of the changed rules (see docs/impact.md).`
+            : `Search NOT complete (${result.candidates} candidate claims tried): ${result.incomplete.join('; ')}`,
+    );
     return `${out.join('\n')}\n`;
 }
 
 function witnessText(witness: Witness): string[] {
-    const lines = [`    rule ${witness.rules[0]}${witness.rules.length > 1 ? ` (also fired differently: ${witness.rules.slice(1).join(', ')})` : ''}`];
+    const lines = [
+        `    rule ${witness.rules[0]}${witness.rules.length > 1 ? ` (also fired differently: ${witness.rules.slice(1).join(', ')})` : ''}`,
+    ];
     for (const claim of witness.claims) lines.push(`      claim ${JSON.stringify(claim)}`);
     lines.push(...outcomeText('OLD', witness.old), ...outcomeText('NEW', witness.new));
     return lines;
@@ -55,7 +66,9 @@ function outcomeText(side: string, output: EvaluationOutput): string[] {
         if (!('lines' in claim)) continue;
         for (const line of claim.lines) {
             const fired = line.findings.map(f => `${f.rule} ${f.reason} (${f.units} units)`).join(', ');
-            lines.push(`      ${side} ${claim.id} line ${line.line} ${line.code}: ${line.status}, ${line.allowedUnits} of ${line.billedUnits} units${fired ? ` — ${fired}` : ''}`);
+            lines.push(
+                `      ${side} ${claim.id} line ${line.line} ${line.code}: ${line.status}, ${line.allowedUnits} of ${line.billedUnits} units${fired ? ` — ${fired}` : ''}`,
+            );
         }
     }
     return lines;
