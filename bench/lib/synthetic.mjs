@@ -47,7 +47,7 @@ export function pairEditPack(pairs, id = 'bench_pairs') {
         conditions: [{ kind: 'with', codes: { codes: [code(b)], ranges: [] }, scope: 'day' }],
         exceptions: [{ kind: 'modifier', modifiers: ['59'], eitherLine: false }],
         timed: null,
-        reason: { group: 'CO', code: '97' },
+        reason: { group: 'CO', code: '97', remarks: [] },
         effective: { from: null, to: null },
         citations: [],
         documentation: [],
@@ -57,7 +57,7 @@ export function pairEditPack(pairs, id = 'bench_pairs') {
     const unsealed = {
         format: 'payrule-pack',
         formatVersion: 2,
-        policy: { id, title: 'Synthetic pair edits', payer: 'Bench', version: '1', effective: { from: '2025-01-01', to: null } },
+        policy: { id, title: 'Synthetic pair edits', payer: 'Bench', payerIds: [], version: '1', effective: { from: '2025-01-01', to: null } },
         sources: [],
         rules,
     };
