@@ -57,7 +57,14 @@ export function pairEditPack(pairs, id = 'bench_pairs') {
     const unsealed = {
         format: 'payrule-pack',
         formatVersion: 2,
-        policy: { id, title: 'Synthetic pair edits', payer: 'Bench', payerIds: [], version: '1', effective: { from: '2025-01-01', to: null } },
+        policy: {
+            id,
+            title: 'Synthetic pair edits',
+            payer: 'Bench',
+            payerIds: [],
+            version: '1',
+            effective: { from: '2025-01-01', to: null },
+        },
         sources: [],
         rules,
     };
