@@ -6,7 +6,9 @@
  */
 import { describeRule } from '../../src-server/core/review/english.js';
 import { readClaimsText, readClaimValue } from '../../src-server/core/claims/read.js';
-import { Evaluator, type ClaimOutput, type Finding, type LineResult } from '../../src-server/core/evaluator/index.js';
+import type { ClaimOutput, Finding, LineResult } from '../../src-server/core/evaluator/index.js';
+// The library's evaluator: its findings carry the cited passage and the what-would-pay hint, as payrule eval writes them.
+import { Evaluator } from '../../src-server/core/evaluator/explained.js';
 import type { PackRule, RulePack } from '../../src-server/core/pack/types.js';
 import { receiveEditedPack } from './edited-pack.js';
 import { element, site } from './site-loader.js';
@@ -28,7 +30,7 @@ interface FormClaim {
     lines: FormLine[];
 }
 
-/** A finding as the evaluator may give it: the what-would-pay hint arrives with the explanations module. */
+/** A finding with its what-would-pay hint (evaluator/explain.ts). */
 type ExplainedFinding = Finding & { hint?: string };
 
 let packs: RulePack[] = [];

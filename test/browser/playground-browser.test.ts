@@ -269,6 +269,9 @@ describe('the claim checker in Chromium, from file://', () => {
         expect(await why.locator('.rule-id').first().textContent()).toBe(rule.id);
         expect(await why.locator('.english').first().textContent()).toBe(describeRule(rule));
         expect(await why.locator('blockquote').allTextContents()).toEqual(rule.citations.map(c => c.quote));
+        expect(await why.locator('.cc-hint').first().textContent()).toBe(
+            'What would pay: payable with modifier 59, XE, XP, XS or XU on this line',
+        );
         await page.screenshot({ path: path.join(ARTIFACTS, 'claim-checker-desktop.png'), fullPage: true });
 
         // The link holds the claim: opened afresh it shows the same result.
