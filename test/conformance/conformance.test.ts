@@ -403,7 +403,10 @@ describe('section 5: random claims, product against the oracle', () => {
                 }
                 v2Forms(selected, claims, expected, form => reached.set(form, (reached.get(form) ?? 0) + 1));
             }),
-            { numRuns: RUNS },
+            // A fixed seed: the rarest forms (a whole-line-per-day limit crossed on a later claim of the day) are
+            // reached only a few times in 1,500 batches, so a random seed makes the coverage check flaky.
+            // PAYRULE_CONFORMANCE_SEED explores other seeds.
+            { numRuns: RUNS, seed: Number(process.env.PAYRULE_CONFORMANCE_SEED ?? 20251207) },
         );
         const rare = V2_FORMS.filter(form => (reached.get(form) ?? 0) < V2_MIN_REACHED);
         expect(rare, JSON.stringify(Object.fromEntries([...reached].sort()), null, 1)).toEqual([]);
