@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CLI, runCli, tempWorkspace } from '../helpers/cli.js';
-import { budgetMs, policyTextArb, runs, STACK_TRACE } from './inputs.js';
+import { budgetMs, FUZZ_OPTIONS, policyTextArb, runs, STACK_TRACE } from './inputs.js';
 
 /**
  * The standing fuzz of the CLI (issue 19): random policies for `check`, random claim lines for
@@ -44,7 +44,7 @@ describe('fuzz: the CLI never crashes, hangs or prints a stack trace', () => {
                 }
                 fs.rmSync(root, { recursive: true, force: true });
             }),
-            { numRuns: runs(3), seed: Number(process.env.PAYRULE_FUZZ_SEED) || undefined },
+            { numRuns: runs(3), ...FUZZ_OPTIONS },
         );
     }, 600_000);
 
@@ -90,7 +90,7 @@ describe('fuzz: the CLI never crashes, hangs or prints a stack trace', () => {
                 expect([0, 1, 2]).toContain(result.status);
                 expect(result.stderr + result.stdout).not.toMatch(STACK_TRACE);
             }),
-            { numRuns: runs(3), seed: Number(process.env.PAYRULE_FUZZ_SEED) || undefined },
+            { numRuns: runs(3), ...FUZZ_OPTIONS },
         );
     }, 600_000);
 
@@ -120,7 +120,7 @@ describe('fuzz: the CLI never crashes, hangs or prints a stack trace', () => {
                     );
                 else expect([0, 1]).toContain(result.status);
             }),
-            { numRuns: runs(4), seed: Number(process.env.PAYRULE_FUZZ_SEED) || undefined },
+            { numRuns: runs(4), ...FUZZ_OPTIONS },
         );
     }, 600_000);
 });

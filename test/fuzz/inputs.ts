@@ -46,3 +46,14 @@ export function budgetMs(bytes: number, baseMs: number, msPerKb: number): number
 
 /** A stack trace line of Node.js ("    at f (file.js:1:2)"): never to be shown to a user. */
 export const STACK_TRACE = /\n\s+at .+:\d+:\d+\)?/;
+
+/**
+ * fast-check options of the standing fuzz. The short run in `npm test` has a fixed seed and stops at
+ * the first failure (shrinking through server starts can outlast CI's patience): it is a regression
+ * test. A long run (PAYRULE_FUZZ_RUNS) explores fresh seeds and shrinks; PAYRULE_FUZZ_SEED replays one.
+ */
+export const FUZZ_OPTIONS: { seed?: number; endOnFailure?: boolean } = process.env.PAYRULE_FUZZ_SEED
+    ? { seed: Number(process.env.PAYRULE_FUZZ_SEED) }
+    : process.env.PAYRULE_FUZZ_RUNS
+      ? {}
+      : { seed: 20251207, endOnFailure: true };

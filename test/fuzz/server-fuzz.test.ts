@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { describe, expect, it } from 'vitest';
 import { ServerUnderTest } from '../lsp/lsp-client.js';
-import { budgetMs, policyTextArb, runs, STACK_TRACE } from './inputs.js';
+import { budgetMs, FUZZ_OPTIONS, policyTextArb, runs, STACK_TRACE } from './inputs.js';
 
 /**
  * The standing fuzz of the language server over stdio (issue 19): random sequences of didOpen,
@@ -168,7 +168,7 @@ describe('fuzz: the language server under random sessions', () => {
                     await server.stop();
                 }
             }),
-            { numRuns: runs(2), seed: Number(process.env.PAYRULE_FUZZ_SEED) || undefined },
+            { numRuns: runs(2), ...FUZZ_OPTIONS },
         );
     }, 900_000);
 });
