@@ -1,17 +1,13 @@
 import type { PairScope, RulePack } from '../pack/types.js';
 import { compileRule, type CompiledRule } from './compile-rule.js';
 import type { Route } from './work-line.js';
+import { payerKey } from '../common/payers.js';
 
 /** A rule gated by a `with` condition is indexed under each (subject, partner) pair up to this many. */
 export const PAIR_INDEX_LIMIT = 20_000;
 
-/**
- * Payer names and ids compare case-insensitively, with surrounding whitespace trimmed and inner runs
- * of whitespace read as one space (contract section 5, payer routing).
- */
-export function payerKey(payer: string): string {
-    return payer.trim().replace(/\s+/g, ' ').toLowerCase();
-}
+/** Routing's payer comparison, one definition for every engine (common/payers.ts). */
+export { payerKey };
 
 /**
  * Rules indexed by the codes they are about, so a line costs a few map lookups however many rules

@@ -2,6 +2,7 @@ import { codeShape, sameShape } from '../common/codes.js';
 import type { CodeSet, Condition, Exception, PackRule, PairCondition, RulePack, TimedSpec } from '../pack/types.js';
 import { qualifiedName, SqlCompileError, sqlDialect, type SqlDialect, type SqlDialectName } from './dialect.js';
 import { isTableRule, RULE_TABLE_NAMES, ruleTableName, type RuleTableName } from './rule-tables.js';
+import { payerKey } from '../common/payers.js';
 
 export { SqlCompileError } from './dialect.js';
 
@@ -118,13 +119,8 @@ export interface PlannedRule {
     packNo: number;
 }
 
-/**
- * A payer name or id as routing compares it: trimmed, inner runs of whitespace read as one space,
- * lower case. The SQL writes the same of the claim's payer (payerKeyExpression).
- */
-export function payerKey(payer: string): string {
-    return payer.trim().replace(/\s+/g, ' ').toLowerCase();
-}
+/** Routing's payer comparison, one definition for every engine (common/payers.ts). */
+export { payerKey };
 
 /** The characters JavaScript's `\s` matches, as a regular expression class the three dialects read alike. */
 const WHITESPACE = '[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+';

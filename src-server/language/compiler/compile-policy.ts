@@ -47,6 +47,7 @@ import type {
 import { PACK_FORMAT, PACK_FORMAT_VERSION } from '../../core/pack/types.js';
 import { resolveCodeList } from './code-lists.js';
 import { isModifierSetName, resolveModifierList, sortedUnique } from './modifier-sets.js';
+import { payerKey } from '../../core/common/payers.js';
 
 /** What the compiler needs from outside the AST: where the file is and what its sources hold. */
 export interface CompileContext {
@@ -274,10 +275,8 @@ export function payerIdList(written: readonly string[]): string[] {
     return kept;
 }
 
-/** A payer name or id as claims are routed by it (contract v2 §5). */
-export function payerKey(text: string): string {
-    return text.trim().replace(/\s+/g, ' ').toLowerCase();
-}
+/** Routing's payer comparison, one definition for every engine (common/payers.ts). */
+export { payerKey };
 
 function compareText(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0;
