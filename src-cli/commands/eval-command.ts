@@ -247,7 +247,9 @@ async function evaluateInput(
         // Small enough to hold: judge every claim as one batch, so their order does not matter.
         const { evaluator, format: explained } = explainedJudging(packs, options.format);
         const output = new OrderedOutput(sink, explained, Promise.resolve());
-        output.push(judgeRuns(evaluator, explained, [{ patient: undefined, line: 1, records: readClaimsText(await input.readAll()) }]));
+        output.push(
+            judgeRuns(evaluator, explained, [{ patient: undefined, line: 1, records: readClaimsText(await input.readAll(), input.name) }]),
+        );
         output.end();
         await output.done;
         return output.totals;

@@ -52,11 +52,12 @@ export interface ChunkResult {
 }
 
 /**
- * Read a chunk of NDJSON (whole lines; `firstLine` is the input line number of its first line),
+ * Read a chunk of NDJSON (whole lines; `firstLine` is the input line number of its first line, and
+ * `source` the input's name for error entries),
  * judge the runs that lie wholly inside it and hand back its first and last runs unjudged. Each
  * inner run is judged as soon as it has been read, so claims are short-lived garbage.
  */
-export function processChunk(evaluator: Evaluator, format: OutputFormat, text: string, firstLine: number): ChunkResult {
+export function processChunk(evaluator: Evaluator, format: OutputFormat, text: string, firstLine: number, source: string): ChunkResult {
     let head: Run | null = null;
     let current: Run | null = null;
     const body = new PartBuilder(format);
@@ -65,7 +66,7 @@ export function processChunk(evaluator: Evaluator, format: OutputFormat, text: s
     for (let lineNumber = firstLine; start < text.length; lineNumber++) {
         let end = text.indexOf('\n', start);
         if (end < 0) end = text.length;
-        const records = readNdjsonLine(text.slice(start, end), lineNumber);
+        const records = readNdjsonLine(text.slice(start, end), lineNumber, source);
         start = end + 1;
         for (let i = 0; i < records.length; i++) {
             const record = records[i];

@@ -98,7 +98,7 @@ async function* ndjsonRecords(input: ClaimsInput): AsyncGenerator<ClaimRecord> {
         for (let lineNumber = chunk.firstLine; start < text.length; lineNumber++) {
             let end = text.indexOf('\n', start);
             if (end < 0) end = text.length;
-            yield* readNdjsonLine(text.slice(start, end), lineNumber);
+            yield* readNdjsonLine(text.slice(start, end), lineNumber, input.name);
             start = end + 1;
         }
     }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { judgeLayout } from '../../src-server/core/claims/read.js';
 import { looksLikeX12 } from '../../src-server/core/claims/x12-837.js';
-import { describeJsonError } from '../../src-server/core/pack/json-text.js';
+import { locateJsonError } from '../../src-server/core/pack/json-text.js';
 import { EvalSetupError } from './packs.js';
 
 /**
@@ -15,6 +15,8 @@ export interface InputChunk {
     bytes: Uint8Array;
     /** The input line number of the chunk's first line (1-based). */
     firstLine: number;
+    /** The input's name, for error entries (`claims.ndjson:4:72: …`). */
+    source: string;
 }
 
 /** `x12`: an X12 837P interchange (it starts `ISA`), read by src-server/core/claims/x12-837.ts. */
@@ -136,7 +138,7 @@ export class ClaimsInput {
             const bytes = new Uint8Array(end);
             bytes.set(all.subarray(0, end));
             if (end < all.length) this.hold(Buffer.from(all.subarray(end)));
-            yield { bytes, firstLine };
+            yield { bytes, firstLine, source: this.name };
             firstLine += countNewlines(all, end);
         }
     }
@@ -198,7 +200,9 @@ export function parseClaimsDocument(text: string, name: string): unknown {
     try {
         value = JSON.parse(body);
     } catch (error) {
-        throw new EvalSetupError(`${name}: the claims are not valid JSON or NDJSON: ${describeJsonError(body, error)}`);
+        const found = locateJsonError(body, error);
+        const place = found.line === undefined ? name : `${name}:${found.line}:${found.column}`;
+        throw new EvalSetupError(`${place}: the claims are not valid JSON or NDJSON: ${found.reason}`);
     }
     if (typeof value !== 'object' || value === null) {
         throw new EvalSetupError(

@@ -167,7 +167,7 @@ export async function evaluateChunks(
     try {
         for await (const chunk of chunks) {
             const bytes = chunk.bytes.byteLength; // the chunk's buffer may move to a worker
-            const result = pool.chunk(chunk.bytes, chunk.firstLine);
+            const result = pool.chunk(chunk.bytes, chunk.firstLine, chunk.source);
             result.catch(() => undefined); // awaited in order below
             pending.push({ result, bytes });
             while (pending.length >= options.inFlight) await takeOne();

@@ -12,7 +12,7 @@ import { EvalSetupError } from './packs.js';
 export interface EvalPool {
     /** Settles when the packs are loaded everywhere; rejects with the reason they were refused. */
     readonly ready: Promise<void>;
-    chunk(bytes: Uint8Array, firstLine: number): Promise<ChunkResult>;
+    chunk(bytes: Uint8Array, firstLine: number, source: string): Promise<ChunkResult>;
     run(run: Run): Promise<OutputPart>;
     close(): Promise<void>;
 }
@@ -30,8 +30,8 @@ export class InProcessPool implements EvalPool {
         this.format = outputFormat(format, explainer);
     }
 
-    async chunk(bytes: Uint8Array, firstLine: number): Promise<ChunkResult> {
-        return processChunk(this.evaluator, this.format, decodeUtf8(bytes), firstLine);
+    async chunk(bytes: Uint8Array, firstLine: number, source: string): Promise<ChunkResult> {
+        return processChunk(this.evaluator, this.format, decodeUtf8(bytes), firstLine, source);
     }
 
     async run(run: Run): Promise<OutputPart> {
@@ -49,7 +49,8 @@ export interface EvalWorkerData {
     format: EvalFormat;
 }
 
-export type WorkerTask = { type: 'chunk'; id: number; bytes: Uint8Array; firstLine: number } | { type: 'run'; id: number; run: Run };
+export type WorkerTask =
+    { type: 'chunk'; id: number; bytes: Uint8Array; firstLine: number; source: string } | { type: 'run'; id: number; run: Run };
 
 export type WorkerReply =
     | { type: 'ready' }
@@ -118,9 +119,9 @@ export class WorkerPool implements EvalPool {
         this.ready.catch(() => undefined);
     }
 
-    chunk(bytes: Uint8Array, firstLine: number): Promise<ChunkResult> {
+    chunk(bytes: Uint8Array, firstLine: number, source: string): Promise<ChunkResult> {
         const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-        return this.send({ type: 'chunk', id: this.nextId++, bytes: owned, firstLine }, [
+        return this.send({ type: 'chunk', id: this.nextId++, bytes: owned, firstLine, source }, [
             owned.buffer as ArrayBuffer,
         ]) as Promise<ChunkResult>;
     }

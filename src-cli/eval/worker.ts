@@ -35,7 +35,7 @@ port.on('message', (task: WorkerTask) => {
     }
     try {
         if (task.type === 'chunk') {
-            const result = processChunk(evaluator, format, decodeUtf8(task.bytes), task.firstLine);
+            const result = processChunk(evaluator, format, decodeUtf8(task.bytes), task.firstLine, task.source);
             const transfer: ArrayBuffer[] = [];
             if (result.body) result.body = encoded(result.body, transfer);
             port.postMessage({ type: 'chunk', id: task.id, result } satisfies WorkerReply, transfer);

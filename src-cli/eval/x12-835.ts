@@ -64,6 +64,6 @@ async function readRecords(input: ClaimsInput): Promise<ClaimRecord[]> {
         case 'document':
             return readClaimValue(parseClaimsDocument(await input.readAll(), input.name));
         case 'ndjson':
-            return readClaimsText(await input.readAll());
+            return readClaimsText(await input.readAll(), input.name);
     }
 }

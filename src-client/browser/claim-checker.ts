@@ -121,7 +121,7 @@ function fillForm(claim: Partial<FormClaim>): void {
 // ---- judging and showing ---------------------------------------------------------------------
 
 function check(input: unknown, fromText?: string): void {
-    const records = fromText === undefined ? readClaimValue(input) : readClaimsText(fromText);
+    const records = fromText === undefined ? readClaimValue(input) : readClaimsText(fromText, 'pasted claims');
     const output = evaluator.evaluate(records).claims;
     showResults(output);
 }

@@ -143,7 +143,7 @@ describe('payrule eval: exit codes', () => {
             .map(line => JSON.parse(line));
         expect(lines.map(line => line.id ?? 'summary')).toEqual(['OK1', 'BAD1', 'BAD2', 'OK2', 'summary']);
         expect(lines[1].error).toMatch(/lines\[0\]\.units must be a whole number/);
-        expect(lines[2].error).toMatch(/input line 3 is not valid JSON: .* at line 1, column \d+/);
+        expect(lines[2].error).toBe('<stdin>:3:27: not valid JSON: expected a value but found end of input');
         expect(lines[3].lines[0].status).toBe('paid');
         expect(lines[4].summary).toEqual({ claims: 4, lines: 2, paid: 2, reduced: 0, review: 0, denied: 0, unrouted: 0 });
     });
@@ -185,7 +185,7 @@ describe('payrule eval: exit codes', () => {
         const result = cli(['eval', '--pack', SAMPLE_PACK, '--out', 'out.json', 'claims.json'], { cwd: root });
         expect(result.status).toBe(2);
         expect(result.stderr).toBe(
-            "payrule eval: claims.json: the claims are not valid JSON or NDJSON: expected ',' or '}' but found \"\\\"\" at line 3, column 15\n",
+            "payrule eval: claims.json:3:15: the claims are not valid JSON or NDJSON: expected ',' or '}' but found \"\\\"\"\n",
         );
         expect(fs.readdirSync(root)).toEqual(['claims.json']);
     });

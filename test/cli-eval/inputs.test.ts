@@ -73,7 +73,7 @@ describe('payrule eval: NDJSON in chunks and on worker threads', () => {
             null,
         ]);
         expect(output.claims.find((c: { id: string | null; error?: string }) => c.id === null).error).toMatch(
-            /^input line 4\d is not valid JSON/,
+            /claims\.ndjson:4\d:\d+: not valid JSON: /,
         );
         for (const chunk of ['64', '500', '4096']) {
             expect(run({ PAYRULE_EVAL_WORKERS: '0', PAYRULE_EVAL_CHUNK_BYTES: chunk }).stdout, `chunks of ${chunk} bytes`).toBe(

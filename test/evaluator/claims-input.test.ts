@@ -280,11 +280,12 @@ describe('plain JSON and NDJSON', () => {
         expect(readClaimsText('  \n')).toEqual([]);
     });
 
-    it('a broken NDJSON line becomes an error naming the line; the others go on', () => {
+    it('a broken NDJSON line becomes an error naming file, line and column; the others go on', () => {
         const text = [JSON.stringify(readable[0]), '{"id": "S9", "patient": "Z", "lines": [}', JSON.stringify(readable[1])].join('\n');
-        const records = readClaimsText(text);
+        const records = readClaimsText(text, 'claims.ndjson');
         expect(records.map(r => r.id)).toEqual(['S1', 'S9', 'S2']);
-        expect(errorOf(records[1])).toMatch(/^input line 2 is not valid JSON: expected a value but found "}" at line 1, column 40$/);
+        expect(errorOf(records[1])).toBe('claims.ndjson:2:40: not valid JSON: expected a value but found "}"');
+        expect(errorOf(readClaimsText(text)[1])).toMatch(/^<input>:2:40: /);
     });
 
     it('a broken first NDJSON line does not sink the file', () => {
@@ -295,7 +296,9 @@ describe('plain JSON and NDJSON', () => {
     it('a broken JSON document is one error with line and column', () => {
         const records = readClaimsText('[\n  {"id": "S1", "lines": []},\n  {"id": "S2",, "lines": []}\n]');
         expect(records).toHaveLength(1);
-        expect(errorOf(records[0])).toContain('at line 3, column 15');
+        expect(errorOf(records[0])).toBe(
+            '<input>:3:15: the input is not valid JSON: expected a property name in double quotes but found ","',
+        );
     });
 
     it('lowercase codes, defaults and claim-level dates are normalised', () => {
@@ -347,7 +350,7 @@ describe('streaming NDJSON', () => {
         );
         const records = await collect(streamClaims(path));
         expect(records.map(r => r.id)).toEqual(['S1', null, 'S1', 'S2', 'S3', 'S4', 'S5', 'S6']);
-        expect(errorOf(records[1])).toMatch(/^input line 3 is not valid JSON/);
+        expect(errorOf(records[1])).toBe(`${path}:3:1: not valid JSON: expected a value but found "n"`);
     });
 
     it('yields each claim as soon as its line arrives', async () => {

@@ -47,8 +47,11 @@ describe('evaluateWithDuckdb on JSON, NDJSON and FHIR', () => {
         const claims = fixtureClaims();
         const path = file('claims.ndjson', `${claims.map(c => JSON.stringify(c)).join('\n')}\nnot json, "id": "BROKEN"\n`);
         const output = await evaluateWithDuckdb(packs, path);
-        expect(output).toEqual(evaluatorOutput(packs, readClaimsText(readFileSync(path, 'utf8'))));
-        expect(output.claims.at(-1)).toEqual({ id: 'BROKEN', error: expect.stringContaining('input line') });
+        expect(output).toEqual(evaluatorOutput(packs, readClaimsText(readFileSync(path, 'utf8'), path)));
+        expect(output.claims.at(-1)).toEqual({
+            id: 'BROKEN',
+            error: `${path}:${claims.length + 1}:1: not valid JSON: expected a value but found "n"`,
+        });
         expect(output.claims.find(c => c.id === 'EMPTY')).toEqual({ id: 'EMPTY', lines: [] });
     });
 

@@ -21,7 +21,7 @@ import { Claim, ClaimProblem, UnreadableClaim, type ClaimLine, type ClaimProvide
 /**
  * Read one claim in the spec's plain JSON shape (section 5). Never throws: a claim that cannot be
  * read comes back as an UnreadableClaim saying what is wrong and where. `where` locates the claim
- * in its input ("input line 7") for claims whose id cannot be found.
+ * in its input ("claims.ndjson:7") for claims whose id cannot be found.
  */
 export function readPlainClaim(value: unknown, where = ''): ClaimRecord {
     const id = isObject(value) ? (idText(value.id) ?? null) : null;

@@ -1,4 +1,4 @@
-import { describeJsonError, stripBom } from '../pack/json-text.js';
+import { locateJsonError, stripBom } from '../pack/json-text.js';
 import { isFhirResource, readFhirResource } from './fhir.js';
 import { readPlainClaim } from './plain.js';
 import { Claim, UnreadableClaim, type ClaimRecord } from './types.js';
@@ -25,7 +25,7 @@ function readOne(value: unknown, where: string): ClaimRecord[] {
  * Read a whole input text: one JSON document (a claim, an array, a FHIR resource) or NDJSON (one
  * JSON value per line). A line that is not JSON becomes an error record; the other lines go on.
  */
-export function readClaimsText(text: string): ClaimRecord[] {
+export function readClaimsText(text: string, source = DEFAULT_SOURCE): ClaimRecord[] {
     const body = stripBom(text);
     const start = body.search(/\S/);
     if (start < 0) return [];
@@ -42,25 +42,38 @@ export function readClaimsText(text: string): ClaimRecord[] {
                 true,
             ) !== 'ndjson'
         ) {
-            return [new UnreadableClaim(guessId(body), `the input is not valid JSON: ${describeJsonError(body, error)}`)];
+            return [new UnreadableClaim(guessId(body), jsonErrorMessage(source, body, error, 1, 'the input is not valid JSON'))];
         }
         const records: ClaimRecord[] = [];
-        for (let i = 0; i < lines.length; i++) records.push(...readNdjsonLine(lines[i], i + 1));
+        for (let i = 0; i < lines.length; i++) for (const record of readNdjsonLine(lines[i], i + 1, source)) records.push(record);
         return records;
     }
     return readClaimValue(value);
 }
 
-/** One NDJSON line: nothing for a blank line, else its claims or an error naming the line. */
-export function readNdjsonLine(line: string, lineNumber: number): ClaimRecord[] {
+/** What messages call an input whose name is not known (a string handed to the library). */
+export const DEFAULT_SOURCE = '<input>';
+
+/**
+ * One NDJSON line: nothing for a blank line, else its claims or an error naming the place as a
+ * compiler does, `claims.ndjson:4:72: <reason>` (`source` is the input's name as the user gave it).
+ */
+export function readNdjsonLine(line: string, lineNumber: number, source = DEFAULT_SOURCE): ClaimRecord[] {
     if (line.trim() === '') return [];
     let value: unknown;
     try {
         value = JSON.parse(line);
     } catch (error) {
-        return [new UnreadableClaim(guessId(line), `input line ${lineNumber} is not valid JSON: ${describeJsonError(line, error)}`)];
+        return [new UnreadableClaim(guessId(line), jsonErrorMessage(source, line, error, lineNumber, 'not valid JSON'))];
     }
-    return readClaimValue(value, `input line ${lineNumber}`);
+    return readClaimValue(value, `${source}:${lineNumber}`);
+}
+
+/** `source:line:column: what: reason`, where `firstLine` is the input line `text` starts on. */
+function jsonErrorMessage(source: string, text: string, error: unknown, firstLine: number, what: string): string {
+    const found = locateJsonError(text, error);
+    if (found.line === undefined) return `${source}:${firstLine}: ${what}: ${found.reason}`;
+    return `${source}:${firstLine + found.line - 1}:${found.column}: ${what}: ${found.reason}`;
 }
 
 /** How many non-blank lines judgeLayout looks at before deciding. */

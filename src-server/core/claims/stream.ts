@@ -8,8 +8,12 @@ import type { ClaimRecord } from './types.js';
  * Claims from an NDJSON file or stream, one line at a time, so memory stays bounded however large
  * the input. A file that is one JSON document instead (an array, a pretty-printed object) cannot be
  * split by lines and is read whole. Never throws for bad claims; an unreadable file still rejects.
+ * `source` names the input in error entries (`claims.ndjson:4:72: …`); a path names itself.
  */
-export async function* streamClaims(input: string | Readable): AsyncGenerator<ClaimRecord> {
+export async function* streamClaims(
+    input: string | Readable,
+    source = typeof input === 'string' ? input : undefined,
+): AsyncGenerator<ClaimRecord> {
     const stream = typeof input === 'string' ? createReadStream(input, { encoding: 'utf8' }) : input;
     const lines = createInterface({ input: stream, crlfDelay: Infinity });
     // Lines are held back only until the layout is known: a few lines at most for NDJSON.
@@ -20,7 +24,7 @@ export async function* streamClaims(input: string | Readable): AsyncGenerator<Cl
         lineNumber++;
         const line = lineNumber === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
         if (layout === 'ndjson') {
-            yield* readNdjsonLine(line, lineNumber);
+            yield* readNdjsonLine(line, lineNumber, source);
             continue;
         }
         held.push(line);
@@ -30,7 +34,7 @@ export async function* streamClaims(input: string | Readable): AsyncGenerator<Cl
             false,
         );
         if (layout === 'ndjson') {
-            for (let i = 0; i < held.length; i++) yield* readNdjsonLine(held[i], i + 1);
+            for (let i = 0; i < held.length; i++) yield* readNdjsonLine(held[i], i + 1, source);
             held.length = 0;
         }
     }
@@ -41,8 +45,8 @@ export async function* streamClaims(input: string | Readable): AsyncGenerator<Cl
             true,
         ) === 'ndjson'
     ) {
-        for (let i = 0; i < held.length; i++) yield* readNdjsonLine(held[i], i + 1);
+        for (let i = 0; i < held.length; i++) yield* readNdjsonLine(held[i], i + 1, source);
     } else {
-        yield* readClaimsText(held.join('\n'));
+        yield* readClaimsText(held.join('\n'), source);
     }
 }

@@ -16,15 +16,23 @@ export function parseJsonText(text: string): JsonResult {
 
 /** Describe why `text` is not JSON: "<reason> at line L, column C". */
 export function describeJsonError(text: string, error?: unknown): string {
+    const found = locateJsonError(text, error);
+    return found.line === undefined ? found.reason : `${found.reason} at line ${found.line}, column ${found.column}`;
+}
+
+/**
+ * Why `text` is not JSON and where (1-based line and column), for messages in a compiler's
+ * `file:line:column: reason` form. The place is missing only when the scanner cannot find it.
+ */
+export function locateJsonError(text: string, error?: unknown): { reason: string; line?: number; column?: number } {
     let found: { offset: number; reason: string } | undefined;
     try {
         found = findJsonError(text);
     } catch {
         found = undefined; // absurd nesting overflowed the scanner's stack: fall back to V8's words
     }
-    if (!found) return error instanceof Error ? error.message : String(error ?? 'not valid JSON');
-    const { line, column } = lineAndColumn(text, found.offset);
-    return `${found.reason} at line ${line}, column ${column}`;
+    if (!found) return { reason: error instanceof Error ? error.message : String(error ?? 'not valid JSON') };
+    return { reason: found.reason, ...lineAndColumn(text, found.offset) };
 }
 
 /** 1-based line and column of a character offset in `text`. */
