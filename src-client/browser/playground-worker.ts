@@ -35,26 +35,65 @@ function start(): void {
     const connection = createConnection(new BrowserMessageReader(scope as never), new BrowserMessageWriter(scope as never));
     // Langium's workspace scan finds nothing: the policy is the editor's, its sources are in the shim.
     const { shared } = createPayruleServices({ connection, ...EmptyFileSystem });
+    const timings = phaseTimings(shared);
     startLanguageServer(shared);
     // After the server's own handlers: diagnostics go out first, then the pack is compiled.
-    reportCompiledPacks(shared, connection);
+    reportCompiledPacks(shared, connection, timings);
 }
+
+/**
+ * When each phase of the latest check ended, in ms after its didChange reached the worker (for
+ * the bench: where an edit's time goes). `published` is when its diagnostics were posted.
+ */
+function phaseTimings(shared: PayruleSharedServices): PhaseTimings {
+    let received = 0;
+    let phases: Record<string, number> = {};
+    scope.addEventListener('message', event => {
+        if ((event.data as { method?: string }).method !== 'textDocument/didChange') return;
+        received = performance.now();
+        phases = {};
+    });
+    const builder = shared.workspace.DocumentBuilder;
+    const mark = (name: string) => {
+        phases[name] = performance.now() - received;
+    };
+    builder.onUpdate(() => mark('update'));
+    for (const [state, name] of PHASES) builder.onBuildPhase(state, () => mark(name));
+    return { mark, phases: () => phases };
+}
+
+interface PhaseTimings {
+    mark(name: string): void;
+    phases(): Record<string, number>;
+}
+
+const PHASES = [
+    [DocumentState.Parsed, 'parsed'],
+    [DocumentState.IndexedContent, 'indexed'],
+    [DocumentState.ComputedScopes, 'scoped'],
+    [DocumentState.Linked, 'linked'],
+    [DocumentState.IndexedReferences, 'references'],
+    [DocumentState.Validated, 'validated'],
+] as const;
 
 /**
  * After each check of a policy, compile it as `payrule compile` would and send the pack to the page
  * (the plain-English rules and the pack JSON beside the editor). A policy with errors has no pack.
  */
-function reportCompiledPacks(shared: PayruleSharedServices, connection: Connection): void {
+function reportCompiledPacks(shared: PayruleSharedServices, connection: Connection, timings: PhaseTimings): void {
     let pending: ReturnType<typeof setTimeout> | undefined;
     shared.workspace.DocumentBuilder.onBuildPhase(DocumentState.Validated, documents => {
         // After the diagnostics, and only if no newer edit is being checked by then: compiling a
         // large policy must not hold up the next keystroke's check.
         clearTimeout(pending);
+        // Langium's own handler of this phase, registered first, has just posted the diagnostics.
+        timings.mark('published');
+        const phases = timings.phases();
         const versions = documents.map(document => [document, document.textDocument.version] as const);
         pending = setTimeout(() => {
             for (const [document, version] of versions) {
                 if (document.textDocument.version !== version || document.state < DocumentState.Validated) continue;
-                connection.sendNotification(COMPILED_NOTIFICATION, compiled(shared, document));
+                connection.sendNotification(COMPILED_NOTIFICATION, { ...compiled(shared, document), phases });
             }
         }, COMPILE_DELAY_MS);
     });
