@@ -173,22 +173,25 @@ let diagnosed = 0;
 /**
  * Send each change to the server as soon as the keystroke's transaction is done, as VS Code does
  * (the LSP client's own sync waits for 500 ms of quiet typing, which would double the time to a
- * diagnostic). Changes made in one task go as one didChange.
+ * diagnostic). Changes made in one task (one keystroke's transactions) go as one didChange, sent
+ * in a microtask rather than a timer, which a busy page can hold back by milliseconds.
  */
 const eagerSync = ViewPlugin.fromClass(
     class {
-        private pending: ReturnType<typeof setTimeout> | undefined;
+        private pending = false;
+        private destroyed = false;
 
         update(update: ViewUpdate) {
-            if (!update.docChanged || this.pending !== undefined) return;
-            this.pending = setTimeout(() => {
-                this.pending = undefined;
-                LSPPlugin.get(update.view)?.client.sync();
-            }, 0);
+            if (!update.docChanged || this.pending) return;
+            this.pending = true;
+            queueMicrotask(() => {
+                this.pending = false;
+                if (!this.destroyed) LSPPlugin.get(update.view)?.client.sync();
+            });
         }
 
         destroy() {
-            clearTimeout(this.pending);
+            this.destroyed = true;
         }
     },
 );
