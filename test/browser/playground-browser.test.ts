@@ -309,6 +309,60 @@ describe('the claim checker in Chromium, from file://', () => {
         await page.close();
     });
 
+    /** Each claim's id and its lines' codes and statuses (or its error), as the results show them. */
+    const shownResults = (page: Page) =>
+        page.locator('#cc-results .cc-claim').evaluateAll(sections =>
+            sections.map(section => ({
+                claim: section.querySelector('h3')!.textContent,
+                error: section.querySelector('.cc-error')?.textContent ?? null,
+                lines: Array.from(section.querySelectorAll('tbody tr'), row => {
+                    const data = (row as unknown as { dataset: Record<string, string> }).dataset;
+                    return `${data.code} ${data.status}`;
+                }),
+            })),
+        );
+
+    async function pasteAndCheck(page: Page, text: string): Promise<void> {
+        await page.fill('#cc-paste', text);
+        await page.click('#cc-paste-check');
+        await page.waitForSelector('#cc-results .cc-claim');
+    }
+
+    it('judges a pasted X12 837P interchange as it judges its JSON twin, and names a malformed segment', async () => {
+        const page = await open('claim-checker.html');
+        await page.waitForSelector('body[data-checker=ready]');
+        await page.locator('.cc-paste summary').click();
+        await pasteAndCheck(page, fs.readFileSync('examples/x12/claims.json', 'utf8'));
+        const fromJson = await shownResults(page);
+        await pasteAndCheck(page, fs.readFileSync('examples/x12/claims.837', 'utf8'));
+        const from837 = await shownResults(page);
+        expect(from837).toEqual(fromJson);
+        // The same statuses as payrule eval of the interchange (examples/x12/outcomes.json).
+        const outcomes = JSON.parse(fs.readFileSync('examples/x12/outcomes.json', 'utf8')) as {
+            claims: Array<{ id: string; lines: Array<{ code: string; status: string }> }>;
+        };
+        expect(from837).toEqual(
+            outcomes.claims.map(claim => ({
+                claim: `Claim ${claim.id}`,
+                error: null,
+                lines: claim.lines.map(l => `${l.code} ${l.status}`),
+            })),
+        );
+
+        // A malformed service line: its claim is an error entry naming the segment, the others are judged.
+        const bad = fs.readFileSync('examples/x12/claims.837', 'utf8').replace('SV1*HC:97140:GP*75*UN*2*', 'SV1*HC:97140:GP*75*UN*two*');
+        await pasteAndCheck(page, bad);
+        const judged = await shownResults(page);
+        expect(judged[0]).toEqual({
+            claim: 'Claim MC-1001',
+            error: 'This claim cannot be read: segment 23 (SV1), element SV104: the units must be a whole number ≥ 0, not "two"',
+            lines: [],
+        });
+        expect(judged.slice(1)).toEqual(from837.slice(1));
+        expect(await page.getByRole('alert').count()).toBe(1);
+        await page.close();
+    });
+
     it('judges claims against the policy being edited when the playground opens it', async () => {
         const playground = await openPlayground();
         const text = await editorText(playground);
