@@ -44,6 +44,13 @@ async function placeCursor(page: Page, offset: number): Promise<void> {
     );
 }
 
+/** The pack JSON in its panel once opened (the panel fills it on its toggle event, after the click). */
+async function shownPack(page: Page): Promise<RulePack> {
+    const panel = page.locator('#pg-pack');
+    await expect.poll(() => panel.textContent(), { timeout: 3000 }).toMatch(/^\{/);
+    return JSON.parse((await panel.textContent())!) as RulePack;
+}
+
 async function checksOf(page: Page): Promise<number> {
     return Number(await page.getAttribute('body', 'data-checks'));
 }
@@ -77,7 +84,7 @@ describe('the playground in Chromium, from file://', () => {
         expect(english).toEqual(pack.rules.map(rule => `${rule.id} ${describeRule(rule)}`));
         // Compiled in the worker, sealed with the worker's SHA-256: the same pack, digest included.
         await policyPage.locator('#pg-pack-details summary').click();
-        const shown = JSON.parse((await policyPage.locator('#pg-pack').textContent())!) as RulePack;
+        const shown = await shownPack(policyPage);
         expect(shown).toEqual(pack);
         expect(await editorText(policyPage)).toBe(fs.readFileSync(path.join('policies', 'general-97124-guidance.payrule'), 'utf8'));
         await policyPage.close();
@@ -163,7 +170,7 @@ describe('the playground in Chromium, from file://', () => {
         await expect.poll(() => checksOf(page), { timeout: 3000 }).toBeGreaterThan(before);
         await expect.poll(() => page.locator('#pg-english li', { hasText: 'MASSAGE-WITH-97140' }).textContent()).toContain('reason CO-4');
         await page.locator('#pg-pack-details summary').click();
-        const edited = JSON.parse((await page.locator('#pg-pack').textContent())!) as RulePack;
+        const edited = await shownPack(page);
         expect(edited.rules.find(rule => rule.id === 'MASSAGE-WITH-97140')!.reason).toMatchObject({ group: 'CO', code: '4' });
         expect(edited.sha256).not.toBe(pack.sha256);
 
