@@ -3,7 +3,7 @@
  * @codemirror/lsp-client to the project's language server in a web worker, with the compiled
  * rules in plain English and the pack JSON beside it, updated as the analyst types.
  */
-import { lintGutter } from '@codemirror/lint';
+import { forEachDiagnostic, lintGutter } from '@codemirror/lint';
 import {
     formatDocument,
     jumpToDefinition,
@@ -276,9 +276,22 @@ async function main(): Promise<void> {
         if (latestPack) handOverPack(latestPack);
     });
     await client.initializing;
-    // The editor for the browser tests and bench (bench/playground-bench.mjs), which edit through it.
-    (globalThis as { payrulePlayground?: { view: EditorView } }).payrulePlayground = { view: editor };
+    // The editor for the browser tests and bench (bench/playground-bench.mjs), which edit through it,
+    // and the diagnostics it shows.
+    (globalThis as { payrulePlayground?: PlaygroundHook }).payrulePlayground = {
+        view: editor,
+        diagnostics() {
+            const shown: Array<{ severity: string; message: string }> = [];
+            forEachDiagnostic(editor.state, ({ severity, message }) => shown.push({ severity, message }));
+            return shown;
+        },
+    };
     document.body.dataset.playground = 'ready';
+}
+
+interface PlaygroundHook {
+    view: EditorView;
+    diagnostics(): Array<{ severity: string; message: string }>;
 }
 
 function fillPolicyPicker(policies: Array<{ slug: string; title: string }>, current: string): void {
