@@ -109,9 +109,13 @@ try {
     const compiled = [];
     const compiling = [];
     const showing = [];
+    // Worker phases of each edit's check, in ms after its didChange reached the worker.
+    const phaseTimes = {};
+    // The rest of edit to diagnostics: the page's sync, both messages, and the editor's lint update.
+    const outside = [];
     for (let i = 0; i < EDITS; i++) {
         const lineNumber = titleLines[(i * 7919) % titleLines.length];
-        const [toDiagnostics, toCompiled, compileMs, showMs] = await page.evaluate(async lineNumber => {
+        const [toDiagnostics, toCompiled, compileMs, showMs, phases] = await page.evaluate(async lineNumber => {
             const body = document.body;
             const view = globalThis.payrulePlayground.view;
             const line = view.state.doc.line(lineNumber);
@@ -134,12 +138,20 @@ try {
             view.dispatch({ changes: { from: line.to - 1, insert: 'x' }, userEvent: 'input.type' });
             const toDiagnostics = (await diagnosed) - start;
             const toChecked = (await checked) - start;
-            return [toDiagnostics, toChecked, Number(body.dataset.compileMs), Number(body.dataset.showMs)];
+            return [
+                toDiagnostics,
+                toChecked,
+                Number(body.dataset.compileMs),
+                Number(body.dataset.showMs),
+                JSON.parse(body.dataset.phases ?? '{}'),
+            ];
         }, lineNumber);
         diagnostics.push(toDiagnostics);
         compiled.push(toCompiled);
         compiling.push(compileMs);
         showing.push(showMs);
+        for (const [name, ms] of Object.entries(phases)) (phaseTimes[name] ??= []).push(ms);
+        if (phases.published !== undefined) outside.push(toDiagnostics - phases.published);
         await page.waitForTimeout(20);
     }
     const [load1] = os.loadavg();
@@ -159,6 +171,8 @@ try {
     console.log(`| edit to compiled pack and English | ${stats(compiled)} |`);
     console.log(`| of which compiling in the worker | ${stats(compiling)} |`);
     console.log(`| of which showing the English in the page | ${stats(showing)} |`);
+    console.log(`| in the page and between page and worker (sync, messages, lint update) | ${stats(outside)} |`);
+    for (const [name, times] of Object.entries(phaseTimes)) console.log(`| worker: ${name}, after the change arrived | ${stats(times)} |`);
     console.log(`first status: ${status}`);
     if (errors.length > 0) {
         console.error(`playground-bench: the page reported errors:\n${errors.join('\n')}`);

@@ -60,8 +60,11 @@ const nodeShims = {
             fs: 'src-client/browser/shims/fs.ts',
             crypto: 'src-client/browser/shims/crypto.ts',
             url: 'src-client/browser/shims/url.ts',
+            // node-x12 (the claim checker's 837P reader): a Transform base class and a text decoder.
+            stream: 'src-client/browser/shims/stream.ts',
+            string_decoder: 'src-client/browser/shims/string-decoder.ts',
         };
-        build.onResolve({ filter: /^(node:)?(fs|crypto|url|path)$/ }, async args => {
+        build.onResolve({ filter: /^(node:)?(fs|crypto|url|path|stream|string_decoder)$/ }, async args => {
             const name = args.path.replace(/^node:/, '');
             if (name === 'path') return build.resolve('pathe', { kind: args.kind, resolveDir: process.cwd() });
             return { path: new URL(`../${shims[name]}`, import.meta.url).pathname };

@@ -1,11 +1,12 @@
 /**
- * The claim checker page: a claim typed into the form (or pasted as JSON, NDJSON or FHIR R4) is
- * judged by the project's evaluator against the site's packs, or against the playground's edited
- * policy when the playground opened this page. The claim is kept in the URL (`#claim=…`) so that
+ * The claim checker page: a claim typed into the form (or pasted as JSON, NDJSON, FHIR R4 or an
+ * X12 837P interchange) is judged by the project's evaluator against the site's packs, or against
+ * the playground's edited policy when the playground opened this page. The claim is kept in the URL (`#claim=…`) so that
  * a result can be shared.
  */
 import { describeRule } from '../../src-server/core/review/english.js';
 import { readClaimsText, readClaimValue } from '../../src-server/core/claims/read.js';
+import { looksLikeX12, readX12Text } from '../../src-server/core/claims/x12-837.js';
 import type { ClaimOutput, Finding, LineResult } from '../../src-server/core/evaluator/index.js';
 // The library's evaluator: its findings carry the cited passage and the what-would-pay hint, as payrule eval writes them.
 import { Evaluator } from '../../src-server/core/evaluator/explained.js';
@@ -120,8 +121,13 @@ function fillForm(claim: Partial<FormClaim>): void {
 
 // ---- judging and showing ---------------------------------------------------------------------
 
+/** Pasted text is read as `payrule eval` reads a file: an X12 837P when it starts `ISA`, else JSON, NDJSON or FHIR. */
+function readPasted(text: string) {
+    return looksLikeX12(text) ? readX12Text(text) : readClaimsText(text);
+}
+
 function check(input: unknown, fromText?: string): void {
-    const records = fromText === undefined ? readClaimValue(input) : readClaimsText(fromText, 'pasted claims');
+    const records = fromText === undefined ? readClaimValue(input) : readPasted(fromText);
     const output = evaluator.evaluate(records).claims;
     showResults(output);
 }

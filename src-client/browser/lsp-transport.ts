@@ -8,26 +8,39 @@ export interface WorkerLike {
 }
 
 /**
- * The editor's LSP client talks JSON text; the worker's vscode-languageserver transport posts
- * message objects. The client sends `rootUri` only, so the workspace folder is added to its
- * `initialize` here: the server resolves sources against workspace folders.
+ * The editor's LSP client and the worker (playground-worker.ts) both talk JSON text, passed through
+ * as it is: a message of hundreds of diagnostics is read once, by the client. Two messages are
+ * changed on the way. The client sends `rootUri` only, so the workspace folder is added to its
+ * `initialize`: the server resolves sources against workspace folders. And go to definition's
+ * answers are read as Locations (asLocations).
  */
 export function workerTransport(worker: WorkerLike, root: string): Transport {
     let handlers: Array<(value: string) => void> = [];
     const locationRequests = new Set<number | string>();
     worker.addEventListener('message', event => {
-        const message = event.data as { id?: number | string; result?: unknown };
-        if (message.id !== undefined && locationRequests.delete(message.id)) message.result = asLocations(message.result);
-        const text = JSON.stringify(message);
+        if (typeof event.data !== 'string') return;
+        let text = event.data;
+        if (locationRequests.size > 0) {
+            const message = JSON.parse(text) as { id?: number | string; result?: unknown };
+            if (message.id !== undefined && locationRequests.delete(message.id)) {
+                message.result = asLocations(message.result);
+                text = JSON.stringify(message);
+            }
+        }
         for (const handler of handlers) handler(text);
     });
     return {
         send(message: string) {
-            const value = JSON.parse(message) as { method?: string; params?: Record<string, unknown> };
-            const request = value as { id?: number | string; method?: string };
-            if (value.method === 'initialize' && value.params) value.params.workspaceFolders = [{ uri: root, name: 'policies' }];
-            if (request.id !== undefined && LOCATION_METHODS.has(request.method ?? '')) locationRequests.add(request.id);
-            worker.postMessage(value);
+            // Only requests (`initialize` is the first) need a look: a didChange is sent as it is.
+            if (message.startsWith('{"jsonrpc":"2.0","id":')) {
+                const value = JSON.parse(message) as { id?: number | string; method?: string; params?: Record<string, unknown> };
+                if (value.method === 'initialize' && value.params) {
+                    value.params.workspaceFolders = [{ uri: root, name: 'policies' }];
+                    message = JSON.stringify(value);
+                }
+                if (value.id !== undefined && LOCATION_METHODS.has(value.method ?? '')) locationRequests.add(value.id);
+            }
+            worker.postMessage(message);
         },
         subscribe(handler: (value: string) => void) {
             handlers.push(handler);

@@ -14,8 +14,9 @@ import { setVirtualFiles } from './shims/virtual-files.js';
 import { COMPILED_NOTIFICATION, WORKSPACE_ROOT, type CompiledNotification, type WorkerInit } from './site-data.js';
 
 interface WorkerScope {
-    addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+    addEventListener(type: 'message' | 'error', listener: (event: { data: unknown }) => void): void;
     removeEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+    postMessage(message: unknown): void;
 }
 const scope = globalThis as unknown as WorkerScope;
 
@@ -32,29 +33,85 @@ const onInit = (event: { data: unknown }) => {
 scope.addEventListener('message', onInit);
 
 function start(): void {
-    const connection = createConnection(new BrowserMessageReader(scope as never), new BrowserMessageWriter(scope as never));
+    const connection = createConnection(new BrowserMessageReader(textPort as never), new BrowserMessageWriter(textPort as never));
     // Langium's workspace scan finds nothing: the policy is the editor's, its sources are in the shim.
     const { shared } = createPayruleServices({ connection, ...EmptyFileSystem });
+    const timings = phaseTimings(shared);
     startLanguageServer(shared);
     // After the server's own handlers: diagnostics go out first, then the pack is compiled.
-    reportCompiledPacks(shared, connection);
+    reportCompiledPacks(shared, connection, timings);
 }
+
+/**
+ * The LSP messages cross as JSON text, which is what the editor's client reads and writes: the
+ * page passes them through as they are, and a message of hundreds of diagnostics is neither
+ * structured-cloned nor converted to text a second time.
+ */
+const textPort = {
+    addEventListener: (type: 'error', listener: (event: { data: unknown }) => void) => scope.addEventListener(type, listener),
+    postMessage: (message: unknown) => scope.postMessage(JSON.stringify(message)),
+    set onmessage(listener: (event: { data: unknown }) => void) {
+        scope.addEventListener('message', event => {
+            if (typeof event.data === 'string') listener({ data: JSON.parse(event.data) });
+        });
+    },
+};
+
+/**
+ * When each phase of the latest check ended, in ms after its didChange reached the worker (for
+ * the bench: where an edit's time goes). `published` is when its diagnostics were posted.
+ */
+function phaseTimings(shared: PayruleSharedServices): PhaseTimings {
+    let received = 0;
+    let phases: Record<string, number> = {};
+    scope.addEventListener('message', event => {
+        if (typeof event.data !== 'string' || !event.data.startsWith(DID_CHANGE, event.data.indexOf('"method"'))) return;
+        received = performance.now();
+        phases = {};
+    });
+    const builder = shared.workspace.DocumentBuilder;
+    const mark = (name: string) => {
+        phases[name] = performance.now() - received;
+    };
+    builder.onUpdate(() => mark('update'));
+    for (const [state, name] of PHASES) builder.onBuildPhase(state, () => mark(name));
+    return { mark, phases: () => phases };
+}
+
+interface PhaseTimings {
+    mark(name: string): void;
+    phases(): Record<string, number>;
+}
+
+const DID_CHANGE = '"method":"textDocument/didChange"';
+
+const PHASES = [
+    [DocumentState.Parsed, 'parsed'],
+    [DocumentState.IndexedContent, 'indexed'],
+    [DocumentState.ComputedScopes, 'scoped'],
+    [DocumentState.Linked, 'linked'],
+    [DocumentState.IndexedReferences, 'references'],
+    [DocumentState.Validated, 'validated'],
+] as const;
 
 /**
  * After each check of a policy, compile it as `payrule compile` would and send the pack to the page
  * (the plain-English rules and the pack JSON beside the editor). A policy with errors has no pack.
  */
-function reportCompiledPacks(shared: PayruleSharedServices, connection: Connection): void {
+function reportCompiledPacks(shared: PayruleSharedServices, connection: Connection, timings: PhaseTimings): void {
     let pending: ReturnType<typeof setTimeout> | undefined;
     shared.workspace.DocumentBuilder.onBuildPhase(DocumentState.Validated, documents => {
         // After the diagnostics, and only if no newer edit is being checked by then: compiling a
         // large policy must not hold up the next keystroke's check.
         clearTimeout(pending);
+        // Langium's own handler of this phase, registered first, has just posted the diagnostics.
+        timings.mark('published');
+        const phases = timings.phases();
         const versions = documents.map(document => [document, document.textDocument.version] as const);
         pending = setTimeout(() => {
             for (const [document, version] of versions) {
                 if (document.textDocument.version !== version || document.state < DocumentState.Validated) continue;
-                connection.sendNotification(COMPILED_NOTIFICATION, compiled(shared, document));
+                connection.sendNotification(COMPILED_NOTIFICATION, { ...compiled(shared, document), phases });
             }
         }, COMPILE_DELAY_MS);
     });

@@ -37,6 +37,8 @@ export interface CompiledNotification {
     pack: RulePack | null;
     /** How long compiling took in the worker (for the bench). */
     compileMs?: number;
+    /** When each phase of the check ended, in ms after its change reached the worker (for the bench). */
+    phases?: Record<string, number>;
     /** The message of the compiler when a checked policy still could not be compiled. */
     problem?: string;
 }

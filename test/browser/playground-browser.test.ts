@@ -44,6 +44,13 @@ async function placeCursor(page: Page, offset: number): Promise<void> {
     );
 }
 
+/** The pack JSON in its panel once opened (the panel fills it on its toggle event, after the click). */
+async function shownPack(page: Page): Promise<RulePack> {
+    const panel = page.locator('#pg-pack');
+    await expect.poll(() => panel.textContent(), { timeout: 3000 }).toMatch(/^\{/);
+    return JSON.parse((await panel.textContent())!) as RulePack;
+}
+
 async function checksOf(page: Page): Promise<number> {
     return Number(await page.getAttribute('body', 'data-checks'));
 }
@@ -77,29 +84,50 @@ describe('the playground in Chromium, from file://', () => {
         expect(english).toEqual(pack.rules.map(rule => `${rule.id} ${describeRule(rule)}`));
         // Compiled in the worker, sealed with the worker's SHA-256: the same pack, digest included.
         await policyPage.locator('#pg-pack-details summary').click();
-        const shown = JSON.parse((await policyPage.locator('#pg-pack').textContent())!) as RulePack;
+        const shown = await shownPack(policyPage);
         expect(shown).toEqual(pack);
         expect(await editorText(policyPage)).toBe(fs.readFileSync(path.join('policies', 'general-97124-guidance.payrule'), 'utf8'));
         await policyPage.close();
     });
 
     it("marks `9712 denied` as an error with the checker's own message within 1 s of typing it", async () => {
-        const page = await openPlayground();
-        const text = await editorText(page);
-        await placeCursor(page, text.length);
-        await page.keyboard.type('\nrule TYPO "A typo"\n  9712 denie');
-        const started = Date.now();
-        await page.keyboard.type('d');
-        await page.locator('.cm-lintRange-error').first().waitFor({ timeout: 1000 });
-        const elapsed = Date.now() - started;
-        expect(elapsed).toBeLessThan(1000);
         // The message payrule check gives for the same text.
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'payrule-typo-')), 'typo.payrule');
         fs.writeFileSync(file, 'policy p "P"\nrule TYPO "A typo"\n  9712 denied\n');
         const checked = JSON.parse(runCli(['check', file, '--format', 'json']).stdout) as {
             findings: Array<{ severity: string; message: string }>;
         };
-        const message = checked.findings.find(finding => finding.severity === 'error')!.message;
+        const errors = checked.findings.filter(finding => finding.severity === 'error').map(finding => finding.message);
+        expect(errors).toHaveLength(1);
+        const message = errors[0];
+
+        const page = await openPlayground();
+        const text = await editorText(page);
+        await placeCursor(page, text.length);
+        // Up to the last keystroke the text is also a syntax error ('denie'); the last one leaves the code's error alone.
+        await page.keyboard.type('\nrule TYPO "A typo"\n  9712 denie');
+        const shownErrors = () =>
+            page.evaluate(`globalThis.payrulePlayground.diagnostics().filter(d => d.severity === 'error').map(d => d.message)`) as Promise<
+                string[]
+            >;
+        await expect.poll(shownErrors, { timeout: 3000 }).toContainEqual(expect.stringMatching(/^Expecting/));
+        const started = Date.now();
+        await page.keyboard.type('d');
+        await page.waitForFunction(
+            expected => {
+                const shown = (
+                    globalThis as unknown as { payrulePlayground: { diagnostics(): Array<{ severity: string; message: string }> } }
+                ).payrulePlayground
+                    .diagnostics()
+                    .filter(d => d.severity === 'error');
+                return shown.length === 1 && shown[0].message === expected;
+            },
+            message,
+            { timeout: 1000, polling: 'raf' },
+        );
+        const elapsed = Date.now() - started;
+        expect(elapsed).toBeLessThan(1000);
+        expect(await page.locator('.cm-lintRange-error').count()).toBeGreaterThan(0);
         await page.locator('.cm-lintRange-error').first().hover();
         await expect
             .poll(() => page.locator('.cm-tooltip-lint').allInnerTexts(), { timeout: 3000 })
@@ -163,7 +191,7 @@ describe('the playground in Chromium, from file://', () => {
         await expect.poll(() => checksOf(page), { timeout: 3000 }).toBeGreaterThan(before);
         await expect.poll(() => page.locator('#pg-english li', { hasText: 'MASSAGE-WITH-97140' }).textContent()).toContain('reason CO-4');
         await page.locator('#pg-pack-details summary').click();
-        const edited = JSON.parse((await page.locator('#pg-pack').textContent())!) as RulePack;
+        const edited = await shownPack(page);
         expect(edited.rules.find(rule => rule.id === 'MASSAGE-WITH-97140')!.reason).toMatchObject({ group: 'CO', code: '4' });
         expect(edited.sha256).not.toBe(pack.sha256);
 
@@ -306,6 +334,60 @@ describe('the claim checker in Chromium, from file://', () => {
         expect(overflow).toBeLessThanOrEqual(0);
         await page.fill('#cc-paste', '');
         await page.screenshot({ path: path.join(ARTIFACTS, 'claim-checker-phone.png'), fullPage: true });
+        await page.close();
+    });
+
+    /** Each claim's id and its lines' codes and statuses (or its error), as the results show them. */
+    const shownResults = (page: Page) =>
+        page.locator('#cc-results .cc-claim').evaluateAll(sections =>
+            sections.map(section => ({
+                claim: section.querySelector('h3')!.textContent,
+                error: section.querySelector('.cc-error')?.textContent ?? null,
+                lines: Array.from(section.querySelectorAll('tbody tr'), row => {
+                    const data = (row as unknown as { dataset: Record<string, string> }).dataset;
+                    return `${data.code} ${data.status}`;
+                }),
+            })),
+        );
+
+    async function pasteAndCheck(page: Page, text: string): Promise<void> {
+        await page.fill('#cc-paste', text);
+        await page.click('#cc-paste-check');
+        await page.waitForSelector('#cc-results .cc-claim');
+    }
+
+    it('judges a pasted X12 837P interchange as it judges its JSON twin, and names a malformed segment', async () => {
+        const page = await open('claim-checker.html');
+        await page.waitForSelector('body[data-checker=ready]');
+        await page.locator('.cc-paste summary').click();
+        await pasteAndCheck(page, fs.readFileSync('examples/x12/claims.json', 'utf8'));
+        const fromJson = await shownResults(page);
+        await pasteAndCheck(page, fs.readFileSync('examples/x12/claims.837', 'utf8'));
+        const from837 = await shownResults(page);
+        expect(from837).toEqual(fromJson);
+        // The same statuses as payrule eval of the interchange (examples/x12/outcomes.json).
+        const outcomes = JSON.parse(fs.readFileSync('examples/x12/outcomes.json', 'utf8')) as {
+            claims: Array<{ id: string; lines: Array<{ code: string; status: string }> }>;
+        };
+        expect(from837).toEqual(
+            outcomes.claims.map(claim => ({
+                claim: `Claim ${claim.id}`,
+                error: null,
+                lines: claim.lines.map(l => `${l.code} ${l.status}`),
+            })),
+        );
+
+        // A malformed service line: its claim is an error entry naming the segment, the others are judged.
+        const bad = fs.readFileSync('examples/x12/claims.837', 'utf8').replace('SV1*HC:97140:GP*75*UN*2*', 'SV1*HC:97140:GP*75*UN*two*');
+        await pasteAndCheck(page, bad);
+        const judged = await shownResults(page);
+        expect(judged[0]).toEqual({
+            claim: 'Claim MC-1001',
+            error: 'This claim cannot be read: segment 23 (SV1), element SV104: the units must be a whole number ≥ 0, not "two"',
+            lines: [],
+        });
+        expect(judged.slice(1)).toEqual(from837.slice(1));
+        expect(await page.getByRole('alert').count()).toBe(1);
         await page.close();
     });
 

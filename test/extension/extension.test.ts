@@ -325,6 +325,32 @@ describe('Payrule: Preview Reviewer Docs', () => {
         }
     });
 
+    it("opens the playground and the claim checker of the rendered site in the browser from the preview's links", async () => {
+        // A policy no other test previews: its panel is fresh, on the policy's page.
+        const policy = open('bluecross-massage-exclusion.payrule');
+        await run('payrule.previewDocs', policy.uri);
+        const panel = fake.panels.at(-1)!;
+        const site = panel.webview.options.localResourceRoots![0].fsPath;
+        const tryEditing = /href="(\.\.\/playground\.html\?policy=[^"]+)"/.exec(panel.webview.html)![1];
+        const checkClaim = /href="(\.\.\/claim-checker\.html[^"]*)"/.exec(panel.webview.html)![1];
+        const before = panel.webview.html;
+        fake.openedExternally.length = 0;
+        panel.webview.received.fire({ type: 'open', href: tryEditing });
+        panel.webview.received.fire({ type: 'open', href: checkClaim });
+        // The webview stays on the policy (it cannot run the pages' scripts); the browser gets the files, from file://.
+        expect(panel.webview.html).toBe(before);
+        const [playground, checker] = fake.openedExternally;
+        expect(playground.scheme).toBe('file');
+        expect(playground.fsPath).toBe(path.join(site, 'playground.html'));
+        expect(playground.query).toBe(tryEditing.split('?')[1]);
+        expect(playground.query).toMatch(/^policy=[\w-]+$/);
+        expect(fs.readFileSync(playground.fsPath, 'utf8')).toContain('<script src="assets/playground.js"');
+        const data = path.join(site, 'assets', 'policies', `${playground.query.slice('policy='.length)}.js`);
+        expect(fs.existsSync(data)).toBe(true);
+        expect(checker.fsPath).toBe(path.join(site, 'claim-checker.html'));
+        expect(fs.existsSync(checker.fsPath)).toBe(true);
+    });
+
     it('reuses the preview of a policy and renders it again when the policy is saved', async () => {
         const policy = open('hns-massage.payrule');
         await run('payrule.previewDocs', policy.uri);

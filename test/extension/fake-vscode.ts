@@ -46,6 +46,7 @@ export class Uri {
     private constructor(
         readonly scheme: string,
         readonly path: string,
+        readonly query = '',
     ) {}
     static file(file: string): Uri {
         return new Uri('file', path.resolve(file));
@@ -61,8 +62,12 @@ export class Uri {
     get fsPath(): string {
         return this.path;
     }
+    with(change: { query?: string }): Uri {
+        return new Uri(this.scheme, this.path, change.query ?? this.query);
+    }
     toString(): string {
-        return this.scheme === 'file' ? pathToFileURL(this.path).href : `${this.scheme}:${encodeURI(this.path)}`;
+        const text = this.scheme === 'file' ? pathToFileURL(this.path).href : `${this.scheme}:${encodeURI(this.path)}`;
+        return this.query ? `${text}?${this.query}` : text;
     }
 }
 
@@ -161,6 +166,8 @@ export const fake = {
     contentProviders: new Map<string, { provideTextDocumentContent(uri: Uri): string }>(),
     openDialogResult: undefined as Uri[] | undefined,
     panels: [] as FakeWebviewPanel[],
+    /** What the extension asked the system to open outside the editor (env.openExternal). */
+    openedExternally: [] as Uri[],
     workspaceFolders: [] as Array<{ uri: Uri; name: string; index: number }>,
     activeDocument: undefined as FakeDocument | undefined,
     documents: [] as FakeDocument[],
@@ -269,6 +276,12 @@ export const vscode = {
             const panel = new FakeWebviewPanel(viewType, title, options);
             fake.panels.push(panel);
             return panel;
+        },
+    },
+    env: {
+        async openExternal(uri: Uri) {
+            fake.openedExternally.push(uri);
+            return true;
         },
     },
     workspace: {

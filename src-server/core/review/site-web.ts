@@ -173,7 +173,7 @@ ${payers.map(
 <p><button type="submit" id="cc-check">Check claim</button> <a id="cc-share" href="#">Link to this claim</a></p>
 </form>
 <details class="cc-paste">
-<summary>Or paste claims as JSON, NDJSON or FHIR R4</summary>
+<summary>Or paste claims as JSON, NDJSON, FHIR R4 or an X12 837P interchange</summary>
 <label for="cc-paste">Claims</label>
 <textarea id="cc-paste" rows="8" spellcheck="false"></textarea>
 <p><button type="button" id="cc-paste-check">Check pasted claims</button></p>

@@ -7,8 +7,9 @@ import type {
     ValidationOptions,
     ValidationSeverity,
 } from 'langium';
-import { AstUtils, Cancellation, interruptAndCheck } from 'langium';
+import { AstUtils, Cancellation, getDiagnosticRange, interruptAndCheck } from 'langium';
 import type { Diagnostic } from 'vscode-languageserver-types';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Codeset, PolicyFile, Source } from '../grammar/generated/ast.js';
 import { isPolicyFile, isSource } from '../grammar/generated/ast.js';
 import { PayruleValidationRegistry } from './payrule-validation-registry.js';
@@ -25,6 +26,12 @@ interface Finding {
     severity: ValidationSeverity;
     message: string;
     info: DiagnosticInfo<AstNode>;
+    /**
+     * Where the finding stands, as offsets from the start of its declaration, when it lies inside
+     * it: replayed, its range is placed from these rather than searched for again in the syntax
+     * tree (400 findings cost an edit about 10 ms to find again).
+     */
+    within?: { start: number; end: number };
 }
 
 interface CachedFindings {
@@ -81,6 +88,7 @@ export class CachedDocumentValidator extends PayruleDocumentValidator {
         for (const node of found.slice()) if (isSource(node)) found.push(this.sourceState(node));
         const environment = this.environments.of(AstUtils.getDocument(root).uri.toString(), found);
         const closure = new Map<Codeset, Codeset[]>();
+        const text = AstUtils.getDocument(root).textDocument;
         let count = 0;
         for (const declaration of [root.policy, ...root.declarations]) {
             if (!declaration) continue;
@@ -94,7 +102,7 @@ export class CachedDocumentValidator extends PayruleDocumentValidator {
             if (!current) {
                 const findings: Finding[] = [];
                 const record: ValidationAcceptor = (severity, message, info) =>
-                    findings.push({ severity, message, info: info as DiagnosticInfo<AstNode> });
+                    findings.push({ severity, message, info: info as DiagnosticInfo<AstNode>, within: offsetsWithin(declaration, info) });
                 const nodes: AstNode[] = [];
                 walk(declaration, node => nodes.push(node));
                 for (const node of nodes) {
@@ -106,7 +114,7 @@ export class CachedDocumentValidator extends PayruleDocumentValidator {
             } else {
                 cached!.environment = environment;
             }
-            for (const finding of cached!.findings) acceptor(finding.severity, finding.message, finding.info);
+            for (const finding of cached!.findings) acceptor(finding.severity, finding.message, placed(text, declaration, finding));
         }
     }
 
@@ -150,6 +158,23 @@ export class CachedDocumentValidator extends PayruleDocumentValidator {
         const found = this.sources.lookupDeclared(source);
         return found.status === 'ok' ? found.text : `${found.status}:${found.file}:${found.status === 'missing' ? found.reason : ''}`;
     }
+}
+
+/** Where a finding of `declaration` stands, as offsets from the declaration's start; undefined when outside it. */
+function offsetsWithin(declaration: AstNode, info: DiagnosticInfo<AstNode>): Finding['within'] {
+    const base = declaration.$cstNode;
+    if (!base || !AstUtils.hasContainerOfType(info.node, node => node === declaration)) return undefined;
+    const text = AstUtils.getDocument(declaration).textDocument;
+    const range = getDiagnosticRange(info);
+    return { start: text.offsetAt(range.start) - base.offset, end: text.offsetAt(range.end) - base.offset };
+}
+
+/** A finding's info with its range where the (unchanged) declaration now stands. */
+function placed(text: TextDocument, declaration: AstNode, finding: Finding): DiagnosticInfo<AstNode> {
+    const base = declaration.$cstNode;
+    if (!finding.within || !base) return finding.info;
+    const range = { start: text.positionAt(base.offset + finding.within.start), end: text.positionAt(base.offset + finding.within.end) };
+    return { ...finding.info, range };
 }
 
 /** The rest of a node's checks after one returned a promise, in order. */

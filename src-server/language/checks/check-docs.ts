@@ -12,11 +12,19 @@ let docsFolder: string | null | undefined;
  * the pages are not installed.
  */
 export function checkDocsHref(code: string): string | undefined {
+    // Asked for every diagnostic of every check (hundreds per keystroke in a large file): once per code.
+    if (hrefs.has(code)) return hrefs.get(code);
     const name = code.startsWith('payrule/') ? code.slice('payrule/'.length) : undefined;
-    if (!name || !(name in CHECKS)) return undefined;
-    const folder = docsFolder === undefined ? (docsFolder = findDocsFolder()) : docsFolder;
-    return folder ? pathToFileURL(path.join(folder, `${name}.md`)).href : undefined;
+    let href: string | undefined;
+    if (name && name in CHECKS) {
+        const folder = docsFolder === undefined ? (docsFolder = findDocsFolder()) : docsFolder;
+        href = folder ? pathToFileURL(path.join(folder, `${name}.md`)).href : undefined;
+    }
+    hrefs.set(code, href);
+    return href;
 }
+
+const hrefs = new Map<string, string | undefined>();
 
 function findDocsFolder(): string | null {
     let folder = path.dirname(fileURLToPath(import.meta.url));
