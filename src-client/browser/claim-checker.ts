@@ -123,7 +123,7 @@ function fillForm(claim: Partial<FormClaim>): void {
 
 /** Pasted text is read as `payrule eval` reads a file: an X12 837P when it starts `ISA`, else JSON, NDJSON or FHIR. */
 function readPasted(text: string) {
-    return looksLikeX12(text) ? readX12Text(text) : readClaimsText(text);
+    return looksLikeX12(text) ? readX12Text(text) : readClaimsText(text, 'pasted claims');
 }
 
 function check(input: unknown, fromText?: string): void {
