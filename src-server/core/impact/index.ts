@@ -3,3 +3,14 @@ export { impact, compareLine, directionsOf, type Direction, type ImpactOptions, 
 export { changedRules, type RuleChangePair } from './changes.js';
 export { formatImpactText, formatImpactJson } from './format.js';
 export type { PlainClaim } from './candidates.js';
+export {
+    replay,
+    Replay,
+    ReplayOrderError,
+    allowedCents,
+    type ReplayResult,
+    type ReplayGroup,
+    type ReplayTally,
+    type ReplayTransition,
+} from './replay.js';
+export { formatReplayHtml, formatReplayJson, formatReplayText, transitionChart } from './replay-format.js';
