@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
@@ -26,6 +27,7 @@ export interface ImpactCommandOptions {
     maxCandidates: string;
     claims?: string[];
     html?: string;
+    gitHead?: string;
 }
 
 export function registerImpactCommand(program: Command): void {
@@ -34,8 +36,12 @@ export function registerImpactCommand(program: Command): void {
         .description(
             'prove what a policy change can do to a claim: can a line paid under OLD be denied, reduced or reviewed under NEW, and the reverse; each answer "yes" comes with a smallest claim the evaluator confirms',
         )
-        .argument('<old>', 'the earlier version: a .payrule file, a compiled pack (.json), or a folder of either')
-        .argument('<new>', 'the later version, in the same forms')
+        .argument('[old]', 'the earlier version: a .payrule file, a compiled pack (.json), or a folder of either')
+        .argument('[new]', 'the later version, in the same forms')
+        .option(
+            '--git-head <policy>',
+            'compare a .payrule file with its version in the last commit (git show HEAD:<policy>) instead of OLD and NEW',
+        )
         .addOption(
             new Option('-f, --format <format>', 'output format (html: the replay report, with --claims)')
                 .choices(['text', 'json', 'html'])
@@ -63,12 +69,20 @@ export function registerImpactCommand(program: Command): void {
             'after',
             '\nExit codes: 0 no claim can change in the asked direction (with --claims: no line of the history changed in it), 1 some claim can (witnesses printed) or some line did, 2 bad usage, unreadable input or a policy with errors.',
         )
-        .action(async (oldPath: string, newPath: string, options: ImpactCommandOptions) => {
+        .action(async (oldPath: string | undefined, newPath: string | undefined, options: ImpactCommandOptions) => {
             process.exitCode = await runImpact(oldPath, newPath, options);
         });
 }
 
-export async function runImpact(oldPath: string, newPath: string, options: ImpactCommandOptions): Promise<ExitCode> {
+export async function runImpact(
+    oldPath: string | undefined,
+    newPath: string | undefined,
+    options: ImpactCommandOptions,
+): Promise<ExitCode> {
+    if (options.gitHead !== undefined ? oldPath !== undefined : oldPath === undefined || newPath === undefined) {
+        console.error('payrule impact: give OLD and NEW, or --git-head POLICY alone');
+        return EXIT.badInput;
+    }
     const cap = Number(options.maxCandidates);
     if (!Number.isInteger(cap) || cap < 1) {
         console.error(`payrule impact: --max-candidates must be a whole number of at least 1, not "${options.maxCandidates}"`);
@@ -78,15 +92,66 @@ export async function runImpact(oldPath: string, newPath: string, options: Impac
         console.error('payrule impact: the HTML report is the replay report: give the history with --claims');
         return EXIT.badInput;
     }
-    const before = await readSide(oldPath);
-    if (typeof before === 'number') return before;
-    const after = await readSide(newPath);
-    if (typeof after === 'number') return after;
+    const sides = options.gitHead !== undefined ? await readGitHead(options.gitHead) : await readSides(oldPath!, newPath!);
+    if (typeof sides === 'number') return sides;
+    const [before, after] = sides;
     if (options.claims) return runReplay(before, after, options.claims, options);
     const result = impact(before, after, { maxCandidatesPerRule: cap });
     const directions: Direction[] = options.direction === 'both' ? ['paid-to-worse', 'worse-to-paid'] : [options.direction];
     process.stdout.write(options.format === 'json' ? formatImpactJson(result) : formatImpactText(result, directions));
     return result.witnesses.some(w => directions.includes(w.direction)) ? EXIT.findings : EXIT.ok;
+}
+
+async function readSides(oldPath: string, newPath: string): Promise<[RulePack[], RulePack[]] | ExitCode> {
+    const before = await readSide(oldPath);
+    if (typeof before === 'number') return before;
+    const after = await readSide(newPath);
+    if (typeof after === 'number') return after;
+    return [before, after];
+}
+
+/**
+ * `--git-head POLICY`: OLD is the policy as committed (`git show HEAD:./name`, run without a shell
+ * in the policy's folder), compiled in the file's place so its sources resolve as they did; NEW is
+ * the file as it is on disk.
+ */
+async function readGitHead(policy: string): Promise<[RulePack[], RulePack[]] | ExitCode> {
+    const file = path.resolve(policy);
+    if (!file.endsWith('.payrule') || !fs.statSync(file, { throwIfNoEntry: false })?.isFile()) {
+        console.error(`${displayPath(policy)}:1:1: --git-head takes a .payrule file that exists`);
+        return EXIT.badInput;
+    }
+    let committed: string;
+    try {
+        committed = execFileSync('git', ['show', `HEAD:./${path.basename(file)}`], {
+            cwd: path.dirname(file),
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'pipe'],
+            maxBuffer: 256 * 1024 * 1024,
+        });
+    } catch (error) {
+        const stderr = String((error as { stderr?: unknown }).stderr ?? '')
+            .trim()
+            .split('\n')[0];
+        const why = (error as { code?: string }).code === 'ENOENT' ? 'git is not installed' : stderr || String(error);
+        console.error(`${displayPath(policy)}:1:1: no committed version to compare with (git show HEAD): ${why}`);
+        return EXIT.badInput;
+    }
+    const before = await compiledSide(policy, new Map([[file, committed]]), 'as committed');
+    if (typeof before === 'number') return before;
+    const after = await compiledSide(policy);
+    if (typeof after === 'number') return after;
+    return [before, after];
+}
+
+async function compiledSide(given: string, texts?: ReadonlyMap<string, string>, version = ''): Promise<RulePack[] | ExitCode> {
+    const compiled = await compilePolicies([given], texts);
+    if (compiled.errors.length > 0) {
+        console.error(compiled.errors.join('\n'));
+        console.error(`Cannot compare ${displayPath(given)}${version ? ` ${version}` : ''}: the policy has errors.`);
+        return EXIT.badInput;
+    }
+    return compiled.packs.map(p => p.pack);
 }
 
 /** One side of the change as packs: a pack, a policy file, or a folder of packs or of policies. */
@@ -111,13 +176,7 @@ async function readSide(given: string): Promise<RulePack[] | ExitCode> {
         console.error(`${displayPath(given)}:1:1: expected a .payrule file, a pack .json or a folder of them`);
         return EXIT.badInput;
     }
-    const compiled = await compilePolicies([given]);
-    if (compiled.errors.length > 0) {
-        console.error(compiled.errors.join('\n'));
-        console.error(`Cannot compare ${displayPath(given)}: the policy has errors.`);
-        return EXIT.badInput;
-    }
-    return compiled.packs.map(p => p.pack);
+    return compiledSide(given);
 }
 
 function loadPacks(files: string[]): RulePack[] | ExitCode {
