@@ -1,3 +1,4 @@
+import { readClaimValue } from '../claims/read.js';
 import { Evaluator } from '../evaluator/evaluate.js';
 import type { ClaimOutput, EvaluationOutput, LineResult, LineStatus } from '../evaluator/types.js';
 import type { RulePack } from '../pack/types.js';
@@ -127,8 +128,10 @@ export function impact(oldPacks: readonly RulePack[], newPacks: readonly RulePac
 /** Evaluate a batch (each candidate its own patient) under both sides; the directions each differs in. */
 function differing(batch: Candidate[], before: Evaluator, after: Evaluator): Array<{ candidate: Candidate; direction: Direction }> {
     const claims = batch.flatMap((candidate, n) => candidate.map(claim => ({ ...claim, id: `${n}-${claim.id}`, patient: `P${n}` })));
-    const oldOut = before.evaluate(claims).claims;
-    const newOut = after.evaluate(claims).claims;
+    // Read once, judged by both sides.
+    const records = readClaimValue(claims);
+    const oldOut = before.evaluateRecords(records);
+    const newOut = after.evaluateRecords(records);
     const result: Array<{ candidate: Candidate; direction: Direction }> = [];
     let at = 0;
     for (const candidate of batch) {
