@@ -107,6 +107,10 @@ describe('payrule impact --claims (replay)', () => {
             root,
         );
         expect(worse.status).toBe(1);
+        const page = runCli(['impact', 'old/demo.payrule', 'new/demo.payrule', '--claims', 'history.fhir.json', '--format', 'html'], root);
+        expect(page.status).toBe(1);
+        expect(page.stdout).toMatch(/^<!DOCTYPE html>/);
+        expect(page.stdout).toContain('<g class="bar" data-transition="paid→denied" data-lines="1">');
         const same = runCli(['impact', 'old/demo.payrule', 'old/demo.payrule', '--claims', 'history.ndjson'], root);
         expect(same.status).toBe(0);
         expect(same.stdout).toContain(': 0 lines change.');
