@@ -157,10 +157,10 @@ function decodeAttribute(value: string): string {
     return value.replace(/&(amp|quot|#39|lt|gt);/g, (_all, name: string) => ({ amp: '&', quot: '"', '#39': "'", lt: '<', gt: '>' })[name]!);
 }
 
-function escapeAttribute(value: string): string {
+export function escapeAttribute(value: string): string {
     return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-function escapeText(value: string): string {
+export function escapeText(value: string): string {
     return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

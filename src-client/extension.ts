@@ -8,6 +8,7 @@ import type { LanguageClient } from 'vscode-languageclient/node.js';
 import { checkWorkspaceCommand } from './commands/check-workspace.js';
 import { compilePolicyCommand } from './commands/compile-policy.js';
 import { evaluateClaimsCommand } from './commands/evaluate-claims.js';
+import { impactSinceCommitCommand } from './commands/impact-since-commit.js';
 import { CompiledRulePreview } from './commands/preview-compiled-rule.js';
 import { DocsPreview } from './commands/preview-docs.js';
 import { startLanguageClient } from './language-client.js';
@@ -32,6 +33,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
         commands.registerCommand('payrule.evaluateClaims', evaluateClaimsCommand(cli, output, scratch)),
         commands.registerCommand('payrule.previewDocs', docs.command),
         commands.registerCommand('payrule.previewCompiledRule', compiledRules.command),
+        commands.registerCommand('payrule.impactSinceCommit', impactSinceCommitCommand(cli, output)),
     );
 
     // The commands above work without the server; a server that fails to start is reported, not fatal.

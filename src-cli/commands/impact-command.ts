@@ -1,16 +1,33 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
-import { impact, formatImpactJson, formatImpactText, type Direction } from '../../src-server/core/impact/index.js';
+import { Readable } from 'node:stream';
+import { UnreadableClaim, looksLikeX12, streamClaims, streamX12Claims, type ClaimRecord } from '../../src-server/core/claims/index.js';
+import {
+    impact,
+    formatImpactJson,
+    formatImpactText,
+    formatReplayHtml,
+    formatReplayJson,
+    formatReplayText,
+    replay,
+    ReplayOrderError,
+    type Direction,
+    type ReplayResult,
+} from '../../src-server/core/impact/index.js';
 import { loadPackSync, PackError, type RulePack } from '../../src-server/core/pack/index.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { displayPath } from '../findings.js';
 import { compilePolicies } from '../workspace/policy-packs.js';
 
 export interface ImpactCommandOptions {
-    format: 'text' | 'json';
+    format: 'text' | 'json' | 'html';
     direction: 'both' | Direction;
     maxCandidates: string;
+    claims?: string[];
+    html?: string;
+    gitHead?: string;
 }
 
 export function registerImpactCommand(program: Command): void {
@@ -19,9 +36,25 @@ export function registerImpactCommand(program: Command): void {
         .description(
             'prove what a policy change can do to a claim: can a line paid under OLD be denied, reduced or reviewed under NEW, and the reverse; each answer "yes" comes with a smallest claim the evaluator confirms',
         )
-        .argument('<old>', 'the earlier version: a .payrule file, a compiled pack (.json), or a folder of either')
-        .argument('<new>', 'the later version, in the same forms')
-        .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+        .argument('[old]', 'the earlier version: a .payrule file, a compiled pack (.json), or a folder of either')
+        .argument('[new]', 'the later version, in the same forms')
+        .option(
+            '--git-head <policy>',
+            'compare a .payrule file with its version in the last commit (git show HEAD:<policy>) instead of OLD and NEW',
+        )
+        .addOption(
+            new Option('-f, --format <format>', 'output format (html: the replay report, with --claims)')
+                .choices(['text', 'json', 'html'])
+                .default('text'),
+        )
+        .option(
+            '--claims <files...>',
+            "replay historical claims instead of the proof: JSON, NDJSON, FHIR or X12 837P files, each patient's claims together",
+        )
+        .option(
+            '--html <file>',
+            'with --claims: also write the replay report as a self-contained HTML page with a chart of the transitions',
+        )
         .addOption(
             new Option('--direction <direction>', 'which question decides the exit code')
                 .choices(['both', 'paid-to-worse', 'worse-to-paid'])
@@ -34,27 +67,91 @@ export function registerImpactCommand(program: Command): void {
         )
         .addHelpText(
             'after',
-            '\nExit codes: 0 no claim can change in the asked direction, 1 some claim can (witnesses printed), 2 bad usage, unreadable input or a policy with errors.',
+            '\nExit codes: 0 no claim can change in the asked direction (with --claims: no line of the history changed in it), 1 some claim can (witnesses printed) or some line did, 2 bad usage, unreadable input or a policy with errors.',
         )
-        .action(async (oldPath: string, newPath: string, options: ImpactCommandOptions) => {
+        .action(async (oldPath: string | undefined, newPath: string | undefined, options: ImpactCommandOptions) => {
             process.exitCode = await runImpact(oldPath, newPath, options);
         });
 }
 
-export async function runImpact(oldPath: string, newPath: string, options: ImpactCommandOptions): Promise<ExitCode> {
+export async function runImpact(
+    oldPath: string | undefined,
+    newPath: string | undefined,
+    options: ImpactCommandOptions,
+): Promise<ExitCode> {
+    if (options.gitHead !== undefined ? oldPath !== undefined : oldPath === undefined || newPath === undefined) {
+        console.error('payrule impact: give OLD and NEW, or --git-head POLICY alone');
+        return EXIT.badInput;
+    }
     const cap = Number(options.maxCandidates);
     if (!Number.isInteger(cap) || cap < 1) {
         console.error(`payrule impact: --max-candidates must be a whole number of at least 1, not "${options.maxCandidates}"`);
         return EXIT.badInput;
     }
-    const before = await readSide(oldPath);
-    if (typeof before === 'number') return before;
-    const after = await readSide(newPath);
-    if (typeof after === 'number') return after;
+    if ((options.format === 'html' || options.html) && !options.claims) {
+        console.error('payrule impact: the HTML report is the replay report: give the history with --claims');
+        return EXIT.badInput;
+    }
+    const sides = options.gitHead !== undefined ? await readGitHead(options.gitHead) : await readSides(oldPath!, newPath!);
+    if (typeof sides === 'number') return sides;
+    const [before, after] = sides;
+    if (options.claims) return runReplay(before, after, options.claims, options);
     const result = impact(before, after, { maxCandidatesPerRule: cap });
     const directions: Direction[] = options.direction === 'both' ? ['paid-to-worse', 'worse-to-paid'] : [options.direction];
     process.stdout.write(options.format === 'json' ? formatImpactJson(result) : formatImpactText(result, directions));
     return result.witnesses.some(w => directions.includes(w.direction)) ? EXIT.findings : EXIT.ok;
+}
+
+async function readSides(oldPath: string, newPath: string): Promise<[RulePack[], RulePack[]] | ExitCode> {
+    const before = await readSide(oldPath);
+    if (typeof before === 'number') return before;
+    const after = await readSide(newPath);
+    if (typeof after === 'number') return after;
+    return [before, after];
+}
+
+/**
+ * `--git-head POLICY`: OLD is the policy as committed (`git show HEAD:./name`, run without a shell
+ * in the policy's folder), compiled in the file's place so its sources resolve as they did; NEW is
+ * the file as it is on disk.
+ */
+async function readGitHead(policy: string): Promise<[RulePack[], RulePack[]] | ExitCode> {
+    const file = path.resolve(policy);
+    if (!file.endsWith('.payrule') || !fs.statSync(file, { throwIfNoEntry: false })?.isFile()) {
+        console.error(`${displayPath(policy)}:1:1: --git-head takes a .payrule file that exists`);
+        return EXIT.badInput;
+    }
+    let committed: string;
+    try {
+        committed = execFileSync('git', ['show', `HEAD:./${path.basename(file)}`], {
+            cwd: path.dirname(file),
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'pipe'],
+            maxBuffer: 256 * 1024 * 1024,
+        });
+    } catch (error) {
+        const stderr = String((error as { stderr?: unknown }).stderr ?? '')
+            .trim()
+            .split('\n')[0];
+        const why = (error as { code?: string }).code === 'ENOENT' ? 'git is not installed' : stderr || String(error);
+        console.error(`${displayPath(policy)}:1:1: no committed version to compare with (git show HEAD): ${why}`);
+        return EXIT.badInput;
+    }
+    const before = await compiledSide(policy, new Map([[file, committed]]), 'as committed');
+    if (typeof before === 'number') return before;
+    const after = await compiledSide(policy);
+    if (typeof after === 'number') return after;
+    return [before, after];
+}
+
+async function compiledSide(given: string, texts?: ReadonlyMap<string, string>, version = ''): Promise<RulePack[] | ExitCode> {
+    const compiled = await compilePolicies([given], texts);
+    if (compiled.errors.length > 0) {
+        console.error(compiled.errors.join('\n'));
+        console.error(`Cannot compare ${displayPath(given)}${version ? ` ${version}` : ''}: the policy has errors.`);
+        return EXIT.badInput;
+    }
+    return compiled.packs.map(p => p.pack);
 }
 
 /** One side of the change as packs: a pack, a policy file, or a folder of packs or of policies. */
@@ -79,13 +176,7 @@ async function readSide(given: string): Promise<RulePack[] | ExitCode> {
         console.error(`${displayPath(given)}:1:1: expected a .payrule file, a pack .json or a folder of them`);
         return EXIT.badInput;
     }
-    const compiled = await compilePolicies([given]);
-    if (compiled.errors.length > 0) {
-        console.error(compiled.errors.join('\n'));
-        console.error(`Cannot compare ${displayPath(given)}: the policy has errors.`);
-        return EXIT.badInput;
-    }
-    return compiled.packs.map(p => p.pack);
+    return compiledSide(given);
 }
 
 function loadPacks(files: string[]): RulePack[] | ExitCode {
@@ -94,5 +185,84 @@ function loadPacks(files: string[]): RulePack[] | ExitCode {
     } catch (error) {
         console.error(error instanceof PackError ? error.message : `${displayPath(files[0])}: ${String(error)}`);
         return EXIT.badInput;
+    }
+}
+
+/** `--claims`: replay the history under both sides in one pass, and report the changed lines. */
+async function runReplay(before: RulePack[], after: RulePack[], files: string[], options: ImpactCommandOptions): Promise<ExitCode> {
+    for (const file of files) {
+        const problem = unusableHistory(file);
+        if (problem) {
+            console.error(`${displayPath(file)}:1:1: ${problem}`);
+            return EXIT.badInput;
+        }
+    }
+    const reading = { file: files[0] };
+    let result: ReplayResult;
+    try {
+        result = await replay(before, after, historyRecords(files, reading));
+    } catch (error) {
+        const what =
+            error instanceof ReplayOrderError
+                ? error.message
+                : `cannot read the claims: ${error instanceof Error ? error.message : String(error)}`;
+        console.error(`${displayPath(reading.file)}: ${what}`);
+        return EXIT.badInput;
+    }
+    const title = `Replay of ${files.map(f => path.basename(f)).join(', ')}: impact of the policy change`;
+    if (options.html) {
+        try {
+            fs.writeFileSync(options.html, formatReplayHtml(result, title));
+        } catch (error) {
+            console.error(
+                `${displayPath(options.html)}:1:1: cannot write the HTML report: ${error instanceof Error ? error.message : String(error)}`,
+            );
+            return EXIT.badInput;
+        }
+    }
+    process.stdout.write(
+        options.format === 'json'
+            ? formatReplayJson(result)
+            : options.format === 'html'
+              ? formatReplayHtml(result, title)
+              : formatReplayText(result),
+    );
+    const worse = options.direction !== 'worse-to-paid' && result.paidToWorse > 0;
+    const better = options.direction !== 'paid-to-worse' && result.worseToPaid > 0;
+    return worse || better ? EXIT.findings : EXIT.ok;
+}
+
+/** Why a history file cannot be replayed, or undefined. */
+function unusableHistory(file: string): string | undefined {
+    let stat: fs.Stats;
+    try {
+        stat = fs.statSync(file);
+    } catch {
+        return 'cannot read the claims file: no such file';
+    }
+    if (stat.isDirectory()) return 'cannot read the claims file: it is a folder';
+    if (/\.(csv|parquet|pq)$/i.test(file)) {
+        return 'CSV and Parquet claim lines are not replayed yet: convert them to NDJSON (payrule eval reads them with --engine duckdb)';
+    }
+    return undefined;
+}
+
+/**
+ * The claims of the history files in order, through the claim readers `payrule eval` uses (X12 837P
+ * when a file starts with ISA, else JSON, NDJSON or FHIR). `reading.file` names the file being read.
+ */
+async function* historyRecords(files: string[], reading: { file: string }): AsyncGenerator<ClaimRecord> {
+    for (const file of files) {
+        reading.file = file;
+        const start = Buffer.alloc(512);
+        const fd = fs.openSync(file, 'r');
+        const read = fs.readSync(fd, start, 0, start.length, 0);
+        fs.closeSync(fd);
+        const records = looksLikeX12(start.subarray(0, read).toString('utf8'))
+            ? streamX12Claims(Readable.from(fs.createReadStream(file)))
+            : streamClaims(file);
+        for await (const record of records) {
+            yield record instanceof UnreadableClaim ? new UnreadableClaim(record.id, `${displayPath(file)}: ${record.error}`) : record;
+        }
     }
 }

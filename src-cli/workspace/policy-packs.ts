@@ -15,8 +15,8 @@ export interface CompiledPolicies {
  * that evaluate policies without writing packs (`eval --policy`, `test`). Policies with errors are
  * not compiled: their errors come back instead.
  */
-export async function compilePolicies(paths: string[]): Promise<CompiledPolicies> {
-    const workspace = await loadWorkspace(paths);
+export async function compilePolicies(paths: string[], texts?: ReadonlyMap<string, string>): Promise<CompiledPolicies> {
+    const workspace = await loadWorkspace(paths, undefined, texts);
     const errors = [...inputFindings(workspace.inputProblems), ...findingsOf(workspace.documents)].filter(f => f.severity === 'error');
     if (errors.length > 0) return { packs: [], errors: formatText(errors).split('\n') };
     return { packs: compileWorkspace(workspace), errors: [] };

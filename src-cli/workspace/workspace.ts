@@ -17,16 +17,18 @@ export interface LoadedWorkspace {
 /**
  * Load and check the policy files named on the command line as one workspace, so that conflicts
  * are found across all of them. The workspace root (which sources may not leave) is `root`, else
- * the deepest folder holding every path given.
+ * the deepest folder holding every path given. `texts` replaces the text of some files (absolute
+ * path: text), as `payrule impact --git-head` reads a policy's committed version in its place.
  */
-export async function loadWorkspace(paths: string[], root?: string): Promise<LoadedWorkspace> {
+export async function loadWorkspace(paths: string[], root?: string, texts?: ReadonlyMap<string, string>): Promise<LoadedWorkspace> {
     const { shared } = createPayruleServices({ ...NodeFileSystem }, { batch: true });
     const { files, problems } = collectPolicyFiles(paths);
     const folders = workspaceFolders(paths, root);
     shared.payrule.PolicySources.setRoots([folders.root]);
     const documents: Array<LangiumDocument<PolicyFile>> = [];
     for (const file of files) {
-        const read = readPolicyFile(file);
+        const given = texts?.get(file);
+        const read = given === undefined ? readPolicyFile(file) : { text: given };
         if ('message' in read) {
             problems.push(read);
             continue;

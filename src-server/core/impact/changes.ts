@@ -42,6 +42,8 @@ export function changedRules(oldPacks: readonly RulePack[], newPacks: readonly R
 function causesOf(pair: RuleChangePair): string[] {
     if (!pair.old) return ['rule added'];
     if (!pair.new) return ['rule removed'];
+    // Most rules of a large import are unchanged: one comparison of what can alter an outcome settles them.
+    if (outcomeKey(pair.old.rule) === outcomeKey(pair.new.rule) && policyKey(pair.old.policy) === policyKey(pair.new.policy)) return [];
     const a = pair.old.rule;
     const b = pair.new.rule;
     const causes = new Set<string>();
@@ -54,6 +56,20 @@ function causesOf(pair: RuleChangePair): string[] {
         causes.add('effective dates changed');
     if (!same(routing(pair.old.policy), routing(pair.new.policy))) causes.add('routing changed');
     return [...causes];
+}
+
+/** What of a rule can alter an outcome, as text (titles, notes, citations and reasons left out). */
+function outcomeKey(rule: PackRule): string {
+    return JSON.stringify([rule.action, rule.subject, rule.conditions, rule.timed, rule.exceptions, rule.effective]);
+}
+
+const policyKeys = new WeakMap<PackPolicy, string>();
+
+/** What of a policy can alter an outcome: its effective dates and routing (computed once a policy). */
+function policyKey(policy: PackPolicy): string {
+    let key = policyKeys.get(policy);
+    if (key === undefined) policyKeys.set(policy, (key = JSON.stringify([policy.effective, routing(policy)])));
+    return key;
 }
 
 /** Conditions of the same kinds and shapes that differ only in their numbers (N of `above N …`). */

@@ -1,3 +1,4 @@
+import { readClaimValue } from '../claims/read.js';
 import { Evaluator } from '../evaluator/evaluate.js';
 import type { ClaimOutput, EvaluationOutput, LineResult, LineStatus } from '../evaluator/types.js';
 import type { RulePack } from '../pack/types.js';
@@ -25,11 +26,26 @@ export interface ImpactResult {
     witnesses: Witness[];
     /** How many candidate claims were evaluated under both sides. */
     candidates: number;
+    /** Each changed rule's own answer, in `policy/rule` order (what `payrule diff` mentions). */
+    rules: RuleImpact[];
+}
+
+/** One changed rule: whether its search found a verified witness in each direction, and whether it ran to the end. */
+export interface RuleImpact {
+    /** `policy-id/rule-id`. */
+    key: string;
+    cause: string;
+    paidToWorse: boolean;
+    worseToPaid: boolean;
+    /** False when the search of this rule was capped or not run (a "no" is then not a proof). */
+    complete: boolean;
 }
 
 export interface ImpactOptions {
     /** Candidates tried per changed rule before the search is capped (complete: false). */
     maxCandidatesPerRule?: number;
+    /** Candidates tried over all changed rules: rules reached after that are not searched (complete: false). */
+    maxCandidatesTotal?: number;
 }
 
 const BATCH = 2000;
@@ -42,6 +58,8 @@ const STATUS_RANK: Record<LineStatus, number> = { paid: 0, reduced: 1, review: 2
  */
 export function impact(oldPacks: readonly RulePack[], newPacks: readonly RulePack[], options: ImpactOptions = {}): ImpactResult {
     const cap = options.maxCandidatesPerRule ?? 200_000;
+    const budget = options.maxCandidatesTotal ?? Infinity;
+    const capped = new Set<string>();
     const before = new Evaluator(oldPacks);
     const after = new Evaluator(newPacks);
     const incomplete: string[] = [];
@@ -51,9 +69,18 @@ export function impact(oldPacks: readonly RulePack[], newPacks: readonly RulePac
     const changedKeys = new Set(changed.map(pair => pair.key));
     const allRules = new SubjectIndex([...oldPacks, ...newPacks].flatMap(pack => pack.rules));
     for (const pair of changed) {
+        if (tried >= budget) {
+            incomplete.push(`${pair.key}: not searched, the search had tried its ${budget} candidate claims`);
+            capped.add(pair.key);
+            continue;
+        }
         const domain = domainOf(pair, allRules);
         const total = candidateCount(domain);
-        if (total > cap) incomplete.push(`${pair.key}: ${total} candidate claims, only the first ${cap} were tried`);
+        const limit = Math.min(cap, budget - tried);
+        if (total > limit) {
+            incomplete.push(`${pair.key}: ${total} candidate claims, only the first ${limit} were tried`);
+            capped.add(pair.key);
+        }
         let batch: Candidate[] = [];
         const run = () => {
             tried += batch.length;
@@ -67,16 +94,18 @@ export function impact(oldPacks: readonly RulePack[], newPacks: readonly RulePac
         };
         let count = 0;
         for (const candidate of candidates(domain)) {
-            if (count++ >= cap) break;
+            if (count++ >= limit) break;
             batch.push(candidate);
             if (batch.length === BATCH) run();
         }
         run();
     }
+    const verified = new Set<string>();
     const witnesses = [...found.values()]
         .sort((a, b) => (a.direction === b.direction ? (a.pair.key < b.pair.key ? -1 : 1) : a.direction === 'paid-to-worse' ? -1 : 1))
         .flatMap(({ pair, direction, candidate }) => {
             const witness = verifiedWitness(pair, direction, candidate, before, after, changedKeys);
+            if (witness) verified.add(`${direction} ${pair.key}`);
             return witness ? [witness] : [];
         });
     return {
@@ -86,14 +115,23 @@ export function impact(oldPacks: readonly RulePack[], newPacks: readonly RulePac
         incomplete,
         witnesses,
         candidates: tried,
+        rules: changed.map(pair => ({
+            key: pair.key,
+            cause: pair.causes.join(', '),
+            paidToWorse: verified.has(`paid-to-worse ${pair.key}`),
+            worseToPaid: verified.has(`worse-to-paid ${pair.key}`),
+            complete: !capped.has(pair.key),
+        })),
     };
 }
 
 /** Evaluate a batch (each candidate its own patient) under both sides; the directions each differs in. */
 function differing(batch: Candidate[], before: Evaluator, after: Evaluator): Array<{ candidate: Candidate; direction: Direction }> {
     const claims = batch.flatMap((candidate, n) => candidate.map(claim => ({ ...claim, id: `${n}-${claim.id}`, patient: `P${n}` })));
-    const oldOut = before.evaluate(claims).claims;
-    const newOut = after.evaluate(claims).claims;
+    // Read once, judged by both sides.
+    const records = readClaimValue(claims);
+    const oldOut = before.evaluateRecords(records);
+    const newOut = after.evaluateRecords(records);
     const result: Array<{ candidate: Candidate; direction: Direction }> = [];
     let at = 0;
     for (const candidate of batch) {

@@ -1,5 +1,26 @@
 /** Change impact: which claims a policy change can pay worse or better, with verified witnesses (docs/impact.md). */
-export { impact, compareLine, directionsOf, type Direction, type ImpactOptions, type ImpactResult, type Witness } from './impact.js';
+export {
+    impact,
+    compareLine,
+    directionsOf,
+    type Direction,
+    type ImpactOptions,
+    type ImpactResult,
+    type RuleImpact,
+    type Witness,
+} from './impact.js';
 export { changedRules, type RuleChangePair } from './changes.js';
 export { formatImpactText, formatImpactJson } from './format.js';
 export type { PlainClaim } from './candidates.js';
+export {
+    replay,
+    Replay,
+    ReplayOrderError,
+    allowedCents,
+    type ReplayResult,
+    type ReplayGroup,
+    type ReplayTally,
+    type ReplayTransition,
+} from './replay.js';
+export { formatReplayHtml, formatReplayJson, formatReplayText, transitionChart } from './replay-format.js';
+export { denyMentions, DIFF_IMPACT_BOUNDS, type DenyMention } from './diff-mention.js';

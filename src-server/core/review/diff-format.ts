@@ -14,7 +14,10 @@ export function formatDiffText(diff: PackDiff): string {
     if (diff.policy.length > 0) lines.push('Policy changes:', ...diff.policy.map(change => `  ${change}`));
     const ruleList = (title: string, rules: RuleSummary[]) => {
         if (rules.length > 0)
-            lines.push(`${title} (${rules.length}):`, ...rules.map(rule => `  ${rule.id} "${rule.title}": ${rule.english}`));
+            lines.push(
+                `${title} (${rules.length}):`,
+                ...rules.flatMap(rule => [`  ${rule.id} "${rule.title}": ${rule.english}`, ...denyText(rule)]),
+            );
     };
     ruleList('Rules added', diff.added);
     ruleList('Rules removed', diff.removed);
@@ -23,6 +26,7 @@ export function formatDiffText(diff: PackDiff): string {
         for (const rule of diff.changed) {
             lines.push(`  ${rule.id}: ${rule.changes.join('; ')}`);
             if (rule.before !== rule.after) lines.push(`    before: ${rule.before}`, `    after:  ${rule.after}`);
+            lines.push(...denyText(rule));
         }
     }
     lines.push(`${plural(diff.unchanged.length, 'rule')} unchanged.`);
@@ -39,7 +43,9 @@ export function formatDiffMarkdown(diff: PackDiff): string {
         if (rules.length > 0) {
             out.push(
                 `### ${title} (${rules.length})`,
-                rules.map(rule => `- ${mdCode(rule.id)} ${mdText(rule.title)}: ${mdText(rule.english)}`).join('\n'),
+                rules
+                    .map(rule => [`- ${mdCode(rule.id)} ${mdText(rule.title)}: ${mdText(rule.english)}`, ...denyMarkdown(rule)].join('\n'))
+                    .join('\n'),
             );
         }
     };
@@ -53,6 +59,7 @@ export function formatDiffMarkdown(diff: PackDiff): string {
                     [
                         `- ${mdCode(rule.id)}: ${mdText(rule.changes.join('; '))}`,
                         ...(rule.before !== rule.after ? [`  - Before: ${mdText(rule.before)}`, `  - After: ${mdText(rule.after)}`] : []),
+                        ...denyMarkdown(rule),
                     ].join('\n'),
                 )
                 .join('\n'),
@@ -64,6 +71,21 @@ export function formatDiffMarkdown(diff: PackDiff): string {
 
 export function formatDiffJson(diff: PackDiff): string {
     return `${JSON.stringify(diff, null, 2)}\n`;
+}
+
+const DENY_WORDS = {
+    yes: 'yes (payrule impact shows a claim)',
+    no: 'no',
+    'not checked': 'not checked (search capped: run payrule impact)',
+};
+
+/** The impact mention under a rule, when `payrule diff` computed one. */
+function denyText(rule: { canDenyPaid?: keyof typeof DENY_WORDS }): string[] {
+    return rule.canDenyPaid ? [`    can deny a claim paid before: ${DENY_WORDS[rule.canDenyPaid]}`] : [];
+}
+
+function denyMarkdown(rule: { canDenyPaid?: keyof typeof DENY_WORDS }): string[] {
+    return rule.canDenyPaid ? [`  - Can deny a claim paid before: ${DENY_WORDS[rule.canDenyPaid]}`] : [];
 }
 
 function heading(pack: PackSummary): string {

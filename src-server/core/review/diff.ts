@@ -33,6 +33,8 @@ export interface RuleSummary {
     id: string;
     title: string;
     english: string;
+    /** Set by `payrule diff` (docs/impact.md): can this change deny a claim line paid before? */
+    canDenyPaid?: 'yes' | 'no' | 'not checked';
 }
 export interface RuleChange {
     id: string;
@@ -40,6 +42,8 @@ export interface RuleChange {
     changes: string[];
     before: string;
     after: string;
+    /** As RuleSummary.canDenyPaid. */
+    canDenyPaid?: 'yes' | 'no' | 'not checked';
 }
 
 export function diffPacks(before: RulePack, after: RulePack): PackDiff {

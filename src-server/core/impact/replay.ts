@@ -1,0 +1,278 @@
+import { Claim, type ClaimRecord } from '../claims/types.js';
+import { Evaluator } from '../evaluator/evaluate.js';
+import type { LineResult, LineStatus } from '../evaluator/types.js';
+import type { RulePack } from '../pack/types.js';
+import { compareLine, type Direction } from './impact.js';
+
+/**
+ * Replay (docs/impact.md, "Replay"): historical claims judged under OLD and NEW in one pass, each
+ * run of a patient's claims read once and evaluated by both sides, and every line whose outcome
+ * differs tallied by its status transition, by the rules that fired differently on it, by its code
+ * and by its rendering provider.
+ */
+
+/** Counts, units and dollars of a set of changed lines. Dollars are whole cents while tallied. */
+export interface ReplayTally {
+    lines: number;
+    billedUnits: number;
+    /** Allowed units under OLD and under NEW. */
+    unitsBefore: number;
+    unitsAfter: number;
+    /** The lines' billed charges (lines without a charge add nothing). */
+    charge: number;
+    /** The allowed share of the charges under OLD and NEW: charge × allowed units ÷ billed units. */
+    dollarsBefore: number;
+    dollarsAfter: number;
+    /** Changed lines that carry no charge, so that the dollars are read for what they are. */
+    linesWithoutCharge: number;
+}
+
+export interface ReplayTransition extends ReplayTally {
+    from: LineStatus;
+    to: LineStatus;
+    direction: Direction;
+}
+
+export interface ReplayGroup extends ReplayTally {
+    /** `policy/rule`, a procedure code, or a rendering provider id (`(none)` when the claim names none). */
+    key: string;
+    /** Changed lines of the group per transition, `paid→denied`: count. */
+    transitions: Record<string, number>;
+}
+
+export interface ReplayResult {
+    claims: number;
+    lines: number;
+    unreadable: number;
+    /** The first unreadable claims' errors (at most 5), for the report. */
+    unreadableExamples: string[];
+    changed: ReplayTally;
+    /** Changed lines worse under NEW (fewer units or a worse status) and better under NEW. */
+    paidToWorse: number;
+    worseToPaid: number;
+    transitions: ReplayTransition[];
+    byRule: ReplayGroup[];
+    byCode: ReplayGroup[];
+    byProvider: ReplayGroup[];
+}
+
+/** A patient's claims came again after other patients' claims: the runs would judge them apart. */
+export class ReplayOrderError extends Error {
+    constructor(
+        readonly patient: string,
+        /** The claim's place in the input (1-based, over all files). */
+        readonly claimNumber: number,
+    ) {
+        super(
+            `claim ${claimNumber}: the claims of patient ${JSON.stringify(patient)} are not together: they come again here, after other patients' claims. ` +
+                'Rules that look across claims (same day, visits, daily units) need all of them: keep each patient’s claims together (sort by patient).',
+        );
+    }
+}
+
+type TallyCents = ReplayTally;
+
+function emptyTally(): TallyCents {
+    return { lines: 0, billedUnits: 0, unitsBefore: 0, unitsAfter: 0, charge: 0, dollarsBefore: 0, dollarsAfter: 0, linesWithoutCharge: 0 };
+}
+
+interface ChangedLine {
+    transition: string;
+    billed: number;
+    before: number;
+    after: number;
+    /** In cents, or null without a charge. */
+    charge: number | null;
+    dollarsBefore: number;
+    dollarsAfter: number;
+}
+
+function addLine(tally: TallyCents, line: ChangedLine): void {
+    tally.lines++;
+    tally.billedUnits += line.billed;
+    tally.unitsBefore += line.before;
+    tally.unitsAfter += line.after;
+    if (line.charge === null) tally.linesWithoutCharge++;
+    else {
+        tally.charge += line.charge;
+        tally.dollarsBefore += line.dollarsBefore;
+        tally.dollarsAfter += line.dollarsAfter;
+    }
+}
+
+/** The allowed share of a charge in cents: charge × allowed ÷ billed, the whole charge when 0 units were billed (as the 835 writer prices it). */
+export function allowedCents(chargeCents: number, allowed: number, billed: number): number {
+    return billed === 0 ? chargeCents : Math.round((chargeCents * allowed) / billed);
+}
+
+/** Judges runs of one patient's claims under both sides and keeps the tallies. */
+export class Replay {
+    private readonly before: Evaluator;
+    private readonly after: Evaluator;
+    private claims = 0;
+    private lines = 0;
+    private unreadable = 0;
+    private readonly unreadableExamples: string[] = [];
+    private readonly changed = emptyTally();
+    private readonly directions: Record<Direction, number> = { 'paid-to-worse': 0, 'worse-to-paid': 0 };
+    private readonly transitions = new Map<string, ReplayTransition>();
+    private readonly groups = {
+        rule: new Map<string, ReplayGroup>(),
+        code: new Map<string, ReplayGroup>(),
+        provider: new Map<string, ReplayGroup>(),
+    };
+
+    constructor(oldPacks: readonly RulePack[], newPacks: readonly RulePack[]) {
+        this.before = new Evaluator(oldPacks);
+        this.after = new Evaluator(newPacks);
+    }
+
+    /** Judge records under both sides: all claims of each patient they hold must be among them. */
+    add(records: readonly ClaimRecord[]): void {
+        const old = this.before.evaluateRecords(records);
+        const now = this.after.evaluateRecords(records);
+        records.forEach((record, i) => {
+            if (!(record instanceof Claim)) {
+                this.unreadable++;
+                if (this.unreadableExamples.length < 5) this.unreadableExamples.push(`${record.id ?? '(no id)'}: ${record.error}`);
+                return;
+            }
+            this.claims++;
+            const a = old[i];
+            const b = now[i];
+            if (!('lines' in a) || !('lines' in b)) return;
+            record.lines.forEach((source, j) => {
+                this.lines++;
+                const direction = compareLine(a.lines[j], b.lines[j]);
+                if (direction) this.tally(record, source.charge, a.lines[j], b.lines[j], direction);
+            });
+        });
+    }
+
+    private tally(claim: Claim, charge: number | null, a: LineResult, b: LineResult, direction: Direction): void {
+        const chargeCents = charge === null ? null : Math.round(charge * 100);
+        const line: ChangedLine = {
+            transition: `${a.status}→${b.status}`,
+            billed: a.billedUnits,
+            before: a.allowedUnits,
+            after: b.allowedUnits,
+            charge: chargeCents,
+            dollarsBefore: chargeCents === null ? 0 : allowedCents(chargeCents, a.allowedUnits, a.billedUnits),
+            dollarsAfter: chargeCents === null ? 0 : allowedCents(chargeCents, b.allowedUnits, b.billedUnits),
+        };
+        this.directions[direction]++;
+        addLine(this.changed, line);
+        let transition = this.transitions.get(line.transition);
+        if (!transition) this.transitions.set(line.transition, (transition = { from: a.status, to: b.status, direction, ...emptyTally() }));
+        addLine(transition, line);
+        const rules = rulesFiredDifferently(a, b);
+        for (const key of rules.length > 0 ? rules : ['(none)']) this.group(this.groups.rule, key, line);
+        this.group(this.groups.code, a.code, line);
+        this.group(this.groups.provider, claim.provider.id ?? '(none)', line);
+    }
+
+    private group(groups: Map<string, ReplayGroup>, key: string, line: ChangedLine): void {
+        let group = groups.get(key);
+        if (!group) groups.set(key, (group = { key, transitions: {}, ...emptyTally() }));
+        addLine(group, line);
+        group.transitions[line.transition] = (group.transitions[line.transition] ?? 0) + 1;
+    }
+
+    result(): ReplayResult {
+        const groups = (map: Map<string, ReplayGroup>) =>
+            [...map.values()].map(g => ({ ...g, ...dollars(g), transitions: sortedRecord(g.transitions) })).sort(byImpact);
+        return {
+            claims: this.claims,
+            lines: this.lines,
+            unreadable: this.unreadable,
+            unreadableExamples: [...this.unreadableExamples],
+            changed: { ...this.changed, ...dollars(this.changed) },
+            paidToWorse: this.directions['paid-to-worse'],
+            worseToPaid: this.directions['worse-to-paid'],
+            transitions: [...this.transitions.values()]
+                .map(t => ({ ...t, ...dollars(t) }))
+                .sort(
+                    (x, y) =>
+                        (x.direction === y.direction ? 0 : x.direction === 'paid-to-worse' ? -1 : 1) ||
+                        y.lines - x.lines ||
+                        compareText(`${x.from}→${x.to}`, `${y.from}→${y.to}`),
+                ),
+            byRule: groups(this.groups.rule),
+            byCode: groups(this.groups.code),
+            byProvider: groups(this.groups.provider),
+        };
+    }
+}
+
+/**
+ * Replay claim records in one pass: consecutive claims of one patient form a run, judged under
+ * both sides at once. A patient whose claims come again after others' is a ReplayOrderError.
+ */
+export async function replay(
+    oldPacks: readonly RulePack[],
+    newPacks: readonly RulePack[],
+    records: AsyncIterable<ClaimRecord> | Iterable<ClaimRecord>,
+): Promise<ReplayResult> {
+    const run = new Replay(oldPacks, newPacks);
+    const done = new Set<string>();
+    let batch: ClaimRecord[] = [];
+    let patient: string | undefined;
+    let batchClaims = 0;
+    let number = 0;
+    for await (const record of records) {
+        number++;
+        if (record instanceof Claim && record.patient !== patient) {
+            if (done.has(record.patient)) throw new ReplayOrderError(record.patient, number);
+            if (patient !== undefined) done.add(patient);
+            // Runs are judged a few thousand claims at a time: each patient's run stays whole.
+            if (batchClaims >= RUN_CLAIMS) {
+                run.add(batch);
+                batch = [];
+                batchClaims = 0;
+            }
+            patient = record.patient;
+        }
+        batch.push(record);
+        batchClaims++;
+    }
+    run.add(batch);
+    return run.result();
+}
+
+/** Claims judged per call of the evaluators (whole patients' runs). */
+const RUN_CLAIMS = 2000;
+
+/** The `policy/rule` keys whose findings on a line differ in units between the two outcomes. */
+function rulesFiredDifferently(a: LineResult, b: LineResult): string[] {
+    const units = (line: LineResult) => {
+        const map = new Map<string, number>();
+        for (const f of line.findings) map.set(`${f.policy}/${f.rule}`, (map.get(`${f.policy}/${f.rule}`) ?? 0) + f.units);
+        return map;
+    };
+    const x = units(a);
+    const y = units(b);
+    return [...new Set([...x.keys(), ...y.keys()])].filter(key => x.get(key) !== y.get(key)).sort(compareText);
+}
+
+/** Cents to dollars for output. */
+function dollars(tally: ReplayTally): Pick<ReplayTally, 'charge' | 'dollarsBefore' | 'dollarsAfter'> {
+    return { charge: tally.charge / 100, dollarsBefore: tally.dollarsBefore / 100, dollarsAfter: tally.dollarsAfter / 100 };
+}
+
+/** Largest change of allowed dollars first, then of units, then most lines, then by key. */
+function byImpact(x: ReplayGroup, y: ReplayGroup): number {
+    return (
+        Math.abs(y.dollarsAfter - y.dollarsBefore) - Math.abs(x.dollarsAfter - x.dollarsBefore) ||
+        Math.abs(y.unitsAfter - y.unitsBefore) - Math.abs(x.unitsAfter - x.unitsBefore) ||
+        y.lines - x.lines ||
+        compareText(x.key, y.key)
+    );
+}
+
+function sortedRecord(record: Record<string, number>): Record<string, number> {
+    return Object.fromEntries(Object.entries(record).sort(([a], [b]) => compareText(a, b)));
+}
+
+function compareText(a: string, b: string): number {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
