@@ -29,7 +29,7 @@ const builds = [
         banner: { js: `#!/usr/bin/env node\n${esmBanner}` },
     },
     // The worker threads of `payrule eval` (a bundle of their own: they start without the language server).
-    { ...common, entryPoints: ['src-cli/eval/worker.ts'], outfile: 'dist/eval-worker.js', format: 'esm', banner: { js: esmBanner } },
+    { ...common, entryPoints: ['src-server/core/evaluator/parallel/worker.ts'], outfile: 'dist/eval-worker.js', format: 'esm', banner: { js: esmBanner } },
     // The worker threads of `payrule check` and `payrule compile` on large workspaces.
     {
         ...common,

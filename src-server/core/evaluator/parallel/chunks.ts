@@ -1,11 +1,11 @@
-import { Claim, UnreadableClaim, readNdjsonLine, type ClaimRecord } from '../../src-server/core/claims/index.js';
+import { Claim, UnreadableClaim, readNdjsonLine, type ClaimRecord } from '../../claims/index.js';
 import {
     addToSummary,
     emptySummary,
     unroutedPayer,
     type Evaluator,
     type EvaluationSummary,
-} from '../../src-server/core/evaluator/index.js';
+} from '../index.js';
 import type { OutputFormat } from './format.js';
 
 /**

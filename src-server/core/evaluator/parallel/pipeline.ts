@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { emptySummary, payerKey, type EvaluationSummary } from '../../src-server/core/evaluator/index.js';
+import { emptySummary, payerKey, type EvaluationSummary } from '../index.js';
 import { RunStitcher, type ChunkResult, type OutputPart, type RunStart } from './chunks.js';
 import type { OutputFormat } from './format.js';
 import type { InputChunk } from './input.js';

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Evaluator } from '../../src-server/core/evaluator/index.js';
-import type { RulePack } from '../../src-server/core/pack/index.js';
+import type { Evaluator } from '../index.js';
+import type { RulePack } from '../../pack/index.js';
 import { judgeRuns, processChunk, reviveRecord, type ChunkResult, type OutputPart, type Run } from './chunks.js';
 import { outputFormat, type EvalFormat, type OutputFormat } from './format.js';
-import type { Explainer } from '../../src-server/core/evaluator/explain.js';
+import type { Explainer } from '../explain.js';
 import { EvalSetupError } from './packs.js';
 
 /** Where chunks of NDJSON and stitched runs are judged: this thread, or worker threads. */
@@ -41,7 +41,7 @@ export class InProcessPool implements EvalPool {
     async close(): Promise<void> {}
 }
 
-/** What each eval worker is started with (src-cli/eval/worker.ts). */
+/** What each eval worker is started with (worker.ts). */
 export interface EvalWorkerData {
     payruleEvalWorker: true;
     packFiles: string[];

@@ -1,8 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { Evaluator } from '../../src-server/core/evaluator/index.js';
+import { Evaluator } from '../index.js';
 import { judgeRuns, processChunk, type OutputPart } from './chunks.js';
 import { outputFormat } from './format.js';
-import { Explainer } from '../../src-server/core/evaluator/explain.js';
+import { Explainer } from '../explain.js';
 import { loadEvalPacks, setupMessage } from './packs.js';
 import { decodeUtf8, reviveRun, type EvalWorkerData, type WorkerReply, type WorkerTask } from './pool.js';
 
