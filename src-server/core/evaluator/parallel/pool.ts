@@ -1,170 +1,119 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { TaskPool, WorkerRefusedError, workerFileBeside } from '../../common/worker-pool.js';
 import type { Evaluator } from '../index.js';
 import type { RulePack } from '../../pack/index.js';
-import { judgeRuns, processChunk, reviveRecord, type ChunkResult, type OutputPart, type Run } from './chunks.js';
-import { outputFormat, type EvalFormat, type OutputFormat } from './format.js';
-import type { Explainer } from '../explain.js';
+import {
+    judgeRuns,
+    processChunk,
+    processValues,
+    reviveRecord,
+    type ChunkResult,
+    type OutputPart,
+    type PartShape,
+    type Run,
+} from './chunks.js';
+import type { EvalFormat } from './format.js';
 import { EvalSetupError } from './packs.js';
 
-/** Where chunks of NDJSON and stitched runs are judged: this thread, or worker threads. */
+/** Where chunks of claims and stitched runs are judged: this thread, or worker threads. */
 export interface EvalPool {
     /** Settles when the packs are loaded everywhere; rejects with the reason they were refused. */
     readonly ready: Promise<void>;
+    /** Judge a chunk of NDJSON (whole lines; `firstLine` is the input line number of its first line). */
     chunk(bytes: Uint8Array, firstLine: number): Promise<ChunkResult>;
+    /** Judge a batch of claim values (`firstItem` is the input item number of the first). */
+    values(values: unknown[], firstItem: number): Promise<ChunkResult>;
     run(run: Run): Promise<OutputPart>;
     close(): Promise<void>;
 }
 
-/** Judges on the calling thread: small inputs, one-core machines, PAYRULE_EVAL_WORKERS=0. */
+/** Judges on the calling thread: small inputs, one-core machines, no workers asked for. */
 export class InProcessPool implements EvalPool {
     readonly ready = Promise.resolve();
-    private readonly format: OutputFormat;
 
     constructor(
         private readonly evaluator: Evaluator,
-        format: EvalFormat,
-        explainer?: Explainer,
-    ) {
-        this.format = outputFormat(format, explainer);
-    }
+        private readonly shape: PartShape,
+    ) {}
 
     async chunk(bytes: Uint8Array, firstLine: number): Promise<ChunkResult> {
-        return processChunk(this.evaluator, this.format, decodeUtf8(bytes), firstLine);
+        return processChunk(this.evaluator, this.shape, decodeUtf8(bytes), firstLine);
+    }
+
+    async values(values: unknown[], firstItem: number): Promise<ChunkResult> {
+        return processValues(this.evaluator, this.shape, values, firstItem);
     }
 
     async run(run: Run): Promise<OutputPart> {
-        return judgeRuns(this.evaluator, this.format, [run]);
+        return judgeRuns(this.evaluator, this.shape, [run]);
     }
 
     async close(): Promise<void> {}
 }
 
-/** What each eval worker is started with (worker.ts). */
+/**
+ * What each eval worker is started with (worker.ts): the packs, and how to keep its entries, in a
+ * format of `payrule eval` or as the output objects (`objects`).
+ */
 export interface EvalWorkerData {
     payruleEvalWorker: true;
     packFiles: string[];
     packs: RulePack[];
-    format: EvalFormat;
+    format: EvalFormat | 'objects';
 }
 
-export type WorkerTask = { type: 'chunk'; id: number; bytes: Uint8Array; firstLine: number } | { type: 'run'; id: number; run: Run };
+export type WorkerTask =
+    | { type: 'chunk'; bytes: Uint8Array; firstLine: number }
+    | { type: 'values'; values: unknown[]; firstItem: number }
+    | { type: 'run'; run: Run };
 
-export type WorkerReply =
-    | { type: 'ready' }
-    | { type: 'refused'; message: string }
-    | { type: 'chunk'; id: number; result: ChunkResult }
-    | { type: 'run'; id: number; part: OutputPart }
-    | { type: 'failed'; id: number; message: string };
-
-/** The worker bundle beside this one (dist/eval-worker.js), if the build made it. */
+/**
+ * The worker bundle (eval-worker.js) beside the module running this code: dist/lib/ holds it, beside
+ * the library's dist/lib/evaluator.js, and the CLI's dist/cli.js finds it there too. Undefined when
+ * the build did not make it (tests run from the sources judge on the calling thread).
+ */
 export function evalWorkerFile(): string | undefined {
-    const file = fileURLToPath(new URL('./eval-worker.js', import.meta.url));
-    return existsSync(file) ? file : undefined;
+    return workerFileBeside(import.meta.url, ['./eval-worker.js', './lib/eval-worker.js']);
 }
 
 const YOUNG_GENERATION_MB = Number(process.env.PAYRULE_EVAL_YOUNG_MB) || 192;
 
-interface Pending {
-    resolve(value: unknown): void;
-    reject(error: unknown): void;
-}
-
 /**
  * Judges on worker threads, each loading the packs itself (in parallel) and judging whole chunks;
- * results come back formatted as UTF-8 bytes, moved rather than copied.
+ * results come back formatted as UTF-8 bytes (moved rather than copied), or as output objects.
  */
 export class WorkerPool implements EvalPool {
     readonly ready: Promise<void>;
-    private readonly workers: Worker[] = [];
-    private readonly load: number[] = [];
-    private readonly pending = new Map<number, Pending>();
-    private nextId = 0;
-    private failure: Error | undefined;
+    private readonly pool: TaskPool<WorkerTask, ChunkResult | OutputPart>;
 
     constructor(file: string, count: number, data: Omit<EvalWorkerData, 'payruleEvalWorker'>) {
-        const readiness: Array<Promise<void>> = [];
-        for (let i = 0; i < count; i++) {
-            const worker = new Worker(file, {
-                workerData: { payruleEvalWorker: true, ...data } satisfies EvalWorkerData,
-                // Claims die young; a large young generation lets them, instead of promoting them
-                // into an old generation that holds the compiled packs and costs much to mark.
-                resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-            });
-            this.workers.push(worker);
-            this.load.push(0);
-            readiness.push(
-                new Promise<void>((resolve, reject) => {
-                    worker.on('message', (reply: WorkerReply) => {
-                        if (reply.type === 'ready') resolve();
-                        else if (reply.type === 'refused') reject(new EvalSetupError(reply.message));
-                        else this.settle(i, reply);
-                    });
-                    worker.on('error', error => {
-                        reject(error);
-                        this.fail(error);
-                    });
-                    worker.on('exit', code => {
-                        const error = new Error(`an evaluation worker stopped unexpectedly (exit code ${code})`);
-                        reject(error);
-                        if (this.pending.size > 0) this.fail(error);
-                    });
-                }),
-            );
-        }
-        this.ready = Promise.all(readiness).then(() => undefined);
-        // Callers await `ready` before they need it; never leave its rejection unhandled meanwhile.
+        this.pool = new TaskPool(file, count, {
+            workerData: { payruleEvalWorker: true, ...data } satisfies EvalWorkerData,
+            // Claims die young; a large young generation lets them, instead of promoting them
+            // into an old generation that holds the compiled packs and costs much to mark.
+            youngGenerationMb: YOUNG_GENERATION_MB,
+            name: 'an evaluation worker',
+        });
+        this.ready = this.pool.ready.catch(error => {
+            throw error instanceof WorkerRefusedError ? new EvalSetupError(error.message) : error;
+        });
         this.ready.catch(() => undefined);
     }
 
     chunk(bytes: Uint8Array, firstLine: number): Promise<ChunkResult> {
         const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-        return this.send({ type: 'chunk', id: this.nextId++, bytes: owned, firstLine }, [
-            owned.buffer as ArrayBuffer,
-        ]) as Promise<ChunkResult>;
+        return this.pool.request({ type: 'chunk', bytes: owned, firstLine }, [owned.buffer as ArrayBuffer]) as Promise<ChunkResult>;
+    }
+
+    values(values: unknown[], firstItem: number): Promise<ChunkResult> {
+        return this.pool.request({ type: 'values', values, firstItem }) as Promise<ChunkResult>;
     }
 
     run(run: Run): Promise<OutputPart> {
-        return this.send({ type: 'run', id: this.nextId++, run }, []) as Promise<OutputPart>;
+        return this.pool.request({ type: 'run', run }) as Promise<OutputPart>;
     }
 
-    async close(): Promise<void> {
-        await Promise.all(
-            this.workers.map(worker => {
-                worker.removeAllListeners('exit');
-                return worker.terminate();
-            }),
-        );
-    }
-
-    private send(task: WorkerTask, transfer: ArrayBuffer[]): Promise<unknown> {
-        if (this.failure) return Promise.reject(this.failure);
-        // The least busy worker; a stitched run waits behind whatever that worker already has.
-        let chosen = 0;
-        for (let i = 1; i < this.workers.length; i++) if (this.load[i] < this.load[chosen]) chosen = i;
-        this.load[chosen]++;
-        return new Promise((resolve, reject) => {
-            this.pending.set(task.id, { resolve, reject });
-            this.workers[chosen].postMessage(task, transfer);
-        });
-    }
-
-    private settle(worker: number, reply: WorkerReply): void {
-        if (reply.type === 'ready' || reply.type === 'refused') return;
-        this.load[worker]--;
-        const waiting = this.pending.get(reply.id);
-        if (!waiting) return;
-        this.pending.delete(reply.id);
-        if (reply.type === 'failed') waiting.reject(new Error(reply.message));
-        else if (reply.type === 'chunk') waiting.resolve(reply.result);
-        else waiting.resolve(reply.part);
-    }
-
-    private fail(error: Error): void {
-        this.failure ??= error;
-        for (const waiting of this.pending.values()) waiting.reject(error);
-        this.pending.clear();
+    close(): Promise<void> {
+        return this.pool.close();
     }
 }
 
