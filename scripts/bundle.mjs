@@ -28,8 +28,16 @@ const builds = [
         format: 'esm',
         banner: { js: `#!/usr/bin/env node\n${esmBanner}` },
     },
-    // The worker threads of `payrule eval` (a bundle of their own: they start without the language server).
-    { ...common, entryPoints: ['src-cli/eval/worker.ts'], outfile: 'dist/eval-worker.js', format: 'esm', banner: { js: esmBanner } },
+    // The worker threads of the library's parallel evaluateStream and of `payrule eval` (a bundle of their
+    // own: they start without the language server). Beside dist/lib/evaluator.js, which finds it
+    // relative to itself wherever the package is installed; dist/cli.js finds it as ./lib/eval-worker.js.
+    {
+        ...common,
+        entryPoints: ['src-server/core/evaluator/parallel/worker.ts'],
+        outfile: 'dist/lib/eval-worker.js',
+        format: 'esm',
+        banner: { js: esmBanner },
+    },
     // The worker threads of `payrule check` and `payrule compile` on large workspaces.
     {
         ...common,

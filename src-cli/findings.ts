@@ -5,6 +5,7 @@ import { CHECKS, type CheckName } from '../src-server/language/checks/codes.js';
 import type { InputProblem } from './input-files.js';
 import { displayPath } from './paths.js';
 import type { Diagnostic } from 'vscode-languageserver-types';
+import { compareText } from '../src-server/core/common/compare.js';
 
 declare const PAYRULE_VERSION: string;
 export const VERSION = typeof PAYRULE_VERSION === 'string' ? PAYRULE_VERSION : '0.0.0-dev';
@@ -70,10 +71,6 @@ function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
             compareText(String(a.code), String(b.code)) ||
             compareText(a.message, b.message),
     );
-}
-
-function compareText(a: string, b: string): number {
-    return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function inputFindings(problems: InputProblem[]): Finding[] {

@@ -34,7 +34,7 @@ program.commands.forEach(command => command.exitOverride());
 
 if (isBatchWorker()) {
     // This bundle also runs the workers that check large workspaces in parallel.
-    await runBatchWorker();
+    runBatchWorker();
 } else {
     try {
         await program.parseAsync(process.argv);

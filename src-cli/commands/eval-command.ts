@@ -1,15 +1,13 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import { readClaimsText, readClaimValue } from '../../src-server/core/claims/index.js';
-import type { RulePack } from '../../src-server/core/pack/index.js';
-import { judgeRuns, PatientRuns } from '../eval/chunks.js';
-import { EVAL_FORMATS, outputFormat, summaryLine, type EvalFormat } from '../eval/format.js';
-import { ClaimsInput, parseClaimsDocument } from '../eval/input.js';
-import { EvalSetupError, loadEvalPacks, setupMessage, type PackSources } from '../eval/packs.js';
-import { evaluateChunks, OrderedOutput, streamSink, type EvalTotals, type Sink } from '../eval/pipeline.js';
-import { evalWorkerFile, InProcessPool, WorkerPool, type EvalPool } from '../eval/pool.js';
+import { PatientRuns } from '../../src-server/core/evaluator/parallel/chunks.js';
+import { EVAL_FORMATS, summaryLine, type EvalFormat } from '../../src-server/core/evaluator/parallel/format.js';
+import { ClaimsInput, parseClaimsDocument } from '../../src-server/core/evaluator/parallel/input.js';
+import { EvalSetupError, loadEvalPacks, setupMessage, type PackSources } from '../../src-server/core/evaluator/parallel/packs.js';
+import { streamSink, type EvalTotals, type Sink } from '../../src-server/core/evaluator/parallel/pipeline.js';
+import { evaluateNdjson, evaluateWhole, workersFor } from '../../src-server/core/evaluator/parallel/evaluate-parallel.js';
 import { EvalProgress } from '../eval/progress.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { compilePolicies } from '../workspace/policy-packs.js';
@@ -222,7 +220,6 @@ async function evaluateInput(
     options: EvalOptions & { format: EvalFormat },
     sink: Sink,
 ): Promise<EvalTotals> {
-    const format = outputFormat(options.format);
     const layout = await input.layout();
     if (input.looksLikePack()) {
         throw new EvalSetupError(
@@ -236,26 +233,16 @@ async function evaluateInput(
     if (layout === 'document') {
         // One JSON document cannot be split by lines: read it whole and judge it as one batch.
         const value = parseClaimsDocument(await input.readAll(), input.name);
-        const { evaluator, format: explained } = explainedJudging(packs, options.format);
-        const output = new OrderedOutput(sink, explained, Promise.resolve());
-        output.push(judgeRuns(evaluator, explained, [{ patient: undefined, line: 1, records: readClaimValue(value) }]));
-        output.end();
-        await output.done;
-        return output.totals;
+        return evaluateWhole(readClaimValue(value), packs, options.format, sink);
     }
     if (options.whole || (await fitsWhole(input))) {
         // Small enough to hold: judge every claim as one batch, so their order does not matter.
-        const { evaluator, format: explained } = explainedJudging(packs, options.format);
-        const output = new OrderedOutput(sink, explained, Promise.resolve());
-        output.push(
-            judgeRuns(evaluator, explained, [{ patient: undefined, line: 1, records: readClaimsText(await input.readAll(), input.name) }]),
-        );
-        output.end();
-        await output.done;
-        return output.totals;
+        return evaluateWhole(readClaimsText(await input.readAll(), input.name), packs, options.format, sink);
     }
     const chunkBytes = positiveNumber(process.env.PAYRULE_EVAL_CHUNK_BYTES) ?? CHUNK_BYTES;
-    const pool = await choosePool(input, packs, options.format, chunkBytes);
+    const setting = process.env.PAYRULE_EVAL_WORKERS;
+    const workers =
+        setting !== undefined && setting !== '' ? Math.max(0, Math.floor(Number(setting)) || 0) : await workersFor(input, chunkBytes);
     const progress = new EvalProgress(input.size, EvalProgress.wanted(options.progress));
     const patients = new PatientRuns(
         ({ patient, line }) =>
@@ -266,44 +253,17 @@ async function evaluateInput(
             ),
     );
     try {
-        const output = new OrderedOutput(sink, format, pool.ready, totals => progress.written(totals.summary.claims));
-        await evaluateChunks(input.chunks(chunkBytes), pool, output, {
-            inFlight: pool instanceof WorkerPool ? 8 : 1,
+        return await evaluateNdjson(input, packs, sink, {
+            format: options.format,
+            workers,
+            chunkBytes,
             onChunk: bytes => progress.read(bytes),
+            onWritten: totals => progress.written(totals.summary.claims),
             onRunStart: patients.see,
         });
-        return output.totals;
     } finally {
         progress.stop();
-        await pool.close();
     }
-}
-
-/**
- * Worker threads judge NDJSON of more than a few chunks when there are cores to spare (each worker
- * loads the packs itself, in parallel); small inputs are judged on this thread.
- * PAYRULE_EVAL_WORKERS sets the number of workers (0: none).
- */
-async function choosePool(input: ClaimsInput, packs: PackSources, format: EvalFormat, chunkBytes: number): Promise<EvalPool> {
-    const setting = process.env.PAYRULE_EVAL_WORKERS;
-    const cores = os.availableParallelism();
-    let workers =
-        setting !== undefined && setting !== '' ? Math.max(0, Math.floor(Number(setting)) || 0) : cores >= 2 ? Math.min(cores, 4) : 0;
-    const file = evalWorkerFile();
-    if (workers > 0 && (setting === undefined || setting === '')) {
-        const large = 2 * chunkBytes;
-        if (input.size !== undefined) {
-            if (input.size < large) workers = 0;
-        } else {
-            await input.fill(large);
-            if (input.done && input.bufferedBytes < large) workers = 0;
-        }
-    }
-    if (workers === 0 || file === undefined) {
-        const judging = explainedJudging(packs, format);
-        return new InProcessPool(judging.evaluator, format, judging.explainer);
-    }
-    return new WorkerPool(file, workers, { packFiles: packs.files, packs: packs.compiled as RulePack[], format });
 }
 
 /** The one line `payrule eval` writes on standard error for each payer no pack serves. */

@@ -2,13 +2,13 @@ import { readClaimValue, readNdjsonLine, type ClaimRecord } from '../../src-serv
 import type { ClaimOutput } from '../../src-server/core/evaluator/index.js';
 import type { RulePack } from '../../src-server/core/pack/index.js';
 import { streamWithDuckdb, tabularFormatOf } from '../../src-server/core/sql/index.js';
-import { entryBatcher } from './entries.js';
-import { outputFormat, type EvalFormat } from './format.js';
+import { entryBatcher } from '../../src-server/core/evaluator/parallel/entries.js';
+import { outputFormat, type EvalFormat } from '../../src-server/core/evaluator/parallel/format.js';
 import { Explainer } from '../../src-server/core/evaluator/explain.js';
-import { ClaimsInput, parseClaimsDocument } from './input.js';
-import { EvalSetupError } from './packs.js';
-import type { EvalTotals, Sink } from './pipeline.js';
-import { decodeUtf8 } from './pool.js';
+import { ClaimsInput, parseClaimsDocument } from '../../src-server/core/evaluator/parallel/input.js';
+import { EvalSetupError } from '../../src-server/core/evaluator/parallel/packs.js';
+import type { EvalTotals, Sink } from '../../src-server/core/evaluator/parallel/pipeline.js';
+import { decodeUtf8 } from '../../src-server/core/evaluator/parallel/pool.js';
 import { x12Records } from './x12.js';
 
 /**

@@ -4,9 +4,9 @@ import { summarize, type ClaimOutput } from '../../src-server/core/evaluator/ind
 import { Explainer } from '../../src-server/core/evaluator/explain.js';
 import { streamWithDuckdb, tabularFormatOf } from '../../src-server/core/sql/index.js';
 import { explainedJudging } from './explain.js';
-import { ClaimsInput, parseClaimsDocument } from './input.js';
-import { EvalSetupError, loadEvalPacks, type PackSources } from './packs.js';
-import type { EvalTotals, Sink } from './pipeline.js';
+import { ClaimsInput, parseClaimsDocument } from '../../src-server/core/evaluator/parallel/input.js';
+import { EvalSetupError, loadEvalPacks, type PackSources } from '../../src-server/core/evaluator/parallel/packs.js';
+import type { EvalTotals, Sink } from '../../src-server/core/evaluator/parallel/pipeline.js';
 import { x12Records } from './x12.js';
 
 /**

@@ -1,11 +1,11 @@
 import { Claim, type ClaimRecord } from '../../src-server/core/claims/index.js';
 import { streamX12Claims } from '../../src-server/core/claims/x12-837.js';
 import type { Evaluator } from '../../src-server/core/evaluator/index.js';
-import { judgeRuns, PatientRuns, type Run } from './chunks.js';
-import type { OutputFormat } from './format.js';
-import type { ClaimsInput } from './input.js';
-import { EvalSetupError } from './packs.js';
-import { OrderedOutput, type EvalTotals, type Sink } from './pipeline.js';
+import { judgeRuns, PatientRuns, type Run } from '../../src-server/core/evaluator/parallel/chunks.js';
+import type { OutputFormat } from '../../src-server/core/evaluator/parallel/format.js';
+import type { ClaimsInput } from '../../src-server/core/evaluator/parallel/input.js';
+import { EvalSetupError } from '../../src-server/core/evaluator/parallel/packs.js';
+import { OrderedOutput, type EvalTotals, type Sink } from '../../src-server/core/evaluator/parallel/pipeline.js';
 
 /**
  * `payrule eval` of an X12 837P interchange (docs/claims-input.md). node-x12 tokenizes the input as

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, workerData } from 'node:worker_threads';
+import { serveTasks, TaskPool, workerFileBeside } from '../../src-server/core/common/worker-pool.js';
 import { BatchChecker, type CheckedFile } from './file-checker.js';
 import { readPolicyFile, type InputProblem } from '../input-files.js';
 import type { WorkspaceFolders } from '../paths.js';
@@ -47,13 +47,12 @@ export function isBatchWorker(): boolean {
     return !isMainThread && (workerData as Partial<WorkerOptions> | undefined)?.payruleBatchWorker === true;
 }
 
-export async function runBatchWorker(): Promise<void> {
+export function runBatchWorker(): void {
     const options = workerData as WorkerOptions;
-    const checker = new BatchChecker(options.root, options.originBase);
-    // Tasks are handled one after another: the checker holds one file at a time.
-    let queue = Promise.resolve();
-    parentPort!.on('message', (task: Task) => {
-        queue = queue.then(async () => {
+    // Tasks are handled one after another (serveTasks): the checker holds one file at a time.
+    serveTasks<Task, WireReply[]>(() => {
+        const checker = new BatchChecker(options.root, options.originBase);
+        return async task => {
             const replies: WireReply[] = [];
             for (const file of task.files) {
                 const reply: WireReply = { file };
@@ -71,62 +70,50 @@ export async function runBatchWorker(): Promise<void> {
                 replies.push(reply);
                 if (reply.error) break;
             }
-            parentPort!.postMessage(replies);
-        });
+            return { result: replies };
+        };
     });
 }
 
-/** Check files on worker threads; results come back in any order (the caller sorts). */
+/** Check files on worker threads (the shared TaskPool); results come back in any order (the caller sorts). */
 export async function checkOnWorkers(
     files: string[],
     folders: WorkspaceFolders,
     compile: boolean,
 ): Promise<{ checked: CheckedFile[]; problems: InputProblem[] }> {
-    const bundled = fileURLToPath(new URL('./check-worker.js', import.meta.url));
-    const entry = existsSync(bundled) ? bundled : fileURLToPath(import.meta.url);
+    const entry = workerFileBeside(import.meta.url, ['./check-worker.js']) ?? fileURLToPath(import.meta.url);
     const count = Math.min(os.availableParallelism(), files.length, 4);
-    const pending = [...files];
+    const pool = new TaskPool<Task, WireReply[]>(entry, count, {
+        workerData: { payruleBatchWorker: true, ...folders, compile } satisfies WorkerOptions,
+        youngGenerationMb: YOUNG_GENERATION_MB,
+        name: 'a check worker',
+    });
     const checked: CheckedFile[] = [];
     const problems: InputProblem[] = [];
-    await Promise.all(
-        Array.from(
-            { length: count },
-            () =>
-                new Promise<void>((resolve, reject) => {
-                    const worker = new Worker(entry, {
-                        workerData: { payruleBatchWorker: true, ...folders, compile } satisfies WorkerOptions,
-                        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-                    });
-                    let inFlight = 0;
-                    const feed = () => {
-                        while (inFlight < 2 && pending.length > 0) {
-                            inFlight++;
-                            worker.postMessage({ files: pending.splice(0, BATCH_FILES) } satisfies Task);
-                        }
-                        if (inFlight === 0) void worker.terminate().then(() => resolve());
-                    };
-                    worker.on('message', (replies: WireReply[]) => {
-                        inFlight--;
-                        for (const wire of replies) {
-                            if (wire.error) {
-                                void worker.terminate();
-                                reject(new Error(`checking ${wire.file} failed: ${wire.error}`));
-                                return;
-                            }
-                            const reply: Reply = {
-                                ...wire,
-                                checked:
-                                    wire.checked === undefined ? undefined : { ...decodeChecked(wire.checked), packText: wire.packText },
-                            };
-                            if (reply.checked) checked.push(reply.checked);
-                            if (reply.problem) problems.push(reply.problem);
-                        }
-                        feed();
-                    });
-                    worker.on('error', reject);
-                    feed();
-                }),
-        ),
-    );
+    const take = (replies: WireReply[]) => {
+        for (const wire of replies) {
+            if (wire.error) throw new Error(`checking ${wire.file} failed: ${wire.error}`);
+            const reply: Reply = {
+                ...wire,
+                checked: wire.checked === undefined ? undefined : { ...decodeChecked(wire.checked), packText: wire.packText },
+            };
+            if (reply.checked) checked.push(reply.checked);
+            if (reply.problem) problems.push(reply.problem);
+        }
+    };
+    // At most two batches in flight per worker.
+    const inFlight = new Set<Promise<void>>();
+    try {
+        for (let start = 0; start < files.length; start += BATCH_FILES) {
+            while (inFlight.size >= 2 * count) await Promise.race(inFlight);
+            const done: Promise<void> = pool.request({ files: files.slice(start, start + BATCH_FILES) }).then(take);
+            done.catch(() => undefined); // awaited through the race or below
+            inFlight.add(done);
+            void done.finally(() => inFlight.delete(done)).catch(() => undefined);
+        }
+        await Promise.all(inFlight);
+    } finally {
+        await pool.close();
+    }
     return { checked, problems };
 }

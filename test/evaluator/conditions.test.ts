@@ -9,6 +9,11 @@ function outcomes(rules: RuleSpec[], claims: unknown[]): string[][] {
     return output.claims.map(c => ('lines' in c ? c.lines.map(brief) : [`error: ${c.error}`]));
 }
 
+/** A claim of the default patient, provider and date whose lines are only codes and units. */
+function unitsClaim(id: string, ...lines: Array<[code: string, units: number]>): unknown {
+    return claim({ id, lines: lines.map(([code, units]) => ({ code, units })) });
+}
+
 const PT = { id: '1111111111', type: 'physical-therapist' };
 const OTHER_PT = { id: '2222222222', type: 'physical-therapist' };
 
@@ -110,31 +115,11 @@ describe('above N units', () => {
     ];
 
     it('per line: only the units past N', () => {
-        expect(
-            outcomes(units('line'), [
-                claim({
-                    id: 'C1',
-                    lines: [
-                        { code: '97110', units: 6 },
-                        { code: '97112', units: 4 },
-                    ],
-                }),
-            ]),
-        ).toEqual([['4/6 reduced U:2', '4/4 paid']]);
+        expect(outcomes(units('line'), [unitsClaim('C1', ['97110', 6], ['97112', 4])])).toEqual([['4/6 reduced U:2', '4/4 paid']]);
     });
 
     it('per line, whole line: every unit of a line past N', () => {
-        expect(
-            outcomes(units('line', true), [
-                claim({
-                    id: 'C1',
-                    lines: [
-                        { code: '97110', units: 5 },
-                        { code: '97112', units: 4 },
-                    ],
-                }),
-            ]),
-        ).toEqual([['0/5 denied U:5', '4/4 paid']]);
+        expect(outcomes(units('line', true), [unitsClaim('C1', ['97110', 5], ['97112', 4])])).toEqual([['0/5 denied U:5', '4/4 paid']]);
     });
 
     it('per day: counts subject units in line order across the claims of the day (patient, date, rendering provider)', () => {
@@ -161,32 +146,13 @@ describe('above N units', () => {
                 claim({ id: 'C3', provider: null, patient: 'P2', lines: [{ code: '97110', units: 3 }] }),
             ]),
         ).toEqual([['3/3 paid'], ['1/3 reduced U:2'], ['3/3 paid']]);
-        expect(
-            outcomes(units('day'), [
-                claim({
-                    id: 'C1',
-                    lines: [
-                        { code: '97110', units: 3 },
-                        { code: '97112', units: 3 },
-                    ],
-                }),
-            ]),
-        ).toEqual([['3/3 paid', '1/3 reduced U:2']]);
+        expect(outcomes(units('day'), [unitsClaim('C1', ['97110', 3], ['97112', 3])])).toEqual([['3/3 paid', '1/3 reduced U:2']]);
     });
 
     it('per day, whole line: every subject line of the claim whose units take the day past N, in full', () => {
-        expect(
-            outcomes(units('day', true), [
-                claim({
-                    id: 'C1',
-                    lines: [
-                        { code: '97110', units: 3 },
-                        { code: '97112', units: 2 },
-                        { code: '97110', units: 1 },
-                    ],
-                }),
-            ]),
-        ).toEqual([['0/3 denied U:3', '0/2 denied U:2', '0/1 denied U:1']]);
+        expect(outcomes(units('day', true), [unitsClaim('C1', ['97110', 3], ['97112', 2], ['97110', 1])])).toEqual([
+            ['0/3 denied U:3', '0/2 denied U:2', '0/1 denied U:1'],
+        ]);
     });
 
     it('per day, whole line: units left allowed on earlier claims of the day count; a claim denied adds nothing; earlier claims stand', () => {
@@ -246,17 +212,7 @@ describe('above N units', () => {
     });
 
     it('does not fire at exactly N', () => {
-        expect(
-            outcomes(units('day'), [
-                claim({
-                    id: 'C1',
-                    lines: [
-                        { code: '97110', units: 2 },
-                        { code: '97112', units: 2 },
-                    ],
-                }),
-            ]),
-        ).toEqual([['2/2 paid', '2/2 paid']]);
+        expect(outcomes(units('day'), [unitsClaim('C1', ['97110', 2], ['97112', 2])])).toEqual([['2/2 paid', '2/2 paid']]);
     });
 });
 

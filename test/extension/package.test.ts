@@ -65,7 +65,7 @@ describe('the .vsix', () => {
             'extension/dist/extension.cjs',
             'extension/dist/server.js',
             'extension/dist/cli.js',
-            'extension/dist/eval-worker.js',
+            'extension/dist/lib/eval-worker.js',
             'extension/docs/checks/citation-not-found.md',
             'extension.vsixmanifest',
         ]) {

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readClaimsText } from '../../src-server/core/claims/read.js';
 import { evaluate } from '../../src-server/core/evaluator/index.js';
 import { sealPack } from '../../src-server/core/pack/digest.js';
-import { entryJson } from '../../src-cli/eval/format.js';
+import { entryJson } from '../../src-server/core/evaluator/parallel/format.js';
 import { Explainer } from '../../src-server/core/evaluator/explain.js';
 import { CLI, PROJECT } from '../helpers/cli.js';
 import { cli, ndjson, policyTestClaims, SAMPLE_CLAIMS, SAMPLE_PACK } from '../cli-eval/helpers.js';

@@ -1,4 +1,5 @@
 import type { Condition, PackRule, RulePack, TimedSpec } from '../pack/types.js';
+import { ruleEffectiveRange } from '../pack/rule-order.js';
 import { CodeMatcher } from './code-matcher.js';
 import { codesCounter } from './conditions/codes.js';
 import { diagnosisOnlyTest } from './conditions/diagnosis-only.js';
@@ -76,14 +77,15 @@ export function compileRule(pack: RulePack, rule: PackRule, rank: number, packIn
     }
     const withPartners: PartnerSearch[] = rule.conditions.flatMap(c => (c.kind === 'with' ? [partnerSearch(c, packIndex)] : []));
     const exceptions = rule.exceptions.map(exception => exceptionTest(exception, withPartners));
+    const effective = ruleEffectiveRange(pack, rule);
     return new CompiledRule(
         rank,
         packIndex,
         pack.policy.id,
         rule,
         `${rule.reason.group}-${rule.reason.code}`,
-        later(pack.policy.effective.from, rule.effective.from),
-        earlier(pack.policy.effective.to, rule.effective.to),
+        effective.from,
+        effective.to,
         new CodeMatcher(rule.subject),
         lineTests,
         counters,
@@ -111,12 +113,4 @@ function compileCondition(condition: Condition, packIndex: number): Part {
         case 'visits':
             return { kind: 'counter', counter: visitsCounter(condition) };
     }
-}
-
-function later(a: string | null, b: string | null): string | null {
-    return a === null ? b : b === null ? a : a > b ? a : b;
-}
-
-function earlier(a: string | null, b: string | null): string | null {
-    return a === null ? b : b === null ? a : a < b ? a : b;
 }

@@ -2,6 +2,7 @@ import type { PairScope, RulePack } from '../pack/types.js';
 import { compileRule, type CompiledRule } from './compile-rule.js';
 import type { Route } from './work-line.js';
 import { payerKey } from '../common/payers.js';
+import { packsInFindingOrder, rulesInFindingOrder } from '../pack/rule-order.js';
 
 /** A rule gated by a `with` condition is indexed under each (subject, partner) pair up to this many. */
 export const PAIR_INDEX_LIMIT = 20_000;
@@ -54,7 +55,7 @@ export class CodeIndex {
 }
 
 /**
- * Every rule of the packs in a stable order (policy id, then file order), split into line edits
+ * Every rule of the packs in the finding order (policy id, then file order: core/pack/rule-order.ts), split into line edits
  * and counting edits (contract section 5: line edits first), each with its code index; and the
  * payer routing of claims to packs.
  */
@@ -67,11 +68,8 @@ export class RuleIndex {
     private readonly noPack: ReadonlySet<number> = new Set();
 
     constructor(packs: readonly RulePack[]) {
-        // A stable order independent of the order packs were given in: policy id, then file order.
-        const ordered = packs
-            .map((pack, i) => ({ pack, i }))
-            .sort((a, b) => (a.pack.policy.id < b.pack.policy.id ? -1 : a.pack.policy.id > b.pack.policy.id ? 1 : a.i - b.i));
-        ordered.forEach(({ pack }, packIndex) => {
+        // The finding order (core/pack/rule-order.ts), independent of the order packs were given in.
+        packsInFindingOrder(packs).forEach((pack, packIndex) => {
             const names = [pack.policy.payer, ...(pack.policy.payerIds ?? [])];
             for (const name of names) {
                 if (typeof name !== 'string' || name.trim() === '') continue;
@@ -80,12 +78,12 @@ export class RuleIndex {
                 if (!served) this.packsByPayer.set(key, (served = new Set()));
                 served.add(packIndex);
             }
-            for (const rule of pack.rules) {
-                const compiled = compileRule(pack, rule, this.rules.length, packIndex);
-                this.rules.push(compiled);
-                (compiled.judgedLineByLine ? this.lineEdits : this.countingEdits).add(compiled);
-            }
         });
+        for (const { pack, rule, rank, packIndex } of rulesInFindingOrder(packs)) {
+            const compiled = compileRule(pack, rule, rank, packIndex);
+            this.rules.push(compiled);
+            (compiled.judgedLineByLine ? this.lineEdits : this.countingEdits).add(compiled);
+        }
     }
 
     /**

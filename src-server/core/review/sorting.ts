@@ -1,9 +1,7 @@
 /** Ordering and naming helpers that never depend on the machine's locale, so output is the same everywhere. */
 
-/** Code-point order (not localeCompare, whose result depends on the ICU data of the machine). */
-export function compareText(a: string, b: string): number {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
+/** Code-point order: one definition for every layer (common/compare.ts). */
+export { compareText } from '../common/compare.js';
 
 /**
  * File-name stems for a list of names: lower-case (so that pages cannot collide on a

@@ -3,6 +3,7 @@ import type { CodeSet, Condition, Exception, PackRule, PairCondition, RulePack, 
 import { qualifiedName, SqlCompileError, sqlDialect, type SqlDialect, type SqlDialectName } from './dialect.js';
 import { isTableRule, RULE_TABLE_NAMES, ruleTableName, type RuleTableName } from './rule-tables.js';
 import { payerKey } from '../common/payers.js';
+import { ruleEffectiveRange, rulesInFindingOrder } from '../pack/rule-order.js';
 
 export { SqlCompileError } from './dialect.js';
 
@@ -132,24 +133,14 @@ export function payerKeyExpression(d: SqlDialect, column = 'payer'): string {
 
 /** Every rule of every pack in the evaluator's finding order (src-server/core/evaluator/rule-index.ts). */
 export function planRules(packs: readonly RulePack[]): PlannedRule[] {
-    const ordered = packs
-        .map((pack, i) => ({ pack, i }))
-        .sort((a, b) => (a.pack.policy.id < b.pack.policy.id ? -1 : a.pack.policy.id > b.pack.policy.id ? 1 : a.i - b.i));
-    const planned: PlannedRule[] = [];
-    for (const [k, { pack }] of ordered.entries()) {
-        for (const rule of pack.rules) {
-            planned.push({
-                n: planned.length + 1,
-                policy: pack.policy.id,
-                rule,
-                from: later(pack.policy.effective.from, rule.effective.from),
-                to: earlier(pack.policy.effective.to, rule.effective.to),
-                payers: policyPayers(pack),
-                packNo: k + 1,
-            });
-        }
-    }
-    return planned;
+    return rulesInFindingOrder(packs).map(({ pack, rule, rank, packIndex }) => ({
+        n: rank + 1,
+        policy: pack.policy.id,
+        rule,
+        ...ruleEffectiveRange(pack, rule),
+        payers: policyPayers(pack),
+        packNo: packIndex + 1,
+    }));
 }
 
 /** The keys of the payer names and ids a pack serves, sorted, without duplicates. */
@@ -987,14 +978,6 @@ function textList(value: unknown, what: string): string[] {
     if (!Array.isArray(value) || value.some(item => typeof item !== 'string'))
         throw new SqlCompileError(`${what} must be a list of strings`);
     return value as string[];
-}
-
-function later(a: string | null, b: string | null): string | null {
-    return a === null ? b : b === null ? a : a > b ? a : b;
-}
-
-function earlier(a: string | null, b: string | null): string | null {
-    return a === null ? b : b === null ? a : a < b ? a : b;
 }
 
 /** Only characters that cannot end a `--` comment or start anything else. */

@@ -1,4 +1,4 @@
-import type { ValidationAcceptor, ValidationChecks } from 'langium';
+import type { AstNode, Properties, ValidationAcceptor, ValidationChecks } from 'langium';
 import type {
     AboveCondition,
     CodeRange,
@@ -54,21 +54,7 @@ export class ShapeChecks {
         for (const property of ends) {
             const code = range[property];
             if (code === undefined) continue;
-            if (!isProcedureCode(code)) {
-                wellFormed = false;
-                report(
-                    accept,
-                    'invalid-code',
-                    `'${code}' is not a procedure code: codes are five characters, like 97124 (CPT), 0213T (Category III) or G0283 (HCPCS).`,
-                    { node: range, property },
-                );
-            } else if (code !== code.toUpperCase()) {
-                report(accept, 'lowercase', `Write the code in upper case: '${code.toUpperCase()}'.`, {
-                    node: range,
-                    property,
-                    data: { replacement: code.toUpperCase() },
-                });
-            }
+            if (!checkListItem(accept, code, PROCEDURE_CODE, { node: range, property })) wellFormed = false;
         }
         if (!wellFormed || range.end === undefined) return;
         if (!sameShape(range.start, range.end)) {
@@ -87,44 +73,11 @@ export class ShapeChecks {
     }
 
     checkModifiers(test: ModifierTest, accept: ValidationAcceptor): void {
-        test.modifiers.forEach((modifier, index) => {
-            if (isModifierSetName(modifier)) return; // a modifier set's name: see v2-checks.ts
-            if (!isModifier(modifier)) {
-                report(
-                    accept,
-                    'invalid-modifier',
-                    `'${modifier}' is not a modifier: modifiers are two letters or digits, like 59, XS or GP.`,
-                    { node: test, property: 'modifiers', index },
-                );
-            } else if (modifier !== modifier.toUpperCase()) {
-                report(accept, 'lowercase', `Write the modifier in upper case: '${modifier.toUpperCase()}'.`, {
-                    node: test,
-                    property: 'modifiers',
-                    index,
-                    data: { replacement: modifier.toUpperCase() },
-                });
-            }
-        });
+        checkModifierItems(test, accept);
     }
 
     checkDiagnoses(test: DiagnosisTest | DiagnosisOnlyTest, accept: ValidationAcceptor): void {
-        test.patterns.forEach((pattern, index) => {
-            if (!isDiagnosisPattern(pattern)) {
-                report(
-                    accept,
-                    'invalid-diagnosis',
-                    `'${pattern}' is not an ICD-10-CM diagnosis: write a code like M54.5 or R52, or a prefix pattern like M25.5*.`,
-                    { node: test, property: 'patterns', index },
-                );
-            } else if (pattern !== pattern.toUpperCase()) {
-                report(accept, 'lowercase', `Write the diagnosis in upper case: '${pattern.toUpperCase()}'.`, {
-                    node: test,
-                    property: 'patterns',
-                    index,
-                    data: { replacement: pattern.toUpperCase() },
-                });
-            }
-        });
+        test.patterns.forEach((pattern, index) => checkListItem(accept, pattern, DIAGNOSIS, { node: test, property: 'patterns', index }));
     }
 
     checkProviderTypes(test: ProviderTest, accept: ValidationAcceptor): void {
@@ -223,4 +176,64 @@ function describeShape(code: string): string {
     if (shape.kind === 'cpt') return 'five-digit CPT codes';
     if (shape.kind === 'category') return `four digits and the letter ${shape.letter}`;
     return `the letter ${shape.letter} and four digits`;
+}
+
+/** A kind of written item: what it must look like, the check it fails otherwise, and what it is called. */
+interface ItemKind {
+    valid(item: string): boolean;
+    check: 'invalid-code' | 'invalid-modifier' | 'invalid-diagnosis';
+    invalid(item: string): string;
+    noun: string;
+}
+
+const PROCEDURE_CODE: ItemKind = {
+    valid: isProcedureCode,
+    check: 'invalid-code',
+    invalid: code =>
+        `'${code}' is not a procedure code: codes are five characters, like 97124 (CPT), 0213T (Category III) or G0283 (HCPCS).`,
+    noun: 'code',
+};
+
+const MODIFIER: ItemKind = {
+    valid: isModifier,
+    check: 'invalid-modifier',
+    invalid: modifier => `'${modifier}' is not a modifier: modifiers are two letters or digits, like 59, XS or GP.`,
+    noun: 'modifier',
+};
+
+const DIAGNOSIS: ItemKind = {
+    valid: isDiagnosisPattern,
+    check: 'invalid-diagnosis',
+    invalid: pattern => `'${pattern}' is not an ICD-10-CM diagnosis: write a code like M54.5 or R52, or a prefix pattern like M25.5*.`,
+    noun: 'diagnosis',
+};
+
+/**
+ * The one check of a written list item (a code, a modifier, a diagnosis pattern): not of its kind
+ * is that kind's error; of its kind but not in upper case is `lowercase`, with the fix. Returns
+ * whether the item is of its kind.
+ */
+function checkListItem<N extends AstNode>(
+    accept: ValidationAcceptor,
+    item: string,
+    kind: ItemKind,
+    where: { node: N; property: Properties<N>; index?: number },
+): boolean {
+    if (!kind.valid(item)) {
+        report(accept, kind.check, kind.invalid(item), where);
+        return false;
+    }
+    if (item !== item.toUpperCase())
+        report(accept, 'lowercase', `Write the ${kind.noun} in upper case: '${item.toUpperCase()}'.`, {
+            ...where,
+            data: { replacement: item.toUpperCase() },
+        });
+    return true;
+}
+
+/** The two-character modifiers of a modifier test or a modifier set (a set's name is checked in v2-checks.ts). */
+export function checkModifierItems(node: ModifierTest | Modifierset, accept: ValidationAcceptor): void {
+    node.modifiers.forEach((modifier, index) => {
+        if (!isModifierSetName(modifier)) checkListItem(accept, modifier, MODIFIER, { node, property: 'modifiers', index });
+    });
 }

@@ -3,8 +3,9 @@ import type { Modifierset, ModifierTest, PayerClause, PayruleAstType, PolicyFile
 import { isActionBody, isModifierset, isModifierTest, isRequiresBody, isRule } from '../grammar/generated/ast.js';
 import { isModifierSetName, modifierSetCycle, modifierSetsOf } from '../compiler/modifier-sets.js';
 import { payerKey } from '../compiler/compile-policy.js';
-import { isModifier, isRemarkCode } from '../../core/common/vocabulary.js';
+import { isRemarkCode } from '../../core/common/vocabulary.js';
 import { report } from './report.js';
+import { checkModifierItems } from './shape-checks.js';
 
 /**
  * The checks of contract version 2's forms: remark codes, payer ids and modifier sets (their
@@ -95,24 +96,7 @@ export class V2Checks {
 
     /** A modifier set's own two-character members, as a modifier test's (shape-checks.ts). */
     checkModifierSetMembers(set: Modifierset, accept: ValidationAcceptor): void {
-        set.modifiers.forEach((modifier, index) => {
-            if (isModifierSetName(modifier)) return;
-            if (!isModifier(modifier)) {
-                report(
-                    accept,
-                    'invalid-modifier',
-                    `'${modifier}' is not a modifier: modifiers are two letters or digits, like 59, XS or GP.`,
-                    { node: set, property: 'modifiers', index },
-                );
-            } else if (modifier !== modifier.toUpperCase()) {
-                report(accept, 'lowercase', `Write the modifier in upper case: '${modifier.toUpperCase()}'.`, {
-                    node: set,
-                    property: 'modifiers',
-                    index,
-                    data: { replacement: modifier.toUpperCase() },
-                });
-            }
-        });
+        checkModifierItems(set, accept);
     }
 
     checkModifierSetCycle(set: Modifierset, accept: ValidationAcceptor): void {

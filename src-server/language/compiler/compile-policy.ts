@@ -48,6 +48,7 @@ import { PACK_FORMAT, PACK_FORMAT_VERSION } from '../../core/pack/types.js';
 import { resolveCodeList } from './code-lists.js';
 import { isModifierSetName, resolveModifierList, sortedUnique } from './modifier-sets.js';
 import { payerKey } from '../../core/common/payers.js';
+import { compareText } from '../../core/common/compare.js';
 
 /** What the compiler needs from outside the AST: where the file is and what its sources hold. */
 export interface CompileContext {
@@ -277,7 +278,3 @@ export function payerIdList(written: readonly string[]): string[] {
 
 /** Routing's payer comparison, one definition for every engine (common/payers.ts). */
 export { payerKey };
-
-function compareText(a: string, b: string): number {
-    return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -1,4 +1,4 @@
-import { loadPackSync, PackError, type RulePack } from '../../src-server/core/pack/index.js';
+import { loadPackSync, PackError, type RulePack } from '../../pack/index.js';
 
 /** A reason `payrule eval` cannot run (exit code 2): the message says what and where. */
 export class EvalSetupError extends Error {}

@@ -1,5 +1,5 @@
-import type { ClaimOutput, EvaluationSummary, Finding, LineResult } from '../../src-server/core/evaluator/index.js';
-import type { ExplainedFinding, Explainer } from '../../src-server/core/evaluator/explain.js';
+import type { ClaimOutput, EvaluationSummary, Finding, LineResult } from '../index.js';
+import type { ExplainedFinding, Explainer } from '../explain.js';
 
 /**
  * The output formats of `payrule eval`, written a piece at a time so that a batch of any size

@@ -1,4 +1,4 @@
-import type { ClaimOutput, EvaluationSummary } from '../../src-server/core/evaluator/index.js';
+import type { ClaimOutput, EvaluationSummary } from '../index.js';
 import type { OutputFormat } from './format.js';
 import type { Sink } from './pipeline.js';
 

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import type { Readable } from 'node:stream';
-import { judgeLayout } from '../../src-server/core/claims/read.js';
-import { looksLikeX12 } from '../../src-server/core/claims/x12-837.js';
-import { locateJsonError } from '../../src-server/core/pack/json-text.js';
+import { judgeLayout } from '../../claims/read.js';
+import { looksLikeX12 } from '../../claims/x12-837.js';
+import { locateJsonError } from '../../pack/json-text.js';
 import { EvalSetupError } from './packs.js';
 
 /**

@@ -1,11 +1,5 @@
-import { Claim, UnreadableClaim, readNdjsonLine, type ClaimRecord } from '../../src-server/core/claims/index.js';
-import {
-    addToSummary,
-    emptySummary,
-    unroutedPayer,
-    type Evaluator,
-    type EvaluationSummary,
-} from '../../src-server/core/evaluator/index.js';
+import { Claim, UnreadableClaim, readClaimValue, readNdjsonLine, type ClaimRecord } from '../../claims/index.js';
+import { addToSummary, emptySummary, unroutedPayer, type ClaimOutput, type Evaluator, type EvaluationSummary } from '../index.js';
 import type { OutputFormat } from './format.js';
 
 /**
@@ -31,8 +25,10 @@ export type RunStart = Pick<Run, 'patient' | 'line'>;
 
 /** Judged output entries, formatted, with what they count toward the summary. */
 export interface OutputPart {
-    /** Formatted entries joined by the format's separator, as UTF-8. */
+    /** Formatted entries joined by the format's separator, as UTF-8 (empty when kept as objects). */
     data: Uint8Array;
+    /** The entries themselves, when the part's shape keeps objects. */
+    outputs?: ClaimOutput[];
     entries: number;
     summary: EvaluationSummary;
     unreadable: number;
@@ -57,45 +53,85 @@ export interface ChunkResult {
  * judge the runs that lie wholly inside it and hand back its first and last runs unjudged. Each
  * inner run is judged as soon as it has been read, so claims are short-lived garbage.
  */
-export function processChunk(evaluator: Evaluator, format: OutputFormat, text: string, firstLine: number, source: string): ChunkResult {
-    let head: Run | null = null;
-    let current: Run | null = null;
-    const body = new PartBuilder(format);
-    const bodyRuns: RunStart[] = [];
+export function processChunk(evaluator: Evaluator, shape: PartShape, text: string, firstLine: number, source: string): ChunkResult {
+    const runs = new RunSplitter(evaluator, shape);
     let start = firstLine === 1 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
     for (let lineNumber = firstLine; start < text.length; lineNumber++) {
         let end = text.indexOf('\n', start);
         if (end < 0) end = text.length;
-        const records = readNdjsonLine(text.slice(start, end), lineNumber, source);
+        runs.add(readNdjsonLine(text.slice(start, end), lineNumber, source), lineNumber);
         start = end + 1;
+    }
+    return runs.result();
+}
+
+/**
+ * The same for a batch of claim values (the library's evaluateStream): item `firstItem + i` is
+ * `values[i]`, read as `readClaimValue` reads it (one value may hold several claims).
+ */
+export function processValues(evaluator: Evaluator, shape: PartShape, values: readonly unknown[], firstItem: number): ChunkResult {
+    const runs = new RunSplitter(evaluator, shape);
+    for (let i = 0; i < values.length; i++) runs.add(readClaimValue(values[i], `input item ${firstItem + i}`), firstItem + i);
+    return runs.result();
+}
+
+/** Cuts records, in input order, into runs; judges every run but the first and the last. */
+class RunSplitter {
+    private head: Run | null = null;
+    private current: Run | null = null;
+    private readonly body: PartBuilder;
+    private readonly bodyRuns: RunStart[] = [];
+
+    constructor(
+        private readonly evaluator: Evaluator,
+        shape: PartShape,
+    ) {
+        this.body = new PartBuilder(shape);
+    }
+
+    add(records: readonly ClaimRecord[], line: number): void {
         for (let i = 0; i < records.length; i++) {
             const record = records[i];
+            let current = this.current;
             if (record instanceof Claim) {
                 if (current && current.patient !== undefined && current.patient !== record.patient) {
-                    if (head === null) head = current;
+                    if (this.head === null) this.head = current;
                     else {
-                        body.judge(evaluator, current);
-                        bodyRuns.push({ patient: current.patient, line: current.line });
+                        this.body.judge(this.evaluator, current);
+                        this.bodyRuns.push({ patient: current.patient, line: current.line });
                     }
                     current = null;
                 }
-                if (!current) current = { patient: record.patient, line: lineNumber, records: [] };
+                if (!current) current = { patient: record.patient, line, records: [] };
                 else current.patient ??= record.patient;
             } else if (!current) {
-                current = { patient: undefined, line: lineNumber, records: [] };
+                current = { patient: undefined, line, records: [] };
             }
             current.records.push(record);
+            this.current = current;
         }
     }
-    if (head === null) return { head: current, body: null, bodyRuns, tail: null };
-    return { head, body: body.part(), bodyRuns, tail: current };
+
+    result(): ChunkResult {
+        if (this.head === null) return { head: this.current, body: null, bodyRuns: this.bodyRuns, tail: null };
+        return { head: this.head, body: this.body.part(), bodyRuns: this.bodyRuns, tail: this.current };
+    }
 }
 
 /** Judge runs one after another and format their entries, in order. */
-export function judgeRuns(evaluator: Evaluator, format: OutputFormat, runs: readonly Run[]): OutputPart {
-    const builder = new PartBuilder(format);
+export function judgeRuns(evaluator: Evaluator, shape: PartShape, runs: readonly Run[]): OutputPart {
+    const builder = new PartBuilder(shape);
     for (const run of runs) builder.judge(evaluator, run);
-    return builder.part() ?? { data: new Uint8Array(0), entries: 0, summary: emptySummary(), unreadable: 0, unroutedPayers: [] };
+    return (
+        builder.part() ?? {
+            data: new Uint8Array(0),
+            ...(isObjects(shape) ? { outputs: [] } : {}),
+            entries: 0,
+            summary: emptySummary(),
+            unreadable: 0,
+            unroutedPayers: [],
+        }
+    );
 }
 
 /**
@@ -109,13 +145,20 @@ class PartBuilder {
     private entries = 0;
     private unreadable = 0;
     private readonly unroutedPayers = new Map<string, number>();
+    private readonly outputs: ClaimOutput[] | undefined;
 
-    constructor(private readonly format: OutputFormat) {}
+    constructor(private readonly shape: PartShape) {
+        if (isObjects(shape)) this.outputs = [];
+    }
 
     judge(evaluator: Evaluator, run: Run): void {
+        const shape = this.shape;
         for (const output of evaluator.evaluateRecords(run.records)) {
-            if (this.entries > 0 && this.format.separator) this.append(this.format.separator);
-            this.append(this.format.entry(output));
+            if (isObjects(shape)) this.outputs!.push(shape.objects(output));
+            else {
+                if (this.entries > 0 && shape.separator) this.append(shape.separator);
+                this.append(shape.entry(output));
+            }
             this.entries++;
             addToSummary(this.summary, output);
             if (!('lines' in output)) this.unreadable++;
@@ -131,6 +174,7 @@ class PartBuilder {
         data.set(this.bytes.subarray(0, this.length));
         return {
             data,
+            ...(this.outputs ? { outputs: this.outputs } : {}),
             entries: this.entries,
             summary: this.summary,
             unreadable: this.unreadable,
@@ -147,6 +191,16 @@ class PartBuilder {
         }
         this.length += this.bytes.write(text, this.length, 'utf8');
     }
+}
+
+/**
+ * How judged entries are kept: formatted as UTF-8 bytes (an OutputFormat: `payrule eval`), or as the
+ * output objects themselves (the library's evaluateStream), each passed through `objects` first.
+ */
+export type PartShape = OutputFormat | { objects: (output: ClaimOutput) => ClaimOutput };
+
+function isObjects(shape: PartShape): shape is { objects: (output: ClaimOutput) => ClaimOutput } {
+    return 'objects' in shape;
 }
 
 /** Records sent between threads arrive as plain objects: make them claims (or unreadable claims) again. */

@@ -1,0 +1,127 @@
+import { TaskPool, WorkerRefusedError, workerFileBeside } from '../../common/worker-pool.js';
+import type { Evaluator } from '../index.js';
+import type { RulePack } from '../../pack/index.js';
+import {
+    judgeRuns,
+    processChunk,
+    processValues,
+    reviveRecord,
+    type ChunkResult,
+    type OutputPart,
+    type PartShape,
+    type Run,
+} from './chunks.js';
+import type { EvalFormat } from './format.js';
+import { EvalSetupError } from './packs.js';
+
+/** Where chunks of claims and stitched runs are judged: this thread, or worker threads. */
+export interface EvalPool {
+    /** Settles when the packs are loaded everywhere; rejects with the reason they were refused. */
+    readonly ready: Promise<void>;
+    /** Judge a chunk of NDJSON (whole lines; `firstLine` is the input line number of its first line). */
+    chunk(bytes: Uint8Array, firstLine: number, source: string): Promise<ChunkResult>;
+    /** Judge a batch of claim values (`firstItem` is the input item number of the first). */
+    values(values: unknown[], firstItem: number): Promise<ChunkResult>;
+    run(run: Run): Promise<OutputPart>;
+    close(): Promise<void>;
+}
+
+/** Judges on the calling thread: small inputs, one-core machines, no workers asked for. */
+export class InProcessPool implements EvalPool {
+    readonly ready = Promise.resolve();
+
+    constructor(
+        private readonly evaluator: Evaluator,
+        private readonly shape: PartShape,
+    ) {}
+
+    async chunk(bytes: Uint8Array, firstLine: number, source: string): Promise<ChunkResult> {
+        return processChunk(this.evaluator, this.shape, decodeUtf8(bytes), firstLine, source);
+    }
+
+    async values(values: unknown[], firstItem: number): Promise<ChunkResult> {
+        return processValues(this.evaluator, this.shape, values, firstItem);
+    }
+
+    async run(run: Run): Promise<OutputPart> {
+        return judgeRuns(this.evaluator, this.shape, [run]);
+    }
+
+    async close(): Promise<void> {}
+}
+
+/**
+ * What each eval worker is started with (worker.ts): the packs, and how to keep its entries, in a
+ * format of `payrule eval` or as the output objects (`objects`).
+ */
+export interface EvalWorkerData {
+    payruleEvalWorker: true;
+    packFiles: string[];
+    packs: RulePack[];
+    format: EvalFormat | 'objects';
+}
+
+export type WorkerTask =
+    | { type: 'chunk'; bytes: Uint8Array; firstLine: number; source: string }
+    | { type: 'values'; values: unknown[]; firstItem: number }
+    | { type: 'run'; run: Run };
+
+/**
+ * The worker bundle (eval-worker.js) beside the module running this code: dist/lib/ holds it, beside
+ * the library's dist/lib/evaluator.js, and the CLI's dist/cli.js finds it there too. Undefined when
+ * the build did not make it (tests run from the sources judge on the calling thread).
+ */
+export function evalWorkerFile(): string | undefined {
+    return workerFileBeside(import.meta.url, ['./eval-worker.js', './lib/eval-worker.js']);
+}
+
+const YOUNG_GENERATION_MB = Number(process.env.PAYRULE_EVAL_YOUNG_MB) || 192;
+
+/**
+ * Judges on worker threads, each loading the packs itself (in parallel) and judging whole chunks;
+ * results come back formatted as UTF-8 bytes (moved rather than copied), or as output objects.
+ */
+export class WorkerPool implements EvalPool {
+    readonly ready: Promise<void>;
+    private readonly pool: TaskPool<WorkerTask, ChunkResult | OutputPart>;
+
+    constructor(file: string, count: number, data: Omit<EvalWorkerData, 'payruleEvalWorker'>) {
+        this.pool = new TaskPool(file, count, {
+            workerData: { payruleEvalWorker: true, ...data } satisfies EvalWorkerData,
+            // Claims die young; a large young generation lets them, instead of promoting them
+            // into an old generation that holds the compiled packs and costs much to mark.
+            youngGenerationMb: YOUNG_GENERATION_MB,
+            name: 'an evaluation worker',
+        });
+        this.ready = this.pool.ready.catch(error => {
+            throw error instanceof WorkerRefusedError ? new EvalSetupError(error.message) : error;
+        });
+        this.ready.catch(() => undefined);
+    }
+
+    chunk(bytes: Uint8Array, firstLine: number, source: string): Promise<ChunkResult> {
+        const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+        return this.pool.request({ type: 'chunk', bytes: owned, firstLine, source }, [owned.buffer as ArrayBuffer]) as Promise<ChunkResult>;
+    }
+
+    values(values: unknown[], firstItem: number): Promise<ChunkResult> {
+        return this.pool.request({ type: 'values', values, firstItem }) as Promise<ChunkResult>;
+    }
+
+    run(run: Run): Promise<OutputPart> {
+        return this.pool.request({ type: 'run', run }) as Promise<OutputPart>;
+    }
+
+    close(): Promise<void> {
+        return this.pool.close();
+    }
+}
+
+/** Runs sent to a worker lose their classes on the way: restore them. */
+export function reviveRun(run: Run): Run {
+    return { patient: run.patient, line: run.line, records: run.records.map(reviveRecord) };
+}
+
+export function decodeUtf8(bytes: Uint8Array): string {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
