@@ -231,7 +231,15 @@ async function evaluateInput(
     }
     if (layout === 'x12') {
         const judging = explainedJudging(packs, options.format);
-        return evaluateX12(input, judging.evaluator, judging.format, options.whole === true || (await fitsWhole(input)), sink);
+        if (options.whole === true || (await fitsWhole(input))) return evaluateX12(input, judging, sink);
+        // Read on this thread, judged on worker threads as NDJSON is (an 837P is about as many bytes).
+        const pieceBytes = positiveNumber(process.env.PAYRULE_EVAL_CHUNK_BYTES) ?? CHUNK_BYTES;
+        const pool = await choosePool(input, packs, options.format, pieceBytes);
+        try {
+            return await evaluateX12(input, judging, sink, { pool, inFlight: pool instanceof WorkerPool ? 8 : 1, pieceBytes });
+        } finally {
+            await pool.close();
+        }
     }
     if (layout === 'document') {
         // One JSON document cannot be split by lines: read it whole and judge it as one batch.

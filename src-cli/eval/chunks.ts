@@ -57,37 +57,58 @@ export interface ChunkResult {
  * inner run is judged as soon as it has been read, so claims are short-lived garbage.
  */
 export function processChunk(evaluator: Evaluator, format: OutputFormat, text: string, firstLine: number): ChunkResult {
-    let head: Run | null = null;
-    let current: Run | null = null;
-    const body = new PartBuilder(format);
-    const bodyRuns: RunStart[] = [];
+    const runs = new ChunkRuns(evaluator, format);
     let start = firstLine === 1 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
     for (let lineNumber = firstLine; start < text.length; lineNumber++) {
         let end = text.indexOf('\n', start);
         if (end < 0) end = text.length;
         const records = readNdjsonLine(text.slice(start, end), lineNumber);
         start = end + 1;
-        for (let i = 0; i < records.length; i++) {
-            const record = records[i];
-            if (record instanceof Claim) {
-                if (current && current.patient !== undefined && current.patient !== record.patient) {
-                    if (head === null) head = current;
-                    else {
-                        body.judge(evaluator, current);
-                        bodyRuns.push({ patient: current.patient, line: current.line });
-                    }
-                    current = null;
-                }
-                if (!current) current = { patient: record.patient, line: lineNumber, records: [] };
-                else current.patient ??= record.patient;
-            } else if (!current) {
-                current = { patient: undefined, line: lineNumber, records: [] };
-            }
-            current.records.push(record);
-        }
+        for (let i = 0; i < records.length; i++) runs.add(records[i], lineNumber);
     }
-    if (head === null) return { head: current, body: null, bodyRuns, tail: null };
-    return { head, body: body.part(), bodyRuns, tail: current };
+    return runs.result();
+}
+
+/**
+ * The runs of a chunk's records, taken in order (`line` is where each record is in the input): the
+ * runs wholly inside the chunk are judged as soon as they end; the first and last are kept.
+ */
+export class ChunkRuns {
+    private head: Run | null = null;
+    private current: Run | null = null;
+    private readonly body: PartBuilder;
+    private readonly bodyRuns: RunStart[] = [];
+
+    constructor(
+        private readonly evaluator: Evaluator,
+        format: OutputFormat,
+    ) {
+        this.body = new PartBuilder(format);
+    }
+
+    add(record: ClaimRecord, line: number): void {
+        if (record instanceof Claim) {
+            const current = this.current;
+            if (current && current.patient !== undefined && current.patient !== record.patient) {
+                if (this.head === null) this.head = current;
+                else {
+                    this.body.judge(this.evaluator, current);
+                    this.bodyRuns.push({ patient: current.patient, line: current.line });
+                }
+                this.current = null;
+            }
+            if (!this.current) this.current = { patient: record.patient, line, records: [] };
+            else this.current.patient ??= record.patient;
+        } else if (!this.current) {
+            this.current = { patient: undefined, line, records: [] };
+        }
+        this.current.records.push(record);
+    }
+
+    result(): ChunkResult {
+        if (this.head === null) return { head: this.current, body: null, bodyRuns: this.bodyRuns, tail: null };
+        return { head: this.head, body: this.body.part(), bodyRuns: this.bodyRuns, tail: this.current };
+    }
 }
 
 /** Judge runs one after another and format their entries, in order. */

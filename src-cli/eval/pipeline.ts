@@ -146,12 +146,19 @@ export class OrderedOutput {
  * and last runs are joined with the neighbouring chunks' runs and judged as wholes. `onRunStart`
  * hears of each run in input order and may throw to stop the evaluation.
  */
-export async function evaluateChunks(
-    chunks: AsyncIterable<InputChunk>,
+export async function evaluateChunks<C extends InputChunk>(
+    chunks: AsyncIterable<C>,
     pool: EvalPool,
     output: OrderedOutput,
-    options: { inFlight: number; onChunk?: (bytes: number) => void; onRunStart?: (run: RunStart) => void },
+    options: {
+        inFlight: number;
+        onChunk?: (bytes: number) => void;
+        onRunStart?: (run: RunStart) => void;
+        /** How a chunk is judged: by default, as NDJSON lines. */
+        judge?: (chunk: C) => Promise<ChunkResult>;
+    },
 ): Promise<void> {
+    const judge = options.judge ?? (chunk => pool.chunk(chunk.bytes, chunk.firstLine));
     const pending: Array<{ result: Promise<ChunkResult>; bytes: number }> = [];
     const stitcher = new RunStitcher(
         run => output.push(pool.run(run)),
@@ -167,7 +174,7 @@ export async function evaluateChunks(
     try {
         for await (const chunk of chunks) {
             const bytes = chunk.bytes.byteLength; // the chunk's buffer may move to a worker
-            const result = pool.chunk(chunk.bytes, chunk.firstLine);
+            const result = judge(chunk);
             result.catch(() => undefined); // awaited in order below
             pending.push({ result, bytes });
             while (pending.length >= options.inFlight) await takeOne();

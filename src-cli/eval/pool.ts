@@ -7,6 +7,8 @@ import { judgeRuns, processChunk, reviveRecord, type ChunkResult, type OutputPar
 import { outputFormat, type EvalFormat, type OutputFormat } from './format.js';
 import type { Explainer } from '../../src-server/core/evaluator/explain.js';
 import { EvalSetupError } from './packs.js';
+import type { X12Piece } from './x12-pieces.js';
+import { processX12Piece } from './x12.js';
 
 /** Where chunks of NDJSON and stitched runs are judged: this thread, or worker threads. */
 export interface EvalPool {
@@ -14,6 +16,8 @@ export interface EvalPool {
     readonly ready: Promise<void>;
     chunk(bytes: Uint8Array, firstLine: number): Promise<ChunkResult>;
     run(run: Run): Promise<OutputPart>;
+    /** A piece of an 837P (x12-pieces.ts), read and judged as a chunk is. */
+    x12Piece(piece: X12Piece): Promise<ChunkResult>;
     close(): Promise<void>;
 }
 
@@ -38,6 +42,10 @@ export class InProcessPool implements EvalPool {
         return judgeRuns(this.evaluator, this.format, [run]);
     }
 
+    async x12Piece(piece: X12Piece): Promise<ChunkResult> {
+        return processX12Piece(this.evaluator, this.format, piece);
+    }
+
     async close(): Promise<void> {}
 }
 
@@ -49,7 +57,10 @@ export interface EvalWorkerData {
     format: EvalFormat;
 }
 
-export type WorkerTask = { type: 'chunk'; id: number; bytes: Uint8Array; firstLine: number } | { type: 'run'; id: number; run: Run };
+export type WorkerTask =
+    | { type: 'chunk'; id: number; bytes: Uint8Array; firstLine: number }
+    | { type: 'run'; id: number; run: Run }
+    | { type: 'x12'; id: number; piece: X12Piece };
 
 export type WorkerReply =
     | { type: 'ready' }
@@ -127,6 +138,10 @@ export class WorkerPool implements EvalPool {
 
     run(run: Run): Promise<OutputPart> {
         return this.send({ type: 'run', id: this.nextId++, run }, []) as Promise<OutputPart>;
+    }
+
+    x12Piece(piece: X12Piece): Promise<ChunkResult> {
+        return this.send({ type: 'x12', id: this.nextId++, piece }, [piece.bytes.buffer as ArrayBuffer]) as Promise<ChunkResult>;
     }
 
     async close(): Promise<void> {

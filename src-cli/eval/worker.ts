@@ -4,6 +4,7 @@ import { judgeRuns, processChunk, type OutputPart } from './chunks.js';
 import { outputFormat } from './format.js';
 import { Explainer } from '../../src-server/core/evaluator/explain.js';
 import { loadEvalPacks, setupMessage } from './packs.js';
+import { processX12Piece } from './x12.js';
 import { decodeUtf8, reviveRun, type EvalWorkerData, type WorkerReply, type WorkerTask } from './pool.js';
 
 /**
@@ -34,8 +35,11 @@ port.on('message', (task: WorkerTask) => {
         return;
     }
     try {
-        if (task.type === 'chunk') {
-            const result = processChunk(evaluator, format, decodeUtf8(task.bytes), task.firstLine);
+        if (task.type === 'chunk' || task.type === 'x12') {
+            const result =
+                task.type === 'chunk'
+                    ? processChunk(evaluator, format, decodeUtf8(task.bytes), task.firstLine)
+                    : processX12Piece(evaluator, format, task.piece);
             const transfer: ArrayBuffer[] = [];
             if (result.body) result.body = encoded(result.body, transfer);
             port.postMessage({ type: 'chunk', id: task.id, result } satisfies WorkerReply, transfer);

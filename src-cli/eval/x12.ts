@@ -1,34 +1,37 @@
-import { Claim, type ClaimRecord } from '../../src-server/core/claims/index.js';
-import { streamX12Claims } from '../../src-server/core/claims/x12-837.js';
+import type { ClaimRecord } from '../../src-server/core/claims/index.js';
+import { readX12Piece, streamX12Claims } from '../../src-server/core/claims/x12-837.js';
 import type { Evaluator } from '../../src-server/core/evaluator/index.js';
-import { judgeRuns, PatientRuns, type Run } from './chunks.js';
+import { ChunkRuns, judgeRuns, PatientRuns, type ChunkResult } from './chunks.js';
 import type { OutputFormat } from './format.js';
 import type { ClaimsInput } from './input.js';
 import { EvalSetupError } from './packs.js';
-import { OrderedOutput, type EvalTotals, type Sink } from './pipeline.js';
+import { evaluateChunks, OrderedOutput, type EvalTotals, type Sink } from './pipeline.js';
+import { x12Pieces, type X12Piece } from './x12-pieces.js';
+import type { EvalPool } from './pool.js';
 
 /**
- * `payrule eval` of an X12 837P interchange (docs/claims-input.md). node-x12 tokenizes the input as
- * it streams in; claims come out as their loops end. An input that fits (`whole`) is judged as one
- * batch, so its claims may come in any order; a larger one is judged one run of a patient's
- * consecutive claims at a time in bounded memory, and a patient seen again after others stops
- * the run (exit 2), exactly as streamed NDJSON does.
+ * `payrule eval` of an X12 837P interchange (docs/claims-input.md). An input that fits is read on
+ * this thread (node-x12 tokenizes it as it streams in) and judged as one batch, so its claims may
+ * come in any order. A larger one (`streamed`) is cut into pieces at subscriber loops
+ * (x12-pieces.ts) that `pool` reads and judges in parallel, in bounded memory, with each
+ * patient's run of consecutive claims joined across pieces as NDJSON chunks are; a patient seen
+ * again after others stops the run (exit 2), exactly as streamed NDJSON does.
  */
 export async function evaluateX12(
     input: ClaimsInput,
-    evaluator: Evaluator,
-    format: OutputFormat,
-    whole: boolean,
+    judging: { evaluator: Evaluator; format: OutputFormat },
     sink: Sink,
+    streamed?: { pool: EvalPool; inFlight: number; pieceBytes: number },
 ): Promise<EvalTotals> {
-    const output = new OrderedOutput(sink, format, Promise.resolve());
+    const output = new OrderedOutput(sink, judging.format, streamed?.pool.ready ?? Promise.resolve());
     try {
-        if (whole) {
+        if (!streamed) {
             const records: ClaimRecord[] = [];
             for await (const record of x12Records(input)) records.push(record);
-            output.push(judgeRuns(evaluator, format, [{ patient: undefined, line: 1, records }]));
+            output.push(judgeRuns(judging.evaluator, judging.format, [{ patient: undefined, line: 1, records }]));
         } else {
-            await judgeInRuns(input, evaluator, format, output);
+            await judgeInPieces(input, streamed, output);
+            return output.totals;
         }
     } catch (error) {
         output.abort(error);
@@ -44,10 +47,22 @@ export function x12Records(input: ClaimsInput): AsyncGenerator<ClaimRecord> {
     return streamX12Claims(input.bytes());
 }
 
-/** Runs judged per this many claims at a time. */
-const BATCH_CLAIMS = 2000;
+/**
+ * Read and judge one piece of a large 837P (on a worker thread): its claims are numbered from the
+ * piece's first claim, for the message about a patient whose claims are not together.
+ */
+export function processX12Piece(evaluator: Evaluator, format: OutputFormat, piece: X12Piece): ChunkResult {
+    const runs = new ChunkRuns(evaluator, format);
+    let claim = piece.firstLine;
+    for (const record of readX12Piece(piece.context, piece.bytes, piece.position, piece.last)) runs.add(record, claim++);
+    return runs.result();
+}
 
-async function judgeInRuns(input: ClaimsInput, evaluator: Evaluator, format: OutputFormat, output: OrderedOutput): Promise<void> {
+async function judgeInPieces(
+    input: ClaimsInput,
+    { pool, inFlight, pieceBytes }: { pool: EvalPool; inFlight: number; pieceBytes: number },
+    output: OrderedOutput,
+): Promise<void> {
     const patients = new PatientRuns(
         ({ patient, line }) =>
             new EvalSetupError(
@@ -56,35 +71,9 @@ async function judgeInRuns(input: ClaimsInput, evaluator: Evaluator, format: Out
                     "keep each subscriber's claims together, or pass --whole to read it whole.",
             ),
     );
-    let batch: Run[] = [];
-    let batchClaims = 0;
-    let run: Run | null = null;
-    let ordinal = 0;
-    const flush = async () => {
-        if (batch.length === 0) return;
-        output.push(judgeRuns(evaluator, format, batch));
-        batch = [];
-        batchClaims = 0;
-        await output.roomFor(2);
-    };
-    for await (const record of x12Records(input)) {
-        ordinal++;
-        const patient = record instanceof Claim ? record.patient : undefined;
-        if (run && patient !== undefined && run.patient !== undefined && run.patient !== patient) {
-            batch.push(run);
-            run = null;
-            if (batchClaims >= BATCH_CLAIMS) await flush();
-        }
-        if (!run) {
-            run = { patient, line: ordinal, records: [] };
-            patients.see(run);
-        } else if (run.patient === undefined && patient !== undefined) {
-            run.patient = patient;
-            patients.see(run);
-        }
-        run.records.push(record);
-        batchClaims++;
-    }
-    if (run) batch.push(run);
-    await flush();
+    await evaluateChunks(x12Pieces(input.bytes(), pieceBytes), pool, output, {
+        inFlight,
+        onRunStart: patients.see,
+        judge: piece => pool.x12Piece(piece),
+    });
 }
