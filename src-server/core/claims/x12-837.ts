@@ -378,26 +378,30 @@ export function providerTypeOfTaxonomy(code: string | undefined): string | null 
  * provider's loop), `body` the piece, whose first segment is at `position` in the interchange.
  * `last` says whether the interchange ends with it. Never throws.
  */
-export function readX12Piece(context: Uint8Array, body: Uint8Array, position: number, last: boolean): ClaimRecord[] {
+export function* readX12Piece(context: Uint8Array, body: Uint8Array, position: number, last: boolean): Generator<ClaimRecord> {
     const tokenizer = new SegmentTokenizer();
     const reader = new X12ClaimReader();
-    const records: ClaimRecord[] = [];
     try {
-        const contextSegments = tokenizer.write(Buffer.from(context));
-        for (const segment of contextSegments) records.push(...reader.push(segment));
+        for (const segment of tokenizer.write(Buffer.from(context))) yield* reader.push(segment);
         reader.countFrom(position);
-        const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-        for (const segment of [...tokenizer.write(last ? withFinalTerminatorBytes(text, context) : text), ...tokenizer.end()])
-            records.push(...reader.push(segment));
+        let text = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+        if (last) text = withFinalTerminatorBytes(text, context);
+        // Slices of MIN_PIECE: the segments node-x12 makes of a slice die young (see safePieces).
+        for (let at = 0; at < text.length; at += MIN_PIECE) {
+            const records: ClaimRecord[] = [];
+            for (const segment of tokenizer.write(text.subarray(at, at + MIN_PIECE)))
+                for (const record of reader.push(segment)) records.push(record);
+            yield* records;
+        }
+        const records: ClaimRecord[] = [];
+        for (const segment of tokenizer.end()) for (const record of reader.push(segment)) records.push(record);
+        yield* records;
     } catch (error) {
-        records.push(...reader.end());
-        records.push(
-            new UnreadableClaim(null, `the X12 interchange cannot be read: ${error instanceof Error ? error.message : String(error)}`),
-        );
-        return records;
+        yield* reader.end();
+        yield new UnreadableClaim(null, `the X12 interchange cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+        return;
     }
-    records.push(...(last ? reader.end() : reader.endPiece()));
-    return records;
+    yield* last ? reader.end() : reader.endPiece();
 }
 
 /** The last piece's bytes, ended with the interchange's terminator when its last segment lacks one. */
@@ -458,13 +462,20 @@ class SegmentTokenizer {
         }
         const segments = this.run(done => hooks._transform(chunk, 'buffer', done));
         if (chunk.length > 0 && chunk[chunk.length - 1] === this.terminator) hooks._dataCache = '';
+        // node-x12 re-detects the delimiters in every chunk, and drops a chunk shorter than an ISA,
+        // until it has "parsed the ISA", which its stream never records: record it once the
+        // delimiters are known, so a short chunk is read too.
+        if (hooks._options !== undefined) hooks._parsedISA = true;
         // node-x12 adds an "ISA is not 106 characters" diagnostic for every chunk: nothing reads them.
         hooks.diagnostics.length = 0;
         return segments;
     }
 
     end(): X12Segment[] {
-        return this.run(done => (this.parser as unknown as Hooks)._flush(done));
+        const hooks = this.parser as unknown as Hooks;
+        // Blanks after the last terminator are no segment (node-x12 would fail on them).
+        if (hooks._dataCache.trim() === '') hooks._dataCache = '';
+        return this.run(done => hooks._flush(done));
     }
 
     private run(step: (done: (error?: Error | null) => void) => void): X12Segment[] {
@@ -484,6 +495,9 @@ interface Hooks {
     _flush(done: (error?: Error | null) => void): void;
     /** The unfinished segment at the end of the last chunk, put in front of the next one. */
     _dataCache: string;
+    /** The delimiters, once detected from the ISA. */
+    _options: unknown;
+    _parsedISA: boolean;
     diagnostics: unknown[];
 }
 
