@@ -39,10 +39,7 @@ describe('payrule eval of an X12 837P', () => {
             const run = cli(['eval', '--engine', engine, '--format', 'ndjson', '--pack', ...packs, '-'], { input: text });
             expect(run.stderr).toBe('');
             expect(run.status).toBe(1);
-            const entries = run.stdout
-                .trim()
-                .split('\n')
-                .map(line => JSON.parse(line));
+            const entries = ndjsonEntries(run.stdout);
             const errors = entries.filter(e => 'error' in e);
             expect(errors).toEqual([
                 { id: 'MC-1001', error: 'segment 27 (SV1), element SV104: the units must be a whole number ≥ 0, not "1.5"' },
@@ -81,10 +78,7 @@ describe('payrule eval of an X12 837P', () => {
         expect(fromX12.stdout).toBe(fromNdjson.stdout);
         const run = cli(['eval', '--format', 'ndjson', '--pack', ...packs, path.join(dir, 'broken.837')], { env });
         expect(run.status).toBe(1);
-        const entries = run.stdout
-            .trim()
-            .split('\n')
-            .map(line => JSON.parse(line));
+        const entries = ndjsonEntries(run.stdout);
         const errors = entries.filter(e => 'error' in e);
         expect(errors).toHaveLength(1);
         expect(errors[0].id).toBe('C1500');
@@ -188,4 +182,11 @@ function twinClaims(count: number, cuts: number[][]): { x12: string; ndjson: str
         edi += `SE*${segments + 1}*0001~\nGE*1*1~\nIEA*1*000000001~\n`;
         return { x12: edi, ndjson, claims: count };
     }
+}
+
+function ndjsonEntries(stdout: string): any[] {
+    return stdout
+        .trim()
+        .split('\n')
+        .map(line => JSON.parse(line));
 }

@@ -379,29 +379,49 @@ export function providerTypeOfTaxonomy(code: string | undefined): string | null 
  * `last` says whether the interchange ends with it. Never throws.
  */
 export function* readX12Piece(context: Uint8Array, body: Uint8Array, position: number, last: boolean): Generator<ClaimRecord> {
-    const tokenizer = new SegmentTokenizer();
-    const reader = new X12ClaimReader();
+    const claims = new ClaimStream();
     try {
-        for (const segment of tokenizer.write(Buffer.from(context))) yield* reader.push(segment);
-        reader.countFrom(position);
+        yield* claims.write(Buffer.from(context));
+        claims.reader.countFrom(position);
         let text = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
         if (last) text = withFinalTerminatorBytes(text, context);
         // Slices of MIN_PIECE: the segments node-x12 makes of a slice die young (see safePieces).
-        for (let at = 0; at < text.length; at += MIN_PIECE) {
-            const records: ClaimRecord[] = [];
-            for (const segment of tokenizer.write(text.subarray(at, at + MIN_PIECE)))
-                for (const record of reader.push(segment)) records.push(record);
-            yield* records;
-        }
-        const records: ClaimRecord[] = [];
-        for (const segment of tokenizer.end()) for (const record of reader.push(segment)) records.push(record);
-        yield* records;
+        for (let at = 0; at < text.length; at += MIN_PIECE) yield* claims.write(text.subarray(at, at + MIN_PIECE));
+        yield* claims.flush();
     } catch (error) {
-        yield* reader.end();
-        yield new UnreadableClaim(null, `the X12 interchange cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+        yield* claims.failed(error);
         return;
     }
-    yield* last ? reader.end() : reader.endPiece();
+    yield* last ? claims.reader.end() : claims.reader.endPiece();
+}
+
+/** node-x12's tokenizer feeding the claim reader: bytes in, the claims they complete out. */
+class ClaimStream {
+    private readonly tokenizer = new SegmentTokenizer();
+    readonly reader = new X12ClaimReader();
+
+    write(bytes: Buffer): ClaimRecord[] {
+        return this.read(this.tokenizer.write(bytes));
+    }
+
+    /** The input has ended: the segment node-x12 still holds. */
+    flush(): ClaimRecord[] {
+        return this.read(this.tokenizer.end());
+    }
+
+    /** node-x12 failed: the claim still open, then the error entry of the interchange. */
+    failed(error: unknown): ClaimRecord[] {
+        return [
+            ...this.reader.end(),
+            new UnreadableClaim(null, `the X12 interchange cannot be read: ${error instanceof Error ? error.message : String(error)}`),
+        ];
+    }
+
+    private read(segments: X12Segment[]): ClaimRecord[] {
+        const records: ClaimRecord[] = [];
+        for (const segment of segments) for (const record of this.reader.push(segment)) records.push(record);
+        return records;
+    }
 }
 
 /** The last piece's bytes, ended with the interchange's terminator when its last segment lacks one. */
@@ -560,21 +580,13 @@ async function* safePieces(source: AsyncIterable<Uint8Array>): AsyncGenerator<Bu
  * them. An interchange node-x12 cannot tokenize ends in one error entry.
  */
 export async function* streamX12Claims(input: AsyncIterable<Uint8Array>): AsyncGenerator<ClaimRecord> {
-    const tokenizer = new SegmentTokenizer();
-    const reader = new X12ClaimReader();
+    const claims = new ClaimStream();
     try {
-        for await (const piece of safePieces(input)) {
-            const records: ClaimRecord[] = [];
-            for (const segment of tokenizer.write(piece)) for (const record of reader.push(segment)) records.push(record);
-            yield* records;
-        }
-        const records: ClaimRecord[] = [];
-        for (const segment of tokenizer.end()) for (const record of reader.push(segment)) records.push(record);
-        yield* records;
+        for await (const piece of safePieces(input)) yield* claims.write(piece);
+        yield* claims.flush();
     } catch (error) {
-        yield* reader.end();
-        yield new UnreadableClaim(null, `the X12 interchange cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+        yield* claims.failed(error);
         return;
     }
-    yield* reader.end();
+    yield* claims.reader.end();
 }
