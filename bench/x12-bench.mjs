@@ -11,8 +11,9 @@
 //    NDJSON and as an 837P (one GS group, an ST transaction per 1,000 claims, a subscriber loop per
 //    claim, NTE*ADD*MINUTES notes).
 // 3. Times `payrule eval --format ndjson --out …` on each file, one at a time, in its own process
-//    (NDJSON this large streams on worker threads; the 837P streams through node-x12 on the main
-//    thread), checks that the two outputs are byte-identical, and prints the ratio of speeds.
+//    (both stream on worker threads: NDJSON in chunks of lines, the 837P in pieces cut at
+//    subscriber loops that node-x12 tokenizes on the workers), checks that the two outputs are
+//    byte-identical, and prints the ratio of speeds and each run's peak RSS.
 // The machine has few cores and other work may be running: compare the ratio, not the seconds.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -25,6 +26,10 @@ const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const CLI = path.join(PROJECT, 'dist', 'cli.js');
 const LINES = Number(process.env.PAYRULE_X12_BENCH_LINES || 1_000_000);
 const fmt = n => Math.round(n).toLocaleString('en-US');
+/** Preloaded into each `payrule eval`: its peak resident set (all threads), written on exit. */
+const PEAK_RSS = `data:text/javascript,${encodeURIComponent(
+    "process.on('exit', () => process.stderr.write('payrule-bench-maxrss ' + process.resourceUsage().maxRSS + '\\n'));",
+)}`;
 
 if (!fs.existsSync(CLI)) {
     console.error('x12-bench: dist/cli.js is missing: run `npm run build` first (npm run bench does)');
@@ -61,14 +66,15 @@ try {
         const started = performance.now();
         const run = spawnSync(
             process.execPath,
-            [CLI, 'eval', '--no-progress', '--format', 'ndjson', '--out', out, '--pack', ...packs, file],
+            ['--import', PEAK_RSS, CLI, 'eval', '--no-progress', '--format', 'ndjson', '--out', out, '--pack', ...packs, file],
             { encoding: 'utf8' },
         );
         const seconds = (performance.now() - started) / 1000;
         if (run.status !== 0 && run.status !== 1) throw new Error(`payrule eval of ${name} failed (exit ${run.status}): ${run.stderr}`);
+        const rss = Number(/payrule-bench-maxrss (\d+)/.exec(run.stderr)?.[1] ?? NaN) / 1024;
         results[name] = { seconds, sha: createHash('sha256').update(fs.readFileSync(out)).digest('hex') };
         console.log(
-            `payrule eval, ${name === 'x12' ? '837P  ' : 'NDJSON'}: ${seconds.toFixed(2)} s, ${fmt((claims * 4) / seconds)} lines/s`,
+            `payrule eval, ${name === 'x12' ? '837P  ' : 'NDJSON'}: ${seconds.toFixed(2)} s, ${fmt((claims * 4) / seconds)} lines/s, peak RSS ${fmt(rss)} MB`,
         );
     }
     console.log(`outputs byte-identical (SHA-256 of each --out file): ${results.ndjson.sha === results.x12.sha ? 'yes' : 'NO'}`);

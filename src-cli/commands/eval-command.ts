@@ -12,8 +12,7 @@ import { EvalProgress } from '../eval/progress.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { compilePolicies } from '../workspace/policy-packs.js';
 import { evaluateWithDuckdbEngine } from '../eval/duckdb.js';
-import { evaluateX12 } from '../eval/x12.js';
-import { explainedJudging } from '../eval/explain.js';
+import { evaluateX12 } from '../../src-server/core/evaluator/parallel/x12.js';
 import { evaluateToRemittance } from '../eval/x12-835.js';
 import { loadTrustedPacks, readTrustedKeys } from './sign-commands.js';
 import { ClaimsFileError, DuckdbUnavailableError, SqlCompileError, tabularFormatOf } from '../../src-server/core/sql/index.js';
@@ -226,23 +225,27 @@ async function evaluateInput(
             `${input.name}: this is a rule pack, not claims: give the claims file last (after the packs), or before --pack`,
         );
     }
+    const chunkBytes = positiveNumber(process.env.PAYRULE_EVAL_CHUNK_BYTES) ?? CHUNK_BYTES;
+    const whole = options.whole === true || (await fitsWhole(input));
     if (layout === 'x12') {
-        const judging = explainedJudging(packs, options.format);
-        return evaluateX12(input, judging.evaluator, judging.format, options.whole === true || (await fitsWhole(input)), sink);
+        // A large 837P is cut into pieces judged on worker threads, as NDJSON is cut into chunks.
+        return evaluateX12(input, packs, sink, {
+            format: options.format,
+            whole,
+            workers: whole ? 0 : await evalWorkers(input, chunkBytes),
+            pieceBytes: chunkBytes,
+        });
     }
     if (layout === 'document') {
         // One JSON document cannot be split by lines: read it whole and judge it as one batch.
         const value = parseClaimsDocument(await input.readAll(), input.name);
         return evaluateWhole(readClaimValue(value), packs, options.format, sink);
     }
-    if (options.whole || (await fitsWhole(input))) {
+    if (whole) {
         // Small enough to hold: judge every claim as one batch, so their order does not matter.
         return evaluateWhole(readClaimsText(await input.readAll(), input.name), packs, options.format, sink);
     }
-    const chunkBytes = positiveNumber(process.env.PAYRULE_EVAL_CHUNK_BYTES) ?? CHUNK_BYTES;
-    const setting = process.env.PAYRULE_EVAL_WORKERS;
-    const workers =
-        setting !== undefined && setting !== '' ? Math.max(0, Math.floor(Number(setting)) || 0) : await workersFor(input, chunkBytes);
+    const workers = await evalWorkers(input, chunkBytes);
     const progress = new EvalProgress(input.size, EvalProgress.wanted(options.progress));
     const patients = new PatientRuns(
         ({ patient, line }) =>
@@ -264,6 +267,13 @@ async function evaluateInput(
     } finally {
         progress.stop();
     }
+}
+
+/** PAYRULE_EVAL_WORKERS when set (0: judge on this thread), else as many as the input is worth. */
+async function evalWorkers(input: ClaimsInput, chunkBytes: number): Promise<number> {
+    const setting = process.env.PAYRULE_EVAL_WORKERS;
+    if (setting !== undefined && setting !== '') return Math.max(0, Math.floor(Number(setting)) || 0);
+    return workersFor(input, chunkBytes);
 }
 
 /** The one line `payrule eval` writes on standard error for each payer no pack serves. */

@@ -9,7 +9,7 @@ import { ClaimsInput, parseClaimsDocument } from '../../src-server/core/evaluato
 import { EvalSetupError } from '../../src-server/core/evaluator/parallel/packs.js';
 import type { EvalTotals, Sink } from '../../src-server/core/evaluator/parallel/pipeline.js';
 import { decodeUtf8 } from '../../src-server/core/evaluator/parallel/pool.js';
-import { x12Records } from './x12.js';
+import { x12Records } from '../../src-server/core/evaluator/parallel/x12.js';
 
 /**
  * `payrule eval --engine duckdb`: the claims are judged by the packs' SQL in embedded DuckDB

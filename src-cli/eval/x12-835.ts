@@ -7,7 +7,7 @@ import { explainedJudging } from './explain.js';
 import { ClaimsInput, parseClaimsDocument } from '../../src-server/core/evaluator/parallel/input.js';
 import { EvalSetupError, loadEvalPacks, type PackSources } from '../../src-server/core/evaluator/parallel/packs.js';
 import type { EvalTotals, Sink } from '../../src-server/core/evaluator/parallel/pipeline.js';
-import { x12Records } from './x12.js';
+import { x12Records } from '../../src-server/core/evaluator/parallel/x12.js';
 
 /**
  * `payrule eval --format x12-835`: judge the claims (either engine) and write one 835 remittance

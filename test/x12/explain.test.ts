@@ -63,6 +63,14 @@ const HINTS: Record<string, string> = {
     'medicare_ncci_pm TIMED-8MIN': `payable for the units the day's timed minutes of the discipline support: ${EIGHT}`,
 };
 
+/** The rules whose findings say how the line's units stand against the limit. */
+const COUNTED = new Set([
+    'general_97124 MORE-THAN-ONE-UNIT',
+    'general_97124 EIGHT-MINUTE',
+    'hns_massage EIGHT-MINUTE',
+    'medicare_ncci_pm TIMED-8MIN',
+]);
+
 function findings(output: Json): Json[] {
     return output.claims.flatMap((c: Json) => (c.lines ?? []).flatMap((l: Json) => l.findings));
 }
@@ -70,13 +78,28 @@ function findings(output: Json): Json[] {
 describe('findings explain themselves', () => {
     it("every finding of the policy tests carries its rule's hint and cited passage (library)", () => {
         const output = lib.evaluate(packs, policyTestClaims());
+        const lines: Json[] = output.claims.flatMap((c: Json) => c.lines ?? []);
         const all = findings(output);
         expect(all.length).toBeGreaterThan(50);
         const fired = new Set<string>();
+        let counted = 0;
+        for (const line of lines)
+            for (const finding of line.findings) {
+                // A units limit and the 8-minute rule add the line's count to the rule's sentence.
+                const key = `${finding.policy} ${finding.rule}`;
+                const count = COUNTED.has(key)
+                    ? finding.action === 'timed'
+                        ? `: the minutes support ${line.billedUnits - finding.units} of the ${line.billedUnits} unit${line.billedUnits === 1 ? '' : 's'} billed on this line`
+                        : `: ${finding.units} of the ${line.billedUnits} units billed on this line ${finding.units === 1 ? 'is' : 'are'} past it`
+                    : '';
+                if (count) counted++;
+                expect(finding.hint, key).toBe(HINTS[key] + count);
+            }
+        expect(counted).toBeGreaterThan(5);
         for (const finding of all) {
             const key = `${finding.policy} ${finding.rule}`;
             fired.add(key);
-            expect(finding.hint, key).toBe(HINTS[key]);
+            expect(finding.hint, key).not.toBe('');
             const pack = packs.find(p => p.policy.id === finding.policy)!;
             const rule = pack.rules.find((r: Json) => r.id === finding.rule);
             const cited = rule.citations[0];
@@ -87,6 +110,36 @@ describe('findings explain themselves', () => {
             ).toContain(cited.quote.replace(/\s+/g, ' ').slice(0, 40));
         }
         expect([...fired].sort()).toEqual(Object.keys(HINTS).sort());
+    });
+
+    it('a units limit and the 8-minute rule say how the line stands against them, on both engines and in the library', () => {
+        const claim = (id: string, patient: string, code: string, units: number, minutes: number | null) => ({
+            id,
+            patient,
+            payer: 'Commercial guidance',
+            provider: { id: '1234567890', type: 'physical-therapist' },
+            diagnoses: ['M54.5'],
+            lines: [{ line: 1, date: '2025-03-03', code, modifiers: [], units, minutes, diagnosisPointers: [1] }],
+        });
+        const claims = [claim('U1', 'P1', '97124', 3, 45), claim('T1', 'P2', '97110', 3, 20)];
+        const hints = (output: Json) =>
+            Object.fromEntries(output.claims.map((c: Json) => [c.id, c.lines[0].findings.map((f: Json) => `${f.rule}: ${f.hint}`)]));
+        const expected = {
+            U1: ['MORE-THAN-ONE-UNIT: not flagged up to 1 unit a day: 2 of the 3 units billed on this line are past it'],
+            T1: [
+                `EIGHT-MINUTE: payable for the units the day's timed minutes of the discipline support: ${EIGHT}: the minutes support 1 of the 3 units billed on this line`,
+            ],
+        };
+        const general = packs.filter(p => p.policy.id === 'general_97124');
+        expect(hints(lib.evaluate(general, claims))).toEqual(expected);
+        const input = path.join(tempWorkspace({}), 'claims.json');
+        fs.writeFileSync(input, JSON.stringify(claims));
+        const generalFile = packFiles.filter(f => JSON.parse(fs.readFileSync(f, 'utf8')).policy.id === 'general_97124');
+        for (const engine of ['js', 'duckdb']) {
+            const run = cli(['eval', '--engine', engine, '--pack', ...generalFile, input]);
+            expect(run.stderr).toBe('');
+            expect(hints(JSON.parse(run.stdout))).toEqual(expected);
+        }
     });
 
     it('evaluateStream explains every finding too', async () => {

@@ -87,6 +87,20 @@ export class X12ClaimReader {
         return this.out.splice(0);
     }
 
+    /**
+     * Segments fed from here on are counted from `position` (1-based): a piece of a larger
+     * interchange, read after the context segments it was given (readX12Piece).
+     */
+    countFrom(position: number): void {
+        this.position = position - 1;
+    }
+
+    /** The piece ends where the next one starts with an HL: the claim still open completes. */
+    endPiece(): ClaimRecord[] {
+        this.finishClaim();
+        return this.out.splice(0);
+    }
+
     /** The input has ended: the claim still open (a missing SE) completes. */
     end(): ClaimRecord[] {
         if (this.claim) {
@@ -358,6 +372,67 @@ export function providerTypeOfTaxonomy(code: string | undefined): string | null 
     return upper.toLowerCase();
 }
 
+/**
+ * Read one piece of a larger 837P (src-cli/eval/x12-pieces.ts cuts them, before a subscriber's HL):
+ * `context` holds the segments the piece's claims depend on (the ISA, the ST, the billing
+ * provider's loop), `body` the piece, whose first segment is at `position` in the interchange.
+ * `last` says whether the interchange ends with it. Never throws.
+ */
+export function* readX12Piece(context: Uint8Array, body: Uint8Array, position: number, last: boolean): Generator<ClaimRecord> {
+    const claims = new ClaimStream();
+    try {
+        yield* claims.write(Buffer.from(context));
+        claims.reader.countFrom(position);
+        let text = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+        if (last) text = withFinalTerminatorBytes(text, context);
+        // Slices of MIN_PIECE: the segments node-x12 makes of a slice die young (see safePieces).
+        for (let at = 0; at < text.length; at += MIN_PIECE) yield* claims.write(text.subarray(at, at + MIN_PIECE));
+        yield* claims.flush();
+    } catch (error) {
+        yield* claims.failed(error);
+        return;
+    }
+    yield* last ? claims.reader.end() : claims.reader.endPiece();
+}
+
+/** node-x12's tokenizer feeding the claim reader: bytes in, the claims they complete out. */
+class ClaimStream {
+    private readonly tokenizer = new SegmentTokenizer();
+    readonly reader = new X12ClaimReader();
+
+    write(bytes: Buffer): ClaimRecord[] {
+        return this.read(this.tokenizer.write(bytes));
+    }
+
+    /** The input has ended: the segment node-x12 still holds. */
+    flush(): ClaimRecord[] {
+        return this.read(this.tokenizer.end());
+    }
+
+    /** node-x12 failed: the claim still open, then the error entry of the interchange. */
+    failed(error: unknown): ClaimRecord[] {
+        return [
+            ...this.reader.end(),
+            new UnreadableClaim(null, `the X12 interchange cannot be read: ${error instanceof Error ? error.message : String(error)}`),
+        ];
+    }
+
+    private read(segments: X12Segment[]): ClaimRecord[] {
+        const records: ClaimRecord[] = [];
+        for (const segment of segments) for (const record of this.reader.push(segment)) records.push(record);
+        return records;
+    }
+}
+
+/** The last piece's bytes, ended with the interchange's terminator when its last segment lacks one. */
+function withFinalTerminatorBytes(body: Buffer, context: Uint8Array): Buffer {
+    const terminator = terminatorOf(Buffer.from(context.subarray(0, 256)).toString('latin1'));
+    let end = body.length;
+    while (end > 0 && (body[end - 1] === 0x0a || body[end - 1] === 0x0d || body[end - 1] === 0x20)) end--;
+    if (terminator === undefined || /\s/.test(terminator) || end === 0 || body[end - 1] === terminator.charCodeAt(0)) return body;
+    return Buffer.concat([body.subarray(0, end), Buffer.from(terminator, 'latin1')]);
+}
+
 /** Read a whole 837P text. Never throws: an interchange node-x12 cannot tokenize is one error entry. */
 export function readX12Text(text: string): ClaimRecord[] {
     const tokenizer = new SegmentTokenizer();
@@ -377,10 +452,20 @@ export function readX12Text(text: string): ClaimRecord[] {
 /**
  * node-x12's stream tokenizer driven synchronously, a chunk at a time: the segments of each chunk
  * come back as an array rather than one stream event (and one await) per segment.
+ *
+ * node-x12 1.7.1 keeps the unfinished segment at the end of a chunk and puts it in front of the
+ * next chunk, but when a chunk ends exactly on a segment terminator it keeps the previous chunk's
+ * unfinished segment instead of forgetting it: the next chunk then starts with that stale
+ * fragment glued to its first segment, which is lost (a subscriber's HL, a claim's CLM), and the
+ * end of the input repeats it. Once in about twenty chunk cuts, so it showed only on large files
+ * (docs/decisions.md, "837P chunk cuts"). `write` forgets the fragment when the chunk ends on the
+ * terminator, as node-x12 should.
  */
 class SegmentTokenizer {
     private readonly parser = new X12Parser(false);
     private segments: X12Segment[] = [];
+    private terminator: number | undefined;
+    private start = '';
 
     constructor() {
         (this.parser as unknown as { push(segment: unknown): boolean }).push = segment => {
@@ -390,11 +475,27 @@ class SegmentTokenizer {
     }
 
     write(chunk: Buffer): X12Segment[] {
-        return this.run(done => (this.parser as unknown as Hooks)._transform(chunk, 'buffer', done));
+        const hooks = this.parser as unknown as Hooks;
+        if (this.terminator === undefined && this.start.length < 256) {
+            this.start += chunk.subarray(0, 256).toString('latin1');
+            this.terminator = terminatorOf(this.start)?.charCodeAt(0);
+        }
+        const segments = this.run(done => hooks._transform(chunk, 'buffer', done));
+        if (chunk.length > 0 && chunk[chunk.length - 1] === this.terminator) hooks._dataCache = '';
+        // node-x12 re-detects the delimiters in every chunk, and drops a chunk shorter than an ISA,
+        // until it has "parsed the ISA", which its stream never records: record it once the
+        // delimiters are known, so a short chunk is read too.
+        if (hooks._options !== undefined) hooks._parsedISA = true;
+        // node-x12 adds an "ISA is not 106 characters" diagnostic for every chunk: nothing reads them.
+        hooks.diagnostics.length = 0;
+        return segments;
     }
 
     end(): X12Segment[] {
-        return this.run(done => (this.parser as unknown as Hooks)._flush(done));
+        const hooks = this.parser as unknown as Hooks;
+        // Blanks after the last terminator are no segment (node-x12 would fail on them).
+        if (hooks._dataCache.trim() === '') hooks._dataCache = '';
+        return this.run(done => hooks._flush(done));
     }
 
     private run(step: (done: (error?: Error | null) => void) => void): X12Segment[] {
@@ -412,6 +513,12 @@ class SegmentTokenizer {
 interface Hooks {
     _transform(chunk: unknown, encoding: string, done: (error?: Error | null) => void): void;
     _flush(done: (error?: Error | null) => void): void;
+    /** The unfinished segment at the end of the last chunk, put in front of the next one. */
+    _dataCache: string;
+    /** The delimiters, once detected from the ISA. */
+    _options: unknown;
+    _parsedISA: boolean;
+    diagnostics: unknown[];
 }
 
 /** The segment terminator an interchange declares: the character after the 106th of its ISA. */
@@ -451,10 +558,13 @@ async function* safePieces(source: AsyncIterable<Uint8Array>): AsyncGenerator<Bu
         held.push(buffer);
         heldBytes += buffer.length;
         if (heldBytes >= MIN_PIECE + KEEP_BACK) {
+            // Pieces of about MIN_PIECE: the segments node-x12 makes of one piece live until the
+            // piece is read, and a few thousand of them die young where a megabyte's would not.
             const all = Buffer.concat(held, heldBytes);
-            yield all.subarray(0, all.length - KEEP_BACK);
-            held = [all.subarray(all.length - KEEP_BACK)];
-            heldBytes = KEEP_BACK;
+            let at = 0;
+            for (; all.length - at >= MIN_PIECE + KEEP_BACK; at += MIN_PIECE) yield all.subarray(at, at + MIN_PIECE);
+            held = [all.subarray(at)];
+            heldBytes = all.length - at;
         }
     }
     let rest = Buffer.concat(held, heldBytes);
@@ -470,21 +580,13 @@ async function* safePieces(source: AsyncIterable<Uint8Array>): AsyncGenerator<Bu
  * them. An interchange node-x12 cannot tokenize ends in one error entry.
  */
 export async function* streamX12Claims(input: AsyncIterable<Uint8Array>): AsyncGenerator<ClaimRecord> {
-    const tokenizer = new SegmentTokenizer();
-    const reader = new X12ClaimReader();
+    const claims = new ClaimStream();
     try {
-        for await (const piece of safePieces(input)) {
-            const records: ClaimRecord[] = [];
-            for (const segment of tokenizer.write(piece)) for (const record of reader.push(segment)) records.push(record);
-            yield* records;
-        }
-        const records: ClaimRecord[] = [];
-        for (const segment of tokenizer.end()) for (const record of reader.push(segment)) records.push(record);
-        yield* records;
+        for await (const piece of safePieces(input)) yield* claims.write(piece);
+        yield* claims.flush();
     } catch (error) {
-        yield* reader.end();
-        yield new UnreadableClaim(null, `the X12 interchange cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+        yield* claims.failed(error);
         return;
     }
-    yield* reader.end();
+    yield* claims.reader.end();
 }

@@ -1,5 +1,5 @@
 import type { CodeSet, Condition, Exception, PackRule, RulePack } from '../pack/types.js';
-import type { ClaimOutput, Finding } from './types.js';
+import type { ClaimOutput, Finding, LineResult } from './types.js';
 
 /**
  * Findings that explain themselves (docs/decisions.md, issue 15): after evaluation, each
@@ -32,6 +32,8 @@ export type ExplainedFinding = Finding & Explanation;
 export class Explainer {
     private readonly byRule = new Map<string, Explanation>();
     private readonly remarksByRule = new Map<string, readonly string[]>();
+    /** Rules whose hint states a units limit (or the 8-minute rule): findings add the line's count. */
+    private readonly countedRules = new Set<string>();
 
     constructor(packs: readonly RulePack[]) {
         for (const pack of packs) {
@@ -43,6 +45,7 @@ export class Explainer {
                     citation: cited ? { source: cited.source, title: titles.get(cited.source) ?? cited.source, quote: cited.quote } : null,
                     hint: hintOf(rule),
                 });
+                if (countsUnits(rule)) this.countedRules.add(key(pack.policy.id, rule.id));
             }
         }
     }
@@ -66,16 +69,29 @@ export class Explainer {
         return {
             ...output,
             lines: output.lines.map(line =>
-                line.findings.length === 0 ? line : { ...line, findings: line.findings.map(finding => this.explainFinding(finding)) },
+                line.findings.length === 0 ? line : { ...line, findings: line.findings.map(finding => this.explainFinding(finding, line)) },
             ),
         };
     }
 
-    /** A finding with its citation and hint (a finding of no loaded rule is returned as it is). */
-    explainFinding(finding: Finding): Finding | ExplainedFinding {
+    /**
+     * A finding with its citation and hint (a finding of no loaded rule is returned as it is). Given
+     * the line it is on, the hint of a units limit or of the 8-minute rule also says how the line's
+     * billed units stand against it, from what the evaluator judged.
+     */
+    explainFinding(finding: Finding, line?: Pick<LineResult, 'billedUnits'>): Finding | ExplainedFinding {
         const explanation = this.explanation(finding.policy, finding.rule);
-        return explanation ? { ...finding, citation: explanation.citation, hint: explanation.hint } : finding;
+        if (!explanation) return finding;
+        const counted = line && this.countedRules.has(key(finding.policy, finding.rule)) ? lineCount(finding, line.billedUnits) : '';
+        return { ...finding, citation: explanation.citation, hint: explanation.hint + counted };
     }
+}
+
+/** The units of this line the finding acted on, against those billed: `: 2 of the 6 units billed on this line are past it`. */
+function lineCount(finding: Finding, billed: number): string {
+    const billedText = `${billed} ${plural(billed, 'unit')} billed on this line`;
+    if (finding.action === 'timed') return `: the minutes support ${billed - finding.units} of the ${billedText}`;
+    return `: ${finding.units} of the ${billedText} ${finding.units === 1 ? 'is' : 'are'} past it`;
 }
 
 function key(policy: string, rule: string): string {
@@ -96,6 +112,12 @@ export function hintOf(rule: PackRule): string {
     if (only && only.kind === 'diagnosis-only')
         return `${outcome} with a supporting diagnosis besides ${joinOr(only.patterns)} on the line`;
     return nothingLifts(rule.action, 'for any provider');
+}
+
+/** Whether a rule's hint ends with a units limit (its own sentence, not an exception's) or is the 8-minute rule's. */
+function countsUnits(rule: PackRule): boolean {
+    if (rule.action === 'timed') return rule.timed !== undefined;
+    return rule.exceptions.length === 0 && rule.conditions.some(c => c.kind === 'units');
 }
 
 /** The hint of a rule that nothing on the claim can lift. */

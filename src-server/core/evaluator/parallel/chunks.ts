@@ -76,7 +76,7 @@ export function processValues(evaluator: Evaluator, shape: PartShape, values: re
 }
 
 /** Cuts records, in input order, into runs; judges every run but the first and the last. */
-class RunSplitter {
+export class RunSplitter {
     private head: Run | null = null;
     private current: Run | null = null;
     private readonly body: PartBuilder;

@@ -122,7 +122,7 @@ export async function workersFor(input: ClaimsInput, chunkBytes: number): Promis
 }
 
 /** Workers when asked for and the worker bundle is there, else this thread; findings explained either way. */
-function openPool(packs: PackSources, format: EvalFormat | 'objects', workers: number): EvalPool {
+export function openPool(packs: PackSources, format: EvalFormat | 'objects', workers: number): EvalPool {
     const file = evalWorkerFile();
     if (workers > 0 && file !== undefined) return new WorkerPool(file, workers, { packFiles: packs.files, packs: packs.compiled, format });
     const loaded = loadEvalPacks(packs);

@@ -13,6 +13,7 @@ import {
 } from './chunks.js';
 import type { EvalFormat } from './format.js';
 import { EvalSetupError } from './packs.js';
+import { processX12Piece, type X12Piece } from './x12-pieces.js';
 
 /** Where chunks of claims and stitched runs are judged: this thread, or worker threads. */
 export interface EvalPool {
@@ -22,6 +23,8 @@ export interface EvalPool {
     chunk(bytes: Uint8Array, firstLine: number, source: string): Promise<ChunkResult>;
     /** Judge a batch of claim values (`firstItem` is the input item number of the first). */
     values(values: unknown[], firstItem: number): Promise<ChunkResult>;
+    /** Judge a piece of a large 837P (x12-pieces.ts), read as a chunk is. */
+    x12Piece(piece: X12Piece): Promise<ChunkResult>;
     run(run: Run): Promise<OutputPart>;
     close(): Promise<void>;
 }
@@ -41,6 +44,10 @@ export class InProcessPool implements EvalPool {
 
     async values(values: unknown[], firstItem: number): Promise<ChunkResult> {
         return processValues(this.evaluator, this.shape, values, firstItem);
+    }
+
+    async x12Piece(piece: X12Piece): Promise<ChunkResult> {
+        return processX12Piece(this.evaluator, this.shape, piece);
     }
 
     async run(run: Run): Promise<OutputPart> {
@@ -64,6 +71,7 @@ export interface EvalWorkerData {
 export type WorkerTask =
     | { type: 'chunk'; bytes: Uint8Array; firstLine: number; source: string }
     | { type: 'values'; values: unknown[]; firstItem: number }
+    | { type: 'x12'; piece: X12Piece }
     | { type: 'run'; run: Run };
 
 /**
@@ -106,6 +114,10 @@ export class WorkerPool implements EvalPool {
 
     values(values: unknown[], firstItem: number): Promise<ChunkResult> {
         return this.pool.request({ type: 'values', values, firstItem }) as Promise<ChunkResult>;
+    }
+
+    x12Piece(piece: X12Piece): Promise<ChunkResult> {
+        return this.pool.request({ type: 'x12', piece }, [piece.bytes.buffer as ArrayBuffer]) as Promise<ChunkResult>;
     }
 
     run(run: Run): Promise<OutputPart> {

@@ -5,6 +5,7 @@ import { Explainer } from '../explain.js';
 import { judgeRuns, processChunk, processValues, type ChunkResult, type OutputPart, type PartShape } from './chunks.js';
 import { outputFormat } from './format.js';
 import { loadEvalPacks, setupMessage } from './packs.js';
+import { processX12Piece } from './x12-pieces.js';
 import { decodeUtf8, reviveRun, type EvalWorkerData, type WorkerTask } from './pool.js';
 
 /**
@@ -27,7 +28,9 @@ serveTasks<WorkerTask, ChunkResult | OutputPart>(
             const result =
                 task.type === 'chunk'
                     ? processChunk(evaluator, shape, decodeUtf8(task.bytes), task.firstLine, task.source)
-                    : processValues(evaluator, shape, task.values, task.firstItem);
+                    : task.type === 'x12'
+                      ? processX12Piece(evaluator, shape, task.piece)
+                      : processValues(evaluator, shape, task.values, task.firstItem);
             if (result.body) result.body = moved(result.body, transfer);
             return { result, transfer };
         };
