@@ -63,17 +63,30 @@ async function imported(rules, seed, name) {
 
 /** The parsers, bundled from the sources so that the bench measures the tree it runs in. */
 async function parsers() {
-    const fast = path.join(PROJECT, 'src-server/language/parser/fast-parser.ts');
-    const hasFast = fs.existsSync(fast);
+    const leanFile = path.join(PROJECT, 'src-server/language/parser/lean-parser.ts');
+    const fastFile = path.join(PROJECT, 'src-server/language/parser/fast-parser.ts');
+    // The lean batch parser of the CLI (before issue 17: the fast parser's lean mode).
+    const lean = fs.existsSync(leanFile)
+        ? [
+              "import { LeanPayruleParser } from './src-server/language/parser/lean-parser.js';",
+              'const lean = new LeanPayruleParser(Payrule);',
+              'export const leanParse = text => lean.parse(text);',
+          ]
+        : fs.existsSync(fastFile)
+          ? [
+                "import { FastPayruleParser } from './src-server/language/parser/fast-parser.js';",
+                'const lean = new FastPayruleParser(Payrule);',
+                'export const leanParse = text => lean.parse(text, { lean: true });',
+            ]
+          : ['export const leanParse = undefined;'];
     const contents = [
         "import { EmptyFileSystem, createLangiumParser } from 'langium';",
         "import { createPayruleServices } from './src-server/language/payrule-module.js';",
-        hasFast ? "import { FastPayruleParser } from './src-server/language/parser/fast-parser.js';" : '',
+        lean[0],
         'const { Payrule } = createPayruleServices(EmptyFileSystem);',
         'export const langium = createLangiumParser(Payrule);',
         'export const services = Payrule.parser.LangiumParser;',
-        hasFast ? 'const lean = new FastPayruleParser(Payrule);' : '',
-        hasFast ? 'export const leanParse = text => lean.parse(text, { lean: true });' : 'export const leanParse = undefined;',
+        ...lean.slice(1),
     ].join('\n');
     const outfile = path.join(scratch, 'parsers.mjs');
     await build({
