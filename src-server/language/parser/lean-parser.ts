@@ -39,6 +39,7 @@ export class LeanPayruleParser {
     private readonly reflection: AstReflection;
     /** The token type names that can start each grammar element (its FIRST set). */
     private readonly firsts = new Map<GrammarAST.AbstractElement, ReadonlySet<string>>();
+    private readonly datatypeRules = new Map<GrammarAST.ParserRule, boolean>();
 
     constructor(services: LangiumCoreServices) {
         this.lexer = services.parser.Lexer;
@@ -63,6 +64,13 @@ export class LeanPayruleParser {
     /** @internal Whether a token of type `type` can start `element`. */
     starts(element: GrammarAST.AbstractElement, type: string): boolean {
         return this.first(element).has(type);
+    }
+
+    /** @internal Whether `rule` is a datatype rule (its value is a string, it builds no node). */
+    isDatatype(rule: GrammarAST.ParserRule): boolean {
+        let datatype = this.datatypeRules.get(rule);
+        if (datatype === undefined) this.datatypeRules.set(rule, (datatype = GrammarUtils.isDataTypeRule(rule)));
+        return datatype;
     }
 
     /** @internal A token's value as Langium's value converter gives it for `element`. */
@@ -103,6 +111,22 @@ export class LeanPayruleParser {
         return set;
     }
 }
+
+/**
+ * Langium's type guards for grammar elements ask the reflection for subtypes on each call; the
+ * parse loop tests the exact `$type` (none of these element types has subtypes).
+ */
+function exactly<T extends AstNode>(type: string): (node: unknown) => node is T {
+    return (node: unknown): node is T => (node as AstNode | undefined)?.$type === type;
+}
+const isGroup = exactly<GrammarAST.Group>(G.Group.$type);
+const isAlternatives = exactly<GrammarAST.Alternatives>(G.Alternatives.$type);
+const isAssignment = exactly<GrammarAST.Assignment>(G.Assignment.$type);
+const isKeyword = exactly<GrammarAST.Keyword>(G.Keyword.$type);
+const isRuleCall = exactly<GrammarAST.RuleCall>(G.RuleCall.$type);
+const isCrossReference = exactly<GrammarAST.CrossReference>(G.CrossReference.$type);
+const isTerminalRule = exactly<GrammarAST.TerminalRule>(G.TerminalRule.$type);
+const isParserRule = exactly<GrammarAST.ParserRule>(G.ParserRule.$type);
 
 /** One parse of one text. */
 class LeanRun {
@@ -153,21 +177,21 @@ class LeanRun {
     }
 
     private once(element: GrammarAST.AbstractElement, node: Node): Node | undefined {
-        if (G.isGroup(element)) {
+        if (isGroup(element)) {
             let chosen: Node | undefined;
             for (const part of element.elements) chosen = this.walk(part, node) ?? chosen;
             return chosen;
         }
-        if (G.isAlternatives(element)) return this.walk(this.choose(element), node);
-        if (G.isAssignment(element)) {
+        if (isAlternatives(element)) return this.walk(this.choose(element), node);
+        if (isAssignment(element)) {
             this.assign(node, element, this.value(element.terminal, node, element.feature));
             return undefined;
         }
-        if (G.isKeyword(element)) {
+        if (isKeyword(element)) {
             this.consume(element);
             return undefined;
         }
-        if (G.isRuleCall(element) && G.isParserRule(element.rule.ref)) {
+        if (isRuleCall(element) && isParserRule(element.rule.ref)) {
             return this.rule(element);
         }
         return giveUp();
@@ -180,9 +204,9 @@ class LeanRun {
 
     /** The value an assignment's terminal gives: a keyword, a token's converted text, a reference, a node. */
     private value(terminal: GrammarAST.AbstractElement, node: Node, property: string): unknown {
-        if (G.isAlternatives(terminal)) return this.value(this.choose(terminal), node, property);
-        if (G.isKeyword(terminal)) return this.consume(terminal).image;
-        if (G.isCrossReference(terminal)) {
+        if (isAlternatives(terminal)) return this.value(this.choose(terminal), node, property);
+        if (isKeyword(terminal)) return this.consume(terminal).image;
+        if (isCrossReference(terminal)) {
             const element = GrammarUtils.getCrossReferenceTerminal(terminal) ?? giveUp();
             const { token, leaf } = this.token(element, terminal);
             return this.host.buildReference(
@@ -192,14 +216,14 @@ class LeanRun {
                 String(this.host.convert(token.image, terminal, leaf)),
             );
         }
-        if (!G.isRuleCall(terminal)) return giveUp();
+        if (!isRuleCall(terminal)) return giveUp();
         const rule = terminal.rule.ref;
-        if (G.isTerminalRule(rule)) {
+        if (isTerminalRule(rule)) {
             const { token, leaf } = this.token(terminal, terminal);
             return this.host.convert(token.image, terminal, leaf);
         }
-        if (!G.isParserRule(rule)) return giveUp();
-        if (GrammarUtils.isDataTypeRule(rule)) return this.datatype(terminal, rule);
+        if (!isParserRule(rule)) return giveUp();
+        if (this.host.isDatatype(rule)) return this.datatype(terminal, rule);
         return this.rule(terminal);
     }
 
@@ -229,10 +253,10 @@ class LeanRun {
     /** A datatype rule of one token (Name, Code, Modifier, Action, …): its text, converted as Langium does. */
     private datatype(call: GrammarAST.RuleCall, rule: GrammarAST.ParserRule): string {
         const composite = this.enter(call, rule);
-        const element = G.isAlternatives(rule.definition) ? this.choose(rule.definition) : rule.definition;
-        if (element.cardinality || !(G.isKeyword(element) || G.isRuleCall(element))) giveUp();
+        const element = isAlternatives(rule.definition) ? this.choose(rule.definition) : rule.definition;
+        if (element.cardinality || !(isKeyword(element) || isRuleCall(element))) giveUp();
         const { token, leaf } = this.token(element, element);
-        const image = G.isKeyword(element) ? token.image : String(this.host.convert(token.image, element, leaf));
+        const image = isKeyword(element) ? token.image : String(this.host.convert(token.image, element, leaf));
         this.leave(composite);
         return String(this.host.convert(image, call, composite));
     }
