@@ -2,7 +2,7 @@ import { URI, type LangiumDocument } from 'langium';
 import { NodeFileSystem } from 'langium/node';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { PolicyFile, Rule } from '../../src-server/language/grammar/generated/ast.js';
-import { FastPayruleParser } from '../../src-server/language/parser/fast-parser.js';
+import { LeanPayruleParser } from '../../src-server/language/parser/lean-parser.js';
 import { createPayruleServices, type PayruleSharedServices } from '../../src-server/language/payrule-module.js';
 import { summarizeFile, type FileSummary } from '../../src-server/language/conflicts/rule-summary.js';
 import { memoizedRuleLogic, type RuleLogic } from '../../src-server/language/compiler/compile-policy.js';
@@ -27,13 +27,13 @@ export interface CheckedFile {
  */
 export class BatchChecker {
     private readonly shared: PayruleSharedServices;
-    private readonly leanParser: FastPayruleParser | undefined;
+    private readonly leanParser: LeanPayruleParser | undefined;
     /** How many files were settled on a lean parse, and how many needed a full one. */
     readonly parses = { lean: 0, full: 0 };
 
     /**
      * `lean` (the default): a well-formed file is first checked on a lean parse (no CST below its
-     * declarations; see FastPayruleParser), which is all a clean file needs; a file with any
+     * declarations; see LeanPayruleParser), which is all a clean file needs; a file with any
      * diagnostic is checked again on a full parse, so every reported position is exact.
      */
     constructor(
@@ -44,13 +44,13 @@ export class BatchChecker {
         const services = createPayruleServices({ ...NodeFileSystem }, { batch: true, crossFileChecks: false });
         this.shared = services.shared;
         this.shared.payrule.PolicySources.setRoots([root]);
-        this.leanParser = (options.lean ?? true) ? new FastPayruleParser(services.Payrule) : undefined;
+        this.leanParser = (options.lean ?? true) ? new LeanPayruleParser(services.Payrule) : undefined;
     }
 
     async checkFile(file: string, text: string, compile: boolean): Promise<CheckedFile> {
         const factory = this.shared.workspace.LangiumDocumentFactory;
         const uri = URI.file(file);
-        const lean = this.leanParser?.parse(text, { lean: true });
+        const lean = this.leanParser?.parse(text);
         if (lean) {
             const checked = await this.checkDocument(factory.fromModel<PolicyFile>(lean.value, uri), file, compile);
             if (checked.diagnostics.length === 0) {

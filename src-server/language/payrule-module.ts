@@ -117,7 +117,7 @@ export const PayruleModule: Module<PayruleServices, PartialLangiumServices & Pay
 
 /**
  * Overrides for batch use (the CLI): each file is parsed, linked and checked once, so nothing is
- * kept per declaration for the next edit; the linker takes the references the fast parser listed.
+ * kept per declaration for the next edit; the linker resolves references in one walk (BatchLinker).
  */
 const PayruleBatchModule: Module<PayruleServices, PartialLangiumServices> = {
     references: {

@@ -77,6 +77,19 @@ describe('the benchmark scripts run to their report at a tiny size', () => {
         expect(output).toContain('first status: Checked: no errors, 30 rules');
     }, 180_000);
 
+    it("parser-bench: Langium's parser, the lean batch parser, the server's open and check/compile", async () => {
+        const { code, output } = await runBench('parser-bench.mjs', [], {
+            PAYRULE_PARSER_RULES: '200',
+            PAYRULE_PARSER_CHECK_RULES: '100',
+            PAYRULE_PARSER_RUNS: '1',
+        });
+        expect(code, output).toBe(0);
+        expect(output).toMatch(/\| Langium's parser \(createLangiumParser\), one syntax error \| \d+ ms \| 1 \|/);
+        expect(output).toMatch(/\| lean batch parser, well-formed \| \d+ ms \| 0 \|/);
+        expect(output).toMatch(/\| server: open, one syntax error \| [\d.]+ s \([1-9]\d* errors\) \|/);
+        expect(output).toMatch(/\| payrule compile, 100 pair edits in 10 files \| [\d.]+ s, \d+ MB \(exit [01]\) \|/);
+    }, 180_000);
+
     it('x12-bench: an 837P against the same claims as NDJSON, outputs compared', async () => {
         const { code, output } = await runBench('x12-bench.mjs', [], { PAYRULE_X12_BENCH_LINES: '400' });
         expect(code, output).toBe(0);

@@ -2,7 +2,6 @@ import type { AstNode, LangiumDocument, ValidationAcceptor, ValidationOptions } 
 import { Cancellation, DefaultDocumentValidator, DocumentValidator, interruptAndCheck, isOperationCancelled } from 'langium';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { forEachAstNode } from '../parser/ast-walk.js';
-import { parsedContents } from '../parser/fast-parser.js';
 import { checkCode } from './codes.js';
 import { capDiagnostics } from './diagnostic-cap.js';
 import { pushAll } from '../../core/common/arrays.js';
@@ -141,16 +140,8 @@ export class PayruleDocumentValidator extends DefaultDocumentValidator {
         }
     }
 
-    /** The nodes to validate, in streamAst order: as the fast parser listed them, else by a walk. */
+    /** The nodes to validate, in streamAst order. */
     private nodesToValidate(rootNode: AstNode, options: ValidationOptions): AstNode[] {
-        const listed = parsedContents(rootNode)?.nodes;
-        if (listed && listed[0] === rootNode) {
-            const all = listed.every(node => {
-                const nodeOptions = this.validateSingleNodeOptions(node, options);
-                return nodeOptions.validateNode && nodeOptions.validateChildren;
-            });
-            if (all) return listed;
-        }
         const nodes: AstNode[] = [];
         forEachAstNode(rootNode, node => {
             const nodeOptions = this.validateSingleNodeOptions(node, options);

@@ -3,7 +3,6 @@ import type { AstNode, CstNode, GrammarAST, LangiumCoreServices, Lexer, ParseRes
 import { AstUtils, createParser, LangiumParser, RootCstNodeImpl } from 'langium';
 import { pushAll, spliceAll } from '../../core/common/arrays.js';
 import { AnchoredComposite, AnchoredCstNodeBuilder, type Anchor } from './anchored-cst.js';
-import { FastPayruleParser } from './fast-parser.js';
 import type { Declaration, PolicyFile } from '../grammar/generated/ast.js';
 
 /**
@@ -20,9 +19,8 @@ import type { Declaration, PolicyFile } from '../grammar/generated/ast.js';
  *   of those after the change move with their segment's anchor (see anchored-cst.ts). The result
  *   is the same as parsing the new text from scratch (test/language/incremental-parse.test.ts).
  *
- * A whole well-formed file is parsed by the fast parser's segmented mode (fast-parser.ts), which
- * builds the same segments at a fraction of the cost; anything it does not accept (a syntax error)
- * is parsed here, segment by segment, with Langium's error recovery.
+ * Every segment is parsed by Langium's parser (the grammar's generated rules, with its error
+ * recovery), so a file parses the same way, at the same cost, whether or not it has a syntax error.
  *
  * The CLI and the language server share this parser, so the editor reports what `payrule check` does.
  */
@@ -31,13 +29,9 @@ export class PayruleParser extends LangiumParser {
     private readonly declarationKeywords: ReadonlySet<string> = new Set(['source', 'codeset', 'modifierset', 'rule']);
     /** The grammar's `declarations+=Declaration`: what a full parse builds a declaration's node for. */
     private readonly declarationsFeature: GrammarAST.RuleCall;
-    private readonly services: LangiumCoreServices;
-    /** Created on first use: it needs the linker, which must not be built while the parser is. */
-    private fastParser: FastPayruleParser | undefined;
 
     constructor(services: LangiumCoreServices) {
         super(services);
-        this.services = services;
         this.tokenizer = services.parser.Lexer;
         (this as unknown as { nodeBuilder: AnchoredCstNodeBuilder }).nodeBuilder = new AnchoredCstNodeBuilder();
         const entry = services.Grammar.rules.find(rule => rule.name === 'PolicyFile')!;
@@ -49,11 +43,11 @@ export class PayruleParser extends LangiumParser {
 
     override parse<T extends AstNode = AstNode>(input: string, options?: ParserOptions): ParseResult<T> {
         if (options?.rule) return super.parse<T>(input, options);
-        return (this.parseFast(input) ?? this.parseEachSegment(input)) as unknown as ParseResult<T>;
+        return this.parseEachSegment(input) as unknown as ParseResult<T>;
     }
 
-    /** Langium's parse of each segment: what `parse` falls back to (public for the tests that compare the two). */
-    parseEachSegment(input: string): ParseResult<PolicyFile> {
+    /** Langium's parse of each segment, joined. */
+    parseEachSegment(input: string): SegmentedParse {
         const root = new RootCstNodeImpl(input);
         root.root = root;
         const segments = this.cut(input, 0, input.length, { line: 0, character: 0 })!.map(pending =>
@@ -63,25 +57,6 @@ export class PayruleParser extends LangiumParser {
         return this.join(root, segments);
     }
 
-    /** The segments of a well-formed file from the fast parser, joined; undefined when it declines. */
-    private parseFast(input: string): ParseResult<PolicyFile> | undefined {
-        this.fastParser ??= new FastPayruleParser(this.services);
-        const parsed = this.fastParser.parseSegments(input);
-        if (!parsed) return undefined;
-        const segments: Segment[] = parsed.segments.map(segment => ({
-            anchor: segment.anchor,
-            length: segment.end - segment.start,
-            keywordLength: segment.keywordLength,
-            file: segment.declaration ? undefined : parsed.value,
-            declaration: segment.declaration,
-            nodes: segment.nodes,
-            opensComment: false,
-            lexerErrors: [],
-            parserErrors: [],
-        }));
-        return this.join(parsed.root, segments);
-    }
-
     /**
      * Parse `text`, the new text of a document whose previous parse is `previous`: the segments that
      * lie entirely in the text before or after the change are kept. The previous parse is not valid
@@ -89,7 +64,7 @@ export class PayruleParser extends LangiumParser {
      * come from this parser, or the change could affect how the rest of the file lexes.
      */
     reparse(previous: ParseResult<AstNode>, text: string): ParseResult<PolicyFile> {
-        const old = segmentsOf.get(previous.value);
+        const old = (previous as Partial<SegmentedParse>).segments;
         const oldRoot = previous.value.$cstNode?.root;
         if (!old || !oldRoot) return this.parse<PolicyFile>(text);
         const oldText = oldRoot.fullText;
@@ -188,7 +163,7 @@ export class PayruleParser extends LangiumParser {
     }
 
     /** One AST over the segments (whose CST nodes are already the root's children). */
-    private join(root: RootCstNodeImpl, segments: Segment[]): ParseResult<PolicyFile> {
+    private join(root: RootCstNodeImpl, segments: Segment[]): SegmentedParse {
         const policy = segments[0].file?.policy;
         const result = { $type: 'PolicyFile', policy, declarations: [], $cstNode: root } as unknown as PolicyFile;
         if (policy) (policy as { $container: AstNode }).$container = result;
@@ -208,8 +183,7 @@ export class PayruleParser extends LangiumParser {
             result.declarations.push(declaration);
         }
         root.astNode = result;
-        segmentsOf.set(result, segments);
-        return { value: result, lexerErrors, parserErrors };
+        return { value: result, lexerErrors, parserErrors, segments };
     }
 }
 
@@ -230,7 +204,7 @@ interface PendingSegment {
 }
 
 /** One parsed segment of a file: the header (with its leading comments) or one declaration. */
-interface Segment {
+export interface Segment {
     anchor: Anchor;
     length: number;
     keywordLength: number;
@@ -246,8 +220,10 @@ interface Segment {
     parserErrors: IRecognitionException[];
 }
 
-/** The segments of a parse, kept with its AST for `reparse`. */
-const segmentsOf = new WeakMap<AstNode, Segment[]>();
+/** A parse with its segments, which `reparse` takes from the document's previous parse result. */
+export interface SegmentedParse extends ParseResult<PolicyFile> {
+    segments: Segment[];
+}
 
 /** Old segments first..last are replaced by what the new text holds from the first's start to newEnd. */
 interface Window {
