@@ -133,7 +133,7 @@ describe('rules as data', () => {
                 `CREATE TABLE payrule.pr_policy_payers AS SELECT * FROM read_csv('${join(tablesDir, 'pr_policy_payers.csv')}', header = true)`,
             );
             const claims: ClaimOutput[] = [];
-            await collectOutput(connection, compileSqlQuery(packs, { dialect: 'duckdb', ruleSchema: 'payrule' }), side, entry => {
+            await collectOutput(connection, compileSqlQuery({ dialect: 'duckdb', ruleSchema: 'payrule' }), side, entry => {
                 claims.push(entry);
             });
             const file = join(folder, 'fixture-claims.json');

@@ -97,7 +97,7 @@ export async function streamWithDuckdb(
         process.stderr.write(`payrule duckdb engine: ${step} ${((now - last) / 1000).toFixed(2)} s\n`);
         last = now;
     };
-    const query = compileSqlQuery(packs, { dialect: 'duckdb', table: 'claim_lines', findings: 'compact' });
+    const query = compileSqlQuery({ dialect: 'duckdb', table: 'claim_lines', findings: 'compact' });
     const plan = planRules(packs);
     const format = typeof source === 'string' ? resolveFormat(source, options.format ?? 'auto') : 'records';
     if (typeof source === 'string') await ensureReadable(source);
