@@ -1,4 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { codeShape, sameShape } from '../common/codes.js';
 import type { CodeSet, Condition, PackRule } from '../pack/types.js';
 import type { PlannedRule } from './compile-sql.js';
@@ -460,28 +460,39 @@ export function ruleTablesDdl(dialectName: SqlDialectName, schema?: string): str
 /** Create the rule tables in a DuckDB connection and fill them (the embedded engine; `payrule sql --tables`). */
 export async function createRuleTables(connection: DuckDBConnection, tables: readonly RuleTable[]): Promise<void> {
     const duckdb = await loadDuckdb();
+    const typeOf = { BIGINT: duckdb.BIGINT, TEXT: duckdb.VARCHAR, DATE: duckdb.DATE, BOOLEAN: duckdb.BOOLEAN };
+    const dates = new Map<string, DuckDBValue>();
+    const valueOf = (value: Value, type: ColumnType): DuckDBValue => {
+        if (value === null) return null;
+        if (type === 'BIGINT') return BigInt(value as number);
+        if (type !== 'DATE') return value;
+        let date = dates.get(value as string);
+        if (!date) dates.set(value as string, (date = duckdb.dateValue(isoDayNumber(value as string))));
+        return date;
+    };
     for (const table of tables) {
         await connection.run(
             `CREATE OR REPLACE TABLE ${table.name} (${table.columns.map(c => `${c.name} ${columnType('duckdb', c.type)}`).join(', ')})`,
         );
+        const types = table.columns.map(c => typeOf[c.type]);
         const appender = await connection.createAppender(table.name);
         try {
-            for (const row of table.rows) {
-                row.forEach((value, i) => {
-                    const type = table.columns[i].type;
-                    if (value === null) appender.appendNull();
-                    else if (type === 'BIGINT') appender.appendBigInt(BigInt(value as number));
-                    else if (type === 'BOOLEAN') appender.appendBoolean(value as boolean);
-                    else if (type === 'DATE') appender.appendDate(duckdb.dateValue(isoDayNumber(value as string)));
-                    else appender.appendVarchar(value as string);
-                });
-                appender.endRow();
+            // A data chunk at a time (DuckDB's vector size), not a value at a time: 100,000 rules are
+            // millions of values.
+            for (let start = 0; start < table.rows.length; start += CHUNK_ROWS) {
+                const rows = table.rows.slice(start, start + CHUNK_ROWS);
+                const chunk = duckdb.DuckDBDataChunk.create(types, rows.length);
+                chunk.setColumns(table.columns.map((column, i) => rows.map(row => valueOf(row[i], column.type))));
+                appender.appendDataChunk(chunk);
             }
         } finally {
             appender.closeSync();
         }
     }
 }
+
+/** Rows per appended data chunk (DuckDB's vector size). */
+const CHUNK_ROWS = 2048;
 
 /** Days since 1970-01-01 of an ISO date, years 0000 to 0099 included. */
 export function isoDayNumber(iso: string): number {
