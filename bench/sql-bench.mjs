@@ -230,9 +230,10 @@ ${sql.stderr}`);
         const connection = await instance.connect();
         try {
             await connection.run(ddl);
-            for (const name of ['pr_rules', 'pr_pair_rules', 'pr_pair_modifiers', 'pr_policy_payers']) {
+            // Every rule table `payrule sql --tables` wrote.
+            for (const file of fs.readdirSync(path.join(folder, 'tables')).filter(name => name.endsWith('.parquet'))) {
                 await connection.run(
-                    `CREATE TABLE ${name} AS SELECT * FROM read_parquet('${path.join(folder, 'tables', `${name}.parquet`)}')`,
+                    `CREATE TABLE ${path.basename(file, '.parquet')} AS SELECT * FROM read_parquet('${path.join(folder, 'tables', file)}')`,
                 );
             }
             const query = sql.stdout.replace(/;\s*$/, '');

@@ -15,10 +15,12 @@ import { x12Records } from '../../src-server/core/evaluator/parallel/x12.js';
  * `payrule eval --engine duckdb`: the claims are judged by the packs' SQL in embedded DuckDB
  * (src-server/core/sql/duckdb-engine.ts) and written in exactly the formats of the JavaScript engine.
  *
- * JSON, NDJSON and FHIR are read here with the JavaScript engine's own input handling (ClaimsInput,
- * the same claim readers, the same line numbers), so a claim that cannot be read gives the same
- * error entry and an input that cannot be read at all the same message. CSV and Parquet files in
- * the claim_lines layout (docs/sql.md) are read by DuckDB itself. Unlike the JavaScript engine,
+ * JSON documents, FHIR and X12 are read here with the JavaScript engine's own input handling
+ * (ClaimsInput, the same claim readers, the same line numbers), so a claim that cannot be read gives
+ * the same error entry and an input that cannot be read at all the same message. NDJSON files are
+ * read by DuckDB itself, which gives the lines it cannot normalise in SQL (bad values, FHIR, ...) to
+ * the same claim readers. CSV and Parquet files in the claim_lines layout (docs/sql.md) are read by
+ * DuckDB itself. Unlike the JavaScript engine,
  * which judges NDJSON in runs of consecutive claims of one patient, DuckDB judges the whole input
  * as one batch (as `evaluate` does): the two agree whenever each patient's claims are together.
  */
@@ -44,7 +46,13 @@ export async function evaluateWithDuckdbEngine(
     } else {
         const input = await ClaimsInput.open(claims);
         try {
-            summary = await streamWithDuckdb(packs, await claimRecords(input), onEntry, settings);
+            // An NDJSON file is read by DuckDB itself (src-server/core/sql/ndjson.ts), which hands the
+            // lines it cannot read exactly as the claim readers do back to them.
+            const records = await claimRecords(input);
+            const ndjsonFile = claims !== '-' && (await input.layout()) === 'ndjson';
+            summary = ndjsonFile
+                ? await streamWithDuckdb(packs, claims, onEntry, { ...settings, format: 'ndjson' })
+                : await streamWithDuckdb(packs, records, onEntry, settings);
         } finally {
             input.close();
         }

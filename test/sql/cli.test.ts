@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimLinesDdl, compileSql } from '../../src-server/core/sql/index.js';
+import { claimLinesDdl, compileSql, RULE_TABLE_NAMES } from '../../src-server/core/sql/index.js';
 import { loadPackSync } from '../../src-server/core/pack/index.js';
 import { PROJECT } from '../helpers/cli.js';
 
@@ -89,7 +89,7 @@ describe('payrule sql', () => {
         const instance = await DuckDBInstance.create(':memory:');
         const connection = await instance.connect();
         try {
-            for (const name of ['pr_rules', 'pr_pair_rules', 'pr_pair_modifiers', 'pr_policy_payers']) {
+            for (const name of RULE_TABLE_NAMES) {
                 await connection.run(`CREATE TABLE ${name} AS SELECT * FROM read_parquet('${join(tables, `${name}.parquet`)}')`);
             }
             await connection.run(sql);

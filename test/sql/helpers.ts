@@ -45,8 +45,8 @@ export function inDuckdbSyntax(dialectName: SqlDialectName, sql: string): string
         .join(earlierClaims(to))
         .split(payerKeyExpression(from, 'src.payer'))
         .join(payerKeyExpression(to, 'src.payer'))
-        .split(disciplineExpression(from, 'src.modifiers'))
-        .join(disciplineExpression(to, 'src.modifiers'))
+        .split(disciplineExpression(from, 'modifiers'))
+        .join(disciplineExpression(to, 'modifiers'))
         .split(remarksExpression(from))
         .join(remarksExpression(to))
         .split(from.emptyArray(findingType(from)))
@@ -56,7 +56,10 @@ export function inDuckdbSyntax(dialectName: SqlDialectName, sql: string): string
         .replace(/\btransform\(/g, 'list_transform(');
     text = text.replace(/\barrays_overlap\(/g, 'list_has_any(');
     if (dialectName === 'spark') {
-        text = text.replace(/(\w+) RLIKE ('[^']*')/g, 'regexp_matches($1, $2)').replace(/\barray\(/g, 'list_value(');
+        text = text
+            .replace(/(\w+) RLIKE ('[^']*')/g, 'regexp_matches($1, $2)')
+            .replace(/\barray\(/g, 'list_value(')
+            .replace(/\bcollect_list\(/g, 'list(');
     }
     if (dialectName === 'trino') {
         text = text
@@ -89,7 +92,7 @@ export async function runDialect(
         for (const statement of DUCKDB_SHIM) await connection.run(statement);
         const side = await loadClaimRecords(connection, records);
         await createRuleTables(connection, ruleTables(planRules(packs)));
-        const query = inDuckdbSyntax(dialect, compileSqlQuery(packs, { dialect }));
+        const query = inDuckdbSyntax(dialect, compileSqlQuery({ dialect }));
         const claims: ClaimOutput[] = [];
         const summary = await collectOutput(
             connection,

@@ -13,6 +13,7 @@ import {
     planRules,
     ruleTables,
     SQL_DIALECTS,
+    RULE_TABLE_NAMES,
 } from '../../src-server/core/sql/index.js';
 import { collectOutput, loadClaimRecords } from '../../src-server/core/sql/duckdb-engine.js';
 import { runCli } from '../helpers/cli.js';
@@ -59,12 +60,22 @@ describe('rules as data', () => {
         // WITH-CLAIM-EITHER pairs with a range of codes: SQL.
         expect(formed).toEqual(['WITH-DAY', 'PTP-10000-15000', 'PTP-10001-15000', 'PTP-10002-15000']);
         const tables = Object.fromEntries(ruleTables(planRules(packs)).map(t => [t.name, t.rows.length]));
-        expect(tables).toEqual({
+        const generic = planRules(packs)
+            .map(p => p.rule)
+            .filter(rule => !isTableRule(rule));
+        const counting = (kind: string) => kind === 'units' || kind === 'codes' || kind === 'visits';
+        expect(tables).toMatchObject({
             pr_rules: planRules(packs).length,
             pr_pair_rules: 1 + 3,
             pr_pair_modifiers: 5 + 3 * 5,
             pr_policy_payers: 2,
+            // Every counting condition is a counter; every other condition and exception of a judged rule a test.
+            pr_rule_counters: generic.flatMap(rule => rule.conditions).filter(c => counting(c.kind)).length,
+            pr_rule_tests: generic
+                .filter(rule => rule.action !== 'timed')
+                .reduce((sum, rule) => sum + rule.conditions.filter(c => !counting(c.kind)).length + rule.exceptions.length, 0),
         });
+        expect(tables.pr_rule_codes + tables.pr_rule_ranges).toBeGreaterThanOrEqual(generic.length);
     });
 
     it.each(SQL_DIALECTS)('%s: the statement for 10 pair edits and for 100,000 is the same text', dialect => {
@@ -75,6 +86,27 @@ describe('rules as data', () => {
         expect(large).toBe(small);
         // And it stays well under the size of the rules it judges.
         expect(large.length).toBeLessThan(60_000);
+    });
+
+    it.each(SQL_DIALECTS)('%s: for every rule form, 10 rules and 10,000 rules give the same statement', dialect => {
+        const forms = allFormsPacks().flatMap(p => p.rules.map(rule => ({ pack: p, rule })));
+        expect(forms.length).toBeGreaterThan(15);
+        const empty = compileSql([], { dialect, ruleSchema: 'rules' });
+        for (const { pack: base, rule } of forms) {
+            const copies = (count: number): RulePack => ({
+                ...base,
+                rules: Array.from({ length: count }, (_, i) => ({ ...rule, id: `${rule.id}-${i}` })),
+            });
+            const small = copies(10);
+            const large = copies(10_000);
+            const ten = compileSql([small], { dialect, ruleSchema: 'rules' });
+            // The same text, and the text of no rules at all: nothing of a rule reaches the statement.
+            expect(compileSql([large], { dialect, ruleSchema: 'rules' }), rule.id).toBe(ten);
+            expect(ten, rule.id).toBe(empty);
+            // While the tables grow with the rules.
+            const rows = (p: RulePack) => ruleTables(planRules([p])).reduce((sum, t) => sum + t.rows.length, 0);
+            expect(rows(large), rule.id).toBeGreaterThan(rows(small) * 500);
+        }
     });
 
     it('judges 100,000 pair edits in the embedded engine', async () => {
@@ -109,7 +141,7 @@ describe('rules as data', () => {
         const result = runCli(['sql', '--dialect', 'duckdb', '--rule-schema', 'payrule', '--tables', tablesDir, ...packFiles]);
         expect(result.stderr).toBe('');
         expect(result.status).toBe(0);
-        for (const name of ['pr_rules', 'pr_pair_rules', 'pr_pair_modifiers', 'pr_policy_payers']) {
+        for (const name of RULE_TABLE_NAMES) {
             expect(existsSync(join(tablesDir, `${name}.parquet`)), name).toBe(true);
             expect(readFileSync(join(tablesDir, `${name}.csv`), 'utf8').split('\n')[0]).not.toBe('');
         }
@@ -126,14 +158,14 @@ describe('rules as data', () => {
         try {
             const side = await loadClaimRecords(connection, records);
             await connection.run('CREATE SCHEMA payrule');
-            for (const name of ['pr_rules', 'pr_pair_rules', 'pr_pair_modifiers']) {
+            for (const name of RULE_TABLE_NAMES.filter(name => name !== 'pr_policy_payers')) {
                 await connection.run(`CREATE TABLE payrule.${name} AS SELECT * FROM read_parquet('${join(tablesDir, `${name}.parquet`)}')`);
             }
             await connection.run(
                 `CREATE TABLE payrule.pr_policy_payers AS SELECT * FROM read_csv('${join(tablesDir, 'pr_policy_payers.csv')}', header = true)`,
             );
             const claims: ClaimOutput[] = [];
-            await collectOutput(connection, compileSqlQuery(packs, { dialect: 'duckdb', ruleSchema: 'payrule' }), side, entry => {
+            await collectOutput(connection, compileSqlQuery({ dialect: 'duckdb', ruleSchema: 'payrule' }), side, entry => {
                 claims.push(entry);
             });
             const file = join(folder, 'fixture-claims.json');

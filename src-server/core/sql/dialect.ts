@@ -63,6 +63,10 @@ export interface SqlDialect {
     splitText(text: string, separator: string): string;
     /** A BIGINT fold of `array` from 0: `step` computes the next value from `acc` and the element `x` (DuckDB: see wholeDayFold). */
     fold(array: string, step: string): string;
+    /** An aggregate: the group's values of `value` as an array, in no particular order. */
+    collect(value: string): string;
+    /** Whether the arrays share an element (NULL when either is NULL, or when they share none but hold a NULL). */
+    overlaps(a: string, b: string): string;
 }
 
 /** Quote a possibly qualified table name (`catalog.schema.table`), each part on its own. */
@@ -161,6 +165,8 @@ const duckdb: SqlDialect = {
     contains: (array, item) => `list_contains(${array}, ${item})`,
     splitText: (text, separator) => `string_split(${text}, '${separator}')`,
     fold: (array, step) => `list_reduce(${array}, lambda acc, x: ${step}, CAST(0 AS BIGINT))`,
+    collect: value => `list(${value})`,
+    overlaps: (a, b) => `list_has_any(${a}, ${b})`,
 };
 
 /**
@@ -207,6 +213,8 @@ const spark: SqlDialect = {
     contains: (array, item) => `array_contains(${array}, ${item})`,
     splitText: (text, separator) => `split(${text}, '${separator}')`,
     fold: (array, step) => `aggregate(${array}, CAST(0 AS BIGINT), (acc, x) -> ${step})`,
+    collect: value => `collect_list(${value})`,
+    overlaps: (a, b) => `arrays_overlap(${a}, ${b})`,
 };
 
 const trino: SqlDialect = {
@@ -237,6 +245,8 @@ const trino: SqlDialect = {
     contains: (array, item) => `contains(${array}, ${item})`,
     splitText: (text, separator) => `split(${text}, '${separator}')`,
     fold: (array, step) => `reduce(${array}, CAST(0 AS BIGINT), (acc, x) -> ${step}, acc -> acc)`,
+    collect: value => `array_agg(${value})`,
+    overlaps: (a, b) => `arrays_overlap(${a}, ${b})`,
 };
 
 const DIALECTS: Record<SqlDialectName, SqlDialect> = { duckdb, spark, trino };

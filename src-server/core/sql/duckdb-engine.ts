@@ -14,6 +14,7 @@ import { createRuleTables, isoDayNumber, ruleTables } from './rule-tables.js';
 import { loadDuckdb, type DuckdbModule } from './duckdb-module.js';
 import { ClaimsFileError, type SideEntry } from './engine-types.js';
 import { loadTabularClaims } from './tabular.js';
+import { loadNdjsonClaims } from './ndjson.js';
 
 export { ClaimsFileError } from './engine-types.js';
 export { DuckdbUnavailableError } from './duckdb-module.js';
@@ -27,8 +28,9 @@ export { DuckdbUnavailableError } from './duckdb-module.js';
 /**
  * How to read a claims file. `auto` (the default) goes by the extension: `.csv` is CSV, `.parquet`
  * or `.pq` is Parquet, anything else is read by the claim readers (a JSON claim or array, NDJSON,
- * FHIR R4 Claim resources or Bundles, told apart by content). `json`, `ndjson` and `fhir` all mean
- * the claim readers.
+ * FHIR R4 Claim resources or Bundles, told apart by content). `json` and `fhir` mean the claim
+ * readers; `ndjson` means DuckDB reads the NDJSON file itself (ndjson.ts), giving the lines it
+ * cannot read exactly as the claim readers do to them.
  */
 export type ClaimsFileFormat = 'auto' | 'json' | 'ndjson' | 'fhir' | 'csv' | 'parquet';
 
@@ -97,7 +99,7 @@ export async function streamWithDuckdb(
         process.stderr.write(`payrule duckdb engine: ${step} ${((now - last) / 1000).toFixed(2)} s\n`);
         last = now;
     };
-    const query = compileSqlQuery(packs, { dialect: 'duckdb', table: 'claim_lines', findings: 'compact' });
+    const query = compileSqlQuery({ dialect: 'duckdb', table: 'claim_lines', findings: 'compact' });
     const plan = planRules(packs);
     const format = typeof source === 'string' ? resolveFormat(source, options.format ?? 'auto') : 'records';
     if (typeof source === 'string') await ensureReadable(source);
@@ -114,6 +116,9 @@ export async function streamWithDuckdb(
         let side: SideEntry[];
         if (typeof source === 'string' && (format === 'csv' || format === 'parquet')) {
             side = await loadTabularClaims(connection, source, format, 'claim_lines');
+        } else if (typeof source === 'string' && format === 'ndjson') {
+            await connection.run(claimLinesDdl('duckdb', 'claim_lines'));
+            side = await appendClaimRecords(connection, await loadNdjsonClaims(connection, source));
         } else {
             side = await loadClaimRecords(connection, typeof source === 'string' ? readClaimsFile(source) : source);
         }
@@ -132,11 +137,11 @@ export async function streamWithDuckdb(
     }
 }
 
-function resolveFormat(file: string, format: ClaimsFileFormat): 'csv' | 'parquet' | 'records' {
+function resolveFormat(file: string, format: ClaimsFileFormat): 'csv' | 'parquet' | 'ndjson' | 'records' {
     if (!CLAIMS_FILE_FORMATS.includes(format)) {
         throw new ClaimsFileError(`unknown claims format "${format}": use one of ${CLAIMS_FILE_FORMATS.join(', ')}`);
     }
-    if (format === 'csv' || format === 'parquet') return format;
+    if (format === 'csv' || format === 'parquet' || format === 'ndjson') return format;
     if (format !== 'auto') return 'records';
     return tabularFormatOf(file) ?? 'records';
 }
@@ -196,8 +201,25 @@ export async function loadClaimRecords(
     connection: DuckDBConnection,
     records: Iterable<ClaimRecord> | AsyncIterable<ClaimRecord>,
 ): Promise<SideEntry[]> {
-    const duckdb = await loadDuckdb();
     await connection.run(claimLinesDdl('duckdb', 'claim_lines'));
+    return appendClaimRecords(connection, numbered(records));
+}
+
+/** Records with their place in the input as claim_seq. */
+async function* numbered(records: Iterable<ClaimRecord> | AsyncIterable<ClaimRecord>): AsyncGenerator<[number, ClaimRecord]> {
+    let seq = 0;
+    for await (const record of records) yield [seq++, record];
+}
+
+/**
+ * Append claim records to claim_lines, each with its claim_seq (increasing), and return the entries
+ * that have no rows (unreadable claims, claims without lines).
+ */
+async function appendClaimRecords(
+    connection: DuckDBConnection,
+    records: Iterable<[number, ClaimRecord]> | AsyncIterable<[number, ClaimRecord]>,
+): Promise<SideEntry[]> {
+    const duckdb = await loadDuckdb();
     const appender = await connection.createAppender('claim_lines');
     const allTypes = appendTypes(duckdb);
     const types = CLAIM_LINES_COLUMNS.map(column => allTypes[column.type.duckdb]);
@@ -220,9 +242,7 @@ export async function loadClaimRecords(
         rows = 0;
     };
     const side: SideEntry[] = [];
-    let seq = 0;
-    const add = (record: ClaimRecord) => {
-        const order = seq++;
+    const add = ([order, record]: [number, ClaimRecord]) => {
         if (!(record instanceof Claim)) {
             side.push({ order, output: { id: record.id, error: record.error } });
             return;
@@ -263,11 +283,7 @@ export async function loadClaimRecords(
         });
     };
     try {
-        if (Symbol.asyncIterator in records) {
-            for await (const record of records) add(record);
-        } else {
-            for (const record of records) add(record);
-        }
+        for await (const entry of records) add(entry);
         flush();
     } finally {
         appender.closeSync();

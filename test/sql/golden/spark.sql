@@ -1,9 +1,9 @@
 -- Payrule rule packs compiled to Spark SQL (docs/sql.md).
 -- Reads claim_lines: one row per claim line. Returns one row per claim line:
 -- claim_seq, claim_id, line_seq, line_number, code, billed_units, allowed_units, status, findings.
--- Rules: the rule tables pr_rules, pr_pair_rules, pr_pair_modifiers, pr_policy_payers
--- (payrule sql --tables writes them; docs/sql.md). Pair edits are their rows; each other rule
--- (21 here) is a SELECT below, named by its rule_no in pr_rules.
+-- Rules: the rule tables pr_rules, pr_pair_rules, pr_pair_modifiers, pr_policy_payers, pr_rule_codes, pr_rule_ranges, pr_rule_tests, pr_rule_values, pr_rule_counters
+-- (payrule sql --tables writes them; docs/sql.md). Every rule is rows of them: this statement is the
+-- same text for any packs.
 WITH
 pr_lines AS (
   SELECT
@@ -21,35 +21,8 @@ pr_lines AS (
     CAST(src.minutes AS DOUBLE) AS minutes,
     src.modifiers AS modifiers,
     src.diagnoses AS diagnoses,
-    src.diagnosis_pointers AS diagnosis_pointers,
-    unix_date(CAST(src.service_date AS DATE)) AS day_number,
-    year(CAST(src.service_date AS DATE)) AS service_year,
-    CASE WHEN src.modifiers IS NULL THEN NULL ELSE try_element_at(filter(src.modifiers, pr_m -> pr_m IN ('GP', 'GO', 'GN')), 1) END AS discipline
+    src.diagnosis_pointers AS diagnosis_pointers
   FROM claim_lines src
-),
-pr_partners_1 AS (
-  SELECT claim_seq AS pp_claim, COUNT(*) AS pp_lines
-  FROM pr_lines
-  WHERE ((code BETWEEN '98940' AND '98943' AND length(code) = 5 AND code RLIKE '^[0-9]{5}')) AND payer_key IS NULL
-  GROUP BY claim_seq
-),
-pr_partners_2 AS (
-  SELECT claim_seq AS pp_claim, COUNT(*) AS pp_lines
-  FROM pr_lines
-  WHERE ((code BETWEEN '98940' AND '98943' AND length(code) = 5 AND code RLIKE '^[0-9]{5}')) AND payer_key IS NULL AND COALESCE(arrays_overlap(modifiers, array('59')), FALSE)
-  GROUP BY claim_seq
-),
-pr_partners_3 AS (
-  SELECT patient_id AS pp_patient, service_date AS pp_date, provider_id AS pp_provider, COUNT(*) AS pp_lines
-  FROM pr_lines
-  WHERE ((code = '97140' OR (code BETWEEN '97110' AND '97124' AND length(code) = 5 AND code RLIKE '^[0-9]{5}') OR (code BETWEEN '97530' AND '97542' AND length(code) = 5 AND code RLIKE '^[0-9]{5}'))) AND payer_key IS NULL
-  GROUP BY patient_id, service_date, provider_id
-),
-pr_partners_4 AS (
-  SELECT claim_seq AS pp_claim, COUNT(*) AS pp_lines
-  FROM pr_lines
-  WHERE (code = '97110') AND payer_key IS NULL
-  GROUP BY claim_seq
 ),
 pr_pair_candidates AS (
   SELECT r.rule_no, s.claim_seq, s.line_seq, s.units, s.modifiers AS own_modifiers, p.modifiers AS partner_modifiers
@@ -81,148 +54,196 @@ pr_pair_findings AS (
   WHERE NOT EXISTS (SELECT 1 FROM pr_pair_lifted l WHERE l.rule_no = c.rule_no AND l.claim_seq = c.claim_seq AND l.line_seq = c.line_seq)
   GROUP BY c.rule_no, i.action, c.claim_seq, c.line_seq
 ),
+pr_hits AS (
+  SELECT r.rule_no, r.form, r.action, r.conditions, r.counters, r.per_unit, r.half_unit, r.timed_method,
+    (r.effective_from IS NULL OR l.service_date >= r.effective_from) AND (r.effective_to IS NULL OR l.service_date <= r.effective_to) AS in_effect, k.set_no,
+    l.claim_seq, l.claim_id, l.patient_id, l.payer_key, l.provider_id, l.provider_type, l.line_seq, l.line_number, l.service_date, l.code, l.units, l.minutes, l.modifiers, l.diagnoses, l.diagnosis_pointers
+  FROM pr_lines l
+  JOIN pr_rule_codes k ON k.code = l.code
+  JOIN pr_rules r ON r.rule_no = k.rule_no
+  WHERE (l.payer_key IS NULL OR EXISTS (SELECT 1 FROM pr_policy_payers y WHERE y.policy_no = r.policy_no AND y.payer_key = l.payer_key))
+  UNION ALL
+  SELECT r.rule_no, r.form, r.action, r.conditions, r.counters, r.per_unit, r.half_unit, r.timed_method,
+    (r.effective_from IS NULL OR l.service_date >= r.effective_from) AND (r.effective_to IS NULL OR l.service_date <= r.effective_to) AS in_effect, g.set_no,
+    l.claim_seq, l.claim_id, l.patient_id, l.payer_key, l.provider_id, l.provider_type, l.line_seq, l.line_number, l.service_date, l.code, l.units, l.minutes, l.modifiers, l.diagnoses, l.diagnosis_pointers
+  FROM pr_lines l
+  JOIN pr_rule_ranges g ON l.code BETWEEN g.low AND g.high
+  JOIN pr_rules r ON r.rule_no = g.rule_no
+  WHERE length(code) = 5 AND CASE g.shape WHEN 'cpt' THEN code RLIKE '^[0-9]{5}' WHEN 'category' THEN code RLIKE '^[0-9]{4}[A-Z]' AND substr(code, 5, 1) = g.letter ELSE code RLIKE '^[A-Z][0-9]{4}' END
+    AND (l.payer_key IS NULL OR EXISTS (SELECT 1 FROM pr_policy_payers y WHERE y.policy_no = r.policy_no AND y.payer_key = l.payer_key))
+),
+pr_test_lists AS (
+  SELECT rule_no, test_no, collect_list(value) AS items
+  FROM pr_rule_values
+  GROUP BY rule_no, test_no
+),
+pr_subject_1 AS (
+  SELECT * FROM pr_hits WHERE form = 'line' AND set_no = 0 AND in_effect
+),
+pr_partner_1 AS (
+  SELECT * FROM pr_hits WHERE form = 'line' AND set_no > 0
+),
+pr_tests_1 AS (
+  -- with, without
+  SELECT DISTINCT s.rule_no, t.test_no, s.claim_seq, s.line_seq
+  FROM pr_subject_1 s
+  JOIN pr_rule_tests t ON t.rule_no = s.rule_no AND t.kind IN ('with', 'without') AND t.scope = 'day'
+  JOIN pr_partner_1 p ON p.rule_no = s.rule_no AND p.set_no = t.test_no AND p.patient_id = s.patient_id AND p.service_date = s.service_date AND p.provider_id IS NOT DISTINCT FROM s.provider_id
+  WHERE NOT (p.claim_seq = s.claim_seq AND p.line_seq = s.line_seq)
+  UNION ALL
+  SELECT DISTINCT s.rule_no, t.test_no, s.claim_seq, s.line_seq
+  FROM pr_subject_1 s
+  JOIN pr_rule_tests t ON t.rule_no = s.rule_no AND t.kind IN ('with', 'without') AND t.scope = 'claim'
+  JOIN pr_partner_1 p ON p.rule_no = s.rule_no AND p.set_no = t.test_no AND p.claim_seq = s.claim_seq
+  WHERE NOT (p.claim_seq = s.claim_seq AND p.line_seq = s.line_seq)
+  UNION ALL
+  -- modifier on either line: the partner's
+  SELECT DISTINCT s.rule_no, t.test_no, s.claim_seq, s.line_seq
+  FROM pr_subject_1 s
+  JOIN pr_rule_tests t ON t.rule_no = s.rule_no AND t.kind = 'modifier' AND t.either_line
+  JOIN pr_test_lists v ON v.rule_no = t.rule_no AND v.test_no = t.test_no
+  JOIN pr_rule_tests w ON w.rule_no = s.rule_no AND w.kind = 'with' AND w.scope = 'day'
+  JOIN pr_partner_1 p ON p.rule_no = s.rule_no AND p.set_no = w.test_no AND p.patient_id = s.patient_id AND p.service_date = s.service_date AND p.provider_id IS NOT DISTINCT FROM s.provider_id
+  WHERE NOT (p.claim_seq = s.claim_seq AND p.line_seq = s.line_seq) AND COALESCE(arrays_overlap(p.modifiers, v.items), FALSE)
+  UNION ALL
+  SELECT DISTINCT s.rule_no, t.test_no, s.claim_seq, s.line_seq
+  FROM pr_subject_1 s
+  JOIN pr_rule_tests t ON t.rule_no = s.rule_no AND t.kind = 'modifier' AND t.either_line
+  JOIN pr_test_lists v ON v.rule_no = t.rule_no AND v.test_no = t.test_no
+  JOIN pr_rule_tests w ON w.rule_no = s.rule_no AND w.kind = 'with' AND w.scope = 'claim'
+  JOIN pr_partner_1 p ON p.rule_no = s.rule_no AND p.set_no = w.test_no AND p.claim_seq = s.claim_seq
+  WHERE NOT (p.claim_seq = s.claim_seq AND p.line_seq = s.line_seq) AND COALESCE(arrays_overlap(p.modifiers, v.items), FALSE)
+  UNION ALL
+  -- modifier
+  SELECT s.rule_no, t.test_no, s.claim_seq, s.line_seq
+  FROM pr_subject_1 s
+  JOIN pr_rule_tests t ON t.rule_no = s.rule_no AND t.kind = 'modifier'
+  JOIN pr_test_lists v ON v.rule_no = t.rule_no AND v.test_no = t.test_no
+  WHERE COALESCE(arrays_overlap(s.modifiers, v.items), FALSE)
+  UNION ALL
+  -- provider
+  SELECT s.rule_no, t.test_no, s.claim_seq, s.line_seq
+  FROM pr_subject_1 s
+  JOIN pr_rule_tests t ON t.rule_no = s.rule_no AND t.kind = 'provider'
+  JOIN pr_rule_values v ON v.rule_no = t.rule_no AND v.test_no = t.test_no AND v.value = s.provider_type
+  UNION ALL
+  -- diagnosis-only, diagnosis
+  SELECT s.rule_no, t.test_no, s.claim_seq, s.line_seq
+  FROM pr_subject_1 s
+  JOIN pr_rule_tests t ON t.rule_no = s.rule_no AND t.kind IN ('diagnosis-only', 'diagnosis')
+  JOIN pr_test_lists v ON v.rule_no = t.rule_no AND v.test_no = t.test_no
+  WHERE CASE WHEN t.kind = 'diagnosis' THEN COALESCE(size(filter(transform(CASE WHEN s.diagnosis_pointers IS NULL OR size(s.diagnosis_pointers) = 0 THEN s.diagnoses ELSE transform(s.diagnosis_pointers, pr_p -> CASE WHEN pr_p >= 1 AND pr_p <= size(s.diagnoses) THEN try_element_at(s.diagnoses, pr_p) END) END, pr_d -> upper(trim(replace(pr_d, '.', '')))), pr_x -> pr_x IS NOT NULL AND size(filter(v.items, pr_v -> CASE WHEN pr_v LIKE '%*' THEN substr(pr_x, 1, length(pr_v) - 1) = substr(pr_v, 1, length(pr_v) - 1) ELSE pr_v = pr_x END)) > 0)), 0) > 0
+    ELSE COALESCE(size(filter(transform(CASE WHEN s.diagnosis_pointers IS NULL OR size(s.diagnosis_pointers) = 0 THEN s.diagnoses ELSE transform(s.diagnosis_pointers, pr_p -> CASE WHEN pr_p >= 1 AND pr_p <= size(s.diagnoses) THEN try_element_at(s.diagnoses, pr_p) END) END, pr_d -> upper(trim(replace(pr_d, '.', '')))), pr_x -> pr_x IS NOT NULL)), 0) > 0 AND COALESCE(size(filter(transform(CASE WHEN s.diagnosis_pointers IS NULL OR size(s.diagnosis_pointers) = 0 THEN s.diagnoses ELSE transform(s.diagnosis_pointers, pr_p -> CASE WHEN pr_p >= 1 AND pr_p <= size(s.diagnoses) THEN try_element_at(s.diagnoses, pr_p) END) END, pr_d -> upper(trim(replace(pr_d, '.', '')))), pr_x -> pr_x IS NOT NULL AND NOT (size(filter(v.items, pr_v -> CASE WHEN pr_v LIKE '%*' THEN substr(pr_x, 1, length(pr_v) - 1) = substr(pr_v, 1, length(pr_v) - 1) ELSE pr_v = pr_x END)) > 0))), 0) = 0 END
+),
+pr_outcome_1 AS (
+  SELECT h.rule_no, h.claim_seq, h.line_seq,
+    SUM(CASE WHEN t.role = 'condition' AND t.kind <> 'without' THEN 1 ELSE 0 END) AS met,
+    MAX(CASE WHEN t.role = 'condition' AND t.kind = 'without' THEN 1 ELSE 0 END) AS blocked,
+    MAX(CASE WHEN t.role = 'exception' THEN 1 ELSE 0 END) AS lifts
+  FROM pr_tests_1 h
+  JOIN pr_rule_tests t ON t.rule_no = h.rule_no AND t.test_no = h.test_no
+  GROUP BY h.rule_no, h.claim_seq, h.line_seq
+),
+pr_eligible_1 AS (
+  SELECT s.*, COALESCE(o.lifts, 0) = 1 AS lifted
+  FROM pr_subject_1 s
+  LEFT JOIN pr_outcome_1 o ON o.rule_no = s.rule_no AND o.claim_seq = s.claim_seq AND o.line_seq = s.line_seq
+  WHERE COALESCE(o.met, 0) = s.conditions AND COALESCE(o.blocked, 0) = 0
+),
 pr_judged AS (
-  -- 2. all_forms/WITH-CLAIM-EITHER
-  SELECT 2 AS rule_no, 1 AS withdraws, claim_seq, line_seq, units
-  FROM pr_lines
-  LEFT JOIN pr_partners_1 pp_1 ON pp_1.pp_claim = claim_seq
-  LEFT JOIN pr_partners_2 pp_2 ON pp_2.pp_claim = claim_seq
-  WHERE (code = '97112' AND payer_key IS NULL AND service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31')
-    AND ((COALESCE(pp_1.pp_lines, 0) - CASE WHEN ((code BETWEEN '98940' AND '98943' AND length(code) = 5 AND code RLIKE '^[0-9]{5}')) AND payer_key IS NULL THEN 1 ELSE 0 END) > 0)
-    AND NOT ((COALESCE(arrays_overlap(modifiers, array('59')), FALSE)) OR ((COALESCE(pp_2.pp_lines, 0) - CASE WHEN ((code BETWEEN '98940' AND '98943' AND length(code) = 5 AND code RLIKE '^[0-9]{5}')) AND payer_key IS NULL AND COALESCE(arrays_overlap(modifiers, array('59')), FALSE) THEN 1 ELSE 0 END) > 0))
+  SELECT rule_no, CASE WHEN action = 'deny' THEN 1 ELSE 0 END AS withdraws, claim_seq, line_seq, units
+  FROM pr_eligible_1
+  WHERE NOT lifted
   UNION ALL
-  -- 3. all_forms/WITHOUT-DAY
-  SELECT 3 AS rule_no, 1 AS withdraws, claim_seq, line_seq, units
-  FROM pr_lines
-  LEFT JOIN pr_partners_3 pp_3 ON pp_3.pp_patient = patient_id AND pp_3.pp_date = service_date AND pp_3.pp_provider IS NOT DISTINCT FROM provider_id
-  WHERE (code = '97010' AND payer_key IS NULL AND service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31')
-    AND ((COALESCE(pp_3.pp_lines, 0) - CASE WHEN ((code = '97140' OR (code BETWEEN '97110' AND '97124' AND length(code) = 5 AND code RLIKE '^[0-9]{5}') OR (code BETWEEN '97530' AND '97542' AND length(code) = 5 AND code RLIKE '^[0-9]{5}'))) AND payer_key IS NULL THEN 1 ELSE 0 END) = 0)
-  UNION ALL
-  -- 4. all_forms/WITHOUT-CLAIM
-  SELECT 4 AS rule_no, 1 AS withdraws, claim_seq, line_seq, units
-  FROM pr_lines
-  LEFT JOIN pr_partners_4 pp_4 ON pp_4.pp_claim = claim_seq
-  WHERE (code = '97012' AND payer_key IS NULL AND service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31')
-    AND ((COALESCE(pp_4.pp_lines, 0) - CASE WHEN (code = '97110') AND payer_key IS NULL THEN 1 ELSE 0 END) = 0)
-  UNION ALL
-  -- 11. all_forms/WHEN-PROVIDER
-  SELECT 11 AS rule_no, 1 AS withdraws, claim_seq, line_seq, units
-  FROM pr_lines
-  WHERE (code = '97124' AND payer_key IS NULL AND service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31')
-    AND (provider_type IS NOT NULL AND provider_type IN ('massage-therapist'))
-    AND NOT ((COALESCE(arrays_overlap(modifiers, array('U7')), FALSE)))
-  UNION ALL
-  -- 12. all_forms/WHEN-DIAG-ONLY
-  SELECT 12 AS rule_no, 1 AS withdraws, claim_seq, line_seq, units
-  FROM pr_lines
-  WHERE (code = '97124' AND payer_key IS NULL AND service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31')
-    AND (COALESCE(size(filter(transform(CASE WHEN diagnosis_pointers IS NULL OR size(diagnosis_pointers) = 0 THEN diagnoses ELSE transform(diagnosis_pointers, pr_p -> CASE WHEN pr_p >= 1 AND pr_p <= size(diagnoses) THEN try_element_at(diagnoses, pr_p) END) END, pr_d -> upper(trim(replace(pr_d, '.', '')))), pr_x -> pr_x IS NOT NULL)), 0) > 0 AND COALESCE(size(filter(transform(CASE WHEN diagnosis_pointers IS NULL OR size(diagnosis_pointers) = 0 THEN diagnoses ELSE transform(diagnosis_pointers, pr_p -> CASE WHEN pr_p >= 1 AND pr_p <= size(diagnoses) THEN try_element_at(diagnoses, pr_p) END) END, pr_d -> upper(trim(replace(pr_d, '.', '')))), pr_x -> pr_x IS NOT NULL AND NOT (pr_x IN ('R52') OR substr(pr_x, 1, 3) = 'R52'))), 0) = 0)
-  UNION ALL
-  -- 13. all_forms/UNLESS-DIAG
-  SELECT 13 AS rule_no, 1 AS withdraws, claim_seq, line_seq, units
-  FROM pr_lines
-  WHERE (code = '97124' AND payer_key IS NULL AND service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31')
-    AND NOT ((COALESCE(size(filter(transform(CASE WHEN diagnosis_pointers IS NULL OR size(diagnosis_pointers) = 0 THEN diagnoses ELSE transform(diagnosis_pointers, pr_p -> CASE WHEN pr_p >= 1 AND pr_p <= size(diagnoses) THEN try_element_at(diagnoses, pr_p) END) END, pr_d -> upper(trim(replace(pr_d, '.', '')))), pr_x -> pr_x IN ('M545', 'I972') OR substr(pr_x, 1, 4) = 'M255' OR substr(pr_x, 1, 1) = 'S')), 0) > 0))
-  UNION ALL
-  -- 14. all_forms/UNLESS-PROVIDER
-  SELECT 14 AS rule_no, 1 AS withdraws, claim_seq, line_seq, units
-  FROM pr_lines
-  WHERE (code = '97140' AND payer_key IS NULL AND service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31')
-    AND NOT ((provider_type IS NOT NULL AND provider_type IN ('physical-therapist', 'occupational-therapist', 'chiropractor')))
-  UNION ALL
-  -- 15. all_forms/REQ-MODIFIER
-  SELECT 15 AS rule_no, 1 AS withdraws, claim_seq, line_seq, units
-  FROM pr_lines
-  WHERE ((code BETWEEN '98940' AND '98942' AND length(code) = 5 AND code RLIKE '^[0-9]{5}') AND payer_key IS NULL AND service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31')
-    AND NOT ((COALESCE(arrays_overlap(modifiers, array('AT')), FALSE)))
-  UNION ALL
-  -- 18. all_forms/UNCONDITIONAL
-  SELECT 18 AS rule_no, 1 AS withdraws, claim_seq, line_seq, units
-  FROM pr_lines
-  WHERE (code = '97039' AND payer_key IS NULL AND service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31')
-  UNION ALL
-  -- 22. another_policy/FLAG-ALL
-  SELECT 22 AS rule_no, 0 AS withdraws, claim_seq, line_seq, units
-  FROM pr_lines
-  WHERE (code = '97124' AND payer_key IS NULL)
-  UNION ALL
-  -- pair edits: the rows of the rule tables
+  -- pair edits: the rows of pr_pair_rules
   SELECT rule_no, withdraws, claim_seq, line_seq, units FROM pr_pair_findings
 ),
-pr_live AS (
-  SELECT *
-  FROM pr_lines l
-  WHERE NOT EXISTS (SELECT 1 FROM pr_judged j WHERE j.withdraws = 1 AND j.claim_seq = l.claim_seq AND j.line_seq = l.line_seq)
+pr_hits_2 AS (
+  SELECT * FROM pr_hits h
+  WHERE h.form IN ('count', 'timed')
+    AND NOT EXISTS (SELECT 1 FROM pr_judged j WHERE j.withdraws = 1 AND j.claim_seq = h.claim_seq AND j.line_seq = h.line_seq)
 ),
-pr_partners_5 AS (
-  SELECT patient_id AS pp_patient, service_date AS pp_date, provider_id AS pp_provider, COUNT(*) AS pp_lines
-  FROM pr_live
-  WHERE (code = '97116') AND payer_key IS NULL
-  GROUP BY patient_id, service_date, provider_id
+pr_subject_2 AS (
+  SELECT * FROM pr_hits_2 WHERE form = 'count' AND set_no = 0
 ),
-pr_late AS (
-  -- 17. all_forms/TIMED-PER-CODE
-  SELECT 17 AS rule_no, claim_seq, line_seq, CAST(units - (CASE WHEN minutes < 8 THEN 0 ELSE FLOOR((minutes - 8) / 15) + 1 END) AS BIGINT) AS units
-  FROM pr_live
-  WHERE (code = '97150' AND payer_key IS NULL AND service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31') AND minutes IS NOT NULL AND units - (CASE WHEN minutes < 8 THEN 0 ELSE FLOOR((minutes - 8) / 15) + 1 END) > 0
+pr_partner_2 AS (
+  SELECT * FROM pr_hits_2 WHERE set_no > 0
+),
+pr_tests_2 AS (
+  -- with, without
+  SELECT DISTINCT s.rule_no, t.test_no, s.claim_seq, s.line_seq
+  FROM pr_subject_2 s
+  JOIN pr_rule_tests t ON t.rule_no = s.rule_no AND t.kind IN ('with', 'without') AND t.scope = 'day'
+  JOIN pr_partner_2 p ON p.rule_no = s.rule_no AND p.set_no = t.test_no AND p.patient_id = s.patient_id AND p.service_date = s.service_date AND p.provider_id IS NOT DISTINCT FROM s.provider_id
+  WHERE NOT (p.claim_seq = s.claim_seq AND p.line_seq = s.line_seq)
+  UNION ALL
+  SELECT DISTINCT s.rule_no, t.test_no, s.claim_seq, s.line_seq
+  FROM pr_subject_2 s
+  JOIN pr_rule_tests t ON t.rule_no = s.rule_no AND t.kind IN ('with', 'without') AND t.scope = 'claim'
+  JOIN pr_partner_2 p ON p.rule_no = s.rule_no AND p.set_no = t.test_no AND p.claim_seq = s.claim_seq
+  WHERE NOT (p.claim_seq = s.claim_seq AND p.line_seq = s.line_seq)
+  UNION ALL
+  -- modifier on either line: the partner's
+  SELECT DISTINCT s.rule_no, t.test_no, s.claim_seq, s.line_seq
+  FROM pr_subject_2 s
+  JOIN pr_rule_tests t ON t.rule_no = s.rule_no AND t.kind = 'modifier' AND t.either_line
+  JOIN pr_test_lists v ON v.rule_no = t.rule_no AND v.test_no = t.test_no
+  JOIN pr_rule_tests w ON w.rule_no = s.rule_no AND w.kind = 'with' AND w.scope = 'day'
+  JOIN pr_partner_2 p ON p.rule_no = s.rule_no AND p.set_no = w.test_no AND p.patient_id = s.patient_id AND p.service_date = s.service_date AND p.provider_id IS NOT DISTINCT FROM s.provider_id
+  WHERE NOT (p.claim_seq = s.claim_seq AND p.line_seq = s.line_seq) AND COALESCE(arrays_overlap(p.modifiers, v.items), FALSE)
+  UNION ALL
+  SELECT DISTINCT s.rule_no, t.test_no, s.claim_seq, s.line_seq
+  FROM pr_subject_2 s
+  JOIN pr_rule_tests t ON t.rule_no = s.rule_no AND t.kind = 'modifier' AND t.either_line
+  JOIN pr_test_lists v ON v.rule_no = t.rule_no AND v.test_no = t.test_no
+  JOIN pr_rule_tests w ON w.rule_no = s.rule_no AND w.kind = 'with' AND w.scope = 'claim'
+  JOIN pr_partner_2 p ON p.rule_no = s.rule_no AND p.set_no = w.test_no AND p.claim_seq = s.claim_seq
+  WHERE NOT (p.claim_seq = s.claim_seq AND p.line_seq = s.line_seq) AND COALESCE(arrays_overlap(p.modifiers, v.items), FALSE)
+  UNION ALL
+  -- modifier
+  SELECT s.rule_no, t.test_no, s.claim_seq, s.line_seq
+  FROM pr_subject_2 s
+  JOIN pr_rule_tests t ON t.rule_no = s.rule_no AND t.kind = 'modifier'
+  JOIN pr_test_lists v ON v.rule_no = t.rule_no AND v.test_no = t.test_no
+  WHERE COALESCE(arrays_overlap(s.modifiers, v.items), FALSE)
+  UNION ALL
+  -- provider
+  SELECT s.rule_no, t.test_no, s.claim_seq, s.line_seq
+  FROM pr_subject_2 s
+  JOIN pr_rule_tests t ON t.rule_no = s.rule_no AND t.kind = 'provider'
+  JOIN pr_rule_values v ON v.rule_no = t.rule_no AND v.test_no = t.test_no AND v.value = s.provider_type
+  UNION ALL
+  -- diagnosis-only, diagnosis
+  SELECT s.rule_no, t.test_no, s.claim_seq, s.line_seq
+  FROM pr_subject_2 s
+  JOIN pr_rule_tests t ON t.rule_no = s.rule_no AND t.kind IN ('diagnosis-only', 'diagnosis')
+  JOIN pr_test_lists v ON v.rule_no = t.rule_no AND v.test_no = t.test_no
+  WHERE CASE WHEN t.kind = 'diagnosis' THEN COALESCE(size(filter(transform(CASE WHEN s.diagnosis_pointers IS NULL OR size(s.diagnosis_pointers) = 0 THEN s.diagnoses ELSE transform(s.diagnosis_pointers, pr_p -> CASE WHEN pr_p >= 1 AND pr_p <= size(s.diagnoses) THEN try_element_at(s.diagnoses, pr_p) END) END, pr_d -> upper(trim(replace(pr_d, '.', '')))), pr_x -> pr_x IS NOT NULL AND size(filter(v.items, pr_v -> CASE WHEN pr_v LIKE '%*' THEN substr(pr_x, 1, length(pr_v) - 1) = substr(pr_v, 1, length(pr_v) - 1) ELSE pr_v = pr_x END)) > 0)), 0) > 0
+    ELSE COALESCE(size(filter(transform(CASE WHEN s.diagnosis_pointers IS NULL OR size(s.diagnosis_pointers) = 0 THEN s.diagnoses ELSE transform(s.diagnosis_pointers, pr_p -> CASE WHEN pr_p >= 1 AND pr_p <= size(s.diagnoses) THEN try_element_at(s.diagnoses, pr_p) END) END, pr_d -> upper(trim(replace(pr_d, '.', '')))), pr_x -> pr_x IS NOT NULL)), 0) > 0 AND COALESCE(size(filter(transform(CASE WHEN s.diagnosis_pointers IS NULL OR size(s.diagnosis_pointers) = 0 THEN s.diagnoses ELSE transform(s.diagnosis_pointers, pr_p -> CASE WHEN pr_p >= 1 AND pr_p <= size(s.diagnoses) THEN try_element_at(s.diagnoses, pr_p) END) END, pr_d -> upper(trim(replace(pr_d, '.', '')))), pr_x -> pr_x IS NOT NULL AND NOT (size(filter(v.items, pr_v -> CASE WHEN pr_v LIKE '%*' THEN substr(pr_x, 1, length(pr_v) - 1) = substr(pr_v, 1, length(pr_v) - 1) ELSE pr_v = pr_x END)) > 0))), 0) = 0 END
+),
+pr_outcome_2 AS (
+  SELECT h.rule_no, h.claim_seq, h.line_seq,
+    SUM(CASE WHEN t.role = 'condition' AND t.kind <> 'without' THEN 1 ELSE 0 END) AS met,
+    MAX(CASE WHEN t.role = 'condition' AND t.kind = 'without' THEN 1 ELSE 0 END) AS blocked,
+    MAX(CASE WHEN t.role = 'exception' THEN 1 ELSE 0 END) AS lifts
+  FROM pr_tests_2 h
+  JOIN pr_rule_tests t ON t.rule_no = h.rule_no AND t.test_no = h.test_no
+  GROUP BY h.rule_no, h.claim_seq, h.line_seq
+),
+pr_eligible_2 AS (
+  SELECT s.*, COALESCE(o.lifts, 0) = 1 AS lifted
+  FROM pr_subject_2 s
+  LEFT JOIN pr_outcome_2 o ON o.rule_no = s.rule_no AND o.claim_seq = s.claim_seq AND o.line_seq = s.line_seq
+  WHERE COALESCE(o.met, 0) = s.conditions AND COALESCE(o.blocked, 0) = 0
 ),
 pr_counting AS (
-  -- 5. all_forms/UNITS-LINE
-  SELECT 5 AS rule_no, 1 AS counters, 1 AS counter_no, 1 AS counter_kind, CAST(2 AS BIGINT) AS counter_max, FALSE AS whole_line, CAST(NULL AS BIGINT) AS visit_days,
-    claim_seq, line_seq, patient_id, provider_id, service_date, code, units, day_number, service_year, FALSE AS lifted, TRUE AS in_effect
-  FROM pr_live
-  WHERE (code = '97530' AND payer_key IS NULL AND service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31')
-  UNION ALL
-  -- 6. all_forms/UNITS-DAY
-  SELECT 6 AS rule_no, 1 AS counters, 1 AS counter_no, 2 AS counter_kind, CAST(4 AS BIGINT) AS counter_max, FALSE AS whole_line, CAST(NULL AS BIGINT) AS visit_days,
-    claim_seq, line_seq, patient_id, provider_id, service_date, code, units, day_number, service_year, FALSE AS lifted, TRUE AS in_effect
-  FROM pr_live
-  WHERE (code = '97124' AND payer_key IS NULL AND service_date >= DATE '2025-03-01' AND service_date <= DATE '2025-12-31')
-  UNION ALL
-  -- 7. all_forms/UNITS-CLAIM-WHOLE
-  SELECT 7 AS rule_no, 1 AS counters, 1 AS counter_no, 3 AS counter_kind, CAST(6 AS BIGINT) AS counter_max, TRUE AS whole_line, CAST(NULL AS BIGINT) AS visit_days,
-    claim_seq, line_seq, patient_id, provider_id, service_date, code, units, day_number, service_year, FALSE AS lifted, TRUE AS in_effect
-  FROM pr_live
-  WHERE (code = '97535' AND payer_key IS NULL AND service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31')
-  UNION ALL
-  -- 8. all_forms/CODES-DAY
-  SELECT 8 AS rule_no, 1 AS counters, 1 AS counter_no, 4 AS counter_kind, CAST(2 AS BIGINT) AS counter_max, FALSE AS whole_line, CAST(NULL AS BIGINT) AS visit_days,
-    claim_seq, line_seq, patient_id, provider_id, service_date, code, units, day_number, service_year, FALSE AS lifted, TRUE AS in_effect
-  FROM pr_live
-  WHERE ((code BETWEEN '97010' AND '97028' AND length(code) = 5 AND code RLIKE '^[0-9]{5}') AND payer_key IS NULL AND service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31')
-  UNION ALL
-  -- 9. all_forms/VISITS-YEAR
-  SELECT 9 AS rule_no, 1 AS counters, 1 AS counter_no, 5 AS counter_kind, CAST(2 AS BIGINT) AS counter_max, FALSE AS whole_line, CAST(NULL AS BIGINT) AS visit_days,
-    claim_seq, line_seq, patient_id, provider_id, service_date, code, units, day_number, service_year, FALSE AS lifted, (service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31') AS in_effect
-  FROM pr_live
-  WHERE (code = '97124' AND payer_key IS NULL)
-  UNION ALL
-  -- 10. all_forms/VISITS-DAYS
-  SELECT 10 AS rule_no, 1 AS counters, 1 AS counter_no, 6 AS counter_kind, CAST(1 AS BIGINT) AS counter_max, FALSE AS whole_line, CAST(30 AS BIGINT) AS visit_days,
-    claim_seq, line_seq, patient_id, provider_id, service_date, code, units, day_number, service_year, FALSE AS lifted, (service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31') AS in_effect
-  FROM pr_live
-  WHERE (code = '97110' AND payer_key IS NULL)
-  UNION ALL
-  -- 19. all_forms/COMBINED
-  SELECT 19 AS rule_no, 1 AS counters, 1 AS counter_no, 2 AS counter_kind, CAST(1 AS BIGINT) AS counter_max, FALSE AS whole_line, CAST(NULL AS BIGINT) AS visit_days,
-    claim_seq, line_seq, patient_id, provider_id, service_date, code, units, day_number, service_year, (COALESCE(arrays_overlap(modifiers, array('59')), FALSE)) OR (COALESCE(size(filter(transform(CASE WHEN diagnosis_pointers IS NULL OR size(diagnosis_pointers) = 0 THEN diagnoses ELSE transform(diagnosis_pointers, pr_p -> CASE WHEN pr_p >= 1 AND pr_p <= size(diagnoses) THEN try_element_at(diagnoses, pr_p) END) END, pr_d -> upper(trim(replace(pr_d, '.', '')))), pr_x -> substr(pr_x, 1, 4) = 'M628')), 0) > 0) AS lifted, TRUE AS in_effect
-  FROM pr_live
-  LEFT JOIN pr_partners_5 pp_5 ON pp_5.pp_patient = patient_id AND pp_5.pp_date = service_date AND pp_5.pp_provider IS NOT DISTINCT FROM provider_id
-  WHERE (code = '97113' AND payer_key IS NULL AND service_date >= DATE '2025-02-01' AND service_date <= DATE '2025-06-30')
-    AND ((COALESCE(pp_5.pp_lines, 0) - CASE WHEN (code = '97116') AND payer_key IS NULL THEN 1 ELSE 0 END) > 0)
-    AND (provider_type IS NOT NULL AND provider_type IN ('physical-therapist-assistant'))
-  UNION ALL
-  -- 20. all_forms/TWO-COUNTERS
-  SELECT 20 AS rule_no, 2 AS counters, 1 AS counter_no, 1 AS counter_kind, CAST(2 AS BIGINT) AS counter_max, FALSE AS whole_line, CAST(NULL AS BIGINT) AS visit_days,
-    claim_seq, line_seq, patient_id, provider_id, service_date, code, units, day_number, service_year, FALSE AS lifted, TRUE AS in_effect
-  FROM pr_live
-  WHERE (code = '97150' AND payer_key IS NULL AND service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31')
-  UNION ALL
-  -- 20. all_forms/TWO-COUNTERS
-  SELECT 20 AS rule_no, 2 AS counters, 2 AS counter_no, 6 AS counter_kind, CAST(1 AS BIGINT) AS counter_max, FALSE AS whole_line, CAST(7 AS BIGINT) AS visit_days,
-    claim_seq, line_seq, patient_id, provider_id, service_date, code, units, day_number, service_year, FALSE AS lifted, (service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31') AS in_effect
-  FROM pr_live
-  WHERE (code = '97150' AND payer_key IS NULL)
+  SELECT e.rule_no, e.counters, c.counter_no, c.counter_kind, c.counter_max, c.whole_line, c.visit_days,
+    e.claim_seq, e.line_seq, e.patient_id, e.provider_id, e.service_date, e.code, e.units,
+    unix_date(e.service_date) AS day_number, year(e.service_date) AS service_year, e.lifted,
+    CASE WHEN c.counter_kind IN (5, 6) THEN e.in_effect ELSE TRUE END AS in_effect
+  FROM pr_eligible_2 e
+  JOIN pr_rule_counters c ON c.rule_no = e.rule_no
+  WHERE c.counter_kind IN (5, 6) OR e.in_effect
 ),
 pr_units_line AS (
   SELECT rule_no, counters, claim_seq, line_seq, lifted, in_effect, CASE WHEN 0 + units <= counter_max THEN 0 WHEN whole_line THEN units ELSE LEAST(units, 0 + units - counter_max) END AS acted
@@ -279,12 +300,11 @@ pr_visit_dates AS (
   FROM pr_counting WHERE counter_kind IN (5, 6)
 ),
 pr_visits AS (
-  SELECT rule_no, counter_no, counter_kind, visit_days, patient_id, service_date, COALESCE(CASE
-      WHEN counter_kind = 5 THEN COUNT(*) OVER (PARTITION BY rule_no, counter_no, patient_id, service_year ORDER BY day_number RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-      WHEN visit_days = 7 THEN COUNT(*) OVER (PARTITION BY rule_no, counter_no, patient_id ORDER BY day_number RANGE BETWEEN 6 PRECEDING AND 1 PRECEDING)
-      WHEN visit_days = 30 THEN COUNT(*) OVER (PARTITION BY rule_no, counter_no, patient_id ORDER BY day_number RANGE BETWEEN 29 PRECEDING AND 1 PRECEDING)
-    END, 0) AS earlier_visits
-  FROM pr_visit_dates
+  SELECT v.rule_no, v.counter_no, v.counter_kind, v.visit_days, v.patient_id, v.service_date, COUNT(e.day_number) AS earlier_visits
+  FROM pr_visit_dates v
+  LEFT JOIN pr_visit_dates e ON e.rule_no = v.rule_no AND e.counter_no = v.counter_no AND e.patient_id = v.patient_id AND e.day_number < v.day_number
+    AND CASE WHEN v.counter_kind = 5 THEN e.service_year = v.service_year ELSE e.day_number > v.day_number - v.visit_days END
+  GROUP BY v.rule_no, v.counter_no, v.counter_kind, v.visit_days, v.patient_id, v.service_date
 ),
 pr_visit_lines AS (
   SELECT c.rule_no, c.counters, c.claim_seq, c.line_seq, c.lifted, c.in_effect, CASE WHEN v.earlier_visits >= c.counter_max THEN c.units ELSE 0 END AS acted
@@ -292,18 +312,19 @@ pr_visit_lines AS (
   JOIN pr_visits v ON c.rule_no = v.rule_no AND c.counter_no = v.counter_no AND c.patient_id = v.patient_id AND c.service_date = v.service_date
   WHERE c.counter_kind IN (5, 6)
 ),
+pr_timed_lines AS (
+  SELECT * FROM pr_hits_2 WHERE form = 'timed' AND set_no = 0 AND in_effect AND minutes IS NOT NULL
+),
+pr_late AS (
+  SELECT rule_no, claim_seq, line_seq, CAST(units - (CASE WHEN minutes < half_unit THEN 0 ELSE FLOOR((minutes - half_unit) / per_unit) + 1 END) AS BIGINT) AS units
+  FROM pr_timed_lines
+  WHERE timed_method = 'per-code' AND units - (CASE WHEN minutes < half_unit THEN 0 ELSE FLOOR((minutes - half_unit) / per_unit) + 1 END) > 0
+),
 pr_timed AS (
-  -- 16. all_forms/TIMED
-  SELECT 16 AS rule_no, CAST(15 AS DOUBLE) AS per_unit, CAST(8 AS DOUBLE) AS half_unit,
-    claim_seq, line_seq, patient_id, provider_id, service_date, discipline, units, minutes
-  FROM pr_live
-  WHERE ((code IN ('0213T', '3008F', '97140') OR (code BETWEEN '97110' AND '97124' AND length(code) = 5 AND code RLIKE '^[0-9]{5}') OR (code BETWEEN '97530' AND '97542' AND length(code) = 5 AND code RLIKE '^[0-9]{5}') OR (code BETWEEN 'G0283' AND 'G0290' AND length(code) = 5 AND code RLIKE '^[A-Z][0-9]{4}')) AND payer_key IS NULL AND service_date >= DATE '2025-01-01' AND service_date <= DATE '2025-12-31') AND minutes IS NOT NULL
-  UNION ALL
-  -- 21. another_policy/TIMED-TEN
-  SELECT 21 AS rule_no, CAST(10 AS DOUBLE) AS per_unit, CAST(5 AS DOUBLE) AS half_unit,
-    claim_seq, line_seq, patient_id, provider_id, service_date, discipline, units, minutes
-  FROM pr_live
-  WHERE (code = '97124' AND payer_key IS NULL) AND minutes IS NOT NULL
+  SELECT rule_no, CAST(per_unit AS DOUBLE) AS per_unit, CAST(half_unit AS DOUBLE) AS half_unit,
+    claim_seq, line_seq, patient_id, provider_id, service_date, CASE WHEN modifiers IS NULL THEN NULL ELSE try_element_at(filter(modifiers, pr_m -> pr_m IN ('GP', 'GO', 'GN')), 1) END AS discipline, units, minutes
+  FROM pr_timed_lines
+  WHERE timed_method = 'total'
 ),
 pr_timed_days AS (
   SELECT
@@ -316,41 +337,41 @@ pr_timed_days AS (
 pr_findings AS (
   SELECT rule_no, claim_seq, line_seq, units FROM pr_judged
   UNION ALL
-  SELECT rule_no, claim_seq, line_seq, units FROM pr_late
-  UNION ALL
   SELECT rule_no, claim_seq, line_seq, CAST(acted AS BIGINT) AS units
   FROM (
-    SELECT * FROM pr_units_line
+    SELECT rule_no, counters, claim_seq, line_seq, lifted, in_effect, acted FROM pr_units_line
     UNION ALL
-    SELECT * FROM pr_units_day
+    SELECT rule_no, counters, claim_seq, line_seq, lifted, in_effect, acted FROM pr_units_day
     UNION ALL
-    SELECT * FROM pr_units_day_whole
+    SELECT rule_no, counters, claim_seq, line_seq, lifted, in_effect, acted FROM pr_units_day_whole
     UNION ALL
-    SELECT * FROM pr_units_claim
+    SELECT rule_no, counters, claim_seq, line_seq, lifted, in_effect, acted FROM pr_units_claim
     UNION ALL
-    SELECT * FROM pr_codes
+    SELECT rule_no, counters, claim_seq, line_seq, lifted, in_effect, acted FROM pr_codes
     UNION ALL
-    SELECT * FROM pr_visit_lines
+    SELECT rule_no, counters, claim_seq, line_seq, lifted, in_effect, acted FROM pr_visit_lines
   ) pr_a
   WHERE counters = 1 AND acted > 0 AND NOT lifted AND in_effect
   UNION ALL
   SELECT rule_no, claim_seq, line_seq, CAST(MIN(acted) AS BIGINT) AS units
   FROM (
-    SELECT * FROM pr_units_line
+    SELECT rule_no, counters, claim_seq, line_seq, lifted, in_effect, acted FROM pr_units_line
     UNION ALL
-    SELECT * FROM pr_units_day
+    SELECT rule_no, counters, claim_seq, line_seq, lifted, in_effect, acted FROM pr_units_day
     UNION ALL
-    SELECT * FROM pr_units_day_whole
+    SELECT rule_no, counters, claim_seq, line_seq, lifted, in_effect, acted FROM pr_units_day_whole
     UNION ALL
-    SELECT * FROM pr_units_claim
+    SELECT rule_no, counters, claim_seq, line_seq, lifted, in_effect, acted FROM pr_units_claim
     UNION ALL
-    SELECT * FROM pr_codes
+    SELECT rule_no, counters, claim_seq, line_seq, lifted, in_effect, acted FROM pr_codes
     UNION ALL
-    SELECT * FROM pr_visit_lines
+    SELECT rule_no, counters, claim_seq, line_seq, lifted, in_effect, acted FROM pr_visit_lines
   ) pr_a
   WHERE counters > 1
   GROUP BY rule_no, claim_seq, line_seq
   HAVING MIN(acted) > 0 AND MAX(CASE WHEN lifted THEN 1 ELSE 0 END) = 0 AND MIN(CASE WHEN in_effect THEN 1 ELSE 0 END) = 1
+  UNION ALL
+  SELECT rule_no, claim_seq, line_seq, units FROM pr_late
   UNION ALL
   SELECT rule_no, claim_seq, line_seq, CAST(LEAST(units, day_units - (CASE WHEN day_minutes < half_unit THEN 0 ELSE FLOOR((day_minutes - half_unit) / per_unit) + 1 END) - taken_before) AS BIGINT) AS units
   FROM pr_timed_days
