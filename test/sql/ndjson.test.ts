@@ -72,7 +72,7 @@ async function bothEngines(text: string) {
     const file = join(folder, `claims-${Math.random().toString(36).slice(2)}.ndjson`);
     writeFileSync(file, text);
     const packs = allFormsPacks();
-    const expected = evaluate(packs, readClaimsText(text));
+    const expected = evaluate(packs, readClaimsText(text, file));
     const actual = await evaluateWithDuckdb(packs, file, { format: 'ndjson', threads: 1 });
     return { expected, actual };
 }

@@ -141,7 +141,7 @@ FROM pr_ndjson_lines WHERE pr_line NOT IN (SELECT pr_line FROM pr_bad_claims)`);
 WHERE NOT pr_ok OR pr_line IN (SELECT pr_line FROM pr_bad_claims) ORDER BY pr_line`);
     const records: Array<[number, ClaimRecord]> = [];
     for (const [lineNumber, raw] of rest.getRows() as Array<[number, string]>) {
-        readNdjsonLine(raw, lineNumber).forEach((record, k) => records.push([lineNumber * LINE_STRIDE + k, record]));
+        readNdjsonLine(raw, lineNumber, file).forEach((record, k) => records.push([lineNumber * LINE_STRIDE + k, record]));
     }
     for (const table of ['pr_raw', 'pr_parsed', 'pr_checked', 'pr_lines_raw', 'pr_ndjson_lines', 'pr_bad_claims'])
         await connection.run(`DROP TABLE ${table}`);
