@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import type { UnreadableClaim } from '../../src-server/core/claims/types.js';
 import { emptySummary, payerKey, type EvaluationSummary } from '../../src-server/core/evaluator/index.js';
 import { RunStitcher, type ChunkResult, type OutputPart, type RunStart } from './chunks.js';
 import type { OutputFormat } from './format.js';
@@ -166,8 +167,10 @@ export async function evaluateChunks(
     };
     try {
         for await (const chunk of chunks) {
-            const bytes = chunk.bytes.byteLength; // the chunk's buffer may move to a worker
-            const result = pool.chunk(chunk.bytes, chunk.firstLine);
+            const bytes = chunk.skipped?.bytes ?? chunk.bytes.byteLength; // the chunk's buffer may move to a worker
+            const result = chunk.skipped
+                ? Promise.resolve(skippedLine(chunk.firstLine, chunk.skipped.record))
+                : pool.chunk(chunk.bytes, chunk.firstLine);
             result.catch(() => undefined); // awaited in order below
             pending.push({ result, bytes });
             while (pending.length >= options.inFlight) await takeOne();
@@ -181,6 +184,11 @@ export async function evaluateChunks(
     }
     output.end();
     await output.done;
+}
+
+/** A line skipped unread (over the line cap), as processChunk reads a chunk of one bad line. */
+function skippedLine(line: number, record: UnreadableClaim): ChunkResult {
+    return { head: { patient: undefined, line, records: [record] }, body: null, bodyRuns: [], tail: null };
 }
 
 function add(total: EvaluationSummary, part: EvaluationSummary): void {
