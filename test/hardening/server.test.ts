@@ -109,6 +109,18 @@ describe('the language server under hostile input', () => {
         expect(server.stderr).not.toMatch(/No document found/);
     }, 90_000);
 
+    it('forgets a never-saved buffer once it is closed: its policy id is no longer a duplicate elsewhere', async () => {
+        // Found by the standing fuzz (seed 20261207): the closed buffer stayed in the workspace, so
+        // the incremental session reported a duplicate policy id that a fresh open does not.
+        ({ server } = await ServerUnderTest.start(workspace()));
+        const closed = server.open('closed.payrule', VALID);
+        const kept = server.open('kept.payrule', VALID.replace('"r"', '"kept"'));
+        await server.diagnosticsFor(kept, params => params.diagnostics.some(d => d.code === 'payrule/duplicate-id'), 30_000);
+        void server.connection.sendNotification('textDocument/didClose', { textDocument: { uri: closed } });
+        const after = await server.diagnosticsFor(kept, params => !params.diagnostics.some(d => d.code === 'payrule/duplicate-id'), 30_000);
+        expect(after.diagnostics.map(d => d.code)).not.toContain('payrule/duplicate-id');
+    }, 60_000);
+
     it('refuses a request after shutdown with an error, not a null result', async () => {
         ({ server } = await ServerUnderTest.start(workspace()));
         await server.connection.sendRequest('shutdown');
