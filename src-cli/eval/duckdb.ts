@@ -100,6 +100,7 @@ async function claimRecords(input: ClaimsInput): Promise<Iterable<ClaimRecord> |
 
 async function* ndjsonRecords(input: ClaimsInput): AsyncGenerator<ClaimRecord> {
     for await (const chunk of input.chunks(CHUNK_BYTES)) {
+        if (chunk.skipped) yield chunk.skipped.record;
         // As processChunk (eval-chunks.ts) reads a chunk: a byte-order mark only at the very start.
         const text = decodeUtf8(chunk.bytes);
         let start = chunk.firstLine === 1 && text.charCodeAt(0) === 0xfeff ? 1 : 0;

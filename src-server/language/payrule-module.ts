@@ -32,6 +32,7 @@ import { PayruleFuzzyMatcher } from '../language-server/fuzzy-matcher.js';
 import { PayruleHoverProvider } from '../language-server/hover-provider.js';
 import { PayruleLanguageServer } from '../language-server/language-server.js';
 import { PayruleDocumentFactory } from './workspace/document-factory.js';
+import { PayruleDocumentUpdateHandler } from './workspace/document-update-handler.js';
 import { ExampleTests } from '../language-server/example-tests.js';
 import { PayruleNodeKindProvider } from '../language-server/node-kind-provider.js';
 import { PayruleReferences } from '../language-server/references.js';
@@ -76,6 +77,8 @@ export const PayruleSharedModule: Module<PayruleSharedServices, DeepPartial<Payr
         NodeKindProvider: () => new PayruleNodeKindProvider(),
         FuzzyMatcher: () => new PayruleFuzzyMatcher(),
         WorkspaceSymbolProvider: shared => new PayruleWorkspaceSymbolProvider(shared),
+        // A closed buffer that was never saved leaves the workspace.
+        DocumentUpdateHandler: shared => new PayruleDocumentUpdateHandler(shared),
     },
 };
 

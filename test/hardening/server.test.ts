@@ -84,6 +84,43 @@ describe('the language server under hostile input', () => {
         }
     }, 120_000);
 
+    it('answers requests on a document opened while a build is under way, instead of "No document found"', async () => {
+        // Found by the standing fuzz (seed 1798549849): a request sent right after didOpen, while the
+        // builder was busy, reached the server before the document's first update and was refused
+        // with ServerCancelled "No document found for URI". Deterministic here: the workspace's own
+        // files keep the first build busy while an editor opens a buffer and asks for its outline.
+        const root = workspace();
+        fs.writeFileSync(path.join(root, 'big.payrule'), SHAPES['identical rules'](3000));
+        ({ server } = await ServerUnderTest.start(root));
+        const text = VALID.replace('policy p', 'policy buffer');
+        const uri = server.open('buffer.payrule', text);
+        const [symbols, folding] = await Promise.all([
+            server.request<Array<{ name: string }>>('textDocument/documentSymbol', { textDocument: { uri } }),
+            server.request<unknown[]>('textDocument/foldingRange', { textDocument: { uri } }),
+        ]);
+        expect(symbols.map(symbol => symbol.name)).toContain('buffer');
+        expect(Array.isArray(folding)).toBe(true);
+        // The same while an edit of another open buffer keeps the builder busy.
+        const other = server.open('other.payrule', SHAPES['identical rules'](2000).replace('policy hostile', 'policy other'));
+        const late = server.open('late.payrule', VALID.replace('policy p', 'policy late'));
+        void server.connection.sendNotification('textDocument/didClose', { textDocument: { uri: other } });
+        const lateSymbols = await server.request<Array<{ name: string }>>('textDocument/documentSymbol', { textDocument: { uri: late } });
+        expect(lateSymbols.map(symbol => symbol.name)).toContain('late');
+        expect(server.stderr).not.toMatch(/No document found/);
+    }, 90_000);
+
+    it('forgets a never-saved buffer once it is closed: its policy id is no longer a duplicate elsewhere', async () => {
+        // Found by the standing fuzz (seed 20261207): the closed buffer stayed in the workspace, so
+        // the incremental session reported a duplicate policy id that a fresh open does not.
+        ({ server } = await ServerUnderTest.start(workspace()));
+        const closed = server.open('closed.payrule', VALID);
+        const kept = server.open('kept.payrule', VALID.replace('"r"', '"kept"'));
+        await server.diagnosticsFor(kept, params => params.diagnostics.some(d => d.code === 'payrule/duplicate-id'), 30_000);
+        void server.connection.sendNotification('textDocument/didClose', { textDocument: { uri: closed } });
+        const after = await server.diagnosticsFor(kept, params => !params.diagnostics.some(d => d.code === 'payrule/duplicate-id'), 30_000);
+        expect(after.diagnostics.map(d => d.code)).not.toContain('payrule/duplicate-id');
+    }, 60_000);
+
     it('refuses a request after shutdown with an error, not a null result', async () => {
         ({ server } = await ServerUnderTest.start(workspace()));
         await server.connection.sendRequest('shutdown');

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LangiumDocument } from 'langium';
-import { Cancellation, DefaultDocumentBuilder, DocumentState, URI } from 'langium';
+import { Cancellation, DefaultDocumentBuilder, DocumentState, OperationCancelled, URI } from 'langium';
 import type { WorkspaceRules } from '../conflicts/workspace-rules.js';
 import { isPolicyFile, isSource, type Source } from '../grammar/generated/ast.js';
 import type { PayruleSharedServices } from '../payrule-module.js';
@@ -19,6 +19,8 @@ import { prepareSourceFacts } from './source-facts.js';
 export class PayruleDocumentBuilder extends DefaultDocumentBuilder {
     private readonly rules: WorkspaceRules;
     private readonly sources: PolicySources;
+    /** Requests on documents open in the editor that wait for their first update (see awaitDocumentState). */
+    private readonly firstUpdateWaiters = new Set<{ uri: URI; resolve: () => void }>();
 
     constructor(shared: PayruleSharedServices) {
         super(shared);
@@ -30,6 +32,7 @@ export class PayruleDocumentBuilder extends DefaultDocumentBuilder {
         // 250 ms together). Once built, each is kept up to date or cached per version.
         if (shared.lsp.Connection) this.onDocumentPhase(DocumentState.Validated, document => this.prepareRequests(document));
         this.onUpdate((_changed, deleted) => deleted.forEach(uri => this.rules.documentChanged(uri)));
+        this.onUpdate(() => this.releaseFirstUpdateWaiters());
     }
 
     /**
@@ -64,6 +67,47 @@ export class PayruleDocumentBuilder extends DefaultDocumentBuilder {
         if (stale.length === 0) return;
         for (const document of stale) this.resetToState(document, DocumentState.IndexedReferences);
         await this.buildDocuments(stale, this.updateBuildOptions, cancelToken);
+    }
+
+    /**
+     * A request on a document the editor has just opened can arrive before the document's first
+     * update has run: the workspace lock runs one build at a time, so while another build is under
+     * way (or the workspace is still being loaded) the document is not in LangiumDocuments yet, and
+     * Langium refused the request with ServerCancelled "No document found" (found by the standing
+     * fuzz). Wait for the update that adds it, then for its state as usual; a document closed before
+     * it was added is then refused as before.
+     */
+    protected override awaitDocumentState(state: DocumentState, uri: URI, cancelToken: Cancellation.CancellationToken): Promise<URI> {
+        if (!this.awaitsFirstUpdate(uri)) return super.awaitDocumentState(state, uri, cancelToken);
+        if (cancelToken.isCancellationRequested) return Promise.reject(OperationCancelled);
+        return new Promise<void>((resolve, reject) => {
+            const cancelled = cancelToken.onCancellationRequested(() => {
+                this.firstUpdateWaiters.delete(waiter);
+                reject(OperationCancelled);
+            });
+            const waiter = {
+                uri,
+                resolve: () => {
+                    cancelled.dispose();
+                    resolve();
+                },
+            };
+            this.firstUpdateWaiters.add(waiter);
+        }).then(() => super.awaitDocumentState(state, uri, cancelToken));
+    }
+
+    /** After each update: the waiting requests whose document is now known (or was closed unbuilt) go on. */
+    private releaseFirstUpdateWaiters(): void {
+        for (const waiter of [...this.firstUpdateWaiters]) {
+            if (this.awaitsFirstUpdate(waiter.uri)) continue;
+            this.firstUpdateWaiters.delete(waiter);
+            waiter.resolve();
+        }
+    }
+
+    /** Whether a document is open in the editor but not yet known to the builder. */
+    private awaitsFirstUpdate(uri: URI): boolean {
+        return !this.langiumDocuments.hasDocument(uri) && this.textDocuments?.get(uri) !== undefined;
     }
 
     /** Policy documents with a source declaration naming one of the changed files (not policies themselves). */

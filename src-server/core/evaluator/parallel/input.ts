@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { judgeLayout } from '../../claims/read.js';
+import { UnreadableClaim } from '../../claims/types.js';
 import { looksLikeX12 } from '../../claims/x12-837.js';
 import { locateJsonError } from '../../pack/json-text.js';
 import { EvalSetupError } from './packs.js';
@@ -17,7 +18,27 @@ export interface InputChunk {
     firstLine: number;
     /** The input's name, for error entries (`claims.ndjson:4:72: …`). */
     source: string;
+    /**
+     * Set for a line longer than the line cap (maxLineBytes): it was skipped unread, `bytes` is
+     * empty, and this is the error record that takes its place.
+     */
+    skipped?: { record: UnreadableClaim; bytes: number };
 }
+
+/**
+ * The longest NDJSON line `payrule eval` reads: 64 MiB, far above any claim or bundle (a JavaScript
+ * string holds at most about 512 MB, and a line is decoded whole). A longer line is skipped without
+ * being held, as an error entry, and the next line is read. PAYRULE_MAX_LINE_BYTES lowers it (tests).
+ */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+export function maxLineBytes(): number {
+    const value = Number(process.env.PAYRULE_MAX_LINE_BYTES);
+    return Number.isInteger(value) && value > 0 ? Math.min(value, MAX_LINE_BYTES) : MAX_LINE_BYTES;
+}
+
+/** The most bytes read whole as one text (a JSON document, --whole): under V8's 0x1fffffe8 characters. */
+const MAX_TEXT_BYTES = 500 * 1024 * 1024;
 
 /** `x12`: an X12 837P interchange (it starts `ISA`), read by src-server/core/claims/x12-837.ts. */
 export type InputLayout = 'ndjson' | 'document' | 'empty' | 'x12';
@@ -87,6 +108,9 @@ export class ClaimsInput {
                 if (looksLikeX12(bytes.subarray(0, 64).toString('latin1'))) return 'x12';
             }
             const complete = this.ended ? bytes.length : bytes.lastIndexOf(10) + 1;
+            // A line too long to judge (over the line cap) is not a pretty-printed document's:
+            // NDJSON, whose reader skips that line with an error entry.
+            if (bytes.length - complete > maxLineBytes()) return 'ndjson';
             const lines = bytes
                 .subarray(0, complete)
                 .toString('utf8')
@@ -97,7 +121,7 @@ export class ClaimsInput {
             if (layout) return layout;
             // Judge again once one more line is complete (a long first line is not re-read meanwhile).
             do await this.readMore();
-            while (!this.ended && this.held[this.held.length - 1].indexOf(10) < 0);
+            while (!this.ended && this.held[this.held.length - 1].indexOf(10) < 0 && this.heldBytes <= maxLineBytes() + complete);
         }
     }
 
@@ -109,7 +133,14 @@ export class ClaimsInput {
 
     /** The rest of the input as text (a JSON document is read whole: it cannot be split by lines). */
     async readAll(): Promise<string> {
-        while (!this.ended) await this.readMore();
+        while (!this.ended) {
+            await this.readMore();
+            if (this.heldBytes > MAX_TEXT_BYTES) {
+                throw new EvalSetupError(
+                    `${this.name}: the claims are over ${MAX_TEXT_BYTES / 1048576} MB, too large to read as one JSON document: give NDJSON (one claim a line), without --whole`,
+                );
+            }
+        }
         const text = Buffer.concat(this.held, this.heldBytes).toString('utf8');
         this.held.length = 0;
         this.heldBytes = 0;
@@ -118,6 +149,7 @@ export class ClaimsInput {
 
     /** The rest of the input in chunks of whole lines of at least `size` bytes (but the last). */
     async *chunks(size: number): AsyncGenerator<InputChunk> {
+        const cap = maxLineBytes();
         let firstLine = 1;
         for (;;) {
             await this.fill(size);
@@ -125,13 +157,37 @@ export class ClaimsInput {
             const all = Buffer.concat(this.held, this.heldBytes);
             this.held.length = 0;
             this.heldBytes = 0;
+            const long = findLongLine(all, cap);
+            if (long) {
+                // The lines before it, then the long line skipped unread, then the rest as usual.
+                if (long.start > 0) {
+                    yield { bytes: new Uint8Array(all.subarray(0, long.start)), firstLine, source: this.name };
+                    firstLine += countNewlines(all, long.start);
+                }
+                let skipped: number;
+                if (long.newline >= 0) {
+                    skipped = long.newline + 1 - long.start;
+                    if (long.newline + 1 < all.length) this.hold(all.subarray(long.newline + 1));
+                } else {
+                    skipped = all.length - long.start + (await this.skipLine());
+                }
+                yield {
+                    bytes: new Uint8Array(0),
+                    firstLine,
+                    source: this.name,
+                    skipped: { record: this.longLine(firstLine, skipped, cap), bytes: skipped },
+                };
+                firstLine++;
+                continue;
+            }
             let end = all.length;
             if (!this.ended) {
                 end = all.lastIndexOf(10) + 1;
                 if (end === 0) {
-                    // A line longer than a chunk: keep reading until it ends.
+                    // A line longer than a chunk: keep reading until it ends (or passes the cap).
                     this.hold(all);
-                    await this.readMore();
+                    do await this.readMore();
+                    while (!this.ended && this.held[this.held.length - 1].indexOf(10) < 0 && this.heldBytes <= cap);
                     continue;
                 }
             }
@@ -177,16 +233,64 @@ export class ClaimsInput {
     }
 
     private async readMore(): Promise<void> {
-        if (this.ended) return;
+        const next = await this.next();
+        if (next) this.hold(next);
+    }
+
+    /** The next buffer of the input, undefined at its end. */
+    private async next(): Promise<Buffer | undefined> {
+        if (this.ended) return undefined;
         let next: IteratorResult<Buffer>;
         try {
             next = await this.iterator.next();
         } catch (error) {
             throw new EvalSetupError(`${this.name}: cannot read the claims: ${reasonOf(error)}`);
         }
-        if (next.done) this.ended = true;
-        else this.hold(typeof next.value === 'string' ? Buffer.from(next.value) : next.value);
+        if (next.done) {
+            this.ended = true;
+            return undefined;
+        }
+        return typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
     }
+
+    /** Read past the rest of a line without holding it; what follows its newline is held. Returns the bytes passed. */
+    private async skipLine(): Promise<number> {
+        let skipped = 0;
+        for (let buffer = await this.next(); buffer; buffer = await this.next()) {
+            const newline = buffer.indexOf(10);
+            if (newline < 0) {
+                skipped += buffer.length;
+                continue;
+            }
+            if (newline + 1 < buffer.length) this.hold(buffer.subarray(newline + 1));
+            return skipped + newline + 1;
+        }
+        return skipped;
+    }
+
+    /** The error entry of a line over the cap, and its one line on standard error (file:line). */
+    private longLine(line: number, bytes: number, cap: number): UnreadableClaim {
+        const what = `the line is ${megabytes(bytes)}, over the ${megabytes(cap)} a claim line may have: skipped unread`;
+        console.error(`${this.name}:${line}:1: ${what}`);
+        return new UnreadableClaim(null, `${this.name}:${line}:1: ${what}`);
+    }
+}
+
+/** The first line of `bytes` (complete or not) longer than `cap` bytes, if any. */
+function findLongLine(bytes: Buffer, cap: number): { start: number; newline: number } | undefined {
+    if (bytes.length <= cap) return undefined;
+    for (let start = 0; start < bytes.length;) {
+        const newline = bytes.indexOf(10, start);
+        const end = newline < 0 ? bytes.length : newline;
+        if (end - start > cap) return { start, newline };
+        if (newline < 0) return undefined;
+        start = newline + 1;
+    }
+    return undefined;
+}
+
+function megabytes(bytes: number): string {
+    return bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${bytes} bytes`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import type { UnreadableClaim } from '../../claims/types.js';
 import { emptySummary, payerKey, type EvaluationSummary } from '../index.js';
 import { RunStitcher, type ChunkResult, type OutputPart, type RunStart } from './chunks.js';
 import type { OutputFormat } from './format.js';
@@ -220,13 +221,22 @@ export async function evaluateChunks(
     output: OrderedOutput,
     options: { inFlight: number; onChunk?: (bytes: number) => void; onRunStart?: (run: RunStart) => void },
 ): Promise<void> {
-    await judgeInOrder(chunks, chunk => pool.chunk(chunk.bytes, chunk.firstLine, chunk.source), pool, output, {
+    const judge = (chunk: InputChunk) =>
+        chunk.skipped
+            ? Promise.resolve(skippedLine(chunk.firstLine, chunk.skipped.record))
+            : pool.chunk(chunk.bytes, chunk.firstLine, chunk.source);
+    await judgeInOrder(chunks, judge, pool, output, {
         inFlight: options.inFlight,
-        sizeOf: chunk => chunk.bytes.byteLength,
+        sizeOf: chunk => chunk.skipped?.bytes ?? chunk.bytes.byteLength,
         onBatch: options.onChunk,
         onRunStart: options.onRunStart,
     });
     await output.done;
+}
+
+/** A line skipped unread (over the line cap), as processChunk reads a chunk of one bad line. */
+function skippedLine(line: number, record: UnreadableClaim): ChunkResult {
+    return { head: { patient: undefined, line, records: [record] }, body: null, bodyRuns: [], tail: null };
 }
 
 function add(total: EvaluationSummary, part: EvaluationSummary): void {
