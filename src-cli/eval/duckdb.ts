@@ -2,6 +2,7 @@ import { readClaimValue, readNdjsonLine, type ClaimRecord } from '../../src-serv
 import type { ClaimOutput } from '../../src-server/core/evaluator/index.js';
 import type { RulePack } from '../../src-server/core/pack/index.js';
 import { streamWithDuckdb, tabularFormatOf } from '../../src-server/core/sql/index.js';
+import { LongNdjsonLineError } from '../../src-server/core/sql/ndjson.js';
 import { entryBatcher } from '../../src-server/core/evaluator/parallel/entries.js';
 import { outputFormat, type EvalFormat } from '../../src-server/core/evaluator/parallel/format.js';
 import { Explainer } from '../../src-server/core/evaluator/explain.js';
@@ -50,9 +51,16 @@ export async function evaluateWithDuckdbEngine(
             // lines it cannot read exactly as the claim readers do back to them.
             const records = await claimRecords(input);
             const ndjsonFile = claims !== '-' && (await input.layout()) === 'ndjson';
-            summary = ndjsonFile
-                ? await streamWithDuckdb(packs, claims, onEntry, { ...settings, format: 'ndjson' })
-                : await streamWithDuckdb(packs, records, onEntry, settings);
+            summary = undefined;
+            if (ndjsonFile) {
+                try {
+                    summary = await streamWithDuckdb(packs, claims, onEntry, { ...settings, format: 'ndjson' });
+                } catch (error) {
+                    // A line over the cap: the claim readers skip it as an error entry (nothing was written yet).
+                    if (!(error instanceof LongNdjsonLineError)) throw error;
+                }
+            }
+            summary ??= await streamWithDuckdb(packs, records, onEntry, settings);
         } finally {
             input.close();
         }

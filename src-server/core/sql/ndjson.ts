@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readNdjsonLine } from '../claims/read.js';
+import { maxLineBytes } from '../evaluator/parallel/input.js';
 import { CLAIM_LIMITS } from '../claims/fields.js';
 import type { ClaimRecord } from '../claims/types.js';
 import { sqlDialect } from './dialect.js';
@@ -52,16 +53,37 @@ const list = (json: string, item: string, value = `(${json})`) =>
 const CLAIM_SHAPE = `{"id": "JSON", "patient": "JSON", "payer": "JSON", "provider": "JSON", "diagnoses": "JSON", "date": "JSON", "lines": "JSON", "resourceType": "JSON"}`;
 const LINE_SHAPE = `{"line": "JSON", "date": "JSON", "code": "JSON", "modifiers": "JSON", "units": "JSON", "minutes": "JSON", "diagnosisPointers": "JSON", "charge": "JSON"}`;
 
+/** The file has a line longer than DuckDB's reader takes or the claim line cap: read it with the claim readers instead. */
+export class LongNdjsonLineError extends Error {
+    constructor(readonly file: string) {
+        super(`${file}: a line is longer than DuckDB's NDJSON reader takes`);
+    }
+}
+
 /**
  * Read the NDJSON file into claim_lines (created by the caller) and return the records the
  * JavaScript reader made of the lines SQL left to it, each with its order (claim_seq).
  */
 export async function loadNdjsonClaims(connection: DuckDBConnection, file: string): Promise<Array<[order: number, record: ClaimRecord]>> {
     // The lines in file order (a table keeps the order rows were inserted in): rowid + 1 is the line number.
-    await connection.run(
-        `CREATE TEMP TABLE pr_raw AS SELECT column0 AS raw FROM read_csv(${d.literal(file)}, columns = {'column0': 'VARCHAR'}, ` +
-            "header = false, delim = chr(1), quote = '', escape = '', auto_detect = false, new_line = '\\n')",
-    );
+    // A line longer than DuckDB's reader takes (its max_line_size, 2 MB by default; a larger one
+    // costs a buffer 16 times its size) stops it: the caller then reads the file with the claim
+    // readers, which read lines up to the claim line cap and skip longer ones as error entries.
+    try {
+        await connection.run(
+            `CREATE TEMP TABLE pr_raw AS SELECT column0 AS raw FROM read_csv(${d.literal(file)}, columns = {'column0': 'VARCHAR'}, ` +
+                "header = false, delim = chr(1), quote = '', escape = '', auto_detect = false, new_line = '\\n')",
+        );
+    } catch (error) {
+        if (/line size/i.test(error instanceof Error ? error.message : String(error))) throw new LongNdjsonLineError(file);
+        throw error;
+    }
+    // The claim readers skip a line over the claim line cap (PAYRULE_MAX_LINE_BYTES may lower it).
+    const longest = await connection.runAndReadAll('SELECT CAST(COALESCE(MAX(strlen(raw)), 0) AS DOUBLE) FROM pr_raw');
+    if (Number(longest.getRows()[0][0]) > maxLineBytes()) {
+        await connection.run('DROP TABLE pr_raw');
+        throw new LongNdjsonLineError(file);
+    }
     const bom = `CASE WHEN rowid = 0 AND starts_with(raw, chr(65279)) THEN substr(raw, 2) ELSE raw END`;
     // Plain ASCII, no escapes: SQL's trim and upper are then JavaScript's.
     await connection.run(`CREATE TEMP TABLE pr_parsed AS
