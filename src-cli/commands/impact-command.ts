@@ -260,9 +260,13 @@ async function* historyRecords(files: string[], reading: { file: string }): Asyn
         fs.closeSync(fd);
         const records = looksLikeX12(start.subarray(0, read).toString('utf8'))
             ? streamX12Claims(Readable.from(fs.createReadStream(file)))
-            : streamClaims(file);
+            : streamClaims(file, displayPath(file));
+        const name = displayPath(file);
         for await (const record of records) {
-            yield record instanceof UnreadableClaim ? new UnreadableClaim(record.id, `${displayPath(file)}: ${record.error}`) : record;
+            // Every error names its file; the NDJSON reader's already start with it (file:line:column).
+            yield record instanceof UnreadableClaim && !record.error.startsWith(`${name}:`)
+                ? new UnreadableClaim(record.id, `${name}: ${record.error}`)
+                : record;
         }
     }
 }

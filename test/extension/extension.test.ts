@@ -248,7 +248,7 @@ describe('Payrule: Evaluate Claims File Against Policy', () => {
         await run('payrule.evaluateClaims', undefined, Uri.file(bad));
         expect(messages('error')).toHaveLength(1);
         expect(messages('error')[0]).toMatch(
-            /^Payrule: cannot evaluate bad-claims\.json: \S*bad-claims\.json: the claims are not valid JSON or NDJSON: .* at line 2, column 1$/,
+            /^Payrule: cannot evaluate bad-claims\.json: \S*bad-claims\.json:2:1: the claims are not valid JSON or NDJSON: .*$/,
         );
     });
 

@@ -49,7 +49,7 @@ describe('payrule impact --claims (replay)', () => {
         expect(replay.claims).toBe(5);
         expect(replay.lines).toBe(10);
         expect(replay.unreadable).toBe(1);
-        expect(replay.unreadableExamples[0]).toMatch(/^BROKEN: history\.ndjson: input line 5 is not valid JSON/);
+        expect(replay.unreadableExamples[0]).toMatch(/^BROKEN: history\.ndjson:5:\d+: not valid JSON: /);
         expect(replay.paidToWorse).toBe(5);
         expect(replay.worseToPaid).toBe(1);
         expect(replay.changed).toEqual(tally(6, 15, 12, 8, 685, 545, 356.67));
