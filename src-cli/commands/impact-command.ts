@@ -258,10 +258,10 @@ async function* historyRecords(files: string[], reading: { file: string }): Asyn
         const fd = fs.openSync(file, 'r');
         const read = fs.readSync(fd, start, 0, start.length, 0);
         fs.closeSync(fd);
+        const name = displayPath(file);
         const records = looksLikeX12(start.subarray(0, read).toString('utf8'))
             ? streamX12Claims(Readable.from(fs.createReadStream(file)))
-            : streamClaims(file, displayPath(file));
-        const name = displayPath(file);
+            : streamClaims(file, name);
         for await (const record of records) {
             // Every error names its file; the NDJSON reader's already start with it (file:line:column).
             yield record instanceof UnreadableClaim && !record.error.startsWith(`${name}:`)
