@@ -22,8 +22,14 @@ import { decodeChecked, encodeChecked } from './summary-wire.js';
  */
 const YOUNG_GENERATION_MB = Number(process.env.PAYRULE_CHECK_YOUNG_MB) || 192;
 
-/** Files per batch: enough to spread the cost of a message, few enough to balance the workers. */
-const BATCH_FILES = 8;
+/**
+ * Files per batch: up to 8 to spread the cost of a message over many small files, but never so many
+ * that the workers get unequal shares: a workspace of 10 large files in batches of 8 gave one worker
+ * 8 files and the other 2 (bench/parser-bench.mjs: 1.6x the wall time of 5 and 5).
+ */
+function batchFiles(files: number, workers: number): number {
+    return Math.max(1, Math.min(8, Math.floor(files / (4 * workers))));
+}
 
 interface WorkerOptions extends WorkspaceFolders {
     payruleBatchWorker: true;
@@ -103,10 +109,11 @@ export async function checkOnWorkers(
     };
     // At most two batches in flight per worker.
     const inFlight = new Set<Promise<void>>();
+    const batch = batchFiles(files.length, count);
     try {
-        for (let start = 0; start < files.length; start += BATCH_FILES) {
+        for (let start = 0; start < files.length; start += batch) {
             while (inFlight.size >= 2 * count) await Promise.race(inFlight);
-            const done: Promise<void> = pool.request({ files: files.slice(start, start + BATCH_FILES) }).then(take);
+            const done: Promise<void> = pool.request({ files: files.slice(start, start + batch) }).then(take);
             done.catch(() => undefined); // awaited through the race or below
             inFlight.add(done);
             void done.finally(() => inFlight.delete(done)).catch(() => undefined);

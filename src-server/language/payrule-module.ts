@@ -14,6 +14,7 @@ import { PayruleGeneratedModule, PayruleGeneratedSharedModule } from './grammar/
 import { PayruleDocumentValidator } from './checks/document-validator.js';
 import { BatchLinker } from './linking/batch-linker.js';
 import { createPayruleParser } from './parser/parser.js';
+import { PayruleValueConverter } from './parser/value-converter.js';
 import { FileLocalScopeComputation, FileLocalScopeProvider } from './linking/file-local-scope.js';
 import { PolicySources } from './workspace/policy-sources.js';
 import { WorkspaceRules } from './conflicts/workspace-rules.js';
@@ -90,6 +91,7 @@ export const PayruleModule: Module<PayruleServices, PartialLangiumServices & Pay
     },
     parser: {
         LangiumParser: services => createPayruleParser(services),
+        ValueConverter: () => new PayruleValueConverter(),
     },
     references: {
         ScopeProvider: services => new FileLocalScopeProvider(services),
