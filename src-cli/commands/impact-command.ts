@@ -11,11 +11,12 @@ import {
     formatReplayHtml,
     formatReplayJson,
     formatReplayText,
-    replay,
+    replayTable,
+    ReplayHistory,
     ReplayOrderError,
     type Direction,
-    type ReplayResult,
 } from '../../src-server/core/impact/index.js';
+import { ClaimsFileError, DuckdbUnavailableError, SqlCompileError, tabularFormatOf } from '../../src-server/core/sql/index.js';
 import { loadPackSync, PackError, type RulePack } from '../../src-server/core/pack/index.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { displayPath } from '../findings.js';
@@ -49,7 +50,7 @@ export function registerImpactCommand(program: Command): void {
         )
         .option(
             '--claims <files...>',
-            "replay historical claims instead of the proof: JSON, NDJSON, FHIR or X12 837P files, each patient's claims together",
+            "replay historical claims instead of the proof: JSON, NDJSON, FHIR or X12 837P files (- reads standard input), each patient's claims together, or CSV/Parquet claim lines judged by the DuckDB engine",
         )
         .option(
             '--html <file>',
@@ -190,26 +191,49 @@ function loadPacks(files: string[]): RulePack[] | ExitCode {
 
 /** `--claims`: replay the history under both sides in one pass, and report the changed lines. */
 async function runReplay(before: RulePack[], after: RulePack[], files: string[], options: ImpactCommandOptions): Promise<ExitCode> {
+    if (files.filter(file => file === '-').length > 1) {
+        console.error('payrule impact: standard input (-) can be given once among the --claims files');
+        return EXIT.badInput;
+    }
     for (const file of files) {
-        const problem = unusableHistory(file);
+        const problem = file === '-' ? undefined : unusableHistory(file);
         if (problem) {
             console.error(`${displayPath(file)}:1:1: ${problem}`);
             return EXIT.badInput;
         }
     }
+    const history = new ReplayHistory(before, after);
     const reading = { file: files[0] };
-    let result: ReplayResult;
     try {
-        result = await replay(before, after, historyRecords(files, reading));
+        // Files the claim readers read are one stream (a patient's run may go on into the next
+        // file); a CSV or Parquet file is judged whole by the DuckDB engine.
+        for (let i = 0; i < files.length;) {
+            const tabular = files[i] === '-' ? undefined : tabularFormatOf(files[i]);
+            if (tabular) {
+                reading.file = files[i];
+                await replayTable(history, before, after, files[i], tabular, displayPath(files[i]));
+                i++;
+                continue;
+            }
+            let end = i;
+            while (end < files.length && (files[end] === '-' || !tabularFormatOf(files[end]))) end++;
+            await history.addRecords(historyRecords(files.slice(i, end), reading));
+            i = end;
+        }
     } catch (error) {
+        if (error instanceof ClaimsFileError || error instanceof DuckdbUnavailableError || error instanceof SqlCompileError) {
+            console.error(`payrule impact: ${error.message}`);
+            return EXIT.badInput;
+        }
         const what =
             error instanceof ReplayOrderError
                 ? error.message
                 : `cannot read the claims: ${error instanceof Error ? error.message : String(error)}`;
-        console.error(`${displayPath(reading.file)}: ${what}`);
+        console.error(`${historyName(reading.file)}: ${what}`);
         return EXIT.badInput;
     }
-    const title = `Replay of ${files.map(f => path.basename(f)).join(', ')}: impact of the policy change`;
+    const result = history.result();
+    const title = `Replay of ${files.map(f => (f === '-' ? 'standard input' : path.basename(f))).join(', ')}: impact of the policy change`;
     if (options.html) {
         try {
             fs.writeFileSync(options.html, formatReplayHtml(result, title));
@@ -241,27 +265,25 @@ function unusableHistory(file: string): string | undefined {
         return 'cannot read the claims file: no such file';
     }
     if (stat.isDirectory()) return 'cannot read the claims file: it is a folder';
-    if (/\.(csv|parquet|pq)$/i.test(file)) {
-        return 'CSV and Parquet claim lines are not replayed yet: convert them to NDJSON (payrule eval reads them with --engine duckdb)';
-    }
     return undefined;
+}
+
+/** How messages name a history file: `<stdin>` for standard input, as `payrule eval` names it. */
+function historyName(file: string): string {
+    return file === '-' ? '<stdin>' : displayPath(file);
 }
 
 /**
  * The claims of the history files in order, through the claim readers `payrule eval` uses (X12 837P
- * when a file starts with ISA, else JSON, NDJSON or FHIR). `reading.file` names the file being read.
+ * when the input starts with ISA, else JSON, NDJSON or FHIR, told apart by content). `-` is standard
+ * input. `reading.file` names the file being read.
  */
 async function* historyRecords(files: string[], reading: { file: string }): AsyncGenerator<ClaimRecord> {
     for (const file of files) {
         reading.file = file;
-        const start = Buffer.alloc(512);
-        const fd = fs.openSync(file, 'r');
-        const read = fs.readSync(fd, start, 0, start.length, 0);
-        fs.closeSync(fd);
-        const name = displayPath(file);
-        const records = looksLikeX12(start.subarray(0, read).toString('utf8'))
-            ? streamX12Claims(Readable.from(fs.createReadStream(file)))
-            : streamClaims(file, name);
+        const name = historyName(file);
+        const { head, stream } = await peek(file === '-' ? process.stdin : fs.createReadStream(file), 512);
+        const records = looksLikeX12(head.toString('utf8')) ? streamX12Claims(stream) : streamClaims(stream, name);
         for await (const record of records) {
             // Every error names its file; the NDJSON reader's already start with it (file:line:column).
             yield record instanceof UnreadableClaim && !record.error.startsWith(`${name}:`)
@@ -269,4 +291,30 @@ async function* historyRecords(files: string[], reading: { file: string }): Asyn
                 : record;
         }
     }
+}
+
+/** The first `bytes` of a stream (fewer if it is shorter), and the whole stream to read on from its start. */
+async function peek(input: Readable, bytes: number): Promise<{ head: Buffer; stream: Readable }> {
+    const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+    const held: Buffer[] = [];
+    let size = 0;
+    let ended = false;
+    while (size < bytes) {
+        const next = await chunks.next();
+        if (next.done) {
+            ended = true;
+            break;
+        }
+        const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+        held.push(chunk);
+        size += chunk.length;
+    }
+    async function* whole(): AsyncGenerator<Buffer> {
+        yield* held;
+        if (ended) return;
+        for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+            yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+        }
+    }
+    return { head: Buffer.concat(held), stream: Readable.from(whole(), { objectMode: false }) };
 }

@@ -15,6 +15,7 @@ export type { PlainClaim } from './candidates.js';
 export {
     replay,
     Replay,
+    ReplayHistory,
     ReplayOrderError,
     allowedCents,
     type ReplayResult,
@@ -22,5 +23,6 @@ export {
     type ReplayTally,
     type ReplayTransition,
 } from './replay.js';
+export { replayTable } from './replay-duckdb.js';
 export { formatReplayHtml, formatReplayJson, formatReplayText, transitionChart } from './replay-format.js';
 export { denyMentions, DIFF_IMPACT_BOUNDS, type DenyMention } from './diff-mention.js';
