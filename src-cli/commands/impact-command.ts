@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import { Readable } from 'node:stream';
 import { UnreadableClaim, looksLikeX12, streamClaims, streamX12Claims, type ClaimRecord } from '../../src-server/core/claims/index.js';
 import {
-    impact,
+    impactInParallel,
+    WORKER_THRESHOLD,
     formatImpactJson,
     formatImpactText,
     formatReplayHtml,
@@ -15,6 +17,7 @@ import {
     ReplayHistory,
     ReplayOrderError,
     type Direction,
+    type ImpactResult,
 } from '../../src-server/core/impact/index.js';
 import { ClaimsFileError, DuckdbUnavailableError, SqlCompileError, tabularFormatOf } from '../../src-server/core/sql/index.js';
 import { loadPackSync, PackError, type RulePack } from '../../src-server/core/pack/index.js';
@@ -26,6 +29,7 @@ export interface ImpactCommandOptions {
     format: 'text' | 'json' | 'html';
     direction: 'both' | Direction;
     maxCandidates: string;
+    workers?: string;
     claims?: string[];
     html?: string;
     gitHead?: string;
@@ -66,6 +70,10 @@ export function registerImpactCommand(program: Command): void {
             'candidate claims tried per changed rule before the search is capped (the output then says complete: false)',
             '200000',
         )
+        .option(
+            '--workers <n>',
+            `worker threads for the proof's searches (0: none; default: one per core when ${WORKER_THRESHOLD} or more rules changed)`,
+        )
         .addHelpText(
             'after',
             '\nExit codes: 0 no claim can change in the asked direction (with --claims: no line of the history changed in it), 1 some claim can (witnesses printed) or some line did, 2 bad usage, unreadable input or a policy with errors.',
@@ -89,6 +97,11 @@ export async function runImpact(
         console.error(`payrule impact: --max-candidates must be a whole number of at least 1, not "${options.maxCandidates}"`);
         return EXIT.badInput;
     }
+    const workers = options.workers === undefined ? undefined : Number(options.workers);
+    if (workers !== undefined && (!Number.isInteger(workers) || workers < 0 || workers > 64)) {
+        console.error(`payrule impact: --workers must be a whole number from 0 to 64, not "${options.workers}"`);
+        return EXIT.badInput;
+    }
     if ((options.format === 'html' || options.html) && !options.claims) {
         console.error('payrule impact: the HTML report is the replay report: give the history with --claims');
         return EXIT.badInput;
@@ -97,7 +110,13 @@ export async function runImpact(
     if (typeof sides === 'number') return sides;
     const [before, after] = sides;
     if (options.claims) return runReplay(before, after, options.claims, options);
-    const result = impact(before, after, { maxCandidatesPerRule: cap });
+    let result: ImpactResult;
+    try {
+        result = await impactInParallel(before, after, { maxCandidatesPerRule: cap, workers, defaultWorkers: os.availableParallelism() });
+    } catch (error) {
+        console.error(`payrule impact: the search failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+        return EXIT.badInput;
+    }
     const directions: Direction[] = options.direction === 'both' ? ['paid-to-worse', 'worse-to-paid'] : [options.direction];
     process.stdout.write(options.format === 'json' ? formatImpactJson(result) : formatImpactText(result, directions));
     return result.witnesses.some(w => directions.includes(w.direction)) ? EXIT.findings : EXIT.ok;

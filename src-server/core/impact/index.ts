@@ -9,6 +9,7 @@ export {
     type RuleImpact,
     type Witness,
 } from './impact.js';
+export { impactInParallel, impactWorkerFile, WORKER_THRESHOLD, type ParallelImpactOptions } from './parallel.js';
 export { changedRules, type RuleChangePair } from './changes.js';
 export { formatImpactText, formatImpactJson } from './format.js';
 export type { PlainClaim } from './candidates.js';
