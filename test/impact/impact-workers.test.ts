@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { impact, impactInParallel } from '../../src-server/core/impact/index.js';
-import type { RulePack } from '../../src-server/core/pack/index.js';
+import { sealPack, type RulePack } from '../../src-server/core/pack/index.js';
+import { pairEditPack, pairEdits } from '../../bench/lib/synthetic.mjs';
 import { PROJECT, runCli, tempWorkspace } from '../helpers/cli.js';
 
 /**
@@ -13,52 +13,15 @@ import { PROJECT, runCli, tempWorkspace } from '../helpers/cli.js';
 
 const WORKER = path.join(PROJECT, 'dist', 'impact-worker.js');
 
-/** A sealed pack of pair edits: rule i denies code 10000+2i with 10001+2i the same day unless modifier 59. */
-function pairPack(rules: Array<Record<string, unknown>>): RulePack {
-    const unsealed = {
-        format: 'payrule-pack',
-        formatVersion: 2,
-        policy: {
-            id: 'pairs',
-            title: 'Pair edits',
-            payer: 'Bench',
-            payerIds: [],
-            version: '1',
-            effective: { from: '2025-01-01', to: null },
-        },
-        sources: [],
-        rules,
-    };
-    return { ...unsealed, sha256: createHash('sha256').update(JSON.stringify(unsealed), 'utf8').digest('hex') } as unknown as RulePack;
-}
-
-function pairRule(i: number): Record<string, unknown> {
-    return {
-        id: `PAIR-${i}`,
-        title: `${10000 + 2 * i} is not paid with ${10001 + 2 * i} on the same day`,
-        action: 'deny',
-        subject: { codes: [String(10000 + 2 * i)], ranges: [] },
-        conditions: [{ kind: 'with', codes: { codes: [String(10001 + 2 * i)], ranges: [] }, scope: 'day' }],
-        exceptions: [{ kind: 'modifier', modifiers: ['59'], eitherLine: false }],
-        timed: null,
-        reason: { group: 'CO', code: '97', remarks: [] },
-        effective: { from: null, to: null },
-        citations: [],
-        documentation: [],
-        note: null,
-        origin: { file: 'pairs.payrule', line: 10 + i * 3 },
-    };
-}
-
-/** 30 pair edits; NEW changes 9 of them in three ways and drops one: witnesses in both directions. */
+/** 30 pair edits (bench/lib/synthetic.mjs); NEW changes 9 of them in three ways and drops one: witnesses in both directions. */
 function sides(): [RulePack, RulePack] {
-    const rules = Array.from({ length: 30 }, (_, i) => pairRule(i));
-    const next = structuredClone(rules);
-    for (let i = 0; i < 3; i++) next[i].exceptions = [];
-    for (let i = 3; i < 6; i++) next[i].exceptions = [{ kind: 'modifier', modifiers: ['59', 'XS'], eitherLine: false }];
-    for (let i = 6; i < 9; i++) next[i].action = 'review';
-    next.splice(12, 1);
-    return [pairPack(rules), pairPack(next)];
+    const { sha256: _, ...old } = pairEditPack(pairEdits(30));
+    const next = structuredClone(old);
+    for (let i = 0; i < 3; i++) next.rules[i].exceptions = [];
+    for (let i = 3; i < 6; i++) next.rules[i].exceptions = [{ kind: 'modifier', modifiers: ['59', 'XS'], eitherLine: false }];
+    for (let i = 6; i < 9; i++) next.rules[i].action = 'review';
+    next.rules.splice(12, 1);
+    return [sealPack(old) as unknown as RulePack, sealPack(next) as unknown as RulePack];
 }
 
 describe('payrule impact on worker threads', () => {
