@@ -193,7 +193,8 @@ class EntryQueue {
     }
 
     private push(entry: ClaimOutput): Promise<void> | undefined {
-        if (this.cancelled) return undefined;
+        // The replay stopped (an error): end the run now rather than judge the rest of the file.
+        if (this.cancelled) throw new Error('replay stopped');
         this.items.push(entry);
         this.wake();
         if (this.items.length - this.head < HIGH_WATER) return undefined;
@@ -234,7 +235,7 @@ class EntryQueue {
         return item;
     }
 
-    /** Stop buffering: the run goes on to its end without keeping its entries. */
+    /** Stop: the run ends at its next entry, its DuckDB instance closed (`finished` then settles). */
     cancel(): void {
         this.cancelled = true;
         this.items = [];
