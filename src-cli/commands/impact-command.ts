@@ -72,7 +72,7 @@ export function registerImpactCommand(program: Command): void {
         )
         .option(
             '--workers <n>',
-            `worker threads for the proof's searches (0: none; default: one per core when ${WORKER_THRESHOLD} or more rules changed)`,
+            `worker threads for the proof's searches (0: none; default: one per core, at most 4, when ${WORKER_THRESHOLD} or more rules changed)`,
         )
         .addHelpText(
             'after',
@@ -112,7 +112,7 @@ export async function runImpact(
     if (options.claims) return runReplay(before, after, options.claims, options);
     let result: ImpactResult;
     try {
-        result = await impactInParallel(before, after, { maxCandidatesPerRule: cap, workers, defaultWorkers: os.availableParallelism() });
+        result = await impactInParallel(before, after, { maxCandidatesPerRule: cap, workers, defaultWorkers: defaultWorkers() });
     } catch (error) {
         console.error(`payrule impact: the search failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
         return EXIT.badInput;
@@ -120,6 +120,15 @@ export async function runImpact(
     const directions: Direction[] = options.direction === 'both' ? ['paid-to-worse', 'worse-to-paid'] : [options.direction];
     process.stdout.write(options.format === 'json' ? formatImpactJson(result) : formatImpactText(result, directions));
     return result.witnesses.some(w => directions.includes(w.direction)) ? EXIT.findings : EXIT.ok;
+}
+
+/**
+ * Workers for a large change when --workers is not given: one a core, none on one core (a worker
+ * only adds its start-up there), at most 4 (each holds both sides: about 1.5 GB for an NCCI quarter).
+ */
+function defaultWorkers(): number {
+    const cores = os.availableParallelism();
+    return cores < 2 ? 0 : Math.min(cores, 4);
 }
 
 async function readSides(oldPath: string, newPath: string): Promise<[RulePack[], RulePack[]] | ExitCode> {
