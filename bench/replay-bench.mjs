@@ -55,4 +55,5 @@ console.log(`${LINES.toLocaleString('en-US')} lines, ${RULES.toLocaleString('en-
 console.log(`  payrule eval (one pack, worker threads): ${evaluated.seconds.toFixed(1)} s`);
 console.log(`  payrule impact --claims (both packs, one pass): ${replayed.seconds.toFixed(1)} s, ${replay.changed.lines} lines changed`);
 console.log(`  replay lines/s: ${Math.round(LINES / replayed.seconds).toLocaleString('en-US')}`);
+console.log(`  replay ÷ eval: ${(replayed.seconds / evaluated.seconds).toFixed(2)} (load ${loadavg()[0].toFixed(1)} at the end)`);
 rmSync(dir, { recursive: true, force: true });

@@ -46,6 +46,14 @@ const builds = [
         format: 'esm',
         banner: { js: esmBanner },
     },
+    // The worker threads of `payrule impact`'s proof on large changes (src-server/core/impact/parallel.ts).
+    {
+        ...common,
+        entryPoints: ['src-server/core/impact/worker.ts'],
+        outfile: 'dist/impact-worker.js',
+        format: 'esm',
+        banner: { js: esmBanner },
+    },
     { ...common, entryPoints: ['src-client/extension.ts'], outfile: 'dist/extension.cjs', format: 'cjs', external: ['vscode'] },
     // Library entry points for other tools (package.json "exports": payrule/pack, payrule/evaluator).
     { ...common, entryPoints: ['src-server/core/pack/index.ts'], outfile: 'dist/lib/pack.js', format: 'esm', banner: { js: esmBanner } },

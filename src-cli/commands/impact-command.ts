@@ -1,21 +1,25 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import { Readable } from 'node:stream';
 import { UnreadableClaim, looksLikeX12, streamClaims, streamX12Claims, type ClaimRecord } from '../../src-server/core/claims/index.js';
 import {
-    impact,
+    impactInParallel,
+    WORKER_THRESHOLD,
     formatImpactJson,
     formatImpactText,
     formatReplayHtml,
     formatReplayJson,
     formatReplayText,
-    replay,
+    replayTable,
+    ReplayHistory,
     ReplayOrderError,
     type Direction,
-    type ReplayResult,
+    type ImpactResult,
 } from '../../src-server/core/impact/index.js';
+import { ClaimsFileError, DuckdbUnavailableError, SqlCompileError, tabularFormatOf } from '../../src-server/core/sql/index.js';
 import { loadPackSync, PackError, type RulePack } from '../../src-server/core/pack/index.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { displayPath } from '../findings.js';
@@ -25,6 +29,7 @@ export interface ImpactCommandOptions {
     format: 'text' | 'json' | 'html';
     direction: 'both' | Direction;
     maxCandidates: string;
+    workers?: string;
     claims?: string[];
     html?: string;
     gitHead?: string;
@@ -49,7 +54,7 @@ export function registerImpactCommand(program: Command): void {
         )
         .option(
             '--claims <files...>',
-            "replay historical claims instead of the proof: JSON, NDJSON, FHIR or X12 837P files, each patient's claims together",
+            "replay historical claims instead of the proof: JSON, NDJSON, FHIR or X12 837P files (- reads standard input), each patient's claims together, or CSV/Parquet claim lines judged by the DuckDB engine",
         )
         .option(
             '--html <file>',
@@ -64,6 +69,10 @@ export function registerImpactCommand(program: Command): void {
             '--max-candidates <n>',
             'candidate claims tried per changed rule before the search is capped (the output then says complete: false)',
             '200000',
+        )
+        .option(
+            '--workers <n>',
+            `worker threads for the proof's searches (0: none; default: one per core, at most 4, when ${WORKER_THRESHOLD} or more rules changed)`,
         )
         .addHelpText(
             'after',
@@ -88,6 +97,11 @@ export async function runImpact(
         console.error(`payrule impact: --max-candidates must be a whole number of at least 1, not "${options.maxCandidates}"`);
         return EXIT.badInput;
     }
+    const workers = options.workers === undefined ? undefined : Number(options.workers);
+    if (workers !== undefined && (!Number.isInteger(workers) || workers < 0 || workers > 64)) {
+        console.error(`payrule impact: --workers must be a whole number from 0 to 64, not "${options.workers}"`);
+        return EXIT.badInput;
+    }
     if ((options.format === 'html' || options.html) && !options.claims) {
         console.error('payrule impact: the HTML report is the replay report: give the history with --claims');
         return EXIT.badInput;
@@ -96,10 +110,25 @@ export async function runImpact(
     if (typeof sides === 'number') return sides;
     const [before, after] = sides;
     if (options.claims) return runReplay(before, after, options.claims, options);
-    const result = impact(before, after, { maxCandidatesPerRule: cap });
+    let result: ImpactResult;
+    try {
+        result = await impactInParallel(before, after, { maxCandidatesPerRule: cap, workers, defaultWorkers: defaultWorkers() });
+    } catch (error) {
+        console.error(`payrule impact: the search failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+        return EXIT.badInput;
+    }
     const directions: Direction[] = options.direction === 'both' ? ['paid-to-worse', 'worse-to-paid'] : [options.direction];
     process.stdout.write(options.format === 'json' ? formatImpactJson(result) : formatImpactText(result, directions));
     return result.witnesses.some(w => directions.includes(w.direction)) ? EXIT.findings : EXIT.ok;
+}
+
+/**
+ * Workers for a large change when --workers is not given: one a core, none on one core (a worker
+ * only adds its start-up there), at most 4 (each holds both sides: about 1.5 GB for an NCCI quarter).
+ */
+function defaultWorkers(): number {
+    const cores = os.availableParallelism();
+    return cores < 2 ? 0 : Math.min(cores, 4);
 }
 
 async function readSides(oldPath: string, newPath: string): Promise<[RulePack[], RulePack[]] | ExitCode> {
@@ -190,26 +219,49 @@ function loadPacks(files: string[]): RulePack[] | ExitCode {
 
 /** `--claims`: replay the history under both sides in one pass, and report the changed lines. */
 async function runReplay(before: RulePack[], after: RulePack[], files: string[], options: ImpactCommandOptions): Promise<ExitCode> {
+    if (files.filter(file => file === '-').length > 1) {
+        console.error('payrule impact: standard input (-) can be given once among the --claims files');
+        return EXIT.badInput;
+    }
     for (const file of files) {
-        const problem = unusableHistory(file);
+        const problem = file === '-' ? undefined : unusableHistory(file);
         if (problem) {
             console.error(`${displayPath(file)}:1:1: ${problem}`);
             return EXIT.badInput;
         }
     }
+    const history = new ReplayHistory(before, after);
     const reading = { file: files[0] };
-    let result: ReplayResult;
     try {
-        result = await replay(before, after, historyRecords(files, reading));
+        // Files the claim readers read are one stream (a patient's run may go on into the next
+        // file); a CSV or Parquet file is judged whole by the DuckDB engine.
+        for (let i = 0; i < files.length;) {
+            const tabular = files[i] === '-' ? undefined : tabularFormatOf(files[i]);
+            if (tabular) {
+                reading.file = files[i];
+                await replayTable(history, before, after, files[i], tabular, displayPath(files[i]));
+                i++;
+                continue;
+            }
+            let end = i;
+            while (end < files.length && (files[end] === '-' || !tabularFormatOf(files[end]))) end++;
+            await history.addRecords(historyRecords(files.slice(i, end), reading));
+            i = end;
+        }
     } catch (error) {
+        if (error instanceof ClaimsFileError || error instanceof DuckdbUnavailableError || error instanceof SqlCompileError) {
+            console.error(`payrule impact: ${error.message}`);
+            return EXIT.badInput;
+        }
         const what =
             error instanceof ReplayOrderError
                 ? error.message
                 : `cannot read the claims: ${error instanceof Error ? error.message : String(error)}`;
-        console.error(`${displayPath(reading.file)}: ${what}`);
+        console.error(`${historyName(reading.file)}: ${what}`);
         return EXIT.badInput;
     }
-    const title = `Replay of ${files.map(f => path.basename(f)).join(', ')}: impact of the policy change`;
+    const result = history.result();
+    const title = `Replay of ${files.map(f => (f === '-' ? 'standard input' : path.basename(f))).join(', ')}: impact of the policy change`;
     if (options.html) {
         try {
             fs.writeFileSync(options.html, formatReplayHtml(result, title));
@@ -241,27 +293,25 @@ function unusableHistory(file: string): string | undefined {
         return 'cannot read the claims file: no such file';
     }
     if (stat.isDirectory()) return 'cannot read the claims file: it is a folder';
-    if (/\.(csv|parquet|pq)$/i.test(file)) {
-        return 'CSV and Parquet claim lines are not replayed yet: convert them to NDJSON (payrule eval reads them with --engine duckdb)';
-    }
     return undefined;
+}
+
+/** How messages name a history file: `<stdin>` for standard input, as `payrule eval` names it. */
+function historyName(file: string): string {
+    return file === '-' ? '<stdin>' : displayPath(file);
 }
 
 /**
  * The claims of the history files in order, through the claim readers `payrule eval` uses (X12 837P
- * when a file starts with ISA, else JSON, NDJSON or FHIR). `reading.file` names the file being read.
+ * when the input starts with ISA, else JSON, NDJSON or FHIR, told apart by content). `-` is standard
+ * input. `reading.file` names the file being read.
  */
 async function* historyRecords(files: string[], reading: { file: string }): AsyncGenerator<ClaimRecord> {
     for (const file of files) {
         reading.file = file;
-        const start = Buffer.alloc(512);
-        const fd = fs.openSync(file, 'r');
-        const read = fs.readSync(fd, start, 0, start.length, 0);
-        fs.closeSync(fd);
-        const name = displayPath(file);
-        const records = looksLikeX12(start.subarray(0, read).toString('utf8'))
-            ? streamX12Claims(Readable.from(fs.createReadStream(file)))
-            : streamClaims(file, name);
+        const name = historyName(file);
+        const { head, stream } = await peek(file === '-' ? process.stdin : fs.createReadStream(file), 512);
+        const records = looksLikeX12(head.toString('utf8')) ? streamX12Claims(stream) : streamClaims(stream, name);
         for await (const record of records) {
             // Every error names its file; the NDJSON reader's already start with it (file:line:column).
             yield record instanceof UnreadableClaim && !record.error.startsWith(`${name}:`)
@@ -269,4 +319,30 @@ async function* historyRecords(files: string[], reading: { file: string }): Asyn
                 : record;
         }
     }
+}
+
+/** The first `bytes` of a stream (fewer if it is shorter), and the whole stream to read on from its start. */
+async function peek(input: Readable, bytes: number): Promise<{ head: Buffer; stream: Readable }> {
+    const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+    const held: Buffer[] = [];
+    let size = 0;
+    let ended = false;
+    while (size < bytes) {
+        const next = await chunks.next();
+        if (next.done) {
+            ended = true;
+            break;
+        }
+        const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+        held.push(chunk);
+        size += chunk.length;
+    }
+    async function* whole(): AsyncGenerator<Buffer> {
+        yield* held;
+        if (ended) return;
+        for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+            yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+        }
+    }
+    return { head: Buffer.concat(held), stream: Readable.from(whole(), { objectMode: false }) };
 }

@@ -135,11 +135,11 @@ describe('payrule impact --claims (replay)', () => {
         expect(replay.byProvider.map((g: { key: string }) => g.key)).toEqual(['1245319599']);
     });
 
-    it('refuses a patient whose claims are not together, a missing file and CSV with one line and exit 2', () => {
+    it('refuses a patient whose claims are not together and a missing file with one line and exit 2', () => {
         const lines = HISTORY_NDJSON.split('\n');
         // C3 and C4 are P3's claims: put C1 (P1) between them, then P1 again.
         const split = [lines[2], lines[0], lines[3], lines[0].replace('"C1"', '"C5"')].join('\n');
-        const root = tempWorkspace({ ...REPLAY_FILES, 'split.ndjson': split, 'lines.csv': 'claim_id\n' });
+        const root = tempWorkspace({ ...REPLAY_FILES, 'split.ndjson': split });
         const apart = runCli(['impact', 'old/demo.payrule', 'new/demo.payrule', '--claims', 'split.ndjson'], root);
         expect(apart.status).toBe(2);
         expect(apart.stderr.trim()).toMatch(/^split\.ndjson: claim 3: the claims of patient "P3" are not together/);
@@ -147,9 +147,6 @@ describe('payrule impact --claims (replay)', () => {
         const missing = runCli(['impact', 'old/demo.payrule', 'new/demo.payrule', '--claims', 'nope.ndjson'], root);
         expect(missing.status).toBe(2);
         expect(missing.stderr.trim()).toBe('nope.ndjson:1:1: cannot read the claims file: no such file');
-        const csv = runCli(['impact', 'old/demo.payrule', 'new/demo.payrule', '--claims', 'lines.csv'], root);
-        expect(csv.status).toBe(2);
-        expect(csv.stderr).toMatch(/^lines\.csv:1:1: CSV and Parquet/);
         const html = runCli(['impact', 'old/demo.payrule', 'new/demo.payrule', '--format', 'html'], root);
         expect(html.status).toBe(2);
         expect(html.stderr).toMatch(/--claims/);

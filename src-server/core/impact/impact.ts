@@ -59,36 +59,66 @@ const STATUS_RANK: Record<LineStatus, number> = { paid: 0, reduced: 1, review: 2
 export function impact(oldPacks: readonly RulePack[], newPacks: readonly RulePack[], options: ImpactOptions = {}): ImpactResult {
     const cap = options.maxCandidatesPerRule ?? 200_000;
     const budget = options.maxCandidatesTotal ?? Infinity;
-    const capped = new Set<string>();
-    const before = new Evaluator(oldPacks);
-    const after = new Evaluator(newPacks);
-    const incomplete: string[] = [];
-    const found = new Map<string, { pair: RuleChangePair; direction: Direction; candidate: Candidate; size: number }>();
+    const search = new RuleSearch(oldPacks, newPacks);
+    const searched: SearchedRule[] = [];
     let tried = 0;
-    const changed = changedRules(oldPacks, newPacks);
-    const changedKeys = new Set(changed.map(pair => pair.key));
-    const allRules = new SubjectIndex([...oldPacks, ...newPacks].flatMap(pack => pack.rules));
-    for (const pair of changed) {
+    for (let index = 0; index < search.changed.length; index++) {
         if (tried >= budget) {
-            incomplete.push(`${pair.key}: not searched, the search had tried its ${budget} candidate claims`);
-            capped.add(pair.key);
+            searched.push({ index, total: 0, limit: 0, witnesses: [], skipped: budget });
             continue;
         }
-        const domain = domainOf(pair, allRules);
+        const result = search.rule(index, Math.min(cap, budget - tried));
+        tried += Math.min(result.total, result.limit);
+        searched.push(result);
+    }
+    return impactResult(search.changed, searched);
+}
+
+/** One changed rule's search: its candidates, how many were allowed, its verified witnesses (at most one a direction). */
+export interface SearchedRule {
+    /** The rule's place in `changedRules(OLD, NEW)`. */
+    index: number;
+    total: number;
+    limit: number;
+    witnesses: Witness[];
+    /** Not searched: the budget of this many candidates over all rules was spent. */
+    skipped?: number;
+}
+
+/**
+ * The search of changed rules one at a time (impact.ts, or an impact worker each for its share of
+ * the rules): both sides' evaluators and the index of every rule by subject code, built once.
+ */
+export class RuleSearch {
+    readonly changed: RuleChangePair[];
+    private readonly before: Evaluator;
+    private readonly after: Evaluator;
+    private readonly changedKeys: Set<string>;
+    private readonly allRules: SubjectIndex;
+
+    constructor(oldPacks: readonly RulePack[], newPacks: readonly RulePack[]) {
+        this.changed = changedRules(oldPacks, newPacks);
+        this.changedKeys = new Set(this.changed.map(pair => pair.key));
+        this.before = new Evaluator(oldPacks);
+        this.after = new Evaluator(newPacks);
+        this.allRules = new SubjectIndex([...oldPacks, ...newPacks].flatMap(pack => pack.rules));
+    }
+
+    /**
+     * Search changed rule `index` over at most `limit` candidates: the smallest differing candidate
+     * per direction, run alone through both sides and kept only if it still differs.
+     */
+    rule(index: number, limit: number): SearchedRule {
+        const pair = this.changed[index];
+        const domain = domainOf(pair, this.allRules);
         const total = candidateCount(domain);
-        const limit = Math.min(cap, budget - tried);
-        if (total > limit) {
-            incomplete.push(`${pair.key}: ${total} candidate claims, only the first ${limit} were tried`);
-            capped.add(pair.key);
-        }
+        const found = new Map<Direction, { candidate: Candidate; size: number }>();
         let batch: Candidate[] = [];
         const run = () => {
-            tried += batch.length;
-            for (const { candidate, direction } of differing(batch, before, after)) {
-                const key = `${direction} ${pair.key}`;
+            for (const { candidate, direction } of differing(batch, this.before, this.after)) {
                 const size = sizeOf(candidate);
-                const known = found.get(key);
-                if (!known || size < known.size) found.set(key, { pair, direction, candidate, size });
+                const known = found.get(direction);
+                if (!known || size < known.size) found.set(direction, { candidate, size });
             }
             batch = [];
         };
@@ -99,21 +129,48 @@ export function impact(oldPacks: readonly RulePack[], newPacks: readonly RulePac
             if (batch.length === BATCH) run();
         }
         run();
-    }
-    const verified = new Set<string>();
-    const witnesses = [...found.values()]
-        .sort((a, b) => (a.direction === b.direction ? (a.pair.key < b.pair.key ? -1 : 1) : a.direction === 'paid-to-worse' ? -1 : 1))
-        .flatMap(({ pair, direction, candidate }) => {
-            const witness = verifiedWitness(pair, direction, candidate, before, after, changedKeys);
-            if (witness) verified.add(`${direction} ${pair.key}`);
+        const witnesses = (['paid-to-worse', 'worse-to-paid'] as const).flatMap(direction => {
+            const best = found.get(direction);
+            const witness = best && verifiedWitness(pair, direction, best.candidate, this.before, this.after, this.changedKeys);
             return witness ? [witness] : [];
         });
+        return { index, total, limit, witnesses };
+    }
+}
+
+/** The answer from every changed rule's search (in rule order, as `changedRules` gives them). */
+export function impactResult(changed: readonly RuleChangePair[], searched: readonly SearchedRule[]): ImpactResult {
+    const incomplete: string[] = [];
+    const capped = new Set<string>();
+    const verified = new Set<string>();
+    const witnesses: Array<{ key: string; witness: Witness }> = [];
+    let tried = 0;
+    for (const rule of searched) {
+        const key = changed[rule.index].key;
+        if (rule.skipped !== undefined) {
+            incomplete.push(`${key}: not searched, the search had tried its ${rule.skipped} candidate claims`);
+            capped.add(key);
+            continue;
+        }
+        if (rule.total > rule.limit) {
+            incomplete.push(`${key}: ${rule.total} candidate claims, only the first ${rule.limit} were tried`);
+            capped.add(key);
+        }
+        tried += Math.min(rule.total, rule.limit);
+        for (const witness of rule.witnesses) {
+            witnesses.push({ key, witness });
+            verified.add(`${witness.direction} ${key}`);
+        }
+    }
+    witnesses.sort((a, b) =>
+        a.witness.direction === b.witness.direction ? (a.key < b.key ? -1 : 1) : a.witness.direction === 'paid-to-worse' ? -1 : 1,
+    );
     return {
-        paidToWorse: witnesses.some(w => w.direction === 'paid-to-worse'),
-        worseToPaid: witnesses.some(w => w.direction === 'worse-to-paid'),
+        paidToWorse: witnesses.some(w => w.witness.direction === 'paid-to-worse'),
+        worseToPaid: witnesses.some(w => w.witness.direction === 'worse-to-paid'),
         complete: incomplete.length === 0,
         incomplete,
-        witnesses,
+        witnesses: witnesses.map(w => w.witness),
         candidates: tried,
         rules: changed.map(pair => ({
             key: pair.key,

@@ -9,12 +9,14 @@ export {
     type RuleImpact,
     type Witness,
 } from './impact.js';
+export { impactInParallel, impactWorkerFile, WORKER_THRESHOLD, type ParallelImpactOptions } from './parallel.js';
 export { changedRules, type RuleChangePair } from './changes.js';
 export { formatImpactText, formatImpactJson } from './format.js';
 export type { PlainClaim } from './candidates.js';
 export {
     replay,
     Replay,
+    ReplayHistory,
     ReplayOrderError,
     allowedCents,
     type ReplayResult,
@@ -22,5 +24,6 @@ export {
     type ReplayTally,
     type ReplayTransition,
 } from './replay.js';
+export { replayTable } from './replay-duckdb.js';
 export { formatReplayHtml, formatReplayJson, formatReplayText, transitionChart } from './replay-format.js';
 export { denyMentions, DIFF_IMPACT_BOUNDS, type DenyMention } from './diff-mention.js';

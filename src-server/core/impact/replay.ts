@@ -1,6 +1,6 @@
 import { Claim, type ClaimRecord } from '../claims/types.js';
 import { Evaluator } from '../evaluator/evaluate.js';
-import type { LineResult, LineStatus } from '../evaluator/types.js';
+import type { ClaimOutput, LineResult, LineStatus } from '../evaluator/types.js';
 import type { RulePack } from '../pack/types.js';
 import { compareLine, type Direction } from './impact.js';
 
@@ -132,24 +132,38 @@ export class Replay {
         const old = this.before.evaluateRecords(records);
         const now = this.after.evaluateRecords(records);
         records.forEach((record, i) => {
-            if (!(record instanceof Claim)) {
-                this.unreadable++;
-                if (this.unreadableExamples.length < 5) this.unreadableExamples.push(`${record.id ?? '(no id)'}: ${record.error}`);
-                return;
-            }
-            this.claims++;
-            const a = old[i];
-            const b = now[i];
-            if (!('lines' in a) || !('lines' in b)) return;
-            record.lines.forEach((source, j) => {
-                this.lines++;
-                const direction = compareLine(a.lines[j], b.lines[j]);
-                if (direction) this.tally(record, source.charge, a.lines[j], b.lines[j], direction);
-            });
+            if (!(record instanceof Claim)) this.addUnreadable(record.id, record.error);
+            else
+                this.addJudged(
+                    record.provider.id,
+                    record.lines.map(line => line.charge),
+                    old[i],
+                    now[i],
+                );
         });
     }
 
-    private tally(claim: Claim, charge: number | null, a: LineResult, b: LineResult, direction: Direction): void {
+    /** A claim that could not be read: counted, and its error kept among the first five. */
+    addUnreadable(id: string | null | undefined, error: string): void {
+        this.unreadable++;
+        if (this.unreadableExamples.length < 5) this.unreadableExamples.push(`${id ?? '(no id)'}: ${error}`);
+    }
+
+    /**
+     * A readable claim judged by another engine (or by these evaluators): its rendering provider,
+     * each line's charge, and its output under OLD and under NEW.
+     */
+    addJudged(provider: string | null, charges: readonly (number | null)[], a: ClaimOutput, b: ClaimOutput): void {
+        this.claims++;
+        if (!('lines' in a) || !('lines' in b)) return;
+        a.lines.forEach((line, j) => {
+            this.lines++;
+            const direction = compareLine(line, b.lines[j]);
+            if (direction) this.tally(provider, charges[j] ?? null, line, b.lines[j], direction);
+        });
+    }
+
+    private tally(provider: string | null, charge: number | null, a: LineResult, b: LineResult, direction: Direction): void {
         const chargeCents = charge === null ? null : Math.round(charge * 100);
         const line: ChangedLine = {
             transition: `${a.status}→${b.status}`,
@@ -168,7 +182,7 @@ export class Replay {
         const rules = rulesFiredDifferently(a, b);
         for (const key of rules.length > 0 ? rules : ['(none)']) this.group(this.groups.rule, key, line);
         this.group(this.groups.code, a.code, line);
-        this.group(this.groups.provider, claim.provider.id ?? '(none)', line);
+        this.group(this.groups.provider, provider ?? '(none)', line);
     }
 
     private group(groups: Map<string, ReplayGroup>, key: string, line: ChangedLine): void {
@@ -213,30 +227,73 @@ export async function replay(
     newPacks: readonly RulePack[],
     records: AsyncIterable<ClaimRecord> | Iterable<ClaimRecord>,
 ): Promise<ReplayResult> {
-    const run = new Replay(oldPacks, newPacks);
-    const done = new Set<string>();
-    let batch: ClaimRecord[] = [];
-    let patient: string | undefined;
-    let batchClaims = 0;
-    let number = 0;
-    for await (const record of records) {
-        number++;
-        if (record instanceof Claim && record.patient !== patient) {
-            if (done.has(record.patient)) throw new ReplayOrderError(record.patient, number);
-            if (patient !== undefined) done.add(patient);
-            // Runs are judged a few thousand claims at a time: each patient's run stays whole.
-            if (batchClaims >= RUN_CLAIMS) {
-                run.add(batch);
-                batch = [];
-                batchClaims = 0;
-            }
-            patient = record.patient;
-        }
-        batch.push(record);
-        batchClaims++;
+    const history = new ReplayHistory(oldPacks, newPacks);
+    await history.addRecords(records);
+    return history.result();
+}
+
+/**
+ * A history given in parts (files read by the claim readers, tables judged by another engine), in
+ * order, tallied as one. Each patient's claims must be in one run of consecutive claims of a part
+ * read by the claim readers, or anywhere in one part judged whole (`addJudgedPatient`).
+ */
+export class ReplayHistory {
+    readonly tallies: Replay;
+    /** Patients of earlier runs and parts: a claim of theirs now would be judged apart. */
+    private readonly done = new Set<string>();
+    /** Claims seen so far (1-based numbers in messages). */
+    private number = 0;
+
+    constructor(oldPacks: readonly RulePack[], newPacks: readonly RulePack[]) {
+        this.tallies = new Replay(oldPacks, newPacks);
     }
-    run.add(batch);
-    return run.result();
+
+    /** Claim records read by the claim readers: runs of one patient's claims, a few thousand claims at a time. */
+    async addRecords(records: AsyncIterable<ClaimRecord> | Iterable<ClaimRecord>): Promise<void> {
+        let batch: ClaimRecord[] = [];
+        let patient: string | undefined;
+        let batchClaims = 0;
+        for await (const record of records) {
+            this.number++;
+            if (record instanceof Claim && record.patient !== patient) {
+                if (this.done.has(record.patient)) throw new ReplayOrderError(record.patient, this.number);
+                if (patient !== undefined) this.done.add(patient);
+                // Runs are judged a few thousand claims at a time: each patient's run stays whole.
+                if (batchClaims >= RUN_CLAIMS) {
+                    this.tallies.add(batch);
+                    batch = [];
+                    batchClaims = 0;
+                }
+                patient = record.patient;
+            }
+            batch.push(record);
+            batchClaims++;
+        }
+        this.tallies.add(batch);
+        if (patient !== undefined) this.done.add(patient);
+    }
+
+    /**
+     * The next claim of a part judged whole (all its claims at once), with its patient when it could
+     * be read: a patient of an earlier part is a ReplayOrderError. Call `endPart` after the part.
+     */
+    claimOfWholePart(patient: string | undefined): void {
+        this.number++;
+        if (patient === undefined) return;
+        if (this.done.has(patient)) throw new ReplayOrderError(patient, this.number);
+        this.partPatients.add(patient);
+    }
+
+    private readonly partPatients = new Set<string>();
+
+    endPart(): void {
+        for (const patient of this.partPatients) this.done.add(patient);
+        this.partPatients.clear();
+    }
+
+    result(): ReplayResult {
+        return this.tallies.result();
+    }
 }
 
 /** Claims judged per call of the evaluators (whole patients' runs). */
