@@ -81,12 +81,13 @@ export class Evaluator {
      * index's partner codes, whichever is fewer), so a day of many lines stays linear.
      */
     private meetRulesOf(rules: CodeIndex, line: WorkLine, collecting: CompiledRule[] | undefined): void {
+        if (rules.empty) return;
         const stamp = ++this.lineStamp;
         const listed = rules.rulesListedFor(line.code);
         if (listed !== undefined) this.meetAll(listed, line, collecting, stamp);
-        const byDayPartner = rules.pairRulesFor('day', line.code);
+        const byDayPartner = rules.pairsIn.day ? rules.pairRulesFor('day', line.code) : undefined;
         if (byDayPartner) this.meetByPartners(byDayPartner, line.day, line, collecting, stamp);
-        const byClaimPartner = rules.pairRulesFor('claim', line.code);
+        const byClaimPartner = rules.pairsIn.claim ? rules.pairRulesFor('claim', line.code) : undefined;
         if (byClaimPartner) this.meetByPartners(byClaimPartner, line.claimGroup, line, collecting, stamp);
         for (const rank of rules.wideRangeRules) {
             const rule = this.index.rule(rank);

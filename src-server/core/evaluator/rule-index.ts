@@ -36,8 +36,14 @@ export class CodeIndex {
     private readonly byPair: Record<PairScope, Map<string, Map<string, RuleRanks>>> = { day: new Map(), claim: new Map() };
     /** Ranks of the rules with a range too wide to expand: tried on every line (packs rarely have any). */
     readonly wideRangeRules: number[] = [];
+    /** Whether any rule is filed here (a pack of pair edits has no counting edits: lines skip that index). */
+    empty = true;
+    /** Whether any rule is filed under a (subject, partner) pair of this scope. */
+    readonly pairsIn: Record<PairScope, boolean> = { day: false, claim: false };
 
     add(rank: number, filing: Filing): void {
+        this.empty = false;
+        if (filing.gate) this.pairsIn[filing.gate.scope] = true;
         if (filing.wide) {
             this.wideRangeRules.push(rank);
             return;
