@@ -45,12 +45,7 @@ export function readPackFiles(sources: PackSources, shared: boolean): PackBytes[
             checkEvalPacks(read, sources.compiled);
             throw error;
         }
-        if (shared) {
-            const copy = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
-            copy.set(bytes);
-            bytes = copy;
-        }
-        read.push({ file, bytes });
+        read.push({ file, bytes: shared ? sharedCopy(bytes) : bytes });
     }
     return read;
 }
@@ -76,11 +71,22 @@ export function checkEvalPacks(files: readonly PackBytes[], compiled: readonly R
 }
 
 /**
- * The packs from bytes checkEvalPacks has accepted (a worker's copy of what the main thread
- * checked): parsed as the loader parses them, without checking again.
+ * The packs from JSON texts the main thread has checked (checkEvalPacks) or compiled: a worker's copy,
+ * parsed as the loader parses them, without checking again.
  */
-export function parseCheckedPacks(files: readonly Uint8Array[], compiled: readonly RulePack[]): RulePack[] {
-    return [...compiled, ...files.map(bytes => JSON.parse(stripBom(decodeUtf8(bytes))) as RulePack)];
+export function parseCheckedPacks(texts: readonly Uint8Array[]): RulePack[] {
+    return texts.map(bytes => JSON.parse(stripBom(decodeUtf8(bytes))) as RulePack);
+}
+
+/** Text as UTF-8 in memory that worker threads share (sent to them without a copy). */
+export function sharedText(text: string): Uint8Array {
+    return sharedCopy(Buffer.from(text, 'utf8'));
+}
+
+function sharedCopy(bytes: Uint8Array): Uint8Array {
+    const copy = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
+    copy.set(bytes);
+    return copy;
 }
 
 /** UTF-8 bytes as text (no copy of the bytes). */

@@ -1,6 +1,5 @@
 import { TaskPool, WorkerRefusedError, workerFileBeside } from '../../common/worker-pool.js';
 import type { Evaluator } from '../index.js';
-import type { RulePack } from '../../pack/index.js';
 import {
     judgeRuns,
     processChunk,
@@ -63,10 +62,11 @@ export class InProcessPool implements EvalPool {
  */
 export interface EvalWorkerData {
     payruleEvalWorker: true;
-    /** The pack files' bytes (shared memory), already checked on the main thread (packs.ts checkEvalPacks). */
+    /**
+     * The packs as JSON text in shared memory: those compiled in memory, then the pack files' bytes
+     * as checked on the main thread (packs.ts checkEvalPacks).
+     */
     packTexts: Uint8Array[];
-    /** Packs compiled in memory. */
-    packs: RulePack[];
     format: EvalFormat | 'objects';
 }
 

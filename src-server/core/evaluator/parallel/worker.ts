@@ -17,7 +17,7 @@ const data = workerData as EvalWorkerData;
 
 serveTasks<WorkerTask, ChunkResult | OutputPart>(
     () => {
-        const packs = parseCheckedPacks(data.packTexts, data.packs);
+        const packs = parseCheckedPacks(data.packTexts);
         const evaluator = new Evaluator(packs);
         const explainer = new Explainer(packs);
         const shape: PartShape =
