@@ -249,7 +249,7 @@ function timeCli(cli, args) {
     return new Promise((resolve, reject) => {
         const usageFile = join(scratch, 'rusage.json');
         const started = performance.now();
-        const child = spawn(process.execPath, ['--import', pathToFileURL(rusageHook()).href, cli, ...args], {
+        const child = spawn(process.execPath, ['--import', pathToFileURL(join(here, 'lib', 'rusage-hook.mjs')).href, cli, ...args], {
             stdio: ['ignore', 'ignore', 'pipe'],
             env: { ...process.env, PAYRULE_BENCH_RUSAGE: usageFile },
         });
@@ -265,20 +265,4 @@ function timeCli(cli, args) {
             }
         });
     });
-}
-
-/** Loaded into each measured CLI process: writes its resource usage (all threads) when it exits. */
-function rusageHook() {
-    const hook = join(scratch, 'rusage-hook.mjs');
-    writeFileSync(
-        hook,
-        [
-            "import { writeFileSync } from 'node:fs';",
-            "process.on('exit', () => {",
-            '    const usage = process.resourceUsage();',
-            '    writeFileSync(process.env.PAYRULE_BENCH_RUSAGE, JSON.stringify({ maxRSS: usage.maxRSS, user: usage.userCPUTime, system: usage.systemCPUTime }));',
-            '});',
-        ].join('\n'),
-    );
-    return hook;
 }
