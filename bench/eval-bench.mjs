@@ -3,21 +3,25 @@
 //     synthetic claims: one json-rules-engine rule per pair, and one rule with a custom Map-lookup
 //     operator; claim lines per second for each, and the ratios;
 //  2. `payrule eval` end to end through the CLI (read, parse, evaluate, write) on an NDJSON file of
-//     1,000,000 claim lines against a pack of 100,000 pair edits, against one thread doing nothing
-//     but JSON.parse of the same file, line by line.
+//     1,000,000 claim lines against a pack of 100,000 pair edits plus the project's policies, against
+//     one thread doing nothing but JSON.parse of the same file, line by line; and its start-up on a
+//     one-claim input. Wall time, CPU time and peak RSS of each run; several builds compared back to
+//     back with PAYRULE_BENCH_CLI=old/dist/cli.js,dist/cli.js (their outputs must be the same bytes).
 // Sizes come from the environment (bench/README.md); the defaults are the PERFORMANCE.md ones.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import jsonRulesEngine from 'json-rules-engine';
 import { loadEvaluator } from './lib/evaluator.mjs';
 import { code, pairEditPack, pairEdits, syntheticClaims, writeNdjson } from './lib/synthetic.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const CLI = join(here, '..', 'dist', 'cli.js');
 const env = (name, fallback) => (process.env[name] === undefined || process.env[name] === '' ? fallback : process.env[name]);
+// PAYRULE_BENCH_CLI: the CLI builds to compare, comma-separated (default dist/cli.js), run interleaved.
+const CLIS = env('PAYRULE_BENCH_CLI', join(here, '..', 'dist', 'cli.js')).split(',');
 const LINES = Number(env('PAYRULE_BENCH_LINES', 1_000_000));
 const RULES = Number(env('PAYRULE_BENCH_RULES', 100_000));
 const ENGINE_RULES = env('PAYRULE_BENCH_ENGINE_RULES', '100,10000,100000').split(',').map(Number);
@@ -152,10 +156,13 @@ async function timeEngine(engine, facts) {
 
 // ---------------------------------------------------------------------------------------------
 async function endToEnd() {
-    console.log(`\n2. payrule eval end to end: ${fmt(LINES)} claim lines (NDJSON) against ${fmt(RULES)} pair edits`);
+    console.log(
+        `\n2. payrule eval end to end: ${fmt(LINES)} claim lines (NDJSON) against ${fmt(RULES)} pair edits plus the project's policies`,
+    );
     const pairs = pairEdits(RULES, 3);
     const packFile = join(scratch, 'pairs.json');
     writeFileSync(packFile, `${JSON.stringify(pairEditPack(pairs), null, 2)}\n`);
+    const packs = [packFile, ...projectPacks()];
     const claimsFile = join(scratch, 'claims.ndjson');
     const claims = await writeNdjson(claimsFile, syntheticClaims(LINES, { seed: 5, pairs }));
     const emptyFile = join(scratch, 'empty.ndjson');
@@ -163,36 +170,58 @@ async function endToEnd() {
     writeFileSync(emptyFile, '{"id":"S","patient":"P","lines":[]}\n');
     const mb = statSync(claimsFile).size / 2 ** 20;
     const packMb = statSync(packFile).size / 2 ** 20;
-    console.log(`   input ${mb.toFixed(0)} MB in ${fmt(claims)} claims; pack ${packMb.toFixed(0)} MB; median of ${RUNS} runs each`);
+    console.log(
+        `   input ${mb.toFixed(0)} MB in ${fmt(claims)} claims; pair-edit pack ${packMb.toFixed(0)} MB (+ ${packs.length - 1} policy packs); median of ${RUNS} runs each, builds interleaved`,
+    );
 
     const parse = [];
-    const whole = [];
-    const startup = [];
-    let summary;
+    const results = CLIS.map(() => ({ whole: [], startup: [], summary: '', output: undefined }));
     for (let run = 0; run < RUNS; run++) {
         parse.push(parseBaseline(claimsFile));
-        const result = await timeCli(['eval', '--pack', packFile, '--out', join(scratch, 'out.json'), claimsFile]);
-        whole.push(result.seconds);
-        summary = result.stderr.trim();
-        startup.push((await timeCli(['eval', '--pack', packFile, '--out', join(scratch, 'empty-out.json'), emptyFile])).seconds);
+        for (const [i, cli] of CLIS.entries()) {
+            const out = join(scratch, `out-${i}.json`);
+            const result = await timeCli(cli, ['eval', '--pack', ...packs, '--out', out, claimsFile]);
+            results[i].whole.push(result);
+            results[i].summary = result.stderr.trim();
+            const digest = createHash('sha256').update(readFileSync(out)).digest('hex');
+            if (results[i].output !== undefined && results[i].output !== digest) throw new Error(`${cli}: two runs wrote different output`);
+            results[i].output = digest;
+            results[i].startup.push(await timeCli(cli, ['eval', '--pack', ...packs, '--out', join(scratch, 'empty-out.json'), emptyFile]));
+        }
     }
     const parseSeconds = median(parse);
-    const wholeSeconds = median(whole);
-    const startupSeconds = median(startup);
-    const claimsSeconds = Math.max(wholeSeconds - startupSeconds, 1e-9);
-    console.log(`   ${summary}`);
+    console.log(`   ${results[0].summary}`);
     console.log(
         `   JSON.parse of the file, line by line, one thread: ${parseSeconds.toFixed(2)} s  (${fmt(LINES / parseSeconds)} lines/s)`,
     );
-    console.log(
-        `   payrule eval, whole run:                          ${wholeSeconds.toFixed(2)} s  (${fmt(LINES / wholeSeconds)} lines/s)  ${(wholeSeconds / parseSeconds).toFixed(2)}× the parse`,
-    );
-    console.log(
-        `     of which start-up (load and check the pack on each worker, on a one-claim input without lines): ${startupSeconds.toFixed(2)} s`,
-    );
-    console.log(
-        `     claims (read, parse, evaluate, write):          ${claimsSeconds.toFixed(2)} s  (${fmt(LINES / claimsSeconds)} lines/s)  ${(claimsSeconds / parseSeconds).toFixed(2)}× the parse (target ≤ 1.5×)`,
-    );
+    for (const [i, cli] of CLIS.entries()) {
+        const whole = medianRun(results[i].whole);
+        const startup = medianRun(results[i].startup);
+        if (CLIS.length > 1) console.log(`   ${relative(join(here, '..'), cli) || cli}:`);
+        console.log(
+            `   payrule eval, whole run: ${whole.seconds.toFixed(2)} s  (${fmt(LINES / whole.seconds)} lines/s)  ${(whole.seconds / parseSeconds).toFixed(2)}× the parse (target ≤ 2×); CPU ${whole.cpu.toFixed(1)} s, peak RSS ${fmt(whole.rss)} MB`,
+        );
+        console.log(
+            `     start-up (read and check the packs, index the rules; a one-claim input): ${startup.seconds.toFixed(2)} s (target < 1.5 s); CPU ${startup.cpu.toFixed(1)} s, peak RSS ${fmt(startup.rss)} MB`,
+        );
+    }
+    if (new Set(results.map(result => result.output)).size > 1) throw new Error('the builds wrote different output');
+    if (CLIS.length > 1) console.log('   (every build wrote the same bytes)');
+}
+
+/** The project's policies compiled to packs by the first CLI, as pack files. */
+function projectPacks() {
+    const folder = join(scratch, 'policy-packs');
+    const result = spawnSync(process.execPath, [CLIS[0], 'compile', join(here, '..', 'policies'), '--out', folder], { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`payrule compile policies failed:\n${result.stdout}${result.stderr}`);
+    return readdirSync(folder)
+        .filter(name => name.endsWith('.json'))
+        .sort()
+        .map(name => join(folder, name));
+}
+
+function medianRun(runs) {
+    return [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
 }
 
 /** Seconds one thread takes to read the file and JSON.parse each line (in a fresh process, best of its own two passes). */
@@ -215,17 +244,25 @@ function parseBaseline(file) {
     return Number(result.stdout.trim());
 }
 
-function timeCli(args) {
+/** Run the CLI: wall seconds, CPU seconds (all threads) and peak RSS (MB) of its process, and its stderr. */
+function timeCli(cli, args) {
     return new Promise((resolve, reject) => {
+        const usageFile = join(scratch, 'rusage.json');
         const started = performance.now();
-        const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+        const child = spawn(process.execPath, ['--import', pathToFileURL(join(here, 'lib', 'rusage-hook.mjs')).href, cli, ...args], {
+            stdio: ['ignore', 'ignore', 'pipe'],
+            env: { ...process.env, PAYRULE_BENCH_RUSAGE: usageFile },
+        });
         let stderr = '';
         child.stderr.on('data', chunk => (stderr += chunk));
         child.on('error', reject);
         child.on('close', status => {
             const seconds = (performance.now() - started) / 1000;
             if (status !== 0 && status !== 1) reject(new Error(`payrule ${args.join(' ')} exited ${status}: ${stderr}`));
-            else resolve({ seconds, stderr });
+            else {
+                const usage = JSON.parse(readFileSync(usageFile, 'utf8'));
+                resolve({ seconds, cpu: (usage.user + usage.system) / 1e6, rss: usage.maxRSS / 1024, stderr });
+            }
         });
     });
 }

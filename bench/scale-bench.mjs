@@ -46,17 +46,7 @@ for (const file of [CLI, SERVER]) {
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'payrule-scale-bench-'));
 // Loaded into each measured CLI process: writes its resource usage (all threads) when it exits.
-const HOOK = path.join(scratch, 'rusage-hook.mjs');
-fs.writeFileSync(
-    HOOK,
-    [
-        "import { writeFileSync } from 'node:fs';",
-        "process.on('exit', () => {",
-        '    const usage = process.resourceUsage();',
-        '    writeFileSync(process.env.PAYRULE_BENCH_RUSAGE, JSON.stringify({ maxRSS: usage.maxRSS, user: usage.userCPUTime, system: usage.systemCPUTime }));',
-        '});',
-    ].join('\n'),
-);
+const HOOK = path.join(PROJECT, 'bench', 'lib', 'rusage-hook.mjs');
 
 /** Run a command to completion; reject on a non-zero exit with its stderr. */
 function run(command, args, options = {}) {

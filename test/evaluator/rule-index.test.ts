@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Evaluator } from '../../src-server/core/evaluator/index.js';
-import { RuleIndex } from '../../src-server/core/evaluator/rule-index.js';
+import { RuleIndex, ranksOf, type RuleRanks } from '../../src-server/core/evaluator/rule-index.js';
 import type { RulePack } from '../../src-server/core/pack/types.js';
 import { claim, pack, withCodes } from './helpers.js';
 
@@ -17,6 +17,11 @@ function pairEdits(count: number): RulePack {
     );
 }
 
+/** The ids of the rules filed under a key of `index`. */
+function idsIn(index: RuleIndex): (filed: RuleRanks | undefined) => string[] | undefined {
+    return filed => (filed === undefined ? undefined : ranksOf(filed).map(rank => index.rule(rank).rule.id));
+}
+
 describe('rule index', () => {
     const big = pairEdits(100_000);
 
@@ -30,19 +35,32 @@ describe('rule index', () => {
             ]),
         ]);
         // Every rule here is a line edit (no units, codes or visits condition): none is a counting edit.
-        expect(all.rules.filter(r => !r.judgedLineByLine)).toEqual([]);
+        const ids = idsIn(all);
+        expect(Array.from({ length: all.size }, (_, rank) => all.rule(rank)).filter(r => !r.judgedLineByLine)).toEqual([]);
         const index = all.lineEdits;
         const expected = Array.from({ length: 13 }, (_, k) => 5 + k * 8000).filter(i => i < 100_000);
         const byPartner = index.pairRulesFor('day', '10005');
-        expect([...byPartner!.entries()].flatMap(([, rules]) => rules.map(r => r.rule.id)).sort()).toEqual(
-            expected.map(i => `E${i}`).sort(),
-        );
-        expect(byPartner!.get(String(10000 + ((5 * 7 + 1) % 8000)))?.map(r => r.rule.id)).toContain('E5');
+        expect([...byPartner!.values()].flatMap(filed => ids(filed)!).sort()).toEqual(expected.map(i => `E${i}`).sort());
+        expect(ids(byPartner!.get(String(10000 + ((5 * 7 + 1) % 8000))))).toContain('E5');
         expect(index.rulesListedFor('10005')).toBeUndefined();
-        expect(index.rulesListedFor('97112')?.map(r => r.rule.id)).toEqual(['RANGE']);
+        expect(ids(index.rulesListedFor('97112'))).toEqual(['RANGE']);
         expect([...index.pairRulesFor('claim', '97140')!.keys()]).toEqual(['97110', '97112']);
         expect(index.rulesListedFor('99999')).toBeUndefined();
-        expect(index.wideRangeRules.map(r => r.rule.id)).toEqual(['WIDE']);
+        expect(index.wideRangeRules.map(rank => all.rule(rank).rule.id)).toEqual(['WIDE']);
+    });
+
+    it('compiles a rule only when a line meets it, and files counting edits apart', () => {
+        const index = new RuleIndex([
+            pack([
+                { id: 'PAIR', codes: ['97140'], conditions: [withCodes(['97530'])] },
+                { id: 'UNITS', codes: ['97110'], conditions: [{ kind: 'units', max: 4, per: 'day', wholeLine: false }] },
+            ]),
+        ]);
+        const ids = idsIn(index);
+        expect(ids(index.countingEdits.rulesListedFor('97110'))).toEqual(['UNITS']);
+        expect(index.lineEdits.rulesListedFor('97110')).toBeUndefined();
+        const first = index.rule(0);
+        expect(index.rule(0)).toBe(first);
     });
 
     it('makes a claim cost about the same against 100,000 rules as against 10', () => {

@@ -5,7 +5,7 @@ import type { CompiledRule } from './compile-rule.js';
 import { orderFindings } from './findings.js';
 import { judgeLine, judgeRule } from './judge-rule.js';
 import { lineResult } from './line-status.js';
-import { RuleIndex, type CodeIndex } from './rule-index.js';
+import { RuleIndex, type CodeIndex, type RuleRanks } from './rule-index.js';
 import { markUnrouted, summarize } from './summary.js';
 import type { ClaimOutput, ClaimResult, EvaluationOutput } from './types.js';
 import { arrangePatientLines, LineGroup, WorkLine } from './work-line.js';
@@ -81,55 +81,64 @@ export class Evaluator {
      * index's partner codes, whichever is fewer), so a day of many lines stays linear.
      */
     private meetRulesOf(rules: CodeIndex, line: WorkLine, collecting: CompiledRule[] | undefined): void {
+        if (rules.empty) return;
         const stamp = ++this.lineStamp;
         const listed = rules.rulesListedFor(line.code);
-        if (listed) for (const rule of listed) meet(rule, line, collecting, stamp);
-        const byDayPartner = rules.pairRulesFor('day', line.code);
-        if (byDayPartner) meetByPartners(byDayPartner, line.day, line, collecting, stamp);
-        const byClaimPartner = rules.pairRulesFor('claim', line.code);
-        if (byClaimPartner) meetByPartners(byClaimPartner, line.claimGroup, line, collecting, stamp);
-        for (const rule of rules.wideRangeRules) {
+        if (listed !== undefined) this.meetAll(listed, line, collecting, stamp);
+        const byDayPartner = rules.pairsIn.day ? rules.pairRulesFor('day', line.code) : undefined;
+        if (byDayPartner) this.meetByPartners(byDayPartner, line.day, line, collecting, stamp);
+        const byClaimPartner = rules.pairsIn.claim ? rules.pairRulesFor('claim', line.code) : undefined;
+        if (byClaimPartner) this.meetByPartners(byClaimPartner, line.claimGroup, line, collecting, stamp);
+        for (const rank of rules.wideRangeRules) {
+            const rule = this.index.rule(rank);
             if (rule.subject.has(line.code)) meet(rule, line, collecting, stamp);
         }
+    }
+
+    /**
+     * Meet the pair-gated rules of `line` whose partner code is billed in `group` (its day or claim):
+     * a small group line by line, a large one through the fewer of the rules' partner codes and the
+     * group's distinct codes.
+     */
+    private meetByPartners(
+        byPartner: ReadonlyMap<string, RuleRanks>,
+        group: LineGroup,
+        line: WorkLine,
+        collecting: CompiledRule[] | undefined,
+        stamp: number,
+    ): void {
+        if (group.small) {
+            const lines = group.lines;
+            for (let i = 0; i < lines.length; i++) {
+                const other = lines[i];
+                if (other === line) continue;
+                const found = byPartner.get(other.code);
+                if (found !== undefined) this.meetAll(found, line, collecting, stamp);
+            }
+            return;
+        }
+        const present = group.byCode;
+        if (byPartner.size < present.size) {
+            for (const [code, found] of byPartner) {
+                if (present.has(code)) this.meetAll(found, line, collecting, stamp);
+            }
+        } else {
+            for (const code of present.keys()) {
+                const found = byPartner.get(code);
+                if (found !== undefined) this.meetAll(found, line, collecting, stamp);
+            }
+        }
+    }
+
+    private meetAll(found: RuleRanks, line: WorkLine, collecting: CompiledRule[] | undefined, stamp: number): void {
+        if (typeof found === 'number') meet(this.index.rule(found), line, collecting, stamp);
+        else for (const rank of found) meet(this.index.rule(rank), line, collecting, stamp);
     }
 }
 
 /** Evaluate claims against packs in one call (see Evaluator for reuse across batches). */
 export function evaluate(packs: readonly RulePack[], claims: Iterable<unknown>): EvaluationOutput {
     return new Evaluator(packs).evaluate(claims);
-}
-
-/**
- * Meet the pair-gated rules of `line` whose partner code is billed in `group` (its day or claim):
- * a small group line by line, a large one through the fewer of the rules' partner codes and the
- * group's distinct codes.
- */
-function meetByPartners(
-    byPartner: ReadonlyMap<string, readonly CompiledRule[]>,
-    group: LineGroup,
-    line: WorkLine,
-    collecting: CompiledRule[] | undefined,
-    stamp: number,
-): void {
-    if (group.small) {
-        for (const other of group.lines) {
-            if (other === line) continue;
-            const found = byPartner.get(other.code);
-            if (found) for (const rule of found) meet(rule, line, collecting, stamp);
-        }
-        return;
-    }
-    const present = group.byCode;
-    if (byPartner.size < present.size) {
-        for (const [code, found] of byPartner) {
-            if (present.has(code)) for (const rule of found) meet(rule, line, collecting, stamp);
-        }
-    } else {
-        for (const code of present.keys()) {
-            const found = byPartner.get(code);
-            if (found) for (const rule of found) meet(rule, line, collecting, stamp);
-        }
-    }
 }
 
 /**

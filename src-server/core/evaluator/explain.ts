@@ -29,35 +29,71 @@ export interface Explanation {
 
 export type ExplainedFinding = Finding & Explanation;
 
+/** What a rule's findings are explained with, made once per rule. */
+interface RuleExplanation extends Explanation {
+    remarks: readonly string[];
+    /** Whether its hint states a units limit (or the 8-minute rule): findings add the line's count. */
+    counted: boolean;
+}
+
 export class Explainer {
-    private readonly byRule = new Map<string, Explanation>();
-    private readonly remarksByRule = new Map<string, readonly string[]>();
-    /** Rules whose hint states a units limit (or the 8-minute rule): findings add the line's count. */
-    private readonly countedRules = new Set<string>();
+    /** The packs by policy id, in the order given (a later pack's rule of the same id wins). */
+    private readonly packsByPolicy = new Map<string, RulePack[]>();
+    /** Each policy's rules by id, built the first time a finding of the policy is explained. */
+    private readonly rulesByPolicy = new Map<string, Map<string, { pack: RulePack; rule: PackRule }>>();
+    /** Explanations made so far, by rule: a large pack's hints are worded only for rules that found something. */
+    private readonly byRule = new Map<string, RuleExplanation | null>();
 
     constructor(packs: readonly RulePack[]) {
         for (const pack of packs) {
-            const titles = new Map(pack.sources.map(source => [source.id, source.title ?? source.path]));
-            for (const rule of pack.rules) {
-                const cited = rule.citations[0];
-                this.remarksByRule.set(key(pack.policy.id, rule.id), rule.reason.remarks ?? []);
-                this.byRule.set(key(pack.policy.id, rule.id), {
-                    citation: cited ? { source: cited.source, title: titles.get(cited.source) ?? cited.source, quote: cited.quote } : null,
-                    hint: hintOf(rule),
-                });
-                if (countsUnits(rule)) this.countedRules.add(key(pack.policy.id, rule.id));
-            }
+            const list = this.packsByPolicy.get(pack.policy.id);
+            if (list) list.push(pack);
+            else this.packsByPolicy.set(pack.policy.id, [pack]);
         }
     }
 
     /** A finding's RARC remark codes: its own `remarks` when the engine gives them, else its rule's. */
     remarksOf(finding: Finding): readonly string[] {
-        return (finding as Finding & { remarks?: string[] }).remarks ?? this.remarksByRule.get(key(finding.policy, finding.rule)) ?? [];
+        return (finding as Finding & { remarks?: string[] }).remarks ?? this.ruleExplanation(finding.policy, finding.rule)?.remarks ?? [];
     }
 
     /** The explanation of a finding of `rule` in `policy`, or undefined for a rule of no loaded pack. */
     explanation(policy: string, rule: string): Explanation | undefined {
-        return this.byRule.get(key(policy, rule));
+        const found = this.ruleExplanation(policy, rule);
+        return found && { citation: found.citation, hint: found.hint };
+    }
+
+    private ruleExplanation(policy: string, ruleId: string): RuleExplanation | undefined {
+        const id = key(policy, ruleId);
+        const known = this.byRule.get(id);
+        if (known !== undefined) return known ?? undefined;
+        const found = this.rulesOf(policy)?.get(ruleId);
+        let made: RuleExplanation | null = null;
+        if (found) {
+            const { pack, rule } = found;
+            const cited = rule.citations[0];
+            made = {
+                citation: cited
+                    ? { source: cited.source, title: sourceTitle(pack, cited.source) ?? cited.source, quote: cited.quote }
+                    : null,
+                hint: hintOf(rule),
+                remarks: rule.reason.remarks ?? [],
+                counted: countsUnits(rule),
+            };
+        }
+        this.byRule.set(id, made);
+        return made ?? undefined;
+    }
+
+    private rulesOf(policy: string): Map<string, { pack: RulePack; rule: PackRule }> | undefined {
+        let rules = this.rulesByPolicy.get(policy);
+        if (rules) return rules;
+        const packs = this.packsByPolicy.get(policy);
+        if (!packs) return undefined;
+        rules = new Map();
+        for (const pack of packs) for (const rule of pack.rules) rules.set(rule.id, { pack, rule });
+        this.rulesByPolicy.set(policy, rules);
+        return rules;
     }
 
     /**
@@ -80,9 +116,9 @@ export class Explainer {
      * billed units stand against it, from what the evaluator judged.
      */
     explainFinding(finding: Finding, line?: Pick<LineResult, 'billedUnits'>): Finding | ExplainedFinding {
-        const explanation = this.explanation(finding.policy, finding.rule);
+        const explanation = this.ruleExplanation(finding.policy, finding.rule);
         if (!explanation) return finding;
-        const counted = line && this.countedRules.has(key(finding.policy, finding.rule)) ? lineCount(finding, line.billedUnits) : '';
+        const counted = line && explanation.counted ? lineCount(finding, line.billedUnits) : '';
         return { ...finding, citation: explanation.citation, hint: explanation.hint + counted };
     }
 }
@@ -92,6 +128,15 @@ function lineCount(finding: Finding, billed: number): string {
     const billedText = `${billed} ${plural(billed, 'unit')} billed on this line`;
     if (finding.action === 'timed') return `: the minutes support ${billed - finding.units} of the ${billedText}`;
     return `: ${finding.units} of the ${billedText} ${finding.units === 1 ? 'is' : 'are'} past it`;
+}
+
+/** The title (else the path) of the pack's source of this id; the last of that id, as a map from the list would keep. */
+function sourceTitle(pack: RulePack, id: string): string | undefined {
+    for (let i = pack.sources.length - 1; i >= 0; i--) {
+        const source = pack.sources[i];
+        if (source.id === id) return source.title ?? source.path;
+    }
+    return undefined;
 }
 
 function key(policy: string, rule: string): string {

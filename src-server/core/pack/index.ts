@@ -2,7 +2,7 @@
 export * from './types.js';
 export { packDigest, sealPack, type UnsealedPack } from './digest.js';
 export { PackError, type PackCheck } from './errors.js';
-export { parsePack, loadPack, loadPackSync, loadPacks } from './loader.js';
+export { parsePack, loadPack, loadPackSync, loadPacks, readPackBytesSync } from './loader.js';
 export { packSchema, packSchemaProblems } from './schema.js';
 export {
     generateSigningKeys,

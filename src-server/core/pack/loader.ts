@@ -80,6 +80,15 @@ export function loadPackSync(path: string): RulePack {
     return parsePack(text, path);
 }
 
+/** A pack file's bytes, unchecked (parsePack checks their text); a file it cannot read throws the loader's PackError. */
+export function readPackBytesSync(path: string): Buffer {
+    try {
+        return readFileSync(path);
+    } catch (error) {
+        throw ioError(path, error);
+    }
+}
+
 /** Read and check several packs; the first refusal throws, so a run never uses a partial set. */
 export async function loadPacks(paths: readonly string[]): Promise<RulePack[]> {
     return Promise.all(paths.map(loadPack));

@@ -7,14 +7,14 @@ import type { ClaimOutput } from '../types.js';
 import type { PartShape, RunStart } from './chunks.js';
 import { outputFormat, type EvalFormat } from './format.js';
 import type { ClaimsInput } from './input.js';
-import { loadEvalPacks, type PackSources } from './packs.js';
+import { checkEvalPacks, loadEvalPacks, readPackFiles, sharedText, type PackSources } from './packs.js';
 import { evaluateChunks, judgeInOrder, OrderedOutput, OrderedParts, type EvalTotals, type Sink } from './pipeline.js';
 import { evalWorkerFile, InProcessPool, WorkerPool, type EvalPool } from './pool.js';
 
 /** Options of the library's parallel `evaluateStream`. */
 export interface ParallelOptions {
     /**
-     * Worker threads that judge the claims (each loads the packs itself); 0 judges on this thread.
+     * Worker threads that judge the claims (each parses the packs, checked once on this thread); 0 judges on this thread.
      * `'auto'`: one per core, at most 4, none on a one-core machine.
      */
     workers: number | 'auto';
@@ -124,7 +124,21 @@ export async function workersFor(input: ClaimsInput, chunkBytes: number): Promis
 /** Workers when asked for and the worker bundle is there, else this thread; findings explained either way. */
 export function openPool(packs: PackSources, format: EvalFormat | 'objects', workers: number): EvalPool {
     const file = evalWorkerFile();
-    if (workers > 0 && file !== undefined) return new WorkerPool(file, workers, { packFiles: packs.files, packs: packs.compiled, format });
+    if (workers > 0 && file !== undefined) {
+        // The files are read and checked once, here, while the workers parse the same bytes. Packs
+        // compiled in memory go as JSON text too: one JSON.stringify here and a JSON.parse on each
+        // worker cost about half what structured cloning the objects to each worker does.
+        const files = readPackFiles(packs, true);
+        const packTexts = [...packs.compiled.map(pack => sharedText(JSON.stringify(pack))), ...files.map(entry => entry.bytes)];
+        const pool = new WorkerPool(file, workers, { packTexts, format });
+        try {
+            checkEvalPacks(files, packs.compiled);
+        } catch (error) {
+            void pool.close();
+            throw error;
+        }
+        return pool;
+    }
     const loaded = loadEvalPacks(packs);
     const explainer = new Explainer(loaded);
     const shape: PartShape =

@@ -1,6 +1,5 @@
 import { TaskPool, WorkerRefusedError, workerFileBeside } from '../../common/worker-pool.js';
 import type { Evaluator } from '../index.js';
-import type { RulePack } from '../../pack/index.js';
 import {
     judgeRuns,
     processChunk,
@@ -12,7 +11,7 @@ import {
     type Run,
 } from './chunks.js';
 import type { EvalFormat } from './format.js';
-import { EvalSetupError } from './packs.js';
+import { decodeUtf8, EvalSetupError } from './packs.js';
 import { processX12Piece, type X12Piece } from './x12-pieces.js';
 
 /** Where chunks of claims and stitched runs are judged: this thread, or worker threads. */
@@ -63,8 +62,11 @@ export class InProcessPool implements EvalPool {
  */
 export interface EvalWorkerData {
     payruleEvalWorker: true;
-    packFiles: string[];
-    packs: RulePack[];
+    /**
+     * The packs as JSON text in shared memory: those compiled in memory, then the pack files' bytes
+     * as checked on the main thread (packs.ts checkEvalPacks).
+     */
+    packTexts: Uint8Array[];
     format: EvalFormat | 'objects';
 }
 
@@ -86,7 +88,7 @@ export function evalWorkerFile(): string | undefined {
 const YOUNG_GENERATION_MB = Number(process.env.PAYRULE_EVAL_YOUNG_MB) || 192;
 
 /**
- * Judges on worker threads, each loading the packs itself (in parallel) and judging whole chunks;
+ * Judges on worker threads, each parsing the packs the main thread checked (in parallel) and judging whole chunks;
  * results come back formatted as UTF-8 bytes (moved rather than copied), or as output objects.
  */
 export class WorkerPool implements EvalPool {
@@ -134,6 +136,4 @@ export function reviveRun(run: Run): Run {
     return { patient: run.patient, line: run.line, records: run.records.map(reviveRecord) };
 }
 
-export function decodeUtf8(bytes: Uint8Array): string {
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-}
+export { decodeUtf8 };

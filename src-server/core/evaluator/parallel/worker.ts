@@ -4,20 +4,20 @@ import { Evaluator } from '../index.js';
 import { Explainer } from '../explain.js';
 import { judgeRuns, processChunk, processValues, type ChunkResult, type OutputPart, type PartShape } from './chunks.js';
 import { outputFormat } from './format.js';
-import { loadEvalPacks, setupMessage } from './packs.js';
+import { parseCheckedPacks, setupMessage } from './packs.js';
 import { processX12Piece } from './x12-pieces.js';
 import { decodeUtf8, reviveRun, type EvalWorkerData, type WorkerTask } from './pool.js';
 
 /**
  * An evaluation worker (bundled on its own as dist/lib/eval-worker.js, so it starts without the
- * language server): it loads and checks the packs, then judges the chunks, claim batches and runs
+ * language server): it parses the packs the main thread checked, then judges the chunks, claim batches and runs
  * the main thread sends, replying with formatted output as UTF-8 bytes or with output objects.
  */
 const data = workerData as EvalWorkerData;
 
 serveTasks<WorkerTask, ChunkResult | OutputPart>(
     () => {
-        const packs = loadEvalPacks({ files: data.packFiles, compiled: data.packs });
+        const packs = parseCheckedPacks(data.packTexts);
         const evaluator = new Evaluator(packs);
         const explainer = new Explainer(packs);
         const shape: PartShape =
