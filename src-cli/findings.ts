@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LangiumDocument } from 'langium';
 import { CHECKS, type CheckName } from '../src-server/language/checks/codes.js';
-import type { InputProblem } from './input-files.js';
-import { displayPath } from './paths.js';
+import type { InputProblem } from '../src-server/language/workspace/policy-files.js';
+import { displayPath } from '../src-server/language/workspace/workspace-folders.js';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { compareText } from '../src-server/core/common/compare.js';
 

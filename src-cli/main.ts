@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { isBatchWorker, runBatchWorker } from './workspace/batch-workers.js';
+import { isBatchWorker, runBatchWorker } from '../src-server/language/workspace/batch-workers.js';
 import { registerCheckCommand } from './commands/check-command.js';
 import { registerCompileCommand } from './commands/compile-command.js';
 import { registerReviewCommands } from './commands/docs-command.js';
@@ -11,7 +11,7 @@ import { registerImportCommand } from './commands/import-command.js';
 import { registerImpactCommand } from './commands/impact-command.js';
 import { registerKeygenCommand } from './commands/sign-commands.js';
 import { VERSION } from './findings.js';
-import { WorkspaceRootError } from './paths.js';
+import { WorkspaceRootError } from '../src-server/language/workspace/workspace-folders.js';
 
 /** The `payrule` command line: thin commands over the language, compiler and evaluator. */
 const program = new Command()

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { checkPolicyFiles } from '../workspace/batch-checker.js';
+import { checkPolicyFiles } from '../../src-server/language/workspace/batch-checker.js';
 import { countBySeverity, findingsFor, formatJson, formatSarif, formatText, inputFindings, type Finding } from '../findings.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 

@@ -5,12 +5,12 @@ import type { Command } from 'commander';
 import { signPack, SIGNATURE_SUFFIX } from '../../src-server/core/pack/index.js';
 import { readSigningKey } from './sign-commands.js';
 import type { PolicyFile } from '../../src-server/language/grammar/generated/ast.js';
-import { compileFile } from '../workspace/compile-file.js';
+import { compileFile } from '../../src-server/language/workspace/compile-file.js';
 import { exitCodeFor, plural } from './check-command.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
-import { checkPolicyFiles } from '../workspace/batch-checker.js';
+import { checkPolicyFiles } from '../../src-server/language/workspace/batch-checker.js';
 import { countBySeverity, displayPath, findingsFor, formatText, inputFindings } from '../findings.js';
-import type { LoadedWorkspace } from '../workspace/workspace.js';
+import type { LoadedWorkspace } from '../../src-server/language/workspace/workspace.js';
 
 export interface CompileOptions {
     out: string;

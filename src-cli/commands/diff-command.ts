@@ -8,7 +8,7 @@ import { exitCodeFor, plural } from './check-command.js';
 import { compileWorkspace } from './compile-command.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { countBySeverity, displayPath, findingsOf, formatText, inputFindings } from '../findings.js';
-import { loadWorkspace } from '../workspace/workspace.js';
+import { loadWorkspace } from '../../src-server/language/workspace/workspace.js';
 
 export interface DiffOptions {
     format: 'text' | 'md' | 'json';

@@ -14,7 +14,7 @@ import { compileWorkspace } from './compile-command.js';
 import { registerDiffCommand } from './diff-command.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { countBySeverity, displayPath, findingsOf, formatText, inputFindings, type Finding } from '../findings.js';
-import { loadWorkspace, type LoadedWorkspace } from '../workspace/workspace.js';
+import { loadWorkspace, type LoadedWorkspace } from '../../src-server/language/workspace/workspace.js';
 
 export interface DocsOptions {
     out: string;

@@ -10,10 +10,10 @@ import { streamSink, type EvalTotals, type Sink } from '../../src-server/core/ev
 import { evaluateNdjson, evaluateWhole, workersFor } from '../../src-server/core/evaluator/parallel/evaluate-parallel.js';
 import { EvalProgress } from '../eval/progress.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
-import { compilePolicies } from '../workspace/policy-packs.js';
+import { compilePolicies } from '../../src-server/language/workspace/policy-packs.js';
 import { evaluateWithDuckdbEngine } from '../eval/duckdb.js';
 import { evaluateX12 } from '../../src-server/core/evaluator/parallel/x12.js';
-import { evaluateToRemittance } from '../eval/x12-835.js';
+import { evaluateToRemittance } from '../../src-server/core/evaluator/evaluate-remittance.js';
 import { loadTrustedPacks, readTrustedKeys } from './sign-commands.js';
 import { ClaimsFileError, DuckdbUnavailableError, SqlCompileError, tabularFormatOf } from '../../src-server/core/sql/index.js';
 

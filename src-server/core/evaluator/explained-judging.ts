@@ -1,7 +1,7 @@
-import { Evaluator } from '../../src-server/core/evaluator/index.js';
-import { Explainer } from '../../src-server/core/evaluator/explain.js';
-import { outputFormat, type EvalFormat, type OutputFormat } from '../../src-server/core/evaluator/parallel/format.js';
-import { loadEvalPacks, type PackSources } from '../../src-server/core/evaluator/parallel/packs.js';
+import { Evaluator } from './index.js';
+import { Explainer } from './explain.js';
+import { outputFormat, type EvalFormat, type OutputFormat } from './parallel/format.js';
+import { loadEvalPacks, type PackSources } from './parallel/packs.js';
 
 /** An evaluator of the packs and the output format that explains its findings (src-server/core/evaluator/explain.ts). */
 export function explainedJudging(

@@ -1,11 +1,11 @@
 import { URI, type LangiumDocument } from 'langium';
 import { NodeFileSystem } from 'langium/node';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import type { PolicyFile, Rule } from '../../src-server/language/grammar/generated/ast.js';
-import { LeanPayruleParser } from '../../src-server/language/parser/lean-parser.js';
-import { createPayruleServices, type PayruleSharedServices } from '../../src-server/language/payrule-module.js';
-import { summarizeFile, type FileSummary } from '../../src-server/language/conflicts/rule-summary.js';
-import { memoizedRuleLogic, type RuleLogic } from '../../src-server/language/compiler/compile-policy.js';
+import type { PolicyFile, Rule } from '../grammar/generated/ast.js';
+import { LeanPayruleParser } from '../parser/lean-parser.js';
+import { createPayruleServices, type PayruleSharedServices } from '../payrule-module.js';
+import { summarizeFile, type FileSummary } from '../conflicts/rule-summary.js';
+import { memoizedRuleLogic, type RuleLogic } from '../compiler/compile-policy.js';
 import { compileFile } from './compile-file.js';
 
 /** One policy file after checking (and compiling, when asked): what check and compile report. */

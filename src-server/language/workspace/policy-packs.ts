@@ -1,6 +1,6 @@
-import type { RulePack } from '../../src-server/core/pack/index.js';
-import { compileWorkspace } from '../commands/compile-command.js';
-import { findingsOf, formatText, inputFindings } from '../findings.js';
+import type { RulePack } from '../../core/pack/index.js';
+import { compileWorkspace } from '../../../src-cli/commands/compile-command.js';
+import { findingsOf, formatText, inputFindings } from '../../../src-cli/findings.js';
 import { loadWorkspace } from './workspace.js';
 
 export interface CompiledPolicies {

@@ -1,13 +1,13 @@
-import { readClaimsText, readClaimValue, type ClaimRecord } from '../../src-server/core/claims/index.js';
-import { writeX12Remittance } from '../../src-server/core/claims/x12-835.js';
-import { summarize, type ClaimOutput } from '../../src-server/core/evaluator/index.js';
-import { Explainer } from '../../src-server/core/evaluator/explain.js';
-import { streamWithDuckdb, tabularFormatOf } from '../../src-server/core/sql/index.js';
-import { explainedJudging } from './explain.js';
-import { ClaimsInput, parseClaimsDocument } from '../../src-server/core/evaluator/parallel/input.js';
-import { EvalSetupError, loadEvalPacks, type PackSources } from '../../src-server/core/evaluator/parallel/packs.js';
-import type { EvalTotals, Sink } from '../../src-server/core/evaluator/parallel/pipeline.js';
-import { x12Records } from '../../src-server/core/evaluator/parallel/x12.js';
+import { readClaimsText, readClaimValue, type ClaimRecord } from '../claims/index.js';
+import { writeX12Remittance } from '../claims/x12-835.js';
+import { summarize, type ClaimOutput } from './index.js';
+import { Explainer } from './explain.js';
+import { streamWithDuckdb, tabularFormatOf } from '../sql/index.js';
+import { explainedJudging } from './explained-judging.js';
+import { ClaimsInput, parseClaimsDocument } from './parallel/input.js';
+import { EvalSetupError, loadEvalPacks, type PackSources } from './parallel/packs.js';
+import type { EvalTotals, Sink } from './parallel/pipeline.js';
+import { x12Records } from './parallel/x12.js';
 
 /**
  * `payrule eval --format x12-835`: judge the claims (either engine) and write one 835 remittance

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
-import { pushAll } from '../../src-server/core/common/arrays.js';
-import { capDiagnostics } from '../../src-server/language/checks/diagnostic-cap.js';
-import { conflictDiagnostics } from '../../src-server/language/conflicts/conflict-diagnostics.js';
-import { collectPolicyFiles, readPolicyFile, type InputProblem } from '../input-files.js';
+import { pushAll } from '../../core/common/arrays.js';
+import { capDiagnostics } from '../checks/diagnostic-cap.js';
+import { conflictDiagnostics } from '../conflicts/conflict-diagnostics.js';
+import { collectPolicyFiles, readPolicyFile, type InputProblem } from './policy-files.js';
 import { checkOnWorkers, shouldUseWorkers } from './batch-workers.js';
 import { BatchChecker, type CheckedFile } from './file-checker.js';
-import { workspaceFolders } from '../paths.js';
+import { workspaceFolders } from './workspace-folders.js';
 
 export interface BatchResult {
     files: CheckedFile[];

@@ -1,9 +1,9 @@
 import { URI, type LangiumDocument } from 'langium';
 import { NodeFileSystem } from 'langium/node';
-import type { PolicyFile } from '../../src-server/language/grammar/generated/ast.js';
-import { createPayruleServices, type PayruleSharedServices } from '../../src-server/language/payrule-module.js';
-import { collectPolicyFiles, readPolicyFile, type InputProblem } from '../input-files.js';
-import { workspaceFolders } from '../paths.js';
+import type { PolicyFile } from '../grammar/generated/ast.js';
+import { createPayruleServices, type PayruleSharedServices } from '../payrule-module.js';
+import { collectPolicyFiles, readPolicyFile, type InputProblem } from './policy-files.js';
+import { workspaceFolders } from './workspace-folders.js';
 
 export interface LoadedWorkspace {
     shared: PayruleSharedServices;
