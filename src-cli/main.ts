@@ -2,7 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { isBatchWorker, runBatchWorker } from '../src-server/language/workspace/batch-workers.js';
 import { registerCheckCommand } from './commands/check-command.js';
 import { registerCompileCommand } from './commands/compile-command.js';
-import { registerReviewCommands } from './commands/docs-command.js';
+import { registerDocsCommand } from './commands/docs-command.js';
+import { registerDiffCommand } from './commands/diff-command.js';
 import { registerSqlCommand } from './commands/sql-command.js';
 import { registerEvalCommand } from './commands/eval-command.js';
 import { registerTestCommand } from './commands/test-command.js';
@@ -23,7 +24,8 @@ const program = new Command()
 
 registerCheckCommand(program);
 registerCompileCommand(program);
-registerReviewCommands(program);
+registerDocsCommand(program);
+registerDiffCommand(program);
 registerEvalCommand(program);
 registerTestCommand(program);
 registerSqlCommand(program);

@@ -10,11 +10,12 @@ import { streamSink, type EvalTotals, type Sink } from '../../src-server/core/ev
 import { evaluateNdjson, evaluateWhole, workersFor } from '../../src-server/core/evaluator/parallel/evaluate-parallel.js';
 import { EvalProgress } from '../eval/progress.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
-import { compilePolicies } from '../../src-server/language/workspace/policy-packs.js';
+import { compilePolicies } from '../policy-packs.js';
 import { evaluateWithDuckdbEngine } from '../eval/duckdb.js';
 import { evaluateX12 } from '../../src-server/core/evaluator/parallel/x12.js';
 import { evaluateToRemittance } from '../../src-server/core/evaluator/evaluate-remittance.js';
-import { loadTrustedPacks, readTrustedKeys } from './sign-commands.js';
+import { readTrustedKeys } from '../signing-keys.js';
+import { loadTrustedPacks } from '../../src-server/core/pack/load-trusted.js';
 import { ClaimsFileError, DuckdbUnavailableError, SqlCompileError, tabularFormatOf } from '../../src-server/core/sql/index.js';
 
 export interface EvalOptions {
@@ -147,7 +148,7 @@ export async function runEval(claims: string, options: EvalOptions): Promise<Exi
         packs = { files: options.pack ?? [], compiled: [] };
     }
     if (options.trust && options.trust.length > 0) {
-        // Signed packs only: verified and parsed from the same bytes on this thread (sign-commands.ts).
+        // Signed packs only: verified and parsed from the same bytes on this thread (core/pack/load-trusted.ts).
         try {
             packs = { files: [], compiled: [...packs.compiled, ...loadTrustedPacks(packs.files, readTrustedKeys(options.trust))] };
         } catch (error) {

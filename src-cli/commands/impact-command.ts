@@ -19,7 +19,7 @@ import {
 import { loadPackSync, PackError, type RulePack } from '../../src-server/core/pack/index.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { displayPath } from '../findings.js';
-import { compilePolicies } from '../../src-server/language/workspace/policy-packs.js';
+import { compilePolicies } from '../policy-packs.js';
 
 export interface ImpactCommandOptions {
     format: 'text' | 'json' | 'html';

@@ -13,7 +13,7 @@ import {
 } from '../../src-server/core/policy-tests/index.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { displayPath } from '../../src-server/language/workspace/workspace-folders.js';
-import { compilePolicies } from '../../src-server/language/workspace/policy-packs.js';
+import { compilePolicies } from '../policy-packs.js';
 
 const HELP = `
 Each *.test.json file holds example claims with the outcomes analysts expect:
