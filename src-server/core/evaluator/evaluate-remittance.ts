@@ -1,26 +1,23 @@
 import { readClaimsText, readClaimValue, type ClaimRecord } from '../claims/index.js';
 import { writeX12Remittance } from '../claims/x12-835.js';
-import { summarize, type ClaimOutput } from './index.js';
+import type { RulePack } from '../pack/index.js';
+import { Evaluator, summarize, type ClaimOutput } from './index.js';
 import { Explainer } from './explain.js';
-import { streamWithDuckdb, tabularFormatOf } from '../sql/index.js';
-import { explainedJudging } from './explained-judging.js';
 import { ClaimsInput, parseClaimsDocument } from './parallel/input.js';
 import { EvalSetupError, loadEvalPacks, type PackSources } from './parallel/packs.js';
 import type { EvalTotals, Sink } from './parallel/pipeline.js';
 import { x12Records } from './parallel/x12.js';
 
+/** Judges a whole batch of claims with the loaded packs: another engine's (DuckDB's) in place of this evaluator. */
+export type BatchJudge = (packs: readonly RulePack[], records: ClaimRecord[]) => Promise<ClaimOutput[]>;
+
 /**
- * `payrule eval --format x12-835`: judge the claims (either engine) and write one 835 remittance
+ * `payrule eval --format x12-835`: judge the claims (this evaluator, or the `judge` given) and write one 835 remittance
  * for them (src-server/core/claims/x12-835.ts). The 835 needs each claim's charges, modifiers and dates
  * beside its outcome and its transactions are grouped by payer and provider, so the batch is held
  * in memory: for inputs too large for that, write ndjson.
  */
-export async function evaluateToRemittance(claims: string, packs: PackSources, engine: 'js' | 'duckdb', sink: Sink): Promise<EvalTotals> {
-    if (claims !== '-' && tabularFormatOf(claims)) {
-        throw new EvalSetupError(
-            `${claims}: --format x12-835 needs claims read by payrule (JSON, NDJSON, FHIR or X12 837P), not CSV or Parquet claim lines`,
-        );
-    }
+export async function evaluateToRemittance(claims: string, packs: PackSources, sink: Sink, judge?: BatchJudge): Promise<EvalTotals> {
     const input = await ClaimsInput.open(claims);
     let records: ClaimRecord[];
     try {
@@ -28,20 +25,9 @@ export async function evaluateToRemittance(claims: string, packs: PackSources, e
     } finally {
         input.close();
     }
-    let outputs: ClaimOutput[];
-    let explainer: Explainer;
-    if (engine === 'duckdb') {
-        const loaded = loadEvalPacks(packs);
-        explainer = new Explainer(loaded);
-        outputs = [];
-        await streamWithDuckdb(loaded, records, entry => {
-            outputs.push(entry);
-        });
-    } else {
-        const judging = explainedJudging(packs, 'json');
-        explainer = judging.explainer;
-        outputs = judging.evaluator.evaluateRecords(records);
-    }
+    const loaded = loadEvalPacks(packs);
+    const explainer = new Explainer(loaded);
+    const outputs = judge ? await judge(loaded, records) : new Evaluator(loaded).evaluateRecords(records);
     await sink.write(writeX12Remittance(records, outputs, { remarksOf: finding => explainer.remarksOf(finding) }));
     return { summary: summarize(outputs), unreadable: outputs.filter(output => !('lines' in output)).length };
 }
