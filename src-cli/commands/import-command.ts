@@ -19,7 +19,7 @@ import {
 } from '../../src-server/core/import/index.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { MAX_POLICY_BYTES } from '../../src-server/language/workspace/policy-files.js';
-import { displayPath } from '../../src-server/language/workspace/workspace-folders.js';
+import { displayPath } from '../findings.js';
 
 export interface ImportOptions {
     out: string;

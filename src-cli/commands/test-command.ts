@@ -12,7 +12,7 @@ import {
     type PolicyTestSuite,
 } from '../../src-server/core/policy-tests/index.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
-import { displayPath } from '../../src-server/language/workspace/workspace-folders.js';
+import { displayPath } from '../findings.js';
 import { compilePolicies } from '../policy-packs.js';
 
 const HELP = `
