@@ -41,7 +41,7 @@ const builds = [
     // The worker threads of `payrule check` and `payrule compile` on large workspaces.
     {
         ...common,
-        entryPoints: ['src-cli/workspace/check-worker.ts'],
+        entryPoints: ['src-server/language/workspace/check-worker.ts'],
         outfile: 'dist/check-worker.js',
         format: 'esm',
         banner: { js: esmBanner },

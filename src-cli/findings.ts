@@ -2,8 +2,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LangiumDocument } from 'langium';
 import { CHECKS, type CheckName } from '../src-server/language/checks/codes.js';
-import type { InputProblem } from './input-files.js';
-import { displayPath } from './paths.js';
+import type { InputProblem } from '../src-server/language/workspace/policy-files.js';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { compareText } from '../src-server/core/common/compare.js';
 
@@ -35,7 +34,11 @@ export function docsFor(code: string): string | null {
     return displayPath(path.join(DOCS_DIR, `${name}.md`));
 }
 
-export { displayPath };
+/** A path as the CLI shows it: relative to the current folder when inside it, forward slashes. */
+export function displayPath(file: string): string {
+    const relative = path.relative(process.cwd(), file);
+    return (relative.startsWith('..') || path.isAbsolute(relative) ? file : relative).split(path.sep).join('/');
+}
 
 export function findingsOf(documents: LangiumDocument[]): Finding[] {
     return findingsFor(documents.map(document => ({ file: document.uri.fsPath, diagnostics: document.diagnostics ?? [] })));

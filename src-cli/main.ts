@@ -1,8 +1,9 @@
 import { Command, CommanderError } from 'commander';
-import { isBatchWorker, runBatchWorker } from './workspace/batch-workers.js';
+import { isBatchWorker, runBatchWorker } from '../src-server/language/workspace/batch-workers.js';
 import { registerCheckCommand } from './commands/check-command.js';
 import { registerCompileCommand } from './commands/compile-command.js';
-import { registerReviewCommands } from './commands/docs-command.js';
+import { registerDocsCommand } from './commands/docs-command.js';
+import { registerDiffCommand } from './commands/diff-command.js';
 import { registerSqlCommand } from './commands/sql-command.js';
 import { registerEvalCommand } from './commands/eval-command.js';
 import { registerTestCommand } from './commands/test-command.js';
@@ -11,7 +12,7 @@ import { registerImportCommand } from './commands/import-command.js';
 import { registerImpactCommand } from './commands/impact-command.js';
 import { registerKeygenCommand } from './commands/sign-commands.js';
 import { VERSION } from './findings.js';
-import { WorkspaceRootError } from './paths.js';
+import { WorkspaceRootError } from '../src-server/language/workspace/workspace-folders.js';
 
 /** The `payrule` command line: thin commands over the language, compiler and evaluator. */
 const program = new Command()
@@ -23,7 +24,8 @@ const program = new Command()
 
 registerCheckCommand(program);
 registerCompileCommand(program);
-registerReviewCommands(program);
+registerDocsCommand(program);
+registerDiffCommand(program);
 registerEvalCommand(program);
 registerTestCommand(program);
 registerSqlCommand(program);

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import type { Finding } from '../src-cli/findings.js';
 
 /**
  * Reading what dist/cli.js prints. Pure functions (no `vscode`), so they are tested on their own.
@@ -6,17 +7,8 @@ import * as path from 'node:path';
  * (src-cli/findings.ts formatText), `check --format json`, and compile's `file -> pack (N rules)`.
  */
 
-export interface CliFinding {
-    /** Absolute path of the file. */
-    file: string;
-    line: number;
-    column: number;
-    endLine: number;
-    endColumn: number;
-    severity: 'error' | 'warning' | 'info';
-    code: string;
-    message: string;
-}
+/** A finding as the CLI prints it (src-cli/findings.ts), its file an absolute path, without the docs link. */
+export type CliFinding = Omit<Finding, 'docs'>;
 
 const FINDING_LINE = /^(.+?):(\d+):(\d+): (error|warning|info) (\S+): (.*)$/;
 

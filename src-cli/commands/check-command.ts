@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { checkPolicyFiles } from '../workspace/batch-checker.js';
-import { countBySeverity, findingsFor, formatJson, formatSarif, formatText, inputFindings, type Finding } from '../findings.js';
-import { EXIT, type ExitCode } from '../exit-codes.js';
+import { PolicyWorkspace } from '../../src-server/language/workspace/policy-workspace.js';
+import { plural } from '../../src-server/core/review/wording.js';
+import { countBySeverity, findingsFor, formatJson, formatSarif, formatText, inputFindings } from '../findings.js';
+import { exitCodeFor, type ExitCode } from '../exit-codes.js';
 
 export interface CheckOptions {
     format: 'text' | 'json' | 'sarif';
@@ -28,7 +29,7 @@ export function registerCheckCommand(program: Command): void {
 }
 
 export async function runCheck(paths: string[], options: CheckOptions): Promise<ExitCode> {
-    const workspace = await checkPolicyFiles(paths, { root: options.root });
+    const workspace = await PolicyWorkspace.load(paths, { root: options.root });
     const findings = [...inputFindings(workspace.inputProblems), ...findingsFor(workspace.files)];
     const files = workspace.files.length;
     if (options.format === 'json') console.log(formatJson(findings, files));
@@ -39,14 +40,4 @@ export async function runCheck(paths: string[], options: CheckOptions): Promise<
         console.log(`${files} ${files === 1 ? 'file' : 'files'} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}.`);
     }
     return exitCodeFor(workspace.inputProblems.length, findings, options.strict);
-}
-
-export function exitCodeFor(inputProblems: number, findings: Finding[], strict = false): ExitCode {
-    if (inputProblems > 0) return EXIT.badInput;
-    const { errors, warnings } = countBySeverity(findings);
-    return errors > 0 || (strict && warnings > 0) ? EXIT.findings : EXIT.ok;
-}
-
-export function plural(count: number, noun: string): string {
-    return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

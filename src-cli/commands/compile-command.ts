@@ -3,14 +3,11 @@ import * as path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { Command } from 'commander';
 import { signPack, SIGNATURE_SUFFIX } from '../../src-server/core/pack/index.js';
-import { readSigningKey } from './sign-commands.js';
-import type { PolicyFile } from '../../src-server/language/grammar/generated/ast.js';
-import { compileFile } from '../workspace/compile-file.js';
-import { exitCodeFor, plural } from './check-command.js';
-import { EXIT, type ExitCode } from '../exit-codes.js';
-import { checkPolicyFiles } from '../workspace/batch-checker.js';
+import { readSigningKey } from '../signing-keys.js';
+import { plural } from '../../src-server/core/review/wording.js';
+import { EXIT, exitCodeFor, type ExitCode } from '../exit-codes.js';
+import { PolicyWorkspace } from '../../src-server/language/workspace/policy-workspace.js';
 import { countBySeverity, displayPath, findingsFor, formatText, inputFindings } from '../findings.js';
-import type { LoadedWorkspace } from '../workspace/workspace.js';
 
 export interface CompileOptions {
     out: string;
@@ -45,7 +42,7 @@ export async function runCompile(paths: string[], options: CompileOptions): Prom
         console.error(`payrule compile: ${(error as Error).message}`);
         return EXIT.badInput;
     }
-    const workspace = await checkPolicyFiles(paths, { root: options.root, compile: true });
+    const workspace = await PolicyWorkspace.load(paths, { root: options.root, compile: true });
     const findings = [...inputFindings(workspace.inputProblems), ...findingsFor(workspace.files)];
     if (findings.length > 0) console.error(formatText(findings));
     const exit = exitCodeFor(workspace.inputProblems.length, findings, options.strict);
@@ -74,15 +71,6 @@ export async function runCompile(paths: string[], options: CompileOptions): Prom
         console.log(`${displayPath(file)} -> ${displayPath(target)} (${plural(ruleCount, 'rule')}${signingKey ? ', signed' : ''})`);
     }
     return EXIT.ok;
-}
-
-/** Compile every loaded policy (origins as compileFile records them). */
-export function compileWorkspace(workspace: LoadedWorkspace) {
-    const sources = workspace.shared.payrule.PolicySources;
-    return workspace.documents.map(document => {
-        const file = document.uri.fsPath;
-        return { file, pack: compileFile(document.parseResult.value as PolicyFile, file, workspace.originBase, sources) };
-    });
 }
 
 /** Why packs cannot be written to `out` (created when missing), or undefined when they can. */

@@ -4,11 +4,10 @@ import { denyMentions, DIFF_IMPACT_BOUNDS } from '../../src-server/core/impact/i
 import { diffPacks, type PackDiff } from '../../src-server/core/review/diff.js';
 import { formatDiffJson, formatDiffMarkdown, formatDiffText } from '../../src-server/core/review/diff-format.js';
 import { loadPackSync, PackError, type RulePack } from '../../src-server/core/pack/index.js';
-import { exitCodeFor, plural } from './check-command.js';
-import { compileWorkspace } from './compile-command.js';
-import { EXIT, type ExitCode } from '../exit-codes.js';
-import { countBySeverity, displayPath, findingsOf, formatText, inputFindings } from '../findings.js';
-import { loadWorkspace } from '../workspace/workspace.js';
+import { plural } from '../../src-server/core/review/wording.js';
+import { EXIT, exitCodeFor, type ExitCode } from '../exit-codes.js';
+import { countBySeverity, displayPath, findingsFor, formatText, inputFindings } from '../findings.js';
+import { PolicyWorkspace } from '../../src-server/language/workspace/policy-workspace.js';
 
 export interface DiffOptions {
     format: 'text' | 'md' | 'json';
@@ -94,15 +93,15 @@ async function readVersion(file: string, root: string | undefined): Promise<Rule
         console.error(`${displayPath(file)}: no such file`);
         return EXIT.badInput;
     }
-    const workspace = await loadWorkspace([file], root);
-    const findings = [...inputFindings(workspace.inputProblems), ...findingsOf(workspace.documents)];
+    const workspace = await PolicyWorkspace.load([file], { root, compile: true });
+    const findings = [...inputFindings(workspace.inputProblems), ...findingsFor(workspace.files)];
     const exit = exitCodeFor(workspace.inputProblems.length, findings);
     if (exit !== EXIT.ok) {
         console.error(formatText(findings));
         console.error(`Cannot compare ${displayPath(file)}: ${plural(countBySeverity(findings).errors, 'error')}.`);
         return exit;
     }
-    return compileWorkspace(workspace)[0].pack;
+    return workspace.packs()[0].pack;
 }
 
 function isFile(file: string): boolean {

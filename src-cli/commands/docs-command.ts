@@ -1,20 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
-import type { PolicyFile } from '../../src-server/language/grammar/generated/ast.js';
-import { isSource } from '../../src-server/language/grammar/generated/ast.js';
 import { renderMarkdown } from '../../src-server/core/review/markdown.js';
 import { buildDocsModel, type DocsFinding, type DocsInput } from '../../src-server/core/review/model.js';
 import { renderSite, type SiteOptions } from '../../src-server/core/review/site.js';
 import type { WebBundles } from '../../src-server/core/review/site-web.js';
 import { fileURLToPath } from 'node:url';
-import { exitCodeFor } from './check-command.js';
 import { plural } from '../../src-server/core/review/wording.js';
-import { compileWorkspace } from './compile-command.js';
-import { registerDiffCommand } from './diff-command.js';
-import { EXIT, type ExitCode } from '../exit-codes.js';
-import { countBySeverity, displayPath, findingsOf, formatText, inputFindings, type Finding } from '../findings.js';
-import { loadWorkspace, type LoadedWorkspace } from '../workspace/workspace.js';
+import { EXIT, exitCodeFor, type ExitCode } from '../exit-codes.js';
+import { countBySeverity, displayPath, findingsFor, formatText, inputFindings, type Finding } from '../findings.js';
+import { PolicyWorkspace } from '../../src-server/language/workspace/policy-workspace.js';
 
 export interface DocsOptions {
     out: string;
@@ -26,12 +21,6 @@ export interface DocsOptions {
 
 /** Lists what a run wrote, so the next run into the same folder can remove pages of deleted policies. */
 const MANIFEST = '.payrule-docs';
-
-/** The commands for reviewers: `docs` and `diff` (main.ts registers both through this one call). */
-export function registerReviewCommands(program: Command): void {
-    registerDocsCommand(program);
-    registerDiffCommand(program);
-}
 
 export function registerDocsCommand(program: Command): void {
     program
@@ -61,8 +50,15 @@ export function registerDocsCommand(program: Command): void {
 }
 
 export async function runDocs(paths: string[], options: DocsOptions): Promise<ExitCode> {
-    const workspace = await loadWorkspace(paths, options.root);
-    const findings = [...inputFindings(workspace.inputProblems), ...findingsOf(workspace.documents)];
+    // Origins relative to the docs root, as `payrule compile --root` records them: the site (whose
+    // playground and claim checker carry the packs) must not depend on the folder it is made from.
+    const workspace = await PolicyWorkspace.load(paths, {
+        root: options.root,
+        compile: true,
+        details: true,
+        originBase: folders => realpath(folders.root),
+    });
+    const findings = [...inputFindings(workspace.inputProblems), ...findingsFor(workspace.files)];
     if (findings.length > 0) console.error(formatText(findings));
     const exit = exitCodeFor(workspace.inputProblems.length, findings);
     if (exit !== EXIT.ok) {
@@ -98,27 +94,20 @@ export async function runDocs(paths: string[], options: DocsOptions): Promise<Ex
 }
 
 /** What the renderers need from a checked workspace; every path relative to its root. */
-export function docsInput(workspace: LoadedWorkspace, findings: Finding[]): DocsInput {
+function docsInput(workspace: PolicyWorkspace, findings: Finding[]): DocsInput {
     const root = realpath(workspace.root);
     const relative = (file: string) => path.relative(root, realpath(file)).split(path.sep).join('/');
-    const sources = workspace.shared.payrule.PolicySources;
-    // Origins relative to the docs root, as `payrule compile --root` records them: the site (whose
-    // playground and claim checker carry the packs) must not depend on the folder it is made from.
-    const compiled = compileWorkspace({ ...workspace, originBase: root });
-    const policies = workspace.documents.map((document, i) => {
-        const file = document.parseResult.value as PolicyFile;
-        return {
-            file: relative(document.uri.fsPath),
-            text: document.textDocument.getText(),
-            pack: compiled[i].pack,
-            sources: file.declarations.filter(isSource).map(declaration => {
-                const found = sources.lookupDeclared(declaration);
-                return found.status === 'ok'
-                    ? { id: declaration.name, file: relative(found.file), text: found.text }
-                    : { id: declaration.name, file: declaration.path, text: undefined };
-            }),
-        };
-    });
+    const packs = new Map(workspace.packs().map(({ file, pack }) => [file, pack]));
+    const policies = workspace.files.map(checked => ({
+        file: relative(checked.file),
+        text: checked.text ?? '',
+        pack: packs.get(checked.file)!,
+        sources: (checked.sources ?? []).map(source =>
+            source.file !== undefined
+                ? { id: source.id, file: relative(source.file), text: source.text }
+                : { id: source.id, file: source.path, text: undefined },
+        ),
+    }));
     const docsFindings: DocsFinding[] = findings.map(finding => ({
         file: relative(path.resolve(finding.file)),
         line: finding.line,

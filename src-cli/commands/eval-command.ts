@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
-import { readClaimsText, readClaimValue } from '../../src-server/core/claims/index.js';
+import { readClaimsText, readClaimValue, type ClaimRecord } from '../../src-server/core/claims/index.js';
+import type { ClaimOutput } from '../../src-server/core/evaluator/index.js';
+import type { RulePack } from '../../src-server/core/pack/index.js';
 import { PatientRuns } from '../../src-server/core/evaluator/parallel/chunks.js';
 import { EVAL_FORMATS, summaryLine, type EvalFormat } from '../../src-server/core/evaluator/parallel/format.js';
 import { ClaimsInput, parseClaimsDocument } from '../../src-server/core/evaluator/parallel/input.js';
@@ -10,12 +12,19 @@ import { streamSink, type EvalTotals, type Sink } from '../../src-server/core/ev
 import { evaluateNdjson, evaluateWhole, workersFor } from '../../src-server/core/evaluator/parallel/evaluate-parallel.js';
 import { EvalProgress } from '../eval/progress.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
-import { compilePolicies } from '../workspace/policy-packs.js';
+import { compilePolicies } from '../policy-packs.js';
 import { evaluateWithDuckdbEngine } from '../eval/duckdb.js';
 import { evaluateX12 } from '../../src-server/core/evaluator/parallel/x12.js';
-import { evaluateToRemittance } from '../eval/x12-835.js';
-import { loadTrustedPacks, readTrustedKeys } from './sign-commands.js';
-import { ClaimsFileError, DuckdbUnavailableError, SqlCompileError, tabularFormatOf } from '../../src-server/core/sql/index.js';
+import { evaluateToRemittance } from '../../src-server/core/evaluator/evaluate-remittance.js';
+import { readTrustedKeys } from '../signing-keys.js';
+import { loadTrustedPacks } from '../../src-server/core/pack/load-trusted.js';
+import {
+    ClaimsFileError,
+    DuckdbUnavailableError,
+    SqlCompileError,
+    streamWithDuckdb,
+    tabularFormatOf,
+} from '../../src-server/core/sql/index.js';
 
 export interface EvalOptions {
     pack?: string[];
@@ -147,7 +156,7 @@ export async function runEval(claims: string, options: EvalOptions): Promise<Exi
         packs = { files: options.pack ?? [], compiled: [] };
     }
     if (options.trust && options.trust.length > 0) {
-        // Signed packs only: verified and parsed from the same bytes on this thread (sign-commands.ts).
+        // Signed packs only: verified and parsed from the same bytes on this thread (core/pack/load-trusted.ts).
         try {
             packs = { files: [], compiled: [...packs.compiled, ...loadTrustedPacks(packs.files, readTrustedKeys(options.trust))] };
         } catch (error) {
@@ -173,13 +182,19 @@ export async function runEval(claims: string, options: EvalOptions): Promise<Exi
         );
         return EXIT.badInput;
     }
+    if (tabular && options.format === 'x12-835') {
+        console.error(
+            `payrule eval: ${claims}: --format x12-835 needs claims read by payrule (JSON, NDJSON, FHIR or X12 837P), not CSV or Parquet claim lines`,
+        );
+        return EXIT.badInput;
+    }
     const target = options.out === undefined ? undefined : openTarget(options.out);
     let input: ClaimsInput | undefined;
     try {
         const sink = target?.sink ?? streamSink(process.stdout);
         let totals: EvalTotals;
         if (options.format === 'x12-835') {
-            totals = await evaluateToRemittance(claims, packs, options.engine ?? 'js', sink);
+            totals = await evaluateToRemittance(claims, packs, sink, options.engine === 'duckdb' ? judgeWithDuckdb : undefined);
         } else if (options.engine === 'duckdb') {
             totals = await evaluateWithDuckdbEngine(claims, loadEvalPacks(packs), options.format, sink);
         } else {
@@ -338,4 +353,13 @@ function isEmptyFile(file: string): boolean {
     } catch {
         return false;
     }
+}
+
+/** The DuckDB engine judging a whole batch (for the 835, which is written once every claim is judged). */
+async function judgeWithDuckdb(packs: readonly RulePack[], records: ClaimRecord[]): Promise<ClaimOutput[]> {
+    const outputs: ClaimOutput[] = [];
+    await streamWithDuckdb(packs, records, entry => {
+        outputs.push(entry);
+    });
+    return outputs;
 }

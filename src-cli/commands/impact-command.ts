@@ -23,7 +23,7 @@ import { ClaimsFileError, DuckdbUnavailableError, SqlCompileError, tabularFormat
 import { loadPackSync, PackError, type RulePack } from '../../src-server/core/pack/index.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { displayPath } from '../findings.js';
-import { compilePolicies } from '../workspace/policy-packs.js';
+import { compilePolicies } from '../policy-packs.js';
 
 export interface ImpactCommandOptions {
     format: 'text' | 'json' | 'html';

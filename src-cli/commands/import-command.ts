@@ -18,8 +18,8 @@ import {
     type TableKind,
 } from '../../src-server/core/import/index.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
-import { MAX_POLICY_BYTES } from '../input-files.js';
-import { displayPath } from '../paths.js';
+import { MAX_POLICY_BYTES } from '../../src-server/language/workspace/policy-files.js';
+import { displayPath } from '../findings.js';
 
 export interface ImportOptions {
     out: string;

@@ -1,16 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { KeyObject } from 'node:crypto';
 import type { Command } from 'commander';
-import {
-    generateSigningKeys,
-    parsePack,
-    readPrivateKey,
-    readPublicKey,
-    SIGNATURE_SUFFIX,
-    verifyPackSignature,
-    type RulePack,
-} from '../../src-server/core/pack/index.js';
+import { generateSigningKeys } from '../../src-server/core/pack/index.js';
 import { EXIT } from '../exit-codes.js';
 
 /**
@@ -66,64 +57,4 @@ function runKeygen(name: string, force: boolean): number {
     }
     console.log(`${privatePath} (private: keep it secret) and ${publicPath} (public: give it to whoever evaluates)`);
     return EXIT.ok;
-}
-
-/** The private key `--sign` names; throws a one-line message when it cannot be used. */
-export function readSigningKey(file: string): KeyObject {
-    let pem: Buffer;
-    try {
-        pem = fs.readFileSync(file);
-    } catch (error) {
-        throw new Error(
-            `--sign ${file}: cannot read the key: ${(error as { code?: string }).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
-            { cause: error },
-        );
-    }
-    return readPrivateKey(pem, `--sign ${file}`);
-}
-
-/** The public keys `--trust` names; throws a one-line message when one cannot be used. */
-export function readTrustedKeys(files: readonly string[]): KeyObject[] {
-    return files.map(file => {
-        let pem: Buffer;
-        try {
-            pem = fs.readFileSync(file);
-        } catch (error) {
-            throw new Error(
-                `--trust ${file}: cannot read the key: ${(error as { code?: string }).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
-                { cause: error },
-            );
-        }
-        return readPublicKey(pem, `--trust ${file}`);
-    });
-}
-
-/**
- * Load pack files whose signatures verify under one of the trusted keys: the bytes verified are the
- * bytes parsed (read once), so a pack swapped after the check is never used. Throws the loader's
- * PackError (check `signature`, or the usual checks) for the first pack refused.
- */
-export function loadTrustedPacks(files: readonly string[], trusted: readonly KeyObject[]): RulePack[] {
-    return files.map(file => {
-        let bytes: Buffer;
-        try {
-            bytes = fs.readFileSync(file);
-        } catch (error) {
-            return parsePackOrThrowIo(file, error);
-        }
-        let signature: string | undefined;
-        try {
-            signature = fs.readFileSync(`${file}${SIGNATURE_SUFFIX}`, 'utf8');
-        } catch (error) {
-            if ((error as { code?: string }).code !== 'ENOENT') throw error;
-        }
-        verifyPackSignature(bytes, signature, trusted, file);
-        return parsePack(bytes.toString('utf8'), file);
-    });
-}
-
-function parsePackOrThrowIo(file: string, error: unknown): never {
-    const code = (error as { code?: string }).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
-    throw new Error(`${file}: rule pack refused (io check): cannot read the file: ${reason}`);
 }

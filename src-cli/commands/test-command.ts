@@ -12,8 +12,8 @@ import {
     type PolicyTestSuite,
 } from '../../src-server/core/policy-tests/index.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
-import { displayPath } from '../paths.js';
-import { compilePolicies } from '../workspace/policy-packs.js';
+import { displayPath } from '../findings.js';
+import { compilePolicies } from '../policy-packs.js';
 
 const HELP = `
 Each *.test.json file holds example claims with the outcomes analysts expect:

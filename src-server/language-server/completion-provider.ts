@@ -171,45 +171,17 @@ export class PayruleCompletionProvider extends DefaultCompletionProvider {
                         sortText: `1_${set.name}`,
                     });
                 }
-                for (const { code, meaning } of MODIFIERS)
-                    acceptor(context, {
-                        label: code,
-                        kind: CompletionItemKind.EnumMember,
-                        detail: 'modifier',
-                        documentation: meaning,
-                        sortText: `2_${code}`,
-                    });
+                acceptVocabulary(context, acceptor, MODIFIERS, 'modifier');
                 return;
             case 'RemarkCode.remarks':
-                for (const { code, meaning } of REMARK_ENTRIES)
-                    acceptor(context, {
-                        label: code,
-                        kind: CompletionItemKind.EnumMember,
-                        detail: 'remark code (RARC)',
-                        documentation: meaning,
-                        sortText: `2_${code}`,
-                    });
+                acceptVocabulary(context, acceptor, REMARK_ENTRIES, 'remark code (RARC)');
                 return;
             case 'ReasonCode.reason':
-                REASON_ENTRIES.forEach(({ code, meaning }, i) =>
-                    acceptor(context, {
-                        label: code,
-                        kind: CompletionItemKind.EnumMember,
-                        detail: 'reason code',
-                        documentation: meaning,
-                        sortText: `2_${String(i).padStart(3, '0')}`,
-                    }),
-                );
+                // Reason codes keep their listed order (CARC numbers do not sort as text).
+                acceptVocabulary(context, acceptor, REASON_ENTRIES, 'reason code', (_, i) => String(i).padStart(3, '0'));
                 return;
             case 'ProviderType.types':
-                for (const { code, meaning } of PROVIDER_TYPE_ENTRIES)
-                    acceptor(context, {
-                        label: code,
-                        kind: CompletionItemKind.EnumMember,
-                        detail: 'provider type',
-                        documentation: meaning,
-                        sortText: `2_${code}`,
-                    });
+                acceptVocabulary(context, acceptor, PROVIDER_TYPE_ENTRIES, 'provider type');
                 return;
             case 'Source.path':
                 this.completionForSourcePaths(context, acceptor);
@@ -395,4 +367,23 @@ function isStatementStart(context: CompletionContext): boolean {
         end: context.textDocument.positionAt(context.tokenOffset),
     });
     return /\brule\s+\S+\s+"(?:[^"\\]|\\.)*"\s*$/.test(before);
+}
+
+/** Offer each entry of a fixed vocabulary (modifiers, remark and reason codes, provider types), after the policy's own names. */
+function acceptVocabulary(
+    context: CompletionContext,
+    acceptor: CompletionAcceptor,
+    entries: ReadonlyArray<{ code: string; meaning: string }>,
+    detail: string,
+    sortKey: (code: string, index: number) => string = code => code,
+): void {
+    entries.forEach(({ code, meaning }, i) =>
+        acceptor(context, {
+            label: code,
+            kind: CompletionItemKind.EnumMember,
+            detail,
+            documentation: meaning,
+            sortText: `2_${sortKey(code, i)}`,
+        }),
+    );
 }

@@ -3,8 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BatchChecker, type CheckedFile } from '../../src-cli/workspace/file-checker.js';
-import { decodeChecked, encodeChecked } from '../../src-cli/workspace/summary-wire.js';
+import { BatchChecker, type CheckedFile } from '../../src-server/language/workspace/file-checker.js';
+import { decodeChecked, encodeChecked } from '../../src-server/language/workspace/summary-wire.js';
 import { conflictDiagnostics } from '../../src-server/language/conflicts/conflict-diagnostics.js';
 import { PROJECT } from '../helpers/cli.js';
 import { GUIDE_TEXT } from '../helpers/language.js';
@@ -109,6 +109,9 @@ describe('lean batch checking gives what a full parse gives', () => {
         expect(conflicts(decoded)).toEqual(expected);
         decoded.forEach((file, i) => {
             const original = JSON.parse(JSON.stringify(checked[i])) as CheckedFile;
+            // The pack crosses as its text only (packText), not also as an object.
+            expect(original.pack).toEqual(JSON.parse(original.packText!));
+            delete original.pack;
             for (const rule of original.summary.rules) rule.logic = { ...rule.logic, conditions: [], exceptions: [] };
             expect(JSON.parse(JSON.stringify(file))).toEqual(original);
         });

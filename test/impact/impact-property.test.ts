@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compilePolicies } from '../../src-cli/workspace/policy-packs.js';
+import { compilePolicies } from '../../src-cli/policy-packs.js';
 import { Evaluator } from '../../src-server/core/evaluator/index.js';
 import { directionsOf, impact } from '../../src-server/core/impact/index.js';
 import type { PackRule, RulePack } from '../../src-server/core/pack/index.js';

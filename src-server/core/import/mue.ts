@@ -1,6 +1,6 @@
 import { codeShape } from '../common/codes.js';
-import { locateTable, rawText, rowLabel, trimmedFields, type BadRow, type TableLayout } from './table-layout.js';
-import { isBlankRecord, type Delimiter } from './table-text.js';
+import { locateTable, readDataRows, rowLabel, type BadRow, type TableLayout } from './table-layout.js';
+import type { Delimiter } from './table-text.js';
 
 /**
  * The CMS medically unlikely edit (MUE) tables: CSV with a quoted preamble (the AMA copyright
@@ -62,23 +62,11 @@ export function readMueTable(file: string, text: string): MueTable {
         limits: [],
         bad: [],
     };
-    for (const record of located.records) {
-        if (isBlankRecord(record)) continue;
-        table.dataRows++;
-        const bad = (reason: string) => table.bad.push({ file, line: record.line, reason, raw: rawText(record) });
-        if (record.unterminatedQuote) {
-            bad('a quoted field is never closed');
-            continue;
-        }
-        const parsed = parseMueFields(trimmedFields(record));
-        if (typeof parsed === 'string') {
-            bad(parsed);
-            continue;
-        }
-        const limit: MueLimit = { file, line: record.line, ...parsed, text: '' };
-        limit.text = `${rowLabel(file, record.line)} ${[limit.code, String(limit.max), limit.adjudicationText, limit.rationale].join(' | ')}`;
+    table.dataRows = readDataRows(file, located.records, parseMueFields, table.bad, (parsed, line) => {
+        const limit: MueLimit = { file, line, ...parsed, text: '' };
+        limit.text = `${rowLabel(file, line)} ${[limit.code, String(limit.max), limit.adjudicationText, limit.rationale].join(' | ')}`;
         table.limits.push(limit);
-    }
+    });
     return table;
 }
 

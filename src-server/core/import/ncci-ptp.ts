@@ -1,6 +1,6 @@
 import { codeShape } from '../common/codes.js';
-import { locateTable, rawText, rowLabel, trimmedFields, type BadRow, type TableLayout } from './table-layout.js';
-import { cleanField, cmsDate, dayBefore, isBlankRecord, type Delimiter } from './table-text.js';
+import { locateTable, readDataRows, rowLabel, type BadRow, type TableLayout } from './table-layout.js';
+import { cleanField, cmsDate, dayBefore, type Delimiter } from './table-text.js';
 
 /**
  * The CMS NCCI procedure-to-procedure (PTP) edit tables: tab-delimited text (or CSV), a few header
@@ -73,25 +73,13 @@ export function readPtpTable(file: string, text: string): PtpTable {
         skipped: [],
         bad: [],
     };
-    for (const record of located.records) {
-        if (isBlankRecord(record)) continue;
-        table.dataRows++;
-        const bad = (reason: string) => table.bad.push({ file, line: record.line, reason, raw: rawText(record) });
-        if (record.unterminatedQuote) {
-            bad('a quoted field is never closed');
-            continue;
-        }
-        const parsed = parsePtpFields(trimmedFields(record));
-        if (typeof parsed === 'string') {
-            bad(parsed);
-            continue;
-        }
-        const edit: PtpEdit = { file, line: record.line, ...parsed, text: '' };
+    table.dataRows = readDataRows(file, located.records, parsePtpFields, table.bad, (parsed, line) => {
+        const edit: PtpEdit = { file, line, ...parsed, text: '' };
         edit.text = ptpRowText(edit);
         if (edit.modifierIndicator === '9') table.skipped.push({ edit, why: 'indicator-9' });
         else if (edit.deletion === edit.effective) table.skipped.push({ edit, why: 'never-in-effect' });
         else table.edits.push(edit);
-    }
+    });
     return table;
 }
 

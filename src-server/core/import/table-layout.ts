@@ -1,4 +1,4 @@
-import { cleanField, readRecords, UnreadableTableError, type Delimiter, type TableRecord } from './table-text.js';
+import { cleanField, isBlankRecord, readRecords, UnreadableTableError, type Delimiter, type TableRecord } from './table-text.js';
 
 /** A data row the importer could not use: reported as FILE:LINE: reason, and skipped. */
 export interface BadRow {
@@ -104,4 +104,28 @@ export function rawText(record: TableRecord): string {
  */
 export function rowLabel(file: string, line: number): string {
     return `line ${line} of ${file}:`;
+}
+
+/**
+ * Read the data rows of a located table: blank rows are passed over, a row with an unclosed quote
+ * or fields `parse` refuses (it returns the reason) goes to `bad`, and each other row is handed to
+ * `take` with its line. Returns how many data rows there were (blank ones not counted).
+ */
+export function readDataRows<T>(
+    file: string,
+    records: Iterable<TableRecord>,
+    parse: (fields: string[]) => T | string,
+    bad: BadRow[],
+    take: (parsed: T, line: number) => void,
+): number {
+    let dataRows = 0;
+    for (const record of records) {
+        if (isBlankRecord(record)) continue;
+        dataRows++;
+        const reason = record.unterminatedQuote ? 'a quoted field is never closed' : undefined;
+        const parsed = reason ?? parse(trimmedFields(record));
+        if (typeof parsed === 'string') bad.push({ file, line: record.line, reason: parsed, raw: rawText(record) });
+        else take(parsed, record.line);
+    }
+    return dataRows;
 }

@@ -101,15 +101,7 @@ export function lineCount(text: SourceText): number {
 }
 
 export function positionAt(text: SourceText, offset: number): Position {
-    const { lineStarts } = factsOf(text);
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (lineStarts[mid] <= offset) lo = mid;
-        else hi = mid - 1;
-    }
-    return { line: lo, character: offset - lineStarts[lo] };
+    return text.positionOf(offset);
 }
 
 export function rangeOf(text: SourceText, start: number, end: number): Range {

@@ -2,12 +2,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-/** A path as the CLI shows it: relative to the current folder when inside it, forward slashes. */
-export function displayPath(file: string): string {
-    const relative = path.relative(process.cwd(), file);
-    return (relative.startsWith('..') || path.isAbsolute(relative) ? file : relative).split(path.sep).join('/');
-}
-
 /** Where a workspace is: the root sources may not leave, and the folder packs record origins from. */
 export interface WorkspaceFolders {
     root: string;

@@ -1,6 +1,6 @@
 import type { Range } from 'vscode-languageserver-types';
-import type { FileSummary, RuleSummary } from '../../src-server/language/conflicts/rule-summary.js';
-import type { CodeSet, PairCondition, ReasonCode, RuleAction, TimedSpec } from '../../src-server/core/pack/types.js';
+import type { FileSummary, RuleSummary } from '../conflicts/rule-summary.js';
+import type { CodeSet, PairCondition, ReasonCode, RuleAction, TimedSpec } from '../../core/pack/types.js';
 import type { CheckedFile } from './file-checker.js';
 
 /**

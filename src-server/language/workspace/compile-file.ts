@@ -1,8 +1,8 @@
 import * as path from 'node:path';
-import { compilePolicy, type RuleLogic } from '../../src-server/language/compiler/compile-policy.js';
-import type { PolicyFile, Rule, Source } from '../../src-server/language/grammar/generated/ast.js';
-import type { PolicySources } from '../../src-server/language/workspace/policy-sources.js';
-import type { RulePack } from '../../src-server/core/pack/index.js';
+import { compilePolicy, type RuleLogic } from '../compiler/compile-policy.js';
+import type { PolicyFile, Rule, Source } from '../grammar/generated/ast.js';
+import type { PolicySources } from './policy-sources.js';
+import type { RulePack } from '../../core/pack/index.js';
 
 /**
  * Compile one checked policy file (every CLI command compiles through here). `origin.file` is the

@@ -1,10 +1,10 @@
 import * as os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, workerData } from 'node:worker_threads';
-import { serveTasks, TaskPool, workerFileBeside } from '../../src-server/core/common/worker-pool.js';
+import { serveTasks, TaskPool, workerFileBeside } from '../../core/common/worker-pool.js';
 import { BatchChecker, type CheckedFile } from './file-checker.js';
-import { readPolicyFile, type InputProblem } from '../input-files.js';
-import type { WorkspaceFolders } from '../paths.js';
+import { readPolicyFile, type InputProblem } from './policy-files.js';
+import type { WorkspaceFolders } from './workspace-folders.js';
 import { decodeChecked, encodeChecked } from './summary-wire.js';
 
 /**
