@@ -29,7 +29,7 @@ import {
 export interface EvalOptions {
     pack?: string[];
     policy?: string[];
-    /** The streamed formats, or an X12 835 remittance (src-cli/eval/x12-835.ts). */
+    /** The streamed formats, or an X12 835 remittance (src-server/core/evaluator/evaluate-remittance.ts). */
     format: EvalFormat | 'x12-835';
     out?: string;
     progress?: boolean;
