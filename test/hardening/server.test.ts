@@ -109,6 +109,47 @@ describe('the language server under hostile input', () => {
         expect(server.stderr).not.toMatch(/No document found/);
     }, 90_000);
 
+    it('answers every request and publishes diagnostics when an edit cancels a build between its phases', async () => {
+        // Found by the standing fuzz (seed 20261207, run 9, PAYRULE_FUZZ_NO_SHRINK=1): a completion
+        // request sent while its document was being built waited for the document to be linked; when
+        // the next edit cancelled that build just after the document was linked, Langium skipped the
+        // remaining listeners of that phase, so the request was never answered (and, the same way,
+        // diagnostics of a document validated just before a cancellation were never published).
+        // Each round here edits one buffer, asks for completion in it and opens another buffer at once.
+        ({ server } = await ServerUnderTest.start(workspace()));
+        // Linking this file takes long enough for the builder to yield to the next message right
+        // after it: 90 rules naming 100 codesets each, fewer declarations than the linker's own
+        // yield interval (identical rules: one duplicate finding, no conflicts between them).
+        const names = Array.from({ length: 100 }, (_, i) => `c${i}`).join(', ');
+        const text = (round: number) =>
+            `policy edited "Edited ${round}"\n  effective 2025-01-01\n\n` +
+            Array.from({ length: 100 }, (_, i) => `codeset c${i} = ${20000 + i}\n`).join('') +
+            Array.from({ length: 90 }, (_, i) => `\nrule R-${i} "r${round}"\n  ${names} denied above 2 units per day\n`).join('');
+        const edited = server.open('edited.payrule', text(0));
+        const answers: Array<Promise<string>> = [];
+        for (let round = 1; round <= 8; round++) {
+            server.change(edited, text(round), round + 1);
+            const asked = server.request('textDocument/completion', {
+                textDocument: { uri: edited },
+                position: { line: 105, character: 2 },
+            });
+            answers.push(
+                Promise.race([
+                    asked.then(
+                        () => 'answered',
+                        (error: Error) => (/cancel|content modified/i.test(error.message) ? 'answered' : error.message),
+                    ),
+                    new Promise<string>(resolve => setTimeout(() => resolve(`round ${round}: no answer`), 20_000)),
+                ]),
+            );
+            server.open(`other-${round}.payrule`, VALID.replace('policy p', `policy other_${round}`));
+        }
+        expect(await Promise.all(answers)).toEqual(answers.map(() => 'answered'));
+        // The last version's diagnostics are published (its rules cite no source).
+        const published = await server.diagnosticsFor(edited, params => params.diagnostics.length > 0, 20_000);
+        expect(published.diagnostics.map(d => d.code)).toContain('payrule/missing-citation');
+    }, 90_000);
+
     it('forgets a never-saved buffer once it is closed: its policy id is no longer a duplicate elsewhere', async () => {
         // Found by the standing fuzz (seed 20261207): the closed buffer stayed in the workspace, so
         // the incremental session reported a duplicate policy id that a fresh open does not.
