@@ -56,7 +56,7 @@ describe('payrule check on the inputs of issue 19', () => {
         expect(result.stderr + result.stdout).not.toMatch(STACK_TRACE);
         expect(result.status, result.stderr).toBe(1);
         ({ findings } = JSON.parse(result.stdout) as { findings: Finding[] });
-    }, 120_000);
+    }, 300_000);
 
     it('expands doubling codesets (d24 = d23, d23 …) once each: finishes, and finds nothing wrong', () => {
         expect(count('doubling.payrule')).toEqual({ errors: 0, warnings: 1 });
@@ -112,7 +112,7 @@ describe('payrule check on the inputs of issue 19', () => {
             /error payrule\/too-many-problems: …and [\d,]+ more problems in this file \([\d,]+ errors, [\d,]+ warnings\) not shown/,
         );
         expect(lines.length).toBeLessThan(1010);
-    }, 120_000);
+    }, 240_000);
 
     it('compile writes no pack for a file with more errors than the cap lists', () => {
         const root = tempWorkspace({ 'hostile.payrule': SHAPES['invalid rules'](1200) });
@@ -120,7 +120,7 @@ describe('payrule check on the inputs of issue 19', () => {
         expect(result.status).toBe(1);
         expect(result.stderr).toMatch(/No packs written/);
         expect(fs.existsSync(path.join(root, 'packs'))).toBe(false);
-    }, 60_000);
+    }, 120_000);
 });
 
 describe('payrule compile writing packs', () => {
