@@ -50,10 +50,16 @@ export const STACK_TRACE = /\n\s+at .+:\d+:\d+\)?/;
 /**
  * fast-check options of the standing fuzz. The short run in `npm test` has a fixed seed and stops at
  * the first failure (shrinking through server starts can outlast CI's patience): it is a regression
- * test. A long run (PAYRULE_FUZZ_RUNS) explores fresh seeds and shrinks; PAYRULE_FUZZ_SEED replays one.
+ * test. A long run (PAYRULE_FUZZ_RUNS) explores fresh seeds and shrinks; PAYRULE_FUZZ_SEED replays one;
+ * PAYRULE_FUZZ_NO_SHRINK stops at the first failure.
  */
-export const FUZZ_OPTIONS: { seed?: number; endOnFailure?: boolean } = process.env.PAYRULE_FUZZ_SEED
-    ? { seed: Number(process.env.PAYRULE_FUZZ_SEED) }
-    : process.env.PAYRULE_FUZZ_RUNS
-      ? {}
-      : { seed: 20251207, endOnFailure: true };
+export const FUZZ_OPTIONS: { seed?: number; endOnFailure?: boolean } = {
+    ...(process.env.PAYRULE_FUZZ_SEED
+        ? { seed: Number(process.env.PAYRULE_FUZZ_SEED) }
+        : process.env.PAYRULE_FUZZ_RUNS
+          ? {}
+          : { seed: 20251207, endOnFailure: true }),
+    // PAYRULE_FUZZ_NO_SHRINK=1: report the first failing input as drawn, without shrinking it (a long
+    // run's shrinking through server starts can take longer than the run itself).
+    ...(process.env.PAYRULE_FUZZ_NO_SHRINK ? { endOnFailure: true } : {}),
+};

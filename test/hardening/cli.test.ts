@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempWorkspace } from '../helpers/cli.js';
 import { SHAPES } from '../../bench/lib/hostile-shapes.mjs';
 
@@ -10,22 +10,101 @@ import { SHAPES } from '../../bench/lib/hostile-shapes.mjs';
  */
 const STACK_TRACE = /\n\s+at .+:\d+:\d+\)?/;
 
-function check(text: string, name = 'hostile.payrule', extra: string[] = []) {
-    const root = tempWorkspace({ [name]: text });
-    const result = runCli(['check', ...extra, name], root);
-    expect(result.stderr + result.stdout).not.toMatch(STACK_TRACE);
-    return { ...result, root };
+interface Finding {
+    file: string;
+    line: number;
+    column: number;
+    severity: string;
+    code: string;
+    message: string;
+}
+
+/** A shape of issue 19 as a policy of its own, with its own id and payer (so files are checked apart). */
+function alone(text: string, id: string): string {
+    return text.replace('policy hostile "Hostile input"\n', `policy ${id} "Hostile input"\n  payer "${id}"\n`);
 }
 
 describe('payrule check on the inputs of issue 19', () => {
-    it('expands doubling codesets (d24 = d23, d23 …) once each: finishes, and finds nothing wrong', () => {
-        const result = check(SHAPES['doubling codesets'](24));
-        expect(result.status).toBe(0);
-        expect(result.stdout).toMatch(/1 file checked: 0 errors, 1 warning\./);
-    }, 60_000);
+    // The shapes whose size is not what made them fail, or that fail in their own file, in one call
+    // of `check` (one process for eight files: the test once spawned one per input).
+    const FILES: Record<string, string> = {
+        // Once 2^24 expansions (95 s).
+        'doubling.payrule': alone(SHAPES['doubling codesets'](24), 'doubling'),
+        // Once 400² duplicate warnings (a RangeError), hiding the real error.
+        'dupes-400.payrule': alone(`${SHAPES['identical rules'](400)}rule broken "b"\n  9711 denied\n`, 'dupes_400'),
+        // Once out of memory (4.4 GB).
+        'dupes-2000.payrule': alone(SHAPES['identical rules'](2000), 'dupes_2000'),
+        // Once a stack overflow each.
+        'comments.payrule': alone(SHAPES['comment lines'](75_000), 'comments'),
+        'chain.payrule': alone(SHAPES['codeset chain'](8000), 'chain'),
+        // Once a cycle search per codeset.
+        'cycle.payrule': alone(SHAPES['codeset chain'](3000).replace('codeset link0 = 97110', 'codeset link0 = link3000'), 'cycle'),
+        'short-cycle.payrule': alone(SHAPES['codeset chain'](3).replace('codeset link0 = 97110', 'codeset link0 = link3'), 'short_cycle'),
+        'trojan.payrule':
+            'policy trojan "P"\n  effective 2025-01-01\n\n// ok \u202E evil \u2066\nrule R "Mass\u200Bage"\n  97124 denied above 4 units per day\n',
+    };
+    let findings: Finding[] = [];
+    const of = (file: string) => findings.filter(f => f.file === file);
+    const count = (file: string) => ({
+        errors: of(file).filter(f => f.severity === 'error').length,
+        warnings: of(file).filter(f => f.severity === 'warning').length,
+    });
 
+    beforeAll(() => {
+        const root = tempWorkspace(FILES);
+        const result = runCli(['check', '--format', 'json', ...Object.keys(FILES)], root);
+        expect(result.stderr + result.stdout).not.toMatch(STACK_TRACE);
+        expect(result.status, result.stderr).toBe(1);
+        ({ findings } = JSON.parse(result.stdout) as { findings: Finding[] });
+    }, 300_000);
+
+    it('expands doubling codesets (d24 = d23, d23 …) once each: finishes, and finds nothing wrong', () => {
+        expect(count('doubling.payrule')).toEqual({ errors: 0, warnings: 1 });
+    });
+
+    it('reports 400 identical rules once, naming every copy, and still shows a real error', () => {
+        const duplicates = of('dupes-400.payrule').filter(f => f.code === 'payrule/duplicate-rule');
+        expect(duplicates).toHaveLength(1);
+        expect(duplicates[0].message).toMatch(/^Duplicates 399 identical rules 'rule_1' \(line \d+\), 'rule_2' .* and 389 more: /);
+        expect(of('dupes-400.payrule').some(f => f.code === 'payrule/invalid-code')).toBe(true);
+    });
+
+    it('checks 2,000 identical rules (once out of memory) with one duplicate finding', () => {
+        expect(count('dupes-2000.payrule').errors).toBe(0);
+        expect(of('dupes-2000.payrule').filter(f => f.code === 'payrule/duplicate-rule')).toHaveLength(1);
+    });
+
+    it('checks 75,000 comment lines and an 8,000-deep codeset chain without overflowing the stack', () => {
+        expect(count('comments.payrule')).toEqual({ errors: 0, warnings: 1 });
+        expect(count('chain.payrule')).toEqual({ errors: 0, warnings: 1 });
+    });
+
+    it('still finds a cycle in a long chain, naming the way round', () => {
+        expect(of('cycle.payrule').map(f => f.message)).toContainEqual(
+            expect.stringMatching(
+                /^Codeset 'link0' includes itself: link0 -> link3000 -> link2999 -> .* -> … \(3,001 codesets in all\) -> link0\./,
+            ),
+        );
+        expect(of('short-cycle.payrule').map(f => f.message)).toContain(
+            "Codeset 'link1' includes itself: link1 -> link0 -> link3 -> link2 -> link1.",
+        );
+    });
+
+    it('flags Trojan Source characters in comments and strings', () => {
+        const hidden = of('trojan.payrule').filter(f => f.code === 'payrule/hidden-character' && f.severity === 'error');
+        expect(hidden.map(f => `${f.line}:${f.column} ${f.message}`)).toEqual([
+            expect.stringMatching(/^4:7 Invisible character U\+202E RIGHT-TO-LEFT OVERRIDE/),
+            expect.stringMatching(/^4:\d+ Invisible character U\+2066/),
+            expect.stringMatching(/^5:13 Invisible character U\+200B ZERO WIDTH SPACE/),
+        ]);
+    });
+
+    // Size is the point here: past about 100,000 diagnostics, `push(...array)` overflowed and the
+    // file passed with "0 errors".
     it('never reports a file with 60,000 errors as clean: the cap lists 1,000 and counts the rest', () => {
-        const result = check(SHAPES['invalid rules'](60_000));
+        const root = tempWorkspace({ 'hostile.payrule': SHAPES['invalid rules'](60_000) });
+        const result = runCli(['check', 'hostile.payrule'], root);
+        expect(result.stderr + result.stdout).not.toMatch(STACK_TRACE);
         expect(result.status).toBe(1);
         const lines = result.stdout.trim().split('\n');
         expect(lines.filter(line => line.includes('payrule/invalid-code')).length).toBeGreaterThan(900);
@@ -33,64 +112,15 @@ describe('payrule check on the inputs of issue 19', () => {
             /error payrule\/too-many-problems: …and [\d,]+ more problems in this file \([\d,]+ errors, [\d,]+ warnings\) not shown/,
         );
         expect(lines.length).toBeLessThan(1010);
-    }, 120_000);
+    }, 240_000);
 
-    it('compile writes no pack for such a file', () => {
-        const root = tempWorkspace({ 'hostile.payrule': SHAPES['invalid rules'](5000) });
+    it('compile writes no pack for a file with more errors than the cap lists', () => {
+        const root = tempWorkspace({ 'hostile.payrule': SHAPES['invalid rules'](1200) });
         const result = runCli(['compile', '--out', 'packs', 'hostile.payrule'], root);
         expect(result.status).toBe(1);
         expect(result.stderr).toMatch(/No packs written/);
         expect(fs.existsSync(path.join(root, 'packs'))).toBe(false);
     }, 120_000);
-
-    it('reports 400 identical rules once, naming every copy, and still shows a real error', () => {
-        const result = check(`${SHAPES['identical rules'](400)}rule broken "b"\n  9711 denied\n`, 'hostile.payrule', ['--format', 'json']);
-        expect(result.status).toBe(1);
-        const { findings } = JSON.parse(result.stdout) as { findings: Array<{ code: string; message: string }> };
-        const duplicates = findings.filter(f => f.code === 'payrule/duplicate-rule');
-        expect(duplicates).toHaveLength(1);
-        expect(duplicates[0].message).toMatch(/^Duplicates 399 identical rules 'rule_1' \(line \d+\), 'rule_2' .* and 389 more: /);
-        expect(findings.some(f => f.code === 'payrule/invalid-code')).toBe(true);
-    }, 60_000);
-
-    it('checks 2,000 identical rules (once out of memory) with one duplicate finding', () => {
-        const result = check(SHAPES['identical rules'](2000), 'hostile.payrule', ['--format', 'json']);
-        expect(result.status).toBe(0);
-        const { findings } = JSON.parse(result.stdout) as { findings: Array<{ code: string }> };
-        expect(findings.filter(f => f.code === 'payrule/duplicate-rule')).toHaveLength(1);
-    }, 60_000);
-
-    it('checks 75,000 comment lines and an 8,000-deep codeset chain without overflowing the stack', () => {
-        for (const text of [SHAPES['comment lines'](75_000), SHAPES['codeset chain'](8000)]) {
-            const result = check(text);
-            expect(result.status).toBe(0);
-            expect(result.stdout).toMatch(/1 file checked: 0 errors, 1 warning\./);
-        }
-    }, 120_000);
-
-    it('still finds a cycle in a long chain, naming the way round', () => {
-        const text = SHAPES['codeset chain'](3000).replace('codeset link0 = 97110', 'codeset link0 = link3000');
-        const result = check(text);
-        expect(result.status).toBe(1);
-        expect(result.stdout).toMatch(
-            /payrule\/codeset-cycle: Codeset 'link0' includes itself: link0 -> link3000 -> link2999 -> .* -> … \(3,001 codesets in all\) -> link0\./,
-        );
-        const short = check(SHAPES['codeset chain'](3).replace('codeset link0 = 97110', 'codeset link0 = link3'));
-        expect(short.stdout).toMatch(/Codeset 'link1' includes itself: link1 -> link0 -> link3 -> link2 -> link1\./);
-    }, 60_000);
-
-    it('flags Trojan Source characters in comments and strings', () => {
-        const text =
-            'policy p "P"\n  effective 2025-01-01\n\n// ok \u202E evil \u2066\nrule R "Mass\u200Bage"\n  97124 denied above 4 units per day\n';
-        const result = check(text);
-        expect(result.status).toBe(1);
-        expect(result.stdout).toMatch(
-            /hostile\.payrule:4:7: error payrule\/hidden-character: Invisible character U\+202E RIGHT-TO-LEFT OVERRIDE/,
-        );
-        expect(result.stdout).toMatch(
-            /hostile\.payrule:5:13: error payrule\/hidden-character: Invisible character U\+200B ZERO WIDTH SPACE/,
-        );
-    });
 });
 
 describe('payrule compile writing packs', () => {

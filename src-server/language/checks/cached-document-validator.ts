@@ -10,13 +10,14 @@ import type {
 import { AstUtils, Cancellation, getDiagnosticRange, interruptAndCheck } from 'langium';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Codeset, PolicyFile, Source } from '../grammar/generated/ast.js';
+import type { PolicyFile, Source } from '../grammar/generated/ast.js';
 import { isPolicyFile, isSource } from '../grammar/generated/ast.js';
 import { PayruleValidationRegistry } from './payrule-validation-registry.js';
 import { PayruleDocumentValidator } from './document-validator.js';
 import type { PayruleServices } from '../payrule-module.js';
 import type { PolicySources } from '../workspace/policy-sources.js';
 import { checkDocsHref } from './check-docs.js';
+import type { CodesetStamps } from '../linking/declaration-dependencies.js';
 import { dependenciesOf, environmentOf, Environments, sameDependencies, walk } from '../linking/declaration-dependencies.js';
 
 /** Yield to the event loop (and notice cancellation) after this many declarations. */
@@ -87,7 +88,7 @@ export class CachedDocumentValidator extends PayruleDocumentValidator {
         const found: unknown[] = environmentOf(root);
         for (const node of found.slice()) if (isSource(node)) found.push(this.sourceState(node));
         const environment = this.environments.of(AstUtils.getDocument(root).uri.toString(), found);
-        const closure = new Map<Codeset, Codeset[]>();
+        const stamps: CodesetStamps = new Map();
         const text = AstUtils.getDocument(root).textDocument;
         let count = 0;
         for (const declaration of [root.policy, ...root.declarations]) {
@@ -98,7 +99,7 @@ export class CachedDocumentValidator extends PayruleDocumentValidator {
                 cached !== undefined &&
                 cached.categories === categories &&
                 (cached.environment === environment ||
-                    sameDependencies(cached.dependencies, this.dependenciesOf(declaration, root, closure)));
+                    sameDependencies(cached.dependencies, this.dependenciesOf(declaration, root, stamps)));
             if (!current) {
                 const findings: Finding[] = [];
                 const record: ValidationAcceptor = (severity, message, info) =>
@@ -109,7 +110,7 @@ export class CachedDocumentValidator extends PayruleDocumentValidator {
                     const pending = this.runChecks(node, options, record, cancelToken);
                     if (pending) await pending;
                 }
-                cached = { dependencies: this.dependenciesOf(declaration, root, closure), environment, categories, findings };
+                cached = { dependencies: this.dependenciesOf(declaration, root, stamps), environment, categories, findings };
                 this.cache.set(declaration, cached);
             } else {
                 cached!.environment = environment;
@@ -146,8 +147,8 @@ export class CachedDocumentValidator extends PayruleDocumentValidator {
      * header, the codesets it names and those they name) and what each source file it declares or
      * cites holds now.
      */
-    private dependenciesOf(declaration: AstNode, file: PolicyFile, closure: Map<Codeset, Codeset[]>): unknown[] {
-        const dependencies: unknown[] = dependenciesOf(declaration, file, closure);
+    private dependenciesOf(declaration: AstNode, file: PolicyFile, stamps: CodesetStamps): unknown[] {
+        const dependencies: unknown[] = dependenciesOf(declaration, file, stamps);
         if (isSource(declaration)) dependencies.push(this.sourceState(declaration));
         for (const target of dependencies.slice()) if (isSource(target)) dependencies.push(this.sourceState(target));
         return dependencies;

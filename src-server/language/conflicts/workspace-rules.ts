@@ -1,8 +1,9 @@
 import type { LangiumDocuments, LangiumSharedCoreServices } from 'langium';
 import { URI } from 'langium';
 import type { Range } from 'vscode-languageserver-types';
-import type { Codeset, Policy, PolicyFile, Rule } from '../grammar/generated/ast.js';
+import type { Policy, PolicyFile, Rule } from '../grammar/generated/ast.js';
 import { isPolicyFile } from '../grammar/generated/ast.js';
+import type { CodesetStamps } from '../linking/declaration-dependencies.js';
 import { dependenciesOf, environmentOf, Environments, sameDependencies } from '../linking/declaration-dependencies.js';
 import { CodeUsage } from './code-usage.js';
 import { ConflictIndex } from './conflict-index.js';
@@ -193,7 +194,7 @@ export class WorkspaceRules {
     private summarize(ast: PolicyFile, uri: string): FileSummary {
         const policyRange = policyRangeOf(ast);
         const environment = this.environments.of(uri, environmentOf(ast));
-        const closure = new Map<Codeset, Codeset[]>();
+        const stamps: CodesetStamps = new Map();
         const rules: RuleSummary[] = [];
         for (const declaration of ast.declarations) {
             if (declaration.$type !== 'Rule' || !declaration.statement) continue;
@@ -201,10 +202,10 @@ export class WorkspaceRules {
             const current =
                 cached !== undefined &&
                 cached.uri === uri &&
-                (cached.environment === environment || sameDependencies(cached.dependencies, dependenciesOf(declaration, ast, closure)));
+                (cached.environment === environment || sameDependencies(cached.dependencies, dependenciesOf(declaration, ast, stamps)));
             if (!current) {
                 const summary = withLivePositions(summarizeRuleMeaning(declaration, uri, policyRange), declaration);
-                cached = { uri, dependencies: dependenciesOf(declaration, ast, closure), environment, summary };
+                cached = { uri, dependencies: dependenciesOf(declaration, ast, stamps), environment, summary };
                 this.rules.set(declaration, cached);
             } else {
                 cached!.environment = environment;

@@ -52,15 +52,19 @@ export function walk(node: AstNode, visit: (node: AstNode) => void): void {
 /**
  * What a declaration's meaning depends on outside its own text: the policy header (a rule's
  * effective range lies within the policy's), the declarations it names (or nothing, for a name
- * that does not resolve) and the codesets those name in turn. A changed declaration is a new AST
- * node, so the identities of these say whether something computed from the declaration is current.
+ * that does not resolve) and, for each codeset it names, that codeset's stamp (see stampOf), which
+ * stands for every codeset reachable from it. A changed declaration is a new AST node, so the
+ * identities of these say whether something computed from the declaration is current. The list is
+ * as long as what the declaration itself names: a codeset at the end of a chain 8,000 deep does not
+ * list the 8,000 codesets below it (that made the language server quadratic in a chain's depth).
+ * `stamps` holds the stamps found during one pass over a file (so each is found once).
  */
-export function dependenciesOf(declaration: AstNode, file: PolicyFile, closure = new Map<Codeset, Codeset[]>()): unknown[] {
+export function dependenciesOf(declaration: AstNode, file: PolicyFile, stamps: CodesetStamps = new Map()): unknown[] {
     const found: unknown[] = file.policy ? [file.policy] : [];
     for (const reference of referencesIn(declaration)) {
         const target = (reference.reference as { ref?: AstNode }).ref;
         found.push(target as AstNode);
-        if (isCodeset(target)) for (const reachable of codesetsReachable(target, closure)) found.push(reachable);
+        if (isCodeset(target)) found.push(stampOf(target, stamps));
     }
     // Modifier sets are named by text, not cross-references: the sets a modifier list names (a
     // name that does not resolve counts as its text, so declaring it later changes this list).
@@ -69,7 +73,7 @@ export function dependenciesOf(declaration: AstNode, file: PolicyFile, closure =
             if (!isModifierSetName(item)) continue;
             const set = modifierSetsOf(file).get(item);
             found.push(set ?? `modifierset:${item}`);
-            if (set) found.push(...modifierSetsReachable(set, set.modifiers));
+            if (set) for (const reachable of modifierSetsReachable(set, set.modifiers)) found.push(reachable);
         }
     }
     return found;
@@ -121,26 +125,99 @@ export function sameDependencies(a: readonly unknown[], b: readonly unknown[]): 
     return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
-/** The codesets a codeset names, directly or through others (each once; cycles end). */
-function codesetsReachable(codeset: Codeset, closure: Map<Codeset, Codeset[]>): Codeset[] {
-    const known = closure.get(codeset);
+/** The stamps of codesets found during one pass over a file (see dependenciesOf). */
+export type CodesetStamps = Map<Codeset, object>;
+
+/**
+ * What a stamp was made from: the codesets of its cycle (one, when it is on none), the declarations
+ * they name and the stamps of the codesets outside the cycle among those.
+ */
+interface StampRecord {
+    inputs: unknown[];
+    stamp: object;
+}
+
+/** The last stamp record of each codeset, kept across passes (the nodes of unchanged declarations are kept). */
+const stampRecords = new WeakMap<Codeset, StampRecord>();
+
+/**
+ * An object that stays the same object while a codeset and every codeset it reaches (through the
+ * names in it, and those in them) are the same nodes naming the same declarations: a Merkle-style
+ * summary of the codeset's closure, one comparison instead of one per codeset below it. A codeset's
+ * stamp is made from its own node, what it names, and the stamps of the codesets it names; the
+ * codesets of a cycle share one stamp made from all of them. Found with Tarjan's algorithm, which
+ * completes a cycle (a strongly connected component) only after everything it reaches, without
+ * recursion (a chain of 100,000 codesets must not overflow the stack); linear in the codesets and
+ * names it visits, each visited once per pass.
+ */
+export function stampOf(codeset: Codeset, stamps: CodesetStamps): object {
+    const known = stamps.get(codeset);
     if (known) return known;
-    const found: Codeset[] = [];
-    closure.set(codeset, found);
-    const seen = new Set<Codeset>([codeset]);
-    // Depth first without recursion: a chain of 100,000 codesets must not overflow the stack.
-    const pending: Array<{ references: ReturnType<typeof referencesIn>; next: number }> = [{ references: referencesIn(codeset), next: 0 }];
-    while (pending.length > 0) {
-        const frame = pending[pending.length - 1];
-        if (frame.next >= frame.references.length) {
-            pending.pop();
+    const index = new Map<Codeset, number>();
+    const low = new Map<Codeset, number>();
+    const stack: Codeset[] = [];
+    const onStack = new Set<Codeset>();
+    const visit = (node: Codeset, work: Array<{ node: Codeset; targets: Codeset[]; next: number }>) => {
+        const order = index.size;
+        index.set(node, order);
+        low.set(node, order);
+        stack.push(node);
+        onStack.add(node);
+        work.push({ node, targets: codesetsNamedIn(node), next: 0 });
+    };
+    const work: Array<{ node: Codeset; targets: Codeset[]; next: number }> = [];
+    visit(codeset, work);
+    while (work.length > 0) {
+        const frame = work[work.length - 1];
+        if (frame.next < frame.targets.length) {
+            const target = frame.targets[frame.next++];
+            if (stamps.has(target)) continue; // done in an earlier search of this pass
+            if (!index.has(target)) visit(target, work);
+            else if (onStack.has(target)) low.set(frame.node, Math.min(low.get(frame.node)!, index.get(target)!));
             continue;
         }
-        const target = (frame.references[frame.next++].reference as { ref?: AstNode }).ref;
-        if (!isCodeset(target) || seen.has(target)) continue;
-        seen.add(target);
-        found.push(target);
-        pending.push({ references: referencesIn(target), next: 0 });
+        work.pop();
+        if (work.length > 0) {
+            const parent = work[work.length - 1].node;
+            low.set(parent, Math.min(low.get(parent)!, low.get(frame.node)!));
+        }
+        if (low.get(frame.node) !== index.get(frame.node)) continue;
+        // frame.node heads a component: it and the codesets above it on the stack.
+        const at = stack.lastIndexOf(frame.node);
+        const members = stack.splice(at);
+        for (const member of members) onStack.delete(member);
+        stampComponent(members, stamps);
+    }
+    return stamps.get(codeset)!;
+}
+
+/** Give the codesets of one component (all it reaches outside it already stamped) their shared stamp. */
+function stampComponent(members: Codeset[], stamps: CodesetStamps): void {
+    const inside = members.length > 1 ? new Set(members) : undefined;
+    const inputs: unknown[] = [...members];
+    for (const member of members) {
+        for (const reference of referencesIn(member)) {
+            const target = (reference.reference as { ref?: AstNode }).ref;
+            inputs.push(target);
+            if (isCodeset(target) && target !== member && !inside?.has(target)) inputs.push(stamps.get(target));
+        }
+    }
+    const last = stampRecords.get(members[0]);
+    const reused =
+        last !== undefined && members.every(member => stampRecords.get(member) === last) && sameDependencies(last.inputs, inputs);
+    const record: StampRecord = reused ? last : { inputs, stamp: {} };
+    for (const member of members) {
+        stampRecords.set(member, record);
+        stamps.set(member, record.stamp);
+    }
+}
+
+/** The codesets named in a codeset, in order. */
+function codesetsNamedIn(codeset: Codeset): Codeset[] {
+    const found: Codeset[] = [];
+    for (const reference of referencesIn(codeset)) {
+        const target = (reference.reference as { ref?: AstNode }).ref;
+        if (isCodeset(target)) found.push(target);
     }
     return found;
 }

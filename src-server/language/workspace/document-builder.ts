@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LangiumDocument } from 'langium';
-import { Cancellation, DefaultDocumentBuilder, DocumentState, OperationCancelled, URI } from 'langium';
+import { Cancellation, DefaultDocumentBuilder, DocumentState, isOperationCancelled, OperationCancelled, URI } from 'langium';
 import type { WorkspaceRules } from '../conflicts/workspace-rules.js';
 import { isPolicyFile, isSource, type Source } from '../grammar/generated/ast.js';
 import type { PayruleSharedServices } from '../payrule-module.js';
@@ -94,6 +94,28 @@ export class PayruleDocumentBuilder extends DefaultDocumentBuilder {
             };
             this.firstUpdateWaiters.add(waiter);
         }).then(() => super.awaitDocumentState(state, uri, cancelToken));
+    }
+
+    /**
+     * Every listener of a document's phase hears that the document reached it, even when the build
+     * is cancelled meanwhile. Langium checks for cancellation before each listener and skips the
+     * rest once an edit has cancelled the build, though the document keeps the state it reached and
+     * is not announced in that state again: a request waiting for the document to be linked was then
+     * never answered, and the diagnostics of a document validated just before an edit were never
+     * published (found by the standing fuzz, seed 20261207). The build still stops at its next step.
+     */
+    protected override async notifyDocumentPhase(
+        document: LangiumDocument,
+        state: DocumentState,
+        cancelToken: Cancellation.CancellationToken,
+    ): Promise<void> {
+        for (const listener of this.documentPhaseListeners.get(state).slice()) {
+            try {
+                await listener(document, cancelToken);
+            } catch (error) {
+                if (!isOperationCancelled(error)) throw error;
+            }
+        }
     }
 
     /** After each update: the waiting requests whose document is now known (or was closed unbuilt) go on. */
