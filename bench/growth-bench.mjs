@@ -30,6 +30,8 @@ const BASE = {
     'identical rules': 200,
     'comment lines': 750,
     'codeset chain': 80,
+    'doubling modifier sets': 3,
+    'modifier set chain': 200,
     'unused codesets': 1000,
 };
 const scale = Number(process.env.PAYRULE_GROWTH_SCALE) > 0 ? Number(process.env.PAYRULE_GROWTH_SCALE) : 1;

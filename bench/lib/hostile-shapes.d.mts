@@ -1,5 +1,12 @@
 /** Types of hostile-shapes.mjs, for the tests that import it. */
 export declare const SHAPES: Record<
-    'doubling codesets' | 'invalid rules' | 'identical rules' | 'comment lines' | 'codeset chain' | 'unused codesets',
+    | 'doubling codesets'
+    | 'invalid rules'
+    | 'identical rules'
+    | 'comment lines'
+    | 'codeset chain'
+    | 'doubling modifier sets'
+    | 'modifier set chain'
+    | 'unused codesets',
     (n: number) => string
 >;

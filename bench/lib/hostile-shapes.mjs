@@ -32,6 +32,18 @@ export const SHAPES = {
         for (let i = 1; i <= n; i++) text += `codeset link${i} = link${i - 1}\n`;
         return text + `\nrule R "uses the chain"\n  link${n} denied above 2 units per day\n`;
     },
+    /** modifierset mods1 = mods0, mods0 … (n doublings): expanded naively, 2^n modifiers. */
+    'doubling modifier sets': n => {
+        let text = HEADER + 'modifierset mods0 = 59\n';
+        for (let i = 1; i <= n; i++) text += `modifierset mods${i} = mods${i - 1}, mods${i - 1}\n`;
+        return text + `\nrule R "uses the last"\n  97124 denied with 97140 same day unless modifier mods${n}\n`;
+    },
+    /** modifierset chain1 = chain0 … chain(n) = chain(n-1): a chain n deep. */
+    'modifier set chain': n => {
+        let text = HEADER + 'modifierset chain0 = 59\n';
+        for (let i = 1; i <= n; i++) text += `modifierset chain${i} = chain${i - 1}\n`;
+        return text + `\nrule R "uses the chain"\n  97124 denied with 97140 same day unless modifier chain${n}\n`;
+    },
     /** n unused codesets: n warnings. */
     'unused codesets': n => {
         let text = HEADER;

@@ -40,6 +40,13 @@ describe('payrule check on the inputs of issue 19', () => {
         // Once a cycle search per codeset.
         'cycle.payrule': alone(SHAPES['codeset chain'](3000).replace('codeset link0 = 97110', 'codeset link0 = link3000'), 'cycle'),
         'short-cycle.payrule': alone(SHAPES['codeset chain'](3).replace('codeset link0 = 97110', 'codeset link0 = link3'), 'short_cycle'),
+        // Once 2^24 expansions, a stack overflow at 20,000 deep, and a cycle search per set.
+        'mod-doubling.payrule': alone(SHAPES['doubling modifier sets'](24), 'mod_doubling'),
+        'mod-chain.payrule': alone(SHAPES['modifier set chain'](20_000), 'mod_chain'),
+        'mod-cycle.payrule': alone(
+            SHAPES['modifier set chain'](3).replace('modifierset chain0 = 59', 'modifierset chain0 = 59, chain3'),
+            'mod_cycle',
+        ),
         'trojan.payrule':
             'policy trojan "P"\n  effective 2025-01-01\n\n// ok \u202E evil \u2066\nrule R "Mass\u200Bage"\n  97124 denied above 4 units per day\n',
     };
@@ -87,6 +94,14 @@ describe('payrule check on the inputs of issue 19', () => {
         );
         expect(of('short-cycle.payrule').map(f => f.message)).toContain(
             "Codeset 'link1' includes itself: link1 -> link0 -> link3 -> link2 -> link1.",
+        );
+    });
+
+    it('expands modifier sets once each: a doubling chain 24 deep and a chain 20,000 deep, and names a cycle', () => {
+        expect(count('mod-doubling.payrule')).toEqual({ errors: 0, warnings: 1 });
+        expect(count('mod-chain.payrule')).toEqual({ errors: 0, warnings: 1 });
+        expect(of('mod-cycle.payrule').map(f => f.message)).toContain(
+            "Modifier set 'chain1' includes itself: chain1 -> chain0 -> chain3 -> chain2 -> chain1.",
         );
     });
 

@@ -1,7 +1,7 @@
 import type { ValidationAcceptor, ValidationChecks } from 'langium';
 import type { Modifierset, ModifierTest, PayerClause, PayruleAstType, PolicyFile, ReasonClause } from '../grammar/generated/ast.js';
 import { isActionBody, isModifierset, isModifierTest, isRequiresBody, isRule } from '../grammar/generated/ast.js';
-import { isModifierSetName, modifierSetCycle, modifierSetsOf } from '../compiler/modifier-sets.js';
+import { isModifierSetName, modifierSetCycle, modifierSetsOf, reachModifierSets } from '../compiler/modifier-sets.js';
 import { payerKey } from '../compiler/compile-policy.js';
 import { isRemarkCode } from '../../core/common/vocabulary.js';
 import { report } from './report.js';
@@ -114,14 +114,7 @@ export class V2Checks {
         if (sets.length === 0) return;
         const table = modifierSetsOf(file);
         const used = new Set<Modifierset>();
-        const use = (items: readonly string[]) => {
-            for (const item of items) {
-                const set = isModifierSetName(item) ? table.get(item) : undefined;
-                if (!set || used.has(set)) continue;
-                used.add(set);
-                use(set.modifiers);
-            }
-        };
+        const use = (items: readonly string[]) => reachModifierSets(items, table, used);
         // The places a rule can hold a modifier list (`unless modifier`, `requires modifier`), read
         // directly: this runs on every validation of a file that declares a set.
         for (const declaration of file.declarations) {

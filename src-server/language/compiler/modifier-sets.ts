@@ -1,5 +1,7 @@
 import type { AstNode } from 'langium';
 import type { Modifierset, PolicyFile } from '../grammar/generated/ast.js';
+import { pushAll } from '../../core/common/arrays.js';
+import { cycleThrough, stronglyConnected } from '../../core/common/graph.js';
 
 /**
  * Modifier sets (contract v2): `modifierset distinct = 59, XE, XS, XP, XU`, and every modifier list
@@ -55,7 +57,14 @@ export function resolveModifierList(node: AstNode, written: readonly string[]): 
     const cached = known?.get(key);
     if (cached) return cached.slice();
     const out: string[] = [];
-    collect(written, file ? modifierSetsOf(file) : undefined, out, new Set());
+    const expansions = file ? setGraphOf(file).expansions : undefined;
+    for (const item of written) {
+        if (!isModifierSetName(item)) out.push(item.toUpperCase());
+        else {
+            const set = file ? modifierSetsOf(file).get(item) : undefined;
+            if (set) pushAll(out, expansions!.get(set) ?? []);
+        }
+    }
     const resolved = sortedUnique(out);
     if (file) {
         if (known) known.set(key, resolved);
@@ -66,59 +75,87 @@ export function resolveModifierList(node: AstNode, written: readonly string[]): 
 
 const resolvedLists = new WeakMap<PolicyFile, Map<string, string[]>>();
 
-function collect(written: readonly string[], table: Map<string, Modifierset> | undefined, out: string[], visiting: Set<Modifierset>): void {
-    for (const item of written) {
-        if (!isModifierSetName(item)) {
-            out.push(item.toUpperCase());
-            continue;
-        }
-        const set = table?.get(item);
-        if (!set || visiting.has(set)) continue;
-        visiting.add(set);
-        collect(set.modifiers, table, out, visiting);
-        visiting.delete(set);
+/** The modifier sets a set's list names (declared in its file), in order. */
+function setsNamedIn(set: Modifierset, table: Map<string, Modifierset>): Modifierset[] {
+    const named: Modifierset[] = [];
+    for (const item of set.modifiers) {
+        const target = isModifierSetName(item) ? table.get(item) : undefined;
+        if (target) named.push(target);
     }
+    return named;
+}
+
+interface SetGraph {
+    /** Each set's modifiers with the sets it reaches expanded, sorted, without duplicates. */
+    expansions: Map<Modifierset, readonly string[]>;
+    /** The sets on a cycle: the names from the set round to itself. */
+    cycles: Map<Modifierset, string[]>;
+}
+
+const setGraphs = new WeakMap<PolicyFile, SetGraph>();
+
+/**
+ * The file's modifier sets expanded and their cycles found in one pass (Tarjan's components, no
+ * recursion): each set is expanded once from the expansions of the sets it names, so `m1 = m0, m0`
+ * … `m24 = m23, m23` is linear, not 2^24, and a chain 20,000 deep neither overflows the stack nor
+ * searches once per set (issue 19). A cycle's sets share one expansion: all they reach.
+ */
+function setGraphOf(file: PolicyFile): SetGraph {
+    let graph = setGraphs.get(file);
+    if (graph) return graph;
+    const table = modifierSetsOf(file);
+    const next = (set: Modifierset) => setsNamedIn(set, table);
+    graph = { expansions: new Map(), cycles: new Map() };
+    const { expansions, cycles } = graph;
+    stronglyConnected(table.values(), next, component => {
+        const members = new Set(component);
+        const out: string[] = [];
+        for (const member of component) {
+            for (const item of member.modifiers) {
+                if (!isModifierSetName(item)) out.push(item.toUpperCase());
+                else {
+                    const target = table.get(item);
+                    if (target && !members.has(target)) pushAll(out, expansions.get(target) ?? []);
+                }
+            }
+        }
+        const expansion = sortedUnique(out);
+        for (const member of component) {
+            expansions.set(member, expansion);
+            const way = cycleThrough(member, members, next);
+            if (!way) continue;
+            const names = [member.name, ...way.path.map(set => set.name)];
+            if (way.elidedOf !== undefined)
+                names.splice(names.length - 1, 0, `… (${way.elidedOf.toLocaleString('en-US')} modifier sets in all)`);
+            cycles.set(member, names);
+        }
+    });
+    setGraphs.set(file, graph);
+    return graph;
 }
 
 /**
  * The cycle through `start`, as the names along it (`a -> b -> a`), if its members lead back to it.
  */
 export function modifierSetCycle(start: Modifierset): string[] | undefined {
-    const table = modifierSetsOf(fileOf(start));
-    const visited = new Set<Modifierset>();
-    const visit = (current: Modifierset): string[] | undefined => {
-        for (const item of current.modifiers) {
-            const next = isModifierSetName(item) ? table.get(item) : undefined;
-            if (!next) continue;
-            if (next === start) return [next.name];
-            if (visited.has(next)) continue;
-            visited.add(next);
-            const rest = visit(next);
-            if (rest) return [next.name, ...rest];
-        }
-        return undefined;
-    };
-    const path = visit(start);
-    return path && [start.name, ...path];
+    const file = fileOf(start);
+    return file ? setGraphOf(file).cycles.get(start) : undefined;
 }
 
-/** The modifier sets a list names, directly or through other sets (each once, in order). */
-export function modifierSetsReachable(node: AstNode, written: readonly string[]): Modifierset[] {
-    if (!written.some(isModifierSetName)) return [];
-    const table = modifierSetsOf(fileOf(node));
-    const found: Modifierset[] = [];
-    const seen = new Set<Modifierset>();
-    const visit = (items: readonly string[]) => {
-        for (const item of items) {
+/**
+ * Add to `reached` every set of `table` that `written` names, directly or through other sets
+ * (without recursion: a chain 20,000 deep must not overflow the stack).
+ */
+export function reachModifierSets(written: readonly string[], table: Map<string, Modifierset>, reached: Set<Modifierset>): void {
+    const pending: Array<readonly string[]> = [written];
+    while (pending.length > 0) {
+        for (const item of pending.pop()!) {
             const set = isModifierSetName(item) ? table.get(item) : undefined;
-            if (!set || seen.has(set)) continue;
-            seen.add(set);
-            found.push(set);
-            visit(set.modifiers);
+            if (!set || reached.has(set)) continue;
+            reached.add(set);
+            pending.push(set.modifiers);
         }
-    };
-    visit(written);
-    return found;
+    }
 }
 
 /**

@@ -1,8 +1,9 @@
 import type { AstNode, ReferenceInfo } from 'langium';
 import { isAstNode, isReference } from 'langium';
-import type { Codeset, PolicyFile } from '../grammar/generated/ast.js';
+import type { Codeset, Modifierset, PolicyFile } from '../grammar/generated/ast.js';
 import { isCodeset, isModifierset, isModifierTest } from '../grammar/generated/ast.js';
-import { isModifierSetName, modifierSetsOf, modifierSetsReachable } from '../compiler/modifier-sets.js';
+import { isModifierSetName, modifierSetsOf } from '../compiler/modifier-sets.js';
+import { stronglyConnected } from '../../core/common/graph.js';
 
 const references = new WeakMap<AstNode, readonly ReferenceInfo[]>();
 
@@ -73,7 +74,7 @@ export function dependenciesOf(declaration: AstNode, file: PolicyFile, stamps: C
             if (!isModifierSetName(item)) continue;
             const set = modifierSetsOf(file).get(item);
             found.push(set ?? `modifierset:${item}`);
-            if (set) for (const reachable of modifierSetsReachable(set, set.modifiers)) found.push(reachable);
+            if (set) found.push(modifierSetStamp(set, file, stamps));
         }
     }
     return found;
@@ -125,20 +126,20 @@ export function sameDependencies(a: readonly unknown[], b: readonly unknown[]): 
     return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
-/** The stamps of codesets found during one pass over a file (see dependenciesOf). */
-export type CodesetStamps = Map<Codeset, object>;
+/** The stamps of codesets and modifier sets found during one pass over a file (see dependenciesOf). */
+export type CodesetStamps = Map<AstNode, object>;
 
 /**
- * What a stamp was made from: the codesets of its cycle (one, when it is on none), the declarations
- * they name and the stamps of the codesets outside the cycle among those.
+ * What a stamp was made from: the declarations of its cycle (one, when it is on none), what they
+ * name and the stamps of the declarations outside the cycle among those.
  */
 interface StampRecord {
     inputs: unknown[];
     stamp: object;
 }
 
-/** The last stamp record of each codeset, kept across passes (the nodes of unchanged declarations are kept). */
-const stampRecords = new WeakMap<Codeset, StampRecord>();
+/** The last stamp record of each declaration, kept across passes (the nodes of unchanged declarations are kept). */
+const stampRecords = new WeakMap<AstNode, StampRecord>();
 
 /**
  * An object that stays the same object while a codeset and every codeset it reaches (through the
@@ -151,55 +152,47 @@ const stampRecords = new WeakMap<Codeset, StampRecord>();
  * names it visits, each visited once per pass.
  */
 export function stampOf(codeset: Codeset, stamps: CodesetStamps): object {
-    const known = stamps.get(codeset);
-    if (known) return known;
-    const index = new Map<Codeset, number>();
-    const low = new Map<Codeset, number>();
-    const stack: Codeset[] = [];
-    const onStack = new Set<Codeset>();
-    const visit = (node: Codeset, work: Array<{ node: Codeset; targets: Codeset[]; next: number }>) => {
-        const order = index.size;
-        index.set(node, order);
-        low.set(node, order);
-        stack.push(node);
-        onStack.add(node);
-        work.push({ node, targets: codesetsNamedIn(node), next: 0 });
-    };
-    const work: Array<{ node: Codeset; targets: Codeset[]; next: number }> = [];
-    visit(codeset, work);
-    while (work.length > 0) {
-        const frame = work[work.length - 1];
-        if (frame.next < frame.targets.length) {
-            const target = frame.targets[frame.next++];
-            if (stamps.has(target)) continue; // done in an earlier search of this pass
-            if (!index.has(target)) visit(target, work);
-            else if (onStack.has(target)) low.set(frame.node, Math.min(low.get(frame.node)!, index.get(target)!));
-            continue;
-        }
-        work.pop();
-        if (work.length > 0) {
-            const parent = work[work.length - 1].node;
-            low.set(parent, Math.min(low.get(parent)!, low.get(frame.node)!));
-        }
-        if (low.get(frame.node) !== index.get(frame.node)) continue;
-        // frame.node heads a component: it and the codesets above it on the stack.
-        const at = stack.lastIndexOf(frame.node);
-        const members = stack.splice(at);
-        for (const member of members) onStack.delete(member);
-        stampComponent(members, stamps);
-    }
-    return stamps.get(codeset)!;
+    return stampIn(codeset, stamps, codesetNames, isCodeset);
 }
 
-/** Give the codesets of one component (all it reaches outside it already stamped) their shared stamp. */
-function stampComponent(members: Codeset[], stamps: CodesetStamps): void {
-    const inside = members.length > 1 ? new Set(members) : undefined;
+/** The same for a modifier set and the sets its list names, directly or through other sets. */
+function modifierSetStamp(set: Modifierset, file: PolicyFile, stamps: CodesetStamps): object {
+    const table = modifierSetsOf(file);
+    const names = (member: Modifierset): unknown[] =>
+        member.modifiers.filter(isModifierSetName).map(item => table.get(item) ?? `modifierset:${item}`);
+    return stampIn(set, stamps, names, isModifierset);
+}
+
+function stampIn<T extends AstNode>(
+    node: T,
+    stamps: CodesetStamps,
+    names: (node: T) => unknown[],
+    isNode: (value: unknown) => value is T,
+): object {
+    const known = stamps.get(node);
+    if (known) return known;
+    stronglyConnected(
+        [node],
+        member => names(member).filter(isNode),
+        members => stampComponent(members, stamps, names, isNode),
+        target => stamps.has(target), // done in an earlier search of this pass
+    );
+    return stamps.get(node)!;
+}
+
+/** Give the declarations of one component (all it reaches outside it already stamped) their shared stamp. */
+function stampComponent<T extends AstNode>(
+    members: T[],
+    stamps: CodesetStamps,
+    names: (node: T) => unknown[],
+    isNode: (value: unknown) => value is T,
+): void {
+    const inside = members.length > 1 ? new Set<unknown>(members) : undefined;
     const inputs: unknown[] = [...members];
     for (const member of members) {
-        for (const reference of referencesIn(member)) {
-            const target = (reference.reference as { ref?: AstNode }).ref;
+        for (const target of names(member)) {
             inputs.push(target);
-            if (isCodeset(target) && target !== member && !inside?.has(target)) inputs.push(stamps.get(target));
+            if (isNode(target) && target !== member && !inside?.has(target)) inputs.push(stamps.get(target));
         }
     }
     const last = stampRecords.get(members[0]);
@@ -212,12 +205,7 @@ function stampComponent(members: Codeset[], stamps: CodesetStamps): void {
     }
 }
 
-/** The codesets named in a codeset, in order. */
-function codesetsNamedIn(codeset: Codeset): Codeset[] {
-    const found: Codeset[] = [];
-    for (const reference of referencesIn(codeset)) {
-        const target = (reference.reference as { ref?: AstNode }).ref;
-        if (isCodeset(target)) found.push(target);
-    }
-    return found;
+/** What a codeset names (codesets, and anything else a reference in it resolves to), in order. */
+function codesetNames(codeset: Codeset): unknown[] {
+    return referencesIn(codeset).map(reference => (reference.reference as { ref?: AstNode }).ref);
 }
