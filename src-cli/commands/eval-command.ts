@@ -1,20 +1,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
-import { readClaimsText, readClaimValue, type ClaimRecord } from '../../src-server/core/claims/index.js';
+import type { ClaimRecord } from '../../src-server/core/claims/index.js';
 import type { ClaimOutput } from '../../src-server/core/evaluator/index.js';
 import type { RulePack } from '../../src-server/core/pack/index.js';
-import { PatientRuns } from '../../src-server/core/evaluator/parallel/chunks.js';
 import { EVAL_FORMATS, summaryLine, type EvalFormat } from '../../src-server/core/evaluator/parallel/format.js';
-import { ClaimsInput, parseClaimsDocument } from '../../src-server/core/evaluator/parallel/input.js';
+import { ClaimsInput } from '../../src-server/core/evaluator/parallel/input.js';
+import { evaluateClaimsInput } from '../../src-server/core/evaluator/parallel/evaluate-input.js';
 import { EvalSetupError, loadEvalPacks, setupMessage, type PackSources } from '../../src-server/core/evaluator/parallel/packs.js';
 import { streamSink, type EvalTotals, type Sink } from '../../src-server/core/evaluator/parallel/pipeline.js';
-import { evaluateNdjson, evaluateWhole, workersFor } from '../../src-server/core/evaluator/parallel/evaluate-parallel.js';
 import { EvalProgress } from '../eval/progress.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { compilePolicies } from '../policy-packs.js';
 import { evaluateWithDuckdbEngine } from '../eval/duckdb.js';
-import { evaluateX12 } from '../../src-server/core/evaluator/parallel/x12.js';
 import { evaluateToRemittance } from '../../src-server/core/evaluator/evaluate-remittance.js';
 import { readTrustedKeys } from '../signing-keys.js';
 import { loadTrustedPacks } from '../../src-server/core/pack/load-trusted.js';
@@ -41,15 +39,6 @@ export interface EvalOptions {
 /** Who judges the claims: the JavaScript evaluator, or the packs' SQL in embedded DuckDB. */
 export type EvalEngine = 'js' | 'duckdb';
 export const EVAL_ENGINES: readonly EvalEngine[] = ['js', 'duckdb'];
-
-/** NDJSON is cut into chunks of about this many bytes of whole lines (PAYRULE_EVAL_CHUNK_BYTES). */
-const CHUNK_BYTES = 2 * 1024 * 1024;
-
-/**
- * NDJSON up to this size (PAYRULE_EVAL_WHOLE_BYTES) is read whole and judged as one batch, like a
- * JSON document, so claims may come in any order; larger input is streamed in bounded memory.
- */
-const WHOLE_BYTES = 64 * 1024 * 1024;
 
 const EXIT_HELP = `
 Input: CLAIMS is a file or - for standard input, holding plain JSON claims (one object or an array,
@@ -228,67 +217,39 @@ export async function runEval(claims: string, options: EvalOptions): Promise<Exi
     }
 }
 
+/** The JavaScript engine on any claims input, with the CLI's progress bar and settings. */
 async function evaluateInput(
     input: ClaimsInput,
     packs: PackSources,
     options: EvalOptions & { format: EvalFormat },
     sink: Sink,
 ): Promise<EvalTotals> {
-    const layout = await input.layout();
-    if (input.looksLikePack()) {
-        throw new EvalSetupError(
-            `${input.name}: this is a rule pack, not claims: give the claims file last (after the packs), or before --pack`,
-        );
-    }
-    const chunkBytes = positiveNumber(process.env.PAYRULE_EVAL_CHUNK_BYTES) ?? CHUNK_BYTES;
-    const whole = options.whole === true || (await fitsWhole(input));
-    if (layout === 'x12') {
-        // A large 837P is cut into pieces judged on worker threads, as NDJSON is cut into chunks.
-        return evaluateX12(input, packs, sink, {
-            format: options.format,
-            whole,
-            workers: whole ? 0 : await evalWorkers(input, chunkBytes),
-            pieceBytes: chunkBytes,
-        });
-    }
-    if (layout === 'document') {
-        // One JSON document cannot be split by lines: read it whole and judge it as one batch.
-        const value = parseClaimsDocument(await input.readAll(), input.name);
-        return evaluateWhole(readClaimValue(value), packs, options.format, sink);
-    }
-    if (whole) {
-        // Small enough to hold: judge every claim as one batch, so their order does not matter.
-        return evaluateWhole(readClaimsText(await input.readAll(), input.name), packs, options.format, sink);
-    }
-    const workers = await evalWorkers(input, chunkBytes);
     const progress = new EvalProgress(input.size, EvalProgress.wanted(options.progress));
-    const patients = new PatientRuns(
-        ({ patient, line }) =>
-            new EvalSetupError(
-                `${input.name}:${line}:1: the claims of patient ${JSON.stringify(patient)} are not together: they come again here, after other patients' claims. ` +
-                    "NDJSON this large is streamed one run of a patient's claims at a time, and rules that look across claims (same day, visits, daily units) need all of them: " +
-                    'sort the input by patient, or pass --whole to read it whole.',
-            ),
-    );
     try {
-        return await evaluateNdjson(input, packs, sink, {
+        return await evaluateClaimsInput(input, packs, sink, {
             format: options.format,
-            workers,
-            chunkBytes,
+            whole: options.whole,
+            wholeBytes: wholeBytesSetting(),
+            chunkBytes: positiveNumber(process.env.PAYRULE_EVAL_CHUNK_BYTES),
+            workers: workersSetting(),
             onChunk: bytes => progress.read(bytes),
             onWritten: totals => progress.written(totals.summary.claims),
-            onRunStart: patients.see,
         });
     } finally {
         progress.stop();
     }
 }
 
-/** PAYRULE_EVAL_WORKERS when set (0: judge on this thread), else as many as the input is worth. */
-async function evalWorkers(input: ClaimsInput, chunkBytes: number): Promise<number> {
+/** PAYRULE_EVAL_WORKERS when set (0: judge on this thread); else the library's choice. */
+function workersSetting(): number | undefined {
     const setting = process.env.PAYRULE_EVAL_WORKERS;
-    if (setting !== undefined && setting !== '') return Math.max(0, Math.floor(Number(setting)) || 0);
-    return workersFor(input, chunkBytes);
+    return setting !== undefined && setting !== '' ? Math.max(0, Math.floor(Number(setting)) || 0) : undefined;
+}
+
+/** PAYRULE_EVAL_WHOLE_BYTES when set (0 streams everything); else the library's default. */
+function wholeBytesSetting(): number | undefined {
+    const setting = process.env.PAYRULE_EVAL_WHOLE_BYTES;
+    return setting !== undefined && setting !== '' && Number.isFinite(Number(setting)) ? Math.max(0, Number(setting)) : undefined;
 }
 
 /** The one line `payrule eval` writes on standard error for each payer no pack serves. */
@@ -297,15 +258,6 @@ export function unroutedWarning(payer: string, claims: number): string {
         `payrule eval: warning: no pack serves payer ${JSON.stringify(payer)}: its ${claims === 1 ? 'claim was' : `${claims} claims were`} ` +
         'judged by no rule (every line paid); give a pack whose payer or payer id it is'
     );
-}
-
-/** Whether NDJSON input is at most WHOLE_BYTES (PAYRULE_EVAL_WHOLE_BYTES; 0 streams everything). */
-async function fitsWhole(input: ClaimsInput): Promise<boolean> {
-    const setting = process.env.PAYRULE_EVAL_WHOLE_BYTES;
-    const limit = setting !== undefined && setting !== '' && Number.isFinite(Number(setting)) ? Math.max(0, Number(setting)) : WHOLE_BYTES;
-    if (input.size !== undefined) return input.size <= limit;
-    await input.fill(limit + 1);
-    return input.done && input.bufferedBytes <= limit;
 }
 
 function positiveNumber(text: string | undefined): number | undefined {
