@@ -20,3 +20,15 @@ export function spliceAll<T>(target: T[], start: number, deleteCount: number, it
     pushAll(target, items);
     for (let i = deleteCount; i < tail.length; i++) target.push(tail[i]);
 }
+
+/** The index of the last item of `sorted` (ascending, first item at most `value`) that is at most `value`: binary search. */
+export function lastAtOrBelow(sorted: ArrayLike<number>, value: number): number {
+    let lo = 0;
+    let hi = sorted.length - 1;
+    while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (sorted[mid] <= value) lo = mid;
+        else hi = mid - 1;
+    }
+    return lo;
+}

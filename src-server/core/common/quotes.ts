@@ -9,6 +9,7 @@
  */
 
 import { isSpace } from './whitespace.js';
+import { lastAtOrBelow } from './arrays.js';
 
 export interface NormalizedText {
     /** The normalised text. */
@@ -190,15 +191,7 @@ export class SourceText {
 
     /** 1-based line number of an offset in the original text. */
     lineOf(offset: number): number {
-        const starts = (this.lineStarts ??= computeLineStarts(this.original));
-        let lo = 0;
-        let hi = starts.length - 1;
-        while (lo < hi) {
-            const mid = (lo + hi + 1) >> 1;
-            if (starts[mid] <= offset) lo = mid;
-            else hi = mid - 1;
-        }
-        return lo + 1;
+        return lastAtOrBelow((this.lineStarts ??= computeLineStarts(this.original)), offset) + 1;
     }
 
     /**

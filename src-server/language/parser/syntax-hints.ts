@@ -1,4 +1,5 @@
 import type { Diagnostic, Range, TextEdit } from 'vscode-languageserver-types';
+import { lastAtOrBelow } from '../../core/common/arrays.js';
 
 /**
  * Syntax errors in the words of the mistakes analysts make when they copy from payer documents.
@@ -373,14 +374,8 @@ function lineStarts(text: string): number[] {
 }
 
 function positionIn(lines: number[], offset: number): { line: number; character: number } {
-    let lo = 0;
-    let hi = lines.length - 1;
-    while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (lines[mid] <= offset) lo = mid;
-        else hi = mid - 1;
-    }
-    return { line: lo, character: offset - lines[lo] };
+    const line = lastAtOrBelow(lines, offset);
+    return { line, character: offset - lines[line] };
 }
 
 function lineEnd(text: string, from: number): number {
