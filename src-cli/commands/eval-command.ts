@@ -11,7 +11,7 @@ import { evaluateNdjson, evaluateWhole, workersFor } from '../../src-server/core
 import { EvalProgress } from '../eval/progress.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { compilePolicies } from '../workspace/policy-packs.js';
-import { evaluateWithDuckdbEngine } from '../eval/duckdb.js';
+import { evaluateWithDuckdbEngine } from '../../src-server/core/sql/duckdb-eval.js';
 import { evaluateX12 } from '../../src-server/core/evaluator/parallel/x12.js';
 import { evaluateToRemittance } from '../eval/x12-835.js';
 import { loadTrustedPacks, readTrustedKeys } from './sign-commands.js';
