@@ -58,7 +58,7 @@ pr_pair_findings AS (
   WHERE NOT EXISTS (SELECT 1 FROM pr_pair_lifted l WHERE l.rule_no = c.rule_no AND l.claim_seq = c.claim_seq AND l.line_seq = c.line_seq)
   GROUP BY c.rule_no, i.action, c.claim_seq, c.line_seq
 ),
-pr_hits AS MATERIALIZED (
+pr_hits AS NOT MATERIALIZED (
   SELECT r.rule_no, r.form, r.action, r.conditions, r.counters, r.per_unit, r.half_unit, r.timed_method,
     (r.effective_from IS NULL OR l.service_date >= r.effective_from) AND (r.effective_to IS NULL OR l.service_date <= r.effective_to) AS in_effect, k.set_no,
     l.claim_seq, l.patient_id, l.provider_id, l.provider_type, l.line_seq, l.service_date, l.code, l.units, l.minutes, l.modifiers

@@ -6,7 +6,10 @@ import type { SqlContext } from './context.js';
  * join on the code; ranges a range join on it, with the shape's check (CPT, or the same letter in the
  * same place). The writer (rule-tables.ts) keeps a set's rows from overlapping, so a line matches a
  * set once. Only lines of claims the rule's pack serves (payer routing) are hits; `in_effect` says
- * whether the line's date is in the rule's (and its policy's) range.
+ * whether the line's date is in the rule's (and its policy's) range. In DuckDB it is NOT MATERIALIZED:
+ * each reader (phase 1's subjects and partners, phase 2) joins again with its own filter pushed
+ * down, which profiled faster than keeping two million wide rows at 200,000 lines, with half the
+ * buffer memory (docs/sql.md, "Benchmark").
  */
 export function codeSetHits(c: SqlContext): string {
     const d = c.d;
@@ -28,7 +31,7 @@ export function codeSetHits(c: SqlContext): string {
         `SELECT pr_l.*, CASE WHEN length(code) <> 5 THEN NULL WHEN ${d.regexFind('code', '^[0-9]{5}')} THEN 'cpt'` +
         ` WHEN ${d.regexFind('code', '^[0-9]{4}[A-Z]')} THEN 'category' WHEN ${d.regexFind('code', '^[A-Z][0-9]{4}')} THEN 'hcpcs' END AS code_shape,` +
         ` CASE WHEN ${d.regexFind('code', '^[0-9]{4}[A-Z]')} THEN substr(code, 5, 1) ELSE '' END AS code_letter FROM pr_lines pr_l`;
-    return `pr_hits AS ${d.name === 'duckdb' ? 'MATERIALIZED ' : ''}(
+    return `pr_hits AS ${d.name === 'duckdb' ? 'NOT MATERIALIZED ' : ''}(
   SELECT ${rule}, k.set_no,
     ${columns}
   FROM pr_lines l
