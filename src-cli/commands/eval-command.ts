@@ -12,7 +12,7 @@ import { streamSink, type EvalTotals, type Sink } from '../../src-server/core/ev
 import { EvalProgress } from '../eval/progress.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { compilePolicies } from '../policy-packs.js';
-import { evaluateWithDuckdbEngine } from '../eval/duckdb.js';
+import { evaluateWithDuckdbEngine } from '../../src-server/core/sql/duckdb-eval.js';
 import { evaluateToRemittance } from '../../src-server/core/evaluator/evaluate-remittance.js';
 import { readTrustedKeys } from '../signing-keys.js';
 import { loadTrustedPacks } from '../../src-server/core/pack/load-trusted.js';

@@ -8,6 +8,7 @@ import type { RulePack } from '../../src-server/core/pack/types.js';
 import {
     compileSql,
     compileSqlQuery,
+    createRuleTables,
     evaluateWithDuckdb,
     isTableRule,
     planRules,
@@ -129,6 +130,36 @@ describe('rules as data', () => {
             ['paid', 'paid'],
         ]);
     }, 120_000);
+
+    it('loads a large rule table through CSV with its text, empty text and NULLs intact', async () => {
+        const rules = ruleTables(planRules(allFormsPacks())).find(t => t.name === 'pr_rules')!;
+        const column = (name: string) => rules.columns.findIndex(c => c.name === name);
+        const tricky = ['a "quoted", title', 'two\nlines', 'ends with a quote"', '', ' spaced ', 'Ünïcode ✓ 𝄞', '\\N', 'NULL'];
+        // Over the size that goes through a CSV file rather than an appender.
+        const rows = Array.from({ length: 12_000 }, (_, i) => {
+            const row = [...rules.rows[i % rules.rows.length]];
+            row[column('rule_no')] = i + 1;
+            row[column('message')] = tricky[i % tricky.length];
+            row[column('remarks')] = i % 3 === 0 ? '' : 'N20,M15';
+            row[column('effective_from')] = i % 2 === 0 ? null : '2025-01-31';
+            row[column('per_unit')] = i % 5 === 0 ? null : i;
+            return row;
+        });
+        const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+        const connection = await instance.connect();
+        try {
+            await createRuleTables(connection, [{ ...rules, rows }]);
+            const read = await connection.runAndReadAll(
+                'SELECT CAST(rule_no AS DOUBLE), message, remarks, CAST(effective_from AS VARCHAR), CAST(per_unit AS DOUBLE) FROM pr_rules ORDER BY rule_no',
+            );
+            expect(read.getRowsJS()).toEqual(
+                rows.map(row => ['rule_no', 'message', 'remarks', 'effective_from', 'per_unit'].map(name => row[column(name)])),
+            );
+        } finally {
+            connection.closeSync();
+            instance.closeSync();
+        }
+    });
 
     it("payrule sql --tables writes Parquet, CSV and DDL; the statement over tables loaded from them gives the engine's output", async () => {
         const packs = [...allFormsPacks(), pairPack(20)];

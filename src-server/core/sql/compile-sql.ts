@@ -199,10 +199,12 @@ class QueryWriter {
   SELECT rule_no, withdraws, claim_seq, line_seq, units FROM pr_pair_findings
 )`,
             // Phase 2, counting edits: they neither judge nor count a line that a line edit denied.
+            // A left join on the withdrawn lines, not a correlated NOT EXISTS (a delim join in DuckDB).
+            `pr_withdrawn AS (\n  SELECT DISTINCT claim_seq AS w_claim_seq, line_seq AS w_line_seq FROM pr_judged WHERE withdraws = 1\n)`,
             `pr_hits_2 AS (
-  SELECT * FROM pr_hits h
-  WHERE h.form IN ('count', 'timed')
-    AND NOT EXISTS (SELECT 1 FROM pr_judged j WHERE j.withdraws = 1 AND j.claim_seq = h.claim_seq AND j.line_seq = h.line_seq)
+  SELECT h.* FROM pr_hits h
+  LEFT JOIN pr_withdrawn w ON w.w_claim_seq = h.claim_seq AND w.w_line_seq = h.line_seq
+  WHERE h.form IN ('count', 'timed') AND w.w_claim_seq IS NULL
 )`,
             // Subject lines outside the effective range stay: visit counters count them as history.
             `pr_subject_2 AS (\n  SELECT * FROM pr_hits_2 WHERE form = 'count' AND set_no = 0\n)`,
@@ -269,18 +271,18 @@ ${timedFindings(this.c)}
     private pairStages(): string[] {
         const d = this.d;
         const t = this.c.table;
-        const served = (line: string) =>
-            `(${line}.payer_key IS NULL OR EXISTS (SELECT 1 FROM ${t('pr_policy_payers')} y ` +
-            `WHERE y.policy_no = r.policy_no AND y.payer_key = ${line}.payer_key))`;
+        // Routing as left joins (one row per pack and payer key), not correlated EXISTS (delim joins in DuckDB).
         const pairs = (
             scope: 'day' | 'claim',
         ) => `  SELECT r.rule_no, s.claim_seq, s.line_seq, s.units, s.modifiers AS own_modifiers, p.modifiers AS partner_modifiers
   FROM pr_lines s
   JOIN ${t('pr_pair_rules')} r ON r.subject_code = s.code AND r.scope = '${scope}'
   JOIN pr_lines p ON p.code = r.partner_code AND ${sameGroup(scope)}
+  LEFT JOIN ${t('pr_policy_payers')} ys ON ys.policy_no = r.policy_no AND ys.payer_key = s.payer_key
+  LEFT JOIN ${t('pr_policy_payers')} yp ON yp.policy_no = r.policy_no AND yp.payer_key = p.payer_key
   WHERE ${notSelf()}
     AND (r.effective_from IS NULL OR s.service_date >= r.effective_from) AND (r.effective_to IS NULL OR s.service_date <= r.effective_to)
-    AND ${served('s')} AND ${served('p')}`;
+    AND (s.payer_key IS NULL OR ys.policy_no IS NOT NULL) AND (p.payer_key IS NULL OR yp.policy_no IS NOT NULL)`;
         return [
             `pr_pair_candidates AS (\n${pairs('day')}\n  UNION ALL\n${pairs('claim')}\n)`,
             `pr_pair_lifted AS (

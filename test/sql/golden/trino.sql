@@ -29,17 +29,21 @@ pr_pair_candidates AS (
   FROM pr_lines s
   JOIN pr_pair_rules r ON r.subject_code = s.code AND r.scope = 'day'
   JOIN pr_lines p ON p.code = r.partner_code AND p.patient_id = s.patient_id AND p.service_date = s.service_date AND p.provider_id IS NOT DISTINCT FROM s.provider_id
+  LEFT JOIN pr_policy_payers ys ON ys.policy_no = r.policy_no AND ys.payer_key = s.payer_key
+  LEFT JOIN pr_policy_payers yp ON yp.policy_no = r.policy_no AND yp.payer_key = p.payer_key
   WHERE NOT (p.claim_seq = s.claim_seq AND p.line_seq = s.line_seq)
     AND (r.effective_from IS NULL OR s.service_date >= r.effective_from) AND (r.effective_to IS NULL OR s.service_date <= r.effective_to)
-    AND (s.payer_key IS NULL OR EXISTS (SELECT 1 FROM pr_policy_payers y WHERE y.policy_no = r.policy_no AND y.payer_key = s.payer_key)) AND (p.payer_key IS NULL OR EXISTS (SELECT 1 FROM pr_policy_payers y WHERE y.policy_no = r.policy_no AND y.payer_key = p.payer_key))
+    AND (s.payer_key IS NULL OR ys.policy_no IS NOT NULL) AND (p.payer_key IS NULL OR yp.policy_no IS NOT NULL)
   UNION ALL
   SELECT r.rule_no, s.claim_seq, s.line_seq, s.units, s.modifiers AS own_modifiers, p.modifiers AS partner_modifiers
   FROM pr_lines s
   JOIN pr_pair_rules r ON r.subject_code = s.code AND r.scope = 'claim'
   JOIN pr_lines p ON p.code = r.partner_code AND p.claim_seq = s.claim_seq
+  LEFT JOIN pr_policy_payers ys ON ys.policy_no = r.policy_no AND ys.payer_key = s.payer_key
+  LEFT JOIN pr_policy_payers yp ON yp.policy_no = r.policy_no AND yp.payer_key = p.payer_key
   WHERE NOT (p.claim_seq = s.claim_seq AND p.line_seq = s.line_seq)
     AND (r.effective_from IS NULL OR s.service_date >= r.effective_from) AND (r.effective_to IS NULL OR s.service_date <= r.effective_to)
-    AND (s.payer_key IS NULL OR EXISTS (SELECT 1 FROM pr_policy_payers y WHERE y.policy_no = r.policy_no AND y.payer_key = s.payer_key)) AND (p.payer_key IS NULL OR EXISTS (SELECT 1 FROM pr_policy_payers y WHERE y.policy_no = r.policy_no AND y.payer_key = p.payer_key))
+    AND (s.payer_key IS NULL OR ys.policy_no IS NOT NULL) AND (p.payer_key IS NULL OR yp.policy_no IS NOT NULL)
 ),
 pr_pair_lifted AS (
   SELECT DISTINCT c.rule_no, c.claim_seq, c.line_seq
@@ -57,20 +61,21 @@ pr_pair_findings AS (
 pr_hits AS (
   SELECT r.rule_no, r.form, r.action, r.conditions, r.counters, r.per_unit, r.half_unit, r.timed_method,
     (r.effective_from IS NULL OR l.service_date >= r.effective_from) AND (r.effective_to IS NULL OR l.service_date <= r.effective_to) AS in_effect, k.set_no,
-    l.claim_seq, l.claim_id, l.patient_id, l.payer_key, l.provider_id, l.provider_type, l.line_seq, l.line_number, l.service_date, l.code, l.units, l.minutes, l.modifiers, l.diagnoses, l.diagnosis_pointers
+    l.claim_seq, l.patient_id, l.provider_id, l.provider_type, l.line_seq, l.service_date, l.code, l.units, l.minutes, l.modifiers
   FROM pr_lines l
   JOIN pr_rule_codes k ON k.code = l.code
   JOIN pr_rules r ON r.rule_no = k.rule_no
-  WHERE (l.payer_key IS NULL OR EXISTS (SELECT 1 FROM pr_policy_payers y WHERE y.policy_no = r.policy_no AND y.payer_key = l.payer_key))
+  LEFT JOIN pr_policy_payers y ON y.policy_no = r.policy_no AND y.payer_key = l.payer_key
+  WHERE (l.payer_key IS NULL OR y.policy_no IS NOT NULL)
   UNION ALL
   SELECT r.rule_no, r.form, r.action, r.conditions, r.counters, r.per_unit, r.half_unit, r.timed_method,
     (r.effective_from IS NULL OR l.service_date >= r.effective_from) AND (r.effective_to IS NULL OR l.service_date <= r.effective_to) AS in_effect, g.set_no,
-    l.claim_seq, l.claim_id, l.patient_id, l.payer_key, l.provider_id, l.provider_type, l.line_seq, l.line_number, l.service_date, l.code, l.units, l.minutes, l.modifiers, l.diagnoses, l.diagnosis_pointers
-  FROM pr_lines l
-  JOIN pr_rule_ranges g ON l.code BETWEEN g.low AND g.high
+    l.claim_seq, l.patient_id, l.provider_id, l.provider_type, l.line_seq, l.service_date, l.code, l.units, l.minutes, l.modifiers
+  FROM (SELECT pr_l.*, CASE WHEN length(code) <> 5 THEN NULL WHEN regexp_like(code, '^[0-9]{5}') THEN 'cpt' WHEN regexp_like(code, '^[0-9]{4}[A-Z]') THEN 'category' WHEN regexp_like(code, '^[A-Z][0-9]{4}') THEN 'hcpcs' END AS code_shape, CASE WHEN regexp_like(code, '^[0-9]{4}[A-Z]') THEN substr(code, 5, 1) ELSE '' END AS code_letter FROM pr_lines pr_l) l
+  JOIN pr_rule_ranges g ON g.shape = l.code_shape AND COALESCE(g.letter, '') = l.code_letter AND l.code BETWEEN g.low AND g.high
   JOIN pr_rules r ON r.rule_no = g.rule_no
-  WHERE length(code) = 5 AND CASE g.shape WHEN 'cpt' THEN regexp_like(code, '^[0-9]{5}') WHEN 'category' THEN regexp_like(code, '^[0-9]{4}[A-Z]') AND substr(code, 5, 1) = g.letter ELSE regexp_like(code, '^[A-Z][0-9]{4}') END
-    AND (l.payer_key IS NULL OR EXISTS (SELECT 1 FROM pr_policy_payers y WHERE y.policy_no = r.policy_no AND y.payer_key = l.payer_key))
+  LEFT JOIN pr_policy_payers y ON y.policy_no = r.policy_no AND y.payer_key = l.payer_key
+  WHERE (l.payer_key IS NULL OR y.policy_no IS NOT NULL)
 ),
 pr_test_lists AS (
   SELECT rule_no, test_no, array_agg(value) AS items
@@ -132,8 +137,9 @@ pr_tests_1 AS (
   FROM pr_subject_1 s
   JOIN pr_rule_tests t ON t.rule_no = s.rule_no AND t.kind IN ('diagnosis-only', 'diagnosis')
   JOIN pr_test_lists v ON v.rule_no = t.rule_no AND v.test_no = t.test_no
-  WHERE CASE WHEN t.kind = 'diagnosis' THEN COALESCE(cardinality(filter(transform(CASE WHEN s.diagnosis_pointers IS NULL OR cardinality(s.diagnosis_pointers) = 0 THEN s.diagnoses ELSE transform(s.diagnosis_pointers, pr_p -> CASE WHEN pr_p >= 1 AND pr_p <= cardinality(s.diagnoses) THEN element_at(s.diagnoses, pr_p) END) END, pr_d -> upper(trim(replace(pr_d, '.', '')))), pr_x -> pr_x IS NOT NULL AND cardinality(filter(v.items, pr_v -> CASE WHEN pr_v LIKE '%*' THEN substr(pr_x, 1, length(pr_v) - 1) = substr(pr_v, 1, length(pr_v) - 1) ELSE pr_v = pr_x END)) > 0)), 0) > 0
-    ELSE COALESCE(cardinality(filter(transform(CASE WHEN s.diagnosis_pointers IS NULL OR cardinality(s.diagnosis_pointers) = 0 THEN s.diagnoses ELSE transform(s.diagnosis_pointers, pr_p -> CASE WHEN pr_p >= 1 AND pr_p <= cardinality(s.diagnoses) THEN element_at(s.diagnoses, pr_p) END) END, pr_d -> upper(trim(replace(pr_d, '.', '')))), pr_x -> pr_x IS NOT NULL)), 0) > 0 AND COALESCE(cardinality(filter(transform(CASE WHEN s.diagnosis_pointers IS NULL OR cardinality(s.diagnosis_pointers) = 0 THEN s.diagnoses ELSE transform(s.diagnosis_pointers, pr_p -> CASE WHEN pr_p >= 1 AND pr_p <= cardinality(s.diagnoses) THEN element_at(s.diagnoses, pr_p) END) END, pr_d -> upper(trim(replace(pr_d, '.', '')))), pr_x -> pr_x IS NOT NULL AND NOT (cardinality(filter(v.items, pr_v -> CASE WHEN pr_v LIKE '%*' THEN substr(pr_x, 1, length(pr_v) - 1) = substr(pr_v, 1, length(pr_v) - 1) ELSE pr_v = pr_x END)) > 0))), 0) = 0 END
+  JOIN pr_lines l ON l.claim_seq = s.claim_seq AND l.line_seq = s.line_seq
+  WHERE CASE WHEN t.kind = 'diagnosis' THEN COALESCE(cardinality(filter(transform(CASE WHEN l.diagnosis_pointers IS NULL OR cardinality(l.diagnosis_pointers) = 0 THEN l.diagnoses ELSE transform(l.diagnosis_pointers, pr_p -> CASE WHEN pr_p >= 1 AND pr_p <= cardinality(l.diagnoses) THEN element_at(l.diagnoses, pr_p) END) END, pr_d -> upper(trim(replace(pr_d, '.', '')))), pr_x -> pr_x IS NOT NULL AND cardinality(filter(v.items, pr_v -> CASE WHEN pr_v LIKE '%*' THEN substr(pr_x, 1, length(pr_v) - 1) = substr(pr_v, 1, length(pr_v) - 1) ELSE pr_v = pr_x END)) > 0)), 0) > 0
+    ELSE COALESCE(cardinality(filter(transform(CASE WHEN l.diagnosis_pointers IS NULL OR cardinality(l.diagnosis_pointers) = 0 THEN l.diagnoses ELSE transform(l.diagnosis_pointers, pr_p -> CASE WHEN pr_p >= 1 AND pr_p <= cardinality(l.diagnoses) THEN element_at(l.diagnoses, pr_p) END) END, pr_d -> upper(trim(replace(pr_d, '.', '')))), pr_x -> pr_x IS NOT NULL)), 0) > 0 AND COALESCE(cardinality(filter(transform(CASE WHEN l.diagnosis_pointers IS NULL OR cardinality(l.diagnosis_pointers) = 0 THEN l.diagnoses ELSE transform(l.diagnosis_pointers, pr_p -> CASE WHEN pr_p >= 1 AND pr_p <= cardinality(l.diagnoses) THEN element_at(l.diagnoses, pr_p) END) END, pr_d -> upper(trim(replace(pr_d, '.', '')))), pr_x -> pr_x IS NOT NULL AND NOT (cardinality(filter(v.items, pr_v -> CASE WHEN pr_v LIKE '%*' THEN substr(pr_x, 1, length(pr_v) - 1) = substr(pr_v, 1, length(pr_v) - 1) ELSE pr_v = pr_x END)) > 0))), 0) = 0 END
 ),
 pr_outcome_1 AS (
   SELECT h.rule_no, h.claim_seq, h.line_seq,
@@ -158,10 +164,13 @@ pr_judged AS (
   -- pair edits: the rows of pr_pair_rules
   SELECT rule_no, withdraws, claim_seq, line_seq, units FROM pr_pair_findings
 ),
+pr_withdrawn AS (
+  SELECT DISTINCT claim_seq AS w_claim_seq, line_seq AS w_line_seq FROM pr_judged WHERE withdraws = 1
+),
 pr_hits_2 AS (
-  SELECT * FROM pr_hits h
-  WHERE h.form IN ('count', 'timed')
-    AND NOT EXISTS (SELECT 1 FROM pr_judged j WHERE j.withdraws = 1 AND j.claim_seq = h.claim_seq AND j.line_seq = h.line_seq)
+  SELECT h.* FROM pr_hits h
+  LEFT JOIN pr_withdrawn w ON w.w_claim_seq = h.claim_seq AND w.w_line_seq = h.line_seq
+  WHERE h.form IN ('count', 'timed') AND w.w_claim_seq IS NULL
 ),
 pr_subject_2 AS (
   SELECT * FROM pr_hits_2 WHERE form = 'count' AND set_no = 0
@@ -218,8 +227,9 @@ pr_tests_2 AS (
   FROM pr_subject_2 s
   JOIN pr_rule_tests t ON t.rule_no = s.rule_no AND t.kind IN ('diagnosis-only', 'diagnosis')
   JOIN pr_test_lists v ON v.rule_no = t.rule_no AND v.test_no = t.test_no
-  WHERE CASE WHEN t.kind = 'diagnosis' THEN COALESCE(cardinality(filter(transform(CASE WHEN s.diagnosis_pointers IS NULL OR cardinality(s.diagnosis_pointers) = 0 THEN s.diagnoses ELSE transform(s.diagnosis_pointers, pr_p -> CASE WHEN pr_p >= 1 AND pr_p <= cardinality(s.diagnoses) THEN element_at(s.diagnoses, pr_p) END) END, pr_d -> upper(trim(replace(pr_d, '.', '')))), pr_x -> pr_x IS NOT NULL AND cardinality(filter(v.items, pr_v -> CASE WHEN pr_v LIKE '%*' THEN substr(pr_x, 1, length(pr_v) - 1) = substr(pr_v, 1, length(pr_v) - 1) ELSE pr_v = pr_x END)) > 0)), 0) > 0
-    ELSE COALESCE(cardinality(filter(transform(CASE WHEN s.diagnosis_pointers IS NULL OR cardinality(s.diagnosis_pointers) = 0 THEN s.diagnoses ELSE transform(s.diagnosis_pointers, pr_p -> CASE WHEN pr_p >= 1 AND pr_p <= cardinality(s.diagnoses) THEN element_at(s.diagnoses, pr_p) END) END, pr_d -> upper(trim(replace(pr_d, '.', '')))), pr_x -> pr_x IS NOT NULL)), 0) > 0 AND COALESCE(cardinality(filter(transform(CASE WHEN s.diagnosis_pointers IS NULL OR cardinality(s.diagnosis_pointers) = 0 THEN s.diagnoses ELSE transform(s.diagnosis_pointers, pr_p -> CASE WHEN pr_p >= 1 AND pr_p <= cardinality(s.diagnoses) THEN element_at(s.diagnoses, pr_p) END) END, pr_d -> upper(trim(replace(pr_d, '.', '')))), pr_x -> pr_x IS NOT NULL AND NOT (cardinality(filter(v.items, pr_v -> CASE WHEN pr_v LIKE '%*' THEN substr(pr_x, 1, length(pr_v) - 1) = substr(pr_v, 1, length(pr_v) - 1) ELSE pr_v = pr_x END)) > 0))), 0) = 0 END
+  JOIN pr_lines l ON l.claim_seq = s.claim_seq AND l.line_seq = s.line_seq
+  WHERE CASE WHEN t.kind = 'diagnosis' THEN COALESCE(cardinality(filter(transform(CASE WHEN l.diagnosis_pointers IS NULL OR cardinality(l.diagnosis_pointers) = 0 THEN l.diagnoses ELSE transform(l.diagnosis_pointers, pr_p -> CASE WHEN pr_p >= 1 AND pr_p <= cardinality(l.diagnoses) THEN element_at(l.diagnoses, pr_p) END) END, pr_d -> upper(trim(replace(pr_d, '.', '')))), pr_x -> pr_x IS NOT NULL AND cardinality(filter(v.items, pr_v -> CASE WHEN pr_v LIKE '%*' THEN substr(pr_x, 1, length(pr_v) - 1) = substr(pr_v, 1, length(pr_v) - 1) ELSE pr_v = pr_x END)) > 0)), 0) > 0
+    ELSE COALESCE(cardinality(filter(transform(CASE WHEN l.diagnosis_pointers IS NULL OR cardinality(l.diagnosis_pointers) = 0 THEN l.diagnoses ELSE transform(l.diagnosis_pointers, pr_p -> CASE WHEN pr_p >= 1 AND pr_p <= cardinality(l.diagnoses) THEN element_at(l.diagnoses, pr_p) END) END, pr_d -> upper(trim(replace(pr_d, '.', '')))), pr_x -> pr_x IS NOT NULL)), 0) > 0 AND COALESCE(cardinality(filter(transform(CASE WHEN l.diagnosis_pointers IS NULL OR cardinality(l.diagnosis_pointers) = 0 THEN l.diagnoses ELSE transform(l.diagnosis_pointers, pr_p -> CASE WHEN pr_p >= 1 AND pr_p <= cardinality(l.diagnoses) THEN element_at(l.diagnoses, pr_p) END) END, pr_d -> upper(trim(replace(pr_d, '.', '')))), pr_x -> pr_x IS NOT NULL AND NOT (cardinality(filter(v.items, pr_v -> CASE WHEN pr_v LIKE '%*' THEN substr(pr_x, 1, length(pr_v) - 1) = substr(pr_v, 1, length(pr_v) - 1) ELSE pr_v = pr_x END)) > 0))), 0) = 0 END
 ),
 pr_outcome_2 AS (
   SELECT h.rule_no, h.claim_seq, h.line_seq,
@@ -299,12 +309,23 @@ pr_visit_dates AS (
   SELECT DISTINCT rule_no, counter_no, counter_kind, visit_days, patient_id, service_date, day_number, service_year
   FROM pr_counting WHERE counter_kind IN (5, 6)
 ),
-pr_visits AS (
-  SELECT v.rule_no, v.counter_no, v.counter_kind, v.visit_days, v.patient_id, v.service_date, COUNT(e.day_number) AS earlier_visits
+pr_visit_earlier AS (
+  SELECT v.rule_no, v.counter_no, v.patient_id, v.service_date, COUNT(*) AS earlier_visits
   FROM pr_visit_dates v
-  LEFT JOIN pr_visit_dates e ON e.rule_no = v.rule_no AND e.counter_no = v.counter_no AND e.patient_id = v.patient_id AND e.day_number < v.day_number
-    AND CASE WHEN v.counter_kind = 5 THEN e.service_year = v.service_year ELSE e.day_number > v.day_number - v.visit_days END
-  GROUP BY v.rule_no, v.counter_no, v.counter_kind, v.visit_days, v.patient_id, v.service_date
+  JOIN pr_visit_dates e ON e.rule_no = v.rule_no AND e.counter_no = v.counter_no AND e.patient_id = v.patient_id AND e.service_year = v.service_year
+  WHERE v.counter_kind = 5 AND e.day_number < v.day_number
+  GROUP BY v.rule_no, v.counter_no, v.patient_id, v.service_date
+  UNION ALL
+  SELECT v.rule_no, v.counter_no, v.patient_id, v.service_date, COUNT(*) AS earlier_visits
+  FROM pr_visit_dates v
+  JOIN pr_visit_dates e ON e.rule_no = v.rule_no AND e.counter_no = v.counter_no AND e.patient_id = v.patient_id
+  WHERE v.counter_kind = 6 AND e.day_number < v.day_number AND e.day_number > v.day_number - v.visit_days
+  GROUP BY v.rule_no, v.counter_no, v.patient_id, v.service_date
+),
+pr_visits AS (
+  SELECT v.rule_no, v.counter_no, v.counter_kind, v.visit_days, v.patient_id, v.service_date, COALESCE(x.earlier_visits, 0) AS earlier_visits
+  FROM pr_visit_dates v
+  LEFT JOIN pr_visit_earlier x ON x.rule_no = v.rule_no AND x.counter_no = v.counter_no AND x.patient_id = v.patient_id AND x.service_date = v.service_date
 ),
 pr_visit_lines AS (
   SELECT c.rule_no, c.counters, c.claim_seq, c.line_seq, c.lifted, c.in_effect, CASE WHEN v.earlier_visits >= c.counter_max THEN c.units ELSE 0 END AS acted

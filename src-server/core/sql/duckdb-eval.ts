@@ -1,27 +1,27 @@
-import { readClaimValue, readNdjsonLine, type ClaimRecord } from '../../src-server/core/claims/index.js';
-import type { ClaimOutput } from '../../src-server/core/evaluator/index.js';
-import type { RulePack } from '../../src-server/core/pack/index.js';
-import { streamWithDuckdb, tabularFormatOf } from '../../src-server/core/sql/index.js';
-import { LongNdjsonLineError } from '../../src-server/core/sql/ndjson.js';
-import { entryBatcher } from '../../src-server/core/evaluator/parallel/entries.js';
-import { outputFormat, type EvalFormat } from '../../src-server/core/evaluator/parallel/format.js';
-import { Explainer } from '../../src-server/core/evaluator/explain.js';
-import { ClaimsInput, parseClaimsDocument } from '../../src-server/core/evaluator/parallel/input.js';
-import { EvalSetupError } from '../../src-server/core/evaluator/parallel/packs.js';
-import type { EvalTotals, Sink } from '../../src-server/core/evaluator/parallel/pipeline.js';
-import { decodeUtf8 } from '../../src-server/core/evaluator/parallel/pool.js';
-import { x12Records } from '../../src-server/core/evaluator/parallel/x12.js';
+import { readClaimValue, readNdjsonLine, type ClaimRecord } from '../claims/index.js';
+import type { ClaimOutput } from '../evaluator/index.js';
+import type { RulePack } from '../pack/index.js';
+import { streamWithDuckdb, tabularFormatOf } from './duckdb-engine.js';
+import { LongNdjsonLineError } from './ndjson.js';
+import { entryBatcher } from '../evaluator/parallel/entries.js';
+import { outputFormat, type EvalFormat } from '../evaluator/parallel/format.js';
+import { Explainer } from '../evaluator/explain.js';
+import { ClaimsInput, parseClaimsDocument } from '../evaluator/parallel/input.js';
+import { EvalSetupError } from '../evaluator/parallel/packs.js';
+import type { EvalTotals, Sink } from '../evaluator/parallel/pipeline.js';
+import { decodeUtf8 } from '../evaluator/parallel/pool.js';
+import { x12Records } from '../evaluator/parallel/x12.js';
 
 /**
- * `payrule eval --engine duckdb`: the claims are judged by the packs' SQL in embedded DuckDB
- * (src-server/core/sql/duckdb-engine.ts) and written in exactly the formats of the JavaScript engine.
+ * `payrule eval --engine duckdb` (src-cli/commands/eval-command.ts): the claims are judged by the packs' SQL in embedded DuckDB
+ * (duckdb-engine.ts) and written in exactly the formats of the JavaScript engine.
  *
  * JSON documents, FHIR and X12 are read here with the JavaScript engine's own input handling
  * (ClaimsInput, the same claim readers, the same line numbers), so a claim that cannot be read gives
- * the same error entry and an input that cannot be read at all the same message. NDJSON files are
- * read by DuckDB itself, which gives the lines it cannot normalise in SQL (bad values, FHIR, ...) to
- * the same claim readers. CSV and Parquet files in the claim_lines layout (docs/sql.md) are read by
- * DuckDB itself. Unlike the JavaScript engine,
+ * the same error entry and an input that cannot be read at all the same message. NDJSON is read the
+ * same way (faster than DuckDB's own NDJSON reader, ndjson.ts, which PAYRULE_DUCKDB_NDJSON_READER=sql
+ * selects). CSV and Parquet files in the claim_lines layout (docs/sql.md) are read by DuckDB
+ * itself. Unlike the JavaScript engine,
  * which judges NDJSON in runs of consecutive claims of one patient, DuckDB judges the whole input
  * as one batch (as `evaluate` does): the two agree whenever each patient's claims are together.
  */
@@ -47,12 +47,13 @@ export async function evaluateWithDuckdbEngine(
     } else {
         const input = await ClaimsInput.open(claims);
         try {
-            // An NDJSON file is read by DuckDB itself (src-server/core/sql/ndjson.ts), which hands the
-            // lines it cannot read exactly as the claim readers do back to them.
+            // NDJSON is read by the claim readers and handed to DuckDB (measured faster than DuckDB's own
+            // reader, ndjson.ts: docs/sql.md); PAYRULE_DUCKDB_NDJSON_READER=sql picks that one.
             const records = await claimRecords(input);
+            const sqlReader = process.env.PAYRULE_DUCKDB_NDJSON_READER === 'sql';
             const ndjsonFile = claims !== '-' && (await input.layout()) === 'ndjson';
             summary = undefined;
-            if (ndjsonFile) {
+            if (sqlReader && ndjsonFile) {
                 try {
                     summary = await streamWithDuckdb(packs, claims, onEntry, { ...settings, format: 'ndjson' });
                 } catch (error) {
