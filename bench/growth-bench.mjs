@@ -32,6 +32,7 @@ const BASE = {
     'codeset chain': 80,
     'doubling modifier sets': 3,
     'modifier set chain': 200,
+    'conflicting limits': 15,
     'unused codesets': 1000,
 };
 const scale = Number(process.env.PAYRULE_GROWTH_SCALE) > 0 ? Number(process.env.PAYRULE_GROWTH_SCALE) : 1;

@@ -7,6 +7,7 @@ export declare const SHAPES: Record<
     | 'codeset chain'
     | 'doubling modifier sets'
     | 'modifier set chain'
+    | 'conflicting limits'
     | 'unused codesets',
     (n: number) => string
 >;

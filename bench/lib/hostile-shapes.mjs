@@ -44,6 +44,12 @@ export const SHAPES = {
         for (let i = 1; i <= n; i++) text += `modifierset chain${i} = chain${i - 1}\n`;
         return text + `\nrule R "uses the chain"\n  97124 denied with 97140 same day unless modifier chain${n}\n`;
     },
+    /** n rules limiting one code n different ways: every pair contradicts. */
+    'conflicting limits': n => {
+        let text = HEADER;
+        for (let i = 0; i < n; i++) text += `rule limit_${i} "limit ${i + 1}"\n  97110 denied above ${i + 1} units per day\n`;
+        return text;
+    },
     /** n unused codesets: n warnings. */
     'unused codesets': n => {
         let text = HEADER;

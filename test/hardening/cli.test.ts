@@ -47,6 +47,8 @@ describe('payrule check on the inputs of issue 19', () => {
             SHAPES['modifier set chain'](3).replace('modifierset chain0 = 59', 'modifierset chain0 = 59, chain3'),
             'mod_cycle',
         ),
+        // Once a finding per pair: 150 rules, 22,350 contradictions.
+        'limits.payrule': alone(SHAPES['conflicting limits'](150), 'limits'),
         'trojan.payrule':
             'policy trojan "P"\n  effective 2025-01-01\n\n// ok \u202E evil \u2066\nrule R "Mass\u200Bage"\n  97124 denied above 4 units per day\n',
     };
@@ -103,6 +105,16 @@ describe('payrule check on the inputs of issue 19', () => {
         expect(of('mod-cycle.payrule').map(f => f.message)).toContain(
             "Modifier set 'chain1' includes itself: chain1 -> chain0 -> chain3 -> chain2 -> chain1.",
         );
+    });
+
+    it('reports at most 11 conflicts a rule for 150 rules limiting one code 150 ways, the last naming the rest', () => {
+        // 150 rules × 11 contradictions and 150 missing citations: 1,800 findings, not 22,500.
+        expect(of('limits.payrule').at(-1)?.message).toMatch(/^…and 800 more problems in this file \(651 errors, 149 warnings\) not shown/);
+        const folded = of('limits.payrule').filter(f =>
+            f.message.startsWith('Also conflicts with more rules than those reported here one by one, '),
+        );
+        expect(folded.length).toBeGreaterThan(0);
+        expect(folded[0].message).toMatch(/'limit_11' \(line \d+\), .*'limit_20' \(line \d+\) and others: /);
     });
 
     it('flags Trojan Source characters in comments and strings', () => {

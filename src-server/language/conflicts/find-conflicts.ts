@@ -33,6 +33,10 @@ export type RuleConflict = Omit<Conflict, 'message'> & {
     why: string;
     /** Every rule of the other side when it is a group of identical rules (`other` first). */
     others?: RuleSummary[];
+    /** A finding that stands for this many more conflicts of the rule (`others` names the first of them). */
+    more?: number;
+    /** `more` is a lower bound: the search stopped there. */
+    atLeast?: boolean;
 };
 
 /**
@@ -50,19 +54,49 @@ export function findRuleConflicts(index: ConflictIndex, payer: string, rule: Rul
         const verdict = judge(rule, copies[0]);
         if (verdict) found.push({ check: verdict.check, rule, other: copies[0], others: copies, why: verdict.why });
     }
+    // Past the conflicts reported one by one and those the last finding names, one more says there
+    // are more: the search stops there, so n rules that all conflict cost n searches, not n².
+    const oneByOne = found.length + CONFLICTS_ONE_BY_ONE;
+    const enough = oneByOne + NAMED_IN_MESSAGE + 1;
     const judged = new Set<RuleGroup>();
     for (const group of index.comparableWith(payer, rule)) {
+        if (found.length >= enough) break;
         const verdict = group.first && judge(rule, group.first);
         if (!verdict) continue;
         judged.add(group);
         found.push(groupConflict(verdict, rule, group));
     }
     for (const group of index.mirroredBy(payer, rule)) {
+        if (found.length >= enough) break;
         if (judged.has(group)) continue;
         const verdict = group.first && judgeMutualDenial(rule, group.first);
         if (verdict) found.push(groupConflict(verdict, rule, group));
     }
-    return found;
+    return foldedPast(oneByOne, rule, found, found.length >= enough);
+}
+
+/**
+ * At most this many conflicts of one rule are reported one by one; the rest become one finding
+ * naming the first few of them. 150 rules limiting one code 150 ways once gave 22,350 findings
+ * (issue 19: findings grow with the rules, not with their pairs).
+ */
+const CONFLICTS_ONE_BY_ONE = 10;
+
+function foldedPast(count: number, rule: RuleSummary, found: RuleConflict[], stopped: boolean): RuleConflict[] {
+    if (found.length <= count + 1) return found;
+    const rest = found.slice(count);
+    return [
+        ...found.slice(0, count),
+        {
+            check: rest.some(conflict => conflict.check === 'contradiction') ? 'contradiction' : 'duplicate-rule',
+            rule,
+            other: rest[0].other,
+            others: rest.slice(0, NAMED_IN_MESSAGE).map(conflict => conflict.other),
+            more: rest.length,
+            atLeast: stopped,
+            why: 'of a set of rules on the same codes, at most one decides each billing; merge them, or tell them apart by dates or conditions.',
+        },
+    ];
 }
 
 function groupConflict(verdict: Verdict, rule: RuleSummary, group: RuleGroup): RuleConflict {
@@ -86,6 +120,14 @@ export function describeConflict(conflict: RuleConflict): string {
     const others = conflict.others ?? [conflict.other];
     const where = (other: RuleSummary) =>
         other.documentUri === rule.documentUri ? `line ${line(other)}` : `${fileName(other.documentUri, rule.documentUri)}:${line(other)}`;
+    if (conflict.more !== undefined) {
+        const named = others.map(other => `'${other.name}' (${where(other)})`).join(', ');
+        const unnamed = conflict.more - others.length;
+        if (conflict.atLeast)
+            return `Also conflicts with more rules than those reported here one by one, ${named} and others: ${conflict.why}`;
+        const tail = unnamed > 0 ? ` and ${unnamed.toLocaleString('en-US')} more` : '';
+        return `Also conflicts with ${conflict.more.toLocaleString('en-US')} more rules than those reported here one by one, ${named}${tail}: ${conflict.why}`;
+    }
     if (others.length === 1) return `${lead} rule '${others[0].name}' (${where(others[0])}): ${conflict.why}`;
     const named = others.slice(0, NAMED_IN_MESSAGE).map(other => `'${other.name}' (${where(other)})`);
     const more = others.length > NAMED_IN_MESSAGE ? ` and ${(others.length - NAMED_IN_MESSAGE).toLocaleString('en-US')} more` : '';
