@@ -1,4 +1,5 @@
 import type { Condition, PackPolicy, PackRule, RulePack } from '../pack/types.js';
+import { compareText } from '../common/compare.js';
 
 /** One rule as it stands on each side of a change; a missing side means added or removed. */
 export interface RuleChangePair {
@@ -32,7 +33,7 @@ export function changedRules(oldPacks: readonly RulePack[], newPacks: readonly R
     side(oldPacks, 'old');
     side(newPacks, 'new');
     const changed: RuleChangePair[] = [];
-    for (const pair of [...pairs.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
+    for (const pair of [...pairs.values()].sort((a, b) => compareText(a.key, b.key))) {
         pair.causes = causesOf(pair);
         if (pair.causes.length > 0) changed.push(pair);
     }

@@ -3,6 +3,7 @@ import { Evaluator } from '../evaluator/evaluate.js';
 import type { ClaimOutput, LineResult, LineStatus } from '../evaluator/types.js';
 import type { RulePack } from '../pack/types.js';
 import { compareLine, type Direction } from './impact.js';
+import { compareText } from '../common/compare.js';
 
 /**
  * Replay (docs/impact.md, "Replay"): historical claims judged under OLD and NEW in one pass, each
@@ -328,8 +329,4 @@ function byImpact(x: ReplayGroup, y: ReplayGroup): number {
 
 function sortedRecord(record: Record<string, number>): Record<string, number> {
     return Object.fromEntries(Object.entries(record).sort(([a], [b]) => compareText(a, b)));
-}
-
-function compareText(a: string, b: string): number {
-    return a < b ? -1 : a > b ? 1 : 0;
 }

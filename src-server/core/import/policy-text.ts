@@ -2,6 +2,7 @@ import { NCCI_COLUMN_TWO_MODIFIERS, NCCI_DISTINCT_MODIFIERS, NCCI_PTP_MODIFIERS 
 import { MUE_FIELDS, type MueLimit, type MueTable } from './mue.js';
 import { PTP_FIELDS, type PtpEdit, type PtpTable } from './ncci-ptp.js';
 import type { BadRow } from './table-layout.js';
+import { compareText } from '../common/compare.js';
 
 /**
  * Writing imported tables as Payrule: policy files (one per table, or one per code family: the
@@ -85,7 +86,7 @@ export function ptpOutput(tables: PtpTable[], inputs: InputInfo[], settings: Imp
 }
 
 export function mueOutput(tables: MueTable[], inputs: InputInfo[], settings: ImportSettings): OutputFile[] {
-    const limits = tables.flatMap(table => table.limits).sort((a, b) => compare(a.code, b.code));
+    const limits = tables.flatMap(table => table.limits).sort((a, b) => compareText(a.code, b.code));
     const groups = groupBy(limits, limit => familyKey(settings, limit.code));
     const files: OutputFile[] = [];
     for (const [family, members] of groups) {
@@ -205,10 +206,10 @@ function ruleIds(edits: PtpEdit[]): Map<PtpEdit, string> {
 
 function compareEdits(a: PtpEdit, b: PtpEdit): number {
     return (
-        compare(a.column1, b.column1) ||
-        compare(a.column2, b.column2) ||
-        compare(a.effective, b.effective) ||
-        compare(a.file, b.file) ||
+        compareText(a.column1, b.column1) ||
+        compareText(a.column2, b.column2) ||
+        compareText(a.effective, b.effective) ||
+        compareText(a.file, b.file) ||
         a.line - b.line
     );
 }
@@ -295,11 +296,7 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
         if (list) list.push(item);
         else groups.set(k, [item]);
     }
-    return new Map([...groups].sort(([a], [b]) => compare(a, b)));
-}
-
-function compare(a: string, b: string): number {
-    return a < b ? -1 : a > b ? 1 : 0;
+    return new Map([...groups].sort(([a], [b]) => compareText(a, b)));
 }
 
 function sum(values: number[]): number {

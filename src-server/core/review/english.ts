@@ -1,4 +1,5 @@
 import type { CodeSet, Condition, Exception, PackRule, ReasonCode } from '../pack/types.js';
+import { compareText } from '../common/compare.js';
 
 /**
  * A rule in plain English, from its compiled form: what hover shows, what reviewers read in the
@@ -43,7 +44,7 @@ export function describeCodes(codes: CodeSet): string {
     const items = [
         ...codes.codes.map(code => ({ key: code, text: code })),
         ...codes.ranges.map(([start, end]) => ({ key: start, text: `${start}–${end}` })),
-    ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    ].sort((a, b) => compareText(a.key, b.key));
     return items.length === 0
         ? 'no codes'
         : joinWords(

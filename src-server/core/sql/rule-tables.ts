@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { codeShape, sameShape } from '../common/codes.js';
+import { compareText } from '../common/compare.js';
 import type { CodeSet, Condition, PackRule } from '../pack/types.js';
 import type { PlannedRule } from './compile-sql.js';
 import { loadDuckdb } from './duckdb-module.js';
@@ -258,7 +259,7 @@ function pairRows(p: PlannedRule, pairs: Value[][], modifiers: Value[][]): RuleS
         if (exception.kind !== 'modifier') continue;
         for (const modifier of exception.modifiers) seen.set(modifier, (seen.get(modifier) ?? false) || exception.eitherLine === true);
     }
-    for (const [modifier, either] of [...seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) modifiers.push([p.n, modifier, either]);
+    for (const [modifier, either] of [...seen].sort(([a], [b]) => compareText(a, b))) modifiers.push([p.n, modifier, either]);
     return { form: 'pair', conditions: 1, counters: 0, perUnit: null, method: null };
 }
 
@@ -400,10 +401,6 @@ function inRange(range: { low: string; high: string; shape: string; letter: stri
     if (range.shape === 'cpt') return /^[0-9]{5}/.test(code);
     if (range.shape === 'category') return /^[0-9]{4}[A-Z]/.test(code) && code[4] === range.letter;
     return /^[A-Z][0-9]{4}/.test(code);
-}
-
-function compareText(a: string, b: string): number {
-    return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Provider types as the comparison reads them: lower case (an unknown, NULL, type matches none). */

@@ -1,7 +1,7 @@
 import type { ValidationAcceptor, ValidationChecks } from 'langium';
 import type { Modifierset, ModifierTest, PayerClause, PayruleAstType, PolicyFile, ReasonClause } from '../grammar/generated/ast.js';
 import { isActionBody, isModifierset, isModifierTest, isRequiresBody, isRule } from '../grammar/generated/ast.js';
-import { isModifierSetName, modifierSetCycle, modifierSetsOf, reachModifierSets } from '../compiler/modifier-sets.js';
+import { fileOf, isModifierSetName, modifierSetCycle, modifierSetsOf, reachModifierSets } from '../compiler/modifier-sets.js';
 import { payerKey } from '../compiler/compile-policy.js';
 import { isRemarkCode } from '../../core/common/vocabulary.js';
 import { report } from './report.js';
@@ -136,10 +136,4 @@ export class V2Checks {
             }
         }
     }
-}
-
-function fileOf(node: ModifierTest | Modifierset): PolicyFile | undefined {
-    let current: { $type: string; $container?: unknown } | undefined = node;
-    while (current && current.$type !== 'PolicyFile') current = current.$container as typeof current;
-    return current as PolicyFile | undefined;
 }
