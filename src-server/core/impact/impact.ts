@@ -56,10 +56,15 @@ const STATUS_RANK: Record<LineStatus, number> = { paid: 0, reduced: 1, review: 2
  * candidate claim over the boundary values the rule mentions (both versions) under all OLD packs
  * and all NEW packs, and keep the smallest claim whose outcome differs, per rule and direction.
  */
-export function impact(oldPacks: readonly RulePack[], newPacks: readonly RulePack[], options: ImpactOptions = {}): ImpactResult {
+export function impact(
+    oldPacks: readonly RulePack[],
+    newPacks: readonly RulePack[],
+    options: ImpactOptions = {},
+    changed: RuleChangePair[] = changedRules(oldPacks, newPacks),
+): ImpactResult {
     const cap = options.maxCandidatesPerRule ?? 200_000;
     const budget = options.maxCandidatesTotal ?? Infinity;
-    const search = new RuleSearch(oldPacks, newPacks);
+    const search = new RuleSearch(oldPacks, newPacks, changed);
     const searched: SearchedRule[] = [];
     let tried = 0;
     for (let index = 0; index < search.changed.length; index++) {
@@ -96,8 +101,13 @@ export class RuleSearch {
     private readonly changedKeys: Set<string>;
     private readonly allRules: SubjectIndex;
 
-    constructor(oldPacks: readonly RulePack[], newPacks: readonly RulePack[]) {
-        this.changed = changedRules(oldPacks, newPacks);
+    /** `changed`: `changedRules(oldPacks, newPacks)`, when the caller has it already. */
+    constructor(
+        oldPacks: readonly RulePack[],
+        newPacks: readonly RulePack[],
+        changed: RuleChangePair[] = changedRules(oldPacks, newPacks),
+    ) {
+        this.changed = changed;
         this.changedKeys = new Set(this.changed.map(pair => pair.key));
         this.before = new Evaluator(oldPacks);
         this.after = new Evaluator(newPacks);

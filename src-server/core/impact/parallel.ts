@@ -55,7 +55,7 @@ export async function impactInParallel(
     const file = options.workerFile ?? impactWorkerFile();
     const changed = changedRules(oldPacks, newPacks);
     const workers = Math.min(options.workers ?? (changed.length >= WORKER_THRESHOLD ? (options.defaultWorkers ?? 1) : 0), changed.length);
-    if (!file || workers < 1 || options.maxCandidatesTotal !== undefined) return impact(oldPacks, newPacks, options);
+    if (!file || workers < 1 || options.maxCandidatesTotal !== undefined) return impact(oldPacks, newPacks, options, changed);
     const limit = options.maxCandidatesPerRule ?? 200_000;
     const pool = new TaskPool<ImpactTask, SearchedRule[]>(file, workers, {
         workerData: {
