@@ -53,34 +53,36 @@ export function stronglyConnected<T>(
 }
 
 /**
- * The way from `start` back to itself within its component (`members`), as the nodes after `start`
- * along it, ending with `start`: the shortest, breadth first, for components up to `searched`
- * nodes. For a larger one only the first few steps and `start`, with `elidedOf` the component's
- * size (one search per member, each message naming all of them, would be quadratic). Undefined when
- * `start` is on no cycle.
+ * The way from `start` back to itself within its component (`members`), as the names of the nodes
+ * after `start` along it, ending with `start`'s: the shortest, breadth first, for components up to
+ * `searched` nodes. For a larger one only the first few steps, then `… (N <noun> in all)` and
+ * `start` (one search per member, each message naming all of them, would be quadratic). Undefined
+ * when `start` is on no cycle.
  */
 export function cycleThrough<T>(
     start: T,
     members: ReadonlySet<T>,
     successors: (node: T) => readonly T[],
+    name: (node: T) => string,
+    noun: string,
     searched = 64,
-): { path: T[]; elidedOf?: number } | undefined {
+): string[] | undefined {
     if (members.size > searched) {
-        const path: T[] = [];
+        const path: string[] = [];
         let current = start;
         for (let step = 0; step < 8; step++) {
             const next = successors(current).find(target => members.has(target));
             if (next === undefined || next === start) break;
-            path.push(next);
+            path.push(name(next));
             current = next;
         }
-        path.push(start);
-        return { path, elidedOf: members.size };
+        path.push(`… (${members.size.toLocaleString('en-US')} ${noun} in all)`, name(start));
+        return path;
     }
     const cameFrom = new Map<T, T | undefined>();
     const queue: T[] = [];
     for (const next of successors(start)) {
-        if (next === start) return { path: [start] };
+        if (next === start) return [name(start)];
         if (members.has(next) && !cameFrom.has(next)) {
             cameFrom.set(next, undefined);
             queue.push(next);
@@ -90,9 +92,9 @@ export function cycleThrough<T>(
         const current = queue[head];
         for (const next of successors(current)) {
             if (next === start) {
-                const path = [start];
-                for (let at: T | undefined = current; at !== undefined; at = cameFrom.get(at)) path.unshift(at);
-                return { path };
+                const path = [name(start)];
+                for (let at: T | undefined = current; at !== undefined; at = cameFrom.get(at)) path.unshift(name(at));
+                return path;
             }
             if (members.has(next) && !cameFrom.has(next)) {
                 cameFrom.set(next, current);

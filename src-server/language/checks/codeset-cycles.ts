@@ -47,12 +47,8 @@ function findCycles(file: PolicyFile): Map<Codeset, string[]> {
     stronglyConnected(codesets, next, component => {
         const members = new Set(component);
         for (const codeset of component) {
-            const way = cycleThrough(codeset, members, next);
-            if (!way) continue;
-            const names = way.path.map(member => member.name);
-            if (way.elidedOf !== undefined)
-                names.splice(names.length - 1, 0, `… (${way.elidedOf.toLocaleString('en-US')} codesets in all)`);
-            cycles.set(codeset, names);
+            const names = cycleThrough(codeset, members, next, member => member.name, 'codesets');
+            if (names) cycles.set(codeset, names);
         }
     });
     return cycles;

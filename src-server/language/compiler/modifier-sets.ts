@@ -122,12 +122,8 @@ function setGraphOf(file: PolicyFile): SetGraph {
         const expansion = sortedUnique(out);
         for (const member of component) {
             expansions.set(member, expansion);
-            const way = cycleThrough(member, members, next);
-            if (!way) continue;
-            const names = [member.name, ...way.path.map(set => set.name)];
-            if (way.elidedOf !== undefined)
-                names.splice(names.length - 1, 0, `… (${way.elidedOf.toLocaleString('en-US')} modifier sets in all)`);
-            cycles.set(member, names);
+            const way = cycleThrough(member, members, next, set => set.name, 'modifier sets');
+            if (way) cycles.set(member, [member.name, ...way]);
         }
     });
     setGraphs.set(file, graph);
