@@ -9,6 +9,7 @@ import { readPtpTable, rejectOverlaps, type PtpTable } from './ncci-ptp.js';
 import { mueOutput, ptpOutput, type ImportSettings, type InputInfo, type OutputFile } from './policy-text.js';
 import type { BadRow } from './table-layout.js';
 import { decodeTable, UnreadableTableError, type Encoding } from './table-text.js';
+import { compareText } from '../common/compare.js';
 
 export { NCCI_COLUMN_TWO_MODIFIERS, NCCI_DISTINCT_MODIFIERS, NCCI_PTP_MODIFIERS } from './modifiers.js';
 export { readPtpTable, type PtpEdit, type PtpTable } from './ncci-ptp.js';
@@ -60,7 +61,7 @@ export interface ImportResult {
  * policies. Throws UnreadableTableError when a file is binary or not a table of this kind.
  */
 export function importTables(kind: TableKind, inputs: TableInput[], request: ImportRequest, encoding: Encoding = 'auto'): ImportResult {
-    const sorted = [...inputs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const sorted = [...inputs].sort((a, b) => compareText(a.name, b.name));
     const infos: InputInfo[] = [];
     const texts: string[] = [];
     for (const input of sorted) {

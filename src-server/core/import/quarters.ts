@@ -1,4 +1,5 @@
 import { dayBefore } from './table-text.js';
+import { compareText } from '../common/compare.js';
 
 /**
  * Quarters of an MUE table side by side. CMS publishes the MUE tables each quarter; a claim is judged
@@ -47,5 +48,5 @@ export function chainQuarters(prefix: string, files: PolicyText[]): PolicyText[]
         if (header[0] === line) continue;
         changed.push({ name: file.name, content: file.content.replace(HEADER_EFFECTIVE, line) });
     }
-    return changed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return changed.sort((a, b) => compareText(a.name, b.name));
 }

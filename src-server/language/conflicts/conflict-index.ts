@@ -1,6 +1,7 @@
 import { rangeCodes, rangeSize } from '../../core/common/codes.js';
 import type { CodeSet } from '../../core/pack/types.js';
 import type { FileSummary, RuleSummary } from './rule-summary.js';
+import { compareText } from '../../core/common/compare.js';
 
 /** Ranges wider than this are not expanded into keys: such rules are compared with their whole group. */
 const MAX_EXPANDED_RANGE = 2000;
@@ -87,7 +88,7 @@ export class RuleGroup {
 export function comparePlaces(a: RuleSummary, b: RuleSummary): number {
     if (a.documentUri !== b.documentUri) return a.documentUri < b.documentUri ? -1 : 1;
     const [ra, rb] = [a.range.start, b.range.start];
-    return ra.line - rb.line || ra.character - rb.character || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    return ra.line - rb.line || ra.character - rb.character || compareText(a.name, b.name);
 }
 
 /**

@@ -7,6 +7,7 @@ import { checkOnWorkers, shouldUseWorkers } from './batch-workers.js';
 import { BatchChecker, type CheckedFile } from './file-checker.js';
 import { collectPolicyFiles, readPolicyFile, type InputProblem } from './policy-files.js';
 import { workspaceFolders, type WorkspaceFolders } from './workspace-folders.js';
+import { compareText } from '../../core/common/compare.js';
 
 export interface PolicyWorkspaceOptions {
     /** `--root`: the folder sources may not leave (default: see workspaceFolders). */
@@ -49,7 +50,7 @@ export class PolicyWorkspace implements WorkspaceFolders {
         const inThread = options.details || options.texts?.size;
         if (!inThread && shouldUseWorkers(files.length, totalSize(files))) {
             const result = await checkOnWorkers(files, { root: folders.root, originBase }, compile);
-            checked = result.checked.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+            checked = result.checked.sort((a, b) => compareText(a.file, b.file));
             pushAll(problems, result.problems);
         } else {
             const checker = new BatchChecker(folders.root, originBase, { details: options.details });
