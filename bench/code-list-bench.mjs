@@ -5,6 +5,7 @@
 import * as os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { packRule } from './lib/synthetic.mjs';
 
 const lib = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'lib');
 const { parsePack, sealPack } = await import(pathToFileURL(join(lib, 'pack.js')).href);
@@ -26,21 +27,8 @@ const wide = Array.from({ length: WIDE }, () => {
     return [hcpcs(letter, start), hcpcs(letter, start + 2001 + pick(100))];
 });
 const set = (codes, ranges = []) => ({ codes, ranges });
-const rule = (id, subject, conditions = []) => ({
-    id,
-    title: id,
-    action: 'review',
-    subject,
-    conditions,
-    exceptions: [],
-    timed: null,
-    reason: { group: 'CO', code: '97', remarks: [] },
-    effective: { from: null, to: null },
-    citations: [],
-    documentation: [],
-    note: null,
-    origin: { file: 'bench.payrule', line: 1 },
-});
+const rule = (id, subject, conditions = []) =>
+    packRule({ id, title: id, action: 'review', subject, conditions, origin: { file: 'bench.payrule', line: 1 } });
 const rules = [
     rule('LIST', set(LIST)),
     rule('WIDE', set([], wide)),

@@ -29,6 +29,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { packRule } from './lib/synthetic.mjs';
 
 const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(PROJECT, 'dist', 'cli.js');
@@ -171,21 +172,16 @@ function pairPack(count) {
     }
     const rules = [];
     for (const [a, b] of pairs) {
-        rules.push({
-            id: `PTP-${a}-${b}`,
-            title: `${a} is a column-two code of ${b}`,
-            action: 'deny',
-            subject: { codes: [a], ranges: [] },
-            conditions: [{ kind: 'with', codes: { codes: [b], ranges: [] }, scope: 'day' }],
-            exceptions: [{ kind: 'modifier', modifiers: ['59', 'XE', 'XP', 'XS', 'XU'], eitherLine: true }],
-            timed: null,
-            reason: { group: 'CO', code: '97', remarks: [] },
-            effective: { from: null, to: null },
-            citations: [],
-            documentation: [],
-            note: null,
-            origin: { file: 'bench/ptp.payrule', line: 1 + rules.length },
-        });
+        rules.push(
+            packRule({
+                id: `PTP-${a}-${b}`,
+                title: `${a} is a column-two code of ${b}`,
+                subject: { codes: [a], ranges: [] },
+                conditions: [{ kind: 'with', codes: { codes: [b], ranges: [] }, scope: 'day' }],
+                exceptions: [{ kind: 'modifier', modifiers: ['59', 'XE', 'XP', 'XS', 'XU'], eitherLine: true }],
+                origin: { file: 'bench/ptp.payrule', line: 1 + rules.length },
+            }),
+        );
     }
     const unsealed = {
         format: 'payrule-pack',

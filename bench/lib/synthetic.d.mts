@@ -5,3 +5,13 @@ export declare function pairEditPack(
     pairs: Array<[number, number]>,
     id?: string,
 ): { rules: Array<Record<string, unknown>> } & Record<string, unknown>;
+/** A pack rule (format 2) with the defaults of a plain generated edit. */
+export declare function packRule(fields: {
+    id: string;
+    title: string;
+    action?: string;
+    subject: { codes: string[]; ranges: Array<[string, string]> };
+    conditions?: Array<Record<string, unknown>>;
+    exceptions?: Array<Record<string, unknown>>;
+    origin: { file: string; line: number };
+}): Record<string, unknown>;

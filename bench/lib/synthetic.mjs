@@ -37,23 +37,40 @@ export function pairEdits(count, seed = 1) {
     return pairs;
 }
 
-/** A sealed rule pack (spec section 4) holding the pair edits. */
-export function pairEditPack(pairs, id = 'bench_pairs') {
-    const rules = pairs.map(([a, b], i) => ({
-        id: `PAIR-${i}`,
-        title: `${code(a)} is not paid with ${code(b)} on the same day`,
-        action: 'deny',
-        subject: { codes: [code(a)], ranges: [] },
-        conditions: [{ kind: 'with', codes: { codes: [code(b)], ranges: [] }, scope: 'day' }],
-        exceptions: [{ kind: 'modifier', modifiers: ['59'], eitherLine: false }],
+/**
+ * A pack rule (format 2) with what a plain generated edit leaves at its default: no timing, reason
+ * CO-97, no effective dates, citations, documentation or note.
+ */
+export function packRule({ id, title, action = 'deny', subject, conditions = [], exceptions = [], origin }) {
+    return {
+        id,
+        title,
+        action,
+        subject,
+        conditions,
+        exceptions,
         timed: null,
         reason: { group: 'CO', code: '97', remarks: [] },
         effective: { from: null, to: null },
         citations: [],
         documentation: [],
         note: null,
-        origin: { file: 'bench/pairs.payrule', line: 10 + i * 3 },
-    }));
+        origin,
+    };
+}
+
+/** A sealed rule pack (spec section 4) holding the pair edits. */
+export function pairEditPack(pairs, id = 'bench_pairs') {
+    const rules = pairs.map(([a, b], i) =>
+        packRule({
+            id: `PAIR-${i}`,
+            title: `${code(a)} is not paid with ${code(b)} on the same day`,
+            subject: { codes: [code(a)], ranges: [] },
+            conditions: [{ kind: 'with', codes: { codes: [code(b)], ranges: [] }, scope: 'day' }],
+            exceptions: [{ kind: 'modifier', modifiers: ['59'], eitherLine: false }],
+            origin: { file: 'bench/pairs.payrule', line: 10 + i * 3 },
+        }),
+    );
     const unsealed = {
         format: 'payrule-pack',
         formatVersion: 2,
