@@ -54,6 +54,14 @@ const builds = [
         format: 'esm',
         banner: { js: esmBanner },
     },
+    // The worker threads of `payrule impact --claims` (replay of NDJSON history, src-server/core/impact/replay-parallel.ts).
+    {
+        ...common,
+        entryPoints: ['src-server/core/impact/replay-worker.ts'],
+        outfile: 'dist/replay-worker.js',
+        format: 'esm',
+        banner: { js: esmBanner },
+    },
     { ...common, entryPoints: ['src-client/extension.ts'], outfile: 'dist/extension.cjs', format: 'cjs', external: ['vscode'] },
     // Library entry points for other tools (package.json "exports": payrule/pack, payrule/evaluator).
     { ...common, entryPoints: ['src-server/core/pack/index.ts'], outfile: 'dist/lib/pack.js', format: 'esm', banner: { js: esmBanner } },

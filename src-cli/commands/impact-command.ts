@@ -3,8 +3,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
-import { Readable } from 'node:stream';
-import { UnreadableClaim, looksLikeX12, streamClaims, streamX12Claims, type ClaimRecord } from '../../src-server/core/claims/index.js';
 import {
     impactInParallel,
     WORKER_THRESHOLD,
@@ -13,6 +11,7 @@ import {
     formatReplayHtml,
     formatReplayJson,
     formatReplayText,
+    replayClaimFiles,
     replayTable,
     ReplayHistory,
     ReplayOrderError,
@@ -245,7 +244,8 @@ async function runReplay(before: RulePack[], after: RulePack[], files: string[],
             }
             let end = i;
             while (end < files.length && (files[end] === '-' || !tabularFormatOf(files[end]))) end++;
-            await history.addRecords(historyRecords(files.slice(i, end), reading));
+            const names = files.slice(i, end).map(file => (file === '-' ? file : displayPath(file)));
+            await replayClaimFiles(history, { before, after }, names, { workers: workersOption(options), reading });
             i = end;
         }
     } catch (error) {
@@ -301,48 +301,7 @@ function historyName(file: string): string {
     return file === '-' ? '<stdin>' : displayPath(file);
 }
 
-/**
- * The claims of the history files in order, through the claim readers `payrule eval` uses (X12 837P
- * when the input starts with ISA, else JSON, NDJSON or FHIR, told apart by content). `-` is standard
- * input. `reading.file` names the file being read.
- */
-async function* historyRecords(files: string[], reading: { file: string }): AsyncGenerator<ClaimRecord> {
-    for (const file of files) {
-        reading.file = file;
-        const name = historyName(file);
-        const { head, stream } = await peek(file === '-' ? process.stdin : fs.createReadStream(file), 512);
-        const records = looksLikeX12(head.toString('utf8')) ? streamX12Claims(stream) : streamClaims(stream, name);
-        for await (const record of records) {
-            // Every error names its file; the NDJSON reader's already start with it (file:line:column).
-            yield record instanceof UnreadableClaim && !record.error.startsWith(`${name}:`)
-                ? new UnreadableClaim(record.id, `${name}: ${record.error}`)
-                : record;
-        }
-    }
-}
-
-/** The first `bytes` of a stream (fewer if it is shorter), and the whole stream to read on from its start. */
-async function peek(input: Readable, bytes: number): Promise<{ head: Buffer; stream: Readable }> {
-    const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
-    const held: Buffer[] = [];
-    let size = 0;
-    let ended = false;
-    while (size < bytes) {
-        const next = await chunks.next();
-        if (next.done) {
-            ended = true;
-            break;
-        }
-        const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
-        held.push(chunk);
-        size += chunk.length;
-    }
-    async function* whole(): AsyncGenerator<Buffer> {
-        yield* held;
-        if (ended) return;
-        for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
-            yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
-        }
-    }
-    return { head: Buffer.concat(held), stream: Readable.from(whole(), { objectMode: false }) };
+/** `--workers` for the replay: undefined (as `payrule eval` chooses) when not given; checked by runImpact. */
+function workersOption(options: ImpactCommandOptions): number | undefined {
+    return options.workers === undefined ? undefined : Number(options.workers);
 }

@@ -57,6 +57,26 @@ export interface ReplayResult {
     byProvider: ReplayGroup[];
 }
 
+/**
+ * What replay keeps of a run of consecutive records (one patient's claims, and unreadable claims
+ * among them) judged under both sides on a worker thread: enough to tally it, in input order, on
+ * the main thread exactly as if it had been judged there.
+ */
+export interface ReplayRun {
+    /** The patient of the run's claims; null when it holds unreadable claims only. */
+    patient: string | null;
+    /** The place of its first readable claim among its records (0-based). */
+    firstClaim: number;
+    /** Its records, readable or not. */
+    records: number;
+    /** Its readable claims, and their lines. */
+    claims: number;
+    lines: number;
+    /** Its unreadable claims: id and error, in order. */
+    unreadable?: Array<[id: string | null, error: string]>;
+    changes?: LineChange[];
+}
+
 /** A patient's claims came again after other patients' claims: the runs would judge them apart. */
 export class ReplayOrderError extends Error {
     constructor(
@@ -106,10 +126,54 @@ export function allowedCents(chargeCents: number, allowed: number, billed: numbe
     return billed === 0 ? chargeCents : Math.round((chargeCents * allowed) / billed);
 }
 
+/** A changed line as the tallies take it, worked out where its claim was judged (this thread or a worker). */
+export interface LineChange {
+    from: LineStatus;
+    to: LineStatus;
+    direction: Direction;
+    billed: number;
+    /** Allowed units under OLD and under NEW. */
+    before: number;
+    after: number;
+    /** The line's charge in dollars as the claim gave it, or null without one. */
+    charge: number | null;
+    code: string;
+    /** The claim's rendering provider id. */
+    provider: string | null;
+    /** The `policy/rule` keys whose findings on the line differ in units (rulesFiredDifferently). */
+    rules: string[];
+}
+
+/** The changed lines of a claim judged under OLD (`a`) and NEW (`b`), in line order. */
+export function lineChanges(
+    provider: string | null,
+    charges: readonly (number | null)[],
+    a: readonly LineResult[],
+    b: readonly LineResult[],
+): LineChange[] {
+    const changes: LineChange[] = [];
+    a.forEach((line, j) => {
+        const direction = compareLine(line, b[j]);
+        if (!direction) return;
+        changes.push({
+            from: line.status,
+            to: b[j].status,
+            direction,
+            billed: line.billedUnits,
+            before: line.allowedUnits,
+            after: b[j].allowedUnits,
+            charge: charges[j] ?? null,
+            code: line.code,
+            provider,
+            rules: rulesFiredDifferently(line, b[j]),
+        });
+    });
+    return changes;
+}
+
 /** Judges runs of one patient's claims under both sides and keeps the tallies. */
 export class Replay {
-    private readonly before: Evaluator;
-    private readonly after: Evaluator;
+    private sides: { before: Evaluator; after: Evaluator } | undefined;
     private claims = 0;
     private lines = 0;
     private unreadable = 0;
@@ -123,15 +187,17 @@ export class Replay {
         provider: new Map<string, ReplayGroup>(),
     };
 
-    constructor(oldPacks: readonly RulePack[], newPacks: readonly RulePack[]) {
-        this.before = new Evaluator(oldPacks);
-        this.after = new Evaluator(newPacks);
-    }
+    constructor(
+        private readonly oldPacks: readonly RulePack[],
+        private readonly newPacks: readonly RulePack[],
+    ) {}
 
     /** Judge records under both sides: all claims of each patient they hold must be among them. */
     add(records: readonly ClaimRecord[]): void {
-        const old = this.before.evaluateRecords(records);
-        const now = this.after.evaluateRecords(records);
+        // Built when first needed: a replay judged on worker threads never builds them here.
+        this.sides ??= { before: new Evaluator(this.oldPacks), after: new Evaluator(this.newPacks) };
+        const old = this.sides.before.evaluateRecords(records);
+        const now = this.sides.after.evaluateRecords(records);
         records.forEach((record, i) => {
             if (!(record instanceof Claim)) this.addUnreadable(record.id, record.error);
             else
@@ -157,33 +223,40 @@ export class Replay {
     addJudged(provider: string | null, charges: readonly (number | null)[], a: ClaimOutput, b: ClaimOutput): void {
         this.claims++;
         if (!('lines' in a) || !('lines' in b)) return;
-        a.lines.forEach((line, j) => {
-            this.lines++;
-            const direction = compareLine(line, b.lines[j]);
-            if (direction) this.tally(provider, charges[j] ?? null, line, b.lines[j], direction);
-        });
+        this.lines += a.lines.length;
+        for (const change of lineChanges(provider, charges, a.lines, b.lines)) this.addChange(change);
     }
 
-    private tally(provider: string | null, charge: number | null, a: LineResult, b: LineResult, direction: Direction): void {
-        const chargeCents = charge === null ? null : Math.round(charge * 100);
+    /** Readable claims and their lines judged elsewhere (a worker), whose changed lines come through addChange. */
+    addCounts(claims: number, lines: number): void {
+        this.claims += claims;
+        this.lines += lines;
+    }
+
+    /** A changed line, into the totals, its transition and its rule, code and provider groups. */
+    addChange(change: LineChange): void {
+        const chargeCents = change.charge === null ? null : Math.round(change.charge * 100);
         const line: ChangedLine = {
-            transition: `${a.status}→${b.status}`,
-            billed: a.billedUnits,
-            before: a.allowedUnits,
-            after: b.allowedUnits,
+            transition: `${change.from}→${change.to}`,
+            billed: change.billed,
+            before: change.before,
+            after: change.after,
             charge: chargeCents,
-            dollarsBefore: chargeCents === null ? 0 : allowedCents(chargeCents, a.allowedUnits, a.billedUnits),
-            dollarsAfter: chargeCents === null ? 0 : allowedCents(chargeCents, b.allowedUnits, b.billedUnits),
+            dollarsBefore: chargeCents === null ? 0 : allowedCents(chargeCents, change.before, change.billed),
+            dollarsAfter: chargeCents === null ? 0 : allowedCents(chargeCents, change.after, change.billed),
         };
-        this.directions[direction]++;
+        this.directions[change.direction]++;
         addLine(this.changed, line);
         let transition = this.transitions.get(line.transition);
-        if (!transition) this.transitions.set(line.transition, (transition = { from: a.status, to: b.status, direction, ...emptyTally() }));
+        if (!transition)
+            this.transitions.set(
+                line.transition,
+                (transition = { from: change.from, to: change.to, direction: change.direction, ...emptyTally() }),
+            );
         addLine(transition, line);
-        const rules = rulesFiredDifferently(a, b);
-        for (const key of rules.length > 0 ? rules : ['(none)']) this.group(this.groups.rule, key, line);
-        this.group(this.groups.code, a.code, line);
-        this.group(this.groups.provider, provider ?? '(none)', line);
+        for (const key of change.rules.length > 0 ? change.rules : ['(none)']) this.group(this.groups.rule, key, line);
+        this.group(this.groups.code, change.code, line);
+        this.group(this.groups.provider, change.provider ?? '(none)', line);
     }
 
     private group(groups: Map<string, ReplayGroup>, key: string, line: ChangedLine): void {
@@ -272,6 +345,27 @@ export class ReplayHistory {
         }
         this.tallies.add(batch);
         if (patient !== undefined) this.done.add(patient);
+    }
+
+    /**
+     * A run of consecutive records judged elsewhere (a worker thread, replay-parallel.ts), in input
+     * order: refused when its patient's claims came before other patients' (ReplayOrderError, with the
+     * number of the run's first claim), else tallied.
+     */
+    addRun(run: ReplayRun): void {
+        if (run.patient !== null) {
+            if (this.done.has(run.patient)) throw new ReplayOrderError(run.patient, this.number + run.firstClaim + 1);
+            this.done.add(run.patient);
+        }
+        this.number += run.records;
+        this.tallies.addCounts(run.claims, run.lines);
+        for (const [id, error] of run.unreadable ?? []) this.tallies.addUnreadable(id, error);
+        for (const change of run.changes ?? []) this.tallies.addChange(change);
+    }
+
+    /** Records taken so far (claims and unreadable claims, over all parts). */
+    get records(): number {
+        return this.number;
     }
 
     /**
