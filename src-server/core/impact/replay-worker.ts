@@ -1,8 +1,8 @@
 import { workerData } from 'node:worker_threads';
 import { serveTasks } from '../common/worker-pool.js';
 import type { ChunkResult, OutputPart } from '../evaluator/parallel/chunks.js';
-import { decodeUtf8, parseCheckedPacks, setupMessage } from '../evaluator/parallel/packs.js';
-import { reviveRun, type WorkerTask } from '../evaluator/parallel/pool.js';
+import { decodeUtf8, parseCheckedPacks } from '../evaluator/parallel/packs.js';
+import { movedReply, refusalMessage, reviveRun, type WorkerTask } from '../evaluator/parallel/pool.js';
 import { ReplayJudge, type ReplayWorkerData } from './replay-parallel.js';
 
 /**
@@ -13,23 +13,11 @@ import { ReplayJudge, type ReplayWorkerData } from './replay-parallel.js';
  */
 const data = workerData as ReplayWorkerData;
 
-serveTasks<WorkerTask, ChunkResult | OutputPart>(
-    () => {
-        const judge = new ReplayJudge(parseCheckedPacks(data.packTexts), parseCheckedPacks(data.newPackTexts));
-        return task => {
-            const transfer: ArrayBuffer[] = [];
-            if (task.type === 'run') return { result: moved(judge.run(reviveRun(task.run)), transfer), transfer };
-            if (task.type !== 'chunk') throw new Error(`a replay worker judges NDJSON chunks and runs, not ${task.type} tasks`);
-            const result = judge.chunk(decodeUtf8(task.bytes), task.firstLine, task.source);
-            if (result.body) result.body = moved(result.body, transfer);
-            return { result, transfer };
-        };
-    },
-    error => setupMessage(error) ?? (error instanceof Error ? (error.stack ?? error.message) : String(error)),
-);
-
-/** A part's bytes are in a buffer of their own: move it to the main thread rather than copy it. */
-function moved(part: OutputPart, transfer: ArrayBuffer[]): OutputPart {
-    if (part.data.byteLength > 0) transfer.push(part.data.buffer as ArrayBuffer);
-    return part;
-}
+serveTasks<WorkerTask, ChunkResult | OutputPart>(() => {
+    const judge = new ReplayJudge(parseCheckedPacks(data.packTexts), parseCheckedPacks(data.newPackTexts));
+    return task => {
+        if (task.type === 'run') return movedReply(judge.run(reviveRun(task.run)));
+        if (task.type === 'chunk') return movedReply(judge.chunk(decodeUtf8(task.bytes), task.firstLine, task.source));
+        throw new Error(`a replay worker judges NDJSON chunks and runs, not ${task.type} tasks`);
+    };
+}, refusalMessage);

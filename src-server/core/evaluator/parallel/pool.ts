@@ -1,4 +1,4 @@
-import { TaskPool, WorkerRefusedError, workerFileBeside } from '../../common/worker-pool.js';
+import { TaskPool, WorkerRefusedError, workerFileBeside, type TaskReply } from '../../common/worker-pool.js';
 import type { Evaluator } from '../index.js';
 import {
     judgeRuns,
@@ -11,7 +11,7 @@ import {
     type Run,
 } from './chunks.js';
 import type { EvalFormat } from './format.js';
-import { decodeUtf8, EvalSetupError } from './packs.js';
+import { decodeUtf8, EvalSetupError, setupMessage } from './packs.js';
 import { processX12Piece, type X12Piece } from './x12-pieces.js';
 
 /** Where chunks of claims and stitched runs are judged: this thread, or worker threads. */
@@ -134,6 +134,20 @@ export class WorkerPool implements EvalPool {
 /** Runs sent to a worker lose their classes on the way: restore them. */
 export function reviveRun(run: Run): Run {
     return { patient: run.patient, line: run.line, records: run.records.map(reviveRecord) };
+}
+
+/**
+ * A worker's reply to a task: a part, or a chunk result whose body is one, holds its bytes in a
+ * buffer of its own, moved to the main thread rather than copied.
+ */
+export function movedReply(result: ChunkResult | OutputPart): TaskReply<ChunkResult | OutputPart> {
+    const part = 'data' in result ? result : result.body;
+    return { result, transfer: part && part.data.byteLength > 0 ? [part.data.buffer as ArrayBuffer] : [] };
+}
+
+/** Why a worker could not set up, as the main thread reports it: a pack's or setup's message, else the stack. */
+export function refusalMessage(error: unknown): string {
+    return setupMessage(error) ?? (error instanceof Error ? (error.stack ?? error.message) : String(error));
 }
 
 export { decodeUtf8 };
