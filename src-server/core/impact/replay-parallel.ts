@@ -5,7 +5,7 @@ import { workerFileBeside } from '../common/worker-pool.js';
 import { Evaluator } from '../evaluator/evaluate.js';
 import { judgeRuns, processChunk, type ChunkResult, type OutputPart, type Run } from '../evaluator/parallel/chunks.js';
 import { autoWorkers } from '../evaluator/parallel/evaluate-parallel.js';
-import { CHUNK_BYTES } from '../evaluator/parallel/evaluate-input.js';
+import { CHUNK_BYTES, WHOLE_BYTES } from '../evaluator/parallel/evaluate-input.js';
 import type { OutputFormat } from '../evaluator/parallel/format.js';
 import { ClaimsInput, type InputChunk } from '../evaluator/parallel/input.js';
 import { decodeUtf8, sharedText } from '../evaluator/parallel/packs.js';
@@ -135,7 +135,7 @@ export function replayWorkerFile(): string | undefined {
 }
 
 export interface ReplayFilesOptions {
-    /** Worker threads; default as `payrule eval` has them: one a core (at most 4) from two chunks of input, none below. */
+    /** Worker threads; default as `payrule eval` has them: none up to 64 MB of history, one a core (at most 4) above. */
     workers?: number;
     /** Set to the history file being read (or the one a refused claim came from), for messages. */
     reading: { file: string };
@@ -196,7 +196,7 @@ async function replayNdjson(
 ): Promise<void> {
     // PAYRULE_EVAL_CHUNK_BYTES, as for `payrule eval`, lets tests cut a small history into many chunks.
     const chunkBytes = options.chunkBytes ?? (Number(process.env.PAYRULE_EVAL_CHUNK_BYTES) || CHUNK_BYTES);
-    const workers = options.workers ?? (await defaultWorkers(inputs, chunkBytes));
+    const workers = options.workers ?? (await defaultWorkers(inputs));
     const pool = openReplayPool(packs, workers);
     // Each chunk's file and how many records it held, in input order, to name the file of a refused claim.
     const chunks: Array<{ file: number; records: number }> = [];
@@ -264,18 +264,19 @@ function skippedLine(line: number, record: ClaimRecord): ChunkResult {
 }
 
 /**
- * As `payrule eval` chooses (workersFor): one worker a core (at most 4) when the history is two
- * chunks or more, none below. Standard input is read only as far as it takes to tell.
+ * As `payrule eval` has it: a history up to WHOLE_BYTES (64 MB), which `payrule eval` reads whole
+ * and judges on this thread, is judged on this thread (starting workers, each parsing both sides'
+ * packs, costs more than they save there); a larger one on one worker a core (at most 4). Standard
+ * input is read only as far as it takes to tell.
  */
-async function defaultWorkers(inputs: readonly ClaimsInput[], chunkBytes: number): Promise<number> {
-    const large = 2 * chunkBytes;
+async function defaultWorkers(inputs: readonly ClaimsInput[]): Promise<number> {
     let size = 0;
     for (const input of inputs) {
-        if (size >= large) break;
-        if (input.size === undefined) await input.fill(large - size);
+        if (size > WHOLE_BYTES) break;
+        if (input.size === undefined) await input.fill(WHOLE_BYTES + 1 - size);
         size += input.size ?? input.bufferedBytes;
     }
-    return size >= large ? autoWorkers() : 0;
+    return size > WHOLE_BYTES ? autoWorkers() : 0;
 }
 
 interface ReplayPool {
