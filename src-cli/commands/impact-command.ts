@@ -71,7 +71,7 @@ export function registerImpactCommand(program: Command): void {
         )
         .option(
             '--workers <n>',
-            `worker threads for the proof's searches (0: none; default: one per core, at most 4, when ${WORKER_THRESHOLD} or more rules changed)`,
+            `worker threads for the proof's searches (0: none; default: one per core, at most 4, when ${WORKER_THRESHOLD} or more rules changed), or with --claims for judging NDJSON history (default: none up to 64 MB, one per core above, as payrule eval)`,
         )
         .addHelpText(
             'after',
