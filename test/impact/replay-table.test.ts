@@ -153,4 +153,26 @@ describe('payrule impact --claims with CSV, Parquet and standard input', () => {
         expect(twice.status).toBe(2);
         expect(twice.stderr.trim()).toBe('payrule impact: standard input (-) can be given once among the --claims files');
     });
+
+    it('stops both DuckDB runs cleanly when the replay stops mid-file', () => {
+        // The bad charge comes early, with more claims after it than the runs buffer ahead (8,192), so
+        // both runs are waiting on the replay when it stops: both must end (their DuckDB instances
+        // closed, their temporary folders removed) and the command answer at once.
+        const claims = 20_000;
+        const rows = Array.from({ length: claims }, (_, seq) => {
+            const charge = seq === 2_000 ? '$5' : '25';
+            return `${seq},C${seq},P${seq},Acme,NPI-A,physical-therapist,M54.50,1,1,2025-03-03,97110,,1,${charge}`;
+        });
+        const root = tempWorkspace({ ...REPLAY_FILES, 'many.csv': [HEADER, ...rows].join('\n') + '\n' });
+        const temporary = fs.mkdtempSync(path.join(root, 'tmp-'));
+        const run = spawnSync(process.execPath, [CLI, 'impact', 'old/demo.payrule', 'new/demo.payrule', '--claims', 'many.csv'], {
+            cwd: root,
+            encoding: 'utf8',
+            env: { ...process.env, TMPDIR: temporary },
+            timeout: 120_000,
+        });
+        expect(run.stderr.trim()).toBe('payrule impact: many.csv: row 2001 (line 1): charge must be an amount ≥ 0, not "$5"');
+        expect(run.status).toBe(2);
+        expect(fs.readdirSync(temporary)).toEqual([]);
+    });
 });

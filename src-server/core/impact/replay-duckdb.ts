@@ -1,4 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
 import type { ClaimOutput } from '../evaluator/types.js';
 import type { RulePack } from '../pack/types.js';
 import { ClaimsFileError, streamWithDuckdb } from '../sql/index.js';
@@ -24,14 +26,14 @@ export async function replayTable(
     /** The file as messages name it. */
     name: string,
 ): Promise<void> {
-    const before = new EntryQueue(oldPacks, file, format);
-    const after = new EntryQueue(newPacks, file, format);
+    const before = engineRun(oldPacks, file, format);
+    const after = engineRun(newPacks, file, format);
     const facts = claimFacts(file, format, name);
     try {
         let group = await facts.next();
         for (;;) {
-            const a = await before.next();
-            const b = await after.next();
+            const a = (await before.entries.next()).value as ClaimOutput | undefined;
+            const b = (await after.entries.next()).value as ClaimOutput | undefined;
             if (a === undefined || b === undefined) {
                 if (a !== b || !group.done) throw new ClaimsFileError(`${name}: the DuckDB runs and the file disagree on the claims`);
                 break;
@@ -53,8 +55,8 @@ export async function replayTable(
         }
         history.endPart();
     } finally {
-        before.cancel();
-        after.cancel();
+        before.stop();
+        after.stop();
         await facts.return(undefined);
         await Promise.all([before.finished, after.finished]);
     }
@@ -170,78 +172,43 @@ ORDER BY claim_seq, line_seq, pr_row`);
 /** Entries buffered ahead of the replay before the engine run waits (a few chunks of claims). */
 const HIGH_WATER = 8192;
 
-/**
- * One DuckDB engine run (`streamWithDuckdb`) as entries pulled one at a time: the run waits while
- * HIGH_WATER entries are buffered, so two runs and the reading of the file keep pace with each other.
- */
-class EntryQueue {
-    private items: ClaimOutput[] = [];
-    private head = 0;
-    private consumer: (() => void) | undefined;
-    private producer: (() => void) | undefined;
-    private done = false;
-    private cancelled = false;
-    private failure: { error: unknown } | undefined;
-    /** Settles when the run has ended (its DuckDB instance closed). */
-    readonly finished: Promise<void>;
-
-    constructor(packs: readonly RulePack[], file: string, format: 'csv' | 'parquet') {
-        this.finished = streamWithDuckdb(packs, file, entry => this.push(entry), { format }).then(
-            () => this.end(),
-            (error: unknown) => this.end({ error }),
-        );
-    }
-
-    private push(entry: ClaimOutput): Promise<void> | undefined {
-        // The replay stopped (an error): end the run now rather than judge the rest of the file.
-        if (this.cancelled) throw new Error('replay stopped');
-        this.items.push(entry);
-        this.wake();
-        if (this.items.length - this.head < HIGH_WATER) return undefined;
-        return new Promise(resolve => (this.producer = resolve));
-    }
-
-    private end(failure?: { error: unknown }): void {
-        this.done = true;
-        this.failure = failure;
-        this.wake();
-    }
-
-    private wake(): void {
-        const consumer = this.consumer;
-        this.consumer = undefined;
-        consumer?.();
-    }
-
-    /** The next entry in claim_seq order, or undefined after the last; a failed run rejects. */
-    async next(): Promise<ClaimOutput | undefined> {
-        while (this.head >= this.items.length) {
-            if (this.done) {
-                if (this.failure) throw this.failure.error;
-                return undefined;
-            }
-            await new Promise<void>(resolve => (this.consumer = resolve));
-        }
-        const item = this.items[this.head++];
-        if (this.head >= HIGH_WATER) {
-            this.items = this.items.slice(this.head);
-            this.head = 0;
-        }
-        if (this.producer && this.items.length - this.head < HIGH_WATER / 2) {
-            const producer = this.producer;
-            this.producer = undefined;
-            producer();
-        }
-        return item;
-    }
-
+/** One DuckDB engine run, read an entry at a time. */
+interface EngineRun {
+    /** The entries in claim_seq order; a failed run rejects. */
+    entries: AsyncIterator<ClaimOutput>;
     /** Stop: the run ends at its next entry, its DuckDB instance closed (`finished` then settles). */
-    cancel(): void {
-        this.cancelled = true;
-        this.items = [];
-        this.head = 0;
-        const producer = this.producer;
-        this.producer = undefined;
-        producer?.();
+    stop(): void;
+    /** Settles when the run has ended. */
+    finished: Promise<void>;
+}
+
+/**
+ * One DuckDB engine run (`streamWithDuckdb`) written into an object stream that the replay reads: the
+ * run waits while HIGH_WATER entries are buffered (the stream's backpressure), so two runs and the
+ * reading of the file keep pace with each other.
+ */
+function engineRun(packs: readonly RulePack[], file: string, format: 'csv' | 'parquet'): EngineRun {
+    const stream = new PassThrough({ objectMode: true, highWaterMark: HIGH_WATER });
+    // A failure reaches the reader through `entries`, even one before it starts reading.
+    stream.on('error', () => undefined);
+    const write = (entry: ClaimOutput): Promise<void> | undefined => {
+        // The replay stopped (an error): end the run now rather than judge the rest of the file.
+        if (stream.destroyed) throw new Error('replay stopped');
+        return stream.write(entry) ? undefined : roomIn(stream);
+    };
+    const finished = streamWithDuckdb(packs, file, write, { format }).then(
+        () => void stream.end(),
+        (error: unknown) => void stream.destroy(error instanceof Error ? error : new Error(String(error))),
+    );
+    return { entries: stream[Symbol.asyncIterator]() as AsyncIterator<ClaimOutput>, stop: () => stream.destroy(), finished };
+}
+
+/** Resolves when the stream has drained below its high-water mark, or has been destroyed. */
+async function roomIn(stream: PassThrough): Promise<void> {
+    const waiting = new AbortController();
+    try {
+        await Promise.race([once(stream, 'drain', { signal: waiting.signal }), once(stream, 'close', { signal: waiting.signal })]);
+    } finally {
+        waiting.abort();
     }
 }
