@@ -44,6 +44,12 @@ const FILES = {
     'b.ndjson': `\r\n${secondFile.join('\r\n')}\r\n`,
     'all.json': JSON.stringify([...first.claims, ...second.claims]),
     'all.ndjson': `${[...first.lines, ...second.lines].join('\n')}\n`,
+    // One claim of another patient, judged by the DuckDB engine before the NDJSON files.
+    'one.csv':
+        'claim_seq,claim_id,patient_id,payer,provider_id,provider_type,diagnoses,line_seq,line_number,service_date,code,modifiers,units,charge\n' +
+        '0,T1,PT-1,Acme,NPI-A,physical-therapist,M54.50,1,1,2025-03-03,97110,,1,25\n',
+    // P2-1 comes again as its last claim, after P1-12's.
+    'rep.ndjson': `${[first.lines[4], first.lines[5], second.lines[0], first.lines[5].replace('"C2-1"', '"C2-1b"')].join('\n')}\n`,
     // P2-1 comes again in the second file, after other patients.
     'again.ndjson': `${second.lines.slice(0, 5).join('\n')}\n${first.lines[5]}\n`,
 };
@@ -102,5 +108,10 @@ describe('payrule impact --claims on worker threads', () => {
             // a.ndjson holds 47 claims and 2 unreadable ones, then 5 claims of again.ndjson: P2-1's is the 55th record.
             expect(run.stderr.trim(), name).toMatch(/^again\.ndjson: claim 55: the claims of patient "P2-1" are not together/);
         }
+        // After a CSV file's claim, the refused claim is the 5th of the history, and the 4th of rep.ndjson (not of a.ndjson, read after it).
+        const [, args, env] = SETTINGS[3];
+        const run = replay(root, ['one.csv', 'rep.ndjson', 'a.ndjson', ...args], env);
+        expect(run.status).toBe(2);
+        expect(run.stderr.trim()).toMatch(/^rep\.ndjson: claim 5: the claims of patient "P2-1" are not together/);
     });
 });

@@ -215,6 +215,8 @@ async function replayNdjson(
         });
     };
     const parts = new OrderedParts();
+    // Records of the history before these files (earlier groups of files, CSV or Parquet parts).
+    const before = history.records;
     const producer = judgeInOrder(allChunks(), judge, pool, parts, {
         inFlight: workers > 0 ? 8 : 1,
         sizeOf: chunk => chunk.skipped?.bytes ?? chunk.bytes.byteLength,
@@ -231,7 +233,7 @@ async function replayNdjson(
                 try {
                     history.addRun(run);
                 } catch (error) {
-                    options.reading.file = files[fileOfRecord(chunks, history.records + run.firstClaim + 1)];
+                    options.reading.file = files[fileOfRecord(chunks, history.records - before + run.firstClaim + 1)];
                     throw error;
                 }
             }
@@ -244,7 +246,7 @@ async function replayNdjson(
     }
 }
 
-/** The file (index) of the `number`th record of the history (1-based), from the chunks' record counts. */
+/** The file (index) of the `number`th record of these files (1-based), from the chunks' record counts. */
 function fileOfRecord(chunks: ReadonlyArray<{ file: number; records: number }>, number: number): number {
     let seen = 0;
     for (const chunk of chunks) {
