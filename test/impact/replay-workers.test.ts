@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, tempWorkspace } from '../helpers/cli.js';
 import { HISTORY_NDJSON, NEW_POLICY, OLD_POLICY } from './replay-fixture.js';
@@ -54,10 +56,10 @@ const FILES = {
     'again.ndjson': `${second.lines.slice(0, 5).join('\n')}\n${first.lines[5]}\n`,
 };
 
-function replay(root: string, files: string[], env: Record<string, string>) {
+function replay(root: string, files: string[], env: Record<string, string>, policy = 'demo') {
     const run = spawnSync(
         process.execPath,
-        [CLI, 'impact', 'old/demo.payrule', 'new/demo.payrule', '--claims', ...files, '--format', 'json'],
+        [CLI, 'impact', `old/${policy}.payrule`, `new/${policy}.payrule`, '--claims', ...files, '--format', 'json'],
         { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } },
     );
     return { status: run.status, stdout: run.stdout, stderr: run.stderr };
@@ -113,5 +115,24 @@ describe('payrule impact --claims on worker threads', () => {
         const run = replay(root, ['one.csv', 'rep.ndjson', 'a.ndjson', ...args], env);
         expect(run.status).toBe(2);
         expect(run.stderr.trim()).toMatch(/^rep\.ndjson: claim 5: the claims of patient "P2-1" are not together/);
+    });
+
+    it('reads an 837P in pieces on workers as the main thread reads it whole', () => {
+        // As in replay-cli.test.ts: MC-1001 bills 97110 ×3 for $90; OLD allows 4 units a day, NEW 1.
+        const medicare = (limit: number) =>
+            `policy mc "Medicare"\n  payer "Medicare" id "00882"\n  effective 2025-01-01\n\nrule UNITS "97110 limit"\n  97110 denied above ${limit} units per day\n`;
+        const x12 = tempWorkspace({
+            'old/mc.payrule': medicare(4),
+            'new/mc.payrule': medicare(1),
+            'claims.837': fs.readFileSync(path.join(import.meta.dirname, '../../examples/x12/claims.837')),
+            'none.json': '[]',
+        });
+        // With a JSON document among the files, the whole history is read on the main thread.
+        const whole = replay(x12, ['claims.837', 'none.json'], {}, 'mc');
+        const pieces = replay(x12, ['claims.837', '--workers', '2'], { PAYRULE_EVAL_CHUNK_BYTES: '1' }, 'mc');
+        expect(pieces.stderr).toBe('');
+        expect(pieces.status).toBe(1);
+        expect(pieces.stdout).toBe(whole.stdout);
+        expect(JSON.parse(pieces.stdout).replay).toMatchObject({ claims: 4, paidToWorse: 1, worseToPaid: 0 });
     });
 });

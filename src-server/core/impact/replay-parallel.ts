@@ -7,25 +7,27 @@ import { judgeRuns, processChunk, type ChunkResult, type OutputPart, type Run } 
 import { autoWorkers } from '../evaluator/parallel/evaluate-parallel.js';
 import { CHUNK_BYTES, WHOLE_BYTES } from '../evaluator/parallel/evaluate-input.js';
 import type { OutputFormat } from '../evaluator/parallel/format.js';
-import { ClaimsInput, type InputChunk } from '../evaluator/parallel/input.js';
+import { ClaimsInput, type InputChunk, type InputLayout } from '../evaluator/parallel/input.js';
 import { decodeUtf8, sharedText } from '../evaluator/parallel/packs.js';
 import { judgeInOrder, OrderedParts } from '../evaluator/parallel/pipeline.js';
 import { WorkerPool, type EvalWorkerData } from '../evaluator/parallel/pool.js';
+import { processX12Piece, x12Pieces, type X12Piece } from '../evaluator/parallel/x12-pieces.js';
 import { x12Records } from '../evaluator/parallel/x12.js';
 import type { ClaimOutput } from '../evaluator/types.js';
 import type { RulePack } from '../pack/types.js';
 import { lineChanges, type ReplayHistory, type ReplayRun } from './replay.js';
 
 /**
- * Replay on the evaluator's worker threads (docs/impact.md, "Replay"). NDJSON history goes through
- * `payrule eval`'s own machinery: the input is cut into chunks of whole lines (ClaimsInput), each
- * worker reads its chunks and judges the runs of a patient's claims that lie wholly inside them
- * (RunSplitter), the first and last runs of each chunk are joined with their neighbours on this
- * thread and judged on a worker as wholes (RunStitcher, judgeInOrder), and the results come back in
- * input order (OrderedParts). Only what is judged differs: each run is judged under OLD and NEW, and
- * a worker sends back, instead of formatted entries, one line of JSON per run (ReplayRun: its
- * patient, counts, unreadable claims and changed lines), which this thread tallies in input order,
- * so the report is the same bytes with any number of workers.
+ * Replay on the evaluator's worker threads (docs/impact.md, "Replay"). NDJSON and 837P history goes
+ * through `payrule eval`'s own machinery: the input is cut into chunks of whole lines (ClaimsInput)
+ * or pieces at subscriber loops (x12-pieces.ts), each worker reads its chunks and judges the runs of
+ * a patient's claims that lie wholly inside them (RunSplitter), the first and last runs of each chunk
+ * are joined with their neighbours on this thread and judged on a worker as wholes (RunStitcher,
+ * judgeInOrder), and the results come back in input order (OrderedParts). Only what is judged
+ * differs: each run is judged under OLD and NEW, and a worker sends back, instead of formatted
+ * entries, one line of JSON per run (ReplayRun: its patient, counts, unreadable claims and changed
+ * lines), which this thread tallies in input order, so the report is the same bytes with any number
+ * of workers.
  */
 
 /** The replay worker's data: the eval worker's (OLD's packs in `packTexts`), plus NEW's packs. */
@@ -91,7 +93,10 @@ function replayShape(evaluator: ReplayEvaluator): OutputFormat {
     return { header: '', entry: output => evaluator.runOf(output), separator: '', footer: () => '' };
 }
 
-/** Judges NDJSON chunks and stitched runs under both sides: on a worker (replay-worker.ts) or on this thread. */
+/** A piece of an 837P with the name of its input (for its unreadable claims). */
+export type NamedPiece = X12Piece & { source: string };
+
+/** Judges NDJSON chunks, 837P pieces and stitched runs under both sides: on a worker (replay-worker.ts) or on this thread. */
 export class ReplayJudge {
     private readonly evaluator: ReplayEvaluator;
     private readonly shape: OutputFormat;
@@ -103,9 +108,18 @@ export class ReplayJudge {
 
     /** A chunk of whole NDJSON lines: its inner runs judged, its first and last runs handed back with their unreadable claims named. */
     chunk(text: string, firstLine: number, source: string): ChunkResult {
+        return this.read(source, () => processChunk(this.evaluator, this.shape, text, firstLine, source));
+    }
+
+    /** A piece of a large 837P (x12-pieces.ts), read as a chunk is. */
+    x12(piece: NamedPiece): ChunkResult {
+        return this.read(piece.source, () => processX12Piece(this.evaluator, this.shape, piece));
+    }
+
+    private read(source: string, judge: () => ChunkResult): ChunkResult {
         this.evaluator.source = source;
         try {
-            const result = processChunk(this.evaluator, this.shape, text, firstLine, source);
+            const result = judge();
             for (const run of [result.head, result.tail]) if (run) run.records = run.records.map(record => namedRecord(record, source));
             return result;
         } finally {
@@ -145,9 +159,10 @@ export interface ReplayFilesOptions {
 
 /**
  * Replay history files the claim readers read (`-`: standard input), in order, as one stream (a
- * patient's run may go on into the next file). When every file is NDJSON, the claims are judged on
- * worker threads (replayNdjson); otherwise (a JSON document, FHIR, an 837P among them) on this
- * thread, a few thousand claims at a time (ReplayHistory.addRecords).
+ * patient's run may go on into the next file). When every file is NDJSON or an 837P, the claims are
+ * judged on worker threads (replayStreamed); with a JSON document (a claim, an array, a FHIR
+ * resource or Bundle) among them, which cannot be cut, on this thread, a few thousand claims at a
+ * time (ReplayHistory.addRecords).
  */
 export async function replayClaimFiles(
     history: ReplayHistory,
@@ -157,15 +172,14 @@ export async function replayClaimFiles(
 ): Promise<void> {
     const inputs: ClaimsInput[] = [];
     try {
-        let streamed = true;
+        const layouts: InputLayout[] = [];
         for (const file of files) {
             options.reading.file = file;
             const input = await ClaimsInput.open(file);
             inputs.push(input);
-            const layout = await input.layout();
-            if (layout !== 'ndjson' && layout !== 'empty') streamed = false;
+            layouts.push(await input.layout());
         }
-        if (streamed) await replayNdjson(history, packs, inputs, files, options);
+        if (!layouts.includes('document')) await replayStreamed(history, packs, inputs, layouts, files, options);
         else await history.addRecords(historyRecords(inputs, files, options.reading));
     } finally {
         for (const input of inputs) input.close();
@@ -186,11 +200,15 @@ async function* historyRecords(
     }
 }
 
-/** NDJSON history judged on worker threads (or on this thread for `workers` 0), tallied in input order. */
-async function replayNdjson(
+/** One piece of the history to judge: a chunk of NDJSON lines or a piece of an 837P, and its file. */
+type Batch = { file: number } & ({ chunk: InputChunk } | { piece: NamedPiece });
+
+/** NDJSON and 837P history judged on worker threads (or on this thread for `workers` 0), tallied in input order. */
+async function replayStreamed(
     history: ReplayHistory,
     packs: { before: readonly RulePack[]; after: readonly RulePack[] },
     inputs: readonly ClaimsInput[],
+    layouts: readonly InputLayout[],
     files: readonly string[],
     options: ReplayFilesOptions,
 ): Promise<void> {
@@ -200,15 +218,25 @@ async function replayNdjson(
     const pool = openReplayPool(packs, workers);
     // Each chunk's file and how many records it held, in input order, to name the file of a refused claim.
     const chunks: Array<{ file: number; records: number }> = [];
-    async function* allChunks(): AsyncGenerator<InputChunk & { file: number }> {
-        for (let i = 0; i < inputs.length; i++) for await (const chunk of inputs[i].chunks(chunkBytes)) yield { ...chunk, file: i };
+    async function* batches(): AsyncGenerator<Batch> {
+        for (let file = 0; file < inputs.length; file++) {
+            const input = inputs[file];
+            if (layouts[file] === 'x12') {
+                for await (const piece of x12Pieces(input.bytes(), chunkBytes)) yield { file, piece: { ...piece, source: input.name } };
+            } else {
+                for await (const chunk of input.chunks(chunkBytes)) yield { file, chunk };
+            }
+        }
     }
-    const judge = (chunk: InputChunk & { file: number }): Promise<ChunkResult> => {
-        const entry = { file: chunk.file, records: 0 };
+    const judge = (batch: Batch): Promise<ChunkResult> => {
+        const entry = { file: batch.file, records: 0 };
         chunks.push(entry);
-        const result = chunk.skipped
-            ? Promise.resolve(skippedLine(chunk.firstLine, namedRecord(chunk.skipped.record, chunk.source)))
-            : pool.chunk(chunk.bytes, chunk.firstLine, chunk.source);
+        const result =
+            'piece' in batch
+                ? pool.x12Piece(batch.piece)
+                : batch.chunk.skipped
+                  ? Promise.resolve(skippedLine(batch.chunk.firstLine, namedRecord(batch.chunk.skipped.record, batch.chunk.source)))
+                  : pool.chunk(batch.chunk.bytes, batch.chunk.firstLine, batch.chunk.source);
         return result.then(judged => {
             entry.records = recordsOf(judged);
             return judged;
@@ -217,9 +245,8 @@ async function replayNdjson(
     const parts = new OrderedParts();
     // Records of the history before these files (earlier groups of files, CSV or Parquet parts).
     const before = history.records;
-    const producer = judgeInOrder(allChunks(), judge, pool, parts, {
+    const producer = judgeInOrder(batches(), judge, pool, parts, {
         inFlight: workers > 0 ? 8 : 1,
-        sizeOf: chunk => chunk.skipped?.bytes ?? chunk.bytes.byteLength,
     });
     producer.catch(() => undefined); // its failure reaches the consumer through `parts`
     try {
@@ -284,6 +311,7 @@ async function defaultWorkers(inputs: readonly ClaimsInput[]): Promise<number> {
 interface ReplayPool {
     ready: Promise<void>;
     chunk(bytes: Uint8Array, firstLine: number, source: string): Promise<ChunkResult>;
+    x12Piece(piece: NamedPiece): Promise<ChunkResult>;
     run(run: Run): Promise<OutputPart>;
     close(): Promise<void>;
 }
@@ -301,6 +329,7 @@ function openReplayPool(packs: { before: readonly RulePack[]; after: readonly Ru
     return {
         ready: Promise.resolve(),
         chunk: async (bytes, firstLine, source) => local().chunk(decodeUtf8(bytes), firstLine, source),
+        x12Piece: async piece => local().x12(piece),
         run: async run => local().run(run),
         close: async () => undefined,
     };
