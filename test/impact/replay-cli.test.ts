@@ -1,8 +1,7 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempWorkspace } from '../helpers/cli.js';
-import { HISTORY_NDJSON, REPLAY_FILES } from './replay-fixture.js';
+import { HISTORY_NDJSON, REPLAY_FILES, x12Files } from './replay-fixture.js';
 
 /**
  * `payrule impact OLD NEW --claims …` through the CLI on the hand-worked history of replay-fixture.ts.
@@ -117,16 +116,8 @@ describe('payrule impact --claims (replay)', () => {
     });
 
     it('reads an X12 837P history and its SV102 charges', () => {
-        // examples/x12/claims.837: claim MC-1001 (Medicare, payer id 00882, rendering NPI 1245319599)
-        // bills 97110 ×3 for $90 on 2025-03-03, the only 97110 of the interchange. OLD allows 4 units a
-        // day, NEW 1: paid→reduced, 3 → 1 units, $90 → $30.
-        const medicare = (limit: number) =>
-            `policy mc "Medicare"\n  payer "Medicare" id "00882"\n  effective 2025-01-01\n\nrule UNITS "97110 limit"\n  97110 denied above ${limit} units per day\n`;
-        const root = tempWorkspace({
-            'old/mc.payrule': medicare(4),
-            'new/mc.payrule': medicare(1),
-            'claims.837': fs.readFileSync(path.join(import.meta.dirname, '../../examples/x12/claims.837')),
-        });
+        // replay-fixture.ts x12Files: MC-1001's 97110 ×3 for $90 goes paid→reduced, 3 → 1 units, $90 → $30.
+        const root = tempWorkspace(x12Files());
         const run = runCli(['impact', 'old/mc.payrule', 'new/mc.payrule', '--claims', 'claims.837', '--format', 'json'], root);
         expect(run.status, run.stderr).toBe(1);
         const { replay } = JSON.parse(run.stdout);

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 /**
  * A small history for the replay tests, worked by hand (the expected numbers are in
  * replay-cli.test.ts, derived from reading these claims and the contract, not from running the code).
@@ -120,3 +122,18 @@ export const REPLAY_FILES = {
     'history.ndjson': `${HISTORY_NDJSON}\n`,
     'history.fhir.json': HISTORY_FHIR,
 };
+
+/**
+ * examples/x12/claims.837 with a Medicare policy: claim MC-1001 (Medicare, payer id 00882, rendering
+ * NPI 1245319599) bills 97110 ×3 for $90 on 2025-03-03, the only 97110 of the interchange. OLD
+ * allows 4 units a day, NEW 1: paid→reduced, 3 → 1 units, $90 → $30.
+ */
+export function x12Files(): Record<string, string | Buffer> {
+    const medicare = (limit: number) =>
+        `policy mc "Medicare"\n  payer "Medicare" id "00882"\n  effective 2025-01-01\n\nrule UNITS "97110 limit"\n  97110 denied above ${limit} units per day\n`;
+    return {
+        'old/mc.payrule': medicare(4),
+        'new/mc.payrule': medicare(1),
+        'claims.837': fs.readFileSync(path.join(import.meta.dirname, '../../examples/x12/claims.837')),
+    };
+}

@@ -1,9 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, tempWorkspace } from '../helpers/cli.js';
-import { HISTORY_NDJSON, NEW_POLICY, OLD_POLICY } from './replay-fixture.js';
+import { HISTORY_NDJSON, NEW_POLICY, OLD_POLICY, x12Files } from './replay-fixture.js';
 
 /**
  * Replay of NDJSON history on worker threads (core/impact/replay-parallel.ts): the report must be the
@@ -118,15 +116,8 @@ describe('payrule impact --claims on worker threads', () => {
     });
 
     it('reads an 837P in pieces on workers as the main thread reads it whole', () => {
-        // As in replay-cli.test.ts: MC-1001 bills 97110 ×3 for $90; OLD allows 4 units a day, NEW 1.
-        const medicare = (limit: number) =>
-            `policy mc "Medicare"\n  payer "Medicare" id "00882"\n  effective 2025-01-01\n\nrule UNITS "97110 limit"\n  97110 denied above ${limit} units per day\n`;
-        const x12 = tempWorkspace({
-            'old/mc.payrule': medicare(4),
-            'new/mc.payrule': medicare(1),
-            'claims.837': fs.readFileSync(path.join(import.meta.dirname, '../../examples/x12/claims.837')),
-            'none.json': '[]',
-        });
+        // replay-fixture.ts x12Files: MC-1001's 97110 ×3 for $90 goes paid→reduced.
+        const x12 = tempWorkspace({ ...x12Files(), 'none.json': '[]' });
         // With a JSON document among the files, the whole history is read on the main thread.
         const whole = replay(x12, ['claims.837', 'none.json'], {}, 'mc');
         const pieces = replay(x12, ['claims.837', '--workers', '2'], { PAYRULE_EVAL_CHUNK_BYTES: '1' }, 'mc');

@@ -27,6 +27,6 @@ export {
     type ReplayTransition,
 } from './replay.js';
 export { replayTable } from './replay-duckdb.js';
-export { replayClaimFiles, ReplayJudge, replayWorkerFile, type ReplayFilesOptions } from './replay-parallel.js';
+export { replayClaimFiles, type ReplayFilesOptions } from './replay-parallel.js';
 export { formatReplayHtml, formatReplayJson, formatReplayText, transitionChart } from './replay-format.js';
 export { denyMentions, DIFF_IMPACT_BOUNDS, type DenyMention } from './diff-mention.js';
