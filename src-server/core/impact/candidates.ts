@@ -1,3 +1,5 @@
+import { readClaimValue } from '../claims/read.js';
+import { Claim } from '../claims/types.js';
 import { addDays, type Domain } from './domain.js';
 
 /** A claim in the contract's plain format (section 5), as witnesses print it. */
@@ -149,3 +151,66 @@ function claim(id: string, context: ClaimContext, lines: LineSpec[]): PlainClaim
         })),
     };
 }
+
+/**
+ * The record the claim readers make of `claim` (under another id and patient), built without reading
+ * it. Exact only for claims of a domain that `readsAsItself`: every value already as the readers
+ * would write it.
+ */
+export function claimRecord(claim: PlainClaim, id: string, patient: string): Claim {
+    return new Claim(
+        id,
+        patient,
+        { id: claim.provider.id, type: claim.provider.type ?? null },
+        claim.diagnoses,
+        claim.lines.map(line => ({
+            line: line.line,
+            date: line.date,
+            code: line.code,
+            modifiers: line.modifiers,
+            units: line.units,
+            minutes: line.minutes ?? null,
+            diagnosisPointers: [],
+            charge: null,
+        })),
+        claim.payer ?? null,
+    );
+}
+
+/**
+ * Whether every candidate of the domain reads as `claimRecord` builds it. The readers are the judge:
+ * one probe claim a value of each dimension (the longest minutes twice on one day, as two lines may
+ * report them), each read and compared with the record built directly.
+ */
+export function readsAsItself(domain: Domain): boolean {
+    const context: ClaimContext = { payer: null, providerType: null, diagnoses: [], date: DEFAULT_PROBE_DATE };
+    const line: LineSpec = { code: domain.subjectCodes[0] ?? '99213', modifiers: [], units: 1, minutes: null };
+    const longest = Math.max(0, ...domain.minutes.map(m => m ?? 0));
+    const probes: PlainClaim[] = [
+        ...[...domain.subjectCodes, ...domain.partnerCodes].map(code => claim('J', context, [{ ...line, code }])),
+        ...[...domain.modifiers, ...domain.partnerModifiers].map(modifiers => claim('J', context, [{ ...line, modifiers }])),
+        ...domain.units.map(units => claim('J', context, [{ ...line, units }])),
+        ...domain.minutes.map(minutes => claim('J', context, [{ ...line, minutes }])),
+        claim('J', context, [
+            { ...line, minutes: longest },
+            { ...line, minutes: longest },
+        ]),
+        ...domain.diagnoses.map(diagnoses => claim('J', { ...context, diagnoses }, [line])),
+        ...domain.providerTypes.map(providerType => claim('J', { ...context, providerType }, [line])),
+        ...domain.payers.map(payer => claim('J', { ...context, payer }, [line])),
+        ...domain.dates.flatMap(date => [
+            claim('J', { ...context, date }, [line]),
+            ...history({ ...context, date }, line.code, Math.max(1, ...domain.priorVisits)),
+        ]),
+    ];
+    return probes.every(probe => {
+        const read = readClaimValue(probe);
+        return (
+            read.length === 1 &&
+            read[0] instanceof Claim &&
+            JSON.stringify(read[0]) === JSON.stringify(claimRecord(probe, probe.id, probe.patient))
+        );
+    });
+}
+
+const DEFAULT_PROBE_DATE = '2025-06-16';

@@ -1,8 +1,9 @@
 import { readClaimValue } from '../claims/read.js';
 import { Evaluator } from '../evaluator/evaluate.js';
 import type { ClaimOutput, EvaluationOutput, LineResult, LineStatus } from '../evaluator/types.js';
-import type { PackRule, RulePack } from '../pack/types.js';
-import { candidateCount, candidates, type Candidate, type PlainClaim } from './candidates.js';
+import { CodeMatcher } from '../evaluator/code-matcher.js';
+import type { CodeSet, PackRule, RulePack } from '../pack/types.js';
+import { candidateCount, candidates, claimRecord, readsAsItself, type Candidate, type PlainClaim } from './candidates.js';
 import { changedRules, type RuleChangePair } from './changes.js';
 import { domainOf, SubjectIndex, type Domain } from './domain.js';
 
@@ -142,7 +143,8 @@ export class ImpactPlan {
      * (listed codes, pair-gated codes, wide ranges: core/evaluator/rule-index.ts), so on claims whose
      * codes all come from the domain, the packs cut down to the rules whose subject holds one of those
      * codes give every line exactly the outcome the whole packs give: every pack is kept (routing,
-     * finding order), each with those rules in their order.
+     * finding order), each with those rules in their order. Of those, a rule that needs a partner
+     * code no candidate bills is left out too (canFire).
      */
     problem(index: number): RuleProblem {
         const domain = domainOf(this.changed[index], this.allRules);
@@ -150,8 +152,10 @@ export class ImpactPlan {
         for (const code of [...domain.subjectCodes, ...domain.partnerCodes]) codes.add(code).add(code.trim().toUpperCase());
         const kept: Array<Array<Array<{ position: number; rule: PackRule }>>> = [this.oldPacks.map(() => []), this.newPacks.map(() => [])];
         for (const at of this.allRules.overlappingPlaces([{ codes: [...codes], ranges: [] }])) {
+            const rule = this.allRules.ruleAt(at);
+            if (!canFire(rule, codes)) continue;
             const place = this.places[at];
-            kept[place.side][place.pack].push({ position: place.position, rule: this.allRules.ruleAt(at) });
+            kept[place.side][place.pack].push({ position: place.position, rule });
         }
         const cut = (packs: readonly RulePack[], side: 0 | 1): RulePack[] =>
             packs.map((pack, p) => ({
@@ -163,6 +167,24 @@ export class ImpactPlan {
     }
 }
 
+const partnerMatchers = new WeakMap<CodeSet, CodeMatcher>();
+
+/**
+ * Whether `rule` can record a finding on lines whose codes are all in `codes`: a rule acts on a line
+ * only when every line condition holds (core/evaluator/judge-rule.ts), and `with` holds only when
+ * another line of the day or claim has a partner code. Timed rules do not test line conditions: kept.
+ */
+function canFire(rule: PackRule, codes: ReadonlySet<string>): boolean {
+    if (rule.action === 'timed') return true;
+    return rule.conditions.every(condition => {
+        if (condition.kind !== 'with') return true;
+        let matcher = partnerMatchers.get(condition.codes);
+        if (!matcher) partnerMatchers.set(condition.codes, (matcher = new CodeMatcher(condition.codes)));
+        for (const code of codes) if (matcher.has(code)) return true;
+        return false;
+    });
+}
+
 /**
  * Search one changed rule over at most `limit` candidates, with evaluators of its cut-down packs:
  * the smallest differing candidate per direction (the first of the smallest, in candidate order).
@@ -172,9 +194,10 @@ export function searchRule(problem: RuleProblem, limit: number): FoundRule {
     const after = new Evaluator(problem.newPacks);
     const total = candidateCount(problem.domain);
     const found = new Map<Direction, { candidate: Candidate; size: number }>();
+    const direct = readsAsItself(problem.domain);
     let batch: Candidate[] = [];
     const run = () => {
-        for (const { candidate, direction } of differing(batch, before, after)) {
+        for (const { candidate, direction } of differing(batch, before, after, direct)) {
             const size = sizeOf(candidate);
             const known = found.get(direction);
             if (!known || size < known.size) found.set(direction, { candidate, size });
@@ -272,11 +295,20 @@ export function impactResult(changed: readonly RuleChangePair[], searched: reado
     };
 }
 
-/** Evaluate a batch (each candidate its own patient) under both sides; the directions each differs in. */
-function differing(batch: Candidate[], before: Evaluator, after: Evaluator): Array<{ candidate: Candidate; direction: Direction }> {
-    const claims = batch.flatMap((candidate, n) => candidate.map(claim => ({ ...claim, id: `${n}-${claim.id}`, patient: `P${n}` })));
+/**
+ * Evaluate a batch (each candidate its own patient) under both sides; the directions each differs in.
+ * `direct`: the candidates read as themselves (readsAsItself), so their records are built, not read.
+ */
+function differing(
+    batch: Candidate[],
+    before: Evaluator,
+    after: Evaluator,
+    direct: boolean,
+): Array<{ candidate: Candidate; direction: Direction }> {
     // Read once, judged by both sides.
-    const records = readClaimValue(claims);
+    const records = direct
+        ? batch.flatMap((candidate, n) => candidate.map(claim => claimRecord(claim, `${n}-${claim.id}`, `P${n}`)))
+        : readClaimValue(batch.flatMap((candidate, n) => candidate.map(claim => ({ ...claim, id: `${n}-${claim.id}`, patient: `P${n}` }))));
     const oldOut = before.evaluateRecords(records);
     const newOut = after.evaluateRecords(records);
     const result: Array<{ candidate: Candidate; direction: Direction }> = [];
