@@ -167,8 +167,6 @@ export class ImpactPlan {
     }
 }
 
-const partnerMatchers = new WeakMap<CodeSet, CodeMatcher>();
-
 /**
  * Whether `rule` can record a finding on lines whose codes are all in `codes`: a rule acts on a line
  * only when every line condition holds (core/evaluator/judge-rule.ts), and `with` holds only when
@@ -176,13 +174,16 @@ const partnerMatchers = new WeakMap<CodeSet, CodeMatcher>();
  */
 function canFire(rule: PackRule, codes: ReadonlySet<string>): boolean {
     if (rule.action === 'timed') return true;
-    return rule.conditions.every(condition => {
-        if (condition.kind !== 'with') return true;
-        let matcher = partnerMatchers.get(condition.codes);
-        if (!matcher) partnerMatchers.set(condition.codes, (matcher = new CodeMatcher(condition.codes)));
-        for (const code of codes) if (matcher.has(code)) return true;
-        return false;
-    });
+    return rule.conditions.every(condition => condition.kind !== 'with' || holdsOneOf(condition.codes, codes));
+}
+
+/** Whether the code set holds one of `codes` (listed codes first: pair edits rarely name a range). */
+function holdsOneOf(set: CodeSet, codes: ReadonlySet<string>): boolean {
+    if (set.codes.some(code => codes.has(code))) return true;
+    if (set.ranges.length === 0) return false;
+    const ranges = new CodeMatcher({ codes: [], ranges: set.ranges });
+    for (const code of codes) if (ranges.has(code)) return true;
+    return false;
 }
 
 /**
