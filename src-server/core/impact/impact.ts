@@ -1,6 +1,7 @@
 import { readClaimValue } from '../claims/read.js';
 import { Evaluator } from '../evaluator/evaluate.js';
 import type { ClaimOutput, EvaluationOutput, LineResult, LineStatus } from '../evaluator/types.js';
+import { payerKey } from '../common/payers.js';
 import { CodeMatcher } from '../evaluator/code-matcher.js';
 import type { CodeSet, PackRule, RulePack } from '../pack/types.js';
 import { candidateCount, candidates, claimRecord, readsAsItself, type Candidate, type PlainClaim } from './candidates.js';
@@ -205,9 +206,12 @@ export function searchRule(problem: RuleProblem, limit: number): FoundRule {
         }
         batch = [];
     };
+    const unserved = unservedPayers(problem);
     let count = 0;
     for (const candidate of candidates(problem.domain)) {
         if (count++ >= limit) break;
+        // Billed to a payer neither side serves: no rule meets its lines, so both outcomes are the same.
+        if (unserved.has(candidate[0].payer)) continue;
         batch.push(candidate);
         if (batch.length === BATCH) run();
     }
@@ -221,6 +225,20 @@ export function searchRule(problem: RuleProblem, limit: number): FoundRule {
             return best ? [{ direction, candidate: best.candidate }] : [];
         }),
     };
+}
+
+/**
+ * The payers of the domain that no pack of either side serves (routing as in
+ * core/evaluator/rule-index.ts): the claims of a candidate all bill one payer, and a claim whose
+ * payer no pack serves has every line paid as billed on both sides.
+ */
+function unservedPayers(problem: RuleProblem): Set<string | undefined> {
+    const served = new Set<string>();
+    for (const pack of [...problem.oldPacks, ...problem.newPacks]) {
+        for (const name of [pack.policy.payer, ...(pack.policy.payerIds ?? [])])
+            if (typeof name === 'string' && name.trim() !== '') served.add(payerKey(name));
+    }
+    return new Set(problem.domain.payers.filter((payer): payer is string => payer !== null && !served.has(payerKey(payer))));
 }
 
 /**
