@@ -33,12 +33,18 @@ const PROVIDER = '1234567893';
 /**
  * Every candidate over the domain, smallest first: N and N+1 distinct codes on a day (few), then
  * one-line claims (with 0, N or N+1 earlier visits), then two lines on one claim or on two claims of the same day.
+ * The candidates of a payer in `skipped` are not built: `undefined` stands in their place, so that
+ * they are still counted.
  */
-export function* candidates(domain: Domain): Generator<Candidate> {
+export function* candidates(domain: Domain, skipped: ReadonlySet<string | null> = new Set()): Generator<Candidate | undefined> {
     for (const count of domain.codeCounts) {
         const codes = domain.subjectCodes.slice(0, count);
         if (codes.length < count) continue;
         for (const context of contexts(domain)) {
+            if (skipped.has(context.payer)) {
+                yield undefined;
+                continue;
+            }
             yield [
                 claim(
                     'J',
@@ -49,11 +55,16 @@ export function* candidates(domain: Domain): Generator<Candidate> {
         }
     }
     for (const context of contexts(domain)) {
+        const skip = skipped.has(context.payer);
         for (const code of domain.subjectCodes) {
             for (const modifiers of domain.modifiers) {
                 for (const units of domain.units) {
                     for (const minutes of domain.minutes) {
                         for (const visits of domain.priorVisits) {
+                            if (skip) {
+                                yield undefined;
+                                continue;
+                            }
                             const line = { code, modifiers, units, minutes };
                             yield [...history(context, code, visits), claim('J', context, [line])];
                         }
@@ -64,6 +75,7 @@ export function* candidates(domain: Domain): Generator<Candidate> {
     }
     if (domain.twoLines) {
         for (const context of contexts(domain)) {
+            const skip = skipped.has(context.payer);
             for (const code of domain.subjectCodes) {
                 for (const partner of domain.partnerCodes) {
                     for (const modifiers of domain.modifiers) {
@@ -72,6 +84,11 @@ export function* candidates(domain: Domain): Generator<Candidate> {
                                 for (const partnerUnits of domain.units) {
                                     for (const minutes of domain.minutes) {
                                         for (const partnerMinutes of domain.minutes) {
+                                            if (skip) {
+                                                yield undefined;
+                                                yield undefined;
+                                                continue;
+                                            }
                                             const first = { code, modifiers, units, minutes };
                                             const second = {
                                                 code: partner,

@@ -208,10 +208,10 @@ export function searchRule(problem: RuleProblem, limit: number): FoundRule {
     };
     const unserved = unservedPayers(problem);
     let count = 0;
-    for (const candidate of candidates(problem.domain)) {
+    // Billed to a payer neither side serves: no rule meets its lines, so both outcomes are the same.
+    for (const candidate of candidates(problem.domain, unserved)) {
         if (count++ >= limit) break;
-        // Billed to a payer neither side serves: no rule meets its lines, so both outcomes are the same.
-        if (unserved.has(candidate[0].payer)) continue;
+        if (candidate === undefined) continue;
         batch.push(candidate);
         if (batch.length === BATCH) run();
     }
@@ -232,7 +232,7 @@ export function searchRule(problem: RuleProblem, limit: number): FoundRule {
  * core/evaluator/rule-index.ts): the claims of a candidate all bill one payer, and a claim whose
  * payer no pack serves has every line paid as billed on both sides.
  */
-function unservedPayers(problem: RuleProblem): Set<string | undefined> {
+function unservedPayers(problem: RuleProblem): Set<string | null> {
     const served = new Set<string>();
     for (const pack of [...problem.oldPacks, ...problem.newPacks]) {
         for (const name of [pack.policy.payer, ...(pack.policy.payerIds ?? [])])
