@@ -123,7 +123,8 @@ export async function runImpact(
 
 /**
  * Workers for a large change when --workers is not given: one a core, none on one core (a worker
- * only adds its start-up there), at most 4 (each holds both sides: about 1.5 GB for an NCCI quarter).
+ * only adds its start-up there), at most 4 (the calling thread builds the rules' problems and checks
+ * the witnesses for all of them).
  */
 function defaultWorkers(): number {
     const cores = os.availableParallelism();

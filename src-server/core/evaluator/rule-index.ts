@@ -92,6 +92,8 @@ export class RuleIndex {
     /** Packs by payer key (their name and ids). */
     private readonly packsByPayer = new Map<string, Set<number>>();
     private readonly noPack: ReadonlySet<number> = new Set();
+    /** Routes by the payer as claims give it: claims bill few payers, so most skip payerKey's text work. */
+    private readonly routes = new Map<string, Route>();
     private readonly ordered: OrderedRule[];
     private readonly compiled: Array<CompiledRule | undefined>;
 
@@ -134,9 +136,17 @@ export class RuleIndex {
      */
     route(payer: string | null): Route {
         if (payer === null) return null;
-        return this.packsByPayer.get(payerKey(payer)) ?? this.noPack;
+        let route = this.routes.get(payer);
+        if (route === undefined) {
+            route = this.packsByPayer.get(payerKey(payer)) ?? this.noPack;
+            if (this.routes.size < ROUTES_KEPT) this.routes.set(payer, route);
+        }
+        return route;
     }
 }
+
+/** Payers whose route is kept (a history of many distinct payers spells the rest out each time). */
+const ROUTES_KEPT = 1024;
 
 const COUNTING_KINDS = new Set(['units', 'codes', 'visits']);
 

@@ -175,28 +175,40 @@ export class SubjectIndex {
 
     /** The rules whose subject shares a code with one of `subjects`, in their original order. */
     overlapping(subjects: CodeSet[]): PackRule[] {
+        return this.overlappingPlaces(subjects).map(i => this.rules[i]);
+    }
+
+    /** The places (in the rules the index was built from) of the rules `overlapping` gives, in order. */
+    overlappingPlaces(subjects: CodeSet[]): number[] {
         const mine = subjects.map(s => new CodeMatcher(s));
-        if (mine.some(m => m.wideRanges.length > 0)) return overlapping(subjects, this.rules);
+        if (mine.some(m => m.wideRanges.length > 0)) return overlapping(subjects, this.rules.keys(), this.rules);
         const found = new Set<number>();
         for (const matcher of mine) for (const code of matcher.codes) for (const i of this.byCode.get(code) ?? []) found.add(i);
-        for (const i of overlapping(
-            subjects,
-            this.wide.map(w => this.rules[w]),
-        ).map(rule => this.rules.indexOf(rule)))
-            found.add(i);
-        return [...found].sort((a, b) => a - b).map(i => this.rules[i]);
+        for (const i of overlapping(subjects, this.wide, this.rules)) found.add(i);
+        return [...found].sort((a, b) => a - b);
+    }
+
+    /** The rule at `place` (see overlappingPlaces). */
+    ruleAt(place: number): PackRule {
+        return this.rules[place];
     }
 }
 
-/** The rules of `rules` whose subject shares a code with one of `subjects` (ranges meet at an end). */
-function overlapping(subjects: CodeSet[], rules: readonly PackRule[]): PackRule[] {
+/** The places among `places` of the rules whose subject shares a code with one of `subjects` (ranges meet at an end). */
+function overlapping(subjects: CodeSet[], places: Iterable<number>, rules: readonly PackRule[]): number[] {
     const mine = subjects.map(s => new CodeMatcher(s));
     const myCodes = subjects.flatMap(s => [...s.codes, ...s.ranges.flat()]);
-    return rules.filter(rule => {
+    const found: number[] = [];
+    for (const place of places) {
+        const rule = rules[place];
         const theirs = matcherOf(rule);
-        if (myCodes.some(code => theirs.has(code))) return true;
-        return [...rule.subject.codes, ...rule.subject.ranges.flat()].some(code => mine.some(m => m.has(code)));
-    });
+        if (
+            myCodes.some(code => theirs.has(code)) ||
+            [...rule.subject.codes, ...rule.subject.ranges.flat()].some(code => mine.some(m => m.has(code)))
+        )
+            found.push(place);
+    }
+    return found;
 }
 
 function payersOf(policies: PackPolicy[]): Array<string | null> {

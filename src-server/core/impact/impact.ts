@@ -1,10 +1,12 @@
 import { readClaimValue } from '../claims/read.js';
 import { Evaluator } from '../evaluator/evaluate.js';
 import type { ClaimOutput, EvaluationOutput, LineResult, LineStatus } from '../evaluator/types.js';
-import type { RulePack } from '../pack/types.js';
-import { candidateCount, candidates, type Candidate, type PlainClaim } from './candidates.js';
+import { payerKey } from '../common/payers.js';
+import { CodeMatcher } from '../evaluator/code-matcher.js';
+import type { CodeSet, PackRule, RulePack } from '../pack/types.js';
+import { candidateCount, candidates, claimRecord, readsAsItself, type Candidate, type PlainClaim } from './candidates.js';
 import { changedRules, type RuleChangePair } from './changes.js';
-import { domainOf, SubjectIndex } from './domain.js';
+import { domainOf, SubjectIndex, type Domain } from './domain.js';
 
 export type Direction = 'paid-to-worse' | 'worse-to-paid';
 
@@ -48,7 +50,7 @@ export interface ImpactOptions {
     maxCandidatesTotal?: number;
 }
 
-const BATCH = 2000;
+const BATCH = 32;
 const STATUS_RANK: Record<LineStatus, number> = { paid: 0, reduced: 1, review: 2, denied: 3 };
 
 /**
@@ -64,19 +66,20 @@ export function impact(
 ): ImpactResult {
     const cap = options.maxCandidatesPerRule ?? 200_000;
     const budget = options.maxCandidatesTotal ?? Infinity;
-    const search = new RuleSearch(oldPacks, newPacks, changed);
+    const plan = new ImpactPlan(oldPacks, newPacks, changed);
+    const check = new WitnessCheck(oldPacks, newPacks, changed);
     const searched: SearchedRule[] = [];
     let tried = 0;
-    for (let index = 0; index < search.changed.length; index++) {
+    for (let index = 0; index < changed.length; index++) {
         if (tried >= budget) {
             searched.push({ index, total: 0, limit: 0, witnesses: [], skipped: budget });
             continue;
         }
-        const result = search.rule(index, Math.min(cap, budget - tried));
+        const result = searchRule(plan.problem(index), Math.min(cap, budget - tried));
         tried += Math.min(result.total, result.limit);
-        searched.push(result);
+        searched.push(check.verified(result));
     }
-    return impactResult(search.changed, searched);
+    return impactResult(changed, searched);
 }
 
 /** One changed rule's search: its candidates, how many were allowed, its verified witnesses (at most one a direction). */
@@ -91,57 +94,176 @@ export interface SearchedRule {
 }
 
 /**
- * The search of changed rules one at a time (impact.ts, or an impact worker each for its share of
- * the rules): both sides' evaluators and the index of every rule by subject code, built once.
+ * One changed rule's search, self-contained (what an impact worker is sent): the rule's domain, and
+ * both sides' packs cut down to the rules a candidate of that domain can meet (see `ImpactPlan.problem`).
  */
-export class RuleSearch {
-    readonly changed: RuleChangePair[];
-    private readonly before: Evaluator;
-    private readonly after: Evaluator;
-    private readonly changedKeys: Set<string>;
-    private readonly allRules: SubjectIndex;
+export interface RuleProblem {
+    /** The rule's place in `changedRules(OLD, NEW)`. */
+    index: number;
+    domain: Domain;
+    oldPacks: RulePack[];
+    newPacks: RulePack[];
+}
 
-    /** `changed`: `changedRules(oldPacks, newPacks)`, when the caller has it already. */
+/** A searched rule before its witnesses are checked: the smallest differing candidate per direction. */
+export interface FoundRule {
+    index: number;
+    total: number;
+    limit: number;
+    found: Array<{ direction: Direction; candidate: Candidate }>;
+}
+
+/**
+ * Both sides, set up once for the searches of every changed rule (on the calling thread): the index
+ * of every rule by subject code, and where each rule stands in its pack.
+ */
+export class ImpactPlan {
+    private readonly allRules: SubjectIndex;
+    /** For each rule of `allRules` (old side first): its side, pack and place in the pack. */
+    private readonly places: Array<{ side: 0 | 1; pack: number; position: number }> = [];
+
     constructor(
-        oldPacks: readonly RulePack[],
-        newPacks: readonly RulePack[],
-        changed: RuleChangePair[] = changedRules(oldPacks, newPacks),
+        private readonly oldPacks: readonly RulePack[],
+        private readonly newPacks: readonly RulePack[],
+        readonly changed: RuleChangePair[],
     ) {
-        this.changed = changed;
-        this.changedKeys = new Set(this.changed.map(pair => pair.key));
-        this.before = new Evaluator(oldPacks);
-        this.after = new Evaluator(newPacks);
-        this.allRules = new SubjectIndex([...oldPacks, ...newPacks].flatMap(pack => pack.rules));
+        const rules: PackRule[] = [];
+        [oldPacks, newPacks].forEach((packs, side) =>
+            packs.forEach((pack, p) =>
+                pack.rules.forEach((rule, position) => {
+                    rules.push(rule);
+                    this.places.push({ side: side as 0 | 1, pack: p, position });
+                }),
+            ),
+        );
+        this.allRules = new SubjectIndex(rules);
     }
 
     /**
-     * Search changed rule `index` over at most `limit` candidates: the smallest differing candidate
-     * per direction, run alone through both sides and kept only if it still differs.
+     * Changed rule `index`'s search problem. The evaluator meets a rule only through its subject
+     * (listed codes, pair-gated codes, wide ranges: core/evaluator/rule-index.ts), so on claims whose
+     * codes all come from the domain, the packs cut down to the rules whose subject holds one of those
+     * codes give every line exactly the outcome the whole packs give: every pack is kept (routing,
+     * finding order), each with those rules in their order. Of those, a rule that needs a partner
+     * code no candidate bills is left out too (canFire).
      */
-    rule(index: number, limit: number): SearchedRule {
-        const pair = this.changed[index];
-        const domain = domainOf(pair, this.allRules);
-        const total = candidateCount(domain);
-        const found = new Map<Direction, { candidate: Candidate; size: number }>();
-        let batch: Candidate[] = [];
-        const run = () => {
-            for (const { candidate, direction } of differing(batch, this.before, this.after)) {
-                const size = sizeOf(candidate);
-                const known = found.get(direction);
-                if (!known || size < known.size) found.set(direction, { candidate, size });
-            }
-            batch = [];
-        };
-        let count = 0;
-        for (const candidate of candidates(domain)) {
-            if (count++ >= limit) break;
-            batch.push(candidate);
-            if (batch.length === BATCH) run();
+    problem(index: number): RuleProblem {
+        const domain = domainOf(this.changed[index], this.allRules);
+        const codes = new Set<string>();
+        for (const code of [...domain.subjectCodes, ...domain.partnerCodes]) codes.add(code).add(code.trim().toUpperCase());
+        const kept: Array<Array<Array<{ position: number; rule: PackRule }>>> = [this.oldPacks.map(() => []), this.newPacks.map(() => [])];
+        for (const at of this.allRules.overlappingPlaces([{ codes: [...codes], ranges: [] }])) {
+            const rule = this.allRules.ruleAt(at);
+            if (!canFire(rule, codes)) continue;
+            const place = this.places[at];
+            kept[place.side][place.pack].push({ position: place.position, rule });
         }
-        run();
-        const witnesses = (['paid-to-worse', 'worse-to-paid'] as const).flatMap(direction => {
+        const cut = (packs: readonly RulePack[], side: 0 | 1): RulePack[] =>
+            packs.map((pack, p) => ({
+                ...pack,
+                sources: [],
+                rules: kept[side][p].sort((a, b) => a.position - b.position).map(entry => entry.rule),
+            }));
+        return { index, domain, oldPacks: cut(this.oldPacks, 0), newPacks: cut(this.newPacks, 1) };
+    }
+}
+
+/**
+ * Whether `rule` can record a finding on lines whose codes are all in `codes`: a rule acts on a line
+ * only when every line condition holds (core/evaluator/judge-rule.ts), and `with` holds only when
+ * another line of the day or claim has a partner code. Timed rules do not test line conditions: kept.
+ */
+function canFire(rule: PackRule, codes: ReadonlySet<string>): boolean {
+    if (rule.action === 'timed') return true;
+    return rule.conditions.every(condition => condition.kind !== 'with' || holdsOneOf(condition.codes, codes));
+}
+
+/** Whether the code set holds one of `codes` (listed codes first: pair edits rarely name a range). */
+function holdsOneOf(set: CodeSet, codes: ReadonlySet<string>): boolean {
+    if (set.codes.some(code => codes.has(code))) return true;
+    if (set.ranges.length === 0) return false;
+    const ranges = new CodeMatcher({ codes: [], ranges: set.ranges });
+    for (const code of codes) if (ranges.has(code)) return true;
+    return false;
+}
+
+/**
+ * Search one changed rule over at most `limit` candidates, with evaluators of its cut-down packs:
+ * the smallest differing candidate per direction (the first of the smallest, in candidate order).
+ */
+export function searchRule(problem: RuleProblem, limit: number): FoundRule {
+    const before = new Evaluator(problem.oldPacks);
+    const after = new Evaluator(problem.newPacks);
+    const total = candidateCount(problem.domain);
+    const found = new Map<Direction, { candidate: Candidate; size: number }>();
+    const direct = readsAsItself(problem.domain);
+    let batch: Candidate[] = [];
+    const run = () => {
+        for (const { candidate, direction } of differing(batch, before, after, direct)) {
+            const size = sizeOf(candidate);
+            const known = found.get(direction);
+            if (!known || size < known.size) found.set(direction, { candidate, size });
+        }
+        batch = [];
+    };
+    const unserved = unservedPayers(problem);
+    let count = 0;
+    // Billed to a payer neither side serves: no rule meets its lines, so both outcomes are the same.
+    for (const candidate of candidates(problem.domain, unserved)) {
+        if (count++ >= limit) break;
+        if (candidate === undefined) continue;
+        batch.push(candidate);
+        if (batch.length === BATCH) run();
+    }
+    run();
+    return {
+        index: problem.index,
+        total,
+        limit,
+        found: (['paid-to-worse', 'worse-to-paid'] as const).flatMap(direction => {
             const best = found.get(direction);
-            const witness = best && verifiedWitness(pair, direction, best.candidate, this.before, this.after, this.changedKeys);
+            return best ? [{ direction, candidate: best.candidate }] : [];
+        }),
+    };
+}
+
+/**
+ * The payers of the domain that no pack of either side serves (routing as in
+ * core/evaluator/rule-index.ts): the claims of a candidate all bill one payer, and a claim whose
+ * payer no pack serves has every line paid as billed on both sides.
+ */
+function unservedPayers(problem: RuleProblem): Set<string | null> {
+    const served = new Set<string>();
+    for (const pack of [...problem.oldPacks, ...problem.newPacks]) {
+        for (const name of [pack.policy.payer, ...(pack.policy.payerIds ?? [])])
+            if (typeof name === 'string' && name.trim() !== '') served.add(payerKey(name));
+    }
+    return new Set(problem.domain.payers.filter((payer): payer is string => payer !== null && !served.has(payerKey(payer))));
+}
+
+/**
+ * The check of every witness before it is printed (on the calling thread): each found candidate is
+ * run alone through evaluators of the whole of both sides (built on the first witness), and kept
+ * only if it still differs.
+ */
+export class WitnessCheck {
+    private evaluators: { before: Evaluator; after: Evaluator } | undefined;
+    private readonly changedKeys: Set<string>;
+
+    constructor(
+        private readonly oldPacks: readonly RulePack[],
+        private readonly newPacks: readonly RulePack[],
+        private readonly changed: readonly RuleChangePair[],
+    ) {
+        this.changedKeys = new Set(changed.map(pair => pair.key));
+    }
+
+    verified(rule: FoundRule): SearchedRule {
+        const { index, total, limit } = rule;
+        const witnesses = rule.found.flatMap(({ direction, candidate }) => {
+            this.evaluators ??= { before: new Evaluator(this.oldPacks), after: new Evaluator(this.newPacks) };
+            const { before, after } = this.evaluators;
+            const witness = verifiedWitness(this.changed[index], direction, candidate, before, after, this.changedKeys);
             return witness ? [witness] : [];
         });
         return { index, total, limit, witnesses };
@@ -192,11 +314,20 @@ export function impactResult(changed: readonly RuleChangePair[], searched: reado
     };
 }
 
-/** Evaluate a batch (each candidate its own patient) under both sides; the directions each differs in. */
-function differing(batch: Candidate[], before: Evaluator, after: Evaluator): Array<{ candidate: Candidate; direction: Direction }> {
-    const claims = batch.flatMap((candidate, n) => candidate.map(claim => ({ ...claim, id: `${n}-${claim.id}`, patient: `P${n}` })));
+/**
+ * Evaluate a batch (each candidate its own patient) under both sides; the directions each differs in.
+ * `direct`: the candidates read as themselves (readsAsItself), so their records are built, not read.
+ */
+function differing(
+    batch: Candidate[],
+    before: Evaluator,
+    after: Evaluator,
+    direct: boolean,
+): Array<{ candidate: Candidate; direction: Direction }> {
     // Read once, judged by both sides.
-    const records = readClaimValue(claims);
+    const records = direct
+        ? batch.flatMap((candidate, n) => candidate.map(claim => claimRecord(claim, `${n}-${claim.id}`, `P${n}`)))
+        : readClaimValue(batch.flatMap((candidate, n) => candidate.map(claim => ({ ...claim, id: `${n}-${claim.id}`, patient: `P${n}` }))));
     const oldOut = before.evaluateRecords(records);
     const newOut = after.evaluateRecords(records);
     const result: Array<{ candidate: Candidate; direction: Direction }> = [];
