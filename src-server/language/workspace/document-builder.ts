@@ -105,7 +105,7 @@ export class PayruleDocumentBuilder extends DefaultDocumentBuilder {
      * closed while it was being built): Langium waits for the document to reach the state, which a
      * removed document never does, so the request was never answered (found by a long run of the
      * standing fuzz, seed -1229233116). It is refused as Langium refuses a request on an unknown
-     * document: ServerCancelled.
+     * document: ServerCancelled; unless the editor has opened the buffer again meanwhile.
      */
     private unlessRemoved(uri: URI, waiting: Promise<URI>): Promise<URI> {
         return new Promise<URI>((resolve, reject) => {
@@ -119,7 +119,9 @@ export class PayruleDocumentBuilder extends DefaultDocumentBuilder {
         if (deleted.length === 0 || this.stateWaiters.size === 0) return;
         const removed = new Set(deleted.map(uri => uri.toString()));
         for (const waiter of [...this.stateWaiters]) {
-            if (!removed.has(waiter.uri)) continue;
+            // A buffer closed and opened again (the editor's didOpen came before this update ran) is
+            // added back and built: its requests wait for it as before.
+            if (!removed.has(waiter.uri) || this.textDocuments?.get(waiter.uri) !== undefined) continue;
             this.stateWaiters.delete(waiter);
             waiter.reject(new ResponseError(LSPErrorCodes.ServerCancelled, `The document was closed: ${waiter.uri}`));
         }
