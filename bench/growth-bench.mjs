@@ -37,7 +37,7 @@ const BASE = {
     'conflicting limits': 15,
     'unused codesets': 1000,
     // `payrule eval` (issue 19, item 8): see EVAL_SHAPES.
-    'pack code lists': 400,
+    'pack code lists': 1000,
     'lines per patient-day': 1000,
 };
 
@@ -50,10 +50,12 @@ const BASE = {
 const EVAL_SHAPES = {
     /** 7 rules naming one codeset of n codes; a few claims. */
     'pack code lists': n => {
-        const codes = Array.from({ length: n }, (_, i) => String(10000 + i)).join(', ');
+        // CPT codes 10000 to 99999, then HCPCS codes G0000 on.
+        const code = i => (i < 90_000 ? String(10000 + i) : `G${String(i - 90_000).padStart(4, '0')}`);
+        const codes = Array.from({ length: n }, (_, i) => code(i)).join(', ');
         let policy = 'policy code_lists "Code lists"\n  effective 2025-01-01\n\ncodeset big = ' + codes + '\n';
-        for (let r = 0; r < 7; r++) policy += `\nrule R${r} "r"\n  big denied with ${97530 + r} same day\n`;
-        const claims = Array.from({ length: 20 }, (_, i) => claim(`C${i}`, [10000 + ((i * 7919) % n), 97530 + (i % 7)]));
+        for (let r = 0; r < 7; r++) policy += `\nrule R${r} "r"\n  big denied with Q000${r} same day\n`;
+        const claims = Array.from({ length: 20 }, (_, i) => claim(`C${i}`, [code((i * 7919) % n), `Q000${i % 7}`]));
         return { policy, claims: claims.map(c => JSON.stringify(c)).join('\n') + '\n' };
     },
     /** One claim of n lines on one patient-day, against a unit limit and a pair edit. */
