@@ -15,3 +15,10 @@ export declare function packRule(fields: {
     exceptions?: Array<Record<string, unknown>>;
     origin: { file: string; line: number };
 }): Record<string, unknown>;
+/** Claims (plain JSON records) of `lineCount` lines in all, a few lines a visit. */
+export declare function syntheticClaims(
+    lineCount: number,
+    options?: { seed?: number; pairs?: Array<[number, number]>; pairShare?: number },
+): Iterable<Record<string, unknown>>;
+/** Write claims as NDJSON; resolves to the number of claims written. */
+export declare function writeNdjson(file: string, claims: Iterable<Record<string, unknown>>): Promise<number>;

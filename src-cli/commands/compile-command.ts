@@ -8,6 +8,7 @@ import { plural } from '../../src-server/core/review/wording.js';
 import { EXIT, exitCodeFor, type ExitCode } from '../exit-codes.js';
 import { PolicyWorkspace } from '../../src-server/language/workspace/policy-workspace.js';
 import { countBySeverity, displayPath, findingsFor, formatText, inputFindings } from '../findings.js';
+import { writeAtomically } from '../output-files.js';
 
 export interface CompileOptions {
     out: string;
@@ -84,41 +85,6 @@ function outFolderProblem(out: string): string | undefined {
             return '--out names a file; it must be a folder (the packs are written into it as <policy id>.json)';
         if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'permission denied';
         return code ?? String(error);
-    }
-}
-
-/** Write to a temporary file and rename, so a crash never leaves a half-written pack behind. */
-function writeAtomically(target: string, content: string): void {
-    const temporary = `${target}.${process.pid}.tmp`;
-    installCleanup();
-    removeOnExit.add(temporary);
-    try {
-        fs.writeFileSync(temporary, content);
-        fs.renameSync(temporary, target);
-    } catch (error) {
-        fs.rmSync(temporary, { force: true });
-        throw error;
-    } finally {
-        removeOnExit.delete(temporary);
-    }
-}
-
-/**
- * Temporary files being written: removed if the process is interrupted (Ctrl-C, kill), so a killed
- * compile leaves no `*.tmp` behind (issue 19). SIGKILL cannot be caught; the files are then named
- * by process id and never mistaken for packs.
- */
-const removeOnExit = new Set<string>();
-let cleanupInstalled = false;
-
-function installCleanup(): void {
-    if (cleanupInstalled) return;
-    cleanupInstalled = true;
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-        process.once(signal, () => {
-            for (const file of removeOnExit) fs.rmSync(file, { force: true });
-            process.kill(process.pid, signal);
-        });
     }
 }
 

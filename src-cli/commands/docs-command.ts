@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { plural } from '../../src-server/core/review/wording.js';
 import { EXIT, exitCodeFor, type ExitCode } from '../exit-codes.js';
 import { countBySeverity, displayPath, findingsFor, formatText, inputFindings, type Finding } from '../findings.js';
+import { writeAtomically } from '../output-files.js';
 import { PolicyWorkspace } from '../../src-server/language/workspace/policy-workspace.js';
 
 export interface DocsOptions {
@@ -140,14 +141,14 @@ function writeDocs(out: string, files: Map<string, string>, manifestName: string
         const link = linkOnTheWay(out, name);
         if (link) throw new Error(`${link} is a symbolic link: docs are written only to real folders inside the output folder`);
         fs.mkdirSync(path.dirname(target), { recursive: true });
-        writeReplacing(target, content);
+        writeAtomically(target, content);
     }
     for (const name of previous) {
         // Only names this command could have written: relative, inside `out`, through no link.
         if (files.has(name) || name.split(/[\\/]/).includes('..') || path.isAbsolute(name) || linkOnTheWay(out, name)) continue;
         fs.rmSync(path.join(out, name), { force: true });
     }
-    writeReplacing(manifest, [...files.keys()].map(name => `${name}\n`).join(''));
+    writeAtomically(manifest, [...files.keys()].map(name => `${name}\n`).join(''));
 }
 
 /** The first folder between `out` and the file `name` that is a symbolic link (or not a folder), if any. */
@@ -161,18 +162,6 @@ function linkOnTheWay(out: string, name: string): string | undefined {
         if (stat.isSymbolicLink() || !stat.isDirectory()) return displayPath(current);
     }
     return undefined;
-}
-
-/** Write through a temporary file and a rename: a link at `target` is replaced, never followed. */
-function writeReplacing(target: string, content: string): void {
-    const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
-    try {
-        fs.writeFileSync(temporary, content, { flag: 'wx' });
-        fs.renameSync(temporary, target);
-    } catch (error) {
-        fs.rmSync(temporary, { force: true });
-        throw error;
-    }
 }
 
 /**

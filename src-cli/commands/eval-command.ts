@@ -11,6 +11,7 @@ import { EvalSetupError, loadEvalPacks, setupMessage, type PackSources } from '.
 import { streamSink, type EvalTotals, type Sink } from '../../src-server/core/evaluator/parallel/pipeline.js';
 import { EvalProgress } from '../eval/progress.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
+import { atomicStream } from '../output-files.js';
 import { compilePolicies } from '../policy-packs.js';
 import { evaluateWithDuckdbEngine } from '../../src-server/core/sql/duckdb-eval.js';
 import { evaluateToRemittance } from '../../src-server/core/evaluator/evaluate-remittance.js';
@@ -267,31 +268,25 @@ function positiveNumber(text: string | undefined): number | undefined {
 
 /** `--out FILE`: written to a temporary file beside it and renamed at the end, so it is whole or absent. */
 function openTarget(file: string): { sink: Sink; commit(): Promise<void>; discard(): void } {
-    const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-    let stream: fs.WriteStream | undefined;
+    let output: ReturnType<typeof atomicStream> | undefined;
+    let inner: Sink | undefined;
     const sink: Sink = {
         async write(data) {
-            if (!stream) {
-                stream = fs.createWriteStream(temporary, { highWaterMark: 1 << 20 });
-                inner = streamSink(stream);
+            if (!output) {
+                output = atomicStream(file, 1 << 20);
+                inner = streamSink(output.stream);
             }
             await inner!.write(data);
         },
     };
-    let inner: Sink | undefined;
     return {
         sink,
         async commit() {
-            if (!stream) await sink.write('');
-            await new Promise<void>((resolve, reject) => {
-                stream!.once('error', reject);
-                stream!.end(() => resolve());
-            });
-            fs.renameSync(temporary, file);
+            if (!output) await sink.write('');
+            await output!.commit();
         },
         discard() {
-            stream?.destroy();
-            fs.rmSync(temporary, { force: true });
+            output?.discard();
         },
     };
 }

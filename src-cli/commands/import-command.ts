@@ -20,6 +20,7 @@ import {
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { MAX_POLICY_BYTES } from '../../src-server/language/workspace/policy-files.js';
 import { displayPath } from '../findings.js';
+import { writeAtomically } from '../output-files.js';
 
 export interface ImportOptions {
     out: string;
@@ -275,11 +276,4 @@ function summaryLine(file: string, kind: TableKind, counts: TableCounts): string
     }
     parts.push(`${counts.bad} bad ${counts.bad === 1 ? 'row' : 'rows'} skipped`);
     return `${file}: ${counts.dataRows} data ${counts.dataRows === 1 ? 'row' : 'rows'}: ${parts.join(', ')}`;
-}
-
-/** Write to a temporary file and rename, so an interrupted import never leaves half a policy behind. */
-function writeAtomically(target: string, content: string): void {
-    const temporary = `${target}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, content);
-    fs.renameSync(temporary, target);
 }

@@ -74,15 +74,20 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
     });
 }
 
-/** Wait until the server has published nothing for `quietMs` (its builds have settled). */
-async function settle(server: ServerUnderTest, quietMs = 1500, limitMs = 60_000): Promise<void> {
+/**
+ * Wait until every document in `uris` has diagnostics published since its last open or change
+ * (ServerUnderTest forgets a document's diagnostics when it sends either), then until the server
+ * has published nothing for `quietMs` (its builds have settled). Waiting only for quiet once ended
+ * a long run before a loaded machine's server had published a document's first diagnostics.
+ */
+async function settle(server: ServerUnderTest, uris: string[], quietMs = 1500, limitMs = 60_000): Promise<void> {
     const started = Date.now();
     let last = JSON.stringify([...server.diagnostics]);
     let stableSince = Date.now();
     while (Date.now() - started < limitMs) {
         await new Promise(resolve => setTimeout(resolve, 250));
         const now = JSON.stringify([...server.diagnostics]);
-        if (now !== last) {
+        if (now !== last || !uris.every(uri => server.diagnostics.has(uri))) {
             last = now;
             stableSince = Date.now();
         } else if (Date.now() - stableSince >= quietMs) {
@@ -156,8 +161,11 @@ describe('fuzz: the language server under random sessions', () => {
                             }
                         }
                         await Promise.all(pending);
-                        await settle(server);
                         const finalTexts = [...texts];
+                        await settle(
+                            server,
+                            finalTexts.map(([doc]) => server.uri(name(doc))),
+                        );
                         const incremental = new Map(
                             finalTexts.map(([doc]) => [
                                 doc,
@@ -169,7 +177,10 @@ describe('fuzz: the language server under random sessions', () => {
                         const fresh = (await ServerUnderTest.start(workspace())).server;
                         try {
                             for (const [doc, text] of finalTexts) fresh.open(name(doc), text);
-                            await settle(fresh);
+                            await settle(
+                                fresh,
+                                finalTexts.map(([doc]) => fresh.uri(name(doc))),
+                            );
                             for (const [doc] of finalTexts) {
                                 expect(incremental.get(doc), `buffer-${doc} after ${JSON.stringify(ops.map(op => op.kind))}`).toEqual(
                                     comparable(fresh.diagnostics.get(fresh.uri(name(doc)))?.diagnostics, fresh.root),

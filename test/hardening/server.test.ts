@@ -168,6 +168,48 @@ describe('the language server under hostile input', () => {
         expect(published.diagnostics.map(d => d.code)).toContain('payrule/missing-citation');
     }, 90_000);
 
+    it('answers a request on a buffer closed while the request waits for the buffer to be built, or opened again', async () => {
+        // Found by a long run of the standing fuzz (seed -1229233116, run 17): a completion asked in a
+        // buffer being built waited for it to be linked; the buffer was closed before that, its
+        // document left the workspace, and the request was never answered. Each round opens a buffer
+        // whose parse keeps the builder busy, then asks for completion in it and closes it at once.
+        ({ server } = await ServerUnderTest.start(workspace()));
+        const answers: Array<Promise<string>> = [];
+        for (let round = 0; round < 6; round++) {
+            const uri = server.open(`closed-${round}.payrule`, SHAPES['codeset chain'](3000 + round));
+            await new Promise(resolve => setTimeout(resolve, 50 + 40 * round));
+            const asked = server.request('textDocument/completion', { textDocument: { uri }, position: { line: 3, character: 0 } });
+            void server.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+            answers.push(
+                Promise.race([
+                    // An answer, or an error saying the request was cancelled (the buffer is gone).
+                    asked.then(
+                        () => 'answered',
+                        (error: Error & { code?: number }) =>
+                            error.code === -32802 || /cancel/i.test(error.message) ? 'answered' : error.message,
+                    ),
+                    new Promise<string>(resolve => setTimeout(() => resolve(`round ${round}: no answer`), 30_000)),
+                ]),
+            );
+        }
+        expect(await Promise.all(answers)).toEqual(answers.map(() => 'answered'));
+        // A buffer closed and opened again at once (seed -1229233116, run 10): a request asked after
+        // it was opened again is answered, not refused as on a closed buffer. Another buffer's
+        // build keeps the builder busy meanwhile, so that the close is handled after the request.
+        for (let round = 0; round < 3; round++) {
+            server.open(`busy-${round}.payrule`, SHAPES['identical rules'](2000).replace('policy hostile', `policy busy_${round}`));
+            const name = `reopened-${round}.payrule`;
+            const uri = server.open(name, VALID.replace('policy p', `policy reopened_${round}`));
+            void server.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+            server.open(name, VALID.replace('policy p', `policy reopened_${round}`), 2);
+            const completion = await server.request<unknown>('textDocument/completion', {
+                textDocument: { uri },
+                position: { line: 4, character: 2 },
+            });
+            expect(completion).toBeTruthy();
+        }
+    }, 120_000);
+
     it('forgets a never-saved buffer once it is closed: its policy id is no longer a duplicate elsewhere', async () => {
         // Found by the standing fuzz (seed 20261207): the closed buffer stayed in the workspace, so
         // the incremental session reported a duplicate policy id that a fresh open does not.

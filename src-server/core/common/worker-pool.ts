@@ -25,6 +25,11 @@ export interface TaskPoolOptions {
     workerData: unknown;
     /** The workers' young generation: work that makes short-lived garbage runs faster with a large one. */
     youngGenerationMb?: number;
+    /**
+     * The workers' old generation, a bound on each worker's heap: a worker that needs more stops with
+     * an error of code ERR_WORKER_OUT_OF_MEMORY, where the main thread would have been aborted by V8.
+     */
+    oldGenerationMb?: number;
     /** What the pool is called in its errors: `an evaluation worker stopped unexpectedly`. */
     name?: string;
 }
@@ -52,7 +57,10 @@ export class TaskPool<Task, Result> {
                 workerData: options.workerData,
                 // A worker inherits the process's Node flags; `--input-type` (a host run as `node -e`) stops a worker file from starting.
                 execArgv: process.execArgv.filter(flag => !flag.startsWith('--input-type')),
-                resourceLimits: options.youngGenerationMb ? { maxYoungGenerationSizeMb: options.youngGenerationMb } : undefined,
+                resourceLimits: {
+                    ...(options.youngGenerationMb ? { maxYoungGenerationSizeMb: options.youngGenerationMb } : {}),
+                    ...(options.oldGenerationMb ? { maxOldGenerationSizeMb: options.oldGenerationMb } : {}),
+                },
             });
             this.workers.push(worker);
             this.load.push(0);

@@ -10,17 +10,28 @@ export const MAX_DIAGNOSTICS_PER_FILE = 1000;
 
 const ERROR = 1;
 
+/** What the cap reads of a finding: a Diagnostic, or a finding not yet made into one (see capDiagnostics). */
+export type CappedFinding = Pick<Diagnostic, 'severity' | 'code' | 'data'>;
+
 /**
  * The diagnostics of one file, capped: the first of each check, then errors before warnings (so
  * that a thousand duplicate warnings never hide an error), in their original order; then one line
  * says how many more there are, as an error when errors are among them.
+ *
+ * `toDiagnostic` makes a finding into its Diagnostic: only the findings shown are made, so that the
+ * 99,000 findings past the cap of a file of 100,000 unused codesets are counted, never built (their
+ * range is a search in the syntax tree).
  */
-export function capDiagnostics(diagnostics: Diagnostic[], max = MAX_DIAGNOSTICS_PER_FILE): Diagnostic[] {
+export function capDiagnostics<F extends CappedFinding = Diagnostic>(
+    diagnostics: F[],
+    max = MAX_DIAGNOSTICS_PER_FILE,
+    toDiagnostic: (finding: F) => Diagnostic = finding => finding as unknown as Diagnostic,
+): Diagnostic[] {
     // A list capped before (the checker's, then the CLI's cross-file findings added): its count
     // line is folded into the new one.
     let hiddenErrors = 0;
     let hiddenWarnings = 0;
-    const findings: Diagnostic[] = [];
+    const findings: F[] = [];
     for (const diagnostic of diagnostics) {
         const counted = hiddenCounts(diagnostic);
         if (counted) {
@@ -30,7 +41,7 @@ export function capDiagnostics(diagnostics: Diagnostic[], max = MAX_DIAGNOSTICS_
             findings.push(diagnostic);
         }
     }
-    if (findings.length <= max && hiddenErrors + hiddenWarnings === 0) return diagnostics;
+    if (findings.length <= max && hiddenErrors + hiddenWarnings === 0) return diagnostics.map(toDiagnostic);
     // What is listed: the first finding of each check (so one kind never hides another), then
     // errors, then warnings, each in their order; listed in the original order.
     const keep = new Uint8Array(findings.length);
@@ -51,7 +62,7 @@ export function capDiagnostics(diagnostics: Diagnostic[], max = MAX_DIAGNOSTICS_
     }
     const kept: Diagnostic[] = [];
     findings.forEach((diagnostic, i) => {
-        if (keep[i]) kept.push(diagnostic);
+        if (keep[i]) kept.push(toDiagnostic(diagnostic));
         else if (diagnostic.severity === ERROR) hiddenErrors++;
         else hiddenWarnings++;
     });
@@ -72,7 +83,7 @@ export function capDiagnostics(diagnostics: Diagnostic[], max = MAX_DIAGNOSTICS_
 }
 
 /** The counts a "more problems" line stands for, or undefined for any other diagnostic. */
-export function hiddenCounts(diagnostic: Diagnostic): { errors: number; warnings: number } | undefined {
+export function hiddenCounts(diagnostic: CappedFinding): { errors: number; warnings: number } | undefined {
     if (diagnostic.code !== checkCode('too-many-problems')) return undefined;
     const data = diagnostic.data as { hiddenErrors?: number; hiddenWarnings?: number } | undefined;
     return { errors: data?.hiddenErrors ?? 0, warnings: data?.hiddenWarnings ?? 0 };

@@ -1,5 +1,12 @@
-import type { AstNode, LangiumDocument, ValidationAcceptor, ValidationOptions } from 'langium';
-import { Cancellation, DefaultDocumentValidator, DocumentValidator, interruptAndCheck, isOperationCancelled } from 'langium';
+import type { AstNode, DiagnosticInfo, LangiumDocument, ValidationAcceptor, ValidationOptions, ValidationSeverity } from 'langium';
+import {
+    Cancellation,
+    DefaultDocumentValidator,
+    DocumentValidator,
+    interruptAndCheck,
+    isOperationCancelled,
+    toDiagnosticSeverity,
+} from 'langium';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { forEachAstNode } from '../parser/ast-walk.js';
 import { checkCode } from './codes.js';
@@ -24,7 +31,8 @@ export class PayruleDocumentValidator extends DefaultDocumentValidator {
         options?: ValidationOptions,
         cancelToken?: Cancellation.CancellationToken,
     ): Promise<Diagnostic[]> {
-        const diagnostics = withSyntaxHints(document, await this.collectDiagnostics(document, options, cancelToken));
+        const found = await this.collectDiagnostics(document, options, cancelToken);
+        const diagnostics = withSyntaxHints(document, found.builtIn);
         const result: Diagnostic[] = [];
         let syntaxErrors = 0;
         for (const diagnostic of diagnostics) {
@@ -61,21 +69,28 @@ export class PayruleDocumentValidator extends DefaultDocumentValidator {
                 source: this.getSource(),
             });
         }
-        return capDiagnostics(result);
+        const findings: Array<Diagnostic | CheckFinding> = result;
+        pushAll(findings, found.checks);
+        return capDiagnostics(findings, undefined, finding =>
+            finding instanceof CheckFinding ? this.toDiagnostic(finding.given, finding.message, finding.info) : finding,
+        );
     }
 
     /**
      * Langium's validateDocument without its `diagnostics.push(...found)`, which overflows the
      * stack past about 100,000 findings (Langium then logs the error and the file looked clean),
-     * and with an error in a check reported on the file rather than only logged (issue 19).
+     * and with an error in a check reported on the file rather than only logged (issue 19). The
+     * lexer's, parser's and linker's diagnostics come as Diagnostics (`builtIn`), the checks'
+     * findings as CheckFindings, made into Diagnostics only when the cap shows them.
      */
     private async collectDiagnostics(
         document: LangiumDocument,
         options: ValidationOptions = {},
         cancelToken = Cancellation.CancellationToken.None,
-    ): Promise<Diagnostic[]> {
+    ): Promise<{ builtIn: Diagnostic[]; checks: Array<Diagnostic | CheckFinding> }> {
         const parseResult = document.parseResult;
         const diagnostics: Diagnostic[] = [];
+        const checks: Array<Diagnostic | CheckFinding> = [];
         await interruptAndCheck(cancelToken);
         if (!options.categories || options.categories.includes('built-in')) {
             this.processLexingErrors(parseResult, diagnostics, options);
@@ -83,26 +98,31 @@ export class PayruleDocumentValidator extends DefaultDocumentValidator {
                 options.stopAfterLexingErrors &&
                 diagnostics.some(d => (d.data as { code?: string } | undefined)?.code === DocumentValidator.LexingError)
             )
-                return diagnostics;
+                return { builtIn: diagnostics, checks };
             this.processParsingErrors(parseResult, diagnostics, options);
             if (
                 options.stopAfterParsingErrors &&
                 diagnostics.some(d => (d.data as { code?: string } | undefined)?.code === DocumentValidator.ParsingError)
             )
-                return diagnostics;
+                return { builtIn: diagnostics, checks };
             this.processLinkingErrors(document, diagnostics, options);
             if (
                 options.stopAfterLinkingErrors &&
                 diagnostics.some(d => (d.data as { code?: string } | undefined)?.code === DocumentValidator.LinkingError)
             )
-                return diagnostics;
+                return { builtIn: diagnostics, checks };
         }
         try {
-            pushAll(diagnostics, await this.validateAst(parseResult.value, options, cancelToken));
+            const accept: ValidationAcceptor = (severity, message, info) =>
+                checks.push(new CheckFinding(severity, message, info as DiagnosticInfo<AstNode>));
+            const root = parseResult.value;
+            await this.validateAstBefore(root, options, accept, cancelToken);
+            await this.validateAstNodes(root, options, accept, cancelToken);
+            await this.validateAstAfter(root, options, accept, cancelToken);
         } catch (error) {
             if (isOperationCancelled(error)) throw error;
             const details = error instanceof Error ? error.message : String(error);
-            diagnostics.push({
+            checks.push({
                 severity: 1,
                 range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
                 message: `The checker failed on this file and its findings are incomplete: ${details}. Please report it (see SECURITY.md).`,
@@ -110,7 +130,7 @@ export class PayruleDocumentValidator extends DefaultDocumentValidator {
             });
         }
         await interruptAndCheck(cancelToken);
-        return diagnostics;
+        return { builtIn: diagnostics, checks };
     }
 
     /**
@@ -149,6 +169,27 @@ export class PayruleDocumentValidator extends DefaultDocumentValidator {
             return nodeOptions.validateChildren;
         });
         return nodes;
+    }
+}
+
+/**
+ * A check's finding as reported: what the diagnostics cap reads (severity, code, data), with the
+ * rest kept to make the Diagnostic when it is shown. Its range is a search in the syntax tree, and a
+ * file of 100,000 unused codesets has 99,000 findings past the cap (issue 19).
+ */
+class CheckFinding {
+    readonly severity: Diagnostic['severity'];
+    readonly code: Diagnostic['code'];
+    readonly data: unknown;
+
+    constructor(
+        readonly given: ValidationSeverity,
+        readonly message: string,
+        readonly info: DiagnosticInfo<AstNode>,
+    ) {
+        this.severity = toDiagnosticSeverity(given);
+        this.code = info.code;
+        this.data = info.data;
     }
 }
 

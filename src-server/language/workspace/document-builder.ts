@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LangiumDocument } from 'langium';
 import { Cancellation, DefaultDocumentBuilder, DocumentState, isOperationCancelled, OperationCancelled, URI } from 'langium';
+import { LSPErrorCodes, ResponseError } from 'vscode-languageserver-protocol';
 import type { WorkspaceRules } from '../conflicts/workspace-rules.js';
 import { isPolicyFile, isSource, type Source } from '../grammar/generated/ast.js';
 import type { PayruleSharedServices } from '../payrule-module.js';
@@ -21,6 +22,8 @@ export class PayruleDocumentBuilder extends DefaultDocumentBuilder {
     private readonly sources: PolicySources;
     /** Requests on documents open in the editor that wait for their first update (see awaitDocumentState). */
     private readonly firstUpdateWaiters = new Set<{ uri: URI; resolve: () => void }>();
+    /** Requests waiting for a document to reach a state (see awaitDocumentState): refused if it is removed. */
+    private readonly stateWaiters = new Set<{ uri: string; reject: (error: unknown) => void }>();
 
     constructor(shared: PayruleSharedServices) {
         super(shared);
@@ -33,6 +36,7 @@ export class PayruleDocumentBuilder extends DefaultDocumentBuilder {
         if (shared.lsp.Connection) this.onDocumentPhase(DocumentState.Validated, document => this.prepareRequests(document));
         this.onUpdate((_changed, deleted) => deleted.forEach(uri => this.rules.documentChanged(uri)));
         this.onUpdate(() => this.releaseFirstUpdateWaiters());
+        this.onUpdate((_changed, deleted) => this.refuseWaitersOn(deleted));
     }
 
     /**
@@ -78,7 +82,7 @@ export class PayruleDocumentBuilder extends DefaultDocumentBuilder {
      * it was added is then refused as before.
      */
     protected override awaitDocumentState(state: DocumentState, uri: URI, cancelToken: Cancellation.CancellationToken): Promise<URI> {
-        if (!this.awaitsFirstUpdate(uri)) return super.awaitDocumentState(state, uri, cancelToken);
+        if (!this.awaitsFirstUpdate(uri)) return this.unlessRemoved(uri, super.awaitDocumentState(state, uri, cancelToken));
         if (cancelToken.isCancellationRequested) return Promise.reject(OperationCancelled);
         return new Promise<void>((resolve, reject) => {
             const cancelled = cancelToken.onCancellationRequested(() => {
@@ -93,7 +97,34 @@ export class PayruleDocumentBuilder extends DefaultDocumentBuilder {
                 },
             };
             this.firstUpdateWaiters.add(waiter);
-        }).then(() => super.awaitDocumentState(state, uri, cancelToken));
+        }).then(() => this.unlessRemoved(uri, super.awaitDocumentState(state, uri, cancelToken)));
+    }
+
+    /**
+     * A wait for a document's state that ends when the document leaves the workspace (a buffer
+     * closed while it was being built): Langium waits for the document to reach the state, which a
+     * removed document never does, so the request was never answered (found by a long run of the
+     * standing fuzz, seed -1229233116). It is refused as Langium refuses a request on an unknown
+     * document: ServerCancelled; unless the editor has opened the buffer again meanwhile.
+     */
+    private unlessRemoved(uri: URI, waiting: Promise<URI>): Promise<URI> {
+        return new Promise<URI>((resolve, reject) => {
+            const waiter = { uri: uri.toString(), reject };
+            this.stateWaiters.add(waiter);
+            waiting.then(resolve, reject).finally(() => this.stateWaiters.delete(waiter));
+        });
+    }
+
+    private refuseWaitersOn(deleted: URI[]): void {
+        if (deleted.length === 0 || this.stateWaiters.size === 0) return;
+        const removed = new Set(deleted.map(uri => uri.toString()));
+        for (const waiter of [...this.stateWaiters]) {
+            // A buffer closed and opened again (the editor's didOpen came before this update ran) is
+            // added back and built: its requests wait for it as before.
+            if (!removed.has(waiter.uri) || this.textDocuments?.get(waiter.uri) !== undefined) continue;
+            this.stateWaiters.delete(waiter);
+            waiter.reject(new ResponseError(LSPErrorCodes.ServerCancelled, `The document was closed: ${waiter.uri}`));
+        }
     }
 
     /**

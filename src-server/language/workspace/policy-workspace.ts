@@ -3,7 +3,7 @@ import { pushAll } from '../../core/common/arrays.js';
 import type { RulePack } from '../../core/pack/index.js';
 import { capDiagnostics } from '../checks/diagnostic-cap.js';
 import { conflictDiagnostics } from '../conflicts/conflict-diagnostics.js';
-import { checkOnWorkers, shouldUseWorkers } from './batch-workers.js';
+import { checkLargeFiles, checkOnWorkers, LARGE_POLICY_BYTES, shouldUseWorkers } from './batch-workers.js';
 import { BatchChecker, type CheckedFile } from './file-checker.js';
 import { collectPolicyFiles, readPolicyFile, type InputProblem } from './policy-files.js';
 import { workspaceFolders, type WorkspaceFolders } from './workspace-folders.js';
@@ -45,22 +45,39 @@ export class PolicyWorkspace implements WorkspaceFolders {
         const folders = workspaceFolders(paths, options.root);
         const originBase = options.originBase?.(folders) ?? folders.originBase;
         const compile = options.compile ?? false;
-        let checked: CheckedFile[] = [];
+        const checked: CheckedFile[] = [];
         // Workers read the files themselves and send back no details.
         const inThread = options.details || options.texts?.size;
-        if (!inThread && shouldUseWorkers(files.length, totalSize(files))) {
-            const result = await checkOnWorkers(files, { root: folders.root, originBase }, compile);
-            checked = result.checked.sort((a, b) => compareText(a.file, b.file));
+        const sizes = new Map(files.map(file => [file, sizeOf(file)]));
+        // A large file is checked on a worker of its own, whose heap is bounded (checkLargeFiles).
+        const large = inThread ? [] : files.filter(file => sizes.get(file)! >= LARGE_POLICY_BYTES);
+        const rest = large.length === 0 ? files : files.filter(file => sizes.get(file)! < LARGE_POLICY_BYTES);
+        if (large.length > 0) {
+            const result = await checkLargeFiles(large, { root: folders.root, originBase }, compile);
+            pushAll(checked, result.checked);
+            pushAll(problems, result.problems);
+        }
+        if (
+            !inThread &&
+            shouldUseWorkers(
+                rest.length,
+                rest.reduce((total, file) => total + sizes.get(file)!, 0),
+            )
+        ) {
+            const result = await checkOnWorkers(rest, { root: folders.root, originBase }, compile);
+            pushAll(checked, result.checked);
             pushAll(problems, result.problems);
         } else {
             const checker = new BatchChecker(folders.root, originBase, { details: options.details });
-            for (const file of files) {
+            for (const file of rest) {
                 const given = options.texts?.get(file);
                 const read = given === undefined ? readPolicyFile(file) : { text: given };
                 if ('message' in read) problems.push(read);
                 else checked.push(await checker.checkFile(file, read.text, compile));
             }
         }
+        // Workers answer in any order.
+        checked.sort((a, b) => compareText(a.file, b.file));
         addConflicts(checked);
         return new PolicyWorkspace(checked, problems, folders.root, originBase);
     }
@@ -79,16 +96,13 @@ export class PolicyWorkspace implements WorkspaceFolders {
     }
 }
 
-function totalSize(files: string[]): number {
-    let total = 0;
-    for (const file of files) {
-        try {
-            total += fs.statSync(file).size;
-        } catch {
-            // unreadable files are reported when read
-        }
+/** A file's size; 0 for a file that cannot be read (reported when read). */
+function sizeOf(file: string): number {
+    try {
+        return fs.statSync(file).size;
+    } catch {
+        return 0;
     }
-    return total;
 }
 
 /** Add the cross-file findings to each file's diagnostics. */
