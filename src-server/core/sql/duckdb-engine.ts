@@ -11,7 +11,7 @@ import type { RulePack } from '../pack/types.js';
 import { claimLinesDdl, CLAIM_LINES_COLUMNS } from './columns.js';
 import { compileSqlQuery, payerKey, payerKeyExpression, planRules, type PlannedRule } from './compile-sql.js';
 import { sqlDialect } from './dialect.js';
-import { createRuleTables, isoDayNumber, ruleTables } from './rule-tables.js';
+import { canApplyTo, createRuleTables, isoDayNumber, ruleTables } from './rule-tables.js';
 import { loadDuckdb, type DuckdbModule } from './duckdb-module.js';
 import { ClaimsFileError, type SideEntry } from './engine-types.js';
 import { loadTabularClaims } from './tabular.js';
@@ -107,7 +107,11 @@ export async function streamWithDuckdb(
     const mark = (step: string) => {
         if (!process.env.PAYRULE_SQL_TIMING) return;
         const now = performance.now();
-        process.stderr.write(`payrule duckdb engine: ${step} ${((now - last) / 1000).toFixed(2)} s (at ${(now / 1000).toFixed(2)} s)\n`);
+        const { rss, heapUsed } = process.memoryUsage();
+        process.stderr.write(
+            `payrule duckdb engine: ${step} ${((now - last) / 1000).toFixed(2)} s (at ${(now / 1000).toFixed(2)} s, ` +
+                `RSS ${(rss / 1e9).toFixed(2)} GB, JavaScript heap ${(heapUsed / 1e9).toFixed(2)} GB)\n`,
+        );
         last = now;
     };
     const plan = planRules(packs);
@@ -134,7 +138,10 @@ export async function streamWithDuckdb(
             side = await loadClaimRecords(connection, typeof source === 'string' ? readClaimsFile(source) : source);
         }
         mark('claims');
-        await createRuleTables(connection, ruleTables(plan));
+        // Pair edits whose codes no line bills are left out (they cannot fire): an imported table's
+        // hundred thousand edits become the few the claims can meet, built and joined at that size.
+        const billed = await billedCodes(connection);
+        await createRuleTables(connection, ruleTables(plan.filter(p => canApplyTo(p.rule, billed))));
         mark('rule tables');
         const payers = await unroutedPayers(connection, packs, side);
         options.unroutedPayers?.push(...payers);
@@ -155,6 +162,12 @@ export async function streamWithDuckdb(
         instance?.closeSync();
         await rm(temporary, { recursive: true, force: true });
     }
+}
+
+/** The distinct codes of claim_lines. */
+async function billedCodes(connection: DuckDBConnection): Promise<Set<string>> {
+    const rows = (await connection.runAndReadAll('SELECT DISTINCT code FROM claim_lines WHERE code IS NOT NULL')).getRowsJS();
+    return new Set(rows.map(([code]) => String(code)));
 }
 
 function batchLines(given: number | undefined): number {
