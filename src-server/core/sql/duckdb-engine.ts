@@ -575,6 +575,12 @@ async function collectInBatches(
 }
 
 /** Findings from `<rule number>:<units>,…` in any order (rule numbers as planRules gives them), in rule order. */
+/**
+ * The distinct sets of findings kept decoded at a time (each with its explanation, and its JSON in
+ * the writer's cache while it is kept): past it the cache starts again, which costs only decoding.
+ */
+const SHARED_SETS = 20_000;
+
 function compactDecoder(plan: readonly PlannedRule[], explainer?: Explainer): (text: string, billedUnits: number) => Finding[] {
     const rules = plan.map(p => ({
         policy: p.policy,
@@ -611,8 +617,8 @@ function compactDecoder(plan: readonly PlannedRule[], explainer?: Explainer): (t
         const key = explainer ? `${text}|${billedUnits}` : text;
         let findings = seen.get(key);
         if (findings === undefined) {
-            if (seen.size >= 100_000) seen.clear();
-            if (sets.size >= 100_000) sets.clear();
+            if (seen.size >= SHARED_SETS) seen.clear();
+            if (sets.size >= SHARED_SETS) sets.clear();
             const items = inOrder(text);
             const setKey = explainer ? `${items.join(',')}|${billedUnits}` : items.join(',');
             findings = sets.get(setKey);
