@@ -126,7 +126,9 @@ export async function streamWithDuckdb(
     let instance: DuckDBInstance | undefined;
     let connection: DuckDBConnection | undefined;
     try {
-        instance = await duckdb.DuckDBInstance.create(':memory:', config);
+        // A database file in the temporary folder rather than ':memory:': the claim lines are stored
+        // compressed and DuckDB can drop their blocks from memory (1M lines: peak RSS 1.39 GB, not 1.91).
+        instance = await duckdb.DuckDBInstance.create(join(temporary, 'claims.duckdb'), config);
         connection = await instance.connect();
         let side: SideEntry[];
         if (typeof source === 'string' && (format === 'csv' || format === 'parquet')) {
