@@ -95,6 +95,28 @@ describe('evaluateWithDuckdb on JSON, NDJSON and FHIR', () => {
         expect({ claims: seen, summary }).toEqual(expected);
     });
 
+    it('judges a long input in batches that no patient crosses, with the same output as one batch', async () => {
+        // The fixture's claims (every form firing; visits, days and pairs across claims; each patient's
+        // claims together), then the same claims again with the patients taking turns, claim by claim:
+        // patients apart may go to different batches, patients taking turns must share one.
+        const claims = fixtureClaims() as Array<{ id: string; patient?: string }>;
+        const patients = [...new Set(claims.map(c => c.patient ?? ''))];
+        const perPatient = patients.map(patient => claims.filter(c => (c.patient ?? '') === patient));
+        const turns = Array.from({ length: Math.max(...perPatient.map(list => list.length)) }, (_, i) =>
+            perPatient.flatMap(list =>
+                i < list.length ? [{ ...list[i], id: `${list[i].id}-turns`, patient: `${list[i].patient}-turns` }] : [],
+            ),
+        ).flat();
+        const records = readRecords([...claims, ...turns]);
+        const expected = evaluatorOutput(packs, records);
+        for (const batchLines of [5, 1_000_000]) {
+            expect(await evaluateWithDuckdb(packs, records, { batchLines })).toEqual(expected);
+        }
+        const path = join(folder, 'batched.parquet');
+        await writeParquet(records, path, false);
+        expect(await evaluateWithDuckdb(packs, path, { batchLines: 8 })).toEqual(tabularExpectation(records));
+    });
+
     it('works with no packs at all: every line is paid', async () => {
         const output = await evaluateWithDuckdb([], `${examples}/claims.json`);
         expect(output).toEqual(evaluatorOutput([], readClaimsText(readFileSync(`${examples}/claims.json`, 'utf8'))));

@@ -8,7 +8,7 @@ import { notSelf, sameGroup, type Phase, type SqlContext } from './conditions/co
 import { countingFindings, countingRows } from './conditions/counting.js';
 import { codesStages } from './conditions/codes.js';
 import { diagnosisHits } from './conditions/diagnosis-only.js';
-import { eitherLineHits, pairHits } from './conditions/pair.js';
+import { eitherLineHits, pairHits, partnerGroups } from './conditions/pair.js';
 import { providerHits } from './conditions/provider.js';
 import { unitsStages } from './conditions/units.js';
 import { visitsStages } from './conditions/visits.js';
@@ -244,6 +244,7 @@ ${timedFindings(this.c)}
             diagnosisHits(this.c, phase),
         ];
         return [
+            ...partnerGroups(phase),
             `pr_tests_${n} AS (\n${kinds.join('\n  UNION ALL\n')}\n)`,
             `pr_outcome_${n} AS (
   SELECT h.rule_no, h.claim_seq, h.line_seq,

@@ -1,16 +1,17 @@
-import type { DuckDBConnection, DuckDBDateValue, DuckDBInstance, DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBDataChunk, DuckDBDateValue, DuckDBInstance, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { streamClaims } from '../claims/stream.js';
 import { Claim, type ClaimRecord } from '../claims/types.js';
+import type { Explainer } from '../evaluator/explain.js';
 import { emptySummary } from '../evaluator/summary.js';
 import type { ClaimOutput, EvaluationOutput, EvaluationSummary, Finding, LineResult, LineStatus } from '../evaluator/types.js';
 import type { RulePack } from '../pack/types.js';
 import { claimLinesDdl, CLAIM_LINES_COLUMNS } from './columns.js';
 import { compileSqlQuery, payerKey, payerKeyExpression, planRules, type PlannedRule } from './compile-sql.js';
 import { sqlDialect } from './dialect.js';
-import { createRuleTables, isoDayNumber, ruleTables } from './rule-tables.js';
+import { canApplyTo, createRuleTables, isoDayNumber, ruleTables } from './rule-tables.js';
 import { loadDuckdb, type DuckdbModule } from './duckdb-module.js';
 import { ClaimsFileError, type SideEntry } from './engine-types.js';
 import { loadTabularClaims } from './tabular.js';
@@ -45,6 +46,16 @@ export interface DuckdbEvaluateOptions {
     threads?: number;
     /** DuckDB's memory limit (`4GB`, `500MB`); past it DuckDB spills to disk. Default: DuckDB's own (80 % of RAM). */
     memoryLimit?: string;
+    /**
+     * Claim lines judged per statement (about; never splitting a patient's claims): long inputs are
+     * judged in batches, with the same output. Default PAYRULE_DUCKDB_BATCH_LINES, else 250,000.
+     */
+    batchLines?: number;
+    /**
+     * Explain each finding as the eval output does (evaluator/explain.ts) while decoding it: entries
+     * then carry explained findings, shared and frozen across the lines that have the same ones.
+     */
+    explainer?: Explainer;
     /** Filled with the payers no pack serves and their numbers of claims, in the order of their first claim. */
     unroutedPayers?: Array<[payer: string, claims: number]>;
 }
@@ -96,11 +107,15 @@ export async function streamWithDuckdb(
     const mark = (step: string) => {
         if (!process.env.PAYRULE_SQL_TIMING) return;
         const now = performance.now();
-        process.stderr.write(`payrule duckdb engine: ${step} ${((now - last) / 1000).toFixed(2)} s\n`);
+        const { rss, heapUsed } = process.memoryUsage();
+        process.stderr.write(
+            `payrule duckdb engine: ${step} ${((now - last) / 1000).toFixed(2)} s (at ${(now / 1000).toFixed(2)} s, ` +
+                `RSS ${(rss / 1e9).toFixed(2)} GB, JavaScript heap ${(heapUsed / 1e9).toFixed(2)} GB)\n`,
+        );
         last = now;
     };
-    const query = compileSqlQuery({ dialect: 'duckdb', table: 'claim_lines', findings: 'compact' });
     const plan = planRules(packs);
+    mark('plan');
     const format = typeof source === 'string' ? resolveFormat(source, options.format ?? 'auto') : 'records';
     if (typeof source === 'string') await ensureReadable(source);
     const duckdb = await loadDuckdb();
@@ -111,7 +126,9 @@ export async function streamWithDuckdb(
     let instance: DuckDBInstance | undefined;
     let connection: DuckDBConnection | undefined;
     try {
-        instance = await duckdb.DuckDBInstance.create(':memory:', config);
+        // A database file in the temporary folder rather than ':memory:': the claim lines are stored
+        // compressed and DuckDB can drop their blocks from memory (1M lines: peak RSS 1.39 GB, not 1.91).
+        instance = await duckdb.DuckDBInstance.create(join(temporary, 'claims.duckdb'), config);
         connection = await instance.connect();
         let side: SideEntry[];
         if (typeof source === 'string' && (format === 'csv' || format === 'parquet')) {
@@ -122,12 +139,24 @@ export async function streamWithDuckdb(
         } else {
             side = await loadClaimRecords(connection, typeof source === 'string' ? readClaimsFile(source) : source);
         }
-        await createRuleTables(connection, ruleTables(plan));
-        mark('load');
+        mark('claims');
+        // Pair edits whose codes no line bills are left out (they cannot fire): an imported table's
+        // hundred thousand edits become the few the claims can meet, built and joined at that size.
+        const billed = await billedCodes(connection);
+        await createRuleTables(connection, ruleTables(plan.filter(p => canApplyTo(p.rule, billed))));
+        mark('rule tables');
         const payers = await unroutedPayers(connection, packs, side);
         options.unroutedPayers?.push(...payers);
         const unrouted = payers.reduce((sum, [, claims]) => sum + claims, 0);
-        const summary = await collectOutput(connection, query, side, onEntry, plan, unrouted);
+        const summary = await collectInBatches(
+            connection,
+            side,
+            onEntry,
+            plan,
+            unrouted,
+            batchLines(options.batchLines),
+            options.explainer,
+        );
         mark('query and output');
         return summary;
     } finally {
@@ -135,6 +164,18 @@ export async function streamWithDuckdb(
         instance?.closeSync();
         await rm(temporary, { recursive: true, force: true });
     }
+}
+
+/** The distinct codes of claim_lines. */
+async function billedCodes(connection: DuckDBConnection): Promise<Set<string>> {
+    const rows = (await connection.runAndReadAll('SELECT DISTINCT code FROM claim_lines WHERE code IS NOT NULL')).getRowsJS();
+    return new Set(rows.map(([code]) => String(code)));
+}
+
+function batchLines(given: number | undefined): number {
+    const fromEnv = Number(process.env.PAYRULE_DUCKDB_BATCH_LINES);
+    const lines = given ?? (Number.isSafeInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_BATCH_LINES);
+    return Math.max(1, Math.floor(lines));
 }
 
 function resolveFormat(file: string, format: ClaimsFileFormat): 'csv' | 'parquet' | 'ndjson' | 'records' {
@@ -351,6 +392,94 @@ FROM claim_lines WHERE payer IS NOT NULL AND NOT (${known}) GROUP BY ${key}`)
 }
 
 const STATUSES: readonly LineStatus[] = ['paid', 'reduced', 'review', 'denied'];
+const NO_FINDINGS = Object.freeze([]) as unknown as Finding[];
+
+/** The output query around a pack query: the columns the engine reads, ordered by claim and line. */
+function outputQuery(query: string, compact: boolean): string {
+    const findingsColumn = compact ? 'findings_compact' : "CASE WHEN len(findings) > 0 THEN CAST(to_json(findings) AS VARCHAR) ELSE '' END";
+    return `SELECT
+    CAST(claim_seq AS DOUBLE) AS seq, claim_id, CAST(line_number AS DOUBLE) AS line_number, code,
+    CAST(billed_units AS DOUBLE) AS billed_units, CAST(allowed_units AS DOUBLE) AS allowed_units,
+    CASE status WHEN 'paid' THEN 0 WHEN 'reduced' THEN 1 WHEN 'review' THEN 2 ELSE 3 END AS status,
+    ${findingsColumn} AS findings
+FROM (
+${query}
+) payrule
+ORDER BY claim_seq, line_seq`;
+}
+
+/**
+ * Turns the output query's rows (in claim and line order, chunk by chunk) into output entries for
+ * `onEntry`, with the `side` entries in their places, and counts them into the summary.
+ */
+class EntryAssembler {
+    readonly summary = emptySummary();
+    private sideAt = 0;
+    private claim: { seq: number; id: string; lines: LineResult[] } | undefined;
+    private readonly decode: (text: string, billedUnits: number) => Finding[];
+
+    constructor(
+        private readonly side: readonly SideEntry[],
+        private readonly onEntry: EntryHandler,
+        plan?: readonly PlannedRule[],
+        explainer?: Explainer,
+    ) {
+        this.decode = plan ? compactDecoder(plan, explainer) : (text: string) => JSON.parse(text) as Finding[];
+    }
+
+    private emit(output: ClaimOutput): void | Promise<void> {
+        this.summary.claims++;
+        if ('lines' in output) {
+            for (const line of output.lines) {
+                this.summary.lines++;
+                this.summary[line.status]++;
+            }
+        }
+        return this.onEntry(output);
+    }
+
+    async add(chunk: DuckDBDataChunk): Promise<void> {
+        const [seqs, ids, lineNumbers, codes, billed, allowed, statuses, findings] = [0, 1, 2, 3, 4, 5, 6, 7].map(i =>
+            chunk.getColumnVector(i),
+        );
+        const side = this.side;
+        for (let i = 0; i < chunk.rowCount; i++) {
+            const seq = seqs.getItem(i) as number;
+            let claim = this.claim;
+            if (claim?.seq !== seq) {
+                if (claim) {
+                    const pending = this.emit({ id: claim.id, lines: claim.lines });
+                    if (pending) await pending;
+                }
+                while (this.sideAt < side.length && side[this.sideAt].order < seq) {
+                    const pending = this.emit(side[this.sideAt++].output);
+                    if (pending) await pending;
+                }
+                claim = this.claim = { seq, id: ids.getItem(i) as string, lines: [] };
+            }
+            const text = findings.getItem(i) as string;
+            const billedUnits = billed.getItem(i) as number;
+            claim.lines.push({
+                line: lineNumbers.getItem(i) as number,
+                code: codes.getItem(i) as string,
+                billedUnits,
+                allowedUnits: allowed.getItem(i) as number,
+                status: STATUSES[statuses.getItem(i) as number],
+                findings: text === '' ? NO_FINDINGS : this.decode(text, billedUnits),
+            });
+        }
+    }
+
+    /** The last claim and the side entries after it; the summary with the unrouted claims counted. */
+    async end(unrouted: number): Promise<EvaluationSummary> {
+        if (this.claim) await this.emit({ id: this.claim.id, lines: this.claim.lines });
+        this.claim = undefined;
+        while (this.sideAt < this.side.length) await this.emit(this.side[this.sideAt++].output);
+        // Readable claims whose payer no pack serves (contract section 5); the evaluator's summary counts them last.
+        const summary = this.summary as EvaluationSummary & { unrouted?: number };
+        return Object.assign(summary, { unrouted: (summary.unrouted ?? 0) + unrouted });
+    }
+}
 
 /**
  * Run a pack query over claim_lines and hand the entries to `onEntry` in input order: the query's
@@ -367,66 +496,94 @@ export async function collectOutput(
     plan?: readonly PlannedRule[],
     unrouted = 0,
 ): Promise<EvaluationSummary> {
-    const findingsColumn = plan ? 'findings_compact' : "CASE WHEN len(findings) > 0 THEN CAST(to_json(findings) AS VARCHAR) ELSE '' END";
-    const result = await connection.stream(`SELECT
-    CAST(claim_seq AS DOUBLE) AS seq, claim_id, CAST(line_number AS DOUBLE) AS line_number, code,
-    CAST(billed_units AS DOUBLE) AS billed_units, CAST(allowed_units AS DOUBLE) AS allowed_units,
-    CASE status WHEN 'paid' THEN 0 WHEN 'reduced' THEN 1 WHEN 'review' THEN 2 ELSE 3 END AS status,
-    ${findingsColumn} AS findings
-FROM (
-${query}
-) payrule
-ORDER BY claim_seq, line_seq`);
-    const decode = plan ? compactDecoder(plan) : (text: string) => JSON.parse(text) as Finding[];
-    const summary = emptySummary();
-    const emit = (output: ClaimOutput): void | Promise<void> => {
-        summary.claims++;
-        if ('lines' in output) {
-            for (const line of output.lines) {
-                summary.lines++;
-                summary[line.status]++;
-            }
-        }
-        return onEntry(output);
-    };
-    let sideAt = 0;
-    let claim: { seq: number; id: string; lines: LineResult[] } | undefined;
-    for await (const chunk of result) {
-        const [seqs, ids, lineNumbers, codes, billed, allowed, statuses, findings] = [0, 1, 2, 3, 4, 5, 6, 7].map(i =>
-            chunk.getColumnVector(i),
-        );
-        for (let i = 0; i < chunk.rowCount; i++) {
-            const seq = seqs.getItem(i) as number;
-            if (claim?.seq !== seq) {
-                if (claim) {
-                    const pending = emit({ id: claim.id, lines: claim.lines });
-                    if (pending) await pending;
-                }
-                while (sideAt < side.length && side[sideAt].order < seq) {
-                    const pending = emit(side[sideAt++].output);
-                    if (pending) await pending;
-                }
-                claim = { seq, id: ids.getItem(i) as string, lines: [] };
-            }
-            const text = findings.getItem(i) as string;
-            claim.lines.push({
-                line: lineNumbers.getItem(i) as number,
-                code: codes.getItem(i) as string,
-                billedUnits: billed.getItem(i) as number,
-                allowedUnits: allowed.getItem(i) as number,
-                status: STATUSES[statuses.getItem(i) as number],
-                findings: text === '' ? [] : decode(text),
-            });
-        }
+    const result = await connection.stream(outputQuery(query, plan !== undefined));
+    const assembler = new EntryAssembler(side, onEntry, plan);
+    for await (const chunk of result) await assembler.add(chunk);
+    return assembler.end(unrouted);
+}
+
+/** The claim lines judged per statement when the input allows cutting it (PAYRULE_DUCKDB_BATCH_LINES). */
+const DEFAULT_BATCH_LINES = 250_000;
+
+/**
+ * The input cut into batches of about `lines` claim lines: ranges of claim_seq that no patient's
+ * claims cross (every condition, counter and pair edit looks at one patient's lines at a time, so
+ * each batch judges exactly as the whole input would). Each patient spans the claim_seq range from
+ * their first claim to their last; overlapping spans join into segments (one segment when patients'
+ * claims are interleaved throughout), and segments are grouped in order into batches. Bounds are
+ * returned as text (claim_seq is a BIGINT).
+ */
+async function claimBatches(connection: DuckDBConnection, table: string, lines: number): Promise<Array<[string, string]>> {
+    const rows = (
+        await connection.runAndReadAll(`WITH
+pr_spans AS (
+  SELECT min(claim_seq) AS lo, max(claim_seq) AS hi, count(*) AS n FROM ${table} GROUP BY patient_id
+),
+pr_reach AS (
+  SELECT lo, hi, n, max(hi) OVER (ORDER BY lo, hi ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach FROM pr_spans
+),
+pr_segments AS (
+  SELECT lo, hi, n, SUM(CASE WHEN reach IS NULL OR reach < lo THEN 1 ELSE 0 END) OVER (ORDER BY lo, hi ROWS UNBOUNDED PRECEDING) AS segment
+  FROM pr_reach
+),
+pr_segment_spans AS (
+  SELECT min(lo) AS lo, max(hi) AS hi, sum(n) AS n FROM pr_segments GROUP BY segment
+)
+SELECT CAST(min(lo) AS VARCHAR), CAST(max(hi) AS VARCHAR)
+FROM (SELECT lo, hi, floor((SUM(n) OVER (ORDER BY lo ROWS UNBOUNDED PRECEDING) - n) / ${lines}) AS batch FROM pr_segment_spans)
+GROUP BY batch
+ORDER BY batch`)
+    ).getRowsJS() as Array<[string, string]>;
+    return rows.filter(([lo, hi]) => /^-?[0-9]+$/.test(lo) && /^-?[0-9]+$/.test(hi));
+}
+
+/**
+ * The embedded engine's run of the pack query: over the whole of claim_lines when it is small or
+ * cannot be cut, else batch by batch (claimBatches), each batch's query running in DuckDB while
+ * JavaScript writes the previous batch's entries. Memory stays that of one batch however long the
+ * input, and the output is the same as one query over everything.
+ */
+async function collectInBatches(
+    connection: DuckDBConnection,
+    side: readonly SideEntry[],
+    onEntry: EntryHandler,
+    plan: readonly PlannedRule[],
+    unrouted: number,
+    batchLines: number,
+    explainer?: Explainer,
+): Promise<EvaluationSummary> {
+    const batches = await claimBatches(connection, 'claim_lines', batchLines);
+    const assembler = new EntryAssembler(side, onEntry, plan, explainer);
+    if (batches.length <= 1) {
+        const query = outputQuery(compileSqlQuery({ dialect: 'duckdb', table: 'claim_lines', findings: 'compact' }), true);
+        for await (const chunk of await connection.stream(query)) await assembler.add(chunk);
+        return assembler.end(unrouted);
     }
-    if (claim) await emit({ id: claim.id, lines: claim.lines });
-    while (sideAt < side.length) await emit(side[sideAt++].output);
-    // Readable claims whose payer no pack serves (contract section 5); the evaluator's summary counts them last.
-    return Object.assign(summary, { unrouted: ((summary as { unrouted?: number }).unrouted ?? 0) + unrouted });
+    const query = outputQuery(compileSqlQuery({ dialect: 'duckdb', table: 'pr_batch_lines', findings: 'compact' }), true);
+    const run = async ([lo, hi]: [string, string]) => {
+        await connection.run(
+            `CREATE OR REPLACE TEMP VIEW pr_batch_lines AS SELECT * FROM claim_lines WHERE claim_seq BETWEEN ${lo} AND ${hi}`,
+        );
+        return connection.run(query);
+    };
+    let pending = run(batches[0]);
+    for (let b = 0; b < batches.length; b++) {
+        const result = await pending;
+        // The next batch runs in DuckDB's threads while this one's entries are written.
+        if (b + 1 < batches.length) pending = run(batches[b + 1]);
+        for (let c = 0; c < result.chunkCount; c++) await assembler.add(result.getChunk(c));
+    }
+    return assembler.end(unrouted);
 }
 
 /** Findings from `<rule number>:<units>,…` in any order (rule numbers as planRules gives them), in rule order. */
-function compactDecoder(plan: readonly PlannedRule[]): (text: string) => Finding[] {
+/**
+ * The distinct sets of findings kept decoded at a time (each with its explanation, and its JSON in
+ * the writer's cache while it is kept): past it the cache starts again, which costs only decoding.
+ */
+const SHARED_SETS = 20_000;
+
+function compactDecoder(plan: readonly PlannedRule[], explainer?: Explainer): (text: string, billedUnits: number) => Finding[] {
     const rules = plan.map(p => ({
         policy: p.policy,
         rule: p.rule.id,
@@ -451,22 +608,29 @@ function compactDecoder(plan: readonly PlannedRule[]): (text: string) => Finding
         return found as Finding;
     };
     const rank = (item: string) => Number(item.slice(0, item.indexOf(':')));
-    const decode = (text: string) => {
-        if (text.indexOf(',') < 0) return [finding(text)];
-        return text
-            .split(',')
-            .sort((a, b) => rank(a) - rank(b))
-            .map(finding);
-    };
+    // The query lists a line's findings in no particular order: `items` in rule order name the set.
+    const inOrder = (text: string) => (text.indexOf(',') < 0 ? [text] : text.split(',').sort((a, b) => rank(a) - rank(b)));
     // Most lines repeat a few combinations of findings (the rules that fired, with their units):
-    // each is decoded once and its frozen findings are shared by the lines that have it.
+    // each is decoded (and explained: a hint may name the line's billed units) once, and its frozen
+    // findings are shared by the lines that have it, whichever order the query listed them in.
     const seen = new Map<string, Finding[]>();
-    return text => {
-        let findings = seen.get(text);
+    const sets = new Map<string, Finding[]>();
+    return (text, billedUnits) => {
+        const key = explainer ? `${text}|${billedUnits}` : text;
+        let findings = seen.get(key);
         if (findings === undefined) {
-            if (seen.size >= 100_000) seen.clear();
-            findings = Object.freeze(decode(text).map(f => Object.freeze(f))) as Finding[];
-            seen.set(text, findings);
+            if (seen.size >= SHARED_SETS) seen.clear();
+            if (sets.size >= SHARED_SETS) sets.clear();
+            const items = inOrder(text);
+            const setKey = explainer ? `${items.join(',')}|${billedUnits}` : items.join(',');
+            findings = sets.get(setKey);
+            if (findings === undefined) {
+                let decoded = items.map(finding);
+                if (explainer) decoded = decoded.map(f => explainer.explainFinding(f, { billedUnits }));
+                findings = Object.freeze(decoded.map(f => Object.freeze(f))) as Finding[];
+                sets.set(setKey, findings);
+            }
+            seen.set(key, findings);
         }
         return findings;
     };

@@ -31,7 +31,9 @@ export async function evaluateWithDuckdbEngine(
     format: EvalFormat,
     sink: Sink,
 ): Promise<EvalTotals> {
-    const output = outputFormat(format, new Explainer(packs));
+    // Findings come explained from the engine (each distinct set once, shared by the lines that have
+    // it), so the writer does not explain them again.
+    const output = outputFormat(format);
     let unreadable = 0;
     const batcher = entryBatcher(sink, output);
     const onEntry = (entry: ClaimOutput) => {
@@ -40,7 +42,7 @@ export async function evaluateWithDuckdbEngine(
     };
     const tabular = claims === '-' ? undefined : tabularFormatOf(claims);
     const unroutedPayers: Array<[string, number]> = [];
-    const settings = { ...duckdbSettings(), unroutedPayers };
+    const settings = { ...duckdbSettings(), unroutedPayers, explainer: new Explainer(packs) };
     let summary;
     if (tabular) {
         summary = await streamWithDuckdb(packs, claims, onEntry, { ...settings, format: tabular });

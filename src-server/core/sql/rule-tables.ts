@@ -165,6 +165,19 @@ export function isTableRule(rule: PackRule): boolean {
     return rule.exceptions.every(exception => exception.kind === 'modifier' && Array.isArray(exception.modifiers));
 }
 
+/**
+ * Whether a rule can act on claims that bill only `billed` codes: a pair edit (isTableRule) needs a
+ * line of one of its subject codes and another of one of its partner codes, compared exactly as
+ * pr_pair_candidates compares them; any other rule is kept. The embedded engine leaves out of the
+ * rule tables the pair edits no line can meet (most of an imported NCCI table, for any one batch of
+ * claims), which changes no finding: rule numbers stay those of planRules.
+ */
+export function canApplyTo(rule: PackRule, billed: ReadonlySet<string>): boolean {
+    if (!isTableRule(rule)) return true;
+    const partners = (rule.conditions[0] as { codes: { codes: string[] } }).codes.codes;
+    return rule.subject.codes.some(code => billed.has(code)) && partners.some(code => billed.has(code));
+}
+
 function listedOnly(set: { codes: unknown; ranges: unknown }): boolean {
     return (
         Array.isArray(set.codes) &&

@@ -88,19 +88,29 @@ pr_subject_1 AS (
 pr_partner_1 AS (
   SELECT * FROM pr_hits WHERE form = 'line' AND set_no > 0
 ),
+pr_partner_1_day AS (
+  SELECT rule_no, set_no, patient_id, service_date, provider_id, COUNT(*) AS partners, MIN(claim_seq) AS one_claim, MIN(line_seq) AS one_line
+  FROM pr_partner_1
+  GROUP BY rule_no, set_no, patient_id, service_date, provider_id
+),
+pr_partner_1_claim AS (
+  SELECT rule_no, set_no, claim_seq, COUNT(*) AS partners, MIN(claim_seq) AS one_claim, MIN(line_seq) AS one_line
+  FROM pr_partner_1
+  GROUP BY rule_no, set_no, claim_seq
+),
 pr_tests_1 AS (
   -- with, without
-  SELECT DISTINCT s.rule_no, t.test_no, s.claim_seq, s.line_seq
+  SELECT s.rule_no, t.test_no, s.claim_seq, s.line_seq
   FROM pr_subject_1 s
   JOIN pr_rule_tests t ON t.rule_no = s.rule_no AND t.kind IN ('with', 'without') AND t.scope = 'day'
-  JOIN pr_partner_1 p ON p.rule_no = s.rule_no AND p.set_no = t.test_no AND p.patient_id = s.patient_id AND p.service_date = s.service_date AND p.provider_id IS NOT DISTINCT FROM s.provider_id
-  WHERE NOT (p.claim_seq = s.claim_seq AND p.line_seq = s.line_seq)
+  JOIN pr_partner_1_day p ON p.rule_no = s.rule_no AND p.set_no = t.test_no AND p.patient_id = s.patient_id AND p.service_date = s.service_date AND p.provider_id IS NOT DISTINCT FROM s.provider_id
+  WHERE p.partners > 1 OR NOT (p.one_claim = s.claim_seq AND p.one_line = s.line_seq)
   UNION ALL
-  SELECT DISTINCT s.rule_no, t.test_no, s.claim_seq, s.line_seq
+  SELECT s.rule_no, t.test_no, s.claim_seq, s.line_seq
   FROM pr_subject_1 s
   JOIN pr_rule_tests t ON t.rule_no = s.rule_no AND t.kind IN ('with', 'without') AND t.scope = 'claim'
-  JOIN pr_partner_1 p ON p.rule_no = s.rule_no AND p.set_no = t.test_no AND p.claim_seq = s.claim_seq
-  WHERE NOT (p.claim_seq = s.claim_seq AND p.line_seq = s.line_seq)
+  JOIN pr_partner_1_claim p ON p.rule_no = s.rule_no AND p.set_no = t.test_no AND p.claim_seq = s.claim_seq
+  WHERE p.partners > 1 OR NOT (p.one_claim = s.claim_seq AND p.one_line = s.line_seq)
   UNION ALL
   -- modifier on either line: the partner's
   SELECT DISTINCT s.rule_no, t.test_no, s.claim_seq, s.line_seq
@@ -178,19 +188,29 @@ pr_subject_2 AS (
 pr_partner_2 AS (
   SELECT * FROM pr_hits_2 WHERE set_no > 0
 ),
+pr_partner_2_day AS (
+  SELECT rule_no, set_no, patient_id, service_date, provider_id, COUNT(*) AS partners, MIN(claim_seq) AS one_claim, MIN(line_seq) AS one_line
+  FROM pr_partner_2
+  GROUP BY rule_no, set_no, patient_id, service_date, provider_id
+),
+pr_partner_2_claim AS (
+  SELECT rule_no, set_no, claim_seq, COUNT(*) AS partners, MIN(claim_seq) AS one_claim, MIN(line_seq) AS one_line
+  FROM pr_partner_2
+  GROUP BY rule_no, set_no, claim_seq
+),
 pr_tests_2 AS (
   -- with, without
-  SELECT DISTINCT s.rule_no, t.test_no, s.claim_seq, s.line_seq
+  SELECT s.rule_no, t.test_no, s.claim_seq, s.line_seq
   FROM pr_subject_2 s
   JOIN pr_rule_tests t ON t.rule_no = s.rule_no AND t.kind IN ('with', 'without') AND t.scope = 'day'
-  JOIN pr_partner_2 p ON p.rule_no = s.rule_no AND p.set_no = t.test_no AND p.patient_id = s.patient_id AND p.service_date = s.service_date AND p.provider_id IS NOT DISTINCT FROM s.provider_id
-  WHERE NOT (p.claim_seq = s.claim_seq AND p.line_seq = s.line_seq)
+  JOIN pr_partner_2_day p ON p.rule_no = s.rule_no AND p.set_no = t.test_no AND p.patient_id = s.patient_id AND p.service_date = s.service_date AND p.provider_id IS NOT DISTINCT FROM s.provider_id
+  WHERE p.partners > 1 OR NOT (p.one_claim = s.claim_seq AND p.one_line = s.line_seq)
   UNION ALL
-  SELECT DISTINCT s.rule_no, t.test_no, s.claim_seq, s.line_seq
+  SELECT s.rule_no, t.test_no, s.claim_seq, s.line_seq
   FROM pr_subject_2 s
   JOIN pr_rule_tests t ON t.rule_no = s.rule_no AND t.kind IN ('with', 'without') AND t.scope = 'claim'
-  JOIN pr_partner_2 p ON p.rule_no = s.rule_no AND p.set_no = t.test_no AND p.claim_seq = s.claim_seq
-  WHERE NOT (p.claim_seq = s.claim_seq AND p.line_seq = s.line_seq)
+  JOIN pr_partner_2_claim p ON p.rule_no = s.rule_no AND p.set_no = t.test_no AND p.claim_seq = s.claim_seq
+  WHERE p.partners > 1 OR NOT (p.one_claim = s.claim_seq AND p.one_line = s.line_seq)
   UNION ALL
   -- modifier on either line: the partner's
   SELECT DISTINCT s.rule_no, t.test_no, s.claim_seq, s.line_seq

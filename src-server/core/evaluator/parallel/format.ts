@@ -81,14 +81,32 @@ export function entryJson(output: ClaimOutput): string {
     for (let i = 0; i < output.lines.length; i++) {
         const line = output.lines[i];
         if (i > 0) json += ',';
-        json += `{"line":${line.line},"code":${text(line.code)},"billedUnits":${line.billedUnits},"allowedUnits":${line.allowedUnits},"status":"${line.status}","findings":[`;
-        for (let j = 0; j < line.findings.length; j++) {
-            if (j > 0) json += ',';
-            json += findingJson(line.findings[j]);
-        }
-        json += ']}';
+        json += `{"line":${line.line},"code":${text(line.code)},"billedUnits":${line.billedUnits},"allowedUnits":${line.allowedUnits},"status":"${line.status}","findings":${findingsJson(line.findings)}}`;
     }
     return `${json}]}`;
+}
+
+/**
+ * Frozen findings lists are shared by the lines that have them (the DuckDB engine hands out one per
+ * distinct set of findings): their text is written once.
+ */
+const sharedFindingsJson = new WeakMap<readonly Finding[], string>();
+
+function findingsJson(findings: readonly Finding[]): string {
+    if (findings.length === 0) return '[]';
+    const shared = Object.isFrozen(findings);
+    if (shared) {
+        const known = sharedFindingsJson.get(findings);
+        if (known !== undefined) return known;
+    }
+    let json = '[';
+    for (let j = 0; j < findings.length; j++) {
+        if (j > 0) json += ',';
+        json += findingJson(findings[j]);
+    }
+    json += ']';
+    if (shared) sharedFindingsJson.set(findings, json);
+    return json;
 }
 
 function findingJson(finding: Finding): string {
