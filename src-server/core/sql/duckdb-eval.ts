@@ -21,9 +21,10 @@ import { x12Records } from '../evaluator/parallel/x12.js';
  *
  * JSON documents, FHIR and X12 are read here with the JavaScript engine's own input handling
  * (ClaimsInput, the same claim readers, the same line numbers), so a claim that cannot be read gives
- * the same error entry and an input that cannot be read at all the same message. NDJSON is read the
- * same way (faster than DuckDB's own NDJSON reader, ndjson.ts, which PAYRULE_DUCKDB_NDJSON_READER=sql
- * selects). CSV and Parquet files in the claim_lines layout (docs/sql.md) are read by DuckDB
+ * the same error entry and an input that cannot be read at all the same message. NDJSON is read by
+ * the same claim readers on the evaluator's worker threads, which write claim_lines rows that DuckDB
+ * loads (claim-rows.ts; faster than DuckDB's own NDJSON reader, ndjson.ts, which
+ * PAYRULE_DUCKDB_NDJSON_READER=sql selects). CSV and Parquet files in the claim_lines layout (docs/sql.md) are read by DuckDB
  * itself. Unlike the JavaScript engine,
  * which judges NDJSON in runs of consecutive claims of one patient, DuckDB judges the whole input
  * as one batch (as `evaluate` does): the two agree whenever each patient's claims are together.
