@@ -158,13 +158,16 @@ describe('payrule eval --engine duckdb writes what the JavaScript engine writes'
         });
         expect(run.status).toBe(1);
         for (const id of ['Q\\"1\\\\', '"A2"', '"BAD"', '"BIG"']) expect(run.stdout).toContain(id);
-        // A line over the line cap, skipped between chunks: the same entry and message as read on this thread.
+        // A line over the line cap, skipped between chunks, and a lone surrogate (which DuckDB holds as
+        // U+FFFD): the same entries and message as read on this thread.
         const long = `{"id": "LONG", "patient": "PL", "note": "${'x'.repeat(5000)}", "date": "2025-03-05", "lines": [{"code": "97110"}]}`;
-        const withLong = write('workers-long.ndjson', `${ndjson(claims.slice(0, 20))}\n${long}\n${ndjson(claims.slice(20))}`);
+        const surrogate = '{"id": "S\\ud800", "patient": "PS", "date": "2025-03-05", "lines": [{"code": "97110"}]}';
+        const withLong = write('workers-long.ndjson', `${ndjson(claims.slice(0, 20))}\n${long}\n${surrogate}\n${ndjson(claims.slice(20))}`);
         const args = ['eval', '--engine', 'duckdb', '--pack', ...packFiles, '--format', 'ndjson', withLong];
         const onWorkers = cli(args, { env: { PAYRULE_EVAL_CHUNK_BYTES: '3000', PAYRULE_MAX_LINE_BYTES: '4000' } });
         const here = cli(args, { env: { PAYRULE_MAX_LINE_BYTES: '4000' } });
         expect(onWorkers.stdout).toContain('skipped unread');
+        expect(onWorkers.stdout).toContain('"id":"S\uFFFD"');
         expect(onWorkers.stdout).toBe(here.stdout);
         expect(onWorkers.stderr).toBe(here.stderr);
     });

@@ -50,11 +50,11 @@ export function addClaimRows(records: readonly ClaimRecord[], lineNumber: number
         }
         // The claim's fields once, then each line's (keys: ROW_KEYS).
         const claim =
-            `{"a":${order},"b":${JSON.stringify(record.id)},"c":${JSON.stringify(record.patient)},"d":${JSON.stringify(record.payer)},` +
-            `"e":${JSON.stringify(record.provider.id)},"f":${JSON.stringify(record.provider.type)},"g":${listJson(record.diagnoses)}`;
+            `{"a":${order},"b":${text(record.id)},"c":${text(record.patient)},"d":${text(record.payer)},` +
+            `"e":${text(record.provider.id)},"f":${text(record.provider.type)},"g":${listJson(record.diagnoses)}`;
         record.lines.forEach((line, position) => {
             out.rows.push(
-                `${claim},"h":${position + 1},"i":${line.line},"j":"${line.date}","k":${JSON.stringify(line.code)},` +
+                `${claim},"h":${position + 1},"i":${line.line},"j":"${line.date}","k":${text(line.code)},` +
                     `"l":${listJson(line.modifiers)},"m":${line.units},"n":${line.minutes === null ? 'null' : JSON.stringify(line.minutes)},` +
                     `"o":${listJson(line.diagnosisPointers)}}`,
             );
@@ -82,7 +82,18 @@ export const ROW_KEYS: Readonly<Record<string, string>> = {
 };
 
 /** An empty list is NULL in claim_lines, as the appender writes it. */
-const listJson = (items: readonly (string | number)[]) => (items.length === 0 ? 'null' : JSON.stringify(items));
+const listJson = (items: readonly (string | number)[]) =>
+    items.length === 0 ? 'null' : `[${items.map(item => (typeof item === 'string' ? text(item) : String(item))).join(',')}]`;
+
+/**
+ * A JSON string DuckDB's reader takes: a lone surrogate (`"\ud800"` in the claims) becomes U+FFFD,
+ * as UTF-8 encoding makes it wherever text reaches DuckDB (the appender did the same).
+ */
+function text(value: string | null): string {
+    if (value !== null && SURROGATE.test(value)) value = Buffer.from(value, 'utf8').toString('utf8');
+    return JSON.stringify(value);
+}
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 /**
  * What about a claim the claim_lines table cannot hold exactly (units past 2^53 - 1, which neither
