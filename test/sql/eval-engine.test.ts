@@ -124,6 +124,54 @@ describe('payrule eval --engine duckdb writes what the JavaScript engine writes'
         expect(JSON.parse(run.stdout).summary.claims).toBeGreaterThan(50);
     });
 
+    it('reads NDJSON on worker threads into the same claims, errors and order (many small chunks)', async () => {
+        // Awkward values for the rows the workers write: quotes, backslashes and non-ASCII text, an
+        // array of claims on one line, a claim without lines, unreadable lines, units past 2^53,
+        // fractional minutes, pointers, empty lists, a payer.
+        const claims = fixtureClaims();
+        const odd = [
+            JSON.stringify({
+                id: 'Q"1\\',
+                patient: 'Pé "x"',
+                payer: 'Acme',
+                diagnoses: ['M54.50', 'R52'],
+                date: '2025-03-04',
+                provider: { id: '1234567893', type: 'Physical Therapist' },
+                lines: [
+                    { code: ' 97124 ', modifiers: ['gp', '59'], units: 2, minutes: 22.5, diagnosisPointers: [2] },
+                    { code: '97140', modifiers: [] },
+                ],
+            }),
+            JSON.stringify([
+                { id: 'A1', patient: 'PA', date: '2025-03-05', lines: [{ code: '97110' }] },
+                { id: 'A2', patient: 'PA', date: '2025-03-05', lines: [] },
+            ]),
+            '{"id": "BAD", "patient": ',
+            JSON.stringify({ id: 'BIG', patient: 'PB', date: '2025-03-05', lines: [{ code: '97110', units: 2 ** 60 }] }),
+            '',
+            '42',
+        ];
+        const text = `${ndjson(claims.slice(0, 20))}\n${odd.join('\n')}\n${ndjson(claims.slice(20))}`;
+        const file = write('workers.ndjson', text);
+        const run = await expectSameRun(['--pack', ...packFiles, '--format', 'ndjson', file], {
+            env: { PAYRULE_EVAL_CHUNK_BYTES: '3000' },
+        });
+        expect(run.status).toBe(1);
+        for (const id of ['Q\\"1\\\\', '"A2"', '"BAD"', '"BIG"']) expect(run.stdout).toContain(id);
+        // A line over the line cap, skipped between chunks, and a lone surrogate (which DuckDB holds as
+        // U+FFFD): the same entries and message as read on this thread.
+        const long = `{"id": "LONG", "patient": "PL", "note": "${'x'.repeat(5000)}", "date": "2025-03-05", "lines": [{"code": "97110"}]}`;
+        const surrogate = '{"id": "S\\ud800", "patient": "PS", "date": "2025-03-05", "lines": [{"code": "97110"}]}';
+        const withLong = write('workers-long.ndjson', `${ndjson(claims.slice(0, 20))}\n${long}\n${surrogate}\n${ndjson(claims.slice(20))}`);
+        const args = ['eval', '--engine', 'duckdb', '--pack', ...packFiles, '--format', 'ndjson', withLong];
+        const onWorkers = cli(args, { env: { PAYRULE_EVAL_CHUNK_BYTES: '3000', PAYRULE_MAX_LINE_BYTES: '4000' } });
+        const here = cli(args, { env: { PAYRULE_MAX_LINE_BYTES: '4000' } });
+        expect(onWorkers.stdout).toContain('skipped unread');
+        expect(onWorkers.stdout).toContain('"id":"S\uFFFD"');
+        expect(onWorkers.stdout).toBe(here.stdout);
+        expect(onWorkers.stderr).toBe(here.stderr);
+    });
+
     it('reads standard input (-), JSON documents, a byte-order mark and an empty input alike', async () => {
         const claims = fixtureClaims();
         await expectSameRun(['--pack', ...packFiles, '-'], { input: JSON.stringify(claims) });

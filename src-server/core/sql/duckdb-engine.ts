@@ -1,5 +1,5 @@
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBDateValue, DuckDBInstance, DuckDBType, DuckDBValue } from '@duckdb/node-api';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { streamClaims } from '../claims/stream.js';
@@ -16,6 +16,7 @@ import { loadDuckdb, type DuckdbModule } from './duckdb-module.js';
 import { ClaimsFileError, type SideEntry } from './engine-types.js';
 import { loadTabularClaims } from './tabular.js';
 import { loadNdjsonClaims } from './ndjson.js';
+import { ROW_KEYS, unholdable, type ClaimRows } from './claim-rows.js';
 
 export { ClaimsFileError } from './engine-types.js';
 export { DuckdbUnavailableError } from './duckdb-module.js';
@@ -37,8 +38,16 @@ export type ClaimsFileFormat = 'auto' | 'json' | 'ndjson' | 'fhir' | 'csv' | 'pa
 
 export const CLAIMS_FILE_FORMATS: readonly ClaimsFileFormat[] = ['auto', 'json', 'ndjson', 'fhir', 'csv', 'parquet'];
 
-/** A claims file (read as `format` says), or claim records the caller has read (in input order). */
-export type ClaimsSource = string | Iterable<ClaimRecord> | AsyncIterable<ClaimRecord>;
+/**
+ * A claims file (read as `format` says), claim records the caller has read (in input order), or
+ * chunks of claim_lines rows the caller's workers have read (claim-rows.ts).
+ */
+export type ClaimsSource = string | Iterable<ClaimRecord> | AsyncIterable<ClaimRecord> | ClaimRowsSource;
+
+/** Chunks of claim_lines rows in input order, as NDJSON text (claim-rows.ts), loaded by DuckDB's JSON reader. */
+export class ClaimRowsSource {
+    constructor(readonly chunks: AsyncIterable<ClaimRows>) {}
+}
 
 export interface DuckdbEvaluateOptions {
     format?: ClaimsFileFormat;
@@ -136,6 +145,9 @@ export async function streamWithDuckdb(
         } else if (typeof source === 'string' && format === 'ndjson') {
             await connection.run(claimLinesDdl('duckdb', 'claim_lines'));
             side = await appendClaimRecords(connection, await loadNdjsonClaims(connection, source));
+        } else if (source instanceof ClaimRowsSource) {
+            await connection.run(claimLinesDdl('duckdb', 'claim_lines'));
+            side = await insertClaimRows(connection, source.chunks, join(temporary, 'claim-rows.ndjson'));
         } else {
             side = await loadClaimRecords(connection, typeof source === 'string' ? readClaimsFile(source) : source);
         }
@@ -334,21 +346,41 @@ async function appendClaimRecords(
 
 const dayNumber = isoDayNumber;
 
+const duckdbDialect = sqlDialect('duckdb');
+
+/** Bytes of rows written to the file DuckDB's JSON reader loads at a time. */
+const ROWS_FILE_BYTES = 32 * 1024 * 1024;
+
 /**
- * What about a claim the claim_lines table cannot hold exactly (units past 2^53 - 1, which neither
- * a BIGINT nor the evaluator's numbers keep exact; minutes that are not a finite number ≥ 0), or
- * undefined.
+ * Insert chunks of claim_lines rows (NDJSON, claim-rows.ts) into claim_lines: gathered into a file
+ * of about ROWS_FILE_BYTES, which DuckDB's JSON reader loads in one statement while the next chunks
+ * are read. Returns the chunks' entries without rows, in order.
  */
-function unholdable(record: Claim): string | undefined {
-    for (const line of record.lines) {
-        if (!Number.isSafeInteger(line.units) || line.units < 0) {
-            return `line ${line.line}: units must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, not ${line.units}`;
-        }
-        if (line.minutes !== null && (!Number.isFinite(line.minutes) || line.minutes < 0)) {
-            return `line ${line.line}: minutes must be a finite number ≥ 0, not ${line.minutes}`;
-        }
+async function insertClaimRows(connection: DuckDBConnection, chunks: AsyncIterable<ClaimRows>, file: string): Promise<SideEntry[]> {
+    const key = (name: string) => duckdbDialect.literal(ROW_KEYS[name]);
+    const columns = CLAIM_LINES_COLUMNS.map(column => `${key(column.name)}: ${duckdbDialect.literal(column.type.duckdb)}`);
+    const insert =
+        `INSERT INTO claim_lines BY NAME SELECT ${CLAIM_LINES_COLUMNS.map(column => `${ROW_KEYS[column.name]} AS ${column.name}`).join(', ')} ` +
+        `FROM read_json(${duckdbDialect.literal(file)}, format = 'newline_delimited', records = true, auto_detect = false, columns = {${columns.join(', ')}})`;
+    const side: SideEntry[] = [];
+    let held: Uint8Array[] = [];
+    let bytes = 0;
+    const flush = async () => {
+        if (bytes === 0) return;
+        await writeFile(file, held);
+        held = [];
+        bytes = 0;
+        await connection.run(insert);
+    };
+    for await (const chunk of chunks) {
+        for (const entry of chunk.side) side.push(entry);
+        if (chunk.rows.byteLength === 0) continue;
+        held.push(chunk.rows);
+        bytes += chunk.rows.byteLength;
+        if (bytes >= ROWS_FILE_BYTES) await flush();
     }
-    return undefined;
+    await flush();
+    return side;
 }
 
 /**

@@ -1,7 +1,9 @@
-import { readClaimValue, readNdjsonLine, type ClaimRecord } from '../claims/index.js';
+import { readClaimValue, type ClaimRecord } from '../claims/index.js';
 import type { ClaimOutput } from '../evaluator/index.js';
 import type { RulePack } from '../pack/index.js';
-import { streamWithDuckdb, tabularFormatOf } from './duckdb-engine.js';
+import { ClaimRowsSource, streamWithDuckdb, tabularFormatOf } from './duckdb-engine.js';
+import { addClaimRows, claimRowsOfChunk, type ClaimRows } from './claim-rows.js';
+import type { SideEntry } from './engine-types.js';
 import { LongNdjsonLineError } from './ndjson.js';
 import { entryBatcher } from '../evaluator/parallel/entries.js';
 import { outputFormat, type EvalFormat } from '../evaluator/parallel/format.js';
@@ -9,7 +11,8 @@ import { Explainer } from '../evaluator/explain.js';
 import { ClaimsInput, parseClaimsDocument } from '../evaluator/parallel/input.js';
 import { EvalSetupError } from '../evaluator/parallel/packs.js';
 import type { EvalTotals, Sink } from '../evaluator/parallel/pipeline.js';
-import { decodeUtf8 } from '../evaluator/parallel/pool.js';
+import { decodeUtf8, evalWorkerFile, WorkerPool } from '../evaluator/parallel/pool.js';
+import { workersFor } from '../evaluator/parallel/evaluate-parallel.js';
 import { x12Records } from '../evaluator/parallel/x12.js';
 
 /**
@@ -18,9 +21,10 @@ import { x12Records } from '../evaluator/parallel/x12.js';
  *
  * JSON documents, FHIR and X12 are read here with the JavaScript engine's own input handling
  * (ClaimsInput, the same claim readers, the same line numbers), so a claim that cannot be read gives
- * the same error entry and an input that cannot be read at all the same message. NDJSON is read the
- * same way (faster than DuckDB's own NDJSON reader, ndjson.ts, which PAYRULE_DUCKDB_NDJSON_READER=sql
- * selects). CSV and Parquet files in the claim_lines layout (docs/sql.md) are read by DuckDB
+ * the same error entry and an input that cannot be read at all the same message. NDJSON is read by
+ * the same claim readers on the evaluator's worker threads, which write claim_lines rows that DuckDB
+ * loads (claim-rows.ts; faster than DuckDB's own NDJSON reader, ndjson.ts, which
+ * PAYRULE_DUCKDB_NDJSON_READER=sql selects). CSV and Parquet files in the claim_lines layout (docs/sql.md) are read by DuckDB
  * itself. Unlike the JavaScript engine,
  * which judges NDJSON in runs of consecutive claims of one patient, DuckDB judges the whole input
  * as one batch (as `evaluate` does): the two agree whenever each patient's claims are together.
@@ -96,7 +100,7 @@ const CHUNK_BYTES = 2 * 1024 * 1024;
  * What makes the whole input unusable (a broken JSON document, a rule pack given as claims) is
  * found before any record is handed out.
  */
-async function claimRecords(input: ClaimsInput): Promise<Iterable<ClaimRecord> | AsyncIterable<ClaimRecord>> {
+async function claimRecords(input: ClaimsInput): Promise<Iterable<ClaimRecord> | AsyncIterable<ClaimRecord> | ClaimRowsSource> {
     const layout = await input.layout();
     if (input.looksLikePack()) {
         throw new EvalSetupError(
@@ -106,20 +110,40 @@ async function claimRecords(input: ClaimsInput): Promise<Iterable<ClaimRecord> |
     if (layout === 'empty') return [];
     if (layout === 'x12') return x12Records(input);
     if (layout === 'document') return readClaimValue(parseClaimsDocument(await input.readAll(), input.name));
-    return ndjsonRecords(input);
+    return new ClaimRowsSource(ndjsonRows(input));
 }
 
-async function* ndjsonRecords(input: ClaimsInput): AsyncGenerator<ClaimRecord> {
-    for await (const chunk of input.chunks(CHUNK_BYTES)) {
-        if (chunk.skipped) yield chunk.skipped.record;
-        // As processChunk (eval-chunks.ts) reads a chunk: a byte-order mark only at the very start.
-        const text = decodeUtf8(chunk.bytes);
-        let start = chunk.firstLine === 1 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
-        for (let lineNumber = chunk.firstLine; start < text.length; lineNumber++) {
-            let end = text.indexOf('\n', start);
-            if (end < 0) end = text.length;
-            yield* readNdjsonLine(text.slice(start, end), lineNumber, input.name);
-            start = end + 1;
+/**
+ * NDJSON's claims as chunks of claim_lines rows (claim-rows.ts) in input order. Large inputs are
+ * read on worker threads (the evaluator's workers, given no packs: they only read), a few chunks
+ * ahead, while DuckDB loads the rows already read; small ones (workersFor) on this thread.
+ */
+async function* ndjsonRows(input: ClaimsInput): AsyncGenerator<ClaimRows> {
+    // PAYRULE_EVAL_CHUNK_BYTES, as for `payrule eval`, lets tests cut a small input into many chunks.
+    const chunkBytes = Number(process.env.PAYRULE_EVAL_CHUNK_BYTES) || CHUNK_BYTES;
+    const workers = await workersFor(input, chunkBytes);
+    const file = workers > 0 ? evalWorkerFile() : undefined;
+    const pool = file ? new WorkerPool(file, workers, { packTexts: [], format: 'objects' }) : undefined;
+    const read = (bytes: Uint8Array, firstLine: number) =>
+        pool ? pool.claimRows(bytes, firstLine, input.name) : Promise.resolve(claimRowsOfChunk(decodeUtf8(bytes), firstLine, input.name));
+    // Chunks being read, in input order; a line skipped as too long is its error entry, already read.
+    const ahead: Array<Promise<ClaimRows>> = [];
+    const limit = 2 * workers + 1;
+    try {
+        await pool?.ready;
+        for await (const chunk of input.chunks(chunkBytes)) {
+            if (chunk.skipped) {
+                const skipped = { rows: [] as string[], side: [] as SideEntry[] };
+                addClaimRows([chunk.skipped.record], chunk.firstLine, skipped);
+                ahead.push(Promise.resolve({ rows: new Uint8Array(0), lines: 0, side: skipped.side }));
+            }
+            if (chunk.bytes.byteLength > 0) ahead.push(read(chunk.bytes, chunk.firstLine));
+            while (ahead.length > limit) yield await ahead.shift()!;
         }
+        while (ahead.length > 0) yield await ahead.shift()!;
+    } finally {
+        // Stopped early (an error downstream): let the chunks still being read settle, then stop the workers.
+        await Promise.allSettled(ahead);
+        await pool?.close();
     }
 }

@@ -4,6 +4,7 @@ import { maxLineBytes } from '../evaluator/parallel/input.js';
 import { CLAIM_LIMITS } from '../claims/fields.js';
 import type { ClaimRecord } from '../claims/types.js';
 import { sqlDialect } from './dialect.js';
+import { LINE_STRIDE } from './claim-rows.js';
 
 /**
  * NDJSON claims read by DuckDB itself (docs/sql.md, "The DuckDB engine"): the file's lines are read
@@ -25,9 +26,6 @@ import { sqlDialect } from './dialect.js';
  */
 
 const d = sqlDialect('duckdb');
-
-/** claim_seq of the k-th claim of input line n (a JSON array on one line holds several claims). */
-export const LINE_STRIDE = 2 ** 20;
 
 /** ASCII whitespace as JavaScript's trim() removes it (text with other characters is read in JavaScript). */
 const WS = "chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || ' '";

@@ -55,14 +55,24 @@ export interface ChunkResult {
  */
 export function processChunk(evaluator: Evaluator, shape: PartShape, text: string, firstLine: number, source: string): ChunkResult {
     const runs = new RunSplitter(evaluator, shape);
+    readLines(text, firstLine, source, (records, lineNumber) => runs.add(records, lineNumber));
+    return runs.result();
+}
+
+/** Each line of a chunk read by the claim reader: a byte-order mark only at the very start. */
+export function readLines(
+    text: string,
+    firstLine: number,
+    source: string,
+    visit: (records: ClaimRecord[], lineNumber: number) => void,
+): void {
     let start = firstLine === 1 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
     for (let lineNumber = firstLine; start < text.length; lineNumber++) {
         let end = text.indexOf('\n', start);
         if (end < 0) end = text.length;
-        runs.add(readNdjsonLine(text.slice(start, end), lineNumber, source), lineNumber);
+        visit(readNdjsonLine(text.slice(start, end), lineNumber, source), lineNumber);
         start = end + 1;
     }
-    return runs.result();
 }
 
 /**

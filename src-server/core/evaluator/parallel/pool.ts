@@ -10,6 +10,7 @@ import {
     type PartShape,
     type Run,
 } from './chunks.js';
+import { claimRowsOfChunk, type ClaimRows } from '../../sql/claim-rows.js';
 import type { EvalFormat } from './format.js';
 import { decodeUtf8, EvalSetupError, setupMessage } from './packs.js';
 import { processX12Piece, type X12Piece } from './x12-pieces.js';
@@ -25,6 +26,8 @@ export interface EvalPool {
     /** Judge a piece of a large 837P (x12-pieces.ts), read as a chunk is. */
     x12Piece(piece: X12Piece): Promise<ChunkResult>;
     run(run: Run): Promise<OutputPart>;
+    /** Read a chunk of NDJSON into claim_lines rows for the DuckDB engine, without judging it (claim-rows.ts). */
+    claimRows(bytes: Uint8Array, firstLine: number, source: string): Promise<ClaimRows>;
     close(): Promise<void>;
 }
 
@@ -53,6 +56,10 @@ export class InProcessPool implements EvalPool {
         return judgeRuns(this.evaluator, this.shape, [run]);
     }
 
+    async claimRows(bytes: Uint8Array, firstLine: number, source: string): Promise<ClaimRows> {
+        return claimRowsOfChunk(decodeUtf8(bytes), firstLine, source);
+    }
+
     async close(): Promise<void> {}
 }
 
@@ -74,7 +81,11 @@ export type WorkerTask =
     | { type: 'chunk'; bytes: Uint8Array; firstLine: number; source: string }
     | { type: 'values'; values: unknown[]; firstItem: number }
     | { type: 'x12'; piece: X12Piece }
-    | { type: 'run'; run: Run };
+    | { type: 'run'; run: Run }
+    | { type: 'rows'; bytes: Uint8Array; firstLine: number; source: string };
+
+/** What a worker answers: a chunk's result, a judged part, or a chunk's claim_lines rows. */
+export type WorkerResult = ChunkResult | OutputPart | ClaimRows;
 
 /**
  * The worker bundle (eval-worker.js) beside the module running this code: dist/lib/ holds it, beside
@@ -93,7 +104,7 @@ const YOUNG_GENERATION_MB = Number(process.env.PAYRULE_EVAL_YOUNG_MB) || 192;
  */
 export class WorkerPool implements EvalPool {
     readonly ready: Promise<void>;
-    private readonly pool: TaskPool<WorkerTask, ChunkResult | OutputPart>;
+    private readonly pool: TaskPool<WorkerTask, WorkerResult>;
 
     constructor(file: string, count: number, data: Omit<EvalWorkerData, 'payruleEvalWorker'>) {
         this.pool = new TaskPool(file, count, {
@@ -110,8 +121,13 @@ export class WorkerPool implements EvalPool {
     }
 
     chunk(bytes: Uint8Array, firstLine: number, source: string): Promise<ChunkResult> {
-        const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+        const owned = ownedBytes(bytes);
         return this.pool.request({ type: 'chunk', bytes: owned, firstLine, source }, [owned.buffer as ArrayBuffer]) as Promise<ChunkResult>;
+    }
+
+    claimRows(bytes: Uint8Array, firstLine: number, source: string): Promise<ClaimRows> {
+        const owned = ownedBytes(bytes);
+        return this.pool.request({ type: 'rows', bytes: owned, firstLine, source }, [owned.buffer as ArrayBuffer]) as Promise<ClaimRows>;
     }
 
     values(values: unknown[], firstItem: number): Promise<ChunkResult> {
@@ -129,6 +145,11 @@ export class WorkerPool implements EvalPool {
     close(): Promise<void> {
         return this.pool.close();
     }
+}
+
+/** Bytes in a buffer of their own, to be moved to a worker. */
+function ownedBytes(bytes: Uint8Array): Uint8Array {
+    return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
 }
 
 /** Runs sent to a worker lose their classes on the way: restore them. */
