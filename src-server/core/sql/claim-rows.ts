@@ -33,21 +33,10 @@ export function claimRowsOfChunk(text: string, firstLine: number, source: string
 
 /** Rows of claim records read from input line `lineNumber`, appended to `out`. */
 export function addClaimRows(records: readonly ClaimRecord[], lineNumber: number, out: { rows: string[]; side: SideEntry[] }): void {
-    records.forEach((record, k) => {
+    records.forEach((read, k) => {
         const order = lineNumber * LINE_STRIDE + k;
-        if (!(record instanceof Claim)) {
-            out.side.push({ order, output: { id: record.id, error: record.error } });
-            return;
-        }
-        if (record.lines.length === 0) {
-            out.side.push({ order, output: { id: record.id, lines: [] }, payer: record.payer });
-            return;
-        }
-        const problem = unholdable(record);
-        if (problem) {
-            out.side.push({ order, output: { id: record.id, error: problem } });
-            return;
-        }
+        const record = claimWithRows(order, read, out.side);
+        if (!record) return;
         // The claim's fields once, then each line's (keys: ROW_KEYS).
         const claim =
             `{"a":${order},"b":${text(record.id)},"c":${text(record.patient)},"d":${text(record.payer)},` +
@@ -96,11 +85,35 @@ function text(value: string | null): string {
 const SURROGATE = /[\uD800-\uDFFF]/;
 
 /**
+ * The claim whose lines become claim_lines rows; or, for a record that has none, its entry pushed to
+ * `side` and undefined: an unreadable claim's error, a claim without lines (paid as billed, with its
+ * payer for routing), a claim the table cannot hold exactly (unholdable) as an error entry, never an
+ * error that stops the batch. Both ways into claim_lines (the appender and the rows the workers
+ * write) sort records here.
+ */
+export function claimWithRows(order: number, record: ClaimRecord, side: SideEntry[]): Claim | undefined {
+    if (!(record instanceof Claim)) {
+        side.push({ order, output: { id: record.id, error: record.error } });
+        return undefined;
+    }
+    if (record.lines.length === 0) {
+        side.push({ order, output: { id: record.id, lines: [] }, payer: record.payer });
+        return undefined;
+    }
+    const problem = unholdable(record);
+    if (problem) {
+        side.push({ order, output: { id: record.id, error: problem } });
+        return undefined;
+    }
+    return record;
+}
+
+/**
  * What about a claim the claim_lines table cannot hold exactly (units past 2^53 - 1, which neither
  * a BIGINT nor the evaluator's numbers keep exact; minutes that are not a finite number ≥ 0), or
  * undefined.
  */
-export function unholdable(record: Claim): string | undefined {
+function unholdable(record: Claim): string | undefined {
     for (const line of record.lines) {
         if (!Number.isSafeInteger(line.units) || line.units < 0) {
             return `line ${line.line}: units must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, not ${line.units}`;

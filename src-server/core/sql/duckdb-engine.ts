@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { streamClaims } from '../claims/stream.js';
-import { Claim, type ClaimRecord } from '../claims/types.js';
+import type { ClaimRecord } from '../claims/types.js';
 import type { Explainer } from '../evaluator/explain.js';
 import { emptySummary } from '../evaluator/summary.js';
 import type { ClaimOutput, EvaluationOutput, EvaluationSummary, Finding, LineResult, LineStatus } from '../evaluator/types.js';
@@ -16,7 +16,7 @@ import { loadDuckdb, type DuckdbModule } from './duckdb-module.js';
 import { ClaimsFileError, type SideEntry } from './engine-types.js';
 import { loadTabularClaims } from './tabular.js';
 import { loadNdjsonClaims } from './ndjson.js';
-import { ROW_KEYS, unholdable, type ClaimRows } from './claim-rows.js';
+import { claimWithRows, ROW_KEYS, type ClaimRows } from './claim-rows.js';
 
 export { ClaimsFileError } from './engine-types.js';
 export { DuckdbUnavailableError } from './duckdb-module.js';
@@ -295,22 +295,9 @@ async function appendClaimRecords(
         rows = 0;
     };
     const side: SideEntry[] = [];
-    const add = ([order, record]: [number, ClaimRecord]) => {
-        if (!(record instanceof Claim)) {
-            side.push({ order, output: { id: record.id, error: record.error } });
-            return;
-        }
-        if (record.lines.length === 0) {
-            side.push({ order, output: { id: record.id, lines: [] }, payer: record.payer });
-            return;
-        }
-        // The claim readers check values; what still cannot be held in the table's columns is this
-        // claim's error entry, never an error that stops the batch.
-        const problem = unholdable(record);
-        if (problem) {
-            side.push({ order, output: { id: record.id, error: problem } });
-            return;
-        }
+    const add = ([order, read]: [number, ClaimRecord]) => {
+        const record = claimWithRows(order, read, side);
+        if (!record) return;
         const claimSeq = BigInt(order);
         const diagnoses = list(record.diagnoses);
         record.lines.forEach((line, position) => {
