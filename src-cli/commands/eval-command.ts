@@ -6,7 +6,7 @@ import type { ClaimOutput } from '../../src-server/core/evaluator/index.js';
 import type { RulePack } from '../../src-server/core/pack/index.js';
 import { EVAL_FORMATS, summaryLine, type EvalFormat } from '../../src-server/core/evaluator/parallel/format.js';
 import { ClaimsInput } from '../../src-server/core/evaluator/parallel/input.js';
-import { evaluateClaimsInput } from '../../src-server/core/evaluator/parallel/evaluate-input.js';
+import { chunkBytesSetting, evaluateClaimsInput } from '../../src-server/core/evaluator/parallel/evaluate-input.js';
 import { EvalSetupError, loadEvalPacks, setupMessage, type PackSources } from '../../src-server/core/evaluator/parallel/packs.js';
 import { streamSink, type EvalTotals, type Sink } from '../../src-server/core/evaluator/parallel/pipeline.js';
 import { EvalProgress } from '../eval/progress.js';
@@ -231,7 +231,7 @@ async function evaluateInput(
             format: options.format,
             whole: options.whole,
             wholeBytes: wholeBytesSetting(),
-            chunkBytes: positiveNumber(process.env.PAYRULE_EVAL_CHUNK_BYTES),
+            chunkBytes: chunkBytesSetting(),
             workers: workersSetting(),
             onChunk: bytes => progress.read(bytes),
             onWritten: totals => progress.written(totals.summary.claims),
@@ -259,11 +259,6 @@ export function unroutedWarning(payer: string, claims: number): string {
         `payrule eval: warning: no pack serves payer ${JSON.stringify(payer)}: its ${claims === 1 ? 'claim was' : `${claims} claims were`} ` +
         'judged by no rule (every line paid); give a pack whose payer or payer id it is'
     );
-}
-
-function positiveNumber(text: string | undefined): number | undefined {
-    const value = Number(text);
-    return text !== undefined && Number.isFinite(value) && value > 0 ? Math.floor(value) : undefined;
 }
 
 /** `--out FILE`: written to a temporary file beside it and renamed at the end, so it is whole or absent. */

@@ -5,7 +5,7 @@ import { workerFileBeside } from '../common/worker-pool.js';
 import { Evaluator } from '../evaluator/evaluate.js';
 import { judgeRuns, processChunk, type ChunkResult, type OutputPart, type Run } from '../evaluator/parallel/chunks.js';
 import { autoWorkers } from '../evaluator/parallel/evaluate-parallel.js';
-import { CHUNK_BYTES, WHOLE_BYTES } from '../evaluator/parallel/evaluate-input.js';
+import { chunkBytesSetting, WHOLE_BYTES } from '../evaluator/parallel/evaluate-input.js';
 import type { OutputFormat } from '../evaluator/parallel/format.js';
 import { ClaimsInput, type InputChunk, type InputLayout } from '../evaluator/parallel/input.js';
 import { decodeUtf8, sharedText } from '../evaluator/parallel/packs.js';
@@ -153,7 +153,7 @@ export interface ReplayFilesOptions {
     workers?: number;
     /** Set to the history file being read (or the one a refused claim came from), for messages. */
     reading: { file: string };
-    /** The size of the chunks handed to the workers (default PAYRULE_EVAL_CHUNK_BYTES, else CHUNK_BYTES, as `payrule eval`). */
+    /** The size of the chunks handed to the workers (default chunkBytesSetting(), as `payrule eval`). */
     chunkBytes?: number;
 }
 
@@ -212,8 +212,7 @@ async function replayStreamed(
     files: readonly string[],
     options: ReplayFilesOptions,
 ): Promise<void> {
-    // PAYRULE_EVAL_CHUNK_BYTES, as for `payrule eval`, lets tests cut a small history into many chunks.
-    const chunkBytes = options.chunkBytes ?? (Number(process.env.PAYRULE_EVAL_CHUNK_BYTES) || CHUNK_BYTES);
+    const chunkBytes = options.chunkBytes ?? chunkBytesSetting();
     const workers = options.workers ?? (await defaultWorkers(inputs));
     const pool = openReplayPool(packs, workers);
     // Each chunk's file and how many records it held, in input order, to name the file of a refused claim.

@@ -13,6 +13,7 @@ import { EvalSetupError } from '../evaluator/parallel/packs.js';
 import type { EvalTotals, Sink } from '../evaluator/parallel/pipeline.js';
 import { decodeUtf8, evalWorkerFile, WorkerPool } from '../evaluator/parallel/pool.js';
 import { workersFor } from '../evaluator/parallel/evaluate-parallel.js';
+import { chunkBytesSetting } from '../evaluator/parallel/evaluate-input.js';
 import { x12Records } from '../evaluator/parallel/x12.js';
 
 /**
@@ -92,9 +93,6 @@ function duckdbSettings(): { threads?: number; memoryLimit?: string } {
     };
 }
 
-/** The bytes of NDJSON read at a time (whole lines). */
-const CHUNK_BYTES = 2 * 1024 * 1024;
-
 /**
  * The claim records of a JSON, NDJSON or FHIR input, exactly as the JavaScript engine reads them.
  * What makes the whole input unusable (a broken JSON document, a rule pack given as claims) is
@@ -119,8 +117,7 @@ async function claimRecords(input: ClaimsInput): Promise<Iterable<ClaimRecord> |
  * ahead, while DuckDB loads the rows already read; small ones (workersFor) on this thread.
  */
 async function* ndjsonRows(input: ClaimsInput): AsyncGenerator<ClaimRows> {
-    // PAYRULE_EVAL_CHUNK_BYTES, as for `payrule eval`, lets tests cut a small input into many chunks.
-    const chunkBytes = Number(process.env.PAYRULE_EVAL_CHUNK_BYTES) || CHUNK_BYTES;
+    const chunkBytes = chunkBytesSetting();
     const workers = await workersFor(input, chunkBytes);
     const file = workers > 0 ? evalWorkerFile() : undefined;
     const pool = file ? new WorkerPool(file, workers, { packTexts: [], format: 'objects' }) : undefined;

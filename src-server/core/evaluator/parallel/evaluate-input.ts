@@ -11,6 +11,16 @@ import { evaluateX12 } from './x12.js';
 export const CHUNK_BYTES = 2 * 1024 * 1024;
 
 /**
+ * The chunk size every command that cuts NDJSON for workers uses (`eval` on either engine, replay):
+ * PAYRULE_EVAL_CHUNK_BYTES when it is a positive number (tests cut a small input into many chunks),
+ * else CHUNK_BYTES.
+ */
+export function chunkBytesSetting(): number {
+    const value = Number(process.env.PAYRULE_EVAL_CHUNK_BYTES);
+    return process.env.PAYRULE_EVAL_CHUNK_BYTES !== undefined && Number.isFinite(value) && value > 0 ? Math.floor(value) : CHUNK_BYTES;
+}
+
+/**
  * NDJSON up to this size is read whole and judged as one batch, like a JSON document, so claims may
  * come in any order; larger input is streamed in bounded memory.
  */
