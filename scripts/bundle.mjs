@@ -19,59 +19,26 @@ const common = {
     external: ['@duckdb/*', 'playwright-core'],
 };
 
+/** An ES module bundle for Node: every Node entry point but the CLI (which adds its #! line) is one. */
+const esm = (entry, outfile) => ({ ...common, entryPoints: [entry], outfile, format: 'esm', banner: { js: esmBanner } });
+
 const builds = [
-    { ...common, entryPoints: ['src-server/language-server/main.ts'], outfile: 'dist/server.js', format: 'esm', banner: { js: esmBanner } },
-    {
-        ...common,
-        entryPoints: ['src-cli/main.ts'],
-        outfile: 'dist/cli.js',
-        format: 'esm',
-        banner: { js: `#!/usr/bin/env node\n${esmBanner}` },
-    },
+    esm('src-server/language-server/main.ts', 'dist/server.js'),
+    { ...esm('src-cli/main.ts', 'dist/cli.js'), banner: { js: `#!/usr/bin/env node\n${esmBanner}` } },
     // The worker threads of the library's parallel evaluateStream and of `payrule eval` (a bundle of their
     // own: they start without the language server). Beside dist/lib/evaluator.js, which finds it
     // relative to itself wherever the package is installed; dist/cli.js finds it as ./lib/eval-worker.js.
-    {
-        ...common,
-        entryPoints: ['src-server/core/evaluator/parallel/worker.ts'],
-        outfile: 'dist/lib/eval-worker.js',
-        format: 'esm',
-        banner: { js: esmBanner },
-    },
+    esm('src-server/core/evaluator/parallel/worker.ts', 'dist/lib/eval-worker.js'),
     // The worker threads of `payrule check` and `payrule compile` on large workspaces.
-    {
-        ...common,
-        entryPoints: ['src-server/language/workspace/check-worker.ts'],
-        outfile: 'dist/check-worker.js',
-        format: 'esm',
-        banner: { js: esmBanner },
-    },
+    esm('src-server/language/workspace/check-worker.ts', 'dist/check-worker.js'),
     // The worker threads of `payrule impact`'s proof on large changes (src-server/core/impact/parallel.ts).
-    {
-        ...common,
-        entryPoints: ['src-server/core/impact/worker.ts'],
-        outfile: 'dist/impact-worker.js',
-        format: 'esm',
-        banner: { js: esmBanner },
-    },
+    esm('src-server/core/impact/worker.ts', 'dist/impact-worker.js'),
     // The worker threads of `payrule impact --claims` (replay of NDJSON history, src-server/core/impact/replay-parallel.ts).
-    {
-        ...common,
-        entryPoints: ['src-server/core/impact/replay-worker.ts'],
-        outfile: 'dist/replay-worker.js',
-        format: 'esm',
-        banner: { js: esmBanner },
-    },
+    esm('src-server/core/impact/replay-worker.ts', 'dist/replay-worker.js'),
     { ...common, entryPoints: ['src-client/extension.ts'], outfile: 'dist/extension.cjs', format: 'cjs', external: ['vscode'] },
     // Library entry points for other tools (package.json "exports": payrule/pack, payrule/evaluator).
-    { ...common, entryPoints: ['src-server/core/pack/index.ts'], outfile: 'dist/lib/pack.js', format: 'esm', banner: { js: esmBanner } },
-    {
-        ...common,
-        entryPoints: ['src-server/core/evaluator/library.ts'],
-        outfile: 'dist/lib/evaluator.js',
-        format: 'esm',
-        banner: { js: esmBanner },
-    },
+    esm('src-server/core/pack/index.ts', 'dist/lib/pack.js'),
+    esm('src-server/core/evaluator/library.ts', 'dist/lib/evaluator.js'),
 ];
 
 // The browser playground and claim checker (src-client/browser/): the language server in a web worker and the
