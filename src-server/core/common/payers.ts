@@ -7,3 +7,13 @@
 export function payerKey(payer: string): string {
     return payer.trim().replace(/\s+/g, ' ').toLowerCase();
 }
+
+/**
+ * The keys of the payer name and ids a pack's policy serves (a blank name serves nothing), sorted,
+ * without duplicates: the evaluator's routing, the SQL engine's pack payers and the impact search's
+ * unserved payers all read them here.
+ */
+export function servedPayerKeys(policy: { payer: string | null; payerIds?: readonly string[] }): string[] {
+    const names = [policy.payer, ...(Array.isArray(policy.payerIds) ? policy.payerIds : [])];
+    return [...new Set(names.filter((name): name is string => typeof name === 'string' && name.trim() !== '').map(payerKey))].sort();
+}

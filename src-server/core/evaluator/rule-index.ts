@@ -2,7 +2,7 @@ import type { CodeSet, PackRule, PairScope, RulePack } from '../pack/types.js';
 import { compileRule, type CompiledRule } from './compile-rule.js';
 import { CodeMatcher } from './code-matcher.js';
 import type { Route } from './work-line.js';
-import { payerKey } from '../common/payers.js';
+import { payerKey, servedPayerKeys } from '../common/payers.js';
 import { packsInFindingOrder, rulesInFindingOrder, type OrderedRule } from '../pack/rule-order.js';
 
 /** A rule gated by a `with` condition is indexed under each (subject, partner) pair up to this many. */
@@ -100,10 +100,7 @@ export class RuleIndex {
     constructor(packs: readonly RulePack[]) {
         // The finding order (core/pack/rule-order.ts), independent of the order packs were given in.
         packsInFindingOrder(packs).forEach((pack, packIndex) => {
-            const names = [pack.policy.payer, ...(pack.policy.payerIds ?? [])];
-            for (const name of names) {
-                if (typeof name !== 'string' || name.trim() === '') continue;
-                const key = payerKey(name);
+            for (const key of servedPayerKeys(pack.policy)) {
                 let served = this.packsByPayer.get(key);
                 if (!served) this.packsByPayer.set(key, (served = new Set()));
                 served.add(packIndex);

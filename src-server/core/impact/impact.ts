@@ -1,7 +1,7 @@
 import { readClaimValue } from '../claims/read.js';
 import { Evaluator } from '../evaluator/evaluate.js';
 import type { ClaimOutput, EvaluationOutput, LineResult, LineStatus } from '../evaluator/types.js';
-import { payerKey } from '../common/payers.js';
+import { payerKey, servedPayerKeys } from '../common/payers.js';
 import { CodeMatcher } from '../evaluator/code-matcher.js';
 import type { CodeSet, PackRule, RulePack } from '../pack/types.js';
 import { candidateCount, candidates, claimRecord, readsAsItself, type Candidate, type PlainClaim } from './candidates.js';
@@ -234,10 +234,7 @@ export function searchRule(problem: RuleProblem, limit: number): FoundRule {
  */
 function unservedPayers(problem: RuleProblem): Set<string | null> {
     const served = new Set<string>();
-    for (const pack of [...problem.oldPacks, ...problem.newPacks]) {
-        for (const name of [pack.policy.payer, ...(pack.policy.payerIds ?? [])])
-            if (typeof name === 'string' && name.trim() !== '') served.add(payerKey(name));
-    }
+    for (const pack of [...problem.oldPacks, ...problem.newPacks]) for (const key of servedPayerKeys(pack.policy)) served.add(key);
     return new Set(problem.domain.payers.filter((payer): payer is string => payer !== null && !served.has(payerKey(payer))));
 }
 

@@ -1,7 +1,7 @@
 import type { PackRule, RulePack } from '../pack/types.js';
 import { qualifiedName, SqlCompileError, sqlDialect, type SqlDialect, type SqlDialectName } from './dialect.js';
 import { RULE_TABLE_NAMES, ruleTables, ruleTableName } from './rule-tables.js';
-import { payerKey } from '../common/payers.js';
+import { payerKey, servedPayerKeys } from '../common/payers.js';
 import { ruleEffectiveRange, rulesInFindingOrder } from '../pack/rule-order.js';
 import { codeSetHits, testLists } from './conditions/code-sets.js';
 import { notSelf, sameGroup, type Phase, type SqlContext } from './conditions/context.js';
@@ -146,15 +146,9 @@ export function planRules(packs: readonly RulePack[]): PlannedRule[] {
         policy: pack.policy.id,
         rule,
         ...ruleEffectiveRange(pack, rule),
-        payers: policyPayers(pack),
+        payers: servedPayerKeys(pack.policy),
         packNo: packIndex + 1,
     }));
-}
-
-/** The keys of the payer names and ids a pack serves, sorted, without duplicates. */
-function policyPayers(pack: RulePack): string[] {
-    const names = [pack.policy.payer, ...(Array.isArray(pack.policy.payerIds) ? pack.policy.payerIds : [])];
-    return [...new Set(names.filter((name): name is string => typeof name === 'string' && name.trim() !== '').map(payerKey))].sort();
 }
 
 type Column = readonly [name: string, expression: string];
