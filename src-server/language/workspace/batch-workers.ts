@@ -59,7 +59,6 @@ interface WorkerOptions extends WorkspaceFolders {
     compile: boolean;
 }
 type Task = { files: string[] };
-type Reply = { file: string; checked?: CheckedFile; problem?: InputProblem; error?: string };
 /**
  * A reply as it crosses threads: the checked file as compact JSON text (summary-wire.ts: one string
  * to copy, where V8's structured clone walks every object of every rule summary), and its pack
@@ -112,22 +111,16 @@ export async function checkOnWorkers(
 ): Promise<{ checked: CheckedFile[]; problems: InputProblem[] }> {
     const count = Math.min(os.availableParallelism(), files.length, 4);
     const pool = checkPool(count, folders, compile);
-    const checked: CheckedFile[] = [];
-    const problems: InputProblem[] = [];
-    const take = (replies: WireReply[]) => {
-        for (const wire of replies) {
-            const reply = decodeReply(wire);
-            if (reply.checked) checked.push(reply.checked);
-            if (reply.problem) problems.push(reply.problem);
-        }
-    };
+    const results = { checked: [] as CheckedFile[], problems: [] as InputProblem[] };
     // At most two batches in flight per worker.
     const inFlight = new Set<Promise<void>>();
     const batch = batchFiles(files.length, count);
     try {
         for (let start = 0; start < files.length; start += batch) {
             while (inFlight.size >= 2 * count) await Promise.race(inFlight);
-            const done: Promise<void> = pool.request({ files: files.slice(start, start + batch) }).then(take);
+            const done: Promise<void> = pool
+                .request({ files: files.slice(start, start + batch) })
+                .then(replies => takeReplies(replies, results));
             done.catch(() => undefined); // awaited through the race or below
             inFlight.add(done);
             void done.finally(() => inFlight.delete(done)).catch(() => undefined);
@@ -136,7 +129,7 @@ export async function checkOnWorkers(
     } finally {
         await pool.close();
     }
-    return { checked, problems };
+    return results;
 }
 
 function checkPool(
@@ -153,9 +146,13 @@ function checkPool(
     });
 }
 
-function decodeReply(wire: WireReply): Reply {
-    if (wire.error) throw new Error(`checking ${wire.file} failed: ${wire.error}`);
-    return { ...wire, checked: wire.checked === undefined ? undefined : { ...decodeChecked(wire.checked), packText: wire.packText } };
+/** Add the workers' replies to `into`: a file checked (decoded from the wire) or an input problem; a worker's failure stops the command. */
+function takeReplies(replies: WireReply[], into: { checked: CheckedFile[]; problems: InputProblem[] }): void {
+    for (const wire of replies) {
+        if (wire.error) throw new Error(`checking ${wire.file} failed: ${wire.error}`);
+        if (wire.checked !== undefined) into.checked.push({ ...decodeChecked(wire.checked), packText: wire.packText });
+        if (wire.problem) into.problems.push(wire.problem);
+    }
 }
 
 /**
@@ -170,8 +167,7 @@ export async function checkLargeFiles(
     folders: WorkspaceFolders,
     compile: boolean,
 ): Promise<{ checked: CheckedFile[]; problems: InputProblem[] }> {
-    const checked: CheckedFile[] = [];
-    const problems: InputProblem[] = [];
+    const results = { checked: [] as CheckedFile[], problems: [] as InputProblem[] };
     let next = 0;
     const lane = async () => {
         let pool: TaskPool<Task, WireReply[]> | undefined;
@@ -180,14 +176,10 @@ export async function checkLargeFiles(
                 const file = files[next++];
                 pool ??= checkPool(1, folders, compile, { youngGenerationMb: LARGE_FILE_YOUNG_MB, oldGenerationMb: LARGE_FILE_HEAP_MB });
                 try {
-                    for (const wire of await pool.request({ files: [file] })) {
-                        const reply = decodeReply(wire);
-                        if (reply.checked) checked.push(reply.checked);
-                        if (reply.problem) problems.push(reply.problem);
-                    }
+                    takeReplies(await pool.request({ files: [file] }), results);
                 } catch (error) {
                     if ((error as { code?: string }).code !== 'ERR_WORKER_OUT_OF_MEMORY') throw error;
-                    problems.push({ file, line: 1, column: 1, message: tooLarge(file) });
+                    results.problems.push({ file, line: 1, column: 1, message: tooLarge(file) });
                     await pool.close();
                     pool = undefined;
                 }
@@ -199,8 +191,8 @@ export async function checkLargeFiles(
     const lanes = Math.min(os.availableParallelism(), files.length, 4);
     await Promise.all(Array.from({ length: lanes }, lane));
     // In the order of the files, whichever worker finished first.
-    problems.sort((a, b) => compareText(a.file, b.file));
-    return { checked, problems };
+    results.problems.sort((a, b) => compareText(a.file, b.file));
+    return results;
 }
 
 function tooLarge(file: string): string {
