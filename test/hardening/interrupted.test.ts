@@ -19,8 +19,14 @@ function filesUnder(root: string): string[] {
 }
 
 /** Run the CLI and send `signal` once `ready()` holds (polled) or after `delayMs`; resolves with how it ended. */
-function interrupt(args: string[], cwd: string, signal: NodeJS.Signals, when: { ready?: () => boolean; delayMs?: number }) {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+function interrupt(
+    args: string[],
+    cwd: string,
+    signal: NodeJS.Signals,
+    when: { ready?: () => boolean; delayMs?: number },
+    env: NodeJS.ProcessEnv = process.env,
+) {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', chunk => (stderr += String(chunk)));
     child.stdout.resume();
@@ -53,13 +59,21 @@ describe('commands interrupted while writing', () => {
             const root = tempWorkspace({ 'p.payrule': POLICY });
             await writeNdjson(path.join(root, 'claims.ndjson'), syntheticClaims(100_000));
             const temporary = () => fs.readdirSync(root).find(name => name.endsWith('.tmp'));
-            // Killed once the results are being written (the temporary file holds some).
-            const ended = await interrupt(['eval', '--policy', 'p.payrule', 'claims.ndjson', '--out', 'results.ndjson'], root, signal, {
-                ready: () => {
-                    const name = temporary();
-                    return name !== undefined && (fs.statSync(path.join(root, name), { throwIfNoEntry: false })?.size ?? 0) > 0;
+            // Killed once the results are being written (the temporary file holds some). The claims are
+            // streamed in chunks on the main thread, so results are written throughout the run, not in
+            // one burst at its end that a poll on a loaded machine can miss.
+            const ended = await interrupt(
+                ['eval', '--policy', 'p.payrule', 'claims.ndjson', '--out', 'results.ndjson'],
+                root,
+                signal,
+                {
+                    ready: () => {
+                        const name = temporary();
+                        return name !== undefined && (fs.statSync(path.join(root, name), { throwIfNoEntry: false })?.size ?? 0) > 0;
+                    },
                 },
-            });
+                { ...process.env, PAYRULE_EVAL_WHOLE_BYTES: '0', PAYRULE_EVAL_WORKERS: '0', PAYRULE_EVAL_CHUNK_BYTES: String(64 * 1024) },
+            );
             expect(ended.sent, `eval finished before it could be interrupted: ${ended.stderr}`).toBe(true);
             expect(ended.signal).toBe(signal);
             expect(fs.readdirSync(root).sort()).toEqual(['claims.ndjson', 'p.payrule']);
